@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Quick start (2): install what is missing, build, and run every test:
+#  - the whole suite in a Debug build under AddressSanitizer + UndefinedBehaviorSanitizer;
+#  - the producer pipeline tests (label "pipeline") again under ThreadSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+jobs=$(nproc)
+
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  -DBATCHSCOPE_SANITIZE=address,undefined >/dev/null
+cmake --build build-asan -j "$jobs"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd build-asan && ctest --output-on-failure -j "$jobs")
+
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBATCHSCOPE_SANITIZE=thread \
+  -DBATCHSCOPE_BUILD_GUI=OFF -DBATCHSCOPE_BUILD_BENCH=OFF >/dev/null
+cmake --build build-tsan -j "$jobs"
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+(cd build-tsan && ctest --output-on-failure -j "$jobs" -L pipeline --no-tests=ignore)
