@@ -1,0 +1,65 @@
+#include "protocol/api_keys.h"
+
+namespace bs::protocol {
+namespace {
+
+// Ranges and flexible versions from Kafka's message schemas (common/message/*.json).
+constexpr ApiVersionRange kApis[] = {
+    {ApiKey::Produce, 3, 11, 9},       {ApiKey::Fetch, 4, 12, 12},
+    {ApiKey::ListOffsets, 1, 7, 6},    {ApiKey::Metadata, 1, 12, 9},
+    {ApiKey::ApiVersions, 0, 3, 3},    {ApiKey::CreateTopics, 2, 7, 5},
+    {ApiKey::InitProducerId, 0, 4, 2},
+};
+
+}  // namespace
+
+std::span<const ApiVersionRange> supportedApis() {
+    return kApis;
+}
+
+std::optional<ApiVersionRange> supportedRange(ApiKey api) {
+    for (const auto& r : kApis)
+        if (r.apiKey == api) return r;
+    return std::nullopt;
+}
+
+bool isSupported(ApiKey api, int16_t version) {
+    auto r = supportedRange(api);
+    return r && version >= r->minVersion && version <= r->maxVersion;
+}
+
+bool isFlexible(ApiKey api, int16_t version) {
+    auto r = supportedRange(api);
+    return r && version >= r->firstFlexibleVersion;
+}
+
+int16_t requestHeaderVersion(ApiKey api, int16_t version) {
+    return isFlexible(api, version) ? 2 : 1;
+}
+
+int16_t responseHeaderVersion(ApiKey api, int16_t version) {
+    if (api == ApiKey::ApiVersions) return 0;
+    return isFlexible(api, version) ? 1 : 0;
+}
+
+std::string_view apiName(ApiKey api) {
+    switch (api) {
+        case ApiKey::Produce:
+            return "Produce";
+        case ApiKey::Fetch:
+            return "Fetch";
+        case ApiKey::ListOffsets:
+            return "ListOffsets";
+        case ApiKey::Metadata:
+            return "Metadata";
+        case ApiKey::ApiVersions:
+            return "ApiVersions";
+        case ApiKey::CreateTopics:
+            return "CreateTopics";
+        case ApiKey::InitProducerId:
+            return "InitProducerId";
+    }
+    return "Unknown";
+}
+
+}  // namespace bs::protocol
