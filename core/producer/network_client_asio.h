@@ -1,0 +1,104 @@
+#pragma once
+
+// NetworkClient over TCP with Boost.Asio: one connection per node, ApiVersions negotiation,
+// reconnect backoff, in-flight requests matched by correlation id, request timeouts.
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/clock.h"
+#include "producer/network_client.h"
+
+namespace bs::producer {
+
+struct NetworkClientConfig {
+    std::string clientId = "batchscope";
+    int64_t reconnectBackoffMs = 50;
+    int64_t reconnectBackoffMaxMs = 1000;
+    int maxInFlightRequestsPerConnection = 5;
+    int64_t connectionSetupTimeoutMs = 10000;
+    int32_t maxResponseSize = 100 * 1024 * 1024;
+    int sendBufferBytes = 131072;    // send.buffer.bytes; -1 = OS default
+    int receiveBufferBytes = 32768;  // receive.buffer.bytes; -1 = OS default
+};
+
+class AsioNetworkClient final : public NetworkClient {
+  public:
+    AsioNetworkClient(NetworkClientConfig config, const Clock& clock);
+    ~AsioNetworkClient() override;
+    AsioNetworkClient(const AsioNetworkClient&) = delete;
+    AsioNetworkClient& operator=(const AsioNetworkClient&) = delete;
+
+    void setNodes(const std::vector<Node>& nodes) override;
+    bool ready(int32_t node, int64_t nowMs) override;
+    bool isReady(int32_t node, int64_t nowMs) const override;
+    int64_t connectionDelay(int32_t node, int64_t nowMs) const override;
+    bool connectionFailed(int32_t node) const override;
+    int inFlightRequestCount(int32_t node) const override;
+    int inFlightRequestCount() const override;
+    int32_t send(ClientRequest request, int64_t nowMs) override;
+    void poll(int64_t timeoutMs, int64_t nowMs) override;
+    void wakeup() override;
+    void disconnect(int32_t node) override;
+    std::optional<int32_t> leastLoadedNode(int64_t nowMs) override;
+    std::optional<int16_t> apiVersion(int32_t node, protocol::ApiKey api) const override;
+    void close() override;
+
+    struct Connection;  // defined in the .cpp
+
+  private:
+    // Per node, survives reconnects. Sender thread only.
+    struct NodeState {
+        Node node;
+        std::shared_ptr<Connection> conn;  // null when disconnected
+        int failures = 0;                  // consecutive failed attempts (backoff exponent)
+        int64_t lastAttemptMs = -1;
+        int64_t backoffMs = 0;
+        bool lastFailed = false;
+    };
+    // A finished request waiting for its callback (run at the end of poll()).
+    struct Completion {
+        RequestCompletionHandler callback;
+        ClientResponse response;
+        std::vector<uint8_t> body;
+    };
+
+    void connect(NodeState& ns, int64_t nowMs);
+    void startApiVersions(const std::shared_ptr<Connection>& c, int16_t version);
+    void startRead(const std::shared_ptr<Connection>& c);
+    void startWrite(const std::shared_ptr<Connection>& c);
+    void onFrame(const std::shared_ptr<Connection>& c, std::span<const uint8_t> frame);
+    void onApiVersions(const std::shared_ptr<Connection>& c, int16_t version,
+                       std::span<const uint8_t> body);
+    // Closes the connection and fails its requests; `reason` goes to their responses.
+    void fail(const std::shared_ptr<Connection>& c, const std::string& reason, bool timedOut);
+    void checkTimeouts(int64_t nowMs);
+    void runCompletions();
+    int32_t enqueue(const std::shared_ptr<Connection>& c, ClientRequest&& request, int16_t version,
+                    int64_t nowMs, bool internal);
+    void completeLocally(ClientRequest&& request, int64_t nowMs, bool versionMismatch,
+                         const std::string& why);
+    NodeState* find(int32_t node);
+    const NodeState* find(int32_t node) const;
+    int64_t nextTimeoutMs(int64_t nowMs) const;
+
+    NetworkClientConfig config_;
+    const Clock& clock_;
+    boost::asio::io_context io_;
+    std::map<int32_t, NodeState> nodes_;   // Sender thread only
+    std::vector<Completion> completions_;  // Sender thread only
+    int32_t nextCorrelationId_ = 0;
+    std::atomic<bool> wakeupPending_{false};
+    std::minstd_rand rng_{std::random_device{}()};
+    bool closed_ = false;
+};
+
+}  // namespace bs::producer

@@ -1,0 +1,146 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "producer/topic_partition.h"
+
+namespace bs::producer {
+
+// ---------------------------------------------------------------- snapshot (what the GUI draws)
+
+// open: accepting records; closed: full/closed for appends, waiting in its deque;
+// in-flight: drained into a request; retrying: re-enqueued after a retriable error; done.
+enum class BatchState : uint8_t { Open, Closed, InFlight, Retrying, Done };
+std::string_view batchStateName(BatchState state);
+
+struct BatchSnapshot {
+    uint64_t batchId = 0;  // unique per producer, also carried by events
+    int32_t recordCount = 0;
+    int64_t sizeBytes = 0;  // estimated batch bytes so far
+    int64_t capacity = 0;   // buffer capacity (batch.size, or more for a big record)
+    int64_t createdMs = 0;  // Clock::nowMs() at creation
+    int32_t attempts = 0;
+    int32_t baseSequence = -1;  // -1 until drained with idempotence
+    BatchState state = BatchState::Open;
+};
+
+struct PartitionSnapshot {
+    TopicPartition tp;
+    std::vector<BatchSnapshot> batches;  // deque order: front (oldest) first
+    bool muted = false;                  // a batch is in flight and ordering requires waiting
+};
+
+struct InFlightRequestSnapshot {
+    int32_t correlationId = -1;
+    std::vector<TopicPartition> partitions;
+    std::vector<uint64_t> batchIds;
+    int32_t recordCount = 0;
+    int64_t bytes = 0;
+    int64_t sentMs = 0;  // Clock::nowMs() when written
+};
+
+struct NodeSnapshot {
+    int32_t nodeId = -1;
+    std::string host;
+    int32_t port = 0;
+    bool connected = false;
+    std::vector<InFlightRequestSnapshot> inFlight;  // oldest first
+};
+
+struct BufferPoolSnapshot {
+    int64_t totalMemory = 0;
+    int64_t availableMemory = 0;
+    int32_t freeBuffers = 0;
+    int32_t queuedWaiters = 0;
+};
+
+enum class SenderState : uint8_t { NotStarted, Running, Paused, Closing, Closed };
+std::string_view senderStateName(SenderState state);
+
+// The whole pipeline at one instant. The accumulator fills partitions and bufferPool; the
+// Sender fills nodes and senderState.
+struct ProducerSnapshot {
+    int64_t timeMs = 0;
+    std::vector<PartitionSnapshot> partitions;
+    std::vector<NodeSnapshot> nodes;
+    BufferPoolSnapshot bufferPool;
+    SenderState senderState = SenderState::NotStarted;
+};
+
+// ---------------------------------------------------------------- event stream
+
+enum class EventType : uint8_t {
+    RecordAppended,
+    BatchCreated,
+    BatchFull,    // the batch cannot take the next record (closed for appends)
+    BatchClosed,  // finished bytes (header, CRC) at drain
+    SenderWoken,
+    BatchDrained,
+    RequestSent,
+    ResponseReceived,
+    BatchCompleted,  // succeeded or failed for good (errorCode says)
+    BatchRetried,    // re-enqueued
+    BatchExpired,    // delivery.timeout.ms passed
+    BatchSplit,      // MESSAGE_TOO_LARGE: split into smaller batches
+    MetadataUpdated,
+};
+std::string_view eventTypeName(EventType type);
+
+inline constexpr uint32_t kNoTopic = 0xffffffffu;
+
+// One event: a flat, trivially copyable value (fields not meaningful for a type stay default).
+struct Event {
+    int64_t timeNs = 0;  // Clock::nowNs()
+    EventType type = EventType::RecordAppended;
+    int16_t errorCode = 0;        // Kafka error code (BatchCompleted, ResponseReceived)
+    uint32_t topicId = kNoTopic;  // EventStream::topicName(topicId)
+    int32_t partition = -1;
+    int32_t nodeId = -1;
+    int32_t correlationId = -1;
+    uint64_t batchId = 0;
+    int32_t recordCount = 0;
+    int32_t attempts = 0;
+    int64_t bytes = 0;
+    int64_t offset = -1;  // BatchCompleted: base offset
+};
+
+// A bounded, lossy event stream: producers of events never block on a slow reader; when the
+// buffer is full new events are dropped and counted. Off by default; when off, emitting costs
+// one relaxed atomic load (check enabled() before building an Event). Thread-safe.
+class EventStream {
+  public:
+    explicit EventStream(size_t capacity = 65536);
+
+    void setEnabled(bool on) { enabled_.store(on, std::memory_order_relaxed); }
+    bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
+
+    void emit(const Event& event);
+    // Moves up to `max` oldest events into `out` (appended); returns how many.
+    size_t poll(std::vector<Event>& out, size_t max = SIZE_MAX);
+    // Events dropped because the buffer was full.
+    uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+    size_t capacity() const { return ring_.size(); }
+
+    // Stable small ids for topic names so Event stays allocation-free.
+    uint32_t topicId(std::string_view topic);
+    std::string topicName(uint32_t id) const;
+
+  private:
+    std::atomic<bool> enabled_{false};
+    std::atomic<uint64_t> dropped_{0};
+    std::mutex mu_;
+    std::vector<Event> ring_;  // guarded by mu_
+    size_t head_ = 0;          // guarded by mu_: index of the oldest event
+    size_t size_ = 0;          // guarded by mu_
+    mutable std::mutex topicsMu_;
+    std::unordered_map<std::string, uint32_t> topicIds_;  // guarded by topicsMu_
+    std::vector<std::string> topicNames_;                 // guarded by topicsMu_
+};
+
+}  // namespace bs::producer
