@@ -21,6 +21,7 @@ namespace bs::producer {
 
 struct NetworkClientConfig {
     std::string clientId = "batchscope";
+    std::string clientSoftwareVersion = "0.1.0";  // ApiVersions v3 (KIP-511)
     int64_t reconnectBackoffMs = 50;
     int64_t reconnectBackoffMaxMs = 1000;
     int maxInFlightRequestsPerConnection = 5;

@@ -1,0 +1,297 @@
+#include "producer/metadata.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+
+namespace bs::producer {
+
+using protocol::ErrorCode;
+
+std::shared_ptr<const Cluster> Cluster::empty() {
+    return std::make_shared<Cluster>();
+}
+
+std::shared_ptr<const Cluster> Cluster::bootstrap(std::vector<Node> nodes) {
+    auto c = std::make_shared<Cluster>();
+    c->bootstrap_ = true;
+    c->nodes_ = std::move(nodes);
+    return c;
+}
+
+std::shared_ptr<const Cluster> Cluster::fromResponse(const protocol::MetadataResponse& response,
+                                                     const Cluster* previous) {
+    auto c = std::make_shared<Cluster>();
+    c->clusterId_ = response.clusterId;
+    for (const auto& b : response.brokers)
+        c->nodes_.push_back(Node{b.nodeId, b.host, b.port, b.rack});
+    for (const auto& t : response.topics) {
+        if (!t.name) continue;
+        TopicInfo info;
+        info.error = t.errorCode;
+        if (t.errorCode == ErrorCode::NONE) {
+            int32_t count = 0;
+            for (const auto& p : t.partitions)
+                count = std::max(count, p.partitionIndex + 1);
+            info.partitions.resize(static_cast<size_t>(count));
+            for (size_t i = 0; i < info.partitions.size(); ++i)
+                info.partitions[i].tp = TopicPartition{*t.name, static_cast<int32_t>(i)};
+            for (const auto& p : t.partitions) {
+                if (p.partitionIndex < 0) continue;
+                PartitionInfo& pi = info.partitions[static_cast<size_t>(p.partitionIndex)];
+                bool leaderKnown = p.leaderId >= 0 && c->nodeById(p.leaderId) != nullptr;
+                pi.leader = leaderKnown ? p.leaderId : -1;
+                pi.leaderEpoch = p.leaderEpoch;
+                pi.replicas = p.replicaNodes;
+                pi.isr = p.isrNodes;
+                pi.offlineReplicas = p.offlineReplicas;
+            }
+        } else if (previous && protocol::isRetriable(t.errorCode)) {
+            if (const TopicInfo* old = previous->topic(*t.name)) {
+                info.partitions = old->partitions;
+                for (auto& p : info.partitions)
+                    p.leader = -1;  // leaders are in doubt
+            }
+        }
+        c->topics_[*t.name] = std::move(info);
+    }
+    c->index();
+    return c;
+}
+
+void Cluster::index() {
+    byNode_.clear();
+    for (auto& [name, info] : topics_) {
+        info.available.clear();
+        for (const auto& p : info.partitions) {
+            if (p.leader < 0) continue;
+            info.available.push_back(p.tp.partition);
+            byNode_[p.leader].push_back(p.tp);
+        }
+    }
+}
+
+const Node* Cluster::nodeById(int32_t id) const {
+    for (const auto& n : nodes_)
+        if (n.id == id) return &n;
+    return nullptr;
+}
+
+const Cluster::TopicInfo* Cluster::topic(std::string_view name) const {
+    auto it = topics_.find(name);
+    return it == topics_.end() ? nullptr : &it->second;
+}
+
+std::vector<PartitionInfo> Cluster::partitionsForTopic(std::string_view name) const {
+    const TopicInfo* t = topic(name);
+    return t ? t->partitions : std::vector<PartitionInfo>{};
+}
+
+ErrorCode Cluster::topicError(std::string_view name) const {
+    const TopicInfo* t = topic(name);
+    return t ? t->error : ErrorCode::NONE;
+}
+
+std::set<std::string> Cluster::topics() const {
+    std::set<std::string> out;
+    for (const auto& [name, info] : topics_)
+        out.insert(name);
+    return out;
+}
+
+std::optional<int32_t> Cluster::leaderFor(const TopicPartition& tp) const {
+    const TopicInfo* t = topic(tp.topic);
+    if (!t || tp.partition < 0 || static_cast<size_t>(tp.partition) >= t->partitions.size())
+        return std::nullopt;
+    int32_t leader = t->partitions[static_cast<size_t>(tp.partition)].leader;
+    return leader >= 0 ? std::optional<int32_t>(leader) : std::nullopt;
+}
+
+std::optional<int32_t> Cluster::leaderEpochFor(const TopicPartition& tp) const {
+    const TopicInfo* t = topic(tp.topic);
+    if (!t || tp.partition < 0 || static_cast<size_t>(tp.partition) >= t->partitions.size())
+        return std::nullopt;
+    int32_t epoch = t->partitions[static_cast<size_t>(tp.partition)].leaderEpoch;
+    return epoch >= 0 ? std::optional<int32_t>(epoch) : std::nullopt;
+}
+
+int32_t Cluster::partitionCountForTopic(std::string_view name) const {
+    const TopicInfo* t = topic(name);
+    return t ? static_cast<int32_t>(t->partitions.size()) : 0;
+}
+
+std::span<const int32_t> Cluster::availablePartitionsForTopic(std::string_view name) const {
+    const TopicInfo* t = topic(name);
+    return t ? std::span<const int32_t>(t->available) : std::span<const int32_t>{};
+}
+
+std::span<const TopicPartition> Cluster::partitionsForNode(int32_t nodeId) const {
+    auto it = byNode_.find(nodeId);
+    return it == byNode_.end() ? std::span<const TopicPartition>{}
+                               : std::span<const TopicPartition>(it->second);
+}
+
+// ------------------------------------------------------------------------------------ Metadata
+
+Metadata::Metadata(int64_t refreshBackoffMs, int64_t metadataMaxAgeMs, const Clock& clock)
+    : refreshBackoffMs_(refreshBackoffMs),
+      metadataMaxAgeMs_(metadataMaxAgeMs),
+      clock_(clock),
+      cluster_(Cluster::empty()) {}
+
+Result<std::vector<Node>> Metadata::parseBootstrapServers(const std::vector<std::string>& servers) {
+    std::vector<Node> nodes;
+    int32_t id = -1;
+    for (const auto& s : servers) {
+        auto colon = s.rfind(':');
+        if (colon == std::string::npos || colon == 0 || colon + 1 == s.size())
+            return Error{"bootstrap.servers: '" + s + "' is not host:port"};
+        std::string host = s.substr(0, colon);
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+            host = host.substr(1, host.size() - 2);
+        int port = 0;
+        auto [p, ec] = std::from_chars(s.data() + colon + 1, s.data() + s.size(), port);
+        if (ec != std::errc() || p != s.data() + s.size() || port <= 0 || port > 65535)
+            return Error{"bootstrap.servers: bad port in '" + s + "'"};
+        nodes.push_back(Node{id--, host, port, std::nullopt});
+    }
+    if (nodes.empty()) return Error{"bootstrap.servers: no servers given"};
+    return nodes;
+}
+
+void Metadata::bootstrap(std::vector<Node> nodes) {
+    std::lock_guard lock(mu_);
+    cluster_ = Cluster::bootstrap(std::move(nodes));
+    needUpdate_ = true;
+}
+
+std::shared_ptr<const Cluster> Metadata::fetch() const {
+    std::lock_guard lock(mu_);
+    return cluster_;
+}
+
+int64_t Metadata::updateVersion() const {
+    std::lock_guard lock(mu_);
+    return version_;
+}
+
+void Metadata::add(const std::string& topic, int64_t) {
+    std::lock_guard lock(mu_);
+    if (topics_.insert(topic).second) needUpdate_ = true;
+}
+
+std::set<std::string> Metadata::topics() const {
+    std::lock_guard lock(mu_);
+    return topics_;
+}
+
+void Metadata::requestUpdate() {
+    std::lock_guard lock(mu_);
+    needUpdate_ = true;
+}
+
+bool Metadata::updateRequested() const {
+    std::lock_guard lock(mu_);
+    return needUpdate_;
+}
+
+int64_t Metadata::timeToNextUpdate(int64_t nowMs) const {
+    std::lock_guard lock(mu_);
+    if (inFlight_) return INT64_MAX;
+    int64_t expire =
+        needUpdate_ ? 0
+                    : std::max<int64_t>(0, lastSuccessfulRefreshMs_ + metadataMaxAgeMs_ - nowMs);
+    int64_t allow = std::max<int64_t>(0, lastRefreshMs_ + refreshBackoffMs_ - nowMs);
+    if (lastRefreshMs_ == 0) allow = 0;
+    return std::max(expire, allow);
+}
+
+protocol::MetadataRequest Metadata::newMetadataRequest() const {
+    std::lock_guard lock(mu_);
+    protocol::MetadataRequest req;
+    req.topics.emplace();
+    for (const auto& t : topics_)
+        req.topics->push_back({protocol::Uuid{}, t});
+    req.allowAutoTopicCreation = true;
+    return req;
+}
+
+void Metadata::onRequestSent(int64_t nowMs) {
+    std::lock_guard lock(mu_);
+    inFlight_ = true;
+    lastRefreshMs_ = nowMs;
+}
+
+bool Metadata::requestInFlight() const {
+    std::lock_guard lock(mu_);
+    return inFlight_;
+}
+
+void Metadata::update(const protocol::MetadataResponse& response, int64_t nowMs) {
+    {
+        std::lock_guard lock(mu_);
+        auto next = Cluster::fromResponse(response, cluster_.get());
+        inFlight_ = false;
+        lastRefreshMs_ = nowMs;
+        lastSuccessfulRefreshMs_ = nowMs;
+        needUpdate_ = false;
+        // Topics still unknown or leaderless: ask again after the backoff (Java does so for
+        // new topics until they appear).
+        for (const auto& t : topics_) {
+            if (next->partitionCountForTopic(t) == 0 ||
+                next->availablePartitionsForTopic(t).size() !=
+                    static_cast<size_t>(next->partitionCountForTopic(t)))
+                needUpdate_ = true;
+        }
+        cluster_ = std::move(next);
+        ++version_;
+    }
+    updated_.notify_all();
+}
+
+void Metadata::failedUpdate(int64_t nowMs) {
+    {
+        std::lock_guard lock(mu_);
+        inFlight_ = false;
+        lastRefreshMs_ = nowMs;
+        needUpdate_ = true;
+    }
+    updated_.notify_all();
+}
+
+Result<std::shared_ptr<const Cluster>> Metadata::awaitTopic(
+    const std::string& topic, int64_t maxWaitMs, const std::function<void()>& wakeSender) {
+    const int64_t begin = clock_.nowMs();
+    add(topic, begin);
+    std::unique_lock lock(mu_);
+    while (true) {
+        if (closed_) return Error{"producer closed while waiting for metadata of '" + topic + "'"};
+        if (cluster_->partitionCountForTopic(topic) > 0) return cluster_;
+        ErrorCode err = cluster_->topicError(topic);
+        if (err != ErrorCode::NONE && !protocol::isRetriable(err)) {
+            return Error{"topic '" + topic + "': " + std::string(protocol::errorName(err))};
+        }
+        int64_t elapsed = clock_.nowMs() - begin;
+        if (elapsed >= maxWaitMs) {
+            return Error{"Topic " + topic + " not present in metadata after " +
+                         std::to_string(maxWaitMs) + " ms (max.block.ms)"};
+        }
+        needUpdate_ = true;
+        lock.unlock();
+        if (wakeSender) wakeSender();
+        lock.lock();
+        // Bounded waits: the clock may be a MockClock another thread advances.
+        updated_.wait_for(lock,
+                          std::chrono::milliseconds(std::min<int64_t>(maxWaitMs - elapsed, 50)));
+    }
+}
+
+void Metadata::close() {
+    {
+        std::lock_guard lock(mu_);
+        closed_ = true;
+    }
+    updated_.notify_all();
+}
+
+}  // namespace bs::producer

@@ -1,0 +1,133 @@
+#pragma once
+
+// Cluster metadata (Java: Cluster, Metadata/ProducerMetadata): the brokers, the partitions of the
+// topics in use and their leaders. Bootstrapped from bootstrap.servers, refreshed by the Sender
+// with Metadata requests every metadata.max.age.ms, on leader errors and for unknown topics.
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "producer/cluster_view.h"
+#include "producer/network_client.h"
+#include "protocol/errors.h"
+#include "protocol/messages/metadata.h"
+
+namespace bs::producer {
+
+struct PartitionInfo {
+    TopicPartition tp;
+    int32_t leader = -1;  // -1: no leader known
+    int32_t leaderEpoch = -1;
+    std::vector<int32_t> replicas;
+    std::vector<int32_t> isr;
+    std::vector<int32_t> offlineReplicas;
+};
+
+// An immutable snapshot of the cluster (Java: Cluster). Safe to share across threads.
+class Cluster final : public ClusterView {
+  public:
+    static std::shared_ptr<const Cluster> empty();
+    static std::shared_ptr<const Cluster> bootstrap(std::vector<Node> nodes);
+    // From a Metadata response; topics answered with a retriable error keep the partitions
+    // `previous` knew (their leaders may be back soon), other errors are recorded in topicError.
+    static std::shared_ptr<const Cluster> fromResponse(const protocol::MetadataResponse& response,
+                                                       const Cluster* previous);
+
+    const std::vector<Node>& nodes() const { return nodes_; }
+    const Node* nodeById(int32_t id) const;
+    bool isBootstrap() const { return bootstrap_; }
+    std::optional<std::string> clusterId() const { return clusterId_; }
+    // Partitions of `topic` ordered by partition id; empty when unknown.
+    std::vector<PartitionInfo> partitionsForTopic(std::string_view topic) const;
+    // The error the last Metadata response gave for `topic` (NONE when fine or never asked).
+    protocol::ErrorCode topicError(std::string_view topic) const;
+    std::set<std::string> topics() const;
+
+    std::optional<int32_t> leaderFor(const TopicPartition& tp) const override;
+    std::optional<int32_t> leaderEpochFor(const TopicPartition& tp) const override;
+    int32_t partitionCountForTopic(std::string_view topic) const override;
+    std::span<const int32_t> availablePartitionsForTopic(std::string_view topic) const override;
+    std::span<const TopicPartition> partitionsForNode(int32_t nodeId) const override;
+
+  private:
+    struct TopicInfo {
+        protocol::ErrorCode error = protocol::ErrorCode::NONE;
+        std::vector<PartitionInfo> partitions;  // index = partition id
+        std::vector<int32_t> available;
+    };
+    void index();
+    const TopicInfo* topic(std::string_view name) const;
+
+    bool bootstrap_ = false;
+    std::optional<std::string> clusterId_;
+    std::vector<Node> nodes_;
+    std::map<std::string, TopicInfo, std::less<>> topics_;
+    std::unordered_map<int32_t, std::vector<TopicPartition>> byNode_;
+};
+
+// The producer's metadata: which topics it needs and when to refresh. Thread-safe (all state
+// under mu_): application threads add topics and wait for them; the Sender thread builds
+// requests and applies responses.
+class Metadata {
+  public:
+    Metadata(int64_t refreshBackoffMs, int64_t metadataMaxAgeMs, const Clock& clock);
+
+    // Parses "host:port" entries; errors name the bad entry.
+    static Result<std::vector<Node>> parseBootstrapServers(const std::vector<std::string>& servers);
+    void bootstrap(std::vector<Node> nodes);
+
+    // The current snapshot (never null).
+    std::shared_ptr<const Cluster> fetch() const;
+    // Increases on every successful update.
+    int64_t updateVersion() const;
+
+    // Adds a topic to those kept in metadata; a new topic requests an update.
+    void add(const std::string& topic, int64_t nowMs);
+    std::set<std::string> topics() const;
+    void requestUpdate();
+    bool updateRequested() const;
+    // 0 when a request should be sent now (Java: timeToNextUpdate).
+    int64_t timeToNextUpdate(int64_t nowMs) const;
+    protocol::MetadataRequest newMetadataRequest() const;
+    // A request was sent (no second one until it completes or fails).
+    void onRequestSent(int64_t nowMs);
+    bool requestInFlight() const;
+    void update(const protocol::MetadataResponse& response, int64_t nowMs);
+    void failedUpdate(int64_t nowMs);
+
+    // Blocks until `topic` has partitions in metadata (Java: KafkaProducer.waitOnMetadata), the
+    // topic is known to be invalid, or maxWaitMs passes. `wakeSender` is called each round so the
+    // Sender sends the request. Errors name the topic and the wait.
+    Result<std::shared_ptr<const Cluster>> awaitTopic(const std::string& topic, int64_t maxWaitMs,
+                                                      const std::function<void()>& wakeSender);
+    // Fails waiters (close()).
+    void close();
+
+  private:
+    const int64_t refreshBackoffMs_;
+    const int64_t metadataMaxAgeMs_;
+    const Clock& clock_;
+
+    mutable std::mutex mu_;
+    std::condition_variable updated_;
+    std::shared_ptr<const Cluster> cluster_;  // guarded by mu_
+    std::set<std::string> topics_;            // guarded by mu_
+    bool needUpdate_ = true;                  // guarded by mu_
+    bool inFlight_ = false;                   // guarded by mu_
+    bool closed_ = false;                     // guarded by mu_
+    int64_t lastRefreshMs_ = 0;               // guarded by mu_ (last attempt)
+    int64_t lastSuccessfulRefreshMs_ = 0;     // guarded by mu_
+    int64_t version_ = 0;                     // guarded by mu_
+};
+
+}  // namespace bs::producer

@@ -1,0 +1,547 @@
+#include "producer/network_client_asio.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include "protocol/frame.h"
+#include "protocol/headers.h"
+#include "protocol/messages/api_versions.h"
+
+namespace bs::producer {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using protocol::ApiKey;
+
+namespace {
+constexpr int16_t kApiVersionsNewest = 3;
+constexpr size_t kReadChunk = 64 * 1024;
+}  // namespace
+
+// One TCP connection attempt to a node. Handlers hold a shared_ptr, so the object outlives the
+// async operations even after the node moved on to a new connection; `closed` makes late
+// handlers no-ops. Sender thread only (handlers run inside poll()).
+struct AsioNetworkClient::Connection {
+    struct InFlight {
+        ApiKey apiKey;
+        int16_t version;
+        int32_t correlationId;
+        int64_t createdMs;
+        int64_t deadlineMs;
+        bool expectResponse;
+        bool internal;  // the ApiVersions handshake
+        RequestCompletionHandler callback;
+    };
+    enum class State { Connecting, CheckingApiVersions, Ready };
+
+    Connection(asio::io_context& io, int32_t id) : socket(io), resolver(io), nodeId(id) {}
+
+    tcp::socket socket;
+    tcp::resolver resolver;
+    int32_t nodeId;
+    State state = State::Connecting;
+    bool closed = false;
+    int64_t setupDeadlineMs = 0;
+    std::unordered_map<int16_t, int16_t> versions;  // api key -> newest common version
+    // Requests in send order. Responses arrive in this order (Kafka answers a connection's
+    // requests in order); no-response requests leave once written.
+    std::deque<InFlight> inFlight;
+    std::deque<std::vector<uint8_t>> writeQueue;
+    std::vector<std::vector<uint8_t>> writing;  // frames owned by the running async_write
+    std::vector<asio::const_buffer> writeBuffers;
+    std::vector<uint8_t> rbuf = std::vector<uint8_t>(kReadChunk);
+    size_t rstart = 0, rend = 0;
+};
+
+AsioNetworkClient::AsioNetworkClient(NetworkClientConfig config, const Clock& clock)
+    : config_(std::move(config)), clock_(clock) {}
+
+AsioNetworkClient::~AsioNetworkClient() {
+    close();
+}
+
+AsioNetworkClient::NodeState* AsioNetworkClient::find(int32_t node) {
+    auto it = nodes_.find(node);
+    return it == nodes_.end() ? nullptr : &it->second;
+}
+const AsioNetworkClient::NodeState* AsioNetworkClient::find(int32_t node) const {
+    auto it = nodes_.find(node);
+    return it == nodes_.end() ? nullptr : &it->second;
+}
+
+void AsioNetworkClient::setNodes(const std::vector<Node>& nodes) {
+    for (auto it = nodes_.begin(); it != nodes_.end();) {
+        auto match = std::find_if(nodes.begin(), nodes.end(),
+                                  [&](const Node& n) { return n.id == it->first; });
+        bool keep = match != nodes.end() && match->host == it->second.node.host &&
+                    match->port == it->second.node.port;
+        if (!keep && it->second.conn)
+            fail(it->second.conn, "node left the cluster metadata", false);
+        it = keep ? std::next(it) : nodes_.erase(it);
+    }
+    for (const Node& n : nodes) {
+        NodeState& ns = nodes_[n.id];
+        ns.node = n;
+    }
+}
+
+bool AsioNetworkClient::isReady(int32_t node, int64_t) const {
+    const NodeState* ns = find(node);
+    if (!ns || !ns->conn || ns->conn->state != Connection::State::Ready) return false;
+    return static_cast<int>(ns->conn->inFlight.size()) < config_.maxInFlightRequestsPerConnection;
+}
+
+bool AsioNetworkClient::ready(int32_t node, int64_t nowMs) {
+    NodeState* ns = find(node);
+    if (!ns || closed_) return false;
+    if (isReady(node, nowMs)) return true;
+    if (!ns->conn && connectionDelay(node, nowMs) == 0) connect(*ns, nowMs);
+    return false;
+}
+
+int64_t AsioNetworkClient::connectionDelay(int32_t node, int64_t nowMs) const {
+    const NodeState* ns = find(node);
+    if (!ns || ns->conn || ns->lastAttemptMs < 0) return 0;
+    return std::max<int64_t>(0, ns->lastAttemptMs + ns->backoffMs - nowMs);
+}
+
+bool AsioNetworkClient::connectionFailed(int32_t node) const {
+    const NodeState* ns = find(node);
+    return ns && !ns->conn && ns->lastFailed;
+}
+
+int AsioNetworkClient::inFlightRequestCount(int32_t node) const {
+    const NodeState* ns = find(node);
+    return ns && ns->conn ? static_cast<int>(ns->conn->inFlight.size()) : 0;
+}
+
+int AsioNetworkClient::inFlightRequestCount() const {
+    int n = 0;
+    for (const auto& [id, ns] : nodes_)
+        n += ns.conn ? static_cast<int>(ns.conn->inFlight.size()) : 0;
+    return n;
+}
+
+std::optional<int16_t> AsioNetworkClient::apiVersion(int32_t node, ApiKey api) const {
+    const NodeState* ns = find(node);
+    if (!ns || !ns->conn || ns->conn->state != Connection::State::Ready) return std::nullopt;
+    auto it = ns->conn->versions.find(static_cast<int16_t>(api));
+    if (it == ns->conn->versions.end()) return std::nullopt;
+    return it->second;
+}
+
+void AsioNetworkClient::connect(NodeState& ns, int64_t nowMs) {
+    auto c = std::make_shared<Connection>(io_, ns.node.id);
+    c->setupDeadlineMs = nowMs + config_.connectionSetupTimeoutMs;
+    ns.conn = c;
+    ns.lastAttemptMs = nowMs;
+    spdlog::debug("connecting to node {}", ns.node.toString());
+    c->resolver.async_resolve(
+        ns.node.host, std::to_string(ns.node.port),
+        [this, c](const boost::system::error_code& ec, tcp::resolver::results_type results) {
+            if (c->closed) return;
+            if (ec) return fail(c, "cannot resolve: " + ec.message(), false);
+            asio::async_connect(
+                c->socket, results,
+                [this, c](const boost::system::error_code& ec2, const tcp::endpoint&) {
+                    if (c->closed) return;
+                    if (ec2) return fail(c, "cannot connect: " + ec2.message(), false);
+                    boost::system::error_code ignored;
+                    c->socket.set_option(tcp::no_delay(true), ignored);
+                    if (config_.sendBufferBytes > 0)
+                        c->socket.set_option(
+                            asio::socket_base::send_buffer_size(config_.sendBufferBytes), ignored);
+                    if (config_.receiveBufferBytes > 0)
+                        c->socket.set_option(
+                            asio::socket_base::receive_buffer_size(config_.receiveBufferBytes),
+                            ignored);
+                    c->state = Connection::State::CheckingApiVersions;
+                    startRead(c);
+                    startApiVersions(c, kApiVersionsNewest);
+                });
+        });
+}
+
+void AsioNetworkClient::startApiVersions(const std::shared_ptr<Connection>& c, int16_t version) {
+    ClientRequest req;
+    req.destination = c->nodeId;
+    req.apiKey = ApiKey::ApiVersions;
+    req.requestTimeoutMs = static_cast<int32_t>(config_.connectionSetupTimeoutMs);
+    req.writeBody = [version = config_.clientSoftwareVersion](int16_t v, protocol::Writer& w) {
+        protocol::ApiVersionsRequest m;
+        m.clientSoftwareName = "batchscope";
+        m.clientSoftwareVersion = version;
+        encode(m, v, w);
+    };
+    enqueue(c, std::move(req), version, clock_.nowMs(), true);
+}
+
+int32_t AsioNetworkClient::enqueue(const std::shared_ptr<Connection>& c, ClientRequest&& request,
+                                   int16_t version, int64_t nowMs, bool internal) {
+    int32_t correlationId = nextCorrelationId_++;
+    if (nextCorrelationId_ == INT32_MAX) nextCorrelationId_ = 0;
+    std::vector<uint8_t> frame;
+    frame.reserve(256);
+    {
+        protocol::Writer w(frame);
+        size_t sizePos = w.reserveInt32();
+        protocol::RequestHeader h{request.apiKey, version, correlationId, config_.clientId};
+        encode(h, protocol::requestHeaderVersion(request.apiKey, version), w);
+        request.writeBody(version, w);
+        w.patchInt32(sizePos, static_cast<int32_t>(w.position() - sizePos - 4));
+    }
+    c->inFlight.push_back(Connection::InFlight{
+        request.apiKey, version, correlationId, nowMs, nowMs + request.requestTimeoutMs,
+        request.expectResponse, internal, std::move(request.callback)});
+    c->writeQueue.push_back(std::move(frame));
+    if (c->writing.empty()) startWrite(c);
+    return correlationId;
+}
+
+void AsioNetworkClient::startWrite(const std::shared_ptr<Connection>& c) {
+    c->writing.clear();
+    c->writeBuffers.clear();
+    while (!c->writeQueue.empty()) {
+        c->writing.push_back(std::move(c->writeQueue.front()));
+        c->writeQueue.pop_front();
+    }
+    if (c->writing.empty()) return;
+    for (const auto& f : c->writing)
+        c->writeBuffers.emplace_back(asio::buffer(f));
+    asio::async_write(
+        c->socket, c->writeBuffers, [this, c](const boost::system::error_code& ec, size_t) {
+            if (c->closed) return;
+            if (ec) return fail(c, "write failed: " + ec.message(), false);
+            size_t written = c->writing.size();
+            c->writing.clear();
+            // Requests that expect no response (acks=0) are done once written.
+            // They sit in send order among the first `written` entries.
+            int64_t now = clock_.nowMs();
+            size_t seen = 0;
+            for (auto it = c->inFlight.begin(); it != c->inFlight.end() && seen < written;) {
+                ++seen;
+                if (it->expectResponse) {
+                    ++it;
+                    continue;
+                }
+                Completion done;
+                done.callback = std::move(it->callback);
+                done.response.destination = c->nodeId;
+                done.response.apiKey = it->apiKey;
+                done.response.apiVersion = it->version;
+                done.response.correlationId = it->correlationId;
+                done.response.createdMs = it->createdMs;
+                done.response.receivedMs = now;
+                completions_.push_back(std::move(done));
+                it = c->inFlight.erase(it);
+            }
+            if (!c->writeQueue.empty()) startWrite(c);
+        });
+}
+
+void AsioNetworkClient::startRead(const std::shared_ptr<Connection>& c) {
+    if (c->rbuf.size() - c->rend < kReadChunk / 4) {
+        // Compact, then grow only if a single frame needs more room.
+        if (c->rstart > 0) {
+            std::memmove(c->rbuf.data(), c->rbuf.data() + c->rstart, c->rend - c->rstart);
+            c->rend -= c->rstart;
+            c->rstart = 0;
+        }
+        if (c->rbuf.size() - c->rend < kReadChunk / 4) c->rbuf.resize(c->rbuf.size() * 2);
+    }
+    c->socket.async_read_some(
+        asio::buffer(c->rbuf.data() + c->rend, c->rbuf.size() - c->rend),
+        [this, c](const boost::system::error_code& ec, size_t n) {
+            if (c->closed) return;
+            if (ec) {
+                return fail(c,
+                            ec == asio::error::eof ? "connection closed by the broker"
+                                                   : "read failed: " + ec.message(),
+                            false);
+            }
+            c->rend += n;
+            while (!c->closed && c->rend - c->rstart >= protocol::kFrameSizeBytes) {
+                std::span<const uint8_t, 4> prefix(c->rbuf.data() + c->rstart, 4);
+                auto size = protocol::readFrameSize(prefix, config_.maxResponseSize);
+                if (!size) return fail(c, "garbage response: " + size.error().message, false);
+                size_t total = protocol::kFrameSizeBytes + static_cast<size_t>(*size);
+                if (c->rend - c->rstart < total) {
+                    if (c->rbuf.size() < total) {
+                        std::memmove(c->rbuf.data(), c->rbuf.data() + c->rstart,
+                                     c->rend - c->rstart);
+                        c->rend -= c->rstart;
+                        c->rstart = 0;
+                        c->rbuf.resize(total + kReadChunk);
+                    }
+                    break;
+                }
+                onFrame(c, std::span<const uint8_t>(c->rbuf.data() + c->rstart + 4,
+                                                    static_cast<size_t>(*size)));
+                c->rstart += total;
+            }
+            if (c->closed) return;
+            if (c->rstart == c->rend) c->rstart = c->rend = 0;
+            startRead(c);
+        });
+}
+
+void AsioNetworkClient::onFrame(const std::shared_ptr<Connection>& c,
+                                std::span<const uint8_t> frame) {
+    auto it = std::find_if(c->inFlight.begin(), c->inFlight.end(),
+                           [](const Connection::InFlight& f) { return f.expectResponse; });
+    if (it == c->inFlight.end()) return fail(c, "garbage response: no request in flight", false);
+    auto parsed = protocol::parseResponseFrame(frame, it->apiKey, it->version);
+    if (!parsed) return fail(c, "garbage response: " + parsed.error().message, false);
+    if (parsed->header.correlationId != it->correlationId) {
+        return fail(c,
+                    "garbage response: correlation id " +
+                        std::to_string(parsed->header.correlationId) + " does not match " +
+                        std::to_string(it->correlationId),
+                    false);
+    }
+    Connection::InFlight req = std::move(*it);
+    c->inFlight.erase(it);
+    if (req.internal) return onApiVersions(c, req.version, parsed->body);
+    Completion done;
+    done.callback = std::move(req.callback);
+    done.body.assign(parsed->body.begin(), parsed->body.end());
+    done.response.destination = c->nodeId;
+    done.response.apiKey = req.apiKey;
+    done.response.apiVersion = req.version;
+    done.response.correlationId = req.correlationId;
+    done.response.createdMs = req.createdMs;
+    done.response.receivedMs = clock_.nowMs();
+    completions_.push_back(std::move(done));
+}
+
+void AsioNetworkClient::onApiVersions(const std::shared_ptr<Connection>& c, int16_t version,
+                                      std::span<const uint8_t> body) {
+    protocol::ApiVersionsResponse resp;
+    // A broker that does not know our version answers with a v0 body (KIP-511).
+    if (!protocol::decodeBody(resp, version, body).ok() &&
+        !protocol::decodeBody(resp, 0, body).ok()) {
+        return fail(c, "garbage ApiVersions response", false);
+    }
+    if (resp.errorCode == protocol::ErrorCode::UNSUPPORTED_VERSION && version > 0) {
+        int16_t next = 0;
+        for (const auto& k : resp.apiKeys) {
+            if (k.apiKey == static_cast<int16_t>(ApiKey::ApiVersions))
+                next = std::min<int16_t>(k.maxVersion, static_cast<int16_t>(version - 1));
+        }
+        return startApiVersions(c, std::max<int16_t>(0, next));
+    }
+    if (resp.errorCode != protocol::ErrorCode::NONE) {
+        return fail(c, "ApiVersions failed: " + std::string(protocol::errorName(resp.errorCode)),
+                    false);
+    }
+    for (const auto& k : resp.apiKeys) {
+        auto ours = protocol::supportedRange(static_cast<ApiKey>(k.apiKey));
+        if (!ours) continue;
+        int16_t hi = std::min(k.maxVersion, ours->maxVersion);
+        int16_t lo = std::max(k.minVersion, ours->minVersion);
+        if (hi >= lo) c->versions[k.apiKey] = hi;
+    }
+    c->state = Connection::State::Ready;
+    if (NodeState* ns = find(c->nodeId)) {
+        ns->failures = 0;
+        ns->lastFailed = false;
+    }
+    spdlog::debug("node {} ready ({} common APIs)", c->nodeId, c->versions.size());
+}
+
+void AsioNetworkClient::fail(const std::shared_ptr<Connection>& c, const std::string& reason,
+                             bool timedOut) {
+    if (c->closed) return;
+    c->closed = true;
+    boost::system::error_code ignored;
+    c->resolver.cancel();
+    c->socket.close(ignored);
+    int64_t now = clock_.nowMs();
+    bool wasReady = c->state == Connection::State::Ready;
+    for (auto& req : c->inFlight) {
+        if (req.internal) continue;
+        Completion done;
+        done.callback = std::move(req.callback);
+        done.response.destination = c->nodeId;
+        done.response.apiKey = req.apiKey;
+        done.response.apiVersion = req.version;
+        done.response.correlationId = req.correlationId;
+        done.response.createdMs = req.createdMs;
+        done.response.receivedMs = now;
+        done.response.disconnected = true;
+        done.response.timedOut = timedOut;
+        done.response.error = "node " + std::to_string(c->nodeId) + ": " + reason;
+        completions_.push_back(std::move(done));
+    }
+    c->inFlight.clear();
+    c->writeQueue.clear();
+    if (NodeState* ns = find(c->nodeId); ns && ns->conn == c) {
+        ns->conn.reset();
+        ns->lastFailed = true;
+        ns->lastAttemptMs = now;
+        if (!wasReady) ++ns->failures;
+        // Exponential backoff with +-20% jitter (Java: ClusterConnectionStates).
+        double exp = static_cast<double>(config_.reconnectBackoffMs) *
+                     std::pow(2.0, std::min(ns->failures, 20));
+        double capped = std::min<double>(exp, static_cast<double>(config_.reconnectBackoffMaxMs));
+        std::uniform_real_distribution<double> jitter(0.8, 1.2);
+        ns->backoffMs = static_cast<int64_t>(capped * jitter(rng_));
+    }
+    spdlog::info("disconnected from node {}: {}", c->nodeId, reason);
+}
+
+int64_t AsioNetworkClient::nextTimeoutMs(int64_t nowMs) const {
+    int64_t next = INT64_MAX;
+    for (const auto& [id, ns] : nodes_) {
+        if (!ns.conn) continue;
+        if (ns.conn->state != Connection::State::Ready)
+            next = std::min(next, ns.conn->setupDeadlineMs);
+        for (const auto& r : ns.conn->inFlight)
+            next = std::min(next, r.deadlineMs);
+    }
+    return next == INT64_MAX ? INT64_MAX : std::max<int64_t>(0, next - nowMs);
+}
+
+void AsioNetworkClient::checkTimeouts(int64_t nowMs) {
+    std::vector<std::shared_ptr<Connection>> expired;
+    std::vector<bool> setup;
+    for (auto& [id, ns] : nodes_) {
+        if (!ns.conn) continue;
+        const auto& c = ns.conn;
+        if (c->state != Connection::State::Ready && nowMs >= c->setupDeadlineMs) {
+            expired.push_back(c);
+            setup.push_back(true);
+            continue;
+        }
+        for (const auto& r : c->inFlight) {
+            if (nowMs >= r.deadlineMs) {
+                expired.push_back(c);
+                setup.push_back(false);
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < expired.size(); ++i) {
+        fail(expired[i],
+             setup[i] ? "connection setup timed out" : "request timed out (request.timeout.ms)",
+             !setup[i]);
+    }
+}
+
+void AsioNetworkClient::poll(int64_t timeoutMs, int64_t nowMs) {
+    if (closed_) return;
+    if (!completions_.empty()) timeoutMs = 0;
+    timeoutMs = std::min(timeoutMs, nextTimeoutMs(nowMs));
+    io_.restart();
+    if (timeoutMs > 0) io_.run_one_for(std::chrono::milliseconds(timeoutMs));
+    io_.poll();
+    checkTimeouts(clock_.nowMs());
+    runCompletions();
+}
+
+void AsioNetworkClient::runCompletions() {
+    // Callbacks may send new requests (and so add completions): swap first.
+    std::vector<Completion> done;
+    done.swap(completions_);
+    for (auto& d : done) {
+        d.response.body = d.body;
+        if (d.callback) d.callback(d.response);
+    }
+}
+
+void AsioNetworkClient::wakeup() {
+    if (!wakeupPending_.exchange(true)) {
+        asio::post(io_, [this] { wakeupPending_.store(false); });
+    }
+}
+
+int32_t AsioNetworkClient::send(ClientRequest request, int64_t nowMs) {
+    NodeState* ns = find(request.destination);
+    if (!ns || !ns->conn || ns->conn->state != Connection::State::Ready) {
+        completeLocally(std::move(request), nowMs, false, "node is not connected");
+        return -1;
+    }
+    auto v = apiVersion(request.destination, request.apiKey);
+    if (v && request.maxVersion >= 0) {
+        auto ours = protocol::supportedRange(request.apiKey);
+        int16_t lo = ours ? ours->minVersion : 0;
+        v = request.maxVersion >= lo ? std::optional<int16_t>(std::min(*v, request.maxVersion))
+                                     : std::nullopt;
+    }
+    if (!v) {
+        completeLocally(std::move(request), nowMs, true,
+                        "node " + std::to_string(ns->node.id) + " supports no common version of " +
+                            std::string(protocol::apiName(request.apiKey)));
+        return -1;
+    }
+    return enqueue(ns->conn, std::move(request), *v, nowMs, false);
+}
+
+void AsioNetworkClient::completeLocally(ClientRequest&& request, int64_t nowMs,
+                                        bool versionMismatch, const std::string& why) {
+    Completion done;
+    done.callback = std::move(request.callback);
+    done.response.destination = request.destination;
+    done.response.apiKey = request.apiKey;
+    done.response.createdMs = nowMs;
+    done.response.receivedMs = nowMs;
+    done.response.disconnected = !versionMismatch;
+    done.response.versionMismatch = versionMismatch;
+    done.response.error = why;
+    completions_.push_back(std::move(done));
+}
+
+void AsioNetworkClient::disconnect(int32_t node) {
+    NodeState* ns = find(node);
+    if (ns && ns->conn) fail(ns->conn, "disconnected by the client", false);
+}
+
+std::optional<int32_t> AsioNetworkClient::leastLoadedNode(int64_t nowMs) {
+    if (nodes_.empty()) return std::nullopt;
+    // Random start so that equally loaded nodes share the metadata load (as Java).
+    std::uniform_int_distribution<size_t> pick(0, nodes_.size() - 1);
+    size_t offset = pick(rng_);
+    std::vector<const NodeState*> order;
+    for (const auto& [id, ns] : nodes_)
+        order.push_back(&ns);
+    std::rotate(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(offset), order.end());
+    std::optional<int32_t> best, connecting, idle;
+    int bestInFlight = INT32_MAX;
+    for (const NodeState* ns : order) {
+        if (ns->conn && ns->conn->state == Connection::State::Ready) {
+            int n = static_cast<int>(ns->conn->inFlight.size());
+            if (n < bestInFlight && n < config_.maxInFlightRequestsPerConnection) {
+                bestInFlight = n;
+                best = ns->node.id;
+            }
+        } else if (ns->conn) {
+            if (!connecting) connecting = ns->node.id;
+        } else if (!idle && connectionDelay(ns->node.id, nowMs) == 0) {
+            idle = ns->node.id;
+        }
+    }
+    if (best) return best;
+    if (connecting) return connecting;
+    return idle;
+}
+
+void AsioNetworkClient::close() {
+    if (closed_) return;
+    for (auto& [id, ns] : nodes_) {
+        if (ns.conn) fail(ns.conn, "client closed", false);
+    }
+    closed_ = true;
+    runCompletions();
+    io_.restart();
+    io_.poll();
+}
+
+}  // namespace bs::producer
