@@ -62,8 +62,10 @@ Status snappyCompress(std::span<const uint8_t> in, std::vector<uint8_t>& out) {
         size_t written = 0;
         snappy::RawCompress(reinterpret_cast<const char*>(in.data() + pos), n,
                             reinterpret_cast<char*>(out.data() + lengthAt + 4), &written);
-        out.resize(lengthAt);
-        appendBe32(out, static_cast<int32_t>(written));
+        const auto len = static_cast<uint32_t>(written);
+        const uint8_t be[4] = {static_cast<uint8_t>(len >> 24), static_cast<uint8_t>(len >> 16),
+                               static_cast<uint8_t>(len >> 8), static_cast<uint8_t>(len)};
+        std::memcpy(out.data() + lengthAt, be, 4);
         out.resize(lengthAt + 4 + written);
     }
     return Status::success();
