@@ -177,6 +177,7 @@ class Log {
     int64_t logEndOffset_ = 0;
     ProducerStateManager producerState_;
     int64_t unflushedMessages_ = 0;
+    int64_t firstUnflushedSegment_ = 0;  // base offset: segments from here on need an fsync
     int64_t lastFlushMs_ = 0;
     bool closed_ = false;
 };

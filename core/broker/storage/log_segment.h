@@ -54,17 +54,17 @@ class LogSegment {
     // Creates an empty segment in `dir` (an existing non-empty .log is an error).
     static Result<std::shared_ptr<LogSegment>> create(const std::string& dir, int64_t baseOffset,
                                                       int32_t indexIntervalBytes);
-    // Opens an existing segment; its index is loaded if sane, else rebuilt by walking the batch
-    // headers (see indexWasRebuilt()). Call recover() to also verify CRCs and cut a bad tail.
+    // Opens an existing segment and loads its index if sane. Call recover() next: it walks the
+    // batches, cuts a bad tail and rebuilds the index when it does not match the log.
     static Result<std::shared_ptr<LogSegment>> open(const std::string& dir, int64_t baseOffset,
                                                     int32_t indexIntervalBytes);
 
-    // Walks every batch from the start: header sane (magic 2, lengths, offsets not going
-    // backwards, batch not larger than `maxBatchBytes`), whole batch present, and when
-    // `verifyCrc` the CRC32C. Truncates the .log at the first bad batch, rewrites the index.
+    // Walks every batch from the start: header sane (magic 2, lengths, offsets increasing and
+    // within int32 of the base offset), whole batch present, and when `verifyCrc` the CRC32C.
+    // Truncates the .log at the first bad batch, rewrites the index if it differs.
     // `onBatch` sees each kept batch header in order (producer state rebuild).
     Result<SegmentRecovery> recover(
-        bool verifyCrc, int64_t maxBatchBytes,
+        bool verifyCrc,
         const std::function<void(const protocol::RecordBatchHeader&)>& onBatch = {});
 
     // Writes one batch (base offset already assigned) with a single write at the end of the

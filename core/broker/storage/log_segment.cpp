@@ -1,0 +1,346 @@
+#include "broker/storage/log_segment.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <limits>
+#include <vector>
+
+#include "broker/storage/file_io.h"
+#include "protocol/record/crc32c.h"
+
+namespace bs::broker {
+
+using protocol::kRecordBatchOverhead;
+using protocol::RecordBatchHeader;
+
+namespace {
+
+constexpr int64_t kMaxRelativeOffset = std::numeric_limits<int32_t>::max();
+constexpr size_t kBaseOffsetDigits = 20;
+// Recovery reads the log sequentially through a window of this size.
+constexpr size_t kRecoveryWindowBytes = size_t{1} << 20;
+
+std::string joinPath(const std::string& dir, const std::string& name) {
+    return dir.empty() || dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+BatchLocation locationOf(const RecordBatchHeader& h, int64_t position) {
+    return BatchLocation{position, static_cast<int32_t>(h.sizeInBytes()), h.baseOffset,
+                         h.lastOffset(), h.maxTimestamp};
+}
+
+// Sequential reader over a file for recovery: hands out spans of up to kRecoveryWindowBytes.
+class WindowReader {
+  public:
+    WindowReader(int fd, const std::string& path)
+        : fd_(fd), path_(path), buf_(kRecoveryWindowBytes) {}
+
+    // `n` bytes at `position`, or an error if the file ends first.
+    Result<std::span<const uint8_t>> get(int64_t position, size_t n) {
+        if (position < start_ ||
+            position + static_cast<int64_t>(n) > start_ + static_cast<int64_t>(len_)) {
+            auto got = fileio::readAt(fd_, path_, position, buf_);
+            if (!got) return got.error();
+            start_ = position;
+            len_ = *got;
+            if (len_ < n) return Error{"file ended"};
+        }
+        return std::span<const uint8_t>(buf_.data() + (position - start_), n);
+    }
+
+  private:
+    int fd_;
+    const std::string& path_;
+    std::vector<uint8_t> buf_;
+    int64_t start_ = 0;
+    size_t len_ = 0;
+};
+
+}  // namespace
+
+std::string LogSegment::fileName(int64_t baseOffset, std::string_view suffix) {
+    char digits[32];
+    std::snprintf(digits, sizeof digits, "%020" PRId64, baseOffset);
+    return std::string(digits) + std::string(suffix);
+}
+
+std::optional<int64_t> LogSegment::parseLogFileName(std::string_view name) {
+    constexpr std::string_view kSuffix = ".log";
+    if (name.size() != kBaseOffsetDigits + kSuffix.size() || !name.ends_with(kSuffix)) {
+        return std::nullopt;
+    }
+    int64_t value = 0;
+    for (size_t i = 0; i < kBaseOffsetDigits; ++i) {
+        char c = name[i];
+        if (c < '0' || c > '9') return std::nullopt;
+        if (value > (std::numeric_limits<int64_t>::max() - (c - '0')) / 10) return std::nullopt;
+        value = value * 10 + (c - '0');
+    }
+    return value;
+}
+
+LogSegment::LogSegment(std::string logPath, int fd, int64_t baseOffset, int64_t size,
+                       std::unique_ptr<OffsetIndex> index, int32_t indexIntervalBytes)
+    : logPath_(std::move(logPath)),
+      fd_(fd),
+      baseOffset_(baseOffset),
+      size_(size),
+      index_(std::move(index)),
+      indexIntervalBytes_(indexIntervalBytes),
+      nextOffset_(baseOffset) {}
+
+LogSegment::~LogSegment() {
+    fileio::closeQuietly(fd_);
+}
+
+const std::string& LogSegment::indexPath() const {
+    return index_->path();
+}
+
+Result<std::shared_ptr<LogSegment>> LogSegment::create(const std::string& dir, int64_t baseOffset,
+                                                       int32_t indexIntervalBytes) {
+    std::string logPath = joinPath(dir, fileName(baseOffset, ".log"));
+    auto fd = fileio::openReadWrite(logPath, /*create=*/true);
+    if (!fd) return fd.error();
+    auto size = fileio::fileSize(*fd, logPath);
+    if (!size || *size != 0) {
+        fileio::closeQuietly(*fd);
+        if (!size) return size.error();
+        return Error{"cannot create segment " + logPath + ": it already holds " +
+                     std::to_string(*size) + " bytes"};
+    }
+    auto index = OffsetIndex::open(joinPath(dir, fileName(baseOffset, ".index")), baseOffset, 0);
+    if (!index) {
+        fileio::closeQuietly(*fd);
+        return index.error();
+    }
+    if ((*index)->entryCount() != 0 || !(*index)->loadedCleanly()) {
+        auto cleared = (*index)->reset({});
+        if (!cleared) {
+            fileio::closeQuietly(*fd);
+            return Error{cleared.message()};
+        }
+    }
+    return std::shared_ptr<LogSegment>(new LogSegment(std::move(logPath), *fd, baseOffset, 0,
+                                                      std::move(*index), indexIntervalBytes));
+}
+
+Result<std::shared_ptr<LogSegment>> LogSegment::open(const std::string& dir, int64_t baseOffset,
+                                                     int32_t indexIntervalBytes) {
+    std::string logPath = joinPath(dir, fileName(baseOffset, ".log"));
+    auto fd = fileio::openReadWrite(logPath, /*create=*/false);
+    if (!fd) return fd.error();
+    auto size = fileio::fileSize(*fd, logPath);
+    if (!size) {
+        fileio::closeQuietly(*fd);
+        return size.error();
+    }
+    auto index =
+        OffsetIndex::open(joinPath(dir, fileName(baseOffset, ".index")), baseOffset, *size);
+    if (!index) {
+        fileio::closeQuietly(*fd);
+        return index.error();
+    }
+    return std::shared_ptr<LogSegment>(new LogSegment(std::move(logPath), *fd, baseOffset, *size,
+                                                      std::move(*index), indexIntervalBytes));
+}
+
+Result<SegmentRecovery> LogSegment::recover(
+    bool verifyCrc, const std::function<void(const RecordBatchHeader&)>& onBatch) {
+    auto fileSize = fileio::fileSize(fd_, logPath_);
+    if (!fileSize) return fileSize.error();
+    const int64_t size = *fileSize;
+
+    SegmentRecovery out;
+    WindowReader reader(fd_, logPath_);
+    std::vector<OffsetIndex::Entry> entries;
+    int64_t sinceIndexEntry = 0;
+    int64_t nextOffset = baseOffset_;
+    int64_t pos = 0;
+    auto stop = [&](std::string why) {
+        out.truncationReason = "at byte " + std::to_string(pos) + " of " + logPath_ + ": " + why;
+    };
+    while (pos < size) {
+        if (size - pos < static_cast<int64_t>(kRecordBatchOverhead)) {
+            stop("torn batch header (" + std::to_string(size - pos) + " bytes left)");
+            break;
+        }
+        auto headerBytes = reader.get(pos, kRecordBatchOverhead);
+        if (!headerBytes) return headerBytes.error();
+        auto header = protocol::parseBatchHeader(*headerBytes);
+        if (!header) {
+            stop(header.error().message);
+            break;
+        }
+        const RecordBatchHeader& h = *header;
+        const auto batchSize = static_cast<int64_t>(h.sizeInBytes());
+        if (batchSize > size - pos) {
+            stop("torn batch: " + std::to_string(batchSize) + " bytes long, " +
+                 std::to_string(size - pos) + " left");
+            break;
+        }
+        if (h.lastOffsetDelta < 0 || h.baseOffset < nextOffset ||
+            h.lastOffset() - baseOffset_ > kMaxRelativeOffset) {
+            stop("batch offsets " + std::to_string(h.baseOffset) + ".." +
+                 std::to_string(h.lastOffset()) + " do not follow offset " +
+                 std::to_string(nextOffset) + " in segment " + std::to_string(baseOffset_));
+            break;
+        }
+        if (verifyCrc) {
+            uint32_t crc = 0;
+            int64_t p = pos + static_cast<int64_t>(protocol::kAttributesOffset);
+            const int64_t end = pos + batchSize;
+            while (p < end) {
+                size_t n = static_cast<size_t>(std::min<int64_t>(end - p, kRecoveryWindowBytes));
+                auto chunk = reader.get(p, n);
+                if (!chunk) return chunk.error();
+                crc = protocol::crc32c(chunk->data(), chunk->size(), crc);
+                p += static_cast<int64_t>(n);
+            }
+            if (crc != h.crc) {
+                stop("CRC32C mismatch in batch at offset " + std::to_string(h.baseOffset));
+                break;
+            }
+        }
+        // Kafka's rule: an entry for the batch that starts after more than interval bytes.
+        if (sinceIndexEntry > indexIntervalBytes_) {
+            entries.push_back({h.lastOffset(), static_cast<int32_t>(pos)});
+            sinceIndexEntry = 0;
+        }
+        sinceIndexEntry += batchSize;
+        if (onBatch) onBatch(h);
+        ++out.batches;
+        nextOffset = h.nextOffset();
+        out.nextOffset = nextOffset;
+        out.maxTimestamp = std::max(out.maxTimestamp, h.maxTimestamp);
+        pos += batchSize;
+    }
+    if (pos < size) {
+        auto cut = fileio::truncate(fd_, logPath_, pos);
+        if (!cut) return Error{cut.message()};
+        out.truncatedBytes = size - pos;
+    }
+    out.validBytes = pos;
+    bool sameIndex = index_->loadedCleanly() && index_->entryCount() == entries.size() &&
+                     std::equal(entries.begin(), entries.end(), index_->entries().begin(),
+                                [](const auto& a, const auto& b) {
+                                    return a.offset == b.offset && a.position == b.position;
+                                });
+    if (!sameIndex) {
+        auto rebuilt = index_->reset(entries);
+        if (!rebuilt) return Error{rebuilt.message()};
+        indexRebuilt_ = true;
+    }
+    size_.store(pos, std::memory_order_release);
+    bytesSinceLastIndexEntry_ = sinceIndexEntry;
+    nextOffset_ = nextOffset;
+    maxTimestamp_ = out.maxTimestamp;
+    return out;
+}
+
+Status LogSegment::append(std::span<const uint8_t> batch, const RecordBatchHeader& header) {
+    const int64_t pos = size_.load(std::memory_order_relaxed);
+    if (header.lastOffset() - baseOffset_ > kMaxRelativeOffset) {
+        return Error{"segment " + logPath_ + ": offset " + std::to_string(header.lastOffset()) +
+                     " is beyond int32 of its base offset"};
+    }
+    if (pos + static_cast<int64_t>(batch.size()) > std::numeric_limits<int32_t>::max()) {
+        return Error{"segment " + logPath_ + ": positions beyond 2 GiB do not fit the index"};
+    }
+    auto written = fileio::writeAt(fd_, logPath_, pos, batch);
+    if (written && bytesSinceLastIndexEntry_ > indexIntervalBytes_) {
+        written = index_->append(header.lastOffset(), static_cast<int32_t>(pos));
+        if (written) bytesSinceLastIndexEntry_ = 0;
+    }
+    if (!written) {
+        // Never leave half a batch (or a batch without its index entry) behind.
+        (void)fileio::truncate(fd_, logPath_, pos);
+        return written;
+    }
+    bytesSinceLastIndexEntry_ += static_cast<int64_t>(batch.size());
+    nextOffset_ = header.nextOffset();
+    maxTimestamp_ = std::max(maxTimestamp_, header.maxTimestamp);
+    size_.store(pos + static_cast<int64_t>(batch.size()), std::memory_order_release);
+    return Status::success();
+}
+
+Result<size_t> LogSegment::readAt(int64_t position, std::span<uint8_t> out, int64_t limit) const {
+    if (position < 0 || position >= limit) return size_t{0};
+    size_t n =
+        static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(out.size()), limit - position));
+    return fileio::readAt(fd_, logPath_, position, out.first(n));
+}
+
+Result<RecordBatchHeader> LogSegment::readHeader(int64_t position, int64_t limit) const {
+    uint8_t bytes[kRecordBatchOverhead];
+    if (position < 0 || position + static_cast<int64_t>(kRecordBatchOverhead) > limit) {
+        return Error{"no batch header at byte " + std::to_string(position) + " of " + logPath_};
+    }
+    auto got = fileio::readAt(fd_, logPath_, position, bytes);
+    if (!got) return got.error();
+    if (*got != kRecordBatchOverhead) {
+        return Error{"short read at byte " + std::to_string(position) + " of " + logPath_};
+    }
+    auto header = protocol::parseBatchHeader(bytes);
+    if (!header) {
+        return Error{"bad batch at byte " + std::to_string(position) + " of " + logPath_ + ": " +
+                     header.error().message};
+    }
+    if (position + static_cast<int64_t>(header->sizeInBytes()) > limit) {
+        return Error{"batch at byte " + std::to_string(position) + " of " + logPath_ +
+                     " runs past the end of the segment"};
+    }
+    return header;
+}
+
+Result<BatchLocation> LogSegment::batchAt(int64_t position, int64_t limit) const {
+    auto header = readHeader(position, limit);
+    if (!header) return header.error();
+    return locationOf(*header, position);
+}
+
+Result<std::optional<BatchLocation>> LogSegment::findBatch(int64_t targetOffset,
+                                                           int64_t startPosition,
+                                                           int64_t limit) const {
+    for (int64_t pos = startPosition; pos < limit;) {
+        auto header = readHeader(pos, limit);
+        if (!header) return header.error();
+        if (header->lastOffset() >= targetOffset) {
+            return std::optional<BatchLocation>(locationOf(*header, pos));
+        }
+        pos += static_cast<int64_t>(header->sizeInBytes());
+    }
+    return std::optional<BatchLocation>();
+}
+
+Result<std::optional<BatchLocation>> LogSegment::findBatchByTimestamp(int64_t timestampMs,
+                                                                      int64_t limit) const {
+    for (int64_t pos = 0; pos < limit;) {
+        auto header = readHeader(pos, limit);
+        if (!header) return header.error();
+        if (header->maxTimestamp >= timestampMs) {
+            return std::optional<BatchLocation>(locationOf(*header, pos));
+        }
+        pos += static_cast<int64_t>(header->sizeInBytes());
+    }
+    return std::optional<BatchLocation>();
+}
+
+int64_t LogSegment::lookupPosition(int64_t targetOffset) const {
+    return index_->lookup(targetOffset).position;
+}
+
+Status LogSegment::flush() {
+    auto synced = fileio::sync(fd_, logPath_);
+    if (!synced) return synced;
+    return index_->flush();
+}
+
+Status LogSegment::deleteFiles() {
+    auto removed = fileio::removeFile(logPath_);
+    if (!removed) return removed;
+    return index_->deleteFile();
+}
+
+}  // namespace bs::broker
