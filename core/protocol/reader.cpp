@@ -5,8 +5,12 @@
 namespace bs::protocol {
 
 void Reader::fail(const char* field, const std::string& why) {
+    failAt(field, pos_, why);
+}
+
+void Reader::failAt(const char* field, size_t offset, const std::string& why) {
     if (!error_.empty()) return;
-    error_ = std::string(field) + " at offset " + std::to_string(pos_) + ": " + why;
+    error_ = std::string(field) + " at offset " + std::to_string(offset) + ": " + why;
 }
 
 bool Reader::need(const char* field, size_t n) {
@@ -74,16 +78,18 @@ int64_t Reader::varlong(const char* field) {
     return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
 }
 
-int32_t Reader::checkedLength(const char* field, int64_t len, bool nullable) {
+// `start` is where the length prefix began, so errors point at the field, not past it.
+int32_t Reader::checkedLength(const char* field, size_t start, int64_t len, bool nullable) {
     if (!ok()) return 0;
     if (len == -1 && nullable) return -1;
     if (len < 0) {
-        fail(field, "invalid length " + std::to_string(len));
+        failAt(field, start, "invalid length " + std::to_string(len));
         return 0;
     }
     if (static_cast<uint64_t>(len) > remaining()) {
-        fail(field, "length " + std::to_string(len) + " exceeds the " +
-                        std::to_string(remaining()) + " remaining bytes");
+        failAt(field, start,
+               "length " + std::to_string(len) + " exceeds the " + std::to_string(remaining()) +
+                   " remaining bytes");
         return 0;
     }
     return static_cast<int32_t>(len);
@@ -101,55 +107,65 @@ static std::string toString(std::span<const uint8_t> s) {
 }
 
 std::string Reader::string(const char* field) {
-    int32_t n = checkedLength(field, int16(field), false);
+    size_t start = pos_;
+    int32_t n = checkedLength(field, start, int16(field), false);
     return toString(raw(field, static_cast<size_t>(n)));
 }
 
 std::optional<std::string> Reader::nullableString(const char* field) {
-    int32_t n = checkedLength(field, int16(field), true);
+    size_t start = pos_;
+    int32_t n = checkedLength(field, start, int16(field), true);
     if (n < 0 || !ok()) return std::nullopt;
     return toString(raw(field, static_cast<size_t>(n)));
 }
 
 std::string Reader::compactString(const char* field) {
-    int32_t n = checkedLength(field, int64_t{uvarint(field)} - 1, false);
+    size_t start = pos_;
+    int32_t n = checkedLength(field, start, int64_t{uvarint(field)} - 1, false);
     return toString(raw(field, static_cast<size_t>(n)));
 }
 
 std::optional<std::string> Reader::compactNullableString(const char* field) {
-    int32_t n = checkedLength(field, int64_t{uvarint(field)} - 1, true);
+    size_t start = pos_;
+    int32_t n = checkedLength(field, start, int64_t{uvarint(field)} - 1, true);
     if (n < 0 || !ok()) return std::nullopt;
     return toString(raw(field, static_cast<size_t>(n)));
 }
 
 std::span<const uint8_t> Reader::bytes(const char* field) {
-    int32_t n = checkedLength(field, int32(field), false);
+    size_t start = pos_;
+    int32_t n = checkedLength(field, start, int32(field), false);
     return raw(field, static_cast<size_t>(n));
 }
 
 RecordsView Reader::nullableBytes(const char* field) {
-    int32_t n = checkedLength(field, int32(field), true);
+    size_t start = pos_;
+    int32_t n = checkedLength(field, start, int32(field), true);
     if (n < 0 || !ok()) return {{}, n < 0};
     return {raw(field, static_cast<size_t>(n)), false};
 }
 
 std::span<const uint8_t> Reader::compactBytes(const char* field) {
-    int32_t n = checkedLength(field, int64_t{uvarint(field)} - 1, false);
+    size_t start = pos_;
+    int32_t n = checkedLength(field, start, int64_t{uvarint(field)} - 1, false);
     return raw(field, static_cast<size_t>(n));
 }
 
 RecordsView Reader::compactNullableBytes(const char* field) {
-    int32_t n = checkedLength(field, int64_t{uvarint(field)} - 1, true);
+    size_t start = pos_;
+    int32_t n = checkedLength(field, start, int64_t{uvarint(field)} - 1, true);
     if (n < 0 || !ok()) return {{}, n < 0};
     return {raw(field, static_cast<size_t>(n)), false};
 }
 
 int32_t Reader::arrayLength(const char* field, bool nullable) {
-    return checkedLength(field, int32(field), nullable);
+    size_t start = pos_;
+    return checkedLength(field, start, int32(field), nullable);
 }
 
 int32_t Reader::compactArrayLength(const char* field, bool nullable) {
-    return checkedLength(field, int64_t{uvarint(field)} - 1, nullable);
+    size_t start = pos_;
+    return checkedLength(field, start, int64_t{uvarint(field)} - 1, nullable);
 }
 
 Uuid Reader::uuid(const char* field) {

@@ -70,7 +70,8 @@ class Reader {
   private:
     uint64_t be(const char* field, int n);
     bool need(const char* field, size_t n);
-    int32_t checkedLength(const char* field, int64_t len, bool nullable);
+    int32_t checkedLength(const char* field, size_t start, int64_t len, bool nullable);
+    void failAt(const char* field, size_t offset, const std::string& why);
 
     std::span<const uint8_t> data_;
     size_t pos_ = 0;
