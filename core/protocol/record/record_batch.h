@@ -200,8 +200,9 @@ class RecordBatchBuilder {
     Result<Bytes> close();
 
   private:
-    size_t recordSize(int64_t timestampMs, std::optional<Bytes> key, std::optional<Bytes> value,
-                      std::span<const RecordHeader> headers) const;
+    // Record size minus its length varint (Java: DefaultRecord.sizeOfBodyInBytes).
+    size_t recordBodySize(int64_t timestampMs, std::optional<Bytes> key, std::optional<Bytes> value,
+                          std::span<const RecordHeader> headers) const;
 
     uint8_t* buffer_;
     size_t capacity_;

@@ -81,13 +81,12 @@ size_t RecordBatchBuilder::estimateRecordSize(std::optional<Bytes> key, std::opt
     return kMaxRecordOverhead + sizeOfPayload(key, value, headers);
 }
 
-size_t RecordBatchBuilder::recordSize(int64_t timestampMs, std::optional<Bytes> key,
-                                      std::optional<Bytes> value,
-                                      std::span<const RecordHeader> headers) const {
+size_t RecordBatchBuilder::recordBodySize(int64_t timestampMs, std::optional<Bytes> key,
+                                          std::optional<Bytes> value,
+                                          std::span<const RecordHeader> headers) const {
     const int64_t base = recordCount_ == 0 ? timestampMs : baseTimestamp_;
-    const size_t body = 1 + sizeOfVarlong(wrappingDelta(timestampMs, base)) +
-                        sizeOfVarint(recordCount_) + sizeOfPayload(key, value, headers);
-    return sizeOfVarint(static_cast<int32_t>(body)) + body;
+    return 1 + sizeOfVarlong(wrappingDelta(timestampMs, base)) + sizeOfVarint(recordCount_) +
+           sizeOfPayload(key, value, headers);
 }
 
 void RecordBatchBuilder::setProducerState(int64_t producerId, int16_t producerEpoch,
@@ -116,7 +115,8 @@ bool RecordBatchBuilder::hasRoomFor(int64_t timestampMs, std::optional<Bytes> ke
                                     std::span<const RecordHeader> headers) const {
     if (closed_ || recordCount_ == std::numeric_limits<int32_t>::max()) return false;
     if (!fitsInt32(key, value, headers)) return false;
-    const size_t size = recordSize(timestampMs, key, value, headers);
+    const size_t body = recordBodySize(timestampMs, key, value, headers);
+    const size_t size = sizeOfVarint(static_cast<int32_t>(body)) + body;
     if (size > capacity_ - writePos_) return false;
     if (recordCount_ == 0) return true;
     return writeLimit_ >= sizeInBytes() + size;
@@ -127,9 +127,8 @@ bool RecordBatchBuilder::tryAppend(int64_t timestampMs, std::optional<Bytes> key
                                    std::span<const RecordHeader> headers) {
     if (!hasRoomFor(timestampMs, key, value, headers)) return false;
     if (recordCount_ == 0) baseTimestamp_ = timestampMs;
-    const size_t size = recordSize(timestampMs, key, value, headers);
+    const size_t body = recordBodySize(timestampMs, key, value, headers);
     const int64_t timestampDelta = wrappingDelta(timestampMs, baseTimestamp_);
-    const size_t body = size - sizeOfVarint(static_cast<int32_t>(size));
     uint8_t* p = buffer_ + writePos_;
     p = detail::writeVarint(p, static_cast<int32_t>(body));
     *p++ = 0;  // record attributes: unused
@@ -142,7 +141,7 @@ bool RecordBatchBuilder::tryAppend(int64_t timestampMs, std::optional<Bytes> key
         p = writeBytes(p, Bytes(reinterpret_cast<const uint8_t*>(h.key.data()), h.key.size()));
         p = writeBytes(p, h.valueNull ? std::nullopt : std::optional<Bytes>(h.value));
     }
-    writePos_ += size;
+    writePos_ = static_cast<size_t>(p - buffer_);
     ++recordCount_;
     if (recordCount_ == 1 || timestampMs > maxTimestamp_) maxTimestamp_ = timestampMs;
     return true;
