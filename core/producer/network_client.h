@@ -81,7 +81,8 @@ class NetworkClient {
     // by the reconnect backoff (Java: NetworkClient.ready).
     virtual bool ready(int32_t node, int64_t nowMs) = 0;
     virtual bool isReady(int32_t node, int64_t nowMs) const = 0;
-    // Milliseconds until a connection attempt to `node` is allowed (0 when connected or allowed).
+    // Milliseconds until a connection attempt to `node` is allowed: 0 when allowed now, INT64_MAX
+    // while connecting or connected (I/O events will wake poll()).
     virtual int64_t connectionDelay(int32_t node, int64_t nowMs) const = 0;
     // Whether the last connection attempt to `node` failed (and it is not connected).
     virtual bool connectionFailed(int32_t node) const = 0;

@@ -109,7 +109,10 @@ bool AsioNetworkClient::ready(int32_t node, int64_t nowMs) {
 
 int64_t AsioNetworkClient::connectionDelay(int32_t node, int64_t nowMs) const {
     const NodeState* ns = find(node);
-    if (!ns || ns->conn || ns->lastAttemptMs < 0) return 0;
+    // Connecting or connected: progress comes as I/O events, not after a delay (Java returns
+    // Long.MAX_VALUE here too).
+    if (ns && ns->conn) return INT64_MAX;
+    if (!ns || ns->lastAttemptMs < 0) return 0;
     return std::max<int64_t>(0, ns->lastAttemptMs + ns->backoffMs - nowMs);
 }
 

@@ -1,0 +1,124 @@
+#pragma once
+
+// The Sender (Java: Sender): the background loop that turns accumulated batches into one
+// ProduceRequest per broker node and completes batches from the responses. runOnce() is one
+// iteration (Java's Sender.runOnce) so tests can step it with a MockClock and a test
+// NetworkClient; run() loops it on the sender thread until close.
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "producer/metadata.h"
+#include "producer/network_client.h"
+#include "producer/observation.h"
+#include "producer/producer_batch.h"
+#include "producer/producer_metrics.h"
+#include "producer/record_accumulator.h"
+#include "producer/transaction_manager.h"
+#include "protocol/errors.h"
+
+namespace bs::producer {
+
+struct ProducerConfig;
+
+struct SenderConfig {
+    int16_t acks = -1;
+    int32_t maxRequestSize = 1048576;
+    int32_t requestTimeoutMs = 30000;
+    int32_t retries = INT32_MAX;
+    int64_t retryBackoffMs = 100;
+    int64_t reconnectBackoffMs = 50;
+    // max.in.flight.requests.per.connection == 1: mute a partition while a batch is in flight.
+    bool guaranteeMessageOrder = false;
+    static SenderConfig from(const ProducerConfig& config);
+};
+
+class Sender {
+  public:
+    // `transactionManager` is null without idempotence; `metrics` and `events` may be null.
+    Sender(SenderConfig config, NetworkClient& client, Metadata& metadata,
+           RecordAccumulator& accumulator, TransactionManager* transactionManager,
+           ProducerMetrics* metrics, EventStream* events, const Clock& clock);
+
+    // The sender thread's body: runOnce() until initiateClose(), then until everything sent was
+    // answered (or forceClose()), then closes the client.
+    void run();
+    // One iteration: metadata and producer-id housekeeping, sendProducerData, client poll.
+    void runOnce();
+
+    // --- any thread
+    void initiateClose();
+    void forceClose();
+    void wakeup();
+    bool isRunning() const { return running_.load(); }
+    // Pause: nothing new is drained (in-flight requests still complete); step(): one drain.
+    void pause(bool paused);
+    void step();
+    SenderState state() const { return state_.load(); }
+    // Per node, the in-flight ProduceRequests (oldest first).
+    std::vector<NodeSnapshot> snapshotNodes() const;
+
+  private:
+    struct PartitionResult {
+        protocol::ErrorCode error = protocol::ErrorCode::NONE;
+        int64_t baseOffset = -1;
+        int64_t logAppendTimeMs = -1;
+        int64_t logStartOffset = -1;
+        std::string message;
+    };
+
+    int64_t sendProducerData(int64_t nowMs, bool drain);
+    void sendProduceRequest(int32_t node, std::vector<ProducerBatchPtr> batches, int64_t nowMs);
+    void handleProduceResponse(const ClientResponse& response,
+                               const std::vector<ProducerBatchPtr>& batches);
+    void completeBatch(const ProducerBatchPtr& batch, const PartitionResult& result,
+                       int32_t correlationId, int64_t nowMs);
+    void completeBatchSuccess(const ProducerBatchPtr& batch, const PartitionResult& result);
+    void failBatch(const ProducerBatchPtr& batch, const Error& error, protocol::ErrorCode code);
+    bool canRetry(const ProducerBatch& batch, const PartitionResult& result, int64_t nowMs);
+    void reenqueueBatch(const ProducerBatchPtr& batch, int64_t nowMs);
+    void removeFromInflight(const ProducerBatchPtr& batch);
+    void deallocate(const ProducerBatchPtr& batch);
+    std::vector<ProducerBatchPtr> expiredInflightBatches(int64_t nowMs);
+    // Returns the poll timeout the metadata refresh needs.
+    int64_t maybeUpdateMetadata(int64_t nowMs);
+    // True while producer-id work blocks producing (no id yet, epoch bump pending).
+    bool maybeInitProducerId(int64_t nowMs);
+    void emit(EventType type, const ProducerBatch* batch, int32_t node, int32_t correlationId,
+              int16_t errorCode = 0, int64_t offset = -1);
+    void closeSnapshotRequest(int32_t node, int32_t correlationId);
+    void updateConnectedSnapshot();
+
+    const SenderConfig config_;
+    NetworkClient& client_;
+    Metadata& metadata_;
+    RecordAccumulator& accumulator_;
+    TransactionManager* const transactionManager_;
+    ProducerMetrics* const metrics_;
+    EventStream* const events_;
+    const Clock& clock_;
+
+    std::atomic<bool> running_{true};
+    std::atomic<bool> forceClose_{false};
+    std::atomic<bool> paused_{false};
+    std::atomic<int> steps_{0};
+    std::atomic<SenderState> state_{SenderState::NotStarted};
+
+    // Sender thread only.
+    std::map<TopicPartition, std::vector<ProducerBatchPtr>> inFlightBatches_;
+    int64_t clusterVersionSent_ = -1;  // metadata version last pushed to the client
+    int64_t nextInitAttemptMs_ = 0;    // InitProducerId retry backoff
+
+    mutable std::mutex snapshotMu_;
+    std::map<int32_t, std::vector<InFlightRequestSnapshot>> inFlightRequests_;  // snapshotMu_
+    std::map<int32_t, bool> connected_;                                         // snapshotMu_
+};
+
+}  // namespace bs::producer

@@ -1,0 +1,245 @@
+#include "producer/transaction_manager.h"
+
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+namespace bs::producer {
+
+using protocol::ErrorCode;
+
+namespace {
+// Sequences wrap at INT32_MAX (Java: DefaultRecordBatch.incrementSequence).
+int32_t incrementSequence(int32_t sequence, int32_t increment) {
+    if (sequence > INT32_MAX - increment) return increment - (INT32_MAX - sequence) - 1;
+    return sequence + increment;
+}
+bool sameProducer(const ProducerStateProvider::ProducerIdAndEpoch& a,
+                  const ProducerStateProvider::ProducerIdAndEpoch& b) {
+    return a.producerId == b.producerId && a.epoch == b.epoch;
+}
+}  // namespace
+
+TransactionManager::PartitionEntry& TransactionManager::entry(const TopicPartition& tp) {
+    auto [it, inserted] = partitions_.try_emplace(tp);
+    if (inserted) it->second.producerIdAndEpoch = current_;
+    return it->second;
+}
+
+const TransactionManager::PartitionEntry* TransactionManager::find(const TopicPartition& tp) const {
+    auto it = partitions_.find(tp);
+    return it == partitions_.end() ? nullptr : &it->second;
+}
+
+ProducerStateProvider::ProducerIdAndEpoch TransactionManager::producerIdAndEpoch() const {
+    std::lock_guard lock(mu_);
+    // While a (re-)initialisation is pending nothing new may be drained (Java: the producer id
+    // is invalid until InitProducerId completes).
+    if (initInFlight_ || epochBumpRequired_) return {};
+    return current_;
+}
+
+bool TransactionManager::hasInflightBatches(const TopicPartition& tp) const {
+    std::lock_guard lock(mu_);
+    const PartitionEntry* e = find(tp);
+    return e && !e->inflight.empty();
+}
+
+bool TransactionManager::hasStaleProducerIdAndEpoch(const TopicPartition& tp) const {
+    std::lock_guard lock(mu_);
+    const PartitionEntry* e = find(tp);
+    return e && !sameProducer(e->producerIdAndEpoch, current_);
+}
+
+bool TransactionManager::hasUnresolvedSequence(const TopicPartition&) const {
+    // Unknown outcomes are resolved by bumping the epoch at once (see handleFailedBatch), so a
+    // partition never waits on an unresolved sequence.
+    return false;
+}
+
+int32_t TransactionManager::firstInFlightSequence(const TopicPartition& tp) const {
+    std::lock_guard lock(mu_);
+    const PartitionEntry* e = find(tp);
+    if (!e || e->inflight.empty()) return -1;
+    return (*e->inflight.begin())->baseSequence();
+}
+
+void TransactionManager::maybeUpdateProducerIdAndEpoch(const TopicPartition& tp) {
+    std::lock_guard lock(mu_);
+    PartitionEntry& e = entry(tp);
+    if (!sameProducer(e.producerIdAndEpoch, current_) && e.inflight.empty()) {
+        // All batches of the old id/epoch are done: the new epoch starts at sequence 0.
+        e.producerIdAndEpoch = current_;
+        e.nextSequence = 0;
+        e.lastAckedSequence.reset();
+    }
+}
+
+int32_t TransactionManager::sequenceNumber(const TopicPartition& tp) const {
+    std::lock_guard lock(mu_);
+    const PartitionEntry* e = find(tp);
+    return e ? e->nextSequence : 0;
+}
+
+void TransactionManager::incrementSequenceNumber(const TopicPartition& tp, int32_t increment) {
+    std::lock_guard lock(mu_);
+    PartitionEntry& e = entry(tp);
+    e.nextSequence = incrementSequence(e.nextSequence, increment);
+}
+
+void TransactionManager::addInFlightBatch(const ProducerBatchPtr& batch) {
+    std::lock_guard lock(mu_);
+    entry(batch->topicPartition()).inflight.insert(batch);
+}
+
+bool TransactionManager::needsInitProducerId() const {
+    std::lock_guard lock(mu_);
+    return !initInFlight_ && (!current_.isValid() || epochBumpRequired_);
+}
+
+bool TransactionManager::initInFlight() const {
+    std::lock_guard lock(mu_);
+    return initInFlight_;
+}
+
+protocol::InitProducerIdRequest TransactionManager::initProducerIdRequest(int16_t version) {
+    std::lock_guard lock(mu_);
+    initInFlight_ = true;
+    protocol::InitProducerIdRequest req;
+    req.transactionTimeoutMs = INT32_MAX;
+    // KIP-360: name the current id and epoch so the broker can bump it.
+    if (version >= 3 && current_.isValid()) {
+        req.producerId = current_.producerId;
+        req.producerEpoch = current_.epoch;
+    }
+    return req;
+}
+
+void TransactionManager::initProducerIdFailed() {
+    std::lock_guard lock(mu_);
+    initInFlight_ = false;
+}
+
+Status TransactionManager::handleInitProducerIdResponse(
+    const protocol::InitProducerIdResponse& response) {
+    std::lock_guard lock(mu_);
+    initInFlight_ = false;
+    if (response.errorCode != ErrorCode::NONE) {
+        return Error{"InitProducerId failed: " +
+                     std::string(protocol::errorName(response.errorCode))};
+    }
+    current_ = ProducerIdAndEpoch{response.producerId, response.producerEpoch};
+    epochBumpRequired_ = false;
+    for (const auto& tp : partitionsToRewrite_)
+        startSequencesAtBeginning(entry(tp));
+    partitionsToRewrite_.clear();
+    spdlog::info("producer id {} epoch {}", current_.producerId, current_.epoch);
+    return {};
+}
+
+void TransactionManager::startSequencesAtBeginning(PartitionEntry& e) {
+    // Re-key: the set is ordered by sequence, which is about to change.
+    std::vector<ProducerBatchPtr> batches(e.inflight.begin(), e.inflight.end());
+    e.inflight.clear();
+    int32_t sequence = 0;
+    for (const auto& b : batches) {
+        b->resetProducerState(current_.producerId, current_.epoch, sequence);
+        sequence = incrementSequence(sequence, b->recordCount());
+        e.inflight.insert(b);
+    }
+    e.producerIdAndEpoch = current_;
+    e.nextSequence = sequence;
+    e.lastAckedSequence.reset();
+}
+
+bool TransactionManager::isNextSequence(const PartitionEntry& e, int32_t sequence) const {
+    int32_t expected = e.lastAckedSequence ? incrementSequence(*e.lastAckedSequence, 1) : 0;
+    return sequence == expected;
+}
+
+void TransactionManager::requestEpochBumpForPartition(const TopicPartition& tp) {
+    std::lock_guard lock(mu_);
+    epochBumpRequired_ = true;
+    partitionsToRewrite_.insert(tp);
+}
+
+bool TransactionManager::epochBumpRequired() const {
+    std::lock_guard lock(mu_);
+    return epochBumpRequired_;
+}
+
+bool TransactionManager::canRetry(ErrorCode error, int64_t logStartOffset,
+                                  const ProducerBatch& batch) {
+    const TopicPartition& tp = batch.topicPartition();
+    if (error == ErrorCode::UNKNOWN_PRODUCER_ID) {
+        // Without the log start offset we cannot tell why the broker lost us: just retry.
+        if (logStartOffset == -1) return true;
+        requestEpochBumpForPartition(tp);
+        return true;
+    }
+    if (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER) {
+        std::lock_guard lock(mu_);
+        const PartitionEntry* e = find(tp);
+        // Not the next expected batch: an earlier one is still being retried; wait for it.
+        if (e && !isNextSequence(*e, batch.baseSequence())) return true;
+        // A real gap: restart the partition's sequences under a new epoch.
+        epochBumpRequired_ = true;
+        partitionsToRewrite_.insert(tp);
+        return true;
+    }
+    if (error == ErrorCode::INVALID_PRODUCER_EPOCH) {
+        std::lock_guard lock(mu_);
+        // A batch sent before an epoch bump, rejected after it: resend it under the new epoch.
+        ProducerIdAndEpoch mine{batch.producerId(), batch.producerEpoch()};
+        if (current_.isValid() && !sameProducer(mine, current_)) {
+            PartitionEntry& e = entry(tp);
+            if (epochBumpRequired_ || initInFlight_)
+                partitionsToRewrite_.insert(tp);
+            else if (!sameProducer(e.producerIdAndEpoch, current_) ||
+                     batch.producerEpoch() != current_.epoch)
+                startSequencesAtBeginning(e);
+            return true;
+        }
+        return false;
+    }
+    return protocol::isRetriable(error);
+}
+
+void TransactionManager::handleCompletedBatch(const ProducerBatchPtr& batch) {
+    std::lock_guard lock(mu_);
+    PartitionEntry& e = entry(batch->topicPartition());
+    e.inflight.erase(batch);
+    ProducerIdAndEpoch mine{batch->producerId(), batch->producerEpoch()};
+    if (batch->hasSequence() && sameProducer(mine, e.producerIdAndEpoch)) {
+        int32_t last = batch->lastSequence();
+        if (!e.lastAckedSequence || last > *e.lastAckedSequence) e.lastAckedSequence = last;
+    }
+}
+
+void TransactionManager::handleFailedBatch(const ProducerBatchPtr& batch, bool wasSent) {
+    bool hadSequence;
+    {
+        std::lock_guard lock(mu_);
+        PartitionEntry& e = entry(batch->topicPartition());
+        hadSequence = e.inflight.erase(batch) > 0;
+    }
+    // Its sequences may or may not be in the log: later batches would be out of order, so the
+    // partition restarts at sequence 0 under a bumped epoch (Java does this for the idempotent
+    // producer on OutOfOrderSequence/UnknownProducerId/timeouts of sent batches).
+    (void)wasSent;
+    if (hadSequence) requestEpochBumpForPartition(batch->topicPartition());
+}
+
+void TransactionManager::removeInFlightBatch(const ProducerBatchPtr& batch) {
+    std::lock_guard lock(mu_);
+    auto it = partitions_.find(batch->topicPartition());
+    if (it != partitions_.end()) it->second.inflight.erase(batch);
+}
+
+std::optional<int32_t> TransactionManager::lastAckedSequence(const TopicPartition& tp) const {
+    std::lock_guard lock(mu_);
+    const PartitionEntry* e = find(tp);
+    return e ? e->lastAckedSequence : std::nullopt;
+}
+
+}  // namespace bs::producer
