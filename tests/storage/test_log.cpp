@@ -343,6 +343,11 @@ class LogTest : public QObject {
         QCOMPARE(at(1302).offset, int64_t{11});
         QCOMPARE(at(1303).offset, int64_t{-1});
         QCOMPARE(at(1303).timestamp, int64_t{-1});
+        auto max = log->maxTimestampOffset();
+        QVERIFY(max.ok());
+        QCOMPARE(max->offset, int64_t{11});
+        QCOMPARE(max->timestamp, int64_t{1302});
+        QCOMPARE(openLog(freshDir())->maxTimestampOffset()->offset, int64_t{-1});
     }
 
     void invalidConfigIsRejected() {

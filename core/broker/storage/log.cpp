@@ -353,6 +353,19 @@ Result<OffsetAndTimestamp> Log::offsetForTimestamp(int64_t timestampMs) const {
     return OffsetAndTimestamp{};
 }
 
+Result<OffsetAndTimestamp> Log::maxTimestampOffset() const {
+    int64_t maxTimestamp = protocol::kNoTimestamp;
+    {
+        std::lock_guard lock(mutex_);
+        if (closed_) return Error{"log " + dir_ + " is closed"};
+        for (const auto& [base, segment] : segments_) {
+            maxTimestamp = std::max(maxTimestamp, segment->maxTimestamp());
+        }
+    }
+    if (maxTimestamp < 0) return OffsetAndTimestamp{};
+    return offsetForTimestamp(maxTimestamp);
+}
+
 Result<LogLocation> Log::locate(int64_t offset) const {
     std::vector<SegmentView> views;
     int64_t startPosition = 0;

@@ -133,6 +133,11 @@ class Log {
     // walked from the first segment that could hold it.
     Result<OffsetAndTimestamp> offsetForTimestamp(int64_t timestampMs) const;
 
+    // The record with the largest timestamp (ListOffsets MAX_TIMESTAMP, -3): each segment's
+    // largest batch maxTimestamp is known, so only the batch holding it is read. The first
+    // record carrying that timestamp wins; {-1, -1} for an empty log.
+    Result<OffsetAndTimestamp> maxTimestampOffset() const;
+
     // The batch holding `offset`; an error for offsets outside [logStartOffset, logEndOffset).
     Result<LogLocation> locate(int64_t offset) const;
 
