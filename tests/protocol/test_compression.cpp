@@ -75,16 +75,9 @@ uint32_t be32(const uint8_t* p) {
 class CompressionTest : public QObject {
     Q_OBJECT
   private:
-    static void codecRows() {
+    static void codecRows(bool withNone = true) {
         QTest::addColumn<CompressionType>("type");
-        QTest::newRow("none") << CompressionType::None;
-        QTest::newRow("gzip") << CompressionType::Gzip;
-        QTest::newRow("snappy") << CompressionType::Snappy;
-        QTest::newRow("lz4") << CompressionType::Lz4;
-        QTest::newRow("zstd") << CompressionType::Zstd;
-    }
-    static void realCodecRows() {
-        QTest::addColumn<CompressionType>("type");
+        if (withNone) QTest::newRow("none") << CompressionType::None;
         QTest::newRow("gzip") << CompressionType::Gzip;
         QTest::newRow("snappy") << CompressionType::Snappy;
         QTest::newRow("lz4") << CompressionType::Lz4;
@@ -181,7 +174,7 @@ class CompressionTest : public QObject {
     }
 
     // 100 MiB of zeros with a 1 MiB limit: an error, and memory stays near the limit.
-    void bombIsAnError_data() { realCodecRows(); }
+    void bombIsAnError_data() { codecRows(false); }
     void bombIsAnError() {
         QFETCH(CompressionType, type);
         const std::vector<uint8_t> zeros(100u << 20, 0);
@@ -196,7 +189,7 @@ class CompressionTest : public QObject {
         QVERIFY(out.capacity() <= (4u << 20));
     }
 
-    void corruptInputIsAnError_data() { realCodecRows(); }
+    void corruptInputIsAnError_data() { codecRows(false); }
     void corruptInputIsAnError() {
         QFETCH(CompressionType, type);
         const auto in = compressibleBytes(100'000);

@@ -10,17 +10,52 @@ Error zlibError(const char* what, size_t position, const z_stream& zs, int rc) {
     return Error{std::string("gzip: ") + what + " at compressed byte " + std::to_string(position) +
                  ": " + (zs.msg ? zs.msg : zError(rc))};
 }
+
+// zlib streams allocate ~300 KiB of state; one per thread, reset per batch.
+struct Deflater {
+    z_stream zs{};
+    int level = 0;
+    bool ready = false;
+    ~Deflater() {
+        if (ready) deflateEnd(&zs);
+    }
+    int reset(int wanted) {
+        if (ready && level == wanted) return deflateReset(&zs);
+        if (ready) deflateEnd(&zs);
+        zs = z_stream{};
+        const int rc =
+            deflateInit2(&zs, wanted, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY);
+        ready = rc == Z_OK;
+        level = wanted;
+        return rc;
+    }
+};
+
+struct Inflater {
+    z_stream zs{};
+    bool ready = false;
+    ~Inflater() {
+        if (ready) inflateEnd(&zs);
+    }
+    int reset() {
+        if (ready) return inflateReset(&zs);
+        const int rc = inflateInit2(&zs, kGzipWindowBits);
+        ready = rc == Z_OK;
+        return rc;
+    }
+};
+
 }  // namespace
 
 Status gzipCompress(int level, std::span<const uint8_t> in, std::vector<uint8_t>& out) {
-    z_stream zs{};
-    int rc = deflateInit2(&zs, level, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY);
+    thread_local Deflater deflater;
+    int rc = deflater.reset(level);
     if (rc != Z_OK) return Error{std::string("gzip: deflateInit failed: ") + zError(rc)};
+    z_stream& zs = deflater.zs;
     const size_t start = out.size();
     // deflateBound covers the whole input, so one Z_FINISH call completes (uInt-sized chunks
     // for inputs beyond 4 GiB are not needed: batches are far smaller, checked below).
     if (in.size() > 0xffffffffu / 2) {
-        deflateEnd(&zs);
         return Error{"gzip: input of " + std::to_string(in.size()) + " bytes is too large"};
     }
     const uLong bound = deflateBound(&zs, static_cast<uLong>(in.size()));
@@ -31,7 +66,6 @@ Status gzipCompress(int level, std::span<const uint8_t> in, std::vector<uint8_t>
     zs.avail_out = static_cast<uInt>(bound);
     rc = deflate(&zs, Z_FINISH);
     const size_t written = zs.total_out;
-    deflateEnd(&zs);
     out.resize(start + written);
     if (rc != Z_STREAM_END) return Error{std::string("gzip: deflate failed: ") + zError(rc)};
     return Status::success();
@@ -40,13 +74,10 @@ Status gzipCompress(int level, std::span<const uint8_t> in, std::vector<uint8_t>
 Status gzipDecompress(std::span<const uint8_t> in, std::vector<uint8_t>& out, size_t maxBytes) {
     if (in.empty()) return Error{"gzip: empty input"};
     if (in.size() > 0x7fffffff) return Error{"gzip: compressed input larger than 2 GiB"};
-    z_stream zs{};
-    int rc = inflateInit2(&zs, kGzipWindowBits);
+    thread_local Inflater inflater;
+    int rc = inflater.reset();
     if (rc != Z_OK) return Error{std::string("gzip: inflateInit failed: ") + zError(rc)};
-    struct End {
-        z_stream& zs;
-        ~End() { inflateEnd(&zs); }
-    } end{zs};
+    z_stream& zs = inflater.zs;
     BoundedOutput sink(out, maxBytes);
     size_t consumed = 0;  // of `in`, across gzip members
     zs.next_in = const_cast<Bytef*>(in.data());
