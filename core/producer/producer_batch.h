@@ -120,6 +120,9 @@ class ProducerBatch {
     // left without records and must only be deallocated.
     Result<std::deque<ProducerBatchPtr>> split(int32_t splitBatchSize);
 
+    // The completion shared by this batch's record futures (flush waits on it).
+    const std::shared_ptr<ProduceRequestResult>& produceResult() const { return produceFuture_; }
+
     // --- observation
     uint64_t batchId() const { return batchId_; }
     BatchState state() const { return state_.load(std::memory_order_relaxed); }

@@ -70,6 +70,8 @@ class RecordAccumulator {
         int64_t lingerMs = 5;
         int64_t retryBackoffMs = 100;
         int64_t retryBackoffMaxMs = 1000;
+        // Java's CommonClientConfigs.RETRY_BACKOFF_JITTER; tests set 0 for exact backoffs.
+        double retryBackoffJitter = 0.2;
         int32_t deliveryTimeoutMs = 120000;
         bool enableAdaptivePartitioning = true;
         int64_t partitionAvailabilityTimeoutMs = 0;
@@ -143,8 +145,9 @@ class RecordAccumulator {
     void awaitFlushCompletion();
     bool hasIncomplete() const;
     bool hasUndrained() const;
-    // Fails every incomplete batch (in deques and in flight) with `error`, after appends in
-    // progress finish (Java's abortIncompleteBatches on forced close).
+    // Fails every incomplete batch (in deques and in flight) with `error` and deallocates it,
+    // after appends in progress finish (Java's abortIncompleteBatches on forced close; call it
+    // from the sender thread once it stopped sending).
     void abortIncompleteBatches(const Error& error);
     // Fails only batches still in deques (Java's abortUndrainedBatches).
     void abortUndrainedBatches(const Error& error);

@@ -1,0 +1,441 @@
+#include "producer/config_def.h"
+
+#include <algorithm>
+
+namespace bs::producer {
+
+std::string_view configTypeName(ConfigType type) {
+    switch (type) {
+        case ConfigType::Boolean:
+            return "boolean";
+        case ConfigType::Int:
+            return "int";
+        case ConfigType::Long:
+            return "long";
+        case ConfigType::Double:
+            return "double";
+        case ConfigType::String:
+            return "string";
+        case ConfigType::List:
+            return "list";
+        case ConfigType::Class:
+            return "class";
+    }
+    return "unknown";
+}
+
+std::string_view configGroupName(ConfigGroup group) {
+    switch (group) {
+        case ConfigGroup::Batching:
+            return "batching";
+        case ConfigGroup::Delivery:
+            return "delivery";
+        case ConfigGroup::Reliability:
+            return "reliability";
+        case ConfigGroup::Partitioning:
+            return "partitioning";
+        case ConfigGroup::Network:
+            return "network";
+        case ConfigGroup::Serialization:
+            return "serialization";
+    }
+    return "unknown";
+}
+
+namespace {
+
+using T = ConfigType;
+using G = ConfigGroup;
+constexpr double kIntMax = 2147483647.0;
+constexpr double kLongMax = 9223372036854775807.0;
+
+const std::vector<ConfigKeyDef>& defs() {
+    static const std::vector<ConfigKeyDef> all = {
+        // batching
+        {"batch.size",
+         T::Int,
+         "16384",
+         0,
+         kIntMax,
+         {},
+         "Upper bound in bytes of one partition's batch. Records for a partition collect in a "
+         "batch until it is full or linger.ms passes. 0 disables batching (one record per batch).",
+         G::Batching},
+        {"linger.ms",
+         T::Long,
+         "5",
+         0,
+         kLongMax,
+         {},
+         "How long a batch may wait for more records before it is sendable, trading latency for "
+         "fuller batches. Default 5 since Kafka 4.0 (KIP-1030).",
+         G::Batching},
+        {"buffer.memory",
+         T::Long,
+         "33554432",
+         0,
+         kLongMax,
+         {},
+         "Total bytes the producer may hold in batches waiting to be sent; send() blocks up to "
+         "max.block.ms when it is used up.",
+         G::Batching},
+        {"max.request.size",
+         T::Int,
+         "1048576",
+         0,
+         kIntMax,
+         {},
+         "Largest ProduceRequest in bytes; also caps a single record's size.",
+         G::Batching},
+        {"compression.type",
+         T::String,
+         "none",
+         std::nullopt,
+         std::nullopt,
+         {"none", "gzip", "snappy", "lz4", "zstd"},
+         "Codec applied to each batch's records. Whole batches compress better than single "
+         "records.",
+         G::Batching},
+        {"compression.gzip.level",
+         T::Int,
+         "-1",
+         -1,
+         9,
+         {},
+         "gzip level 1..9, or -1 for zlib's default (6).",
+         G::Batching},
+        {"compression.lz4.level", T::Int, "9", 1, 17, {}, "lz4 level 1..17.", G::Batching},
+        {"compression.zstd.level",
+         T::Int,
+         "3",
+         -131072,
+         22,
+         {},
+         "zstd level -131072..22.",
+         G::Batching},
+        // delivery
+        {"acks",
+         T::String,
+         "all",
+         std::nullopt,
+         std::nullopt,
+         {"all", "-1", "0", "1"},
+         "Acknowledgements required from the broker: 0 = none (fire and forget), 1 = the leader "
+         "wrote it, all/-1 = all in-sync replicas wrote it.",
+         G::Delivery},
+        {"max.block.ms",
+         T::Long,
+         "60000",
+         0,
+         kLongMax,
+         {},
+         "How long send() may block waiting for metadata or buffer memory before failing.",
+         G::Delivery},
+        {"request.timeout.ms",
+         T::Int,
+         "30000",
+         0,
+         kIntMax,
+         {},
+         "How long to wait for a response to a request before failing it (and retrying).",
+         G::Delivery},
+        {"delivery.timeout.ms",
+         T::Int,
+         "120000",
+         0,
+         kIntMax,
+         {},
+         "Upper bound on the time from send() to success or failure, retries included. Must be "
+         ">= linger.ms + request.timeout.ms.",
+         G::Delivery},
+        // reliability
+        {"enable.idempotence",
+         T::Boolean,
+         "true",
+         std::nullopt,
+         std::nullopt,
+         {},
+         "Producer id + per-partition sequence numbers so retries write exactly once, in order. "
+         "Requires acks=all, retries > 0, max.in.flight.requests.per.connection <= 5.",
+         G::Reliability},
+        {"retries",
+         T::Int,
+         "2147483647",
+         0,
+         kIntMax,
+         {},
+         "How often a batch failing with a retriable error is re-sent (within "
+         "delivery.timeout.ms).",
+         G::Reliability},
+        {"retry.backoff.ms",
+         T::Long,
+         "100",
+         0,
+         kLongMax,
+         {},
+         "Initial wait before retrying a failed batch; doubles per attempt (with 20% jitter).",
+         G::Reliability},
+        {"retry.backoff.max.ms",
+         T::Long,
+         "1000",
+         0,
+         kLongMax,
+         {},
+         "Upper bound of the exponential retry backoff.",
+         G::Reliability},
+        {"max.in.flight.requests.per.connection",
+         T::Int,
+         "5",
+         1,
+         kIntMax,
+         {},
+         "Unanswered requests allowed per broker connection. Above 1 without idempotence, "
+         "retries may reorder records.",
+         G::Reliability},
+        {"transactional.id",
+         T::String,
+         std::nullopt,
+         std::nullopt,
+         std::nullopt,
+         {},
+         "Transactions are not supported by Batchscope; setting this is an error.",
+         G::Reliability},
+        {"transaction.timeout.ms",
+         T::Int,
+         "60000",
+         0,
+         kIntMax,
+         {},
+         "Accepted for compatibility; transactions are not supported.",
+         G::Reliability,
+         true},
+        // partitioning
+        {"partitioner.class",
+         T::Class,
+         std::nullopt,
+         std::nullopt,
+         std::nullopt,
+         {},
+         "Partitioner for records without an explicit partition: empty for the built-in one "
+         "(KIP-794), 'sticky', 'uniform-sticky', 'legacy', 'round-robin', a Java class name of "
+         "these, or the path of a plugin shared library.",
+         G::Partitioning},
+        {"partitioner.adaptive.partitioning.enable",
+         T::Boolean,
+         "true",
+         std::nullopt,
+         std::nullopt,
+         {},
+         "Built-in partitioner: pick the next sticky partition with weights favouring brokers "
+         "with shorter queues.",
+         G::Partitioning},
+        {"partitioner.availability.timeout.ms",
+         T::Long,
+         "0",
+         0,
+         kLongMax,
+         {},
+         "Built-in partitioner: avoid partitions whose broker could not take data for this long "
+         "(0 = off).",
+         G::Partitioning},
+        {"partitioner.ignore.keys",
+         T::Boolean,
+         "false",
+         std::nullopt,
+         std::nullopt,
+         {},
+         "Built-in partitioner: ignore keys, placing keyed records like keyless ones.",
+         G::Partitioning},
+        // serialization
+        {"key.serializer",
+         T::Class,
+         "org.apache.kafka.common.serialization.ByteArraySerializer",
+         std::nullopt,
+         std::nullopt,
+         {},
+         "How keys become bytes: string, short, int, long, float, double, bytes, uuid, json, "
+         "null, or the Kafka class name.",
+         G::Serialization},
+        {"value.serializer",
+         T::Class,
+         "org.apache.kafka.common.serialization.ByteArraySerializer",
+         std::nullopt,
+         std::nullopt,
+         {},
+         "How values become bytes (same choices as key.serializer).",
+         G::Serialization},
+        // network
+        {"bootstrap.servers",
+         T::List,
+         "",
+         std::nullopt,
+         std::nullopt,
+         {},
+         "host:port pairs used to discover the cluster.",
+         G::Network},
+        {"client.id",
+         T::String,
+         "",
+         std::nullopt,
+         std::nullopt,
+         {},
+         "Name sent with every request, shown in broker logs and quotas.",
+         G::Network},
+        {"client.dns.lookup",
+         T::String,
+         "use_all_dns_ips",
+         std::nullopt,
+         std::nullopt,
+         {"use_all_dns_ips", "resolve_canonical_bootstrap_servers_only"},
+         "How host names are resolved.",
+         G::Network},
+        {"metadata.max.age.ms",
+         T::Long,
+         "300000",
+         0,
+         kLongMax,
+         {},
+         "Refresh metadata at least this often, even without errors.",
+         G::Network},
+        {"metadata.max.idle.ms",
+         T::Long,
+         "300000",
+         5000,
+         kLongMax,
+         {},
+         "Forget metadata of topics not produced to for this long.",
+         G::Network},
+        {"reconnect.backoff.ms",
+         T::Long,
+         "50",
+         0,
+         kLongMax,
+         {},
+         "Initial wait before reconnecting to a broker.",
+         G::Network},
+        {"reconnect.backoff.max.ms",
+         T::Long,
+         "1000",
+         0,
+         kLongMax,
+         {},
+         "Upper bound of the exponential reconnect backoff.",
+         G::Network},
+        {"connections.max.idle.ms",
+         T::Long,
+         "540000",
+         std::nullopt,
+         std::nullopt,
+         {},
+         "Close connections idle for this long.",
+         G::Network},
+        {"socket.connection.setup.timeout.ms",
+         T::Long,
+         "10000",
+         std::nullopt,
+         std::nullopt,
+         {},
+         "Initial time allowed to establish a connection.",
+         G::Network},
+        {"socket.connection.setup.timeout.max.ms",
+         T::Long,
+         "30000",
+         std::nullopt,
+         std::nullopt,
+         {},
+         "Upper bound of the connection setup timeout.",
+         G::Network},
+        {"send.buffer.bytes",
+         T::Int,
+         "131072",
+         -1,
+         kIntMax,
+         {},
+         "TCP send buffer (SO_SNDBUF); -1 = OS default.",
+         G::Network},
+        {"receive.buffer.bytes",
+         T::Int,
+         "32768",
+         -1,
+         kIntMax,
+         {},
+         "TCP receive buffer (SO_RCVBUF); -1 = OS default.",
+         G::Network},
+        {"security.protocol",
+         T::String,
+         "PLAINTEXT",
+         std::nullopt,
+         std::nullopt,
+         {"PLAINTEXT"},
+         "Only PLAINTEXT is supported.",
+         G::Network},
+        {"interceptor.classes",
+         T::List,
+         "",
+         std::nullopt,
+         std::nullopt,
+         {},
+         "Producer interceptors are not supported; must be empty.",
+         G::Network},
+        {"enable.metrics.push",
+         T::Boolean,
+         "true",
+         std::nullopt,
+         std::nullopt,
+         {},
+         "Accepted for compatibility; no effect.",
+         G::Network,
+         true},
+        {"metrics.sample.window.ms",
+         T::Long,
+         "30000",
+         0,
+         kLongMax,
+         {},
+         "Accepted for compatibility; no effect.",
+         G::Network,
+         true},
+        {"metrics.num.samples",
+         T::Int,
+         "2",
+         1,
+         kIntMax,
+         {},
+         "Accepted for compatibility; no effect.",
+         G::Network,
+         true},
+        {"metrics.recording.level",
+         T::String,
+         "INFO",
+         std::nullopt,
+         std::nullopt,
+         {"INFO", "DEBUG", "TRACE"},
+         "Accepted for compatibility; no effect.",
+         G::Network,
+         true},
+        {"metric.reporters",
+         T::List,
+         "",
+         std::nullopt,
+         std::nullopt,
+         {},
+         "Accepted for compatibility; no effect.",
+         G::Network,
+         true},
+    };
+    return all;
+}
+
+}  // namespace
+
+std::span<const ConfigKeyDef> producerConfigDefs() {
+    return defs();
+}
+
+const ConfigKeyDef* findConfigDef(std::string_view name) {
+    const auto& all = defs();
+    auto it = std::find_if(all.begin(), all.end(), [&](const auto& d) { return d.name == name; });
+    return it == all.end() ? nullptr : &*it;
+}
+
+}  // namespace bs::producer

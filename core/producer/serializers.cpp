@@ -1,0 +1,512 @@
+#include "producer/serializers.h"
+
+#include <algorithm>
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace bs::producer {
+
+namespace {
+
+constexpr std::string_view kPkg = "org.apache.kafka.common.serialization.";
+
+const std::vector<SerializerInfo>& infos() {
+    static const std::vector<SerializerInfo> all = {
+        {"string", "org.apache.kafka.common.serialization.StringSerializer", "UTF-8 text"},
+        {"short", "org.apache.kafka.common.serialization.ShortSerializer", "16-bit big-endian"},
+        {"int", "org.apache.kafka.common.serialization.IntegerSerializer", "32-bit big-endian"},
+        {"long", "org.apache.kafka.common.serialization.LongSerializer", "64-bit big-endian"},
+        {"float", "org.apache.kafka.common.serialization.FloatSerializer",
+         "IEEE 754 single, big-endian"},
+        {"double", "org.apache.kafka.common.serialization.DoubleSerializer",
+         "IEEE 754 double, big-endian"},
+        {"bytes", "org.apache.kafka.common.serialization.ByteArraySerializer",
+         "raw bytes (typed as hex)"},
+        {"uuid", "org.apache.kafka.common.serialization.UUIDSerializer",
+         "the 36-character UUID text, as Kafka writes it"},
+        {"json", "org.apache.kafka.connect.json.JsonSerializer", "validated JSON text, UTF-8"},
+        {"null", "org.apache.kafka.common.serialization.VoidSerializer", "always null"},
+    };
+    return all;
+}
+
+std::string_view typeName(const FieldValue& v) {
+    switch (v.index()) {
+        case 0:
+            return "null";
+        case 1:
+            return "string";
+        case 2:
+            return "bytes";
+        case 3:
+            return "short";
+        case 4:
+            return "int";
+        case 5:
+            return "long";
+        case 6:
+            return "float";
+        case 7:
+            return "double";
+    }
+    return "?";
+}
+
+Error failure(std::string_view serializer, std::string_view what) {
+    return Error{"serializer " + std::string(serializer) + ": " + std::string(what)};
+}
+
+// The first offset where `s` is not valid UTF-8, or npos.
+size_t invalidUtf8At(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        size_t n;
+        uint32_t cp;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            n = 1, cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2, cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3, cp = c & 0x07;
+        } else {
+            return i;
+        }
+        if (i + n >= s.size()) return i;
+        for (size_t k = 1; k <= n; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80) return i;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        // Overlong forms, surrogates and values beyond U+10FFFF are not UTF-8.
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            return i;
+        i += n + 1;
+    }
+    return std::string_view::npos;
+}
+
+template <class Int>
+void putBigEndian(Int v, std::vector<uint8_t>& out) {
+    using U = std::make_unsigned_t<Int>;
+    const auto u = static_cast<U>(v);
+    for (int shift = (sizeof(Int) - 1) * 8; shift >= 0; shift -= 8)
+        out.push_back(static_cast<uint8_t>(u >> shift));
+}
+
+// An integer FieldValue (any integral alternative or decimal text) that fits Int.
+template <class Int>
+Result<Int> integral(std::string_view serializer, const FieldValue& v) {
+    int64_t n = 0;
+    if (const auto* s = std::get_if<std::string>(&v)) {
+        std::string_view t = *s;
+        while (!t.empty() && t.front() == ' ')
+            t.remove_prefix(1);
+        while (!t.empty() && t.back() == ' ')
+            t.remove_suffix(1);
+        if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+        auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+        if (t.empty() || ec == std::errc::invalid_argument || p != t.data() + t.size())
+            return failure(serializer, "'" + *s + "' is not an integer");
+        if (ec == std::errc::result_out_of_range)
+            return failure(serializer, "'" + *s + "' is out of range");
+    } else if (const auto* a = std::get_if<int16_t>(&v)) {
+        n = *a;
+    } else if (const auto* b = std::get_if<int32_t>(&v)) {
+        n = *b;
+    } else if (const auto* c = std::get_if<int64_t>(&v)) {
+        n = *c;
+    } else {
+        return failure(serializer, "cannot serialize a " + std::string(typeName(v)) + " value");
+    }
+    if (n < std::numeric_limits<Int>::min() || n > std::numeric_limits<Int>::max())
+        return failure(serializer, std::to_string(n) + " is out of range");
+    return static_cast<Int>(n);
+}
+
+template <class F>
+Result<F> floating(std::string_view serializer, const FieldValue& v) {
+    if (const auto* s = std::get_if<std::string>(&v)) {
+        std::string_view t = *s;
+        while (!t.empty() && t.front() == ' ')
+            t.remove_prefix(1);
+        while (!t.empty() && t.back() == ' ')
+            t.remove_suffix(1);
+        if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+        F x{};
+        auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
+        if (t.empty() || ec != std::errc() || p != t.data() + t.size())
+            return failure(serializer, "'" + *s + "' is not a number");
+        return x;
+    }
+    if (const auto* f = std::get_if<float>(&v)) return static_cast<F>(*f);
+    if (const auto* d = std::get_if<double>(&v)) return static_cast<F>(*d);
+    if (const auto* a = std::get_if<int16_t>(&v)) return static_cast<F>(*a);
+    if (const auto* b = std::get_if<int32_t>(&v)) return static_cast<F>(*b);
+    if (const auto* c = std::get_if<int64_t>(&v)) return static_cast<F>(*c);
+    return failure(serializer, "cannot serialize a " + std::string(typeName(v)) + " value");
+}
+
+class BasicSerializer : public Serializer {
+  public:
+    explicit BasicSerializer(const SerializerInfo& info) : info_(info) {}
+    std::string_view name() const override { return info_.name; }
+    std::string_view javaClassName() const override { return info_.javaClassName; }
+
+    Status serialize(std::string_view, const FieldValue& v, std::vector<uint8_t>& out,
+                     bool& isNull) const override {
+        out.clear();
+        isNull = std::holds_alternative<std::nullptr_t>(v);
+        if (isNull) return {};  // every Kafka serializer maps null to null
+        const std::string_view n = info_.name;
+        if (n == "string") {
+            const auto* s = std::get_if<std::string>(&v);
+            if (!s) return failure(n, "cannot serialize a " + std::string(typeName(v)) + " value");
+            if (auto at = invalidUtf8At(*s); at != std::string_view::npos)
+                return failure(n, "invalid UTF-8 at byte " + std::to_string(at));
+            out.assign(s->begin(), s->end());
+            return {};
+        }
+        if (n == "short") return put<int16_t>(n, v, out);
+        if (n == "int") return put<int32_t>(n, v, out);
+        if (n == "long") return put<int64_t>(n, v, out);
+        if (n == "float") {
+            auto f = floating<float>(n, v);
+            if (!f) return f.error();
+            putBigEndian(std::bit_cast<uint32_t>(*f), out);  // Java floatToRawIntBits
+            return {};
+        }
+        if (n == "double") {
+            auto d = floating<double>(n, v);
+            if (!d) return d.error();
+            putBigEndian(std::bit_cast<uint64_t>(*d), out);  // Java doubleToRawLongBits
+            return {};
+        }
+        if (n == "bytes") {
+            if (const auto* b = std::get_if<std::vector<uint8_t>>(&v)) {
+                out = *b;
+                return {};
+            }
+            if (const auto* s = std::get_if<std::string>(&v)) {
+                auto bytes = parseHex(*s);
+                if (!bytes) return failure(n, bytes.error().message);
+                out = std::move(*bytes);
+                return {};
+            }
+            return failure(n, "cannot serialize a " + std::string(typeName(v)) + " value");
+        }
+        if (n == "uuid") return uuid(v, out);
+        if (n == "json") return json(v, out);
+        // "null": Kafka's VoidSerializer only takes null.
+        return failure(n, "only null can be serialized, got a " + std::string(typeName(v)));
+    }
+
+  private:
+    template <class Int>
+    static Status put(std::string_view n, const FieldValue& v, std::vector<uint8_t>& out) {
+        auto x = integral<Int>(n, v);
+        if (!x) return x.error();
+        putBigEndian(*x, out);
+        return {};
+    }
+
+    // Kafka's UUIDSerializer writes uuid.toString() in UTF-8: 36 lower-case characters.
+    static Status uuid(const FieldValue& v, std::vector<uint8_t>& out) {
+        const auto* s = std::get_if<std::string>(&v);
+        if (!s) return failure("uuid", "cannot serialize a " + std::string(typeName(v)) + " value");
+        std::string t = *s;
+        while (!t.empty() && t.back() == ' ')
+            t.pop_back();
+        t.erase(
+            0, t.find_first_not_of(' ') == std::string::npos ? t.size() : t.find_first_not_of(' '));
+        if (t.size() != 36)
+            return failure("uuid", "'" + *s + "' is not a UUID (8-4-4-4-12 hex digits)");
+        for (size_t i = 0; i < t.size(); ++i) {
+            const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+            const char c = t[i];
+            if (dash ? c != '-' : !std::isxdigit(static_cast<unsigned char>(c)))
+                return failure("uuid", "'" + *s + "' is not a UUID (8-4-4-4-12 hex digits)");
+            t[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        out.assign(t.begin(), t.end());
+        return {};
+    }
+
+    static Status json(const FieldValue& v, std::vector<uint8_t>& out) {
+        std::string text;
+        if (const auto* s = std::get_if<std::string>(&v)) {
+            if (auto st = validateJson(*s); !st) return failure("json", st.message());
+            text = *s;
+        } else if (const auto* a = std::get_if<int16_t>(&v)) {
+            text = std::to_string(*a);
+        } else if (const auto* b = std::get_if<int32_t>(&v)) {
+            text = std::to_string(*b);
+        } else if (const auto* c = std::get_if<int64_t>(&v)) {
+            text = std::to_string(*c);
+        } else if (std::holds_alternative<float>(v) || std::holds_alternative<double>(v)) {
+            const double d =
+                std::holds_alternative<float>(v) ? std::get<float>(v) : std::get<double>(v);
+            if (!std::isfinite(d)) return failure("json", "NaN and infinity are not JSON numbers");
+            char buf[32];
+            auto [p, ec] = std::to_chars(buf, buf + sizeof buf, d);
+            text.assign(buf, p);
+        } else {
+            return failure("json", "cannot serialize a " + std::string(typeName(v)) + " value");
+        }
+        out.assign(text.begin(), text.end());
+        return {};
+    }
+
+    const SerializerInfo& info_;
+};
+
+// ------------------------------------------------------------------ JSON validation
+
+class JsonValidator {
+  public:
+    explicit JsonValidator(std::string_view s) : s_(s) {}
+
+    Status run() {
+        if (auto at = invalidUtf8At(s_); at != std::string_view::npos)
+            return Error{"invalid UTF-8 at byte " + std::to_string(at)};
+        skipWs();
+        if (!value(0)) return error();
+        skipWs();
+        if (i_ != s_.size()) return fail("end of input"), error();
+        return {};
+    }
+
+  private:
+    static constexpr int kMaxDepth = 512;
+
+    Status error() const {
+        return Error{"invalid JSON at byte " + std::to_string(errAt_) + ": expected " + expected_};
+    }
+    bool fail(const char* what) {
+        if (expected_.empty()) {
+            expected_ = what;
+            errAt_ = i_;
+        }
+        return false;
+    }
+    void skipWs() {
+        while (i_ < s_.size() &&
+               (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r'))
+            ++i_;
+    }
+    bool literal(std::string_view word) {
+        if (s_.substr(i_, word.size()) != word) return fail("a JSON value");
+        i_ += word.size();
+        return true;
+    }
+    bool value(int depth) {
+        if (depth > kMaxDepth) return fail("less nesting (more than 512 levels)");
+        if (i_ >= s_.size()) return fail("a JSON value");
+        switch (s_[i_]) {
+            case '{':
+                return object(depth);
+            case '[':
+                return array(depth);
+            case '"':
+                return string();
+            case 't':
+                return literal("true");
+            case 'f':
+                return literal("false");
+            case 'n':
+                return literal("null");
+            default:
+                return number();
+        }
+    }
+    bool object(int depth) {
+        ++i_;
+        skipWs();
+        if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
+        for (;;) {
+            skipWs();
+            if (i_ >= s_.size() || s_[i_] != '"') return fail("a string key");
+            if (!string()) return false;
+            skipWs();
+            if (i_ >= s_.size() || s_[i_] != ':') return fail("':'");
+            ++i_;
+            skipWs();
+            if (!value(depth + 1)) return false;
+            skipWs();
+            if (i_ < s_.size() && s_[i_] == ',') {
+                ++i_;
+                continue;
+            }
+            if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
+            return fail("',' or '}'");
+        }
+    }
+    bool array(int depth) {
+        ++i_;
+        skipWs();
+        if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
+        for (;;) {
+            skipWs();
+            if (!value(depth + 1)) return false;
+            skipWs();
+            if (i_ < s_.size() && s_[i_] == ',') {
+                ++i_;
+                continue;
+            }
+            if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
+            return fail("',' or ']'");
+        }
+    }
+    bool string() {
+        ++i_;  // opening quote
+        while (i_ < s_.size()) {
+            const auto c = static_cast<unsigned char>(s_[i_]);
+            if (c == '"') return ++i_, true;
+            if (c < 0x20) return fail("no raw control character in a string (escape it)");
+            if (c == '\\') {
+                ++i_;
+                if (i_ >= s_.size()) break;
+                const char e = s_[i_];
+                if (e == 'u') {
+                    for (int k = 1; k <= 4; ++k)
+                        if (i_ + k >= s_.size() ||
+                            !std::isxdigit(static_cast<unsigned char>(s_[i_ + k])))
+                            return fail("4 hex digits after \\u");
+                    i_ += 5;
+                    continue;
+                }
+                if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos)
+                    return fail("a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
+            }
+            ++i_;
+        }
+        return fail("a closing '\"'");
+    }
+    bool digits() {
+        const size_t start = i_;
+        while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9')
+            ++i_;
+        return i_ > start;
+    }
+    bool number() {
+        if (i_ < s_.size() && s_[i_] == '-') ++i_;
+        if (i_ >= s_.size()) return fail("a JSON value");
+        if (s_[i_] == '0') {
+            ++i_;
+        } else if (s_[i_] >= '1' && s_[i_] <= '9') {
+            digits();
+        } else {
+            return fail("a JSON value");
+        }
+        if (i_ < s_.size() && s_[i_] == '.') {
+            ++i_;
+            if (!digits()) return fail("a digit after '.'");
+        }
+        if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+            ++i_;
+            if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
+            if (!digits()) return fail("a digit in the exponent");
+        }
+        return true;
+    }
+
+    std::string_view s_;
+    size_t i_ = 0;
+    std::string expected_;
+    size_t errAt_ = 0;
+};
+
+}  // namespace
+
+std::span<const SerializerInfo> knownSerializers() {
+    return infos();
+}
+
+Result<std::string> canonicalSerializerName(std::string_view nameOrClass) {
+    std::string_view n = nameOrClass;
+    while (!n.empty() && n.front() == ' ')
+        n.remove_prefix(1);
+    while (!n.empty() && n.back() == ' ')
+        n.remove_suffix(1);
+    for (const auto& info : infos()) {
+        const std::string_view cls = info.javaClassName;
+        const std::string_view shortCls = cls.substr(cls.rfind('.') + 1);
+        if (n == info.name || n == cls || n == shortCls) return std::string(info.name);
+    }
+    // Kafka's other byte serializers and common spellings.
+    if (n == "integer" || n == "IntegerSerializer") return std::string("int");
+    for (std::string_view alias :
+         {"ByteArraySerializer", "BytesSerializer", "ByteBufferSerializer"})
+        if (n == alias || n == std::string(kPkg) + std::string(alias)) return std::string("bytes");
+    return Error{"unknown serializer '" + std::string(nameOrClass) +
+                 "' (use string, short, int, long, float, double, bytes, uuid, json, null or "
+                 "the Kafka class name)"};
+}
+
+Result<std::unique_ptr<Serializer>> createSerializer(std::string_view nameOrClass) {
+    auto name = canonicalSerializerName(nameOrClass);
+    if (!name) return name.error();
+    for (const auto& info : infos())
+        if (info.name == *name)
+            return std::unique_ptr<Serializer>(std::make_unique<BasicSerializer>(info));
+    return Error{"unknown serializer '" + std::string(nameOrClass) + "'"};
+}
+
+Status validateJson(std::string_view text) {
+    return JsonValidator(text).run();
+}
+
+Result<std::vector<uint8_t>> parseHex(std::string_view text) {
+    std::vector<uint8_t> out;
+    size_t i = 0;
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i])))
+        ++i;
+    if (text.substr(i, 2) == "0x" || text.substr(i, 2) == "0X") i += 2;
+    int high = -1;
+    size_t highAt = 0;
+    for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (std::isspace(static_cast<unsigned char>(c))) continue;
+        int v;
+        if (c >= '0' && c <= '9')
+            v = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            v = c - 'A' + 10;
+        else
+            return Error{"'" + std::string(1, c) + "' at offset " + std::to_string(i) +
+                         " is not a hex digit"};
+        if (high < 0) {
+            high = v;
+            highAt = i;
+        } else {
+            out.push_back(static_cast<uint8_t>(high << 4 | v));
+            high = -1;
+        }
+    }
+    if (high >= 0)
+        return Error{"odd number of hex digits (the digit at offset " + std::to_string(highAt) +
+                     " has no partner)"};
+    return out;
+}
+
+std::string toHex(std::span<const uint8_t> bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (uint8_t b : bytes) {
+        out += kDigits[b >> 4];
+        out += kDigits[b & 0xF];
+    }
+    return out;
+}
+
+}  // namespace bs::producer
