@@ -130,6 +130,25 @@ class MessagesGoldenTest : public QObject {
         QCOMPARE(body(m, 3).size(), b.size() - 4);
     }
 
+    void apiVersionsFallsBackToV0OnUnsupportedVersion() {
+        // KIP-511: asked for v3, a broker that only speaks v0-2 answers in a v0 body.
+        Bytes v0 = cat(Bytes{0, 35, 0, 0, 0, 1, 0, 18, 0, 0, 0, 2});
+        ApiVersionsResponse m;
+        QVERIFY(decodeApiVersionsResponse(m, 3, v0).ok());
+        QVERIFY(m.errorCode == ErrorCode::UNSUPPORTED_VERSION);
+        QCOMPARE(m.apiKeys.size(), size_t(1));
+        QCOMPARE(m.apiKeys[0].maxVersion, int16_t(2));
+        // A regular v3 answer decodes at v3.
+        Bytes v3 = cat(Bytes{0, 0, 2, 0, 18, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0});
+        QVERIFY(decodeApiVersionsResponse(m, 3, v3).ok());
+        QVERIFY(m.errorCode == ErrorCode::NONE);
+        QCOMPARE(m.apiKeys[0].maxVersion, int16_t(3));
+        // Garbage is an error, and leaves no half-decoded value behind.
+        Bytes garbage{0, 0, 9};
+        QVERIFY(!decodeApiVersionsResponse(m, 3, garbage).ok());
+        QVERIFY(m == ApiVersionsResponse{});
+    }
+
     void apiVersionsV0ResponseFrameUsesHeaderV0() {
         ApiVersionsResponse m;
         m.errorCode = ErrorCode::UNSUPPORTED_VERSION;

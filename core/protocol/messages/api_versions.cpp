@@ -1,6 +1,7 @@
 #include "protocol/messages/api_versions.h"
 
 #include "protocol/codec.h"
+#include "protocol/frame.h"
 
 namespace bs::protocol {
 namespace {
@@ -52,5 +53,22 @@ void response(IO& io, M& m, int16_t v) {
 
 BS_PROTOCOL_MESSAGE_CODEC(ApiVersionsRequest, ApiKey::ApiVersions, request)
 BS_PROTOCOL_MESSAGE_CODEC(ApiVersionsResponse, ApiKey::ApiVersions, response)
+
+Status decodeApiVersionsResponse(ApiVersionsResponse& m, int16_t version,
+                                 std::span<const uint8_t> body) {
+    Status strict = decodeBody(m, version, body);
+    if (strict.ok() && m.errorCode != ErrorCode::UNSUPPORTED_VERSION) return strict;
+    ApiVersionsResponse asV0;
+    if (version != 0 && decodeBody(asV0, 0, body).ok()) {
+        m = std::move(asV0);
+        return {};
+    }
+    if (strict.ok()) return strict;
+    // Neither parse is clean; a leading UNSUPPORTED_VERSION is still an answer.
+    Reader r(body);
+    if (decode(m, version, r).ok() && m.errorCode == ErrorCode::UNSUPPORTED_VERSION) return {};
+    m = ApiVersionsResponse{};
+    return strict;
+}
 
 }  // namespace bs::protocol

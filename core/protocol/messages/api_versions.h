@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -56,5 +57,13 @@ void encode(const ApiVersionsRequest& m, int16_t version, Writer& w);
 Status decode(ApiVersionsRequest& m, int16_t version, Reader& r);
 void encode(const ApiVersionsResponse& m, int16_t version, Writer& w);
 Status decode(ApiVersionsResponse& m, int16_t version, Reader& r);
+
+// Client side, a whole response body (KIP-511): a broker that does not speak the requested
+// version answers UNSUPPORTED_VERSION in a v0 body listing its own ApiVersions range. Decodes
+// at `version`; on UNSUPPORTED_VERSION, or when that fails, decodes as v0. When neither decodes
+// strictly but the error code could be read as UNSUPPORTED_VERSION, `m` carries that code (and
+// what was read) so the caller can retry with a lower version.
+Status decodeApiVersionsResponse(ApiVersionsResponse& m, int16_t version,
+                                 std::span<const uint8_t> body);
 
 }  // namespace bs::protocol
