@@ -158,6 +158,7 @@ class LogTest : public QObject {
             QCOMPARE(name, std::string(expected));
             QVERIFY(std::filesystem::exists(dir + "/" + name));
             QVERIFY(std::filesystem::exists(segments[i].indexPath));
+            QVERIFY(std::filesystem::exists(segments[i].timeIndexPath));
             QVERIFY(segments[i].sizeInBytes <= config.segmentBytes);
             QCOMPARE(batchBaseOffsets(readFile(segments[i].logPath)).front(), bases[i]);
         }
@@ -196,6 +197,7 @@ class LogTest : public QObject {
         QVERIFY(log->sizeInBytes() >= config.retentionBytes);
         QVERIFY(!std::filesystem::exists(dir + "/00000000000000000000.log"));
         QVERIFY(!std::filesystem::exists(dir + "/00000000000000000004.index"));
+        QVERIFY(!std::filesystem::exists(dir + "/00000000000000000002.timeindex"));
         QVERIFY(std::filesystem::exists(dir + "/00000000000000000006.log"));
         QCOMPARE(log->read(5, 1000).error, ErrorCode::OFFSET_OUT_OF_RANGE);
         QCOMPARE(batchBaseOffsets(log->read(6, 1 << 20).records), (std::vector<int64_t>{6, 7}));
@@ -323,9 +325,11 @@ class LogTest : public QObject {
     }
 
     void offsetForTimestampFindsFirstLaterRecord() {
+        QFETCH(int, indexIntervalBytes);
         const auto batchSize = static_cast<int64_t>(makeBatch(3).size());
         LogConfig config;
         config.segmentBytes = batchSize * 2;
+        config.indexIntervalBytes = indexIntervalBytes;
         auto log = openLog(freshDir(), config);
         for (int i = 0; i < 4; ++i) {
             BatchSpec spec;
@@ -348,6 +352,46 @@ class LogTest : public QObject {
         QCOMPARE(max->offset, int64_t{11});
         QCOMPARE(max->timestamp, int64_t{1302});
         QCOMPARE(openLog(freshDir())->maxTimestampOffset()->offset, int64_t{-1});
+    }
+
+    void offsetForTimestampFindsFirstLaterRecord_data() {
+        QTest::addColumn<int>("indexIntervalBytes");
+        QTest::newRow("sparse index") << 4096;
+        QTest::newRow("index entry per batch") << 0;
+    }
+
+    void timeIndexFollowsKafkasRules() {
+        std::string dir = freshDir();
+        const auto batchSize = static_cast<int64_t>(makeBatch(1).size());
+        LogConfig config;
+        config.indexIntervalBytes = 0;
+        config.segmentBytes = batchSize * 4;
+        // Batch max timestamps 100, 300, 200, 400 | 500: entries only when the maximum grows,
+        // at index points (batches 2..4), plus a final entry at the roll.
+        const int64_t timestamps[] = {100, 300, 200, 400, 500};
+        std::vector<std::vector<uint8_t>> stored;
+        {
+            auto log = openLog(dir, config);
+            for (int64_t ts : timestamps) {
+                BatchSpec spec;
+                spec.firstTimestamp = ts;
+                stored.push_back(makeBatch(spec));
+                QVERIFY(log->append(stored.back()).ok());
+            }
+            QCOMPARE(log->segments().size(), size_t{2});
+            QCOMPARE(log->offsetForTimestamp(250)->offset, int64_t{1});
+            QCOMPARE(log->offsetForTimestamp(301)->offset, int64_t{3});
+            QCOMPARE(log->offsetForTimestamp(450)->offset, int64_t{4});
+        }
+        // (300 @ offset 1), (400 @ offset 3); 300 again at batch 3 adds nothing; the roll would
+        // add (400 @ 3) which is already last.
+        QCOMPARE(readFile(dir + "/00000000000000000000.timeindex"),
+                 (std::vector<uint8_t>{0, 0, 0, 0, 0, 0, 1, 44,  0, 0, 0, 1,  //
+                                       0, 0, 0, 0, 0, 0, 1, 144, 0, 0, 0, 3}));
+        auto reopened = openLog(dir, config);
+        QCOMPARE(reopened->recoveryInfo().indexesRebuilt, 0);
+        QCOMPARE(reopened->segments()[0].timeIndexEntries, size_t{2});
+        QCOMPARE(reopened->offsetForTimestamp(201)->offset, int64_t{1});
     }
 
     void invalidConfigIsRejected() {

@@ -6,6 +6,7 @@
 
 #include "broker/storage/log_segment.h"
 #include "broker/storage/offset_index.h"
+#include "broker/storage/time_index.h"
 #include "storage/storage_test_util.h"
 
 using namespace bs;
@@ -72,6 +73,40 @@ class OffsetIndexTest : public QObject {
         QVERIFY(!(*b)->loadedCleanly());
         QVERIFY((*b)->reset({}).ok());
         QCOMPARE(readFile(backwards).size(), size_t{0});
+    }
+
+    void timeIndexFormatAndLookup() {
+        const std::string file = path("00000000000000000100.timeindex");
+        {
+            auto index = TimeIndex::open(file, 100, 1000);
+            QVERIFY(index.ok());
+            QVERIFY((*index)->maybeAppend(5000, 103).ok());
+            QVERIFY((*index)->maybeAppend(5000, 107).ok());  // not later: no entry
+            QVERIFY((*index)->maybeAppend(4000, 108).ok());  // earlier: no entry
+            QVERIFY((*index)->maybeAppend(0x123456789a, 110).ok());
+            QVERIFY(!(*index)->maybeAppend(0x123456789b, 109).ok());  // offsets never go back
+            QCOMPARE((*index)->entryCount(), size_t{2});
+            QCOMPARE((*index)->lookup(4999).timestamp, int64_t{-1});
+            QCOMPARE((*index)->lookup(4999).offset, int64_t{100});
+            QCOMPARE((*index)->lookup(5000).offset, int64_t{103});
+            QCOMPARE((*index)->lookup(0x1234567899).offset, int64_t{103});
+            QCOMPARE((*index)->lookup(0x123456789a).offset, int64_t{110});
+            QCOMPARE((*index)->lastEntry().timestamp, int64_t{0x123456789a});
+        }
+        // 12-byte big-endian entries: int64 timestamp, int32 relative offset.
+        QCOMPARE(readFile(file),
+                 (std::vector<uint8_t>{0, 0, 0, 0,    0,    0,    0x13, 0x88, 0, 0, 0, 3,
+                                       0, 0, 0, 0x12, 0x34, 0x56, 0x78, 0x9a, 0, 0, 0, 10}));
+        auto reopened = TimeIndex::open(file, 100, 1000);
+        QVERIFY(reopened.ok());
+        QVERIFY((*reopened)->loadedCleanly());
+        QCOMPARE((*reopened)->lookup(6000).offset, int64_t{103});
+        // Decreasing timestamps or too many entries are not trusted.
+        writeFile(file, {0, 0, 0, 0, 0, 0, 0x13, 0x88, 0, 0, 0, 3,  //
+                         0, 0, 0, 0, 0, 0, 0x13, 0x87, 0, 0, 0, 4});
+        QVERIFY(!(*TimeIndex::open(file, 100, 1000))->loadedCleanly());
+        writeFile(file, {0, 0, 0, 0, 0, 0, 0x13, 0x88, 0, 0, 0, 3});
+        QVERIFY(!(*TimeIndex::open(file, 100, 0))->loadedCleanly());
     }
 
     void segmentFileNames() {

@@ -31,6 +31,7 @@ AppendInfo failAppend(ErrorCode code, std::string message) {
 struct SegmentView {
     std::shared_ptr<LogSegment> segment;
     int64_t limit = 0;
+    int64_t start = 0;  // where a scan begins (an index lookup)
 };
 
 // Cuts `bytes` after the last whole batch (batchLength at byte 8 of each batch).
@@ -99,7 +100,7 @@ Status Log::load() {
         auto segment = LogSegment::open(dir_, baseOffsets[i], config_.indexIntervalBytes);
         if (!segment) return Error{segment.error().message};
         const bool last = i + 1 == baseOffsets.size();
-        auto recovered = (*segment)->recover(last || options_.verifyAllSegments, replay);
+        auto recovered = (*segment)->recover(last || options_.verifyAllSegments, last, replay);
         if (!recovered) return Error{recovered.error().message};
         if (recovered->truncatedBytes > 0) {
             spdlog::warn("log {}: cut {} bytes {}", dir_, recovered->truncatedBytes,
@@ -220,6 +221,8 @@ AppendInfo Log::append(std::span<uint8_t> batch) {
 }
 
 Status Log::rollLocked() {
+    auto inactive = segments_.rbegin()->second->onBecomeInactive();
+    if (!inactive) return inactive;
     auto segment = LogSegment::create(dir_, logEndOffset_, config_.indexIntervalBytes);
     if (!segment) return Error{segment.error().message};
     segments_.emplace(logEndOffset_, std::move(*segment));
@@ -321,13 +324,14 @@ Result<OffsetAndTimestamp> Log::offsetForTimestamp(int64_t timestampMs) const {
         for (const auto& [base, segment] : segments_) {
             // Every segment's maxTimestamp is known after recovery or appends: skip early ones.
             if (segment->maxTimestamp() >= timestampMs) {
-                views.push_back({segment, segment->sizeInBytes()});
+                views.push_back({segment, segment->sizeInBytes(),
+                                 segment->lookupTimestampPosition(timestampMs)});
             }
         }
     }
     std::vector<uint8_t> bytes;
     for (const SegmentView& view : views) {
-        auto found = view.segment->findBatchByTimestamp(timestampMs, view.limit);
+        auto found = view.segment->findBatchByTimestamp(timestampMs, view.start, view.limit);
         if (!found) return found.error();
         if (!*found) continue;
         const BatchLocation& loc = **found;
@@ -418,7 +422,8 @@ std::vector<SegmentInfo> Log::segments() const {
     out.reserve(segments_.size());
     for (const auto& [base, segment] : segments_) {
         out.push_back({base, segment->sizeInBytes(), segment->logPath(), segment->indexPath(),
-                       segment->index().entryCount()});
+                       segment->index().entryCount(), segment->timeIndexPath(),
+                       segment->timeIndex().entryCount()});
     }
     return out;
 }

@@ -65,6 +65,8 @@ struct SegmentInfo {
     std::string logPath;
     std::string indexPath;
     size_t indexEntries = 0;
+    std::string timeIndexPath;
+    size_t timeIndexEntries = 0;
 };
 
 // What open() did to get a consistent log.
@@ -76,9 +78,9 @@ struct LogRecoveryInfo {
     size_t producersRestored = 0;
 };
 
-// One partition's log: directory `<topic>-<partition>/` of segments (Kafka: UnifiedLog + its
-// LocalLog). Offsets are assigned here, segments rolled at segment.bytes, oldest segments deleted
-// past retention.bytes, and idempotent producers' sequences checked.
+// One partition's log: directory `<topic>-<partition>/` of segments (.log, .index, .timeindex)
+// (Kafka: UnifiedLog + its LocalLog). Offsets are assigned here, segments rolled at segment.bytes,
+// oldest segments deleted past retention.bytes, and idempotent producers' sequences checked.
 //
 // Thread-safety: every public method may be called from any thread. `mutex_` guards the segment
 // list, the offsets, the producer state and the flush bookkeeping. append() holds it for the
@@ -129,8 +131,9 @@ class Log {
     LogReadResult read(int64_t fetchOffset, int32_t maxBytes) const;
 
     // The first record whose timestamp >= timestampMs (Kafka's ListOffsets by timestamp): the
-    // first batch with maxTimestamp >= it, then its records. No time index: batch headers are
-    // walked from the first segment that could hold it.
+    // first segment whose largest timestamp is late enough, its time index and offset index to
+    // a start position, a header walk to the first batch with maxTimestamp >= it, then its
+    // records.
     Result<OffsetAndTimestamp> offsetForTimestamp(int64_t timestampMs) const;
 
     // The record with the largest timestamp (ListOffsets MAX_TIMESTAMP, -3): each segment's

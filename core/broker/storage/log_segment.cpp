@@ -81,73 +81,71 @@ std::optional<int64_t> LogSegment::parseLogFileName(std::string_view name) {
 }
 
 LogSegment::LogSegment(std::string logPath, int fd, int64_t baseOffset, int64_t size,
-                       std::unique_ptr<OffsetIndex> index, int32_t indexIntervalBytes)
+                       std::unique_ptr<OffsetIndex> index, std::unique_ptr<TimeIndex> timeIndex,
+                       int32_t indexIntervalBytes)
     : logPath_(std::move(logPath)),
       fd_(fd),
       baseOffset_(baseOffset),
       size_(size),
       index_(std::move(index)),
+      timeIndex_(std::move(timeIndex)),
       indexIntervalBytes_(indexIntervalBytes),
-      nextOffset_(baseOffset) {}
+      nextOffset_(baseOffset),
+      offsetOfMaxTimestamp_(baseOffset) {}
 
 LogSegment::~LogSegment() {
     fileio::closeQuietly(fd_);
 }
 
-const std::string& LogSegment::indexPath() const {
-    return index_->path();
+Result<std::shared_ptr<LogSegment>> LogSegment::make(const std::string& dir, int64_t baseOffset,
+                                                     int32_t indexIntervalBytes, bool create) {
+    std::string logPath = joinPath(dir, fileName(baseOffset, ".log"));
+    auto fd = fileio::openReadWrite(logPath, create);
+    if (!fd) return fd.error();
+    // The descriptor is closed by the segment, or here on any failure before it exists.
+    std::unique_ptr<int, void (*)(int*)> guard(&*fd, [](int* f) { fileio::closeQuietly(*f); });
+    auto size = fileio::fileSize(*fd, logPath);
+    if (!size) return size.error();
+    if (create && *size != 0) {
+        return Error{"cannot create segment " + logPath + ": it already holds " +
+                     std::to_string(*size) + " bytes"};
+    }
+    auto index =
+        OffsetIndex::open(joinPath(dir, fileName(baseOffset, ".index")), baseOffset, *size);
+    if (!index) return index.error();
+    const int64_t maxEntries = *size / static_cast<int64_t>(kRecordBatchOverhead) + 2;
+    auto timeIndex =
+        TimeIndex::open(joinPath(dir, fileName(baseOffset, ".timeindex")), baseOffset, maxEntries);
+    if (!timeIndex) return timeIndex.error();
+    if (create) {
+        // Leftover index files of a segment that never got data describe nothing.
+        if (!(*index)->holds({})) {
+            auto cleared = (*index)->reset({});
+            if (!cleared) return Error{cleared.message()};
+        }
+        if (!(*timeIndex)->holds({})) {
+            auto cleared = (*timeIndex)->reset({});
+            if (!cleared) return Error{cleared.message()};
+        }
+    }
+    guard.release();
+    return std::shared_ptr<LogSegment>(new LogSegment(std::move(logPath), *fd, baseOffset, *size,
+                                                      std::move(*index), std::move(*timeIndex),
+                                                      indexIntervalBytes));
 }
 
 Result<std::shared_ptr<LogSegment>> LogSegment::create(const std::string& dir, int64_t baseOffset,
                                                        int32_t indexIntervalBytes) {
-    std::string logPath = joinPath(dir, fileName(baseOffset, ".log"));
-    auto fd = fileio::openReadWrite(logPath, /*create=*/true);
-    if (!fd) return fd.error();
-    auto size = fileio::fileSize(*fd, logPath);
-    if (!size || *size != 0) {
-        fileio::closeQuietly(*fd);
-        if (!size) return size.error();
-        return Error{"cannot create segment " + logPath + ": it already holds " +
-                     std::to_string(*size) + " bytes"};
-    }
-    auto index = OffsetIndex::open(joinPath(dir, fileName(baseOffset, ".index")), baseOffset, 0);
-    if (!index) {
-        fileio::closeQuietly(*fd);
-        return index.error();
-    }
-    if ((*index)->entryCount() != 0 || !(*index)->loadedCleanly()) {
-        auto cleared = (*index)->reset({});
-        if (!cleared) {
-            fileio::closeQuietly(*fd);
-            return Error{cleared.message()};
-        }
-    }
-    return std::shared_ptr<LogSegment>(new LogSegment(std::move(logPath), *fd, baseOffset, 0,
-                                                      std::move(*index), indexIntervalBytes));
+    return make(dir, baseOffset, indexIntervalBytes, /*create=*/true);
 }
 
 Result<std::shared_ptr<LogSegment>> LogSegment::open(const std::string& dir, int64_t baseOffset,
                                                      int32_t indexIntervalBytes) {
-    std::string logPath = joinPath(dir, fileName(baseOffset, ".log"));
-    auto fd = fileio::openReadWrite(logPath, /*create=*/false);
-    if (!fd) return fd.error();
-    auto size = fileio::fileSize(*fd, logPath);
-    if (!size) {
-        fileio::closeQuietly(*fd);
-        return size.error();
-    }
-    auto index =
-        OffsetIndex::open(joinPath(dir, fileName(baseOffset, ".index")), baseOffset, *size);
-    if (!index) {
-        fileio::closeQuietly(*fd);
-        return index.error();
-    }
-    return std::shared_ptr<LogSegment>(new LogSegment(std::move(logPath), *fd, baseOffset, *size,
-                                                      std::move(*index), indexIntervalBytes));
+    return make(dir, baseOffset, indexIntervalBytes, /*create=*/false);
 }
 
 Result<SegmentRecovery> LogSegment::recover(
-    bool verifyCrc, const std::function<void(const RecordBatchHeader&)>& onBatch) {
+    bool verifyCrc, bool active, const std::function<void(const RecordBatchHeader&)>& onBatch) {
     auto fileSize = fileio::fileSize(fd_, logPath_);
     if (!fileSize) return fileSize.error();
     const int64_t size = *fileSize;
@@ -155,11 +153,19 @@ Result<SegmentRecovery> LogSegment::recover(
     SegmentRecovery out;
     WindowReader reader(fd_, logPath_);
     std::vector<OffsetIndex::Entry> entries;
+    std::vector<TimeIndex::Entry> timeEntries;
     int64_t sinceIndexEntry = 0;
     int64_t nextOffset = baseOffset_;
+    int64_t offsetOfMaxTimestamp = baseOffset_;
     int64_t pos = 0;
     auto stop = [&](std::string why) {
         out.truncationReason = "at byte " + std::to_string(pos) + " of " + logPath_ + ": " + why;
+    };
+    // Kafka's TimeIndex.maybeAppend rule: only a larger timestamp makes an entry.
+    auto addTimeEntry = [&] {
+        if (out.maxTimestamp > (timeEntries.empty() ? -1 : timeEntries.back().timestamp)) {
+            timeEntries.push_back({out.maxTimestamp, offsetOfMaxTimestamp});
+        }
     };
     while (pos < size) {
         if (size - pos < static_cast<int64_t>(kRecordBatchOverhead)) {
@@ -203,9 +209,14 @@ Result<SegmentRecovery> LogSegment::recover(
                 break;
             }
         }
-        // Kafka's rule: an entry for the batch that starts after more than interval bytes.
+        if (h.maxTimestamp > out.maxTimestamp) {
+            out.maxTimestamp = h.maxTimestamp;
+            offsetOfMaxTimestamp = h.lastOffset();
+        }
+        // Kafka's rule: entries for the batch that starts after more than interval bytes.
         if (sinceIndexEntry > indexIntervalBytes_) {
             entries.push_back({h.lastOffset(), static_cast<int32_t>(pos)});
+            addTimeEntry();
             sinceIndexEntry = 0;
         }
         sinceIndexEntry += batchSize;
@@ -213,22 +224,22 @@ Result<SegmentRecovery> LogSegment::recover(
         ++out.batches;
         nextOffset = h.nextOffset();
         out.nextOffset = nextOffset;
-        out.maxTimestamp = std::max(out.maxTimestamp, h.maxTimestamp);
         pos += batchSize;
     }
+    if (!active) addTimeEntry();  // what onBecomeInactive() wrote at the roll
     if (pos < size) {
         auto cut = fileio::truncate(fd_, logPath_, pos);
         if (!cut) return Error{cut.message()};
         out.truncatedBytes = size - pos;
     }
     out.validBytes = pos;
-    bool sameIndex = index_->loadedCleanly() && index_->entryCount() == entries.size() &&
-                     std::equal(entries.begin(), entries.end(), index_->entries().begin(),
-                                [](const auto& a, const auto& b) {
-                                    return a.offset == b.offset && a.position == b.position;
-                                });
-    if (!sameIndex) {
+    if (!index_->holds(entries)) {
         auto rebuilt = index_->reset(entries);
+        if (!rebuilt) return Error{rebuilt.message()};
+        indexRebuilt_ = true;
+    }
+    if (!timeIndex_->holds(timeEntries)) {
+        auto rebuilt = timeIndex_->reset(timeEntries);
         if (!rebuilt) return Error{rebuilt.message()};
         indexRebuilt_ = true;
     }
@@ -236,6 +247,7 @@ Result<SegmentRecovery> LogSegment::recover(
     bytesSinceLastIndexEntry_ = sinceIndexEntry;
     nextOffset_ = nextOffset;
     maxTimestamp_ = out.maxTimestamp;
+    offsetOfMaxTimestamp_ = offsetOfMaxTimestamp;
     return out;
 }
 
@@ -249,20 +261,30 @@ Status LogSegment::append(std::span<const uint8_t> batch, const RecordBatchHeade
         return Error{"segment " + logPath_ + ": positions beyond 2 GiB do not fit the index"};
     }
     auto written = fileio::writeAt(fd_, logPath_, pos, batch);
+    const bool newMax = header.maxTimestamp > maxTimestamp_;
+    const int64_t maxTimestamp = newMax ? header.maxTimestamp : maxTimestamp_;
+    const int64_t offsetOfMax = newMax ? header.lastOffset() : offsetOfMaxTimestamp_;
     if (written && bytesSinceLastIndexEntry_ > indexIntervalBytes_) {
-        written = index_->append(header.lastOffset(), static_cast<int32_t>(pos));
+        written = timeIndex_->maybeAppend(maxTimestamp, offsetOfMax);
+        if (written) written = index_->append(header.lastOffset(), static_cast<int32_t>(pos));
         if (written) bytesSinceLastIndexEntry_ = 0;
     }
     if (!written) {
-        // Never leave half a batch (or a batch without its index entry) behind.
+        // Never leave half a batch (or a batch without its index entry) behind; a time index
+        // entry already written stays harmless (it only narrows a later scan's start).
         (void)fileio::truncate(fd_, logPath_, pos);
         return written;
     }
     bytesSinceLastIndexEntry_ += static_cast<int64_t>(batch.size());
     nextOffset_ = header.nextOffset();
-    maxTimestamp_ = std::max(maxTimestamp_, header.maxTimestamp);
+    maxTimestamp_ = maxTimestamp;
+    offsetOfMaxTimestamp_ = offsetOfMax;
     size_.store(pos + static_cast<int64_t>(batch.size()), std::memory_order_release);
     return Status::success();
+}
+
+Status LogSegment::onBecomeInactive() {
+    return timeIndex_->maybeAppend(maxTimestamp_, offsetOfMaxTimestamp_);
 }
 
 Result<size_t> LogSegment::readAt(int64_t position, std::span<uint8_t> out, int64_t limit) const {
@@ -315,8 +337,9 @@ Result<std::optional<BatchLocation>> LogSegment::findBatch(int64_t targetOffset,
 }
 
 Result<std::optional<BatchLocation>> LogSegment::findBatchByTimestamp(int64_t timestampMs,
+                                                                      int64_t startPosition,
                                                                       int64_t limit) const {
-    for (int64_t pos = 0; pos < limit;) {
+    for (int64_t pos = startPosition; pos < limit;) {
         auto header = readHeader(pos, limit);
         if (!header) return header.error();
         if (header->maxTimestamp >= timestampMs) {
@@ -331,16 +354,22 @@ int64_t LogSegment::lookupPosition(int64_t targetOffset) const {
     return index_->lookup(targetOffset).position;
 }
 
+int64_t LogSegment::lookupTimestampPosition(int64_t timestampMs) const {
+    return index_->lookup(timeIndex_->lookup(timestampMs).offset).position;
+}
+
 Status LogSegment::flush() {
     auto synced = fileio::sync(fd_, logPath_);
-    if (!synced) return synced;
-    return index_->flush();
+    if (synced) synced = index_->flush();
+    if (synced) synced = timeIndex_->flush();
+    return synced;
 }
 
 Status LogSegment::deleteFiles() {
     auto removed = fileio::removeFile(logPath_);
-    if (!removed) return removed;
-    return index_->deleteFile();
+    if (removed) removed = index_->deleteFile();
+    if (removed) removed = timeIndex_->deleteFile();
+    return removed;
 }
 
 }  // namespace bs::broker

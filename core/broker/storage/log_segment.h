@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "broker/storage/offset_index.h"
+#include "broker/storage/time_index.h"
 #include "common/result.h"
 #include "protocol/record/record_batch.h"
 
@@ -35,7 +36,7 @@ struct SegmentRecovery {
 };
 
 // One `<20-digit base offset>.log` file of RecordBatch v2 bytes exactly as stored by Kafka,
-// plus its `.index` (Kafka: LogSegment).
+// plus its `.index` and `.timeindex` (Kafka: LogSegment).
 // Thread ownership: append/recover/flush/deleteFiles and index use run under the owning Log's
 // mutex. The read-side methods marked "concurrent" use pread on the immutable descriptor and
 // only look below a size the caller snapshotted under the Log's mutex, so they may run without
@@ -61,10 +62,11 @@ class LogSegment {
 
     // Walks every batch from the start: header sane (magic 2, lengths, offsets increasing and
     // within int32 of the base offset), whole batch present, and when `verifyCrc` the CRC32C.
-    // Truncates the .log at the first bad batch, rewrites the index if it differs.
-    // `onBatch` sees each kept batch header in order (producer state rebuild).
+    // Truncates the .log at the first bad batch, rewrites the indexes if they differ from what
+    // the log implies (`active`: the segment still takes appends, so its time index has no
+    // final entry yet). `onBatch` sees each kept batch header in order (producer state).
     Result<SegmentRecovery> recover(
-        bool verifyCrc,
+        bool verifyCrc, bool active,
         const std::function<void(const protocol::RecordBatchHeader&)>& onBatch = {});
 
     // Writes one batch (base offset already assigned) with a single write at the end of the
@@ -80,12 +82,19 @@ class LogSegment {
     // whose last offset >= targetOffset; nullopt when none below `limit`.
     Result<std::optional<BatchLocation>> findBatch(int64_t targetOffset, int64_t startPosition,
                                                    int64_t limit) const;
-    // Concurrent: first batch whose maxTimestamp >= timestampMs (header walk from the start).
+    // Concurrent: first batch whose maxTimestamp >= timestampMs, walking headers from
+    // `startPosition` (a lookupTimestampPosition result).
     Result<std::optional<BatchLocation>> findBatchByTimestamp(int64_t timestampMs,
+                                                              int64_t startPosition,
                                                               int64_t limit) const;
 
     // Under the Log's mutex: index lookup -> a batch position at or before targetOffset's batch.
     int64_t lookupPosition(int64_t targetOffset) const;
+    // Under the Log's mutex: time index + offset index -> a batch position at or before the first
+    // batch whose maxTimestamp >= timestampMs (Kafka: LogSegment.findOffsetByTimestamp).
+    int64_t lookupTimestampPosition(int64_t timestampMs) const;
+    // The segment stops taking appends (roll): the time index gets its final entry.
+    Status onBecomeInactive();
 
     Status flush();
     // Unlinks both files; descriptors stay valid for readers still holding this segment.
@@ -100,12 +109,17 @@ class LogSegment {
     int64_t maxTimestamp() const { return maxTimestamp_; }
     bool indexWasRebuilt() const { return indexRebuilt_; }
     const std::string& logPath() const { return logPath_; }
-    const std::string& indexPath() const;
+    const std::string& indexPath() const { return index_->path(); }
+    const std::string& timeIndexPath() const { return timeIndex_->path(); }
     const OffsetIndex& index() const { return *index_; }
+    const TimeIndex& timeIndex() const { return *timeIndex_; }
 
   private:
     LogSegment(std::string logPath, int fd, int64_t baseOffset, int64_t size,
-               std::unique_ptr<OffsetIndex> index, int32_t indexIntervalBytes);
+               std::unique_ptr<OffsetIndex> index, std::unique_ptr<TimeIndex> timeIndex,
+               int32_t indexIntervalBytes);
+    static Result<std::shared_ptr<LogSegment>> make(const std::string& dir, int64_t baseOffset,
+                                                    int32_t indexIntervalBytes, bool create);
     Result<protocol::RecordBatchHeader> readHeader(int64_t position, int64_t limit) const;
 
     std::string logPath_;
@@ -113,10 +127,12 @@ class LogSegment {
     int64_t baseOffset_;
     std::atomic<int64_t> size_;
     std::unique_ptr<OffsetIndex> index_;
+    std::unique_ptr<TimeIndex> timeIndex_;
     int32_t indexIntervalBytes_;
     int64_t bytesSinceLastIndexEntry_ = 0;
     int64_t nextOffset_;
     int64_t maxTimestamp_ = protocol::kNoTimestamp;
+    int64_t offsetOfMaxTimestamp_;  // last offset of the first batch carrying maxTimestamp_
     bool indexRebuilt_ = false;
 };
 

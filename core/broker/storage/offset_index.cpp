@@ -19,36 +19,20 @@ void encodeEntry(uint8_t* out, const OffsetIndex::Entry& entry, int64_t baseOffs
 
 }  // namespace
 
-OffsetIndex::OffsetIndex(std::string path, int fd, int64_t baseOffset)
-    : path_(std::move(path)), fd_(fd), baseOffset_(baseOffset) {}
-
-OffsetIndex::~OffsetIndex() {
-    fileio::closeQuietly(fd_);
-}
-
 Result<std::unique_ptr<OffsetIndex>> OffsetIndex::open(std::string path, int64_t baseOffset,
                                                        int64_t logSize) {
-    auto fd = fileio::openReadWrite(path, /*create=*/true);
-    if (!fd) return fd.error();
-    std::unique_ptr<OffsetIndex> index(new OffsetIndex(std::move(path), *fd, baseOffset));
-    auto size = fileio::fileSize(index->fd_, index->path_);
-    if (!size) return size.error();
+    std::unique_ptr<OffsetIndex> index(new OffsetIndex(baseOffset));
+    auto bytes = index->file_.open(std::move(path));
+    if (!bytes) return bytes.error();
     // A torn or foreign file is not an error: the caller rebuilds the index from the log.
     // At most one entry per batch, and a batch has at least a 61-byte header.
-    const auto entrySize = static_cast<int64_t>(kEntrySize);
-    const int64_t maxEntries = logSize / static_cast<int64_t>(protocol::kRecordBatchOverhead) + 1;
-    if (*size % entrySize != 0 || *size / entrySize > maxEntries) {
-        return index;
-    }
-    std::vector<uint8_t> bytes(static_cast<size_t>(*size));
-    auto got = fileio::readAt(index->fd_, index->path_, 0, bytes);
-    if (!got) return got.error();
-    if (*got != bytes.size()) return index;
+    const size_t maxEntries = static_cast<size_t>(logSize) / protocol::kRecordBatchOverhead + 1;
+    if (bytes->size() % kEntrySize != 0 || bytes->size() / kEntrySize > maxEntries) return index;
     std::vector<Entry> entries;
-    entries.reserve(bytes.size() / kEntrySize);
-    for (size_t i = 0; i < bytes.size(); i += kEntrySize) {
-        auto relative = static_cast<int32_t>(fileio::loadBE32(&bytes[i]));
-        auto position = static_cast<int32_t>(fileio::loadBE32(&bytes[i + 4]));
+    entries.reserve(bytes->size() / kEntrySize);
+    for (size_t i = 0; i < bytes->size(); i += kEntrySize) {
+        auto relative = static_cast<int32_t>(fileio::loadBE32(&(*bytes)[i]));
+        auto position = static_cast<int32_t>(fileio::loadBE32(&(*bytes)[i + 4]));
         Entry entry{baseOffset + relative, position};
         bool increasing = entries.empty() || (entry.offset > entries.back().offset &&
                                               entry.position > entries.back().position);
@@ -62,12 +46,12 @@ Result<std::unique_ptr<OffsetIndex>> OffsetIndex::open(std::string path, int64_t
 
 Status OffsetIndex::append(int64_t offset, int32_t position) {
     if (offset < baseOffset_ || offset - baseOffset_ > kMaxRelativeOffset) {
-        return Error{"index " + path_ + ": offset " + std::to_string(offset) +
+        return Error{"index " + path() + ": offset " + std::to_string(offset) +
                      " is outside the int32 range of base offset " + std::to_string(baseOffset_)};
     }
     if (!entries_.empty() &&
         (offset <= entries_.back().offset || position <= entries_.back().position)) {
-        return Error{"index " + path_ + ": entry (" + std::to_string(offset) + ", " +
+        return Error{"index " + path() + ": entry (" + std::to_string(offset) + ", " +
                      std::to_string(position) + ") does not follow the last entry (" +
                      std::to_string(entries_.back().offset) + ", " +
                      std::to_string(entries_.back().position) + ")"};
@@ -75,8 +59,7 @@ Status OffsetIndex::append(int64_t offset, int32_t position) {
     Entry entry{offset, position};
     uint8_t bytes[kEntrySize];
     encodeEntry(bytes, entry, baseOffset_);
-    auto written = fileio::writeAt(fd_, path_, static_cast<int64_t>(entries_.size() * kEntrySize),
-                                   std::span<const uint8_t>(bytes, kEntrySize));
+    auto written = file_.writeEntry(entries_.size(), bytes);
     if (!written) return written;
     entries_.push_back(entry);
     return Status::success();
@@ -91,22 +74,14 @@ OffsetIndex::Entry OffsetIndex::lookup(int64_t targetOffset) const {
 
 Status OffsetIndex::reset(std::span<const Entry> entries) {
     std::vector<uint8_t> bytes(entries.size() * kEntrySize);
-    for (size_t i = 0; i < entries.size(); ++i)
+    for (size_t i = 0; i < entries.size(); ++i) {
         encodeEntry(&bytes[i * kEntrySize], entries[i], baseOffset_);
-    auto truncated = fileio::truncate(fd_, path_, 0);
-    if (!truncated) return truncated;
-    auto written = fileio::writeAt(fd_, path_, 0, bytes);
+    }
+    auto written = file_.rewrite(bytes);
     if (!written) return written;
     entries_.assign(entries.begin(), entries.end());
+    loadedCleanly_ = true;
     return Status::success();
-}
-
-Status OffsetIndex::flush() {
-    return fileio::sync(fd_, path_);
-}
-
-Status OffsetIndex::deleteFile() {
-    return fileio::removeFile(path_);
 }
 
 }  // namespace bs::broker

@@ -1,20 +1,22 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "broker/storage/index_file.h"
 #include "common/result.h"
 
 namespace bs::broker {
 
 // A segment's sparse offset index in Kafka's `.index` format: 8-byte big-endian entries
 // (int32 offset relative to the segment's base offset, int32 byte position of a batch in the
-// `.log`), one every index.interval.bytes of log, offsets strictly increasing. Like Kafka the
-// entry names a batch's LAST offset. The file is written at its exact size (no preallocation,
-// nothing to trim); entries are also kept in memory, so lookups do no I/O.
+// `.log`), one every index.interval.bytes of log, offsets and positions strictly increasing.
+// Like Kafka the entry names a batch's LAST offset. Entries are also kept in memory, so lookups
+// do no I/O.
 // Thread ownership: mutated only under the owning Log's mutex; lookups also run under it.
 class OffsetIndex {
   public:
@@ -23,11 +25,8 @@ class OffsetIndex {
     struct Entry {
         int64_t offset = 0;    // absolute
         int32_t position = 0;  // byte position in the segment's .log
+        bool operator==(const Entry&) const = default;
     };
-
-    ~OffsetIndex();
-    OffsetIndex(const OffsetIndex&) = delete;
-    OffsetIndex& operator=(const OffsetIndex&) = delete;
 
     // Opens or creates `path`. Existing entries are loaded only if they are sane for a log of
     // `logSize` bytes (whole entries, offsets increasing from baseOffset, positions increasing and
@@ -42,22 +41,26 @@ class OffsetIndex {
     Entry lookup(int64_t targetOffset) const;
     // Replaces the whole content (recovery), one write.
     Status reset(std::span<const Entry> entries);
+    // Whether these entries are what the file holds (recovery compares before rewriting).
+    bool holds(std::span<const Entry> entries) const {
+        return loadedCleanly_ &&
+               std::equal(entries.begin(), entries.end(), entries_.begin(), entries_.end());
+    }
 
-    Status flush();
+    Status flush() { return file_.flush(); }
     // Unlinks the file (the descriptor stays valid until destruction).
-    Status deleteFile();
+    Status deleteFile() { return file_.deleteFile(); }
 
     bool loadedCleanly() const { return loadedCleanly_; }
     size_t entryCount() const { return entries_.size(); }
     const std::vector<Entry>& entries() const { return entries_; }
     int64_t baseOffset() const { return baseOffset_; }
-    const std::string& path() const { return path_; }
+    const std::string& path() const { return file_.path(); }
 
   private:
-    OffsetIndex(std::string path, int fd, int64_t baseOffset);
+    explicit OffsetIndex(int64_t baseOffset) : baseOffset_(baseOffset) {}
 
-    std::string path_;
-    int fd_;
+    IndexFile file_;
     int64_t baseOffset_;
     bool loadedCleanly_ = false;
     std::vector<Entry> entries_;
