@@ -187,7 +187,7 @@ class RecordBatchBuilder {
     int64_t baseTimestamp() const { return baseTimestamp_; }
     int64_t maxTimestamp() const { return maxTimestamp_; }
     // Java's CompressionRatioEstimator value for this topic/codec (default 1.0).
-    void setEstimatedCompressionRatio(float ratio) { estimatedRatio_ = ratio; }
+    void setEstimatedCompressionRatio(float ratio) { estimatedRatio_ = ratio > 0 ? ratio : 1.0f; }
     // Actual ratio (finished size of records / uncompressed records size) after close().
     float compressionRatio() const { return actualRatio_; }
 

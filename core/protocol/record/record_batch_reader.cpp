@@ -124,25 +124,26 @@ bool RecordBatchReader::prepareRecords() {
 bool RecordBatchReader::nextRecord(Record& out) {
     if (!ok() || batchBytes_.empty()) return false;
     if (!recordsReady_ && !prepareRecords()) return false;
-    const std::string batchName = "batch at byte " + std::to_string(batchPos_);
+    // Built only on failure: the success path allocates nothing per record.
+    auto batchName = [this] { return "batch at byte " + std::to_string(batchPos_); };
     if (recordsRead_ == header_.recordCount) {
         if (recordPos_ != recordsBytes_.size()) {
-            return fail(batchName + ": " + std::to_string(recordsBytes_.size() - recordPos_) +
+            return fail(batchName() + ": " + std::to_string(recordsBytes_.size() - recordPos_) +
                         " bytes follow the last of the " + std::to_string(header_.recordCount) +
                         " records the header declares, at " + where(recordPos_));
         }
         return false;
     }
     if (recordPos_ >= recordsBytes_.size()) {
-        return fail(batchName + ": the header declares " + std::to_string(header_.recordCount) +
+        return fail(batchName() + ": the header declares " + std::to_string(header_.recordCount) +
                     " records but the records end after " + std::to_string(recordsRead_) + " at " +
                     where(recordPos_));
     }
     const size_t start = recordPos_;
     detail::ByteCursor c{recordsBytes_.data(), recordsBytes_.size(), start};
     auto bad = [&](const char* what, size_t at) {
-        return fail(batchName + ": record " + std::to_string(recordsRead_) + ": " + what + " at " +
-                    where(at));
+        return fail(batchName() + ": record " + std::to_string(recordsRead_) + ": " + what +
+                    " at " + where(at));
     };
     int32_t length = 0;
     if (!c.readVarint(length)) return bad("malformed or truncated record length varint", start);
