@@ -230,6 +230,38 @@ using AllMessages =
                ListOffsetsResponse, InitProducerIdRequest, InitProducerIdResponse,
                CreateTopicsRequest, CreateTopicsResponse>;
 
+// Kafka's name of each message type (as the vector generators spell it).
+template <class T>
+inline constexpr const char* kName = nullptr;
+template <>
+inline constexpr const char* kName<ApiVersionsRequest> = "ApiVersionsRequest";
+template <>
+inline constexpr const char* kName<ApiVersionsResponse> = "ApiVersionsResponse";
+template <>
+inline constexpr const char* kName<MetadataRequest> = "MetadataRequest";
+template <>
+inline constexpr const char* kName<MetadataResponse> = "MetadataResponse";
+template <>
+inline constexpr const char* kName<ProduceRequest> = "ProduceRequest";
+template <>
+inline constexpr const char* kName<ProduceResponse> = "ProduceResponse";
+template <>
+inline constexpr const char* kName<FetchRequest> = "FetchRequest";
+template <>
+inline constexpr const char* kName<FetchResponse> = "FetchResponse";
+template <>
+inline constexpr const char* kName<ListOffsetsRequest> = "ListOffsetsRequest";
+template <>
+inline constexpr const char* kName<ListOffsetsResponse> = "ListOffsetsResponse";
+template <>
+inline constexpr const char* kName<InitProducerIdRequest> = "InitProducerIdRequest";
+template <>
+inline constexpr const char* kName<InitProducerIdResponse> = "InitProducerIdResponse";
+template <>
+inline constexpr const char* kName<CreateTopicsRequest> = "CreateTopicsRequest";
+template <>
+inline constexpr const char* kName<CreateTopicsResponse> = "CreateTopicsResponse";
+
 // Calls f(T{}) once per message type.
 template <class F>
 void forEachMessageType(F&& f) {
