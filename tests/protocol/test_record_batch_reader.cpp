@@ -255,6 +255,14 @@ class RecordBatchReaderTest : public QObject {
         QVERIFY(contains(tooFew, "at byte " + std::to_string(61 + one.size())));
         // A zero-record batch with bytes in it is the same error.
         QVERIFY(contains(readAll(withRecords(both, 0)), "bytes follow"));
+        // An empty batch (as compaction leaves) is fine, even with a codec set.
+        auto empty = withRecords({}, 0, 3);
+        empty[kAttributesOffset + 1] = static_cast<uint8_t>(CompressionType::Zstd);
+        QVERIFY(updateCrc(empty));
+        n = -1;
+        QCOMPARE(readAll(empty, &n), std::string());
+        QCOMPARE(n, 0);
+        QVERIFY(contains(readAll(withRecords({}, 2)), "declares 2 records but the records end"));
     }
 
     void malformedRecordsNameTheirPosition() {

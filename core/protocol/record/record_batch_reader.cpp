@@ -105,7 +105,8 @@ bool RecordBatchReader::nextBatch() {
 bool RecordBatchReader::prepareRecords() {
     const Bytes section = batchBytes_.subspan(kRecordsOffset);
     recordsBase_ = batchPos_ + kRecordsOffset;
-    if (header_.compression() == CompressionType::None) {
+    // Empty sections (e.g. batches emptied by compaction) have nothing to decompress.
+    if (header_.compression() == CompressionType::None || section.empty()) {
         recordsBytes_ = section;
     } else {
         scratch_->clear();
