@@ -1,0 +1,169 @@
+// Metadata and CreateTopics (the controller's side of the embedded cluster).
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "broker/kafka_apis.h"
+#include "protocol/frame.h"
+
+namespace bs::broker {
+
+using protocol::ApiKey;
+using protocol::ErrorCode;
+
+namespace {
+
+template <class Msg>
+RequestOutcome respondWith(const protocol::RequestHeader& h, const Msg& m) {
+    RequestOutcome out;
+    out.response = protocol::encodeResponseFrame(h.apiKey, h.apiVersion, h.correlationId, m);
+    return out;
+}
+
+RequestOutcome malformed(const char* api, const Status& s) {
+    RequestOutcome out;
+    out.action = RequestOutcome::Action::Close;
+    out.reason = std::string("malformed ") + api + " request: " + s.message();
+    return out;
+}
+
+// One topic as Metadata describes it. No replication: replicas = isr = [leader]; a partition
+// whose leader node is down is offline (leader -1, LEADER_NOT_AVAILABLE), as in Kafka with
+// replication factor 1.
+protocol::MetadataResponse::MetadataResponseTopic describe(const TopicMetadata& t,
+                                                           const FaultInjector& faults) {
+    protocol::MetadataResponse::MetadataResponseTopic out;
+    out.name = t.name;
+    out.topicId = t.id;
+    out.partitions.reserve(t.partitions.size());
+    for (const auto& p : t.partitions) {
+        protocol::MetadataResponse::MetadataResponsePartition mp;
+        mp.partitionIndex = p.partition;
+        mp.leaderEpoch = p.leaderEpoch;
+        mp.replicaNodes = {p.leader};
+        if (faults.isDown(p.leader)) {
+            mp.errorCode = ErrorCode::LEADER_NOT_AVAILABLE;
+            mp.leaderId = -1;
+            mp.offlineReplicas = {p.leader};
+        } else {
+            mp.leaderId = p.leader;
+            mp.isrNodes = {p.leader};
+        }
+        out.partitions.push_back(std::move(mp));
+    }
+    return out;
+}
+
+}  // namespace
+
+RequestOutcome KafkaApis::handleMetadata(int32_t nodeId, const protocol::RequestHeader& h,
+                                         std::span<const uint8_t> body) {
+    protocol::MetadataRequest req;
+    if (auto s = protocol::decodeBody(req, h.apiVersion, body); !s) return malformed("Metadata", s);
+    const auto injected = faults_.takeError(nodeId, ApiKey::Metadata);
+
+    protocol::MetadataResponse r;
+    r.clusterId = metadata_.clusterId();
+    for (const auto& e : endpoints_) {
+        if (faults_.isDown(e.nodeId)) continue;
+        r.brokers.push_back({e.nodeId, e.host, e.port, std::nullopt});
+        if (r.controllerId < 0) r.controllerId = e.nodeId;
+    }
+
+    if (!req.topics) {
+        for (const auto& t : metadata_.topics())
+            r.topics.push_back(describe(t, faults_));
+    } else {
+        for (const auto& wanted : *req.topics) {
+            protocol::MetadataResponse::MetadataResponseTopic out;
+            std::optional<TopicMetadata> t;
+            if (wanted.name) {
+                out.name = wanted.name;
+                ErrorCode error = ErrorCode::NONE;
+                t = topicOrCreate(*wanted.name, req.allowAutoTopicCreation && !injected, error);
+                out.errorCode = error;
+            } else {
+                // v10+: lookup by topic id.
+                for (auto& candidate : metadata_.topics()) {
+                    if (candidate.id == wanted.topicId) t = std::move(candidate);
+                }
+                out.topicId = wanted.topicId;
+                if (!t) out.errorCode = ErrorCode::UNKNOWN_TOPIC_ID;
+            }
+            r.topics.push_back(t ? describe(*t, faults_) : std::move(out));
+        }
+    }
+    if (injected) {
+        for (auto& t : r.topics) {
+            t.errorCode = *injected;
+            t.partitions.clear();
+        }
+    }
+    return respondWith(h, r);
+}
+
+RequestOutcome KafkaApis::handleCreateTopics(int32_t nodeId, const protocol::RequestHeader& h,
+                                             std::span<const uint8_t> body) {
+    protocol::CreateTopicsRequest req;
+    if (auto s = protocol::decodeBody(req, h.apiVersion, body); !s) {
+        return malformed("CreateTopics", s);
+    }
+    const auto injected = faults_.takeError(nodeId, ApiKey::CreateTopics);
+    std::set<std::string_view> seen, duplicated;
+    for (const auto& t : req.topics) {
+        if (!seen.insert(t.name).second) duplicated.insert(t.name);
+    }
+
+    protocol::CreateTopicsResponse r;
+    for (const auto& t : req.topics) {
+        protocol::CreateTopicsResponse::CreatableTopicResult res;
+        res.name = t.name;
+        auto fail = [&](ErrorCode e, std::string message) {
+            res.errorCode = e;
+            res.errorMessage = std::move(message);
+        };
+        const int32_t partitions =
+            t.numPartitions == -1 ? config_.defaultPartitions : t.numPartitions;
+        if (injected) {
+            fail(*injected, "injected by fault injection");
+        } else if (duplicated.contains(t.name)) {
+            fail(ErrorCode::INVALID_REQUEST,
+                 "Create topics request from client contains multiple entries for topic " + t.name);
+        } else if (t.replicationFactor != -1 && t.replicationFactor != 1) {
+            fail(ErrorCode::INVALID_REPLICATION_FACTOR,
+                 "Replication factor must be 1 (or -1 for the default): the embedded cluster "
+                 "does not replicate, got " +
+                     std::to_string(t.replicationFactor));
+        } else if (!t.assignments.empty()) {
+            fail(ErrorCode::INVALID_REPLICA_ASSIGNMENT,
+                 "Manual replica assignment is not supported by the embedded cluster");
+        } else if (!t.configs.empty()) {
+            fail(ErrorCode::INVALID_CONFIG, "Topic config '" + t.configs.front().name +
+                                                "' is not supported: the embedded cluster uses "
+                                                "its own log settings for every topic");
+        } else {
+            auto created = metadata_.createTopic(t.name, partitions, req.validateOnly);
+            if (created.error != ErrorCode::NONE) {
+                fail(created.error, created.message);
+            } else {
+                res.topicId = req.validateOnly ? protocol::Uuid{} : created.topic.id;
+                res.numPartitions = static_cast<int32_t>(created.topic.partitions.size());
+                res.replicationFactor = 1;
+                res.configs.emplace();
+                if (!req.validateOnly) {
+                    spdlog::info("created topic {} with {} partitions", t.name, partitions);
+                    // Open the logs now, so the directories exist before the first produce.
+                    for (const auto& p : created.topic.partitions) {
+                        if (auto part = replicas_.getPartition(t.name, p.partition); !part) {
+                            spdlog::error("topic {}: {}", t.name, part.error().message);
+                        }
+                    }
+                }
+            }
+        }
+        r.topics.push_back(std::move(res));
+    }
+    return respondWith(h, r);
+}
+
+}  // namespace bs::broker

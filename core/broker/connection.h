@@ -1,0 +1,80 @@
+#pragma once
+
+#include <array>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "broker/kafka_apis.h"
+#include "broker/partition.h"
+
+namespace bs::broker {
+
+class DelayedFetch;
+
+// What a connection needs from its node; owned by the NodeServer, which outlives its
+// connections.
+struct ConnectionContext {
+    int32_t nodeId = 0;
+    KafkaApis* apis = nullptr;
+    FaultInjector* faults = nullptr;
+    int32_t maxRequestBytes = 0;
+};
+
+// One client connection to one node (Kafka: a Processor's channel). Reads size-prefixed
+// frames, hands each to KafkaApis and writes the responses in request order, each no earlier
+// than its handling time plus the node's injected latency. Like Kafka, it stops reading while
+// a Fetch is parked (so responses keep request order) and while too many responses queue up.
+// A malformed frame closes the connection. Thread ownership: the socket's executor is a strand
+// (the acceptor creates it so); every member is touched only on it; close() may be called from
+// any thread (it posts).
+class Connection : public std::enable_shared_from_this<Connection> {
+  public:
+    using Clock = std::chrono::steady_clock;
+
+    Connection(boost::asio::ip::tcp::socket socket, const ConnectionContext& context);
+    ~Connection();
+
+    void start();
+    void close();
+
+  private:
+    struct Outgoing {
+        std::vector<uint8_t> frame;
+        Clock::time_point readyAt;
+    };
+
+    void readSize();
+    void onSize(const boost::system::error_code& ec);
+    void onBody(const boost::system::error_code& ec);
+    void handleRequest();
+    void enqueue(std::vector<uint8_t> frame);
+    void pumpWrites();
+    void park(std::shared_ptr<DelayedFetch> fetch);
+    void retryParked();
+    void finishParked(std::vector<uint8_t> frame);
+    void doClose(const char* why);
+
+    const ConnectionContext& ctx_;
+    boost::asio::any_io_executor strand_;
+    boost::asio::ip::tcp::socket socket_;
+    boost::asio::steady_timer writeTimer_;
+    boost::asio::steady_timer fetchTimer_;
+    std::array<uint8_t, 4> sizeBuf_{};
+    std::vector<uint8_t> body_;  // the request being read; reused
+    std::deque<Outgoing> outbound_;
+    size_t writingCount_ = 0;  // frames at the head of outbound_ being written
+    bool reading_ = false;
+    bool writeTimerArmed_ = false;
+    bool closed_ = false;
+    std::shared_ptr<DelayedFetch> parked_;
+    std::shared_ptr<AppendWatcher> watcher_;
+    std::string peer_;
+};
+
+}  // namespace bs::broker

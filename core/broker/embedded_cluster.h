@@ -1,0 +1,76 @@
+#pragma once
+
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "broker/cluster_config.h"
+#include "broker/cluster_control.h"
+#include "broker/fault_injector.h"
+#include "broker/kafka_apis.h"
+#include "broker/metadata_cache.h"
+#include "broker/node_server.h"
+#include "broker/replica_manager.h"
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace bs::broker {
+
+// The embedded Kafka-compatible cluster: N nodes in this process, each its own TCP listener,
+// sharing one metadata table and one data dir of partition logs. Networking runs on one
+// io_context served by config.ioThreads threads; each connection is serialized on its own
+// strand, so the threads only bound how many requests are handled at once.
+// Lifecycle: start() -> serving; stop() (or the destructor) closes every listener and
+// connection, waits for the I/O threads, then flushes and closes every log. Thread-safe.
+class EmbeddedCluster {
+  public:
+    static Result<std::unique_ptr<EmbeddedCluster>> start(
+        const ClusterConfig& config, const Clock& clock = SystemClock::instance());
+    ~EmbeddedCluster();
+    EmbeddedCluster(const EmbeddedCluster&) = delete;
+    EmbeddedCluster& operator=(const EmbeddedCluster&) = delete;
+
+    // Idempotent; returns the first error flushing/closing the logs.
+    Status stop();
+
+    // "host:port,host:port,..." of every node, in node id order.
+    std::string bootstrapServers() const;
+    std::vector<BrokerEndpoint> endpoints() const { return apis_->endpoints(); }
+
+    ClusterControl& control() { return *control_; }
+    MetadataCache& metadata() { return *metadata_; }
+    ReplicaManager& replicas() { return *replicas_; }
+    KafkaApis& apis() { return *apis_; }
+    const ClusterConfig& config() const { return config_; }
+
+  private:
+    EmbeddedCluster(const ClusterConfig& config, const Clock& clock);
+    Status init();
+    void scheduleFlush();
+
+    const ClusterConfig config_;
+    const Clock& clock_;
+    std::unique_ptr<MetadataCache> metadata_;
+    std::unique_ptr<ReplicaManager> replicas_;
+    std::unique_ptr<FaultInjector> faults_;
+    std::unique_ptr<KafkaApis> apis_;
+    // io_ outlives the nodes (their acceptors) and the connections, which stop() drains.
+    boost::asio::io_context io_;
+    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+    std::vector<std::unique_ptr<NodeServer>> nodes_;
+    std::unique_ptr<ClusterControl> control_;
+    boost::asio::steady_timer flushTimer_;  // touched on io threads only (one chain)
+    std::atomic<bool> stopping_{false};
+    std::vector<std::thread> threads_;
+    std::mutex stopMu_;     // serializes stop()
+    bool stopped_ = false;  // guarded by stopMu_
+    Status stopStatus_;     // guarded by stopMu_
+};
+
+}  // namespace bs::broker

@@ -1,0 +1,117 @@
+#include "broker/node_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/strand.hpp>
+
+namespace bs::broker {
+
+namespace asio = boost::asio;
+
+NodeServer::NodeServer(asio::io_context& io, int32_t nodeId, std::string bindAddress, uint16_t port)
+    : io_(io), bindAddress_(std::move(bindAddress)), acceptor_(io), port_(port) {
+    context_.nodeId = nodeId;
+}
+
+NodeServer::~NodeServer() {
+    std::lock_guard lock(mu_);
+    closeLocked();
+}
+
+Status NodeServer::open() {
+    std::lock_guard lock(mu_);
+    return openLocked();
+}
+
+Status NodeServer::openLocked() {
+    if (acceptor_.is_open()) return {};
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(bindAddress_, ec);
+    if (ec) return Error{"bind address '" + bindAddress_ + "' is not an IP address"};
+    const asio::ip::tcp::endpoint endpoint(address, port_);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
+        return Error{"node " + std::to_string(context_.nodeId) + ": cannot listen on " +
+                     bindAddress_ + ":" + std::to_string(port_) + ": " + ec.message()};
+    }
+    port_ = acceptor_.local_endpoint().port();
+    return {};
+}
+
+void NodeServer::startAccepting(KafkaApis& apis, FaultInjector& faults, int32_t maxRequestBytes) {
+    std::lock_guard lock(mu_);
+    context_.apis = &apis;
+    context_.faults = &faults;
+    context_.maxRequestBytes = maxRequestBytes;
+    accepting_ = true;
+    if (acceptor_.is_open()) acceptLocked();
+}
+
+void NodeServer::acceptLocked() {
+    // Each connection's socket gets its own strand as executor: its handlers never run
+    // concurrently, and it needs no locks.
+    acceptor_.async_accept(asio::make_strand(io_), [this, generation = generation_](
+                                                       const boost::system::error_code& ec,
+                                                       asio::ip::tcp::socket socket) {
+        std::lock_guard lock(mu_);
+        // A completion from before a close()/reopen() belongs to the old listener.
+        if (generation != generation_ || !acceptor_.is_open()) return;
+        if (!ec) {
+            auto conn = std::make_shared<Connection>(std::move(socket), context_);
+            std::erase_if(connections_, [](const auto& w) { return w.expired(); });
+            connections_.push_back(conn);
+            conn->start();
+        } else {
+            spdlog::warn("node {}: accept failed: {}", context_.nodeId, ec.message());
+        }
+        acceptLocked();
+    });
+}
+
+void NodeServer::close() {
+    std::lock_guard lock(mu_);
+    closeLocked();
+}
+
+void NodeServer::closeLocked() {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    ++generation_;
+    for (const auto& w : connections_) {
+        if (auto conn = w.lock()) conn->close();
+    }
+    connections_.clear();
+}
+
+Status NodeServer::reopen() {
+    std::lock_guard lock(mu_);
+    if (acceptor_.is_open()) return {};
+    if (auto s = openLocked(); !s) return s;
+    if (accepting_) acceptLocked();
+    return {};
+}
+
+uint16_t NodeServer::port() const {
+    std::lock_guard lock(mu_);
+    return port_;
+}
+
+bool NodeServer::isListening() const {
+    std::lock_guard lock(mu_);
+    return acceptor_.is_open();
+}
+
+size_t NodeServer::connectionCount() const {
+    std::lock_guard lock(mu_);
+    size_t n = 0;
+    for (const auto& w : connections_)
+        n += w.expired() ? 0 : 1;
+    return n;
+}
+
+}  // namespace bs::broker

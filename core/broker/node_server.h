@@ -1,0 +1,56 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "broker/connection.h"
+#include "common/result.h"
+
+namespace bs::broker {
+
+// One node's listener and its connections (Kafka: a broker's SocketServer). It can be taken
+// down (listener and every connection closed) and brought back on the same port.
+// Thread-safety: public methods may be called from any thread; the acceptor and the connection
+// list are guarded by mu_ (the acceptor is only ever touched with mu_ held).
+class NodeServer {
+  public:
+    NodeServer(boost::asio::io_context& io, int32_t nodeId, std::string bindAddress, uint16_t port);
+    ~NodeServer();
+
+    // Binds and listens (port 0 picks an ephemeral port the first time; later opens reuse the
+    // port first bound, so clients find the node again).
+    Status open();
+    // Starts accepting connections served by `apis`; call once, after open().
+    void startAccepting(KafkaApis& apis, FaultInjector& faults, int32_t maxRequestBytes);
+    // Closes the listener and every connection (takeDown). Idempotent.
+    void close();
+    // open() + accepting again after close() (bringUp). Idempotent.
+    Status reopen();
+
+    int32_t nodeId() const { return context_.nodeId; }
+    uint16_t port() const;
+    bool isListening() const;
+    size_t connectionCount() const;
+
+  private:
+    Status openLocked();
+    void acceptLocked();
+    void closeLocked();
+
+    boost::asio::io_context& io_;
+    const std::string bindAddress_;
+    ConnectionContext context_;  // set before accepting starts, then immutable
+    mutable std::mutex mu_;
+    boost::asio::ip::tcp::acceptor acceptor_;             // guarded by mu_
+    uint16_t port_ = 0;                                   // guarded by mu_
+    bool accepting_ = false;                              // guarded by mu_
+    uint64_t generation_ = 0;                             // guarded by mu_; bumped by close
+    std::vector<std::weak_ptr<Connection>> connections_;  // guarded by mu_
+};
+
+}  // namespace bs::broker
