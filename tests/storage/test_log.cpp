@@ -206,6 +206,12 @@ class LogTest : public QObject {
         auto reopened = openLog(dir, config);
         QCOMPARE(reopened->logStartOffset(), int64_t{6});
         QCOMPARE(reopened->logEndOffset(), int64_t{10});
+        int64_t onDisk = 0;
+        for (const auto& segment : reopened->segments()) {
+            onDisk += static_cast<int64_t>(std::filesystem::file_size(segment.logPath));
+        }
+        QCOMPARE(reopened->sizeInBytes(), onDisk);
+        QCOMPARE(onDisk, batchSize * 4);
     }
 
     void unlimitedRetentionKeepsEverything() {

@@ -169,6 +169,23 @@ class ProducerStateTest : public QObject {
         QCOMPARE(send(*log, 12, 0, 1, 1).baseOffset, int64_t{7});
     }
 
+    void logForgetsExpiredProducers() {
+        auto log = openLog(freshDir());
+        BatchSpec spec;
+        spec.producerId = 77;
+        spec.producerEpoch = 0;
+        spec.baseSequence = 0;
+        spec.firstTimestamp = clock_.wallMs();
+        std::vector<uint8_t> batch = makeBatch(spec);
+        QVERIFY(log->append(batch).ok());
+        clock_.sleepMs(999);
+        QCOMPARE(log->removeExpiredProducers(1000), size_t{0});
+        clock_.sleepMs(1);
+        QCOMPARE(log->removeExpiredProducers(1000), size_t{1});
+        QVERIFY(!log->producerState(77).has_value());
+        QCOMPARE(send(*log, 77, 0, 1, 1).error, ErrorCode::UNKNOWN_PRODUCER_ID);
+    }
+
     void sequenceWrapsAtIntMax() {
         ProducerStateManager state(UnknownProducerIdPolicy::Accept);
         const int32_t max = std::numeric_limits<int32_t>::max();

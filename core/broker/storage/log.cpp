@@ -22,6 +22,7 @@ constexpr int64_t kMaxRelativeOffset = std::numeric_limits<int32_t>::max();
 AppendInfo failAppend(ErrorCode code, std::string message) {
     AppendInfo info;
     info.error = code;
+    info.logStartOffset = -1;
     info.errorMessage = std::move(message);
     return info;
 }
@@ -120,6 +121,9 @@ Status Log::load() {
     }
     recovery_.segments = static_cast<int>(segments_.size());
     recovery_.producersRestored = producerState_.producerCount();
+    for (const auto& [base, segment] : segments_)
+        inactiveBytes_ += segment->sizeInBytes();
+    inactiveBytes_ -= segments_.rbegin()->second->sizeInBytes();
     logStartOffset_ = segments_.begin()->first;
     logEndOffset_ = segments_.rbegin()->second->nextOffset();
     firstUnflushedSegment_ = segments_.rbegin()->first;
@@ -225,6 +229,7 @@ Status Log::rollLocked() {
     if (!inactive) return inactive;
     auto segment = LogSegment::create(dir_, logEndOffset_, config_.indexIntervalBytes);
     if (!segment) return Error{segment.error().message};
+    inactiveBytes_ += segments_.rbegin()->second->sizeInBytes();
     segments_.emplace(logEndOffset_, std::move(*segment));
     return Status::success();
 }
@@ -237,9 +242,7 @@ Result<int> Log::deleteOldSegments() {
 
 Result<int> Log::deleteOldSegmentsLocked() {
     if (config_.retentionBytes < 0) return 0;
-    int64_t total = 0;
-    for (const auto& [base, segment] : segments_)
-        total += segment->sizeInBytes();
+    const int64_t total = inactiveBytes_ + segments_.rbegin()->second->sizeInBytes();
     // Kafka's rule: drop the oldest segment only if what remains still holds retention.bytes.
     int64_t excess = total - config_.retentionBytes;
     int deleted = 0;
@@ -249,6 +252,7 @@ Result<int> Log::deleteOldSegmentsLocked() {
         auto removed = oldest->second->deleteFiles();
         if (!removed) return Error{removed.message()};
         excess -= oldest->second->sizeInBytes();
+        inactiveBytes_ -= oldest->second->sizeInBytes();
         segments_.erase(oldest);
         ++deleted;
     }
@@ -410,10 +414,13 @@ int64_t Log::logEndOffset() const {
 
 int64_t Log::sizeInBytes() const {
     std::lock_guard lock(mutex_);
-    int64_t total = 0;
-    for (const auto& [base, segment] : segments_)
-        total += segment->sizeInBytes();
-    return total;
+    if (segments_.empty()) return 0;
+    return inactiveBytes_ + segments_.rbegin()->second->sizeInBytes();
+}
+
+size_t Log::removeExpiredProducers(int64_t expirationMs) {
+    std::lock_guard lock(mutex_);
+    return producerState_.removeExpiredProducers(clock_.wallMs(), expirationMs);
 }
 
 std::vector<SegmentInfo> Log::segments() const {

@@ -23,10 +23,10 @@ namespace bs::broker {
 struct AppendInfo {
     protocol::ErrorCode error = protocol::ErrorCode::NONE;
     std::string errorMessage;  // names what is wrong when error != NONE
-    int64_t baseOffset = -1;   // assigned, or the original one for a duplicate
+    int64_t baseOffset = -1;   // assigned, or the original one for a duplicate; -1 on error
     int64_t lastOffset = -1;
     int64_t logAppendTimeMs = -1;  // the broker time for LogAppendTime topics, else -1 (Kafka)
-    int64_t logStartOffset = 0;
+    int64_t logStartOffset = -1;   // -1 on error, as Kafka's ProduceResponse
     int32_t recordCount = 0;
     bool duplicate = false;  // an idempotent retry: nothing was written
 
@@ -159,9 +159,14 @@ class Log {
     Result<int> deleteOldSegments();
     // fsync of the active segment when flush.ms has passed since the last flush (for a timer).
     Status maybeFlush();
+    // Forgets idempotent producers whose last batch is older than expirationMs of wall clock
+    // (Kafka: producer.id.expiration.ms, default 86400000, checked on a timer). Returns how many.
+    size_t removeExpiredProducers(int64_t expirationMs);
     // fsync of every segment and index (durable shutdown).
     Status flush();
-    // flush() and close the files; later calls fail with KAFKA_STORAGE_ERROR.
+    // flush() and close the files (a durable shutdown); later calls fail with
+    // KAFKA_STORAGE_ERROR. Destroying a Log without close() closes the files without fsync: what
+    // was appended is in the page cache, which survives the process but not the machine.
     Status close();
 
   private:
@@ -181,6 +186,7 @@ class Log {
     mutable std::mutex mutex_;
     // Guarded by mutex_: segments by base offset; the last is the active one.
     std::map<int64_t, std::shared_ptr<LogSegment>> segments_;
+    int64_t inactiveBytes_ = 0;  // total size of every segment but the active one
     int64_t logStartOffset_ = 0;
     int64_t logEndOffset_ = 0;
     ProducerStateManager producerState_;
