@@ -100,13 +100,13 @@ struct RecordBatchHeader {
 };
 
 // Reads the 61-byte header. Checks only what the header alone can show: size >= 61, magic 2,
-// batchLength >= 49, a known codec, recordCount >= 0. Does NOT check the CRC or that the whole
-// batch is present (see validateBatch).
+// batchLength >= 49, a known codec, recordCount >= 0, lastOffsetDelta >= 0. Does NOT check the
+// CRC or that the whole batch is present (see validateBatch).
 Result<RecordBatchHeader> parseBatchHeader(Bytes batch);
 
 // parseBatchHeader plus: `batch` holds at least the whole batch (extra bytes after it are
-// ignored), the CRC32C over attributes..end matches, lastOffsetDelta is in [0, ...) when the
-// batch has records. Does not look inside the records (see validateBatchRecords).
+// ignored) and the CRC32C over attributes..end matches. Does not look inside the records (see
+// validateBatchRecords).
 Status validateBatch(Bytes batch);
 
 // validateBatch plus every record: decompresses (bounded), parses each record, checks the count
@@ -176,6 +176,7 @@ class RecordBatchBuilder {
     int32_t recordCount() const { return recordCount_; }
     // Estimated size of the finished batch so far: exact when uncompressed; for codecs the
     // uncompressed records times the estimated compression ratio (Java: estimatedBytesWritten).
+    // After close(): the finished batch's real size.
     size_t sizeInBytes() const;
     // Bytes of uncompressed records written so far (after the header).
     size_t uncompressedRecordsBytes() const { return writePos_ - kRecordsOffset; }

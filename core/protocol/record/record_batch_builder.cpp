@@ -99,6 +99,7 @@ void RecordBatchBuilder::setProducerState(int64_t producerId, int16_t producerEp
 }
 
 size_t RecordBatchBuilder::sizeInBytes() const {
+    if (closed_ && !built_.empty()) return built_.size();
     const size_t records = uncompressedRecordsBytes();
     if (compression_ == CompressionType::None) return kRecordsOffset + records;
     return kRecordsOffset + static_cast<size_t>(static_cast<double>(records) * estimatedRatio_ *
