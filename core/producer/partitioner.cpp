@@ -91,6 +91,27 @@ Result<std::unique_ptr<Partitioner>> createPartitioner(const ProducerConfig& con
     return Error{"unreachable partitioner kind"};
 }
 
+Result<int32_t> choosePartition(std::optional<int32_t> explicitPartition, std::string_view topic,
+                                BytesView keyBytes, BytesView valueBytes, Partitioner& partitioner,
+                                const ClusterView& cluster) {
+    const int32_t n = cluster.partitionCountForTopic(topic);
+    if (n <= 0) return Error{"topic '" + std::string(topic) + "' is not in the cluster metadata"};
+    if (explicitPartition) {
+        if (*explicitPartition < 0 || *explicitPartition >= n)
+            return Error{"partition " + std::to_string(*explicitPartition) + " of topic '" +
+                         std::string(topic) + "' does not exist (the topic has " +
+                         std::to_string(n) + " partitions)"};
+        return *explicitPartition;
+    }
+    auto p = partitioner.partition(topic, keyBytes, valueBytes, cluster);
+    if (!p) return p.error();
+    if (*p == kUnknownPartition && !partitioner.wantsOnNewBatch()) return p;  // built-in sticky
+    if (*p < 0 || *p >= n)
+        return Error{partitioner.name() + " chose partition " + std::to_string(*p) + " of topic '" +
+                     std::string(topic) + "' which has " + std::to_string(n) + " partitions"};
+    return p;
+}
+
 int32_t partitionForKey(std::span<const uint8_t> keyBytes, int32_t numPartitions) {
     return toPositive(murmur2(keyBytes)) % numPartitions;
 }

@@ -84,6 +84,12 @@ Status validatePartitionerClass(std::string_view value);
 Result<std::unique_ptr<Partitioner>> createPartitioner(const ProducerConfig& config,
                                                        const RecordAccumulator* accumulator);
 
+// KafkaProducer.partition(): the record's explicit partition if set (it must exist), else the
+// partitioner's choice (kUnknownPartition only from the built-in one: the accumulator decides).
+Result<int32_t> choosePartition(std::optional<int32_t> explicitPartition, std::string_view topic,
+                                BytesView keyBytes, BytesView valueBytes, Partitioner& partitioner,
+                                const ClusterView& cluster);
+
 // Java's BuiltInPartitioner.partitionForKey: toPositive(murmur2(key)) % numPartitions.
 int32_t partitionForKey(std::span<const uint8_t> keyBytes, int32_t numPartitions);
 // Fills keyed fields of `out` (keyBytes, murmur2, positive, numPartitions, partition, detail).
