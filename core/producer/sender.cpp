@@ -173,7 +173,7 @@ int64_t Sender::maybeUpdateMetadata(int64_t nowMs) {
             return;
         }
         metadata_.update(resp, r.receivedMs);
-        emit(EventType::MetadataUpdated, nullptr, r.destination, r.correlationId);
+        emitEvent(EventType::MetadataUpdated, nullptr, r.destination, r.correlationId);
     };
     client_.send(std::move(req), nowMs);
     return config_.requestTimeoutMs;
@@ -216,8 +216,8 @@ int64_t Sender::sendProducerData(int64_t nowMs, bool drain) {
     for (auto& b : accumulator_.expiredBatches(nowMs))
         expired.push_back(std::move(b));
     for (const auto& b : expired) {
-        emit(EventType::BatchExpired, b.get(), -1, -1,
-             static_cast<int16_t>(ErrorCode::REQUEST_TIMED_OUT));
+        emitEvent(EventType::BatchExpired, b.get(), -1, -1,
+                  static_cast<int16_t>(ErrorCode::REQUEST_TIMED_OUT));
         failBatch(
             b,
             Error{"Expiring " + std::to_string(b->recordCount()) + " record(s) for " +
@@ -271,7 +271,7 @@ void Sender::sendProduceRequest(int32_t node, std::vector<ProducerBatchPtr> batc
         std::lock_guard lock(snapshotMu_);
         inFlightRequests_[node].push_back(std::move(snap));
     }
-    emit(EventType::RequestSent, nullptr, node, correlationId);
+    emitEvent(EventType::RequestSent, nullptr, node, correlationId);
 }
 
 void Sender::closeSnapshotRequest(int32_t node, int32_t correlationId) {
@@ -294,8 +294,8 @@ void Sender::handleProduceResponse(const ClientResponse& r,
             completeBatch(b, PartitionResult{code, -1, -1, -1, why}, r.correlationId, now);
     };
     if (r.disconnected) {
-        emit(EventType::ResponseReceived, nullptr, r.destination, r.correlationId,
-             static_cast<int16_t>(ErrorCode::NETWORK_EXCEPTION));
+        emitEvent(EventType::ResponseReceived, nullptr, r.destination, r.correlationId,
+                  static_cast<int16_t>(ErrorCode::NETWORK_EXCEPTION));
         spdlog::debug("produce request {} to node {} failed: {}", r.correlationId, r.destination,
                       r.error);
         metadata_.requestUpdate();
@@ -308,7 +308,7 @@ void Sender::handleProduceResponse(const ClientResponse& r,
         return;
     }
     if (metrics_) metrics_->recordLatency(r.requestLatencyMs(), r.destination);
-    emit(EventType::ResponseReceived, nullptr, r.destination, r.correlationId);
+    emitEvent(EventType::ResponseReceived, nullptr, r.destination, r.correlationId);
     protocol::ProduceResponse resp;
     Status st = protocol::decodeBody(resp, r.apiVersion, r.body);
     if (!st.ok()) {
@@ -350,7 +350,7 @@ void Sender::completeBatch(const ProducerBatchPtr& batch, const PartitionResult&
                             split.error().message},
                       error);
         } else {
-            emit(EventType::BatchSplit, batch.get(), -1, -1, static_cast<int16_t>(error));
+            emitEvent(EventType::BatchSplit, batch.get(), -1, -1, static_cast<int16_t>(error));
             if (metrics_) metrics_->recordBatchSplit();
             removeFromInflight(batch);
             deallocate(batch);
@@ -388,13 +388,13 @@ void Sender::reenqueueBatch(const ProducerBatchPtr& batch, int64_t nowMs) {
     accumulator_.reenqueue(batch, nowMs);
     removeFromInflight(batch);
     if (metrics_) metrics_->recordRetries(batch->topicPartition().topic, batch->recordCount());
-    emit(EventType::BatchRetried, batch.get(), -1, -1);
+    emitEvent(EventType::BatchRetried, batch.get(), -1, -1);
 }
 
 void Sender::completeBatchSuccess(const ProducerBatchPtr& batch, const PartitionResult& result) {
     if (transactionManager_ && !batch->isDone()) transactionManager_->handleCompletedBatch(batch);
     bool first = batch->complete(result.baseOffset, result.logAppendTimeMs);
-    emit(EventType::BatchCompleted, batch.get(), -1, -1, 0, result.baseOffset);
+    emitEvent(EventType::BatchCompleted, batch.get(), -1, -1, 0, result.baseOffset);
     if (first) {
         removeFromInflight(batch);
         deallocate(batch);
@@ -409,7 +409,7 @@ void Sender::failBatch(const ProducerBatchPtr& batch, const Error& error, ErrorC
     if (transactionManager_) transactionManager_->handleFailedBatch(batch, true);
     if (metrics_) metrics_->recordErrors(batch->topicPartition().topic, batch->recordCount());
     bool first = batch->completeExceptionally(error);
-    emit(EventType::BatchCompleted, batch.get(), -1, -1, static_cast<int16_t>(code));
+    emitEvent(EventType::BatchCompleted, batch.get(), -1, -1, static_cast<int16_t>(code));
     if (first) {
         removeFromInflight(batch);
         deallocate(batch);
@@ -446,8 +446,8 @@ std::vector<ProducerBatchPtr> Sender::expiredInflightBatches(int64_t nowMs) {
     return expired;
 }
 
-void Sender::emit(EventType type, const ProducerBatch* batch, int32_t node, int32_t correlationId,
-                  int16_t errorCode, int64_t offset) {
+void Sender::emitEvent(EventType type, const ProducerBatch* batch, int32_t node,
+                       int32_t correlationId, int16_t errorCode, int64_t offset) {
     if (!events_ || !events_->enabled()) return;
     Event e;
     e.timeNs = clock_.nowNs();
@@ -479,7 +479,7 @@ void Sender::forceClose() {
 }
 
 void Sender::wakeup() {
-    if (events_ && events_->enabled()) emit(EventType::SenderWoken, nullptr, -1, -1);
+    if (events_ && events_->enabled()) emitEvent(EventType::SenderWoken, nullptr, -1, -1);
     client_.wakeup();
 }
 

@@ -91,8 +91,8 @@ class Sender {
     int64_t maybeUpdateMetadata(int64_t nowMs);
     // True while producer-id work blocks producing (no id yet, epoch bump pending).
     bool maybeInitProducerId(int64_t nowMs);
-    void emit(EventType type, const ProducerBatch* batch, int32_t node, int32_t correlationId,
-              int16_t errorCode = 0, int64_t offset = -1);
+    void emitEvent(EventType type, const ProducerBatch* batch, int32_t node, int32_t correlationId,
+                   int16_t errorCode = 0, int64_t offset = -1);
     void closeSnapshotRequest(int32_t node, int32_t correlationId);
     void updateConnectedSnapshot();
 

@@ -1,0 +1,360 @@
+// Sender rules with the test NetworkClient and MockClock: no sockets, no sleeping.
+// Producer headers first: Qt defines `emit` as a macro.
+#include "sender_fixture.h"
+
+#include <QtTest/QtTest>
+
+using namespace bs::producer;
+using namespace bs::producer::test;
+using bs::protocol::ErrorCode;
+
+namespace {
+using Overrides = std::map<std::string, std::string>;
+const std::map<std::string, std::string> kPlain = {
+    {"enable.idempotence", "false"}, {"acks", "1"}, {"linger.ms", "0"}};
+
+std::map<std::string, std::string> with(std::map<std::string, std::string> base,
+                                        const std::map<std::string, std::string>& extra) {
+    for (const auto& [k, v] : extra)
+        base[k] = v;
+    return base;
+}
+}  // namespace
+
+class TestSender : public QObject {
+    Q_OBJECT
+  private slots:
+    void lingerDecidesWhenABatchIsSent() {
+        Pipeline p(with(kPlain, {{"linger.ms", "100"}}));
+        auto f = p.append(0, "a");
+        p.sender->runOnce();
+        QCOMPARE(p.client->pendingProduce().size(), size_t(0));
+        p.clock.sleepMs(99);
+        p.sender->runOnce();
+        QCOMPARE(p.client->pendingProduce().size(), size_t(0));
+        p.clock.sleepMs(1);
+        p.sender->runOnce();
+        QCOMPARE(p.client->pendingProduce().size(), size_t(1));
+        QVERIFY(!f.isDone());
+    }
+
+    void oneRequestPerNodeWithOneBlobPerPartition() {
+        Pipeline p(kPlain);  // p0 and p2 on node 0, p1 on node 1
+        p.append(0, "a0");
+        p.append(1, "b0");
+        p.append(2, "c0");
+        p.append(0, "a1");
+        p.sender->runOnce();
+        auto pending = p.client->pendingProduce();
+        QCOMPARE(pending.size(), size_t(2));
+        std::map<int32_t, bs::protocol::ProduceRequest> byNode;
+        for (auto* r : pending)
+            byNode[r->destination] = MockClient::decodeProduce(*r);
+        QCOMPARE(Pipeline::partitionsOf(byNode[0]), (std::vector<int32_t>{0, 2}));
+        QCOMPARE(Pipeline::partitionsOf(byNode[1]), (std::vector<int32_t>{1}));
+        QCOMPARE(Pipeline::values(byNode[0], 0), (std::vector<std::string>{"a0", "a1"}));
+        QCOMPARE(Pipeline::values(byNode[0], 2), (std::vector<std::string>{"c0"}));
+        QCOMPARE(byNode[0].acks, int16_t(1));
+    }
+
+    void completesFuturesWithOffsetsAndCallbacksInOrder() {
+        Pipeline p(kPlain);
+        std::vector<int64_t> seen;
+        auto f0 = p.append(0, "a", [&](const RecordMetadata& md, const bs::Error* e) {
+            QVERIFY(!e);
+            seen.push_back(md.offset);
+        });
+        auto f1 = p.append(
+            0, "b", [&](const RecordMetadata& md, const bs::Error*) { seen.push_back(md.offset); });
+        p.sender->runOnce();
+        auto* r = p.client->pendingProduce().at(0);
+        p.client->respond(r->correlationId, MockClient::produceResponse(*r, ErrorCode::NONE, 40));
+        p.sender->runOnce();
+        QVERIFY(f0.isDone() && f1.isDone());
+        QCOMPARE(f0.get()->offset, int64_t(40));
+        QCOMPARE(f1.get()->offset, int64_t(41));
+        QCOMPARE(f1.get()->partition, 0);
+        QCOMPARE(seen, (std::vector<int64_t>{40, 41}));
+        QVERIFY(f1.get()->timestamp > 0);  // create time when the broker gives none
+    }
+
+    void inFlightLimitPerConnection() {
+        Pipeline p(with(kPlain, {{"max.in.flight.requests.per.connection", "2"}}));
+        for (int i = 0; i < 3; ++i) {
+            p.append(0, "r" + std::to_string(i));
+            p.sender->runOnce();
+        }
+        auto pending = p.client->pendingProduce();
+        QCOMPARE(pending.size(), size_t(2));  // the third batch waits for a free slot
+        p.client->respond(pending[0]->correlationId,
+                          MockClient::produceResponse(*pending[0], ErrorCode::NONE, 0));
+        p.sender->runOnce();  // response handled
+        p.sender->runOnce();  // third batch sent
+        pending = p.client->pendingProduce();
+        QCOMPARE(pending.size(), size_t(2));
+        QCOMPARE(Pipeline::values(MockClient::decodeProduce(*pending[1]), 0),
+                 (std::vector<std::string>{"r2"}));
+    }
+
+    void requestTimeoutDisconnectsAndRetries() {
+        Pipeline p(with(kPlain, {{"request.timeout.ms", "1000"}}));
+        auto f = p.append(0, "x");
+        p.sender->runOnce();
+        QCOMPARE(p.client->produceRequestsSent(), size_t(1));
+        p.clock.sleepMs(1000);
+        p.sender->runOnce();  // timed out -> re-enqueued with backoff
+        QVERIFY(!f.isDone());
+        QCOMPARE(p.client->pendingProduce().size(), size_t(0));
+        p.clock.sleepMs(120);  // retry.backoff.ms + 20% jitter
+        p.sender->runOnce();
+        p.sender->runOnce();
+        auto pending = p.client->pendingProduce();
+        QCOMPARE(pending.size(), size_t(1));
+        QCOMPARE(Pipeline::values(MockClient::decodeProduce(*pending[0]), 0),
+                 (std::vector<std::string>{"x"}));
+        p.client->respond(pending[0]->correlationId,
+                          MockClient::produceResponse(*pending[0], ErrorCode::NONE, 7));
+        p.sender->runOnce();
+        QCOMPARE(f.get()->offset, int64_t(7));
+        QVERIFY(p.metrics->value("record-retry-total") >= 1.0);
+    }
+
+    void retriableErrorRetriesInOrderAfterBackoff() {
+        // One in flight: the second batch must not overtake the retried first one.
+        Pipeline p(with(
+            kPlain, {{"max.in.flight.requests.per.connection", "1"}, {"retry.backoff.ms", "100"}}));
+        auto f0 = p.append(0, "first");
+        p.sender->runOnce();
+        auto* r = p.client->pendingProduce().at(0);
+        auto f1 = p.append(0, "second");
+        p.client->respond(r->correlationId,
+                          MockClient::produceResponse(*r, ErrorCode::NOT_LEADER_OR_FOLLOWER));
+        p.sender->runOnce();
+        p.clock.sleepMs(79);  // backoff is 100 ms with +-20% jitter (KIP-580)
+        p.sender->runOnce();
+        QCOMPARE(p.client->pendingProduce().size(), size_t(0));  // still backing off
+        p.clock.sleepMs(41);
+        p.sender->runOnce();
+        auto pending = p.client->pendingProduce();
+        QCOMPARE(pending.size(), size_t(1));
+        QCOMPARE(Pipeline::values(MockClient::decodeProduce(*pending[0]), 0),
+                 (std::vector<std::string>{"first"}));
+        p.client->respond(pending[0]->correlationId,
+                          MockClient::produceResponse(*pending[0], ErrorCode::NONE, 10));
+        p.sender->runOnce();
+        p.sender->runOnce();
+        pending = p.client->pendingProduce();
+        QCOMPARE(pending.size(), size_t(1));
+        QCOMPARE(Pipeline::values(MockClient::decodeProduce(*pending[0]), 0),
+                 (std::vector<std::string>{"second"}));
+        p.client->respond(pending[0]->correlationId,
+                          MockClient::produceResponse(*pending[0], ErrorCode::NONE, 11));
+        p.sender->runOnce();
+        QCOMPARE(f0.get()->offset, int64_t(10));
+        QCOMPARE(f1.get()->offset, int64_t(11));
+    }
+
+    void nonRetriableErrorFailsOnlyThatPartition() {
+        Pipeline p(kPlain);
+        auto bad = p.append(0, "a");
+        auto good = p.append(2, "c");
+        bool callbackSawError = false;
+        p.append(0, "a2", [&](const RecordMetadata& md, const bs::Error* e) {
+            callbackSawError = e && md.partition == 0 && md.offset == -1;
+        });
+        p.sender->runOnce();
+        auto* r = p.client->pendingProduce().at(0);
+        p.client->respond(r->correlationId,
+                          MockClient::produceResponse(*r, ErrorCode::NONE, 5,
+                                                      {{{"t", 0}, ErrorCode::INVALID_TIMESTAMP}}));
+        p.sender->runOnce();
+        auto badResult = bad.get();
+        QVERIFY(!badResult.ok());
+        QVERIFY(badResult.error().message.find("INVALID_TIMESTAMP") != std::string::npos);
+        QVERIFY(callbackSawError);
+        QCOMPARE(good.get()->offset, int64_t(5));
+        QCOMPARE(p.client->pendingProduce().size(), size_t(0));  // not retried
+        QCOMPARE(p.metrics->value("record-error-total"), 2.0);
+    }
+
+    void messageTooLargeSplitsTheBatch() {
+        Pipeline p(with(kPlain, {{"linger.ms", "10"}}));
+        std::vector<FutureRecordMetadata> futures;
+        for (int i = 0; i < 8; ++i)
+            futures.push_back(p.append(0, "v" + std::to_string(i)));
+        p.clock.sleepMs(10);
+        p.sender->runOnce();
+        auto* r = p.client->pendingProduce().at(0);
+        QCOMPARE(Pipeline::values(MockClient::decodeProduce(*r), 0).size(), size_t(8));
+        p.client->respond(r->correlationId,
+                          MockClient::produceResponse(*r, ErrorCode::MESSAGE_TOO_LARGE));
+        std::vector<std::string> resent;
+        int64_t offset = 100;
+        for (int round = 0; round < 20 && resent.size() < 8; ++round) {
+            p.sender->runOnce();
+            for (auto* q : p.client->pendingProduce()) {
+                auto req = MockClient::decodeProduce(*q);
+                auto vals = Pipeline::values(req, 0);
+                resent.insert(resent.end(), vals.begin(), vals.end());
+                p.client->respond(q->correlationId,
+                                  MockClient::produceResponse(*q, ErrorCode::NONE, offset));
+                offset += static_cast<int64_t>(vals.size());
+            }
+        }
+        p.sender->runOnce();
+        // Split (Java splits by batch.size) and resent without losing or reordering a record.
+        QCOMPARE(p.metrics->value("batch-split-total"), 1.0);
+        QCOMPARE(p.metrics->value("record-retry-total"), 0.0);
+        QCOMPARE(resent.size(), size_t(8));
+        for (int i = 0; i < 8; ++i) {
+            QCOMPARE(resent[static_cast<size_t>(i)], "v" + std::to_string(i));
+            QVERIFY(futures[static_cast<size_t>(i)].isDone());
+            QCOMPARE(futures[static_cast<size_t>(i)].get()->offset, int64_t(100 + i));
+        }
+    }
+
+    void acksZeroCompletesWithoutResponse() {
+        Pipeline p(with(kPlain, {{"acks", "0"}}));
+        auto f = p.append(1, "fire");
+        p.sender->runOnce();
+        p.sender->runOnce();
+        QVERIFY(f.isDone());
+        QVERIFY(f.get().ok());
+        QCOMPARE(f.get()->offset, int64_t(-1));
+        QCOMPARE(f.get()->partition, 1);
+        QCOMPARE(p.client->produceRequestsSent(), size_t(1));
+    }
+
+    void deliveryTimeoutExpiresQueuedBatches() {
+        Pipeline p(with(kPlain, {{"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "1500"}}));
+        p.client->setNodeReady(0, false);
+        auto f = p.append(0, "stuck");
+        p.sender->runOnce();
+        p.clock.sleepMs(1499);
+        p.sender->runOnce();
+        QVERIFY(!f.isDone());
+        p.clock.sleepMs(1);
+        p.sender->runOnce();
+        QVERIFY(f.isDone());
+        QVERIFY(f.get().error().message.find("Expiring 1 record(s)") != std::string::npos);
+    }
+
+    void deliveryTimeoutExpiresInFlightBatches() {
+        Pipeline p(with(kPlain, {{"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "1000"}}));
+        auto f = p.append(0, "slow");
+        p.sender->runOnce();
+        QCOMPARE(p.client->pendingProduce().size(), size_t(1));
+        p.clock.sleepMs(1000);
+        p.sender->runOnce();
+        QVERIFY(f.isDone());
+        QVERIFY(!f.get().ok());
+    }
+
+    void garbageResponseIsRetried() {
+        Pipeline p(kPlain);
+        auto f = p.append(0, "g");
+        p.sender->runOnce();
+        auto* r = p.client->pendingProduce().at(0);
+        p.client->respondRaw(r->correlationId, {0xde, 0xad});
+        p.sender->runOnce();
+        QVERIFY(!f.isDone());
+        p.clock.sleepMs(120);
+        p.sender->runOnce();
+        p.sender->runOnce();
+        auto pending = p.client->pendingProduce();
+        QCOMPARE(pending.size(), size_t(1));
+        p.client->respond(pending[0]->correlationId,
+                          MockClient::produceResponse(*pending[0], ErrorCode::NONE, 3));
+        p.sender->runOnce();
+        QCOMPARE(f.get()->offset, int64_t(3));
+    }
+
+    void throwingCallbackDoesNotStopTheSender() {
+        Pipeline p(kPlain);
+        auto f0 = p.append(0, "a", [](const RecordMetadata&, const bs::Error*) {
+            throw std::runtime_error("user bug");
+        });
+        auto f1 = p.append(0, "b");
+        p.sender->runOnce();
+        auto* r = p.client->pendingProduce().at(0);
+        p.client->respond(r->correlationId, MockClient::produceResponse(*r, ErrorCode::NONE, 1));
+        p.sender->runOnce();
+        QCOMPARE(f0.get()->offset, int64_t(1));
+        QCOMPARE(f1.get()->offset, int64_t(2));
+        auto f2 = p.append(0, "c");
+        p.sender->runOnce();
+        QCOMPARE(p.client->pendingProduce().size(), size_t(1));
+        QVERIFY(!f2.isDone());
+    }
+
+    void idempotenceAssignsSequencesPerPartition() {
+        Pipeline p(Overrides{{"linger.ms", "0"}});  // idempotence and acks=all are the defaults
+        QCOMPARE(p.client->initProducerIdRequests(), 1);
+        std::vector<int32_t> sequences;
+        for (int i = 0; i < 3; ++i) {
+            p.append(0, "a" + std::to_string(i));
+            if (i == 1) p.append(0, "a1b");
+            p.sender->runOnce();
+        }
+        for (auto* r : p.client->pendingProduce()) {
+            bs::protocol::RecordBatchHeader h;
+            Pipeline::values(MockClient::decodeProduce(*r), 0, &h);
+            QCOMPARE(h.producerId, int64_t(1000));
+            QCOMPARE(h.producerEpoch, int16_t(0));
+            sequences.push_back(h.baseSequence);
+        }
+        QCOMPARE(sequences, (std::vector<int32_t>{0, 1, 3}));
+        QCOMPARE(MockClient::decodeProduce(*p.client->pendingProduce()[0]).acks, int16_t(-1));
+    }
+
+    void outOfOrderSequenceBumpsTheEpoch() { epochBumpOn(ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER); }
+    void unknownProducerIdBumpsTheEpoch() { epochBumpOn(ErrorCode::UNKNOWN_PRODUCER_ID); }
+
+    void duplicateSequenceCountsAsSuccess() {
+        Pipeline p(Overrides{{"linger.ms", "0"}});
+        auto f = p.append(0, "dup");
+        p.sender->runOnce();
+        auto* r = p.client->pendingProduce().at(0);
+        p.client->respond(r->correlationId,
+                          MockClient::produceResponse(*r, ErrorCode::DUPLICATE_SEQUENCE_NUMBER));
+        p.sender->runOnce();
+        QVERIFY(f.get().ok());
+    }
+
+  private:
+    void epochBumpOn(ErrorCode error) {
+        Pipeline p(Overrides{{"linger.ms", "0"}});
+        auto f0 = p.append(0, "acked");
+        p.sender->runOnce();
+        auto* r = p.client->pendingProduce().at(0);
+        p.client->respond(r->correlationId, MockClient::produceResponse(*r, ErrorCode::NONE, 0));
+        p.sender->runOnce();
+        QVERIFY(f0.get().ok());
+
+        auto f1 = p.append(0, "gap");
+        p.sender->runOnce();
+        r = p.client->pendingProduce().at(0);
+        bs::protocol::RecordBatchHeader h;
+        Pipeline::values(MockClient::decodeProduce(*r), 0, &h);
+        QCOMPARE(h.baseSequence, 1);
+        p.client->respond(r->correlationId, MockClient::produceResponse(*r, error));
+        for (int i = 0; i < 4 && p.client->pendingProduce().empty(); ++i) {
+            p.clock.sleepMs(100);
+            p.sender->runOnce();
+        }
+        QCOMPARE(p.client->initProducerIdRequests(), 2);
+        auto pending = p.client->pendingProduce();
+        QCOMPARE(pending.size(), size_t(1));
+        Pipeline::values(MockClient::decodeProduce(*pending[0]), 0, &h);
+        QCOMPARE(h.producerEpoch, int16_t(1));
+        QCOMPARE(h.baseSequence, 0);  // the partition restarts under the new epoch
+        p.client->respond(pending[0]->correlationId,
+                          MockClient::produceResponse(*pending[0], ErrorCode::NONE, 1));
+        p.sender->runOnce();
+        QCOMPARE(f1.get()->offset, int64_t(1));
+        QCOMPARE(p.tm->lastAckedSequence({"t", 0}), std::optional<int32_t>(0));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSender)
+#include "test_sender.moc"
