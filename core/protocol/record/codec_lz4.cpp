@@ -42,10 +42,14 @@ Status lz4Compress(int level, std::span<const uint8_t> in, std::vector<uint8_t>&
 
 Status lz4Decompress(std::span<const uint8_t> in, std::vector<uint8_t>& out, size_t maxBytes) {
     if (in.empty()) return Error{"lz4: empty input"};
-    LZ4F_dctx* raw = nullptr;
-    const size_t rc = LZ4F_createDecompressionContext(&raw, LZ4F_VERSION);
-    if (LZ4F_isError(rc)) return lz4Error("cannot create a context", 0, rc);
-    std::unique_ptr<LZ4F_dctx, DctxFree> dctx(raw);
+    // One context per thread, reset per frame (it may hold state from a failed decode).
+    thread_local std::unique_ptr<LZ4F_dctx, DctxFree> dctx = [] {
+        LZ4F_dctx* raw = nullptr;
+        return std::unique_ptr<LZ4F_dctx, DctxFree>(
+            LZ4F_isError(LZ4F_createDecompressionContext(&raw, LZ4F_VERSION)) ? nullptr : raw);
+    }();
+    if (!dctx) return Error{"lz4: cannot create a decompression context"};
+    LZ4F_resetDecompressionContext(dctx.get());
     BoundedOutput sink(out, maxBytes);
     size_t pos = 0;
     size_t hint = 1;  // > 0 while a frame is incomplete
