@@ -158,6 +158,38 @@ class LogRecoveryTest : public QObject {
         QCOMPARE(batchBaseOffsets(log->read(2, 1 << 20).records), (std::vector<int64_t>{4}));
     }
 
+    void crcOfOlderSegmentsIsCheckedOnlyWhenAsked() {
+        std::string dir = freshDir();
+        const auto batchSize = static_cast<int64_t>(makeBatch(1).size());
+        LogConfig config;
+        config.segmentBytes = batchSize;  // one batch per segment
+        config.retentionBytes = -1;
+        populate(dir, 1, config);
+        {
+            auto log = openLog(dir, config);
+            for (int i = 0; i < 2; ++i) {
+                std::vector<uint8_t> batch = makeBatch(1);
+                QVERIFY(log->append(batch).ok());
+            }
+        }
+        std::string older = dir + "/00000000000000000001.log";
+        std::vector<uint8_t> file = readFile(older);
+        file.back() ^= 0x20;  // a record byte: headers still walk, only the CRC can tell
+        writeFile(older, file);
+        {
+            auto log = openLog(dir, config);  // older segments: header walk only
+            QCOMPARE(log->recoveryInfo().truncatedBytes, int64_t{0});
+            QCOMPARE(std::filesystem::file_size(older), static_cast<uintmax_t>(batchSize));
+        }
+        Log::Options options;
+        options.verifyAllSegments = true;
+        auto log = Log::open(dir, config, clock_, options);
+        QVERIFY(log.ok());
+        QCOMPARE((*log)->recoveryInfo().truncatedBytes, batchSize);
+        QCOMPARE(std::filesystem::file_size(older), uintmax_t{0});
+        QCOMPARE((*log)->logEndOffset(), int64_t{3});
+    }
+
     void missingOrCorruptIndexIsRebuilt() {
         std::string dir = freshDir();
         LogConfig config;
