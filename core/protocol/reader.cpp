@@ -41,6 +41,7 @@ double Reader::float64(const char* field) {
 }
 
 uint64_t Reader::uvarlong(const char* field) {
+    size_t start = pos_;
     uint64_t v = 0;
     for (int shift = 0; shift < 70; shift += 7) {
         if (!need(field, 1)) return 0;
@@ -49,7 +50,7 @@ uint64_t Reader::uvarlong(const char* field) {
         v |= static_cast<uint64_t>(b & 0x7f) << shift;
         if ((b & 0x80) == 0) return v;
     }
-    fail(field, "varint longer than 10 bytes or above 64 bits");
+    failAt(field, start, "varint longer than 10 bytes or above 64 bits");
     return 0;
 }
 
@@ -63,8 +64,7 @@ uint32_t Reader::uvarint(const char* field) {
         v |= static_cast<uint32_t>(b & 0x7f) << shift;
         if ((b & 0x80) == 0) return v;
     }
-    pos_ = start;
-    fail(field, "varint longer than 5 bytes or above 32 bits");
+    failAt(field, start, "varint longer than 5 bytes or above 32 bits");
     return 0;
 }
 

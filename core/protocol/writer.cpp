@@ -29,7 +29,7 @@ void Writer::varlong(int64_t v) {
 }
 
 void Writer::string(std::string_view s) {
-    assert(s.size() <= 0x7fff);
+    s = s.substr(0, kMaxStringLength);
     int16(static_cast<int16_t>(s.size()));
     raw({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
 }
@@ -50,6 +50,7 @@ void Writer::nullableBytes(std::span<const uint8_t> b, bool isNull) {
 }
 
 void Writer::compactString(std::string_view s) {
+    s = s.substr(0, kMaxStringLength);
     uvarint(static_cast<uint32_t>(s.size() + 1));
     raw({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
 }

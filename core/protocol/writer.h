@@ -12,10 +12,13 @@
 namespace bs::protocol {
 
 // Appends Kafka wire primitives (big-endian) to a byte vector the caller owns. Never fails:
-// lengths that do not fit the wire type are the caller's bug and are clamped by assertion in
-// debug builds. Not thread-safe: one Writer per buffer, used by one thread.
+// strings longer than Kafka allows (a caller bug: names are validated long before) are cut to
+// kMaxStringLength so the output stays well-formed. Not thread-safe: one Writer per buffer,
+// used by one thread.
 class Writer {
   public:
+    static constexpr size_t kMaxStringLength = 0x7fff;  // Kafka's limit, compact strings too
+
     explicit Writer(std::vector<uint8_t>& out) : out_(out) {}
 
     void int8(int8_t v) { out_.push_back(static_cast<uint8_t>(v)); }

@@ -1,5 +1,7 @@
 #include <QtTest>
 
+#include <random>
+
 #include "golden.h"
 #include "protocol/frame.h"
 #include "protocol/headers.h"
@@ -67,6 +69,21 @@ class HeadersTest : public QObject {
             QVERIFY2(!s.ok(), qPrintable(QString("prefix %1").arg(n)));
             QVERIFY(QString::fromStdString(s.message()).startsWith("request header"));
         }
+    }
+
+    void randomFramesNeverCrash() {
+        std::mt19937 rng(99);
+        int parsed = 0;
+        for (int i = 0; i < 5000; ++i) {
+            Bytes b(rng() % 40);
+            for (auto& x : b)
+                x = static_cast<uint8_t>(rng() % 3 == 0 ? 0 : rng());
+            auto f = parseRequestFrame(b);
+            if (!f.ok()) continue;
+            ++parsed;
+            QVERIFY(f->body.data() >= b.data() && f->body.size() <= b.size());
+        }
+        QVERIFY(parsed > 0);
     }
 
     void responseHeaderVersions() {

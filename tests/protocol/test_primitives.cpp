@@ -274,6 +274,18 @@ class PrimitivesTest : public QObject {
         QVERIFY(!r2.ok());
     }
 
+    void overlongStringsAreCutToKafkasLimit() {
+        std::string huge(40000, 'x');
+        Bytes b = written([&](Writer& w) {
+            w.string(huge);
+            w.compactString(huge);
+        });
+        Reader r(b);
+        QCOMPARE(r.string("a").size(), Writer::kMaxStringLength);
+        QCOMPARE(r.compactString("b").size(), Writer::kMaxStringLength);
+        QVERIFY(r.ok() && r.atEnd());
+    }
+
     void patchedSizePrefix() {
         Bytes out;
         Writer w(out);
