@@ -70,7 +70,7 @@ std::string_view eventTypeName(EventType type) {
 
 EventStream::EventStream(size_t capacity) : ring_(std::max<size_t>(capacity, 1)) {}
 
-void EventStream::emit(const Event& event) {
+void EventStream::publish(const Event& event) {
     std::lock_guard lock(mu_);
     if (size_ == ring_.size()) {
         dropped_.fetch_add(1, std::memory_order_relaxed);

@@ -112,7 +112,8 @@ struct Event {
 
 // A bounded, lossy event stream: producers of events never block on a slow reader; when the
 // buffer is full new events are dropped and counted. Off by default; when off, emitting costs
-// one relaxed atomic load (check enabled() before building an Event). Thread-safe.
+// one relaxed atomic load (check enabled() before building an Event). publish(), not
+// emit(): Qt defines `emit` as a macro. Thread-safe.
 class EventStream {
   public:
     explicit EventStream(size_t capacity = 65536);
@@ -120,12 +121,23 @@ class EventStream {
     void setEnabled(bool on) { enabled_.store(on, std::memory_order_relaxed); }
     bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
 
-    void emit(const Event& event);
+    void publish(const Event& event);
+#ifndef emit
+    // Old name, kept until every caller uses publish(): Qt's `emit` macro breaks it in files
+    // that include Qt headers.
+    void emit(const Event& event) {
+        publish(event);
+    }
+#endif
     // Moves up to `max` oldest events into `out` (appended); returns how many.
     size_t poll(std::vector<Event>& out, size_t max = SIZE_MAX);
     // Events dropped because the buffer was full.
-    uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
-    size_t capacity() const { return ring_.size(); }
+    uint64_t dropped() const {
+        return dropped_.load(std::memory_order_relaxed);
+    }
+    size_t capacity() const {
+        return ring_.size();
+    }
 
     // Stable small ids for topic names so Event stays allocation-free.
     uint32_t topicId(std::string_view topic);

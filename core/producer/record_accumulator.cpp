@@ -117,7 +117,7 @@ std::vector<RecordAccumulator::PartitionQueue*> RecordAccumulator::queuesOf(Topi
     return out;
 }
 
-void RecordAccumulator::emit(EventType type, const ProducerBatch& batch, uint32_t topicId) {
+void RecordAccumulator::publish(EventType type, const ProducerBatch& batch, uint32_t topicId) {
     if (!events_ || !events_->enabled()) return;
     Event e;
     e.timeNs = clock_.nowNs();
@@ -128,7 +128,7 @@ void RecordAccumulator::emit(EventType type, const ProducerBatch& batch, uint32_
     e.recordCount = batch.recordCount();
     e.attempts = batch.attempts();
     e.bytes = batch.estimatedSizeInBytes();
-    events_->emit(e);
+    events_->publish(e);
 }
 
 // ------------------------------------------------------------------ append (application threads)
@@ -150,7 +150,7 @@ bool RecordAccumulator::partitionChanged(TopicInfo& info,
 }
 
 std::optional<RecordAccumulator::RecordAppendResult> RecordAccumulator::tryAppend(
-    PartitionQueue& q, int64_t timestamp, BytesView key, BytesView value,
+    PartitionQueue& q, uint32_t topicId, int64_t timestamp, BytesView key, BytesView value,
     std::span<const protocol::RecordHeader> headers, Callback& callback, int64_t nowMs) {
     if (q.batches.empty()) return std::nullopt;
     ProducerBatch& last = *q.batches.back();
@@ -159,7 +159,7 @@ std::optional<RecordAccumulator::RecordAppendResult> RecordAccumulator::tryAppen
     if (!future) {
         if (!last.isClosedForRecordAppends()) {
             last.closeForRecordAppends();
-            emit(EventType::BatchFull, last, kNoTopic);
+            publish(EventType::BatchFull, last, topicId);
         }
         return std::nullopt;
     }
@@ -175,7 +175,8 @@ RecordAccumulator::RecordAppendResult RecordAccumulator::appendNewBatch(
     std::span<const protocol::RecordHeader> headers, Callback& callback, ByteBuffer& buffer,
     int64_t nowMs) {
     // Another thread may have created a batch while we allocated: use it, keep our buffer free.
-    if (auto r = tryAppend(q, timestamp, key, value, headers, callback, nowMs)) return *r;
+    if (auto r = tryAppend(q, info.topicId, timestamp, key, value, headers, callback, nowMs))
+        return *r;
     auto batch = std::make_shared<ProducerBatch>(q.tp, std::move(buffer), config_.compression,
                                                  config_.compressionLevel, nowMs);
     RecordAppendResult r;
@@ -185,7 +186,7 @@ RecordAccumulator::RecordAppendResult RecordAccumulator::appendNewBatch(
     r.batchIsFull = q.batches.size() > 1 || batch->isFull();
     r.newBatchCreated = true;
     r.appendedBytes = batch->estimatedSizeInBytes();
-    emit(EventType::BatchCreated, *batch, info.topicId);
+    publish(EventType::BatchCreated, *batch, info.topicId);
     return r;
 }
 
@@ -226,7 +227,8 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
             std::lock_guard lock(q.mu);
             if (closed_.load()) return closedError();
             if (partitionChanged(info, partitionInfo, q, cluster)) continue;
-            if (auto r = tryAppend(q, timestamp, key, value, headers, callback, nowMs)) {
+            if (auto r =
+                    tryAppend(q, info.topicId, timestamp, key, value, headers, callback, nowMs)) {
                 info.builtIn.updatePartitionInfo(partitionInfo, r->appendedBytes, cluster,
                                                  allBatchesFull(q));
                 r->partition = effective;
@@ -239,7 +241,7 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
                     e.batchId = q.batches.back()->batchId();
                     e.recordCount = q.batches.back()->recordCount();
                     e.bytes = r->appendedBytes;
-                    events_->emit(e);
+                    events_->publish(e);
                 }
                 return std::move(*r);
             }
@@ -279,7 +281,7 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
                 e.batchId = q.batches.back()->batchId();
                 e.recordCount = q.batches.back()->recordCount();
                 e.bytes = r.appendedBytes;
-                events_->emit(e);
+                events_->publish(e);
             }
             return r;
         }
@@ -455,10 +457,10 @@ std::vector<ProducerBatchPtr> RecordAccumulator::drainBatchesForOneNode(const Cl
         }
         const uint32_t topicId =
             events_ && events_->enabled() ? events_->topicId(tp.topic) : kNoTopic;
-        emit(EventType::BatchClosed, *batch, topicId);
+        publish(EventType::BatchClosed, *batch, topicId);
         size += static_cast<int64_t>(batch->records().size());
         batch->drained(nowMs);
-        emit(EventType::BatchDrained, *batch, topicId);
+        publish(EventType::BatchDrained, *batch, topicId);
         ready.push_back(std::move(batch));
     } while (start != drainIndex);
     return ready;
@@ -501,7 +503,7 @@ void RecordAccumulator::reenqueue(const ProducerBatchPtr& batch, int64_t nowMs) 
         else
             q.batches.push_front(batch);
     }
-    emit(EventType::BatchRetried, *batch, info.topicId);
+    publish(EventType::BatchRetried, *batch, info.topicId);
 }
 
 Result<int32_t> RecordAccumulator::splitAndReenqueue(const ProducerBatchPtr& bigBatch) {
@@ -510,7 +512,7 @@ Result<int32_t> RecordAccumulator::splitAndReenqueue(const ProducerBatchPtr& big
     auto& batches = *split;
     TopicInfo& info = topicInfo(bigBatch->topicPartition().topic);
     PartitionQueue& q = queueFor(info, bigBatch->topicPartition().partition);
-    emit(EventType::BatchSplit, *bigBatch, info.topicId);
+    publish(EventType::BatchSplit, *bigBatch, info.topicId);
     // Newest first, each to the front: the deque ends up in record order.
     for (auto it = batches.rbegin(); it != batches.rend(); ++it) {
         addIncomplete(*it);
@@ -537,7 +539,7 @@ std::vector<ProducerBatchPtr> RecordAccumulator::expiredBatches(int64_t nowMs) {
                     break;
                 }
                 first->abortRecordAppends();
-                emit(EventType::BatchExpired, *first, info->topicId);
+                publish(EventType::BatchExpired, *first, info->topicId);
                 expired.push_back(std::move(first));
                 q->batches.pop_front();
             }

@@ -196,8 +196,8 @@ class RecordAccumulator {
     std::vector<TopicInfo*> topicsSnapshot() const;
     std::vector<PartitionQueue*> queuesOf(TopicInfo& info) const;
 
-    std::optional<RecordAppendResult> tryAppend(PartitionQueue& q, int64_t timestamp, BytesView key,
-                                                BytesView value,
+    std::optional<RecordAppendResult> tryAppend(PartitionQueue& q, uint32_t topicId,
+                                                int64_t timestamp, BytesView key, BytesView value,
                                                 std::span<const protocol::RecordHeader> headers,
                                                 Callback& callback, int64_t nowMs);
     RecordAppendResult appendNewBatch(TopicInfo& info, PartitionQueue& q, int64_t timestamp,
@@ -216,7 +216,7 @@ class RecordAccumulator {
                                                          int32_t maxSize, int64_t nowMs);
     void insertInSequenceOrder(std::deque<ProducerBatchPtr>& dq, const ProducerBatchPtr& batch);
     void addIncomplete(const ProducerBatchPtr& batch);
-    void emit(EventType type, const ProducerBatch& batch, uint32_t topicId);
+    void publish(EventType type, const ProducerBatch& batch, uint32_t topicId);
 
     const Config config_;
     BufferPool& pool_;
