@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "protocol/messages/all.h"
+#include "protocol/writer.h"
 
 namespace bs::protocol::samples {
 
@@ -215,6 +217,15 @@ inline void fill(CreateTopicsResponse& m, int16_t v) {
         t.configs = {{{"retention.ms", std::string("1000"), true, 5, true}}};
     }
     m.topics = {t};
+}
+
+// Our encoding of `m` at `version`.
+template <class T>
+std::vector<uint8_t> encoded(const T& m, int16_t version) {
+    std::vector<uint8_t> out;
+    Writer w(out);
+    encode(m, version, w);
+    return out;
 }
 
 template <class T>

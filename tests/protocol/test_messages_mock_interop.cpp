@@ -68,14 +68,17 @@ class MockInteropTest : public QObject {
         return {};
     }
 
-    // exchange() and a strict decode of the response. Records in `resp` view lastBody_, so
-    // they stay valid until the next call.
+    // exchange() and a strict decode of the response; errors name the API and version.
+    // Records in `resp` view lastBody_, so they stay valid until the next call.
     template <class Req, class Resp>
     std::string call(const Req& req, int16_t version, Resp& resp) {
         std::string err = exchange(req, version, lastBody_);
-        if (!err.empty()) return err;
-        bs::Status s = decodeBody(resp, version, lastBody_);
-        return s.ok() ? std::string() : s.message();
+        if (err.empty()) {
+            bs::Status s = decodeBody(resp, version, lastBody_);
+            if (s.ok()) return {};
+            err = s.message();
+        }
+        return std::string(apiName(Req::kApiKey)) + " v" + std::to_string(version) + ": " + err;
     }
 
     // The versions both sides speak.
@@ -142,9 +145,7 @@ class MockInteropTest : public QObject {
             ApiVersionsRequest req{"batchscope", "0.1.0"};
             ApiVersionsResponse resp;
             std::string err = call(req, v, resp);
-            QVERIFY2(
-                err.empty(),
-                qPrintable(QString("%1 v%2: %3").arg(typeid(req).name()).arg(v).arg(err.c_str())));
+            QVERIFY2(err.empty(), err.c_str());
             QCOMPARE(errorName(resp.errorCode), std::string_view("NONE"));
             QVERIFY(resp.apiKeys.size() >= 7);
             for (const auto& k : resp.apiKeys)
@@ -167,9 +168,7 @@ class MockInteropTest : public QObject {
             req.topics = {{{}, std::string("t")}};
             MetadataResponse resp;
             std::string err = call(req, v, resp);
-            QVERIFY2(
-                err.empty(),
-                qPrintable(QString("%1 v%2: %3").arg(typeid(req).name()).arg(v).arg(err.c_str())));
+            QVERIFY2(err.empty(), err.c_str());
             QCOMPARE(resp.brokers.size(), size_t(1));
             QCOMPARE(resp.topics.size(), size_t(1));
             QCOMPARE(resp.topics[0].name, std::optional<std::string>("t"));
@@ -184,9 +183,7 @@ class MockInteropTest : public QObject {
             req.transactionTimeoutMs = 60000;
             InitProducerIdResponse resp;
             std::string err = call(req, v, resp);
-            QVERIFY2(
-                err.empty(),
-                qPrintable(QString("%1 v%2: %3").arg(typeid(req).name()).arg(v).arg(err.c_str())));
+            QVERIFY2(err.empty(), err.c_str());
             QVERIFY(resp.errorCode == ErrorCode::NONE);
             QVERIFY(resp.producerId >= 0);
             QVERIFY(resp.producerEpoch >= 0);
@@ -207,9 +204,7 @@ class MockInteropTest : public QObject {
             req.topicData = {{"t", {{0, {batch, false}}}}};
             ProduceResponse resp;
             std::string err = call(req, v, resp);
-            QVERIFY2(
-                err.empty(),
-                qPrintable(QString("%1 v%2: %3").arg(typeid(req).name()).arg(v).arg(err.c_str())));
+            QVERIFY2(err.empty(), err.c_str());
             const auto& p = resp.responses.at(0).partitionResponses.at(0);
             QVERIFY2(p.errorCode == ErrorCode::NONE, errorName(p.errorCode).data());
             QCOMPARE(p.baseOffset, produced);
@@ -222,9 +217,7 @@ class MockInteropTest : public QObject {
             req.topics = {{"t", {{0, -1, -1}}}};  // latest
             ListOffsetsResponse resp;
             std::string err = call(req, v, resp);
-            QVERIFY2(
-                err.empty(),
-                qPrintable(QString("%1 v%2: %3").arg(typeid(req).name()).arg(v).arg(err.c_str())));
+            QVERIFY2(err.empty(), err.c_str());
             const auto& p = resp.topics.at(0).partitions.at(0);
             QVERIFY(p.errorCode == ErrorCode::NONE);
             QCOMPARE(p.offset, produced);
@@ -237,9 +230,7 @@ class MockInteropTest : public QObject {
             req.topics = {{"t", {{0, -1, fetchOffset, -1, -1, 1 << 20}}}};
             FetchResponse resp;
             std::string err = call(req, v, resp);
-            QVERIFY2(
-                err.empty(),
-                qPrintable(QString("%1 v%2: %3").arg(typeid(req).name()).arg(v).arg(err.c_str())));
+            QVERIFY2(err.empty(), err.c_str());
             const auto& p = resp.responses.at(0).partitions.at(0);
             QVERIFY(p.errorCode == ErrorCode::NONE);
             QCOMPARE(p.highWatermark, produced);

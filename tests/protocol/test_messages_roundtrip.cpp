@@ -10,19 +10,13 @@
 
 using namespace bs::protocol;
 
+using samples::encoded;
+
 namespace {
 
 template <class T>
-std::vector<uint8_t> encoded(const T& m, int16_t v) {
-    std::vector<uint8_t> out;
-    Writer w(out);
-    encode(m, v, w);
-    return out;
-}
-
-template <class T>
 QString name(int16_t v) {
-    return QStringLiteral("%1 v%2").arg(typeid(T).name()).arg(v);
+    return QStringLiteral("%1 v%2").arg(samples::kName<T>).arg(v);
 }
 
 }  // namespace
