@@ -1,0 +1,135 @@
+// batchscope: the desktop application. With no arguments it starts the embedded 3-node cluster
+// (topic `demo`, 6 partitions) and connects to it.
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFile>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <cstdio>
+
+#include "app_controller.h"
+#include "demo_runner.h"
+#include "main_window.h"
+#include "producer/producer_config.h"
+
+using namespace bs::ui;
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Batchscope"));
+    QApplication::setApplicationName(QStringLiteral("batchscope"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    QCommandLineParser cli;
+    cli.setApplicationDescription(
+        QStringLiteral("Publish to Kafka and watch how the producer sends each record."));
+    cli.addHelpOption();
+    cli.addVersionOption();
+    QCommandLineOption bootstrap(QStringLiteral("bootstrap-server"),
+                                 QStringLiteral("Connect to an external cluster (host:port,...)."),
+                                 QStringLiteral("LIST"));
+    QCommandLineOption config(QStringLiteral("producer.config"),
+                              QStringLiteral("Producer properties file."), QStringLiteral("FILE"));
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Render the main window to a PNG and exit."),
+                                  QStringLiteral("FILE"));
+    QCommandLineOption demo(QStringLiteral("demo"),
+                            QStringLiteral("With --screenshot: run the built-in demo first."));
+    QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark."),
+                             QStringLiteral("NAME"));
+    cli.addOptions({bootstrap, config, screenshot, demo, theme});
+    cli.process(app);
+
+    const bool shooting = cli.isSet(screenshot);
+    // Screenshots use a fresh cluster and settings, never the user's.
+    std::unique_ptr<QTemporaryDir> scratch;
+    if (shooting) {
+        scratch = std::make_unique<QTemporaryDir>();
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, scratch->path());
+    }
+    QSettings settings;
+
+    ConnectionSettings conn = ConnectionSettings::load(settings);
+    if (cli.isSet(bootstrap)) {
+        conn.mode = ConnectionSettings::Mode::External;
+        conn.bootstrapServers = cli.value(bootstrap);
+    }
+    if (shooting) {
+        conn = ConnectionSettings{};
+        conn.dataDir = scratch->path() + QStringLiteral("/cluster");
+        if (cli.isSet(bootstrap)) {
+            conn.mode = ConnectionSettings::Mode::External;
+            conn.bootstrapServers = cli.value(bootstrap);
+        }
+    }
+
+    PropertyMap props;
+    if (!shooting) {
+        settings.beginGroup(QStringLiteral("producer"));
+        for (const QString& k : settings.childKeys())
+            props[k.toStdString()] = settings.value(k).toString().toStdString();
+        settings.endGroup();
+    }
+    if (cli.isSet(config)) {
+        QFile file(cli.value(config));
+        if (!file.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "batchscope: cannot read %s\n", qPrintable(cli.value(config)));
+            return 2;
+        }
+        auto kv = bs::producer::ProducerConfig::parsePropertiesText(file.readAll().toStdString());
+        if (!kv) {
+            std::fprintf(stderr, "batchscope: %s: %s\n", qPrintable(cli.value(config)),
+                         kv.error().message.c_str());
+            return 2;
+        }
+        props.clear();
+        for (const auto& [k, v] : *kv)
+            props[k] = v;
+        // Checked now so a bad file is named at start-up, not later in the status bar.
+        auto check = props;
+        if (!check.count("bootstrap.servers")) check["bootstrap.servers"] = "localhost:9092";
+        if (auto parsed = bs::producer::ProducerConfig::parse(check); !parsed) {
+            std::fprintf(stderr, "batchscope: %s: %s\n", qPrintable(cli.value(config)),
+                         parsed.error().message.c_str());
+            return 2;
+        }
+        if (auto it = props.find("bootstrap.servers"); it != props.end()) {
+            if (!cli.isSet(bootstrap) && !it->second.empty()) {
+                conn.mode = ConnectionSettings::Mode::External;
+                conn.bootstrapServers = QString::fromStdString(it->second);
+            }
+            props.erase(it);
+        }
+    }
+    if (shooting && cli.isSet(demo))
+        for (const auto& [k, v] : DemoRunner::demoProducerProps())
+            props.emplace(k, v);
+
+    AppController controller;
+    MainWindow window(&controller);
+    if (shooting) {
+        window.setTheme(cli.isSet(theme) ? themeFromName(cli.value(theme)) : Theme::Light);
+        window.resize(1680, 1050);
+    } else {
+        window.restoreLayout();
+        if (cli.isSet(theme)) window.setTheme(themeFromName(cli.value(theme)));
+    }
+    window.show();
+
+    DemoRunner* runner = nullptr;
+    if (shooting) {
+        runner = new DemoRunner(&window, cli.value(screenshot), cli.isSet(demo), &window);
+        QObject::connect(runner, &DemoRunner::finished, &app, [](int code) {
+            if (code == 2)
+                std::fprintf(stderr, "batchscope: screenshot taken before every view had data\n");
+            if (code == 1) std::fprintf(stderr, "batchscope: could not write the screenshot\n");
+            QApplication::exit(code);
+        });
+        runner->start();
+    }
+    controller.connectTo(conn, props);
+    return QApplication::exec();
+}

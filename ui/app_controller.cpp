@@ -1,0 +1,427 @@
+#include "app_controller.h"
+
+#include <QDateTime>
+#include <QStringList>
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "broker/cluster_config.h"
+#include "broker/embedded_cluster.h"
+#include "protocol/api_keys.h"
+#include "protocol/errors.h"
+
+namespace bs::ui {
+
+namespace {
+
+qint64 steadyNs() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+// Previews cost one short copy per record: no regex, no full-value copies.
+QString cheapPreview(const RecordDraft& d, bool key, qint64 n, qint64 nowMs) {
+    const QString& ser = key ? d.keySerializer : d.valueSerializer;
+    const QString& text = key ? d.keyText : d.valueText;
+    if (ser == QLatin1String("null")) return QStringLiteral("null");
+    return previewField(ser, hasTemplate(text) ? expandTemplate(text, n, nowMs) : text);
+}
+
+}  // namespace
+
+AppController::AppController(QObject* parent)
+    : QObject(parent),
+      flushQueue_(std::make_unique<JobQueue>("bs-flush")),
+      auxQueue_(std::make_unique<JobQueue>("bs-aux")),
+      sendQueue_(std::make_unique<JobQueue>("bs-send")) {
+    pollTimer_.setInterval(kPollMs);
+    connect(&pollTimer_, &QTimer::timeout, this, &AppController::poll);
+    pollTimer_.start();
+}
+
+AppController::~AppController() {
+    pollTimer_.stop();
+    cancelRepeat_ = true;
+    sendQueue_->clear();
+    std::promise<void> done;
+    sendQueue_->post([this, &done] {
+        closeProducerOnWorker(false);
+        std::shared_ptr<broker::EmbeddedCluster> c;
+        {
+            std::lock_guard lock(mu_);
+            c = std::move(cluster_);
+        }
+        if (c) (void)c->stop();
+        done.set_value();
+    });
+    done.get_future().wait();
+    flushQueue_.reset();
+    auxQueue_.reset();
+    sendQueue_.reset();
+}
+
+std::shared_ptr<producer::Producer> AppController::producer() const {
+    std::lock_guard lock(mu_);
+    return producer_;
+}
+
+std::shared_ptr<broker::EmbeddedCluster> AppController::cluster() const {
+    std::lock_guard lock(mu_);
+    return cluster_;
+}
+
+// ------------------------------------------------------------------ lifecycle
+
+void AppController::connectTo(const ConnectionSettings& settings, PropertyMap producerProps) {
+    cancelRepeat();
+    connected_ = false;
+    connection_ = settings;
+    props_ = std::move(producerProps);
+    sendQueue_->post([this, settings, props = props_] { startOnWorker(settings, props, false); });
+}
+
+void AppController::applyProducerProps(PropertyMap producerProps) {
+    cancelRepeat();
+    props_ = std::move(producerProps);
+    sendQueue_->post(
+        [this, settings = connection_, props = props_] { startOnWorker(settings, props, true); });
+}
+
+void AppController::closeProducerOnWorker(bool flushFirst) {
+    std::shared_ptr<producer::Producer> old;
+    {
+        std::lock_guard lock(mu_);
+        old = std::move(producer_);
+    }
+    if (!old) return;
+    old->pauseSender(false);
+    if (flushFirst) old->flush();  // nothing queued is lost when settings change
+    old->close(std::chrono::milliseconds(3000));
+}
+
+void AppController::startOnWorker(ConnectionSettings settings, PropertyMap props,
+                                  bool keepCluster) {
+    auto fail = [this](const QString& why) {
+        QMetaObject::invokeMethod(this, [this, why] { Q_EMIT connectionFailed(why); });
+    };
+    closeProducerOnWorker(keepCluster);
+
+    std::shared_ptr<broker::EmbeddedCluster> cl = cluster();
+    if (!keepCluster || settings.mode == ConnectionSettings::Mode::External) {
+        {
+            std::lock_guard lock(mu_);
+            cluster_.reset();
+        }
+        if (cl) (void)cl->stop();
+        cl.reset();
+    }
+    std::string bootstrap = settings.bootstrapServers.toStdString();
+    if (settings.mode == ConnectionSettings::Mode::Embedded) {
+        if (!cl) {
+            broker::ClusterConfig cc;
+            cc.nodeCount = settings.nodes;
+            cc.defaultPartitions = settings.partitions;
+            cc.autoCreateTopics = settings.autoCreateTopics;
+            cc.dataDir = settings.dataDir.isEmpty()
+                             ? broker::defaultClusterDataDir()
+                             : std::filesystem::path(settings.dataDir.toStdString());
+            if (!settings.topic.isEmpty())
+                cc.topics.push_back({settings.topic.toStdString(), settings.partitions});
+            auto started = broker::EmbeddedCluster::start(cc);
+            if (!started) return fail(qs("embedded cluster: " + started.error().message));
+            cl = std::shared_ptr<broker::EmbeddedCluster>(std::move(*started));
+            std::lock_guard lock(mu_);
+            cluster_ = cl;
+        }
+        bootstrap = cl->bootstrapServers();
+    }
+
+    PropertyMap effective = props;
+    effective["bootstrap.servers"] = bootstrap;
+    // The composer serializes each record with the serializer chosen for it; the producer passes
+    // those bytes through (as a Java app with a byte[] producer would).
+    effective["key.serializer"] = "bytes";
+    effective["value.serializer"] = "bytes";
+    if (!effective.count("client.id")) effective["client.id"] = "batchscope";
+    auto config = producer::ProducerConfig::parse(effective);
+    if (!config) return fail(qs("producer configuration: " + config.error().message));
+    auto created = producer::Producer::create(*config);
+    if (!created) return fail(qs("producer: " + created.error().message));
+    std::shared_ptr<producer::Producer> p(std::move(*created));
+    p->events().setEnabled(true);
+    p->pauseSender(workerPaused_.load());
+    {
+        std::lock_guard lock(mu_);
+        producer_ = p;
+    }
+    // Warm the metadata of the default topic so partition counts are known at once.
+    if (!settings.topic.isEmpty()) (void)p->partitionsFor(settings.topic.toStdString());
+
+    const QString desc = settings.describe();
+    QMetaObject::invokeMethod(this, [this, cfg = *config, desc, bootstrap, keepCluster] {
+        config_ = cfg;
+        bootstrap_ = qs(bootstrap);
+        connected_ = true;
+        if (keepCluster) Q_EMIT producerRecreated();
+        Q_EMIT connected(desc);
+    });
+}
+
+// ------------------------------------------------------------------ sending
+
+void AppController::sendOnWorker(const RecordDraft& draft, qint64 n) {
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    auto record = toRecord(draft, n, nowMs);
+    if (!record) {
+        QMetaObject::invokeMethod(this,
+                                  [this, e = qs(record.error().message)] { Q_EMIT sendFailed(e); });
+        return;
+    }
+    auto p = producer();
+    if (!p) {
+        QMetaObject::invokeMethod(this, [this] { Q_EMIT sendFailed(tr("not connected")); });
+        return;
+    }
+    Delivery proto;
+    proto.seq = ++seq_;
+    proto.topic = draft.topic;
+    proto.key = cheapPreview(draft, true, n, nowMs);
+    proto.value = cheapPreview(draft, false, n, nowMs);
+    const qint64 startNs = steadyNs();
+    ++sent_;
+    p->send(*record, [this, proto = std::move(proto), startNs](const producer::RecordMetadata& md,
+                                                               const Error* error) mutable {
+        proto.partition = md.partition;
+        proto.offset = md.offset;
+        proto.timestampMs = md.timestamp;
+        proto.latencyMs = static_cast<double>(steadyNs() - startNs) / 1e6;
+        if (error) proto.error = qs(error->message);
+        onDelivered(std::move(proto));
+    });
+}
+
+void AppController::onDelivered(Delivery d) {
+    // Any thread (the sender's, or the caller's for records failed at send()).
+    (d.ok() ? deliveredOk_ : deliveredErr_)++;
+    bool first = false;
+    {
+        std::lock_guard lock(mu_);
+        first = pending_.empty();
+        pending_.push_back(std::move(d));
+    }
+    // One queued call per burst, not per record.
+    if (first)
+        QMetaObject::invokeMethod(this, &AppController::drainDeliveries, Qt::QueuedConnection);
+}
+
+void AppController::drainDeliveries() {
+    std::vector<Delivery> batch;
+    {
+        std::lock_guard lock(mu_);
+        batch.swap(pending_);
+    }
+    if (batch.empty()) return;
+    Q_EMIT delivered(QVector<Delivery>(std::make_move_iterator(batch.begin()),
+                                       std::make_move_iterator(batch.end())));
+}
+
+void AppController::send(const RecordDraft& draft) {
+    sendQueue_->post([this, draft] { sendOnWorker(draft, 1); });
+}
+
+void AppController::sendRepeated(const RecordDraft& draft, qint64 count, double ratePerSec) {
+    if (repeating_ || count <= 0) return;
+    repeating_ = true;
+    repeatTotal_ = count;
+    repeatDone_ = 0;
+    cancelRepeat_ = false;
+    Q_EMIT repeatProgress(0, count);
+    sendQueue_->post([this, draft, count, ratePerSec] {
+        const auto start = std::chrono::steady_clock::now();
+        qint64 i = 0;
+        for (; i < count && !cancelRepeat_.load(); ++i) {
+            if (ratePerSec > 0) {
+                const auto due = start + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                             std::chrono::duration<double>(i / ratePerSec));
+                // Short naps so cancel takes effect quickly even at 1 record/s.
+                while (!cancelRepeat_.load() && std::chrono::steady_clock::now() < due)
+                    std::this_thread::sleep_until(std::min(
+                        due, std::chrono::steady_clock::now() + std::chrono::milliseconds(20)));
+                if (cancelRepeat_.load()) break;
+            }
+            sendOnWorker(draft, i + 1);
+            repeatDone_ = i + 1;
+        }
+        const bool cancelled = i < count;
+        QMetaObject::invokeMethod(this, [this, i, cancelled] {
+            repeating_ = false;
+            Q_EMIT repeatProgress(i, repeatTotal_);
+            Q_EMIT repeatFinished(i, cancelled);
+        });
+    });
+}
+
+void AppController::cancelRepeat() {
+    cancelRepeat_ = true;
+}
+
+// ------------------------------------------------------------------ control
+
+void AppController::setSenderPaused(bool paused) {
+    if (paused == paused_) return;
+    paused_ = paused;
+    workerPaused_ = paused;
+    if (auto p = producer()) p->pauseSender(paused);
+    Q_EMIT senderPausedChanged(paused);
+}
+
+void AppController::stepSender() {
+    if (auto p = producer()) p->stepSender();
+}
+
+void AppController::flush() {
+    setSenderPaused(false);
+    flushQueue_->post([this] {
+        if (auto p = producer()) p->flush();
+        QMetaObject::invokeMethod(this, [this] { Q_EMIT flushFinished(); });
+    });
+}
+
+void AppController::requestExplain(const QString& topic, std::optional<std::vector<uint8_t>> key) {
+    const uint64_t gen = ++explainGeneration_;
+    auxQueue_->post([this, gen, topic = topic.toStdString(), key = std::move(key)] {
+        if (gen != explainGeneration_.load()) return;  // a newer key was typed meanwhile
+        auto p = producer();
+        if (!p) return;
+        producer::FieldValue k = nullptr;
+        if (key) k = *key;
+        auto r = p->explain(topic, k);
+        QMetaObject::invokeMethod(this, [this, r = std::move(r)] {
+            if (r)
+                Q_EMIT explained(*r, QString());
+            else
+                Q_EMIT explained(producer::PartitionExplanation{}, qs(r.error().message));
+        });
+    });
+}
+
+// ------------------------------------------------------------------ cluster
+
+ClusterInfo AppController::clusterInfo() const {
+    ClusterInfo info;
+    info.bootstrap = bootstrap_;
+    if (auto cl = cluster()) {
+        info.embedded = true;
+        const broker::ClusterStatus st = cl->control().status();
+        info.clusterId = qs(st.clusterId);
+        for (const auto& n : st.nodes) {
+            info.nodes.push_back(NodeInfo{n.nodeId, qs(n.host), n.port, n.up, n.latencyMs,
+                                          static_cast<int>(n.connections),
+                                          static_cast<int>(n.pendingErrors.size())});
+        }
+        for (const auto& t : st.topics) {
+            TopicInfo ti{qs(t.name), {}};
+            for (const auto& p : t.partitions) {
+                const bool leaderUp = p.leader >= 0 &&
+                                      p.leader < static_cast<int>(st.nodes.size()) &&
+                                      st.nodes[static_cast<size_t>(p.leader)].up;
+                ti.partitions.push_back({p.partition, leaderUp ? p.leader : -1});
+            }
+            info.topics.push_back(std::move(ti));
+        }
+        return info;
+    }
+    if (auto p = producer()) {
+        auto c = p->metadata().fetch();
+        info.clusterId = qs(c->clusterId().value_or(""));
+        for (const auto& n : c->nodes())
+            info.nodes.push_back(NodeInfo{n.id, qs(n.host), n.port});
+        for (const auto& t : c->topics()) {
+            TopicInfo ti{qs(t), {}};
+            for (const auto& pi : c->partitionsForTopic(t))
+                ti.partitions.push_back({pi.tp.partition, pi.leader});
+            info.topics.push_back(std::move(ti));
+        }
+    }
+    return info;
+}
+
+int AppController::partitionCount(const QString& topic) const {
+    const std::string t = topic.toStdString();
+    if (auto cl = cluster()) {
+        if (auto md = cl->metadata().topic(t)) return static_cast<int>(md->partitions.size());
+    }
+    if (auto p = producer()) {
+        const int n = p->metadata().fetch()->partitionCountForTopic(t);
+        if (n > 0) return n;
+    }
+    return -1;
+}
+
+QString AppController::topicProblem(const QString& topic) const {
+    if (topic.isEmpty()) return tr("a topic is required");
+    if (auto st = broker::validateTopicName(topic.toStdString()); !st) return qs(st.message());
+    const std::string t = topic.toStdString();
+    if (auto cl = cluster()) {
+        if (!cl->config().autoCreateTopics && !cl->metadata().topic(t))
+            return tr("unknown topic '%1' and auto.create.topics.enable is off").arg(topic);
+        return {};
+    }
+    if (auto p = producer()) {
+        if (p->metadata().fetch()->topicError(t) == protocol::ErrorCode::UNKNOWN_TOPIC_OR_PARTITION)
+            return tr("unknown topic '%1' (the cluster does not auto-create it)").arg(topic);
+    }
+    return {};
+}
+
+QString AppController::setNodeLatency(int node, qint64 ms) {
+    auto cl = cluster();
+    if (!cl) return tr("node controls need the embedded cluster");
+    const Status st = cl->control().setLatency(node, ms);
+    return st ? QString() : qs(st.message());
+}
+
+QString AppController::setNodeUp(int node, bool up) {
+    auto cl = cluster();
+    if (!cl) return tr("node controls need the embedded cluster");
+    const Status st = up ? cl->control().bringUp(node) : cl->control().takeDown(node);
+    return st ? QString() : qs(st.message());
+}
+
+QString AppController::injectErrors(int node, int apiKey, int errorCode, int count) {
+    auto cl = cluster();
+    if (!cl) return tr("node controls need the embedded cluster");
+    const Status st =
+        cl->control().injectErrors(node, static_cast<protocol::ApiKey>(apiKey),
+                                   static_cast<protocol::ErrorCode>(errorCode), count);
+    return st ? QString() : qs(st.message());
+}
+
+QString AppController::topicName(uint32_t topicId) const {
+    auto p = producer();
+    return p ? qs(p->events().topicName(topicId)) : QString();
+}
+
+// ------------------------------------------------------------------ polling (GUI thread)
+
+void AppController::poll() {
+    ++tick_;
+    if (repeating_) Q_EMIT repeatProgress(repeatDone_.load(), repeatTotal_);
+    auto p = producer();
+    if (!p) return;
+    // Events first: a response's error must be known when the snapshot shows it gone.
+    std::vector<producer::Event> events;
+    p->events().poll(events, 20000);
+    if (!events.empty()) Q_EMIT eventsReady(events);
+    Q_EMIT snapshotReady(std::make_shared<const producer::ProducerSnapshot>(p->snapshot()));
+    if (tick_ % 10 == 0) Q_EMIT clusterChanged(clusterInfo());
+    if (tick_ % 20 == 0) Q_EMIT metricsReady(p->metrics(), QDateTime::currentMSecsSinceEpoch());
+}
+
+}  // namespace bs::ui

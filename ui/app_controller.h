@@ -1,0 +1,139 @@
+#pragma once
+
+#include <QObject>
+#include <QTimer>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connection_settings.h"
+#include "delivery.h"
+#include "job_queue.h"
+#include "producer/kafka_producer.h"
+#include "record_draft.h"
+
+namespace bs::broker {
+class EmbeddedCluster;
+}
+
+namespace bs::ui {
+
+using PropertyMap = std::map<std::string, std::string>;
+
+// Owns the cluster connection (an EmbeddedCluster or an external bootstrap list) and the
+// Producer, and is the only place the GUI touches them. Blocking work (send, flush, start-up,
+// close) runs on worker JobQueues; completions come back as signals on the GUI thread; the
+// views are fed by polling snapshot() at 20 Hz. Lives on the GUI thread.
+class AppController : public QObject {
+    Q_OBJECT
+  public:
+    explicit AppController(QObject* parent = nullptr);
+    ~AppController() override;
+
+    // Starts (or switches to) a connection with these user producer properties; asynchronous:
+    // emits connected() or connectionFailed().
+    void connectTo(const ConnectionSettings& settings, PropertyMap producerProps);
+    // Recreates the producer with new properties after flushing the old one.
+    void applyProducerProps(PropertyMap producerProps);
+
+    // --- GUI-thread state
+    bool isConnected() const { return connected_; }
+    const ConnectionSettings& connection() const { return connection_; }
+    const PropertyMap& producerProps() const { return props_; }
+    // The configuration in effect (valid once connected).
+    const producer::ProducerConfig& config() const { return config_; }
+    QString bootstrapServers() const { return bootstrap_; }
+
+    // --- sending (never blocks the caller)
+    void send(const RecordDraft& draft);
+    void sendRepeated(const RecordDraft& draft, qint64 count, double ratePerSec);
+    void cancelRepeat();
+    bool repeating() const { return repeating_; }
+    qint64 sentCount() const { return sent_.load(); }
+    qint64 deliveredCount() const { return deliveredOk_.load(); }
+    qint64 failedCount() const { return deliveredErr_.load(); }
+
+    // --- pipeline control
+    void setSenderPaused(bool paused);
+    bool senderPaused() const { return paused_; }
+    void stepSender();
+    // Resumes a paused sender and waits (off the GUI thread) until everything buffered completed.
+    void flush();
+    // Where `key` (serialized; nullopt for a null key) would go now; answered by explained().
+    void requestExplain(const QString& topic, std::optional<std::vector<uint8_t>> key);
+
+    // --- cluster
+    bool embedded() const { return connection_.mode == ConnectionSettings::Mode::Embedded; }
+    ClusterInfo clusterInfo() const;
+    // Partition count of a topic from metadata; -1 when not known.
+    int partitionCount(const QString& topic) const;
+    // Why a record cannot go to `topic` (bad name, unknown with auto-create off); empty if fine.
+    QString topicProblem(const QString& topic) const;
+    QString setNodeLatency(int node, qint64 ms);
+    QString setNodeUp(int node, bool up);
+    QString injectErrors(int node, int apiKey, int errorCode, int count);
+    QString topicName(uint32_t topicId) const;
+
+    // Snapshot period (ms) of the views' poll; 50 = 20 Hz.
+    static constexpr int kPollMs = 50;
+
+  Q_SIGNALS:
+    void connected(const QString& description);
+    void connectionFailed(const QString& error);
+    void producerRecreated();
+    void snapshotReady(const std::shared_ptr<const producer::ProducerSnapshot>& snapshot);
+    void eventsReady(const std::vector<producer::Event>& events);
+    void metricsReady(const std::vector<producer::Metric>& metrics, qint64 timeMs);
+    void clusterChanged(const ClusterInfo& info);
+    void delivered(const QVector<Delivery>& deliveries);
+    void sendFailed(const QString& error);
+    void repeatProgress(qint64 done, qint64 total);
+    void repeatFinished(qint64 sent, bool cancelled);
+    void explained(const producer::PartitionExplanation& explanation, const QString& error);
+    void senderPausedChanged(bool paused);
+    void flushFinished();
+
+  private:
+    std::shared_ptr<producer::Producer> producer() const;
+    std::shared_ptr<broker::EmbeddedCluster> cluster() const;
+    // Worker-thread halves.
+    void startOnWorker(ConnectionSettings settings, PropertyMap props, bool keepCluster);
+    void sendOnWorker(const RecordDraft& draft, qint64 n);
+    void closeProducerOnWorker(bool flushFirst);
+    void onDelivered(Delivery d);
+    void drainDeliveries();
+    void poll();
+
+    // GUI thread only.
+    ConnectionSettings connection_;
+    PropertyMap props_;
+    producer::ProducerConfig config_;
+    QString bootstrap_;
+    bool connected_ = false;
+    bool paused_ = false;
+    bool repeating_ = false;
+    qint64 repeatTotal_ = 0;
+    int tick_ = 0;
+    QTimer pollTimer_;
+
+    mutable std::mutex mu_;
+    std::shared_ptr<producer::Producer> producer_;      // guarded by mu_
+    std::shared_ptr<broker::EmbeddedCluster> cluster_;  // guarded by mu_
+    std::vector<Delivery> pending_;                     // guarded by mu_
+    std::atomic<qint64> sent_{0}, deliveredOk_{0}, deliveredErr_{0}, seq_{0};
+    std::atomic<qint64> repeatDone_{0};
+    std::atomic<bool> cancelRepeat_{false};
+    std::atomic<uint64_t> explainGeneration_{0};
+    std::atomic<bool> workerPaused_{false};  // the pause wanted for producers created later
+
+    // Declared last: destroyed (joined) first, before the state their jobs use.
+    std::unique_ptr<JobQueue> flushQueue_;
+    std::unique_ptr<JobQueue> auxQueue_;
+    std::unique_ptr<JobQueue> sendQueue_;
+};
+
+}  // namespace bs::ui

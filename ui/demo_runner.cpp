@@ -1,0 +1,111 @@
+#include "demo_runner.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLineEdit>
+#include <QPixmap>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+
+#include "log_sink.h"
+#include "main_window.h"
+#include "models/accumulator_model.h"
+#include "models/deliveries_model.h"
+#include "models/distribution_model.h"
+#include "models/metrics_history.h"
+#include "models/sender_model.h"
+#include "widgets/deliveries_panel.h"
+#include "widgets/explain_panel.h"
+#include "widgets/record_composer.h"
+
+namespace bs::ui {
+
+namespace {
+constexpr int kSlowNode = 1;
+constexpr int kSlowNodeLatencyMs = 1200;
+constexpr int kTimeoutMs = 60000;
+constexpr int kMinRunMs = 9000;  // a few metric samples make the charts readable
+}  // namespace
+
+DemoRunner::DemoRunner(MainWindow* window, QString screenshotPath, bool demo, QObject* parent)
+    : QObject(parent), window_(window), path_(std::move(screenshotPath)), demo_(demo) {}
+
+std::map<std::string, std::string> DemoRunner::demoProducerProps() {
+    // A long linger and small batches: batches are seen filling and aging in the accumulator.
+    return {{"linger.ms", "2500"}, {"batch.size", "1024"}};
+}
+
+void DemoRunner::start() {
+    clock_.start();
+    connect(window_->controller(), &AppController::connected, this, &DemoRunner::onConnected);
+    connect(&check_, &QTimer::timeout, this, &DemoRunner::tick);
+    check_.start(100);
+}
+
+void DemoRunner::onConnected() {
+    if (started_) return;
+    started_ = true;
+    if (!demo_) return;
+    AppController* c = window_->controller();
+    window_->logRelay()->post(
+        tr("demo: node %1 slowed by %2 ms; keyed records at 8/s, keyless at 3/s")
+            .arg(kSlowNode)
+            .arg(kSlowNodeLatencyMs));
+    if (c->embedded()) (void)c->setNodeLatency(kSlowNode, kSlowNodeLatencyMs);
+    RecordComposer* comp = window_->composer();
+    comp->keySerializerBox()->setCurrentText(QStringLiteral("string"));
+    comp->keyEdit()->setText(QStringLiteral("user-${n}"));
+    comp->valueSerializerBox()->setCurrentText(QStringLiteral("json"));
+    comp->valueEdit()->setPlainText(QStringLiteral("{\"order\": ${n}, \"item\": \"book\"}"));
+    comp->repeatCount()->setValue(100000);
+    comp->repeatRate()->setValue(8);
+    comp->startRepeat();
+    // Keyless records in parallel: the sticky partitioner fills one batch at a time.
+    keyless_.setInterval(333);
+    connect(&keyless_, &QTimer::timeout, this, [c] {
+        RecordDraft d;
+        d.topic = c->connection().topic;
+        d.keySerializer = QStringLiteral("null");
+        d.valueSerializer = QStringLiteral("string");
+        d.valueText = QStringLiteral("keyless click event ${time}");
+        c->send(d);
+    });
+    keyless_.start();
+}
+
+QStringList DemoRunner::missing() const {
+    QStringList m;
+    if (!window_->controller()->isConnected()) return {QStringLiteral("connection")};
+    if (!demo_) return m;
+    if (window_->deliveriesModel()->rowCount() < 5) m << QStringLiteral("deliveries");
+    if (window_->accumulatorModel()->queuedRecords() < 3) m << QStringLiteral("accumulator");
+    if (window_->senderModel()->inFlightCount() < 1) m << QStringLiteral("sender");
+    if (window_->metricsHistory()->samples().size() < 4) m << QStringLiteral("metrics");
+    if (window_->distributionModel()->total(window_->controller()->connection().topic) < 5)
+        m << QStringLiteral("distribution");
+    if (window_->explainPanel()->shownPartition() < 0) m << QStringLiteral("explain");
+    return m;
+}
+
+void DemoRunner::tick() {
+    if (done_) return;
+    const QStringList m = missing();
+    if (m.isEmpty() && clock_.elapsed() >= (demo_ ? kMinRunMs : 1000)) return capture(0);
+    if (clock_.elapsed() > kTimeoutMs) {
+        window_->logRelay()->post(tr("screenshot: timed out waiting for %1").arg(m.join(", ")));
+        return capture(2);
+    }
+}
+
+void DemoRunner::capture(int codeIfWritten) {
+    done_ = true;
+    keyless_.stop();
+    check_.stop();
+    const QPixmap shot = window_->grab();
+    const bool ok = !shot.isNull() && shot.save(path_, "PNG");
+    window_->controller()->cancelRepeat();
+    Q_EMIT finished(ok ? codeIfWritten : 1);
+}
+
+}  // namespace bs::ui

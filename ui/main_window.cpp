@@ -1,0 +1,557 @@
+#include "main_window.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "dialogs/connection_dialog.h"
+#include "dialogs/producer_settings_dialog.h"
+#include "icons.h"
+#include "log_sink.h"
+#include "models/accumulator_model.h"
+#include "models/deliveries_model.h"
+#include "models/distribution_model.h"
+#include "models/metrics_history.h"
+#include "models/sender_model.h"
+#include "producer/serializers.h"
+#include "widgets/accumulator_view.h"
+#include "widgets/cluster_panel.h"
+#include "widgets/deliveries_panel.h"
+#include "widgets/distribution_view.h"
+#include "widgets/explain_panel.h"
+#include "widgets/metrics_panel.h"
+#include "widgets/record_composer.h"
+#include "widgets/sender_view.h"
+
+namespace bs::ui {
+
+namespace {
+QString rate(double v, const QString& unit) {
+    if (std::isnan(v)) v = 0;
+    if (v >= 1e6) return QStringLiteral("%1 M%2").arg(v / 1e6, 0, 'f', 2).arg(unit);
+    if (v >= 1e3) return QStringLiteral("%1 k%2").arg(v / 1e3, 0, 'f', 1).arg(unit);
+    return QStringLiteral("%1 %2").arg(v, 0, 'f', v < 10 ? 1 : 0).arg(unit);
+}
+
+// A dock body: a one-line summary/legend on top, the view in a scroll area, details below.
+QWidget* framed(QWidget* header, QWidget* view, QLabel* footer) {
+    auto* w = new QWidget;
+    auto* col = new QVBoxLayout(w);
+    col->setContentsMargins(4, 2, 4, 4);
+    col->setSpacing(3);
+    if (header) col->addWidget(header);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(view);
+    // The view fills the viewport and sets its minimum size to its content: scroll bars appear
+    // only when the lanes do not fit.
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::StyledPanel);
+    col->addWidget(scroll, 1);
+    if (footer) col->addWidget(footer);
+    return w;
+}
+
+QLabel* detailsLabel() {
+    auto* l = new QLabel;
+    l->setWordWrap(true);
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    l->setMinimumHeight(l->fontMetrics().height() + 4);
+    return l;
+}
+}  // namespace
+
+MainWindow::MainWindow(AppController* controller, QWidget* parent)
+    : QMainWindow(parent),
+      controller_(controller),
+      accModel_(new AccumulatorModel(this)),
+      senderModel_(new SenderModel(this)),
+      deliveries_(new DeliveriesModel(this)),
+      distribution_(new DistributionModel(this)),
+      metrics_(new MetricsHistory(this)),
+      relay_(new LogRelay(this)) {
+    setWindowTitle(tr("Batchscope"));
+    setWindowIcon(makeIcon(IconKind::App));
+    setObjectName(QStringLiteral("MainWindow"));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks |
+                   QMainWindow::AllowNestedDocks);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    buildDocks();
+    buildActions();
+    wireController();
+    relay_->install();
+    relay_->post(tr("Batchscope started"));
+    resize(1600, 1000);
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget* MainWindow::addDock(const QString& title, const QString& name, QWidget* w,
+                                 Qt::DockWidgetArea area) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(name);
+    dock->setWidget(w);
+    addDockWidget(area, dock);
+    return dock;
+}
+
+void MainWindow::buildDocks() {
+    // Centre: the Record accumulator.
+    accView_ = new AccumulatorView(accModel_, this);
+    accSummary_ = new QLabel;
+    batchDetails_ = detailsLabel();
+    batchDetails_->setText(tr("Click a batch for its details."));
+    auto* accHeader = new QWidget;
+    auto* accHead = new QHBoxLayout(accHeader);
+    accHead->setContentsMargins(0, 0, 0, 0);
+    auto* accTitle = new QLabel(tr("<b>Record accumulator</b> — one lane per partition"));
+    accHead->addWidget(accTitle);
+    accHead->addWidget(new StateLegend(StateLegend::Kind::Accumulator), 1);
+    accHead->addWidget(accSummary_);
+    setCentralWidget(framed(accHeader, accView_, batchDetails_));
+
+    composer_ = new RecordComposer(controller_);
+    auto* composerDock = addDock(tr("Record composer"), QStringLiteral("composer"), composer_,
+                                 Qt::LeftDockWidgetArea);
+    explain_ = new ExplainPanel;
+    auto* explainDock = addDock(tr("Partitioner · explain"), QStringLiteral("explain"), explain_,
+                                Qt::LeftDockWidgetArea);
+    cluster_ = new ClusterPanel(controller_);
+    auto* clusterDock =
+        addDock(tr("Cluster"), QStringLiteral("cluster"), cluster_, Qt::LeftDockWidgetArea);
+
+    senderView_ = new SenderView(senderModel_, this);
+    senderSummary_ = new QLabel;
+    requestDetails_ = detailsLabel();
+    requestDetails_->setText(tr("Click a request for its details."));
+    auto* sHeader = new QWidget;
+    auto* sHead = new QHBoxLayout(sHeader);
+    sHead->setContentsMargins(0, 0, 0, 0);
+    sHead->addWidget(new StateLegend(StateLegend::Kind::Sender), 1);
+    sHead->addWidget(senderSummary_);
+    auto* senderDock =
+        addDock(tr("Sender · in-flight ProduceRequests per broker"), QStringLiteral("sender"),
+                framed(sHeader, senderView_, requestDetails_), Qt::BottomDockWidgetArea);
+
+    metricsPanel_ = new MetricsPanel(metrics_);
+    auto* metricsDock = addDock(tr("Metrics (producer-metrics)"), QStringLiteral("metrics"),
+                                metricsPanel_, Qt::BottomDockWidgetArea);
+    log_ = new LogPanel;
+    auto* logDock = addDock(tr("Log"), QStringLiteral("log"), log_, Qt::BottomDockWidgetArea);
+    splitDockWidget(metricsDock, logDock, Qt::Horizontal);
+
+    deliveriesPanel_ = new DeliveriesPanel(deliveries_);
+    auto* deliveriesDock = addDock(tr("Deliveries"), QStringLiteral("deliveries"), deliveriesPanel_,
+                                   Qt::RightDockWidgetArea);
+    distView_ = new DistributionView(distribution_);
+    auto* distDock = addDock(tr("Partition distribution"), QStringLiteral("distribution"),
+                             distView_, Qt::RightDockWidgetArea);
+
+    resizeDocks({composerDock, explainDock, clusterDock}, {420, 230, 300}, Qt::Vertical);
+    resizeDocks({composerDock}, {400}, Qt::Horizontal);
+    resizeDocks({deliveriesDock}, {470}, Qt::Horizontal);
+    resizeDocks({deliveriesDock, distDock}, {560, 260}, Qt::Vertical);
+    resizeDocks({senderDock, metricsDock}, {250, 250}, Qt::Vertical);
+    resizeDocks({metricsDock, logDock}, {620, 300}, Qt::Horizontal);
+
+    connect(accView_, &AccumulatorView::batchClicked, this,
+            [this](const QString& topic, int partition, quint64 id) {
+                selTopic_ = topic;
+                selPartition_ = partition;
+                selBatch_ = id;
+                updateBatchDetails();
+            });
+    connect(senderView_, &SenderView::requestClicked, this, [this](int node, int corr) {
+        selNode_ = node;
+        selCorrelation_ = corr;
+        updateRequestDetails();
+    });
+    connect(composer_, &RecordComposer::keyChanged, this,
+            [this](const QString& topic, const std::optional<std::vector<uint8_t>>& key) {
+                controller_->requestExplain(topic, key);
+                distView_->setTopic(topic);
+            });
+    connect(explain_, &ExplainPanel::partitionerChosen, this, [this](const QString& cls) {
+        PropertyMap props = controller_->producerProps();
+        if (cls.isEmpty() || cls == QLatin1String("builtin"))
+            props.erase("partitioner.class");
+        else
+            props["partitioner.class"] = cls.toStdString();
+        relay_->post(tr("partitioner.class=%1: flushing and recreating the producer")
+                         .arg(cls.isEmpty() ? QStringLiteral("builtin") : cls));
+        controller_->applyProducerProps(props);
+    });
+    connect(relay_, &LogRelay::lines, log_, &LogPanel::append);
+}
+
+void MainWindow::buildActions() {
+    auto* tb = addToolBar(tr("Pipeline"));
+    tb->setObjectName(QStringLiteral("pipelineToolbar"));
+    tb->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tb->setIconSize(QSize(18, 18));
+
+    auto* send = composer_->sendAction();
+    pause_ = new QAction(makeIcon(IconKind::Pause), tr("Pause sender"), this);
+    pause_->setCheckable(true);
+    pause_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    pause_->setToolTip(tr("Freeze draining: batches pile up in the accumulator (Ctrl+P)"));
+    step_ = new QAction(makeIcon(IconKind::Step), tr("Step"), this);
+    step_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    step_->setToolTip(tr("One sender iteration: drain what is ready once (Ctrl+T)"));
+    flush_ = new QAction(makeIcon(IconKind::Flush), tr("Flush"), this);
+    flush_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    flush_->setToolTip(tr(
+        "Resume the sender and send everything buffered now, ignoring linger.ms (Ctrl+Shift+F)"));
+    auto* connectAct = new QAction(makeIcon(IconKind::Connect), tr("Connection…"), this);
+    connectAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    auto* settingsAct = new QAction(makeIcon(IconKind::Settings), tr("Producer settings…"), this);
+    settingsAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    auto* clearAct = new QAction(makeIcon(IconKind::Clear), tr("Clear views"), this);
+    clearAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+
+    tb->addAction(send);
+    tb->addSeparator();
+    tb->addAction(pause_);
+    tb->addAction(step_);
+    tb->addAction(flush_);
+    tb->addSeparator();
+    tb->addAction(settingsAct);
+    tb->addAction(connectAct);
+    tb->addAction(clearAct);
+
+    connect(pause_, &QAction::toggled, controller_, &AppController::setSenderPaused);
+    connect(step_, &QAction::triggered, controller_, &AppController::stepSender);
+    connect(flush_, &QAction::triggered, this, [this] {
+        relay_->post(tr("flush(): sending everything buffered"));
+        controller_->flush();
+    });
+    connect(connectAct, &QAction::triggered, this, &MainWindow::showConnectionDialog);
+    connect(settingsAct, &QAction::triggered, this, &MainWindow::showSettingsDialog);
+    connect(clearAct, &QAction::triggered, this, &MainWindow::clearViews);
+
+    auto* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(connectAct);
+    file->addAction(settingsAct);
+    file->addSeparator();
+    auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    auto* prod = menuBar()->addMenu(tr("&Producer"));
+    prod->addAction(send);
+    prod->addAction(pause_);
+    prod->addAction(step_);
+    prod->addAction(flush_);
+    viewMenu_ = menuBar()->addMenu(tr("&View"));
+    for (auto* dock : findChildren<QDockWidget*>())
+        viewMenu_->addAction(dock->toggleViewAction());
+    viewMenu_->addSeparator();
+    viewMenu_->addAction(clearAct);
+    auto* themeMenu = viewMenu_->addMenu(tr("Theme"));
+    auto* group = new QActionGroup(this);
+    for (Theme t : {Theme::System, Theme::Light, Theme::Dark}) {
+        auto* a = themeMenu->addAction(themeName(t));
+        a->setCheckable(true);
+        a->setData(themeName(t));
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, t] { setTheme(t); });
+    }
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("About Batchscope"), this, [this] {
+        QMessageBox::about(
+            this, tr("About Batchscope"),
+            tr("<b>Batchscope</b><br>Publish to Kafka and watch the producer pipeline: "
+               "partitioner, RecordAccumulator batches, Sender requests, broker replies."));
+    });
+
+    stateLabel_ = new QLabel(tr("connecting…"));
+    throughput_ = new QLabel;
+    buffer_ = new QProgressBar;
+    buffer_->setMaximumWidth(220);
+    buffer_->setMaximumHeight(fontMetrics().height() + 2);
+    buffer_->setRange(0, 1000);
+    buffer_->setFormat(tr("buffer %p% used"));
+    buffer_->setToolTip(tr("buffer.memory in use by batches (BufferPool)"));
+    statusBar()->addWidget(stateLabel_, 1);
+    statusBar()->addPermanentWidget(throughput_);
+    statusBar()->addPermanentWidget(buffer_);
+}
+
+void MainWindow::wireController() {
+    connect(controller_, &AppController::connected, this, &MainWindow::onConnected);
+    connect(controller_, &AppController::connectionFailed, this, [this](const QString& e) {
+        stateLabel_->setText(tr("Not connected: %1").arg(e));
+        relay_->post(tr("connection failed: %1").arg(e));
+    });
+    connect(controller_, &AppController::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(controller_, &AppController::eventsReady, this, &MainWindow::onEvents);
+    connect(controller_, &AppController::metricsReady, this, &MainWindow::onMetrics);
+    connect(controller_, &AppController::clusterChanged, this, &MainWindow::onCluster);
+    connect(controller_, &AppController::delivered, this, [this](const QVector<Delivery>& d) {
+        deliveries_->add(d);
+        distribution_->add(d);
+    });
+    connect(controller_, &AppController::sendFailed, this,
+            [this](const QString& e) { relay_->post(tr("send failed: %1").arg(e)); });
+    connect(controller_, &AppController::explained, explain_, &ExplainPanel::showExplanation);
+    connect(controller_, &AppController::senderPausedChanged, this, [this](bool p) {
+        const QSignalBlocker block(pause_);
+        pause_->setChecked(p);
+        relay_->post(p ? tr("sender paused: nothing new is drained") : tr("sender resumed"));
+    });
+    connect(controller_, &AppController::flushFinished, this,
+            [this] { relay_->post(tr("flush() completed")); });
+    connect(controller_, &AppController::repeatFinished, this, [this](qint64 n, bool cancelled) {
+        relay_->post(cancelled ? tr("repeat cancelled after %1 records").arg(n)
+                               : tr("repeat finished: %1 records").arg(n));
+    });
+}
+
+void MainWindow::onConnected(const QString& description) {
+    const auto& cfg = controller_->config();
+    accModel_->setLimits(cfg.batchSize, cfg.lingerMs);
+    senderModel_->setLimits(cfg.maxInFlightRequestsPerConnection, cfg.requestTimeoutMs);
+    explain_->setPartitionerClass(QString::fromStdString(cfg.partitionerClass));
+    stateLabel_->setText(
+        tr("Connected to %1 (%2)").arg(description, controller_->bootstrapServers()));
+    setWindowTitle(tr("Batchscope — %1").arg(description));
+    relay_->post(tr("connected: %1, bootstrap.servers=%2")
+                     .arg(description, controller_->bootstrapServers()));
+    relay_->post(tr("producer: batch.size=%1 linger.ms=%2 acks=%3 enable.idempotence=%4 "
+                    "max.in.flight=%5")
+                     .arg(cfg.batchSize)
+                     .arg(cfg.lingerMs)
+                     .arg(cfg.acks == -1 ? QStringLiteral("all") : QString::number(cfg.acks))
+                     .arg(cfg.enableIdempotence ? QStringLiteral("true") : QStringLiteral("false"))
+                     .arg(cfg.maxInFlightRequestsPerConnection));
+    for (const auto& [key, why] : cfg.adjustments)
+        relay_->post(
+            tr("config: %1: %2").arg(QString::fromStdString(key), QString::fromStdString(why)));
+    const QString topic = controller_->connection().topic;
+    if (!topic.isEmpty()) {
+        const int n = controller_->partitionCount(topic);
+        if (n > 0) {
+            accModel_->setTopicPartitions(topic, n);
+            distribution_->setTopicPartitions(topic, n);
+        }
+        distView_->setTopic(topic);
+    }
+    onCluster(controller_->clusterInfo());
+    composer_->validate();
+}
+
+void MainWindow::onSnapshot(const std::shared_ptr<const producer::ProducerSnapshot>& s) {
+    accModel_->update(*s);
+    senderModel_->update(*s);
+    const auto& pool = s->bufferPool;
+    if (pool.totalMemory > 0)
+        buffer_->setValue(
+            static_cast<int>(1000 * (pool.totalMemory - pool.availableMemory) / pool.totalMemory));
+    accSummary_->setText(
+        tr("%1 records in %2 batches · %3")
+            .arg(accModel_->queuedRecords())
+            .arg(accModel_->queuedBatches())
+            .arg(QString::fromUtf8(producer::senderStateName(s->senderState).data())));
+    senderSummary_->setText(tr("%1 in flight · %2 completed · %3 retries · %4 failed")
+                                .arg(senderModel_->inFlightCount())
+                                .arg(senderModel_->completedRequests())
+                                .arg(senderModel_->retries())
+                                .arg(senderModel_->failedBatches()));
+    if (selBatch_) updateBatchDetails();
+    if (selCorrelation_ >= 0) updateRequestDetails();
+}
+
+void MainWindow::onEvents(const std::vector<producer::Event>& events) {
+    senderModel_->applyEvents(events);
+    QStringList lines;
+    for (const auto& e : events) {
+        const auto name = producer::eventTypeName(e.type);
+        const QString tp =
+            QStringLiteral("%1-%2").arg(controller_->topicName(e.topicId)).arg(e.partition);
+        switch (e.type) {
+            case producer::EventType::BatchRetried:
+            case producer::EventType::BatchExpired:
+            case producer::EventType::BatchSplit:
+                lines << QStringLiteral("%1 %2 batch %3 (%4 records, attempt %5) %6")
+                             .arg(QString::fromUtf8(name.data()), tp)
+                             .arg(e.batchId)
+                             .arg(e.recordCount)
+                             .arg(e.attempts)
+                             .arg(e.errorCode ? errorLabel(e.errorCode) : QString());
+                break;
+            case producer::EventType::BatchCompleted:
+                if (e.errorCode)
+                    lines << QStringLiteral("BatchCompleted %1 batch %2 failed: %3")
+                                 .arg(tp)
+                                 .arg(e.batchId)
+                                 .arg(errorLabel(e.errorCode));
+                break;
+            case producer::EventType::ResponseReceived:
+                if (e.errorCode)
+                    lines << QStringLiteral("ResponseReceived node %1 #%2: %3")
+                                 .arg(e.nodeId)
+                                 .arg(e.correlationId)
+                                 .arg(errorLabel(e.errorCode));
+                break;
+            case producer::EventType::MetadataUpdated:
+                lines << QStringLiteral("MetadataUpdated");
+                break;
+            default:
+                break;
+        }
+    }
+    if (!lines.isEmpty()) log_->append(lines);
+}
+
+void MainWindow::onMetrics(const std::vector<producer::Metric>& metrics, qint64 timeMs) {
+    metrics_->add(metrics, timeMs);
+    throughput_->setText(
+        tr("%1 · %2 · %3 delivered")
+            .arg(rate(metrics_->latest(0), tr("rec/s")), rate(metrics_->latest(1), tr("B/s")))
+            .arg(controller_->deliveredCount()));
+}
+
+void MainWindow::onCluster(const ClusterInfo& info) {
+    cluster_->showInfo(info);
+    QStringList topics;
+    for (const auto& t : info.topics)
+        topics << t.name;
+    composer_->setTopics(topics);
+    // Lanes for the topic being composed (and the connection's), even before any record.
+    for (const QString& topic : {controller_->connection().topic, composer_->draft().topic})
+        for (const auto& t : info.topics)
+            if (t.name == topic && t.partitions.size() <= 1000) {
+                accModel_->setTopicPartitions(topic, static_cast<int>(t.partitions.size()));
+                distribution_->setTopicPartitions(topic, static_cast<int>(t.partitions.size()));
+            }
+}
+
+QString MainWindow::batchDetails() const {
+    return batchDetails_->text();
+}
+
+void MainWindow::updateBatchDetails() {
+    const auto* lane = accModel_->lane(selTopic_, selPartition_);
+    if (!lane) return;
+    for (const auto& b : lane->batches) {
+        if (b.id != selBatch_) continue;
+        batchDetails_->setText(
+            tr("<b>%1-%2 batch %3</b>: %4 records, %5 of %6 bytes, age %7 ms of linger.ms %8, "
+               "attempts %9, base sequence %10, %11")
+                .arg(selTopic_)
+                .arg(selPartition_)
+                .arg(b.id)
+                .arg(b.records)
+                .arg(b.sizeBytes)
+                .arg(b.capacity)
+                .arg(b.ageMs)
+                .arg(accModel_->lingerMs())
+                .arg(b.attempts)
+                .arg(b.baseSequence)
+                .arg(b.drained ? tr("drained into a ProduceRequest")
+                               : QString::fromUtf8(producer::batchStateName(b.state).data())));
+        return;
+    }
+    batchDetails_->setText(tr("%1-%2 batch %3 has left the accumulator (sent).")
+                               .arg(selTopic_)
+                               .arg(selPartition_)
+                               .arg(selBatch_));
+    selBatch_ = 0;
+}
+
+void MainWindow::updateRequestDetails() {
+    const auto* node = senderModel_->node(selNode_);
+    if (!node) return;
+    auto show = [&](const SenderModel::Request& r) {
+        QStringList ids;
+        for (auto id : r.batchIds)
+            ids << QString::number(id);
+        requestDetails_->setText(
+            tr("<b>node %1 ProduceRequest #%2</b>: %3 · %4 records · %5 bytes · %6 ms%7 · "
+               "batches %8")
+                .arg(selNode_)
+                .arg(r.correlationId)
+                .arg(r.partitions.join(QStringLiteral(", ")))
+                .arg(r.records)
+                .arg(r.bytes)
+                .arg(r.elapsedMs)
+                .arg(r.completed
+                         ? tr(" · completed: %1").arg(errorLabel(r.errorCode))
+                         : tr(" of request.timeout.ms %1").arg(senderModel_->requestTimeoutMs()))
+                .arg(ids.join(QStringLiteral(", "))));
+    };
+    for (const auto& r : node->inFlight)
+        if (r.correlationId == selCorrelation_) return show(r);
+    for (const auto& r : node->recent)
+        if (r.correlationId == selCorrelation_) return show(r);
+}
+
+void MainWindow::clearViews() {
+    deliveries_->clear();
+    distribution_->clear();
+    metrics_->clear();
+    senderModel_->clear();
+    onConnected(controller_->connection().describe());
+}
+
+void MainWindow::showConnectionDialog() {
+    ConnectionDialog dlg(controller_->connection(), this);
+    if (dlg.exec() != QDialog::Accepted) return;
+    const ConnectionSettings s = dlg.settings();
+    QSettings settings;
+    s.save(settings);
+    stateLabel_->setText(tr("connecting to %1…").arg(s.describe()));
+    accModel_->clear();
+    senderModel_->clear();
+    controller_->connectTo(s, controller_->producerProps());
+}
+
+void MainWindow::showSettingsDialog() {
+    ProducerSettingsDialog dlg(controller_->producerProps(), controller_->bootstrapServers(), this);
+    if (dlg.exec() != QDialog::Accepted) return;
+    const PropertyMap props = dlg.properties();
+    QSettings settings;
+    settings.remove(QStringLiteral("producer"));
+    settings.beginGroup(QStringLiteral("producer"));
+    for (const auto& [k, v] : props)
+        settings.setValue(QString::fromStdString(k), QString::fromStdString(v));
+    settings.endGroup();
+    relay_->post(tr("producer settings changed: flushing and recreating the producer"));
+    controller_->applyProducerProps(props);
+}
+
+void MainWindow::restoreLayout() {
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    setTheme(themeFromName(s.value(QStringLiteral("window/theme")).toString()));
+}
+
+void MainWindow::setTheme(Theme theme) {
+    theme_ = theme;
+    applyTheme(theme);
+    QSettings().setValue(QStringLiteral("window/theme"), themeName(theme));
+}
+
+void MainWindow::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange && metricsPanel_) metricsPanel_->applyPalette();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    event->accept();
+}
+
+}  // namespace bs::ui

@@ -1,0 +1,106 @@
+#include "models/accumulator_model.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace bs::ui {
+
+qint64 AccumulatorModel::Lane::queuedRecords() const {
+    qint64 n = 0;
+    for (const auto& b : batches)
+        if (!b.drained) n += b.records;
+    return n;
+}
+
+void AccumulatorModel::setLimits(qint64 batchSize, qint64 lingerMs) {
+    batchSize_ = std::max<qint64>(1, batchSize);
+    lingerMs_ = std::max<qint64>(0, lingerMs);
+}
+
+void AccumulatorModel::setTopicPartitions(const QString& topic, int partitions) {
+    topicPartitions_[topic] = partitions;
+}
+
+void AccumulatorModel::clear() {
+    lanes_.clear();
+    Q_EMIT changed();
+}
+
+const AccumulatorModel::Lane* AccumulatorModel::lane(const QString& topic, int partition) const {
+    for (const auto& l : lanes_)
+        if (l.partition == partition && l.topic == topic) return &l;
+    return nullptr;
+}
+
+qint64 AccumulatorModel::queuedRecords() const {
+    qint64 n = 0;
+    for (const auto& l : lanes_)
+        n += l.queuedRecords();
+    return n;
+}
+
+int AccumulatorModel::queuedBatches() const {
+    int n = 0;
+    for (const auto& l : lanes_)
+        for (const auto& b : l.batches)
+            n += b.drained ? 0 : 1;
+    return n;
+}
+
+void AccumulatorModel::update(const producer::ProducerSnapshot& s) {
+    timeMs_ = s.timeMs;
+    pool_ = s.bufferPool;
+    senderState_ = s.senderState;
+
+    // Previous lanes by key, to turn vanished batches into fading ghosts.
+    std::map<std::pair<QString, int>, Lane> old;
+    for (auto& l : lanes_)
+        old.emplace(std::make_pair(l.topic, l.partition), std::move(l));
+
+    std::map<std::pair<QString, int>, Lane> next;
+    for (const auto& [topic, n] : topicPartitions_)
+        for (int p = 0; p < n; ++p)
+            next[{topic, p}] = Lane{topic, p, false, {}};
+    for (const auto& ps : s.partitions) {
+        const QString topic = QString::fromStdString(ps.tp.topic);
+        Lane& lane = next[{topic, ps.tp.partition}];
+        lane.topic = topic;
+        lane.partition = ps.tp.partition;
+        lane.muted = ps.muted;
+        for (const auto& b : ps.batches) {
+            Batch out;
+            out.id = b.batchId;
+            out.records = b.recordCount;
+            out.sizeBytes = b.sizeBytes;
+            out.capacity = b.capacity > 0 ? b.capacity : batchSize_;
+            out.ageMs = std::max<qint64>(0, s.timeMs - b.createdMs);
+            out.attempts = b.attempts;
+            out.baseSequence = b.baseSequence;
+            out.state = b.state;
+            lane.batches.push_back(out);
+        }
+    }
+    for (auto& [key, lane] : next) {
+        auto it = old.find(key);
+        if (it == old.end()) continue;
+        std::unordered_map<uint64_t, bool> present;
+        for (const auto& b : lane.batches)
+            present[b.id] = true;
+        for (const auto& b : it->second.batches) {
+            if (present.count(b.id)) continue;
+            Batch ghost = b;
+            if (!ghost.drained) {
+                ghost.drained = true;
+                ghost.drainedAtMs = s.timeMs;
+            }
+            if (s.timeMs - ghost.drainedAtMs < kGhostMs) lane.batches.push_back(ghost);
+        }
+    }
+    lanes_.clear();
+    lanes_.reserve(static_cast<int>(next.size()));
+    for (auto& [key, lane] : next)
+        lanes_.push_back(std::move(lane));
+    Q_EMIT changed();
+}
+
+}  // namespace bs::ui

@@ -1,0 +1,42 @@
+#include "models/distribution_model.h"
+
+namespace bs::ui {
+
+void DistributionModel::add(const QVector<Delivery>& deliveries) {
+    bool any = false;
+    for (const auto& d : deliveries) {
+        if (!d.ok() || d.partition < 0) continue;
+        auto& v = counts_[d.topic];
+        if (v.size() <= d.partition) v.resize(d.partition + 1);
+        v[d.partition]++;
+        any = true;
+    }
+    if (any) Q_EMIT changed();
+}
+
+void DistributionModel::setTopicPartitions(const QString& topic, int partitions) {
+    auto& v = counts_[topic];
+    if (v.size() < partitions) {
+        v.resize(partitions);
+        Q_EMIT changed();
+    }
+}
+
+void DistributionModel::clear() {
+    counts_.clear();
+    Q_EMIT changed();
+}
+
+QVector<qint64> DistributionModel::counts(const QString& topic) const {
+    auto it = counts_.find(topic);
+    return it == counts_.end() ? QVector<qint64>{} : it->second;
+}
+
+qint64 DistributionModel::total(const QString& topic) const {
+    qint64 n = 0;
+    for (qint64 c : counts(topic))
+        n += c;
+    return n;
+}
+
+}  // namespace bs::ui

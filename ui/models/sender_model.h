@@ -1,0 +1,78 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <map>
+#include <vector>
+
+#include "producer/observation.h"
+
+namespace bs::ui {
+
+// The Sender view's data: one lane per broker node with its in-flight ProduceRequests (from
+// ProducerSnapshot) and the requests that just completed, kept a moment with their outcome
+// (from the event stream) so completions and errors are seen. GUI thread only.
+class SenderModel : public QObject {
+    Q_OBJECT
+  public:
+    struct Request {
+        int correlationId = -1;
+        QStringList partitions;  // "demo-3"
+        QVector<quint64> batchIds;
+        int records = 0;
+        qint64 bytes = 0;
+        qint64 elapsedMs = 0;  // now - sent (in flight) or the round trip (completed)
+        bool completed = false;
+        qint16 errorCode = 0;  // completed: the response's (first) error; -2 = no response
+        qint64 completedAtMs = 0;
+    };
+    struct NodeLane {
+        int nodeId = -1;
+        QString address;
+        bool connected = false;
+        QVector<Request> inFlight;  // oldest first
+        QVector<Request> recent;    // completed, newest last, fading
+        qint64 completedTotal = 0;
+        qint64 errorTotal = 0;
+    };
+
+    explicit SenderModel(QObject* parent = nullptr) : QObject(parent) {}
+
+    void setLimits(int maxInFlight, qint64 requestTimeoutMs);
+    void update(const producer::ProducerSnapshot& snapshot);
+    // BatchRetried / ResponseReceived / BatchExpired / BatchCompleted feed outcomes and counters.
+    void applyEvents(const std::vector<producer::Event>& events);
+    void clear();
+
+    const QVector<NodeLane>& nodes() const { return nodes_; }
+    const NodeLane* node(int nodeId) const;
+    int inFlightCount() const;
+    qint64 completedRequests() const;
+    qint64 retries() const { return retries_; }              // batches re-enqueued
+    qint64 failedBatches() const { return failedBatches_; }  // completed with an error
+    qint64 expiredBatches() const { return expired_; }
+    int maxInFlight() const { return maxInFlight_; }
+    qint64 requestTimeoutMs() const { return requestTimeoutMs_; }
+    producer::SenderState senderState() const { return senderState_; }
+
+    static constexpr qint64 kRecentMs = 1500;
+
+  Q_SIGNALS:
+    void changed();
+
+  private:
+    QVector<NodeLane> nodes_;  // by node id
+    // Response errors by (node, correlation id) that arrived before the snapshot noticed.
+    std::map<std::pair<int, int>, qint16> responseErrors_;
+    int maxInFlight_ = 5;
+    qint64 requestTimeoutMs_ = 30000;
+    qint64 retries_ = 0;
+    qint64 failedBatches_ = 0;
+    qint64 expired_ = 0;
+    qint64 timeMs_ = 0;
+    producer::SenderState senderState_ = producer::SenderState::NotStarted;
+};
+
+}  // namespace bs::ui

@@ -1,0 +1,295 @@
+#include "widgets/accumulator_view.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <algorithm>
+
+#include "theme.h"
+
+namespace bs::ui {
+
+namespace {
+
+QString humanBytes(qint64 b) {
+    if (b < 1024) return QStringLiteral("%1 B").arg(b);
+    if (b < 1024 * 1024) return QStringLiteral("%1 KB").arg(b / 1024.0, 0, 'f', 1);
+    return QStringLiteral("%1 MB").arg(b / (1024.0 * 1024.0), 0, 'f', 1);
+}
+
+QString stateLabel(const AccumulatorModel::Batch& b) {
+    if (b.drained) return QObject::tr("DRAINED");
+    switch (b.state) {
+        case producer::BatchState::Open:
+            return QObject::tr("OPEN");
+        case producer::BatchState::Closed:
+            return QObject::tr("FULL");
+        case producer::BatchState::InFlight:
+            return QObject::tr("IN FLIGHT");
+        case producer::BatchState::Retrying:
+            return QObject::tr("RETRY %1").arg(b.attempts);
+        case producer::BatchState::Done:
+            return QObject::tr("DONE");
+    }
+    return {};
+}
+
+}  // namespace
+
+void paintBatchBox(QPainter& p, const QRectF& r, const AccumulatorModel::Batch& b, qint64 lingerMs,
+                   qint64 nowMs, bool compact, bool selected, const QPalette& pal) {
+    const ViewColors c = ViewColors::from(pal);
+    QColor col = b.drained ? c.drained : c.forState(b.state);
+    qreal alpha = 1.0;
+    if (b.drained)
+        alpha =
+            std::clamp(1.0 - double(nowMs - b.drainedAtMs) / AccumulatorModel::kGhostMs, 0.15, 1.0);
+    p.save();
+    p.setOpacity(alpha);
+    const qreal radius = compact ? 2.5 : 4;
+    // Background and fill toward capacity.
+    QColor bg = col;
+    bg.setAlpha(28);
+    p.setPen(Qt::NoPen);
+    p.setBrush(bg);
+    p.drawRoundedRect(r, radius, radius);
+    const double fill =
+        b.capacity > 0 ? std::clamp(double(b.sizeBytes) / double(b.capacity), 0.0, 1.0) : 0;
+    QColor fillCol = col;
+    fillCol.setAlpha(b.state == producer::BatchState::Open && !b.drained ? 110 : 170);
+    QPainterPath clip;
+    clip.addRoundedRect(r, radius, radius);
+    p.setClipPath(clip);
+    p.setBrush(fillCol);
+    p.drawRect(QRectF(r.left(), r.top(), r.width() * fill, r.height()));
+    if (b.state == producer::BatchState::Retrying || b.drained) {
+        QBrush hatch(col.darker(b.drained ? 100 : 120),
+                     b.drained ? Qt::Dense6Pattern : Qt::BDiagPattern);
+        p.setBrush(hatch);
+        p.drawRect(r);
+    }
+    // Age toward linger.ms: the bar fills as the batch waits; full = linger expired (sendable).
+    if (!b.drained && lingerMs > 0) {
+        const double age = std::clamp(double(b.ageMs) / double(lingerMs), 0.0, 1.0);
+        const qreal h = compact ? 2.5 : 4;
+        p.setBrush(age >= 1.0 ? c.warn : c.linger);
+        p.drawRect(QRectF(r.left(), r.bottom() - h, r.width() * age, h));
+    }
+    p.setClipping(false);
+    // Border: solid for closed/in flight, dashed for retrying, thinner for open.
+    QPen pen(selected ? pal.color(QPalette::Highlight) : col, selected ? 2.4 : 1.4);
+    if (b.state == producer::BatchState::Retrying) pen.setStyle(Qt::DashLine);
+    if (b.drained) pen.setStyle(Qt::DotLine);
+    p.setPen(pen);
+    p.setBrush(Qt::NoBrush);
+    p.drawRoundedRect(r.adjusted(0.7, 0.7, -0.7, -0.7), radius, radius);
+    // Text.
+    p.setPen(c.text);
+    QFont f = p.font();
+    if (compact) {
+        f.setPointSizeF(f.pointSizeF() * 0.8);
+        p.setFont(f);
+        p.drawText(r.adjusted(4, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                   QStringLiteral("%1").arg(b.records));
+    } else {
+        QFont bold = f;
+        bold.setBold(true);
+        bold.setPointSizeF(f.pointSizeF() * 0.85);
+        p.setFont(bold);
+        const QRectF top = r.adjusted(5, 2, -4, -r.height() / 2);
+        p.drawText(top, Qt::AlignLeft | Qt::AlignVCenter,
+                   QObject::tr("%n rec", nullptr, b.records));
+        QFont small = f;
+        small.setPointSizeF(f.pointSizeF() * 0.75);
+        p.setFont(small);
+        p.setPen(col.lightness() > 150 && pal.color(QPalette::Base).lightness() > 128
+                     ? col.darker(160)
+                     : col);
+        p.drawText(top, Qt::AlignRight | Qt::AlignVCenter, stateLabel(b));
+        p.setPen(c.dim);
+        p.drawText(r.adjusted(5, r.height() / 2 - 2, -4, -4), Qt::AlignLeft | Qt::AlignVCenter,
+                   QStringLiteral("%1 / %2").arg(humanBytes(b.sizeBytes), humanBytes(b.capacity)));
+    }
+    p.restore();
+}
+
+AccumulatorView::AccumulatorView(AccumulatorModel* model, QWidget* parent)
+    : QWidget(parent), model_(model) {
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMouseTracking(false);
+    connect(model_, &AccumulatorModel::changed, this, [this] {
+        relayout();
+        update();
+    });
+}
+
+int AccumulatorView::laneHeight() const {
+    const int n = static_cast<int>(model_->lanes().size());
+    const int fh = fontMetrics().height();
+    if (n > 24) return std::max(14, fh + 2);
+    return std::max(34, fh * 2 + 10);
+}
+
+int AccumulatorView::boxWidth() const {
+    return model_->lanes().size() > 24 ? 44 : std::max(124, fontMetrics().averageCharWidth() * 18);
+}
+
+void AccumulatorView::relayout() {
+    int most = 0;
+    for (const auto& l : model_->lanes())
+        most = std::max(most, static_cast<int>(l.batches.size()));
+    if (most != maxBatches_ || minimumSize() != sizeHint()) {
+        maxBatches_ = most;
+        setMinimumSize(sizeHint());
+    }
+}
+
+QSize AccumulatorView::sizeHint() const {
+    const int n = std::max<int>(1, static_cast<int>(model_->lanes().size()));
+    return {kHeaderWidth + kGap + std::max(3, maxBatches_ + 1) * (boxWidth() + kGap),
+            n * laneHeight() + 2};
+}
+
+QRect AccumulatorView::batchRect(int laneIndex, int slot) const {
+    const int lh = laneHeight();
+    const int pad = lh > 20 ? 4 : 2;
+    return QRect(kHeaderWidth + kGap + slot * (boxWidth() + kGap), laneIndex * lh + pad, boxWidth(),
+                 lh - 2 * pad);
+}
+
+std::optional<AccumulatorView::Hit> AccumulatorView::batchAt(const QPoint& pos) const {
+    const auto& lanes = model_->lanes();
+    const int li = pos.y() / laneHeight();
+    if (li < 0 || li >= lanes.size()) return std::nullopt;
+    const auto& lane = lanes[li];
+    // Slot order matches paint: drained ghosts first, then the deque.
+    int slot = 0;
+    for (int pass = 0; pass < 2; ++pass)
+        for (const auto& b : lane.batches) {
+            if (b.drained != (pass == 0)) continue;
+            if (batchRect(li, slot).contains(pos)) return Hit{lane.topic, lane.partition, b.id};
+            ++slot;
+        }
+    return std::nullopt;
+}
+
+void AccumulatorView::mousePressEvent(QMouseEvent* event) {
+    if (auto hit = batchAt(event->position().toPoint())) {
+        selected_ = hit->batchId;
+        Q_EMIT batchClicked(hit->topic, hit->partition, hit->batchId);
+        update();
+    }
+}
+
+void AccumulatorView::paintEvent(QPaintEvent* event) {
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const ViewColors c = ViewColors::from(palette());
+    p.fillRect(event->rect(), c.base);
+    const auto& lanes = model_->lanes();
+    const int lh = laneHeight();
+    const bool compact = lh < 30;
+    const QFont base = font();
+    if (lanes.isEmpty()) {
+        p.setPen(c.dim);
+        p.drawText(rect(), Qt::AlignCenter, tr("No partitions yet: send a record"));
+        return;
+    }
+    for (int i = 0; i < lanes.size(); ++i) {
+        const QRect laneRect(0, i * lh, width(), lh);
+        if (!laneRect.intersects(event->rect())) continue;
+        const auto& lane = lanes[i];
+        p.fillRect(laneRect, i % 2 ? c.laneB : c.laneA);
+        // Header: partition, topic, queued records, muted (ordering wait).
+        QRect head(6, laneRect.top(), kHeaderWidth - 8, lh);
+        QFont bold = base;
+        bold.setBold(true);
+        p.setFont(bold);
+        p.setPen(c.text);
+        const QString name = QStringLiteral("P%1").arg(lane.partition);
+        if (compact) {
+            p.drawText(head, Qt::AlignVCenter | Qt::AlignLeft, name);
+            QFont small = base;
+            small.setPointSizeF(base.pointSizeF() * 0.8);
+            p.setFont(small);
+            p.setPen(c.dim);
+            p.drawText(head, Qt::AlignVCenter | Qt::AlignRight,
+                       lane.muted ? tr("muted") : lane.topic.left(10));
+        } else {
+            p.drawText(head.adjusted(0, 3, 0, -lh / 2), Qt::AlignLeft | Qt::AlignVCenter, name);
+            QFont small = base;
+            small.setPointSizeF(base.pointSizeF() * 0.8);
+            p.setFont(small);
+            p.setPen(c.dim);
+            const qint64 q = lane.queuedRecords();
+            p.drawText(head.adjusted(0, 3, 0, -lh / 2), Qt::AlignRight | Qt::AlignVCenter,
+                       q ? tr("%1 queued").arg(q) : QString());
+            p.drawText(head.adjusted(0, lh / 2 - 2, 0, -3), Qt::AlignLeft | Qt::AlignVCenter,
+                       lane.muted ? tr("%1 · muted").arg(lane.topic) : lane.topic);
+        }
+        p.setFont(base);
+        p.setPen(c.grid);
+        p.drawLine(kHeaderWidth, laneRect.top() + 3, kHeaderWidth, laneRect.bottom() - 3);
+        int slot = 0;
+        for (int pass = 0; pass < 2; ++pass)
+            for (const auto& b : lane.batches) {
+                if (b.drained != (pass == 0)) continue;
+                paintBatchBox(p, batchRect(i, slot++), b, model_->lingerMs(), model_->timeMs(),
+                              compact, b.id == selected_, palette());
+            }
+    }
+}
+
+StateLegend::StateLegend(Kind kind, QWidget* parent) : QWidget(parent), kind_(kind) {
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+}
+
+QSize StateLegend::sizeHint() const {
+    return {400, fontMetrics().height() + 8};
+}
+
+void StateLegend::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const ViewColors c = ViewColors::from(palette());
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 0.85);
+    p.setFont(f);
+    struct Item {
+        QColor color;
+        QString text;
+        Qt::PenStyle pen;
+    };
+    QVector<Item> items;
+    if (kind_ == Kind::Accumulator)
+        items = {{c.open, tr("open (filling)"), Qt::SolidLine},
+                 {c.closed, tr("full / closed"), Qt::SolidLine},
+                 {c.retrying, tr("retrying"), Qt::DashLine},
+                 {c.drained, tr("drained → request"), Qt::DotLine},
+                 {c.linger, tr("age → linger.ms"), Qt::NoPen}};
+    else
+        items = {{c.inFlight, tr("in flight (elapsed → request.timeout.ms)"), Qt::SolidLine},
+                 {c.ok, tr("completed"), Qt::SolidLine},
+                 {c.error, tr("error"), Qt::SolidLine}};
+    int x = 6;
+    const int h = fontMetrics().height() - 4;
+    for (const auto& it : items) {
+        QColor fill = it.color;
+        fill.setAlpha(120);
+        p.setBrush(fill);
+        QPen pen(it.color, 1.4, it.pen == Qt::NoPen ? Qt::SolidLine : it.pen);
+        p.setPen(pen);
+        const QRectF chip(x, (height() - h) / 2.0, it.pen == Qt::NoPen ? 18 : 14, h);
+        if (it.pen == Qt::NoPen)
+            p.drawRect(chip.adjusted(0, h * 0.6, 0, 0));
+        else
+            p.drawRoundedRect(chip, 2.5, 2.5);
+        x += static_cast<int>(chip.width()) + 5;
+        p.setPen(palette().color(QPalette::WindowText));
+        const int tw = QFontMetrics(f).horizontalAdvance(it.text);
+        p.drawText(QRect(x, 0, tw + 2, height()), Qt::AlignVCenter, it.text);
+        x += tw + 16;
+    }
+}
+
+}  // namespace bs::ui

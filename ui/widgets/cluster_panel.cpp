@@ -1,0 +1,213 @@
+#include "widgets/cluster_panel.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include "app_controller.h"
+#include "protocol/api_keys.h"
+#include "protocol/errors.h"
+
+namespace bs::ui {
+
+namespace {
+QString errName(protocol::ErrorCode c) {
+    auto n = protocol::errorName(c);
+    return QString::fromUtf8(n.data(), qsizetype(n.size()));
+}
+}  // namespace
+
+ClusterPanel::ClusterPanel(AppController* controller, QWidget* parent)
+    : QWidget(parent), controller_(controller) {
+    connection_ = new QLabel(this);
+    connection_->setWordWrap(true);
+    connection_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    tree_ = new QTreeWidget(this);
+    tree_->setColumnCount(3);
+    tree_->setHeaderLabels({tr("Name"), tr("Where / leader"), tr("State")});
+    tree_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    tree_->header()->setSectionResizeMode(1, QHeaderView::Stretch);
+    tree_->setRootIsDecorated(true);
+    tree_->setUniformRowHeights(true);
+
+    controls_ = new QGroupBox(tr("Embedded node controls"), this);
+    node_ = new QComboBox(controls_);
+    latency_ = new QSpinBox(controls_);
+    latency_->setRange(0, 60000);
+    latency_->setSuffix(tr(" ms"));
+    latency_->setToolTip(tr("Added to every response of the node"));
+    auto* applyLatency = new QPushButton(tr("Set latency"), controls_);
+    downUp_ = new QPushButton(tr("Take down"), controls_);
+    downUp_->setToolTip(
+        tr("Close the node's listener and connections (its partitions go "
+           "offline), or bring it back on the same port"));
+    api_ = new QComboBox(controls_);
+    api_->addItem(QStringLiteral("Produce"), int(protocol::ApiKey::Produce));
+    api_->addItem(QStringLiteral("Metadata"), int(protocol::ApiKey::Metadata));
+    api_->addItem(QStringLiteral("InitProducerId"), int(protocol::ApiKey::InitProducerId));
+    error_ = new QComboBox(controls_);
+    for (auto c :
+         {protocol::ErrorCode::NOT_LEADER_OR_FOLLOWER, protocol::ErrorCode::REQUEST_TIMED_OUT,
+          protocol::ErrorCode::NOT_ENOUGH_REPLICAS, protocol::ErrorCode::KAFKA_STORAGE_ERROR,
+          protocol::ErrorCode::CORRUPT_MESSAGE, protocol::ErrorCode::MESSAGE_TOO_LARGE,
+          protocol::ErrorCode::INVALID_RECORD, protocol::ErrorCode::UNKNOWN_SERVER_ERROR}) {
+        error_->addItem(errName(c), int(c));
+        error_->setItemData(error_->count() - 1,
+                            protocol::isRetriable(c) ? tr("retriable: the producer retries")
+                                                     : tr("not retriable: the batch fails"),
+                            Qt::ToolTipRole);
+    }
+    count_ = new QSpinBox(controls_);
+    count_->setRange(1, 1000);
+    count_->setPrefix(tr("next "));
+    auto* inject = new QPushButton(tr("Inject"), controls_);
+    feedback_ = new QLabel(controls_);
+    feedback_->setWordWrap(true);
+
+    auto* form = new QFormLayout(controls_);
+    form->addRow(tr("Node"), node_);
+    auto* latRow = new QHBoxLayout;
+    latRow->addWidget(latency_, 1);
+    latRow->addWidget(applyLatency);
+    form->addRow(tr("Latency"), latRow);
+    form->addRow(tr("Status"), downUp_);
+    auto* injRow = new QHBoxLayout;
+    injRow->addWidget(api_);
+    injRow->addWidget(count_);
+    form->addRow(tr("Inject"), injRow);
+    auto* injRow2 = new QHBoxLayout;
+    injRow2->addWidget(error_, 1);
+    injRow2->addWidget(inject);
+    form->addRow(QString(), injRow2);
+    form->addRow(feedback_);
+
+    auto* col = new QVBoxLayout(this);
+    col->setContentsMargins(6, 6, 6, 6);
+    col->addWidget(connection_);
+    col->addWidget(tree_, 1);
+    col->addWidget(controls_);
+
+    auto report = [this](const QString& err, const QString& okText) {
+        feedback_->setStyleSheet(err.isEmpty() ? QString() : QStringLiteral("color:#d63333"));
+        feedback_->setText(err.isEmpty() ? okText : err);
+    };
+    connect(node_, &QComboBox::currentIndexChanged, this, &ClusterPanel::refreshControls);
+    connect(applyLatency, &QPushButton::clicked, this, [this, report] {
+        const int n = selectedNode();
+        report(controller_->setNodeLatency(n, latency_->value()),
+               tr("node %1 answers %2 ms later").arg(n).arg(latency_->value()));
+    });
+    connect(downUp_, &QPushButton::clicked, this, [this, report] {
+        const int n = selectedNode();
+        bool up = true;
+        for (const auto& ni : info_.nodes)
+            if (ni.id == n) up = ni.up;
+        report(controller_->setNodeUp(n, !up),
+               up ? tr("node %1 is down").arg(n) : tr("node %1 is up").arg(n));
+        for (auto& ni : info_.nodes)
+            if (ni.id == n) ni.up = !up;
+        refreshControls();
+    });
+    connect(inject, &QPushButton::clicked, this, [this, report] {
+        const int n = selectedNode();
+        report(controller_->injectErrors(n, api_->currentData().toInt(),
+                                         error_->currentData().toInt(), count_->value()),
+               tr("node %1: next %2 %3 requests get %4")
+                   .arg(n)
+                   .arg(count_->value())
+                   .arg(api_->currentText(), error_->currentText()));
+    });
+}
+
+int ClusterPanel::selectedNode() const {
+    return node_->currentData().toInt();
+}
+
+void ClusterPanel::refreshControls() {
+    const int n = selectedNode();
+    for (const auto& ni : info_.nodes) {
+        if (ni.id != n) continue;
+        downUp_->setText(ni.up ? tr("Take node %1 down").arg(n) : tr("Bring node %1 up").arg(n));
+        if (!latency_->hasFocus()) latency_->setValue(static_cast<int>(ni.latencyMs));
+    }
+}
+
+void ClusterPanel::showInfo(const ClusterInfo& info) {
+    info_ = info;
+    connection_->setText(info.embedded ? tr("<b>Embedded cluster</b> %1<br><small>%2</small>")
+                                             .arg(info.clusterId, info.bootstrap)
+                                       : tr("<b>External cluster</b> %1<br><small>%2</small>")
+                                             .arg(info.clusterId, info.bootstrap));
+    controls_->setVisible(info.embedded);
+    QString sig;
+    for (const auto& n : info.nodes)
+        sig += QStringLiteral("%1:%2:%3:%4:%5;")
+                   .arg(n.id)
+                   .arg(n.up)
+                   .arg(n.latencyMs)
+                   .arg(n.connections)
+                   .arg(n.pendingErrors);
+    for (const auto& t : info.topics) {
+        sig += t.name;
+        for (const auto& [p, l] : t.partitions)
+            sig += QStringLiteral(",%1>%2").arg(p).arg(l);
+    }
+    if (sig == signature_) return;
+    signature_ = sig;
+
+    if (node_->count() != info.nodes.size()) {
+        const QSignalBlocker block(node_);
+        node_->clear();
+        for (const auto& n : info.nodes)
+            node_->addItem(tr("node %1").arg(n.id), n.id);
+    }
+    refreshControls();
+
+    // Rebuild, keeping which top-level items were expanded.
+    QSet<QString> expanded;
+    for (int i = 0; i < tree_->topLevelItemCount(); ++i)
+        for (int j = 0; j < tree_->topLevelItem(i)->childCount(); ++j)
+            if (tree_->topLevelItem(i)->child(j)->isExpanded())
+                expanded.insert(tree_->topLevelItem(i)->child(j)->text(0));
+    const bool firstTime = tree_->topLevelItemCount() == 0;
+    tree_->clear();
+    auto* nodes = new QTreeWidgetItem(tree_, {tr("Brokers (%1)").arg(info.nodes.size())});
+    for (const auto& n : info.nodes) {
+        QString state = n.up ? tr("● up") : tr("○ DOWN");
+        if (n.latencyMs) state += tr(" · +%1 ms").arg(n.latencyMs);
+        if (n.pendingErrors) state += tr(" · %1 injection(s)").arg(n.pendingErrors);
+        auto* item = new QTreeWidgetItem(
+            nodes,
+            {tr("node %1").arg(n.id), QStringLiteral("%1:%2").arg(n.host).arg(n.port), state});
+        item->setForeground(2, n.up ? QColor(0x1f, 0x9d, 0x5c) : QColor(0xd6, 0x33, 0x33));
+    }
+    auto* topics = new QTreeWidgetItem(tree_, {tr("Topics (%1)").arg(info.topics.size())});
+    for (const auto& t : info.topics) {
+        int offline = 0;
+        for (const auto& pl : t.partitions)
+            offline += pl.second < 0;
+        auto* ti = new QTreeWidgetItem(
+            topics, {t.name, tr("%n partition(s)", nullptr, int(t.partitions.size())),
+                     offline ? tr("%1 offline").arg(offline) : QString()});
+        for (const auto& [p, leader] : t.partitions) {
+            auto* pi = new QTreeWidgetItem(
+                ti, {QStringLiteral("P%1").arg(p),
+                     leader >= 0 ? tr("leader node %1").arg(leader) : tr("no leader"),
+                     leader >= 0 ? QString() : tr("offline")});
+            if (leader < 0) pi->setForeground(2, QColor(0xd6, 0x33, 0x33));
+        }
+        if (expanded.contains(t.name) || (firstTime && info.topics.size() <= 3))
+            ti->setExpanded(true);
+    }
+    nodes->setExpanded(true);
+    topics->setExpanded(true);
+}
+
+}  // namespace bs::ui

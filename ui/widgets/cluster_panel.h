@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QWidget>
+
+#include "delivery.h"
+
+class QTreeWidget;
+class QComboBox;
+class QSpinBox;
+class QPushButton;
+class QLabel;
+class QGroupBox;
+
+namespace bs::ui {
+
+class AppController;
+
+// The Cluster dock: connection, broker nodes (id, address, up/down), topics with partitions and
+// leaders; for the embedded cluster, per-node latency, down/up and error injection.
+class ClusterPanel : public QWidget {
+    Q_OBJECT
+  public:
+    explicit ClusterPanel(AppController* controller, QWidget* parent = nullptr);
+    void showInfo(const ClusterInfo& info);
+    QTreeWidget* tree() const { return tree_; }
+
+  private:
+    void refreshControls();
+    int selectedNode() const;
+
+    AppController* controller_;
+    QLabel* connection_;
+    QTreeWidget* tree_;
+    QGroupBox* controls_;
+    QComboBox* node_;
+    QSpinBox* latency_;
+    QPushButton* downUp_;
+    QComboBox* api_;
+    QComboBox* error_;
+    QSpinBox* count_;
+    QLabel* feedback_;
+    ClusterInfo info_;
+    QString signature_;
+};
+
+}  // namespace bs::ui

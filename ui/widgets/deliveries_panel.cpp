@@ -1,0 +1,89 @@
+#include "widgets/deliveries_panel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QScrollBar>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTextBlock>
+#include <QVBoxLayout>
+
+namespace bs::ui {
+
+DeliveriesPanel::DeliveriesPanel(DeliveriesModel* model, QWidget* parent)
+    : QWidget(parent), model_(model) {
+    filter_ = new QLineEdit(this);
+    filter_->setPlaceholderText(tr("Filter deliveries (key, value, partition, error)…"));
+    filter_->setClearButtonEnabled(true);
+    summary_ = new QLabel(this);
+    proxy_ = new QSortFilterProxyModel(this);
+    proxy_->setSourceModel(model_);
+    proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy_->setFilterKeyColumn(-1);
+    proxy_->setSortRole(Qt::UserRole);
+    table_ = new QTableView(this);
+    table_->setModel(proxy_);
+    table_->setSortingEnabled(true);
+    table_->sortByColumn(DeliveriesModel::Seq, Qt::DescendingOrder);
+    table_->setAlternatingRowColors(true);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->verticalHeader()->hide();
+    table_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setWordWrap(false);
+    const int cw = fontMetrics().averageCharWidth();
+    table_->setColumnWidth(DeliveriesModel::Seq, cw * 7);
+    table_->setColumnWidth(DeliveriesModel::Key, cw * 14);
+    table_->setColumnWidth(DeliveriesModel::Value, cw * 28);
+    table_->setColumnWidth(DeliveriesModel::Partition, cw * 10);
+    table_->setColumnWidth(DeliveriesModel::Offset, cw * 9);
+    table_->setColumnWidth(DeliveriesModel::Latency, cw * 11);
+    auto* top = new QHBoxLayout;
+    top->addWidget(filter_, 1);
+    top->addWidget(summary_);
+    auto* col = new QVBoxLayout(this);
+    col->setContentsMargins(4, 4, 4, 4);
+    col->addLayout(top);
+    col->addWidget(table_, 1);
+    connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
+    connect(model_, &QAbstractItemModel::rowsInserted, this, &DeliveriesPanel::updateSummary);
+    connect(model_, &QAbstractItemModel::modelReset, this, &DeliveriesPanel::updateSummary);
+    updateSummary();
+}
+
+void DeliveriesPanel::updateSummary() {
+    summary_->setText(tr("%1 delivered · %2 failed")
+                          .arg(model_->totalAdded() - model_->totalErrors())
+                          .arg(model_->totalErrors()));
+}
+
+LogPanel::LogPanel(QWidget* parent) : QWidget(parent) {
+    text_ = new QPlainTextEdit(this);
+    text_->setReadOnly(true);
+    text_->setMaximumBlockCount(3000);
+    text_->setLineWrapMode(QPlainTextEdit::NoWrap);
+    QFont mono(QStringLiteral("monospace"));
+    mono.setStyleHint(QFont::Monospace);
+    mono.setPointSizeF(font().pointSizeF() * 0.9);
+    text_->setFont(mono);
+    auto* col = new QVBoxLayout(this);
+    col->setContentsMargins(2, 2, 2, 2);
+    col->addWidget(text_);
+}
+
+void LogPanel::append(const QStringList& lines) {
+    auto* bar = text_->verticalScrollBar();
+    const bool atEnd = bar->value() == bar->maximum();
+    for (const QString& l : lines)
+        text_->appendPlainText(l);
+    if (atEnd) bar->setValue(bar->maximum());
+}
+
+int LogPanel::lineCount() const {
+    return text_->document()->blockCount();
+}
+
+}  // namespace bs::ui

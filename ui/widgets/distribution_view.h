@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QWidget>
+
+#include "models/distribution_model.h"
+
+namespace bs::ui {
+
+// Histogram of delivered records per partition for one topic (how evenly the partitioner
+// spreads the load), with the ideal even share as a dashed line.
+class DistributionView : public QWidget {
+    Q_OBJECT
+  public:
+    explicit DistributionView(DistributionModel* model, QWidget* parent = nullptr);
+    void setTopic(const QString& topic);
+    QString topic() const { return topic_; }
+    QSize sizeHint() const override { return {360, 180}; }
+    QSize minimumSizeHint() const override { return {160, 90}; }
+
+  protected:
+    void paintEvent(QPaintEvent* event) override;
+
+  private:
+    DistributionModel* model_;
+    QString topic_;
+};
+
+}  // namespace bs::ui

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QVector>
+#include <QWidget>
+
+#include "models/metrics_history.h"
+
+class QChart;
+class QLineSeries;
+class QValueAxis;
+class QLabel;
+
+namespace bs::ui {
+
+// Qt Charts of the producer's metrics over the last minutes: records/s, bytes/s, average batch
+// size, records per request, request latency, buffer available, retries/s, errors/s.
+class MetricsPanel : public QWidget {
+    Q_OBJECT
+  public:
+    explicit MetricsPanel(MetricsHistory* history, QWidget* parent = nullptr);
+    void applyPalette();
+
+  private:
+    void refresh();
+
+    struct Chart {
+        QChart* chart = nullptr;
+        QLineSeries* series = nullptr;
+        QValueAxis* x = nullptr;
+        QValueAxis* y = nullptr;
+        QLabel* value = nullptr;
+    };
+    MetricsHistory* history_;
+    QVector<Chart> charts_;
+};
+
+}  // namespace bs::ui

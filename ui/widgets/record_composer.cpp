@@ -1,0 +1,319 @@
+#include "widgets/record_composer.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDateTimeEdit>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStyle>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "app_controller.h"
+#include "icons.h"
+
+namespace bs::ui {
+
+namespace {
+QString serializerTip(const QString& name) {
+    if (name == QLatin1String("string")) return QObject::tr("UTF-8 text (StringSerializer)");
+    if (name == QLatin1String("int")) return QObject::tr("32-bit big-endian (IntegerSerializer)");
+    if (name == QLatin1String("long")) return QObject::tr("64-bit big-endian (LongSerializer)");
+    if (name == QLatin1String("double"))
+        return QObject::tr("IEEE 754 big-endian (DoubleSerializer)");
+    if (name == QLatin1String("bytes"))
+        return QObject::tr("Hex bytes, e.g. 0a ff 10 (ByteArraySerializer)");
+    if (name == QLatin1String("uuid")) return QObject::tr("Canonical UUID text (UUIDSerializer)");
+    if (name == QLatin1String("json")) return QObject::tr("RFC 8259 JSON sent as UTF-8");
+    if (name == QLatin1String("null")) return QObject::tr("Kafka null (VoidSerializer)");
+    return {};
+}
+
+QComboBox* serializerBox(QWidget* parent, const QString& initial) {
+    auto* box = new QComboBox(parent);
+    for (const QString& s : composerSerializers()) {
+        box->addItem(s);
+        box->setItemData(box->count() - 1, serializerTip(s), Qt::ToolTipRole);
+    }
+    box->setCurrentText(initial);
+    return box;
+}
+}  // namespace
+
+RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
+    : QWidget(parent), controller_(controller) {
+    auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setContentsMargins(0, 0, 0, 0);
+    form->setVerticalSpacing(3);
+
+    topic_ = new QComboBox(this);
+    topic_->setEditable(true);
+    topic_->setInsertPolicy(QComboBox::NoInsert);
+    topic_->setObjectName(QStringLiteral("topic"));
+    topic_->setToolTip(tr("Topic to send to (Kafka name rules: [a-zA-Z0-9._-], up to 249)"));
+    topicError_ = makeErrorLabel();
+    form->addRow(tr("&Topic"), topic_);
+    form->addRow(QString(), topicError_);
+
+    partition_ = new QSpinBox(this);
+    partition_->setObjectName(QStringLiteral("partition"));
+    partition_->setRange(-1, 99999);
+    partition_->setSpecialValueText(tr("auto (partitioner)"));
+    partition_->setValue(-1);
+    partition_->setToolTip(tr("An explicit partition always wins over the partitioner"));
+    partitionError_ = makeErrorLabel();
+    form->addRow(tr("&Partition"), partition_);
+    form->addRow(QString(), partitionError_);
+
+    keySer_ = serializerBox(this, QStringLiteral("string"));
+    key_ = new QLineEdit(QStringLiteral("user-${n}"), this);
+    key_->setObjectName(QStringLiteral("key"));
+    key_->setPlaceholderText(tr("key (templates: ${n} ${uuid} ${time})"));
+    auto* keyRow = new QHBoxLayout;
+    keyRow->addWidget(keySer_);
+    keyRow->addWidget(key_, 1);
+    keyError_ = makeErrorLabel();
+    form->addRow(tr("&Key"), keyRow);
+    form->addRow(QString(), keyError_);
+
+    valueSer_ = serializerBox(this, QStringLiteral("json"));
+    value_ = new QPlainTextEdit(this);
+    value_->setObjectName(QStringLiteral("value"));
+    value_->setPlainText(QStringLiteral("{\"n\": ${n}, \"msg\": \"hello\"}"));
+    value_->setTabChangesFocus(true);
+    value_->setMaximumHeight(fontMetrics().lineSpacing() * 4 + 12);
+    auto* valueCol = new QVBoxLayout;
+    valueCol->setSpacing(2);
+    valueCol->addWidget(valueSer_, 0, Qt::AlignLeft);
+    valueCol->addWidget(value_);
+    valueError_ = makeErrorLabel();
+    form->addRow(tr("&Value"), valueCol);
+    form->addRow(QString(), valueError_);
+
+    headers_ = new QTableWidget(0, 2, this);
+    headers_->setHorizontalHeaderLabels({tr("Header"), tr("Value (UTF-8)")});
+    headers_->horizontalHeader()->setStretchLastSection(true);
+    headers_->verticalHeader()->hide();
+    headers_->setMaximumHeight(fontMetrics().lineSpacing() * 4 + 8);
+    auto* addHeader = new QToolButton(this);
+    addHeader->setText(QStringLiteral("+"));
+    addHeader->setToolTip(tr("Add a header"));
+    auto* delHeader = new QToolButton(this);
+    delHeader->setText(QStringLiteral("−"));
+    delHeader->setToolTip(tr("Remove the selected header"));
+    auto* hdrButtons = new QVBoxLayout;
+    hdrButtons->addWidget(addHeader);
+    hdrButtons->addWidget(delHeader);
+    hdrButtons->addStretch();
+    auto* hdrRow = new QHBoxLayout;
+    hdrRow->addWidget(headers_, 1);
+    hdrRow->addLayout(hdrButtons);
+    headersError_ = makeErrorLabel();
+    form->addRow(tr("&Headers"), hdrRow);
+    form->addRow(QString(), headersError_);
+
+    explicitTs_ = new QCheckBox(tr("explicit"), this);
+    explicitTs_->setToolTip(tr("Unchecked: the producer stamps the time at send()"));
+    timestamp_ = new QDateTimeEdit(QDateTime::currentDateTime(), this);
+    timestamp_->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+    timestamp_->setEnabled(false);
+    auto* tsRow = new QHBoxLayout;
+    tsRow->addWidget(explicitTs_);
+    tsRow->addWidget(timestamp_, 1);
+    form->addRow(tr("Time&stamp"), tsRow);
+
+    send_ = new QPushButton(makeIcon(IconKind::Send), tr("Send"), this);
+    send_->setObjectName(QStringLiteral("send"));
+    send_->setDefault(true);
+    send_->setToolTip(tr("Send one record (Ctrl+Return)"));
+    count_ = new QSpinBox(this);
+    count_->setRange(1, 100000000);
+    count_->setValue(100);
+    count_->setPrefix(tr("× "));
+    count_->setToolTip(tr("How many records to send"));
+    rate_ = new QDoubleSpinBox(this);
+    rate_->setRange(0, 1000000);
+    rate_->setDecimals(1);
+    rate_->setValue(10);
+    rate_->setSuffix(tr(" rec/s"));
+    rate_->setSpecialValueText(tr("max rate"));
+    rate_->setToolTip(tr("Records per second (0 = as fast as the producer accepts)"));
+    repeat_ = new QPushButton(makeIcon(IconKind::Repeat), tr("Repeat"), this);
+    repeat_->setToolTip(tr("Send N records at R records/s; ${n} counts 1..N"));
+    cancel_ = new QPushButton(makeIcon(IconKind::Cancel), tr("Cancel"), this);
+    cancel_->setEnabled(false);
+    progress_ = new QProgressBar(this);
+    progress_->setRange(0, 1);
+    progress_->setValue(0);
+    progress_->setFormat(QStringLiteral("%v / %m"));
+    progress_->setMaximumHeight(fontMetrics().height() + 4);
+
+    auto* sendRow = new QHBoxLayout;
+    sendRow->addWidget(send_);
+    sendRow->addSpacing(12);
+    sendRow->addWidget(count_);
+    sendRow->addWidget(rate_);
+    sendRow->addWidget(repeat_);
+    sendRow->addWidget(cancel_);
+    auto* col = new QVBoxLayout(this);
+    col->setContentsMargins(8, 6, 8, 6);
+    col->addLayout(form);
+    col->addLayout(sendRow);
+    col->addWidget(progress_);
+    col->addStretch();
+
+    sendAction_ = new QAction(makeIcon(IconKind::Send), tr("Send record"), this);
+    sendAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    sendAction_->setShortcutContext(Qt::ApplicationShortcut);
+    connect(sendAction_, &QAction::triggered, this, &RecordComposer::sendOne);
+
+    connect(send_, &QPushButton::clicked, this, &RecordComposer::sendOne);
+    connect(repeat_, &QPushButton::clicked, this, &RecordComposer::startRepeat);
+    connect(cancel_, &QPushButton::clicked, controller_, &AppController::cancelRepeat);
+    connect(addHeader, &QToolButton::clicked, this, [this] {
+        headers_->insertRow(headers_->rowCount());
+        headers_->setItem(headers_->rowCount() - 1, 0, new QTableWidgetItem(QStringLiteral("h")));
+        headers_->setItem(headers_->rowCount() - 1, 1, new QTableWidgetItem(QString()));
+        validate();
+    });
+    connect(delHeader, &QToolButton::clicked, this, [this] {
+        if (headers_->currentRow() >= 0) headers_->removeRow(headers_->currentRow());
+        validate();
+    });
+    connect(explicitTs_, &QCheckBox::toggled, timestamp_, &QWidget::setEnabled);
+    connect(topic_, &QComboBox::currentTextChanged, this, &RecordComposer::validate);
+    connect(partition_, &QSpinBox::valueChanged, this, &RecordComposer::validate);
+    connect(keySer_, &QComboBox::currentTextChanged, this, &RecordComposer::validate);
+    connect(valueSer_, &QComboBox::currentTextChanged, this, &RecordComposer::validate);
+    connect(key_, &QLineEdit::textChanged, this, &RecordComposer::validate);
+    connect(value_, &QPlainTextEdit::textChanged, this, &RecordComposer::validate);
+    connect(headers_, &QTableWidget::itemChanged, this, &RecordComposer::validate);
+    connect(controller_, &AppController::connected, this, &RecordComposer::validate);
+    connect(controller_, &AppController::clusterChanged, this, &RecordComposer::validate);
+    connect(controller_, &AppController::repeatProgress, this, [this](qint64 done, qint64 total) {
+        progress_->setRange(0, static_cast<int>(std::min<qint64>(total, INT_MAX)));
+        progress_->setValue(static_cast<int>(std::min<qint64>(done, INT_MAX)));
+    });
+    connect(controller_, &AppController::repeatFinished, this, [this] {
+        cancel_->setEnabled(false);
+        validate();
+    });
+    validate();
+}
+
+QLabel* RecordComposer::makeErrorLabel() {
+    auto* l = new QLabel(this);
+    l->setWordWrap(true);
+    l->setStyleSheet(QStringLiteral("color: #d63333;"));
+    QFont f = l->font();
+    f.setPointSizeF(f.pointSizeF() * 0.9);
+    l->setFont(f);
+    l->hide();
+    return l;
+}
+
+void RecordComposer::setFieldError(QWidget* field, QLabel* label, const QString& error) {
+    label->setText(error);
+    label->setVisible(!error.isEmpty());
+    field->setToolTip(error);
+    field->setStyleSheet(error.isEmpty() ? QString()
+                                         : QStringLiteral("border: 1px solid #d63333;"));
+}
+
+void RecordComposer::setTopics(const QStringList& topics) {
+    const QString current = topic_->currentText();
+    QStringList have;
+    for (int i = 0; i < topic_->count(); ++i)
+        have << topic_->itemText(i);
+    if (have == topics) return;
+    const QSignalBlocker block(topic_);
+    topic_->clear();
+    topic_->addItems(topics);
+    topic_->setCurrentText(current.isEmpty() && !topics.isEmpty() ? topics.first() : current);
+    validate();
+}
+
+RecordDraft RecordComposer::draft() const {
+    RecordDraft d;
+    d.topic = topic_->currentText().trimmed();
+    if (partition_->value() >= 0) d.partition = partition_->value();
+    d.keySerializer = keySer_->currentText();
+    d.keyText = key_->text();
+    d.valueSerializer = valueSer_->currentText();
+    d.valueText = value_->toPlainText();
+    for (int r = 0; r < headers_->rowCount(); ++r) {
+        auto* k = headers_->item(r, 0);
+        auto* v = headers_->item(r, 1);
+        d.headers.push_back({k ? k->text() : QString(), v ? v->text() : QString()});
+    }
+    if (explicitTs_->isChecked()) d.timestampMs = timestamp_->dateTime().toMSecsSinceEpoch();
+    return d;
+}
+
+void RecordComposer::validate() {
+    const RecordDraft d = draft();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    key_->setEnabled(d.keySerializer != QLatin1String("null"));
+    value_->setEnabled(d.valueSerializer != QLatin1String("null"));
+
+    const QString topicErr = controller_->topicProblem(d.topic);
+    setFieldError(topic_, topicError_, topicErr);
+
+    QString partErr;
+    if (d.partition) {
+        const int n = controller_->partitionCount(d.topic);
+        if (n > 0 && *d.partition >= n)
+            partErr = tr("partition %1 is out of range: '%2' has %3 partitions (0–%4)")
+                          .arg(*d.partition)
+                          .arg(d.topic)
+                          .arg(n)
+                          .arg(n - 1);
+    }
+    setFieldError(partition_, partitionError_, partErr);
+
+    auto key = serializeField(d.keySerializer, expandTemplate(d.keyText, 1, now), d.topic);
+    setFieldError(key_, keyError_, key ? QString() : QString::fromStdString(key.error().message));
+    auto value = serializeField(d.valueSerializer, expandTemplate(d.valueText, 1, now), d.topic);
+    setFieldError(value_, valueError_,
+                  value ? QString() : QString::fromStdString(value.error().message));
+
+    QString hdrErr;
+    for (int i = 0; i < d.headers.size(); ++i)
+        if (d.headers[i].first.isEmpty()) hdrErr = tr("header %1 has no name").arg(i + 1);
+    setFieldError(headers_, headersError_, hdrErr);
+
+    valid_ = topicErr.isEmpty() && partErr.isEmpty() && key && value && hdrErr.isEmpty();
+    const bool ready = valid_ && controller_->isConnected();
+    send_->setEnabled(ready);
+    sendAction_->setEnabled(ready);
+    repeat_->setEnabled(ready && !controller_->repeating());
+    if (key && topicErr.isEmpty()) Q_EMIT keyChanged(d.topic, *key);
+}
+
+void RecordComposer::sendOne() {
+    validate();
+    if (!send_->isEnabled()) return;
+    controller_->send(draft());
+}
+
+void RecordComposer::startRepeat() {
+    validate();
+    if (!repeat_->isEnabled()) return;
+    cancel_->setEnabled(true);
+    repeat_->setEnabled(false);
+    controller_->sendRepeated(draft(), count_->value(), rate_->value());
+}
+
+}  // namespace bs::ui

@@ -1,0 +1,193 @@
+#include "widgets/sender_view.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <algorithm>
+
+#include "protocol/errors.h"
+#include "theme.h"
+
+namespace bs::ui {
+
+namespace {
+QString humanBytes(qint64 b) {
+    if (b < 1024) return QStringLiteral("%1 B").arg(b);
+    return QStringLiteral("%1 KB").arg(b / 1024.0, 0, 'f', 1);
+}
+}  // namespace
+
+QString errorLabel(int code) {
+    if (code == 0) return QStringLiteral("OK");
+    if (code == -2) return QObject::tr("DISCONNECTED");
+    return QString::fromUtf8(protocol::errorName(static_cast<protocol::ErrorCode>(code)).data());
+}
+
+SenderView::SenderView(SenderModel* model, QWidget* parent) : QWidget(parent), model_(model) {
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    connect(model_, &SenderModel::changed, this, [this] {
+        if (minimumSize() != minimumSizeHint()) setMinimumSize(minimumSizeHint());
+        update();
+    });
+}
+
+int SenderView::laneHeight() const {
+    const int fh = fontMetrics().height();
+    return model_->nodes().size() > 6 ? fh * 3 + 8 : fh * 3 + 16;
+}
+
+// Slots share the width left by the header and the completions column (96..170 px each).
+int SenderView::slotWidth() const {
+    const int avail = width() - kHeaderWidth - kRecentWidth - kGap;
+    return std::clamp(avail / std::max(1, model_->maxInFlight()) - kGap, 96, 170);
+}
+
+QSize SenderView::sizeHint() const {
+    const int n = std::max<int>(1, static_cast<int>(model_->nodes().size()));
+    return {kHeaderWidth + model_->maxInFlight() * (150 + kGap) + kRecentWidth,
+            n * laneHeight() + 2};
+}
+
+QSize SenderView::minimumSizeHint() const {
+    const int n = std::max<int>(1, static_cast<int>(model_->nodes().size()));
+    return {kHeaderWidth + model_->maxInFlight() * (96 + kGap) + kRecentWidth,
+            n * laneHeight() + 2};
+}
+
+QRect SenderView::slotRect(int lane, int slot) const {
+    return QRect(kHeaderWidth + kGap + slot * (slotWidth() + kGap), lane * laneHeight() + 5,
+                 slotWidth(), laneHeight() - 10);
+}
+
+QRect SenderView::recentRect(int lane, int index) const {
+    const int x0 = kHeaderWidth + kGap + model_->maxInFlight() * (slotWidth() + kGap) + 10;
+    const int h = (laneHeight() - 14) / 2;
+    return QRect(x0 + (index / 2) * 96, lane * laneHeight() + 5 + (index % 2) * (h + 4), 90, h);
+}
+
+std::optional<SenderView::Hit> SenderView::requestAt(const QPoint& pos) const {
+    const auto& nodes = model_->nodes();
+    const int li = pos.y() / laneHeight();
+    if (li < 0 || li >= nodes.size()) return std::nullopt;
+    const auto& n = nodes[li];
+    for (int i = 0; i < n.inFlight.size(); ++i)
+        if (slotRect(li, i).contains(pos)) return Hit{n.nodeId, n.inFlight[i].correlationId};
+    for (int i = 0; i < n.recent.size(); ++i)
+        if (recentRect(li, n.recent.size() - 1 - i).contains(pos))
+            return Hit{n.nodeId, n.recent[i].correlationId};
+    return std::nullopt;
+}
+
+void SenderView::mousePressEvent(QMouseEvent* event) {
+    if (auto hit = requestAt(event->position().toPoint())) {
+        selected_ = hit->correlationId;
+        Q_EMIT requestClicked(hit->nodeId, hit->correlationId);
+        update();
+    }
+}
+
+void SenderView::paintEvent(QPaintEvent* event) {
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const ViewColors c = ViewColors::from(palette());
+    p.fillRect(event->rect(), c.base);
+    const auto& nodes = model_->nodes();
+    const QFont base = font();
+    QFont small = base;
+    small.setPointSizeF(base.pointSizeF() * 0.8);
+    QFont bold = base;
+    bold.setBold(true);
+    if (nodes.isEmpty()) {
+        p.setPen(c.dim);
+        p.drawText(rect(), Qt::AlignCenter, tr("No broker connections yet"));
+        return;
+    }
+    const int lh = laneHeight();
+    const int fh = fontMetrics().height();
+    for (int li = 0; li < nodes.size(); ++li) {
+        const auto& n = nodes[li];
+        const QRect lane(0, li * lh, width(), lh);
+        p.fillRect(lane, li % 2 ? c.laneB : c.laneA);
+        // Header: node, address, connection, totals.
+        p.setPen(Qt::NoPen);
+        p.setBrush(n.connected ? c.ok : c.error);
+        p.drawEllipse(QPointF(12, lane.top() + 6 + fh / 2.0), 4.5, 4.5);
+        p.setFont(bold);
+        p.setPen(c.text);
+        p.drawText(QRect(22, lane.top() + 6, kHeaderWidth - 24, fh), Qt::AlignVCenter,
+                   tr("node %1").arg(n.nodeId));
+        p.setFont(small);
+        p.setPen(c.dim);
+        p.drawText(QRect(8, lane.top() + 6 + fh, kHeaderWidth - 10, fh), Qt::AlignVCenter,
+                   n.connected ? n.address : tr("%1 · down").arg(n.address));
+        p.drawText(QRect(8, lane.top() + 6 + 2 * fh - 2, kHeaderWidth - 10, fh), Qt::AlignVCenter,
+                   tr("%1/%2 in flight · %3 done%4")
+                       .arg(n.inFlight.size())
+                       .arg(model_->maxInFlight())
+                       .arg(n.completedTotal)
+                       .arg(n.errorTotal ? tr(" · %1 err").arg(n.errorTotal) : QString()));
+        // Slots.
+        for (int s = 0; s < model_->maxInFlight(); ++s) {
+            const QRect r = slotRect(li, s);
+            if (s >= n.inFlight.size()) {
+                QPen dashed(c.grid, 1, Qt::DashLine);
+                p.setPen(dashed);
+                p.setBrush(Qt::NoBrush);
+                p.drawRoundedRect(QRectF(r).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
+                continue;
+            }
+            const auto& q = n.inFlight[s];
+            QColor fill = c.inFlight;
+            fill.setAlpha(40);
+            p.setBrush(fill);
+            p.setPen(QPen(
+                q.correlationId == selected_ ? palette().color(QPalette::Highlight) : c.inFlight,
+                q.correlationId == selected_ ? 2.4 : 1.4));
+            p.drawRoundedRect(QRectF(r).adjusted(0.7, 0.7, -0.7, -0.7), 4, 4);
+            const double frac =
+                std::clamp(double(q.elapsedMs) / double(model_->requestTimeoutMs()), 0.0, 1.0);
+            QColor bar = frac > 0.8 ? c.error : frac > 0.5 ? c.warn : c.inFlight;
+            p.setPen(Qt::NoPen);
+            p.setBrush(bar);
+            p.drawRoundedRect(QRectF(r.left() + 4, r.bottom() - 6, (r.width() - 8) * frac, 3.5),
+                              1.5, 1.5);
+            p.setFont(bold);
+            p.setPen(c.text);
+            const QRect t = r.adjusted(6, 3, -6, -8);
+            p.drawText(t, Qt::AlignLeft | Qt::AlignTop, tr("#%1").arg(q.correlationId));
+            p.setFont(small);
+            p.drawText(t, Qt::AlignRight | Qt::AlignTop, tr("%1 ms").arg(q.elapsedMs));
+            p.setPen(c.dim);
+            const QString parts = q.partitions.join(QStringLiteral(", "));
+            p.drawText(t.adjusted(0, fh, 0, 0), Qt::AlignLeft | Qt::AlignTop,
+                       QFontMetrics(small).elidedText(parts, Qt::ElideRight, t.width()));
+            p.drawText(
+                t.adjusted(0, 2 * fh - 4, 0, 0), Qt::AlignLeft | Qt::AlignTop,
+                tr("%n rec", nullptr, q.records) + QStringLiteral(" · ") + humanBytes(q.bytes));
+        }
+        // Recently completed, newest first, fading.
+        for (int i = 0; i < n.recent.size(); ++i) {
+            const auto& q = n.recent[i];
+            const QRect r = recentRect(li, static_cast<int>(n.recent.size()) - 1 - i);
+            const bool ok = q.errorCode == 0;
+            const QColor col = ok ? c.ok : c.error;
+            // Older completions fade out.
+            p.setOpacity(std::max(0.25, 1.0 - 0.11 * (n.recent.size() - 1 - i)));
+            QColor fill = col;
+            fill.setAlpha(50);
+            p.setBrush(fill);
+            p.setPen(QPen(col, 1.2));
+            p.drawRoundedRect(QRectF(r).adjusted(0.6, 0.6, -0.6, -0.6), 3, 3);
+            p.setFont(small);
+            p.setPen(c.text);
+            p.drawText(r.adjusted(4, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                       QFontMetrics(small).elidedText(
+                           tr("#%1 %2")
+                               .arg(q.correlationId)
+                               .arg(ok ? QStringLiteral("✓") : errorLabel(q.errorCode)),
+                           Qt::ElideRight, r.width() - 6));
+            p.setOpacity(1.0);
+        }
+    }
+}
+
+}  // namespace bs::ui
