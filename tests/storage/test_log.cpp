@@ -214,6 +214,34 @@ class LogTest : public QObject {
         QCOMPARE(onDisk, batchSize * 4);
     }
 
+    void inactiveSegmentsHoldOneDescriptor() {
+        auto openFds = [] {
+            return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                                 std::filesystem::directory_iterator{});
+        };
+        const auto batchSize = static_cast<int64_t>(makeBatch(1).size());
+        LogConfig config;
+        config.segmentBytes = batchSize;
+        config.retentionBytes = -1;
+        std::string dir = freshDir();
+        const auto before = openFds();
+        {
+            auto log = openLog(dir, config);
+            for (int i = 0; i < 20; ++i) {
+                std::vector<uint8_t> batch = makeBatch(1);
+                QVERIFY(log->append(batch).ok());
+            }
+            QCOMPARE(log->segments().size(), size_t{20});
+            // 19 rolled segments x 1 (.log) + the active one x 3 (.log, .index, .timeindex).
+            QCOMPARE(openFds() - before, 19 + 3);
+        }
+        auto reopened = openLog(dir, config);
+        QCOMPARE(openFds() - before, 19 + 3);
+        QCOMPARE(reopened->logEndOffset(), int64_t{20});
+        QCOMPARE(reopened->recoveryInfo().indexesRebuilt, 0);
+        QCOMPARE(batchBaseOffsets(reopened->read(7, 1).records), (std::vector<int64_t>{7}));
+    }
+
     void unlimitedRetentionKeepsEverything() {
         const auto batchSize = static_cast<int64_t>(makeBatch(1).size());
         LogConfig config;

@@ -22,18 +22,34 @@ Result<std::vector<uint8_t>> IndexFile::open(std::string path) {
     return bytes;
 }
 
+namespace {
+
+Error sealedError(const std::string& path) {
+    return Error{"index " + path + " belongs to a rolled segment and takes no more writes"};
+}
+
+}  // namespace
+
 Status IndexFile::writeEntry(size_t slot, std::span<const uint8_t> entry) {
+    if (fd_ < 0) return sealedError(path_);
     return fileio::writeAt(fd_, path_, static_cast<int64_t>(slot * entry.size()), entry);
 }
 
 Status IndexFile::rewrite(std::span<const uint8_t> content) {
+    if (fd_ < 0) return sealedError(path_);
     auto truncated = fileio::truncate(fd_, path_, 0);
     if (!truncated) return truncated;
     return fileio::writeAt(fd_, path_, 0, content);
 }
 
 Status IndexFile::flush() {
+    if (fd_ < 0) return Status::success();
     return fileio::sync(fd_, path_);
+}
+
+void IndexFile::seal() {
+    fileio::closeQuietly(fd_);
+    fd_ = -1;
 }
 
 Status IndexFile::deleteFile() {

@@ -27,8 +27,13 @@ class IndexFile {
     // Writes one entry of entry.size() bytes in slot `slot`.
     Status writeEntry(size_t slot, std::span<const uint8_t> entry);
     Status rewrite(std::span<const uint8_t> content);
+    // A no-op once sealed.
     Status flush();
     Status deleteFile();
+    // Closes the descriptor of an index that takes no more entries (a rolled segment), so an
+    // inactive segment holds one descriptor (its .log) instead of three. Later writes fail.
+    // Durability is not at stake: recovery rebuilds any index that disagrees with its log.
+    void seal();
     const std::string& path() const { return path_; }
 
   private:
@@ -67,6 +72,7 @@ class SegmentIndex {
     Status flush() { return file_.flush(); }
     // Unlinks the file (the descriptor stays valid until destruction).
     Status deleteFile() { return file_.deleteFile(); }
+    void seal() { file_.seal(); }
 
     // False when the file was torn or insane at open: the index then starts empty and the
     // segment's recovery rebuilds it from the log.

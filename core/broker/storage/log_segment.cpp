@@ -226,7 +226,7 @@ Result<SegmentRecovery> LogSegment::recover(
         out.nextOffset = nextOffset;
         pos += batchSize;
     }
-    if (!active) addTimeEntry();  // what onBecomeInactive() wrote at the roll
+    if (!active) addTimeEntry();  // what onBecomeInactive() wrote at the roll, then sealed
     if (pos < size) {
         auto cut = fileio::truncate(fd_, logPath_, pos);
         if (!cut) return Error{cut.message()};
@@ -248,6 +248,10 @@ Result<SegmentRecovery> LogSegment::recover(
     nextOffset_ = nextOffset;
     maxTimestamp_ = out.maxTimestamp;
     offsetOfMaxTimestamp_ = offsetOfMaxTimestamp;
+    if (!active) {
+        index_->seal();
+        timeIndex_->seal();
+    }
     return out;
 }
 
@@ -284,7 +288,11 @@ Status LogSegment::append(std::span<const uint8_t> batch, const RecordBatchHeade
 }
 
 Status LogSegment::onBecomeInactive() {
-    return timeIndex_->maybeAppend(maxTimestamp_, offsetOfMaxTimestamp_);
+    auto appended = timeIndex_->maybeAppend(maxTimestamp_, offsetOfMaxTimestamp_);
+    if (!appended) return appended;
+    index_->seal();
+    timeIndex_->seal();
+    return Status::success();
 }
 
 Result<size_t> LogSegment::readAt(int64_t position, std::span<uint8_t> out, int64_t limit) const {

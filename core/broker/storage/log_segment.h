@@ -64,7 +64,8 @@ class LogSegment {
     // within int32 of the base offset), whole batch present, and when `verifyCrc` the CRC32C.
     // Truncates the .log at the first bad batch, rewrites the indexes if they differ from what
     // the log implies (`active`: the segment still takes appends, so its time index has no
-    // final entry yet). `onBatch` sees each kept batch header in order (producer state).
+    // final entry yet; an inactive segment's indexes are sealed afterwards). `onBatch` sees each
+    // kept batch header in order (producer state).
     Result<SegmentRecovery> recover(
         bool verifyCrc, bool active,
         const std::function<void(const protocol::RecordBatchHeader&)>& onBatch = {});
@@ -93,7 +94,8 @@ class LogSegment {
     // Under the Log's mutex: time index + offset index -> a batch position at or before the first
     // batch whose maxTimestamp >= timestampMs (Kafka: LogSegment.findOffsetByTimestamp).
     int64_t lookupTimestampPosition(int64_t timestampMs) const;
-    // The segment stops taking appends (roll): the time index gets its final entry.
+    // The segment stops taking appends (roll): the time index gets its final entry, then both
+    // indexes close their descriptors (see IndexFile::seal).
     Status onBecomeInactive();
 
     Status flush();
