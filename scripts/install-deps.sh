@@ -9,6 +9,8 @@ packages=(
   libboost-dev libspdlog-dev libfmt-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libssl-dev
   # test peers and tools
   librdkafka-dev kcat python3 python3-kafka python3-confluent-kafka xvfb xauth
+  # packaging (packaging/test-deb.sh): man pages, icons, validators
+  help2man librsvg2-bin lintian desktop-file-utils appstream man-db file
 )
 
 missing=()
