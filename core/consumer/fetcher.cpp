@@ -237,6 +237,7 @@ Status Fetcher::drain(CompletedFetch& cf, ConsumerRecords& out, int32_t& budget)
             }
             cf.inBatch = true;
             cf.batchStarted = false;
+            cf.batchGeneration = 0;  // its BatchInfo is added with its first record
         }
         if (!reader.nextRecord(rec)) {
             if (!reader.ok()) return corrupt(reader.error());

@@ -16,6 +16,12 @@ using protocol::ErrorCode;
 namespace {
 // Upper bound of one network wait, so backoffs and deadlines are re-checked regularly.
 constexpr int64_t kMaxPollSliceMs = 100;
+
+// now + timeout without overflow (callers pass INT64_MAX for "forever").
+int64_t saturatingDeadline(int64_t nowMs, int64_t timeoutMs) {
+    timeoutMs = std::max<int64_t>(0, timeoutMs);
+    return timeoutMs > INT64_MAX - nowMs ? INT64_MAX : nowMs + timeoutMs;
+}
 }  // namespace
 
 KafkaConsumer::KafkaConsumer(const ConsumerConfig& config, const Clock& clock)
@@ -200,7 +206,7 @@ void KafkaConsumer::runOnce(int64_t pollMs) {
 Result<ConsumerRecords> KafkaConsumer::poll(int64_t timeoutMs) {
     if (Status s = checkUsable(); !s.ok()) return Error{s.message()};
     if (Status s = subscriptions_.resetMissingPositions(); !s.ok()) return Error{s.message()};
-    const int64_t deadline = clock_.nowMs() + std::max<int64_t>(0, timeoutMs);
+    const int64_t deadline = saturatingDeadline(clock_.nowMs(), timeoutMs);
     for (;;) {
         ConsumerRecords out;
         if (Status s = fetcher_.collectFetch(out, clock_.nowMs()); !s.ok())
@@ -225,7 +231,7 @@ Result<int64_t> KafkaConsumer::position(const TopicPartition& tp, int64_t timeou
             "(" +
             tp.toString() + " is not)."};
     if (Status s = subscriptions_.resetMissingPositions(); !s.ok()) return Error{s.message()};
-    const int64_t deadline = clock_.nowMs() + timeoutMs;
+    const int64_t deadline = saturatingDeadline(clock_.nowMs(), timeoutMs);
     for (;;) {
         if (auto p = subscriptions_.position(tp)) return *p;
         const int64_t remaining = deadline - clock_.nowMs();
@@ -241,7 +247,7 @@ Result<int64_t> KafkaConsumer::position(const TopicPartition& tp, int64_t timeou
 Result<std::vector<int32_t>> KafkaConsumer::partitionsFor(const std::string& topic,
                                                           int64_t timeoutMs) {
     if (Status s = checkUsable(); !s.ok()) return Error{s.message()};
-    const int64_t deadline = clock_.nowMs() + timeoutMs;
+    const int64_t deadline = saturatingDeadline(clock_.nowMs(), timeoutMs);
     metadata_.add(topic, clock_.nowMs());
     const int64_t versionAtStart = metadata_.updateVersion();
     ErrorCode last = ErrorCode::NONE;
@@ -283,7 +289,7 @@ Result<std::map<TopicPartition, ListOffsetsResult>> KafkaConsumer::listOffsets(
     std::map<TopicPartition, int64_t> pending = timestamps;
     std::map<TopicPartition, ListOffsetsResult> results;
     const int64_t now0 = clock_.nowMs();
-    const int64_t deadline = now0 + timeoutMs;
+    const int64_t deadline = saturatingDeadline(now0, timeoutMs);
     for (const auto& [tp, ts] : timestamps)
         metadata_.add(tp.topic, now0);
     int64_t nextSendMs = 0;

@@ -1,0 +1,357 @@
+// batchscope-cli consume: kafka-console-consumer without consumer groups.
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "consumer/kafka_consumer.h"
+#include "consumer/message_formatter.h"
+#include "producer/producer_config.h"
+
+namespace bs::cli {
+
+namespace {
+
+using consumer::TopicPartition;
+
+std::atomic<bool> gStop{false};
+extern "C" void onConsumeSignal(int) {
+    gStop.store(true);
+}
+
+constexpr const char* kUsage =
+    R"(usage: batchscope-cli consume --bootstrap-server HOST:PORT --topic TOPIC [options]
+Reads records and prints them as kafka-console-consumer does (no consumer groups: partitions
+are assigned directly; without --partition every partition of the topic is read).
+  --bootstrap-server S       REQUIRED: the server(s) to connect to
+  --topic T                  the topic to consume
+  --partition P              only this partition (default start: latest unless --offset)
+  --offset O                 earliest | latest | a non-negative offset (needs --partition)
+  --from-beginning           start at the earliest offset
+  --max-messages N           exit after N messages
+  --timeout-ms MS            exit when no message arrived for MS milliseconds
+  --property K=V             formatter: print.timestamp, print.key, print.offset,
+                             print.partition, print.headers, print.value, print.epoch,
+                             print.delivery, key.separator, line.separator, headers.separator,
+                             null.literal, key.deserializer, value.deserializer,
+                             headers.deserializer
+  --formatter-config FILE    formatter properties file (--property takes precedence)
+  --key-deserializer D       render keys (string, int, long, ... or the Kafka class name)
+  --value-deserializer D     render values
+  --consumer-property K=V    consumer configuration (Java names)
+  --consumer.config FILE     consumer properties file (--consumer-property takes precedence)
+  --isolation-level L        read_uncommitted (read_committed is not supported)
+  --skip-message-on-error    skip records that cannot be rendered instead of stopping
+  --print-batches            print each stored batch's header before its first record
+)";
+
+struct Options {
+    std::string bootstrap;
+    std::optional<std::string> topic;
+    std::optional<int32_t> partition;
+    std::optional<std::string> offset;
+    bool fromBeginning = false;
+    int64_t maxMessages = -1;
+    int64_t timeoutMs = -1;
+    std::vector<std::pair<std::string, std::string>> consumerProps;
+    std::optional<std::string> consumerConfig;
+    std::map<std::string, std::string> formatterProps;
+    std::optional<std::string> formatterConfig;
+    std::optional<std::string> keyDeserializer, valueDeserializer;
+    std::optional<std::string> isolationLevel, group;
+    bool skipOnError = false;
+    bool printBatches = false;
+};
+
+int usageError(const std::string& msg) {
+    std::fprintf(stderr, "batchscope-cli consume: %s\n\n%s", msg.c_str(), kUsage);
+    return 1;
+}
+
+Result<std::pair<std::string, std::string>> keyValue(const std::string& opt,
+                                                     const std::string& arg) {
+    const size_t eq = arg.find('=');
+    if (eq == std::string::npos || eq == 0)
+        return Error{"Invalid " + opt + " argument '" + arg + "' (expected key=value)"};
+    return std::pair{arg.substr(0, eq), arg.substr(eq + 1)};
+}
+
+Result<int64_t> number(const std::string& opt, const std::string& v) {
+    int64_t n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (v.empty() || ec != std::errc() || p != v.data() + v.size())
+        return Error{"option " + opt + ": '" + v + "' is not a number"};
+    return n;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> loadProperties(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error{"cannot read properties file '" + path + "': " + std::strerror(errno)};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto r = producer::ProducerConfig::parsePropertiesText(ss.str());
+    if (!r) return Error{path + ": " + r.error().message};
+    return r;
+}
+
+Result<Options> parseArgs(int argc, char** argv) {
+    Options o;
+    const std::vector<std::string> withArg = {"--bootstrap-server", "--topic",
+                                              "--partition",        "--offset",
+                                              "--max-messages",     "--timeout-ms",
+                                              "--property",         "--consumer-property",
+                                              "--consumer.config",  "--formatter-config",
+                                              "--key-deserializer", "--value-deserializer",
+                                              "--isolation-level",  "--group",
+                                              "--formatter"};
+    for (int i = 0; i < argc; ++i) {
+        std::string a = argv[i];
+        std::string value;
+        if (size_t eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
+            value = a.substr(eq + 1);
+            a = a.substr(0, eq);
+        } else if (std::find(withArg.begin(), withArg.end(), a) != withArg.end()) {
+            if (i + 1 >= argc) return Error{"Option " + a + " requires an argument"};
+            value = argv[++i];
+        }
+        if (a == "--bootstrap-server")
+            o.bootstrap = value;
+        else if (a == "--topic")
+            o.topic = value;
+        else if (a == "--partition") {
+            auto n = number(a, value);
+            if (!n || *n < 0 || *n > INT32_MAX)
+                return Error{"option --partition: bad partition '" + value + "'"};
+            o.partition = static_cast<int32_t>(*n);
+        } else if (a == "--offset")
+            o.offset = value;
+        else if (a == "--from-beginning")
+            o.fromBeginning = true;
+        else if (a == "--max-messages") {
+            auto n = number(a, value);
+            if (!n) return n.error();
+            o.maxMessages = *n;
+        } else if (a == "--timeout-ms") {
+            auto n = number(a, value);
+            if (!n) return n.error();
+            o.timeoutMs = *n;
+        } else if (a == "--property") {
+            auto kv = keyValue(a, value);
+            if (!kv) return kv.error();
+            o.formatterProps[kv->first] = kv->second;
+        } else if (a == "--consumer-property") {
+            auto kv = keyValue(a, value);
+            if (!kv) return kv.error();
+            o.consumerProps.push_back(*kv);
+        } else if (a == "--consumer.config")
+            o.consumerConfig = value;
+        else if (a == "--formatter-config")
+            o.formatterConfig = value;
+        else if (a == "--key-deserializer")
+            o.keyDeserializer = value;
+        else if (a == "--value-deserializer")
+            o.valueDeserializer = value;
+        else if (a == "--isolation-level")
+            o.isolationLevel = value;
+        else if (a == "--group")
+            o.group = value;
+        else if (a == "--formatter") {
+            if (value != "kafka.tools.DefaultMessageFormatter" &&
+                value != "org.apache.kafka.tools.consumer.DefaultMessageFormatter" &&
+                value != "DefaultMessageFormatter")
+                return Error{"--formatter: only DefaultMessageFormatter is available, not '" +
+                             value + "'"};
+        } else if (a == "--skip-message-on-error")
+            o.skipOnError = true;
+        else if (a == "--print-batches")
+            o.printBatches = true;
+        else
+            return Error{a == "--include"
+                             ? "--include (topic patterns) is not supported; use --topic"
+                             : "unrecognized option '" + a + "'"};
+    }
+    // ConsoleConsumerOptions.checkRequiredArgs.
+    if (!o.topic) return Error{"Exactly one of --include/--topic is required."};
+    if (o.partition && o.fromBeginning && o.offset)
+        return Error{"Options from-beginning and offset cannot be specified together."};
+    if (!o.partition && o.offset)
+        return Error{"The partition is required when offset is specified."};
+    if (o.bootstrap.empty()) return Error{"Missing required argument \"[bootstrap-server]\""};
+    if (o.group && o.partition)
+        return Error{"Options group and partition cannot be specified together."};
+    return o;
+}
+
+// Java: ConsoleConsumerOptions.buildConsumerProps + setAutoOffsetResetValue.
+Result<consumer::ConsumerConfig> consumerConfig(const Options& o) {
+    std::vector<std::pair<std::string, std::string>> props;
+    if (o.consumerConfig) {
+        auto file = loadProperties(*o.consumerConfig);
+        if (!file) return file.error();
+        props = *file;
+    }
+    props.insert(props.end(), o.consumerProps.begin(), o.consumerProps.end());
+    std::optional<std::string> reset;
+    bool hasClientId = false;
+    for (const auto& [k, v] : props) {
+        if (k == "auto.offset.reset") reset = v;
+        if (k == "client.id") hasClientId = true;
+    }
+    if (reset && o.fromBeginning && *reset != "earliest")
+        return Error{"Can't simultaneously specify --from-beginning and 'auto.offset.reset=" +
+                     *reset + "', please remove one option"};
+    if (!reset) props.push_back({"auto.offset.reset", o.fromBeginning ? "earliest" : "latest"});
+    props.push_back({"bootstrap.servers", o.bootstrap});
+    if (!hasClientId) props.push_back({"client.id", "console-consumer"});
+    if (o.isolationLevel) props.push_back({"isolation.level", *o.isolationLevel});
+    return consumer::ConsumerConfig::parse(props);
+}
+
+Result<consumer::DefaultMessageFormatter> formatter(const Options& o) {
+    std::map<std::string, std::string> props;
+    if (o.formatterConfig) {
+        auto file = loadProperties(*o.formatterConfig);
+        if (!file) return file.error();
+        for (auto& [k, v] : *file)
+            props[k] = v;
+    }
+    if (o.keyDeserializer && !o.keyDeserializer->empty())
+        props["key.deserializer"] = *o.keyDeserializer;
+    if (o.valueDeserializer && !o.valueDeserializer->empty())
+        props["value.deserializer"] = *o.valueDeserializer;
+    for (auto& [k, v] : o.formatterProps)
+        props[k] = v;
+    return consumer::DefaultMessageFormatter::create(props);
+}
+
+// Where to start (ConsumerWrapper.seek); without --partition, auto.offset.reset decides.
+Status position(consumer::KafkaConsumer& c, const Options& o, const TopicPartition& tp) {
+    std::string off = o.offset ? *o.offset : (o.fromBeginning ? "earliest" : "latest");
+    for (char& ch : off)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (off == "earliest") {
+        c.seekToBeginning({tp});
+    } else if (off == "latest") {
+        c.seekToEnd({tp});
+    } else {
+        auto n = number("--offset", *o.offset);
+        if (!n || *n < 0)
+            return Error{"The provided offset value '" + *o.offset +
+                         "' is incorrect. Valid values are 'earliest', 'latest', or a "
+                         "non-negative long."};
+        c.seek(tp, *n);
+    }
+    return {};
+}
+
+}  // namespace
+
+int runConsume(int argc, char** argv) {
+    for (int i = 0; i < argc; ++i)
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+    auto opts = parseArgs(argc, argv);
+    if (!opts) return usageError(opts.error().message);
+    const Options& o = *opts;
+    auto config = consumerConfig(o);
+    if (!config) return usageError(config.error().message);
+    auto fmt = formatter(o);
+    if (!fmt) return usageError(fmt.error().message);
+    if (o.group)
+        std::fprintf(stderr,
+                     "WARN consumer groups are not supported: reading %s without group "
+                     "'%s' (no offsets are committed)\n",
+                     o.topic->c_str(), o.group->c_str());
+
+    auto created = consumer::KafkaConsumer::create(*config);
+    if (!created) {
+        std::fprintf(stderr, "ERROR %s\n", created.error().message.c_str());
+        return 1;
+    }
+    consumer::KafkaConsumer& c = **created;
+    std::signal(SIGINT, onConsumeSignal);
+    std::signal(SIGTERM, onConsumeSignal);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    int64_t count = 0;
+    int rc = 0;
+    auto finish = [&](int code) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "Processed a total of %lld messages\n", static_cast<long long>(count));
+        return code;
+    };
+    auto fail = [&](const std::string& msg) {
+        std::fprintf(stderr, "ERROR Error processing message, terminating consumer process: %s\n",
+                     msg.c_str());
+        return finish(1);
+    };
+
+    if (o.partition) {
+        TopicPartition tp{*o.topic, *o.partition};
+        c.assign({tp});
+        if (Status s = position(c, o, tp); !s.ok()) return usageError(s.message());
+    } else {
+        auto parts = c.partitionsFor(*o.topic, config->defaultApiTimeoutMs);
+        if (!parts) return fail(parts.error().message);
+        std::vector<TopicPartition> all;
+        for (int32_t p : *parts)
+            all.push_back({*o.topic, p});
+        c.assign(all);
+        if (o.fromBeginning) c.seekToBeginning(all);
+    }
+
+    const int64_t timeoutMs = o.timeoutMs >= 0 ? o.timeoutMs : INT64_MAX;
+    std::string out;
+    int64_t lastRecordMs = SystemClock::instance().nowMs();
+    while ((o.maxMessages < 0 || count < o.maxMessages) && !gStop.load()) {
+        const int64_t now = SystemClock::instance().nowMs();
+        if (o.timeoutMs >= 0 && now - lastRecordMs > timeoutMs) {
+            std::fprintf(stderr,
+                         "ERROR Error processing message, terminating consumer process: "
+                         "TimeoutException\n");
+            break;
+        }
+        // Short slices so Ctrl-C and --timeout-ms are noticed promptly.
+        int64_t slice = 200;
+        if (o.timeoutMs >= 0)
+            slice = std::min<int64_t>(slice, timeoutMs - (now - lastRecordMs) + 1);
+        auto records = c.poll(std::max<int64_t>(slice, 0));
+        if (!records) return fail(records.error().message);
+        if (records->empty()) continue;
+        lastRecordMs = SystemClock::instance().nowMs();
+        out.clear();
+        for (const auto& r : *records) {
+            if (o.maxMessages >= 0 && count >= o.maxMessages) break;
+            if (o.printBatches && r.firstInBatch) out += fmt->batchLine(*r.batch);
+            ++count;
+            if (Status s = fmt->writeTo(r, out); !s.ok()) {
+                if (!o.skipOnError) {
+                    std::fwrite(out.data(), 1, out.size(), stdout);
+                    return fail(s.message());
+                }
+                std::fprintf(stderr, "ERROR Error processing message, skipping this message: %s\n",
+                             s.message().c_str());
+            }
+        }
+        if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() ||
+            std::fflush(stdout) != 0) {
+            std::fprintf(stderr, "Unable to write to standard out, closing consumer.\n");
+            break;
+        }
+    }
+    c.close();
+    return finish(rc);
+}
+
+}  // namespace bs::cli
