@@ -15,5 +15,7 @@ struct Command {
 
 // Subcommands, one file each (cmd_<name>.cpp).
 int runVersion(int argc, char** argv);
+int runConsume(int argc, char** argv);
+int runDumpLog(int argc, char** argv);
 
 }  // namespace bs::cli

@@ -12,6 +12,8 @@ using bs::cli::Command;
 
 constexpr Command kCommands[] = {
     {"version", "print the version", bs::cli::runVersion},
+    {"consume", "read records like kafka-console-consumer", bs::cli::runConsume},
+    {"dump-log", "print segment files like kafka-dump-log.sh", bs::cli::runDumpLog},
 };
 
 void printUsage(std::FILE* out) {
