@@ -80,7 +80,7 @@ class AsioNetworkClient final : public NetworkClient {
     void onApiVersions(const std::shared_ptr<Connection>& c, int16_t version,
                        std::span<const uint8_t> body);
     // Closes the connection and fails its requests; `reason` goes to their responses.
-    void fail(const std::shared_ptr<Connection>& c, const std::string& reason, bool timedOut);
+    void fail(std::shared_ptr<Connection> c, const std::string& reason, bool timedOut);
     void checkTimeouts(int64_t nowMs);
     void runCompletions();
     int32_t enqueue(const std::shared_ptr<Connection>& c, ClientRequest&& request, int16_t version,

@@ -1,0 +1,122 @@
+// The Producer against librdkafka's mock cluster (3 brokers, 6 partitions), read back with kcat.
+#include "producer_test_util.h"
+
+#include <QtTest/QtTest>
+
+#include <set>
+
+using namespace bs::producer;
+using namespace bs::producer::test;
+
+class TestProducerMockCluster : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { cluster_ = std::make_unique<MockClusterProcess>(3, topics()); }
+    void cleanupTestCase() { cluster_.reset(); }
+
+    void eachCompressionKeyedAndKeyless_data() {
+        QTest::addColumn<QString>("compression");
+        QTest::addColumn<QString>("acks");
+        for (const char* c : {"none", "gzip", "snappy", "lz4", "zstd"})
+            QTest::newRow(c) << c << "all";
+        QTest::newRow("acks=1") << "none" << "1";
+        QTest::newRow("acks=0") << "lz4" << "0";
+    }
+    void eachCompressionKeyedAndKeyless() {
+        QFETCH(QString, compression);
+        QFETCH(QString, acks);
+        const std::string topic = "c-" + compression.toStdString() + "-" + acks.toStdString();
+        std::map<std::string, std::string> props{{"compression.type", compression.toStdString()},
+                                                 {"acks", acks.toStdString()},
+                                                 {"linger.ms", "5"}};
+        if (acks != "all") props["enable.idempotence"] = "false";
+        auto producer = makeProducer(cluster_->bootstrap(), props);
+        auto sent = produceNumbered(*producer, topic, 4000, 0);
+        auto keyed = produceNumbered(*producer, topic, 4000, 97, 4000);
+        sent.insert(sent.end(), keyed.begin(), keyed.end());
+        producer->flush();
+        QCOMPARE(awaitAll(sent, std::chrono::seconds(60)), 0);
+        std::set<int32_t> used;
+        for (const auto& s : sent) used.insert(s.future.get()->partition);
+        QVERIFY(used.size() > 1);  // keyless sticky moves on, keys spread
+        QCOMPARE(compareWithBroker(*cluster_, topic, sent, acks != "0"), std::string());
+        producer->close();
+        QVERIFY(producer->metrics().size() > 10);
+    }
+
+    void hundredThousandRecords() {
+        auto producer = makeProducer(cluster_->bootstrap(), {{"linger.ms", "5"}});
+        auto sent = produceNumbered(*producer, "big", 100000, 0);
+        producer->flush();
+        QCOMPARE(awaitAll(sent, std::chrono::seconds(120)), 0);
+        QCOMPARE(compareWithBroker(*cluster_, "big", sent), std::string());
+        QVERIFY(producer->metrics().size() > 0);
+        double perRequest = 0;
+        for (const auto& m : producer->metrics())
+            if (m.name == "records-per-request-avg" && m.group == "producer-metrics")
+                perRequest = m.value;
+        QVERIFY(perRequest > 1.0);  // batching happened
+    }
+
+    void keyedPlacementMatchesKafkaPython() {
+        auto producer = makeProducer(cluster_->bootstrap(), {{"linger.ms", "0"}});
+        std::vector<Sent> sent;
+        for (int i = 0; i < 1000; ++i) {
+            ProducerRecord r;
+            r.topic = "keys";
+            std::string key = "key-" + std::to_string(i * 7919);
+            r.key = key;
+            r.value = std::to_string(i);
+            sent.push_back(Sent{key, std::to_string(i), producer->send(r)});
+        }
+        producer->flush();
+        QCOMPARE(awaitAll(sent, std::chrono::seconds(60)), 0);
+        // kafka-python's DefaultPartitioner: murmur2(key) & 0x7fffffff % len(partitions).
+        QProcess py;
+        py.start("/usr/bin/python3",
+                 {"-c",
+                  "import sys\nfrom kafka.partitioner.default import murmur2\n"
+                  "for line in sys.stdin.read().split():\n"
+                  "    print((murmur2(line.encode()) & 0x7fffffff) % 6)\n"});
+        QVERIFY(py.waitForStarted());
+        for (const auto& s : sent) py.write((s.key + "\n").c_str());
+        py.closeWriteChannel();
+        QVERIFY(py.waitForFinished(60000));
+        auto lines = QString::fromUtf8(py.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1000);
+        for (int i = 0; i < 1000; ++i)
+            QCOMPARE(sent[static_cast<size_t>(i)].future.get()->partition, lines[i].toInt());
+        QCOMPARE(compareWithBroker(*cluster_, "keys", sent), std::string());
+    }
+
+    void partitionsForAndUnknownTopic() {
+        auto producer = makeProducer(cluster_->bootstrap(), {{"max.block.ms", "2000"}});
+        auto parts = producer->partitionsFor("keys");
+        QVERIFY(parts.ok());
+        QCOMPARE(parts->size(), size_t(6));
+        std::set<int32_t> leaders;
+        for (const auto& p : *parts) leaders.insert(p.leader);
+        QCOMPARE(leaders.size(), size_t(3));
+        ProducerRecord r;
+        r.topic = "keys";
+        r.partition = 6;
+        r.value = std::string("x");
+        auto f = producer->send(r);
+        QVERIFY(!f.get().ok());
+        QVERIFY(f.get().error().message.find("partition") != std::string::npos);
+    }
+
+private:
+    static std::vector<std::string> topics() {
+        std::vector<std::string> t{"big:6", "keys:6"};
+        for (const char* c : {"none", "gzip", "snappy", "lz4", "zstd"})
+            t.push_back(std::string("c-") + c + "-all:6");
+        t.push_back("c-none-1:6");
+        t.push_back("c-lz4-0:6");
+        return t;
+    }
+    std::unique_ptr<MockClusterProcess> cluster_;
+};
+
+QTEST_GUILESS_MAIN(TestProducerMockCluster)
+#include "test_producer_mock_cluster.moc"
