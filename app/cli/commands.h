@@ -17,5 +17,6 @@ struct Command {
 int runVersion(int argc, char** argv);
 int runConsume(int argc, char** argv);
 int runDumpLog(int argc, char** argv);
+int runBroker(int argc, char** argv);
 
 }  // namespace bs::cli

@@ -14,6 +14,7 @@ constexpr Command kCommands[] = {
     {"version", "print the version", bs::cli::runVersion},
     {"consume", "read records like kafka-console-consumer", bs::cli::runConsume},
     {"dump-log", "print segment files like kafka-dump-log.sh", bs::cli::runDumpLog},
+    {"broker", "run the embedded Kafka-compatible cluster", bs::cli::runBroker},
 };
 
 void printUsage(std::FILE* out) {
