@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cassert>
+#include <cstring>
 
 namespace bs::protocol {
 
@@ -68,6 +69,15 @@ void Writer::compactBytes(std::span<const uint8_t> b) {
 void Writer::compactNullableBytes(std::span<const uint8_t> b, bool isNull) {
     if (isNull) return uvarint(0);
     compactBytes(b);
+}
+
+// Out of line, resize + memcpy: GCC 12 at -O3 falsely reports vector::insert into an empty
+// vector as an overflow (-Wstringop-overflow) wherever it gets inlined.
+void Writer::raw(std::span<const uint8_t> b) {
+    if (b.empty()) return;
+    size_t p = out_.size();
+    out_.resize(p + b.size());
+    std::memcpy(out_.data() + p, b.data(), b.size());
 }
 
 void Writer::patchInt32(size_t pos, int32_t v) {

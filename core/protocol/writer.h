@@ -51,7 +51,7 @@ class Writer {
 
     void uuid(const Uuid& u) { raw(u.bytes); }
     void emptyTaggedFields() { uvarint(0); }
-    void raw(std::span<const uint8_t> b) { out_.insert(out_.end(), b.begin(), b.end()); }
+    void raw(std::span<const uint8_t> b);
 
     size_t position() const { return out_.size(); }
     // Reserve an int32 at the current position (e.g. a size prefix) and fill it later.

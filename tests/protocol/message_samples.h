@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "protocol/messages/all.h"
@@ -273,10 +274,12 @@ inline constexpr const char* kName<CreateTopicsRequest> = "CreateTopicsRequest";
 template <>
 inline constexpr const char* kName<CreateTopicsResponse> = "CreateTopicsResponse";
 
-// Calls f(T{}) once per message type.
+// Calls f(std::type_identity<T>{}) once per message type (a tag: no message is built).
 template <class F>
 void forEachMessageType(F&& f) {
-    std::apply([&](auto... m) { (f(m), ...); }, AllMessages{});
+    [&]<class... T>(std::type_identity<std::tuple<T...>>) {
+        (f(std::type_identity<T>{}), ...);
+    }(std::type_identity<AllMessages>{});
 }
 
 }  // namespace bs::protocol::samples

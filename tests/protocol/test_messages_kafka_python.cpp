@@ -15,7 +15,7 @@ class KafkaPythonVectorsTest : public QObject {
         QCOMPARE(kafka_python::kVectors.size(), size_t(13));
         for (const auto& vec : kafka_python::kVectors) {
             bool known = vector_check::withMessageType(vec.message, [&](auto proto) {
-                using T = decltype(proto);
+                using T = typename decltype(proto)::type;
                 T expected = samples::sample<T>(vec.version);
                 // kafka-python cannot encode forgotten topics (see the generator).
                 if constexpr (std::is_same_v<T, FetchRequest>) expected.forgottenTopicsData.clear();

@@ -48,7 +48,7 @@ class MessagesMalformedTest : public QObject {
     void truncationAtEveryOffsetIsACleanError() {
         size_t prefixes = 0;
         samples::forEachMessageType([&](auto proto) {
-            using T = decltype(proto);
+            using T = typename decltype(proto)::type;
             auto range = *supportedRange(T::kApiKey);
             for (int16_t v = range.minVersion; v <= range.maxVersion; ++v) {
                 Bytes full = encoded(samples::sample<T>(v), v);
@@ -105,7 +105,7 @@ class MessagesMalformedTest : public QObject {
         std::mt19937 rng(20261125);
         int accepted = 0;
         samples::forEachMessageType([&](auto proto) {
-            using T = decltype(proto);
+            using T = typename decltype(proto)::type;
             for (int16_t v : interestingVersions(T::kApiKey)) {
                 for (int i = 0; i < 2000; ++i) {
                     Bytes b(rng() % 96);
@@ -123,7 +123,7 @@ class MessagesMalformedTest : public QObject {
     void mutatedMessagesNeverCrash() {
         std::mt19937 rng(7);
         samples::forEachMessageType([&](auto proto) {
-            using T = decltype(proto);
+            using T = typename decltype(proto)::type;
             for (int16_t v : interestingVersions(T::kApiKey)) {
                 const Bytes full = encoded(samples::sample<T>(v), v);
                 if (full.empty()) continue;  // ApiVersions v0-2 requests have no body

@@ -29,7 +29,7 @@ class MessagesRoundTripTest : public QObject {
     void everyVersionRoundTrips() {
         int checked = 0;
         samples::forEachMessageType([&](auto proto) {
-            using T = decltype(proto);
+            using T = typename decltype(proto)::type;
             auto range = supportedRange(T::kApiKey);
             QVERIFY(range.has_value());
             for (int16_t v = range->minVersion; v <= range->maxVersion; ++v) {
@@ -51,7 +51,7 @@ class MessagesRoundTripTest : public QObject {
     void samplesCarryNonDefaultValues() {
         // Guards the round trip above: a sample equal to the default would prove nothing.
         samples::forEachMessageType([&](auto proto) {
-            using T = decltype(proto);
+            using T = typename decltype(proto)::type;
             auto range = supportedRange(T::kApiKey);
             for (int16_t v : {range->minVersion, range->maxVersion}) {
                 if (std::is_same_v<T, ApiVersionsRequest> && v < 3) continue;  // no fields

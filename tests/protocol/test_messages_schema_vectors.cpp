@@ -19,7 +19,7 @@ class SchemaVectorsTest : public QObject {
         QCOMPARE(schema_vectors::kVectors.size(), expectedCount);
         for (const auto& vec : schema_vectors::kVectors) {
             bool known = vector_check::withMessageType(vec.message, [&](auto proto) {
-                using T = decltype(proto);
+                using T = typename decltype(proto)::type;
                 vector_check::check("schema", vec.message, vec.version, vec.bytes,
                                     samples::sample<T>(vec.version));
             });

@@ -35,7 +35,7 @@ template <class F>
 bool withMessageType(const std::string& message, F&& f) {
     bool found = false;
     samples::forEachMessageType([&](auto proto) {
-        using T = decltype(proto);
+        using T = typename decltype(proto)::type;
         if (!found && message == samples::kName<T>) {
             found = true;
             f(proto);
