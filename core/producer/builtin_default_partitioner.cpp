@@ -19,14 +19,8 @@ Result<int32_t> BuiltInDefaultPartitioner::partition(std::string_view topic, Byt
 
 PartitionExplanation BuiltInDefaultPartitioner::explain(std::string_view topic, BytesView keyBytes,
                                                         const ClusterView& cluster) const {
-    PartitionExplanation out;
-    out.partitioner = name();
-    const int32_t n = cluster.partitionCountForTopic(topic);
-    if (keyBytes && !ignoreKeys_) {
-        explainKeyed(*keyBytes, n, out);
-        return out;
-    }
-    out.numPartitions = n;
+    PartitionExplanation out = startExplanation(name(), topic, keyBytes, !ignoreKeys_, cluster);
+    if (out.keyed) return out;
     out.partition = kUnknownPartition;
     std::string why = keyBytes ? "keys ignored (partitioner.ignore.keys=true)" : "no key";
     auto info = accumulator_ ? accumulator_->stickyPartitionInfo(topic) : nullptr;

@@ -36,16 +36,20 @@ int32_t BuiltInPartitioner::nextPartition(const ClusterView& cluster) {
 
 BuiltInPartitioner::InfoPtr BuiltInPartitioner::peekCurrentPartitionInfo(
     const ClusterView& cluster) {
-    InfoPtr info = sticky_.load();
-    if (info) return info;
+    {
+        std::lock_guard lock(stickyMu_);
+        if (sticky_) return sticky_;
+    }
     auto fresh = std::make_shared<StickyPartitionInfo>(nextPartition(cluster));
-    InfoPtr expected;
-    if (sticky_.compare_exchange_strong(expected, fresh)) return fresh;
-    return expected;  // someone raced us: use theirs
+    std::lock_guard lock(stickyMu_);
+    if (!sticky_) sticky_ = std::move(fresh);  // else someone raced us: use theirs
+    return sticky_;
 }
 
 bool BuiltInPartitioner::isPartitionChanged(const InfoPtr& info) const {
-    return info && sticky_.load() != info;
+    if (!info) return false;
+    std::lock_guard lock(stickyMu_);
+    return sticky_ != info;
 }
 
 void BuiltInPartitioner::updatePartitionInfo(const InfoPtr& info, int32_t appendedBytes,
@@ -55,9 +59,9 @@ void BuiltInPartitioner::updatePartitionInfo(const InfoPtr& info, int32_t append
     // Switching only when the current batch is full avoids a fractional batch left behind when
     // linger is long; the 2x cap bounds how long a disabled switch can be deferred.
     if ((produced >= stickyBatchSize_ && enableSwitch) || produced >= stickyBatchSize_ * 2) {
-        InfoPtr expected = info;
-        sticky_.compare_exchange_strong(
-            expected, std::make_shared<StickyPartitionInfo>(nextPartition(cluster)));
+        auto next = std::make_shared<StickyPartitionInfo>(nextPartition(cluster));
+        std::lock_guard lock(stickyMu_);
+        if (sticky_ == info) sticky_ = std::move(next);
     }
 }
 
@@ -95,7 +99,8 @@ void BuiltInPartitioner::updatePartitionLoadStats(std::vector<int32_t> queueSize
 }
 
 BuiltInPartitioner::InfoPtr BuiltInPartitioner::current() const {
-    return sticky_.load();
+    std::lock_guard lock(stickyMu_);
+    return sticky_;
 }
 
 std::vector<int32_t> BuiltInPartitioner::cumulativeFrequencyTable() const {

@@ -15,7 +15,8 @@ namespace bs::producer {
 // uses for records without a partition. Stays on one partition until ~batch.size bytes were
 // produced to it (up to 2x while the current batch is not full), then picks the next one at
 // random among available partitions, weighted by inverse queue depth when adaptive load stats
-// exist. Thread-safe: the current choice is swapped atomically, load stats under a mutex.
+// exist. Thread-safe: the current choice under stickyMu_ (a short lock: libstdc++ 12's
+// atomic<shared_ptr> is opaque to ThreadSanitizer), load stats under statsMu_.
 class BuiltInPartitioner {
   public:
     struct StickyPartitionInfo {
@@ -55,7 +56,8 @@ class BuiltInPartitioner {
 
     const std::string topic_;
     const int32_t stickyBatchSize_;
-    std::atomic<std::shared_ptr<StickyPartitionInfo>> sticky_;
+    mutable std::mutex stickyMu_;
+    InfoPtr sticky_;  // guarded by stickyMu_
     mutable std::mutex statsMu_;
     std::vector<int32_t> cft_;            // guarded by statsMu_
     std::vector<int32_t> cftPartitions_;  // guarded by statsMu_

@@ -50,12 +50,8 @@ Result<int32_t> LegacyDefaultPartitioner::partition(std::string_view topic, Byte
 
 PartitionExplanation LegacyDefaultPartitioner::explain(std::string_view topic, BytesView keyBytes,
                                                        const ClusterView& cluster) const {
-    PartitionExplanation out;
-    out.partitioner = name();
-    if (keyBytes) {
-        explainKeyed(*keyBytes, cluster.partitionCountForTopic(topic), out);
-        return out;
-    }
+    PartitionExplanation out = startExplanation(name(), topic, keyBytes, true, cluster);
+    if (out.keyed) return out;
     explainRoundRobin(counters_.peek(topic), topic, cluster, out);
     if (!counters_.peek(topic)) out.detail += " at a random value";
     return out;

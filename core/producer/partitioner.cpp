@@ -116,6 +116,15 @@ int32_t partitionForKey(std::span<const uint8_t> keyBytes, int32_t numPartitions
     return toPositive(murmur2(keyBytes)) % numPartitions;
 }
 
+PartitionExplanation startExplanation(std::string partitioner, std::string_view topic,
+                                      BytesView keyBytes, bool useKey, const ClusterView& cluster) {
+    PartitionExplanation out;
+    out.partitioner = std::move(partitioner);
+    out.numPartitions = cluster.partitionCountForTopic(topic);
+    if (keyBytes && useKey) explainKeyed(*keyBytes, out.numPartitions, out);
+    return out;
+}
+
 void explainKeyed(std::span<const uint8_t> keyBytes, int32_t numPartitions,
                   PartitionExplanation& out) {
     out.keyed = true;

@@ -92,6 +92,10 @@ Result<int32_t> choosePartition(std::optional<int32_t> explicitPartition, std::s
 
 // Java's BuiltInPartitioner.partitionForKey: toPositive(murmur2(key)) % numPartitions.
 int32_t partitionForKey(std::span<const uint8_t> keyBytes, int32_t numPartitions);
+// An explanation naming `partitioner` and the topic's partition count; when `useKey` and a key
+// is given, also the keyed steps (then out.keyed is set and the explanation is complete).
+PartitionExplanation startExplanation(std::string partitioner, std::string_view topic,
+                                      BytesView keyBytes, bool useKey, const ClusterView& cluster);
 // Fills keyed fields of `out` (keyBytes, murmur2, positive, numPartitions, partition, detail).
 void explainKeyed(std::span<const uint8_t> keyBytes, int32_t numPartitions,
                   PartitionExplanation& out);

@@ -133,6 +133,20 @@ void RecordAccumulator::publish(EventType type, const ProducerBatch& batch, uint
 
 // ------------------------------------------------------------------ append (application threads)
 
+void RecordAccumulator::publishAppend(const TopicInfo& info, const PartitionQueue& q,
+                                      int32_t appendedBytes) {
+    if (!events_ || !events_->enabled()) return;
+    Event e;
+    e.timeNs = clock_.nowNs();
+    e.type = EventType::RecordAppended;
+    e.topicId = info.topicId;
+    e.partition = q.tp.partition;
+    e.batchId = q.batches.back()->batchId();
+    e.recordCount = q.batches.back()->recordCount();
+    e.bytes = appendedBytes;
+    events_->publish(e);
+}
+
 bool RecordAccumulator::allBatchesFull(const PartitionQueue& q) {
     return q.batches.empty() || q.batches.back()->isFull();
 }
@@ -181,6 +195,11 @@ RecordAccumulator::RecordAppendResult RecordAccumulator::appendNewBatch(
                                                  config_.compressionLevel, nowMs);
     RecordAppendResult r;
     r.future = batch->tryAppend(timestamp, key, value, headers, std::move(callback), nowMs);
+    if (!r.future) {
+        // Cannot happen with an upper-bound sized buffer; never queue an empty batch.
+        buffer = batch->releaseBuffer();
+        return r;
+    }
     q.batches.push_back(batch);
     addIncomplete(batch);
     r.batchIsFull = q.batches.size() > 1 || batch->isFull();
@@ -232,17 +251,7 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
                 info.builtIn.updatePartitionInfo(partitionInfo, r->appendedBytes, cluster,
                                                  allBatchesFull(q));
                 r->partition = effective;
-                if (events_ && events_->enabled()) {
-                    Event e;
-                    e.timeNs = clock_.nowNs();
-                    e.type = EventType::RecordAppended;
-                    e.topicId = info.topicId;
-                    e.partition = effective;
-                    e.batchId = q.batches.back()->batchId();
-                    e.recordCount = q.batches.back()->recordCount();
-                    e.bytes = r->appendedBytes;
-                    events_->publish(e);
-                }
+                publishAppend(info, q, r->appendedBytes);
                 return std::move(*r);
             }
         }
@@ -272,17 +281,7 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
                                              allBatchesFull(q));
             r.partition = effective;
             if (!r.future) return Error{"record does not fit a new batch for " + q.tp.toString()};
-            if (events_ && events_->enabled()) {
-                Event e;
-                e.timeNs = clock_.nowNs();
-                e.type = EventType::RecordAppended;
-                e.topicId = info.topicId;
-                e.partition = effective;
-                e.batchId = q.batches.back()->batchId();
-                e.recordCount = q.batches.back()->recordCount();
-                e.bytes = r.appendedBytes;
-                events_->publish(e);
-            }
+            publishAppend(info, q, r.appendedBytes);
             return r;
         }
     }

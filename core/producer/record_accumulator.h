@@ -217,6 +217,8 @@ class RecordAccumulator {
     void insertInSequenceOrder(std::deque<ProducerBatchPtr>& dq, const ProducerBatchPtr& batch);
     void addIncomplete(const ProducerBatchPtr& batch);
     void publish(EventType type, const ProducerBatch& batch, uint32_t topicId);
+    // RecordAppended for the last batch of q (call with q.mu held).
+    void publishAppend(const TopicInfo& info, const PartitionQueue& q, int32_t appendedBytes);
 
     const Config config_;
     BufferPool& pool_;

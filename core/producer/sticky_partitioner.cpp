@@ -70,14 +70,8 @@ void StickyDefaultPartitioner::onNewBatch(std::string_view topic, const ClusterV
 
 PartitionExplanation StickyDefaultPartitioner::explain(std::string_view topic, BytesView keyBytes,
                                                        const ClusterView& cluster) const {
-    PartitionExplanation out;
-    out.partitioner = name();
-    const int32_t n = cluster.partitionCountForTopic(topic);
-    if (keyBytes && !ignoreKeys_) {
-        explainKeyed(*keyBytes, n, out);
-        return out;
-    }
-    out.numPartitions = n;
+    PartitionExplanation out = startExplanation(name(), topic, keyBytes, !ignoreKeys_, cluster);
+    if (out.keyed) return out;
     const std::string why = keyBytes ? "keys ignored" : "no key";
     if (auto p = cache_.current(topic)) {
         out.partition = *p;
