@@ -1,9 +1,12 @@
 // batchscope-cli consume: kafka-console-consumer without consumer groups.
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -274,6 +277,9 @@ int runConsume(int argc, char** argv) {
                      "'%s' (no offsets are committed)\n",
                      o.topic->c_str(), o.group->c_str());
 
+    // Client chatter (reconnects, metadata) stays quiet unless asked for, as with Kafka's tools.
+    const char* level = std::getenv("BATCHSCOPE_LOG_LEVEL");
+    spdlog::set_level(level ? spdlog::level::from_str(level) : spdlog::level::warn);
     auto created = consumer::KafkaConsumer::create(*config);
     if (!created) {
         std::fprintf(stderr, "ERROR %s\n", created.error().message.c_str());

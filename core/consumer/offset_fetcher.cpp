@@ -37,9 +37,15 @@ std::vector<OffsetFetcher::PreparedListOffsets> OffsetFetcher::buildRequests(
 Result<std::map<TopicPartition, ListOffsetsResult>> OffsetFetcher::parseResponse(
     int16_t version, std::span<const uint8_t> body) {
     protocol::ListOffsetsResponse resp;
-    if (Status s = protocol::decodeBody(resp, version, body); !s.ok())
+    protocol::Reader reader(body);
+    if (Status s = decode(resp, version, reader); !s.ok())
         return Error{"malformed ListOffsets v" + std::to_string(version) +
                      " response: " + s.message()};
+    // Trailing bytes are tolerated as the Java client does: librdkafka's mock cluster (2.0)
+    // appends 4 bytes to ListOffsets v4+ responses.
+    if (!reader.atEnd())
+        spdlog::debug("ignoring {} trailing bytes after a ListOffsets v{} response",
+                      reader.remaining(), version);
     std::map<TopicPartition, ListOffsetsResult> out;
     for (const auto& t : resp.topics)
         for (const auto& p : t.partitions)
