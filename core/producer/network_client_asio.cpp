@@ -403,7 +403,7 @@ void AsioNetworkClient::fail(std::shared_ptr<Connection> c, const std::string& r
         std::uniform_real_distribution<double> jitter(0.8, 1.2);
         ns->backoffMs = static_cast<int64_t>(capped * jitter(rng_));
     }
-    spdlog::info("disconnected from node {}: {}", c->nodeId, reason);
+    spdlog::debug("disconnected from node {}: {}", c->nodeId, reason);
 }
 
 int64_t AsioNetworkClient::nextTimeoutMs(int64_t nowMs) const {

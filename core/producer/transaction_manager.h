@@ -87,6 +87,7 @@ class TransactionManager final : public ProducerStateProvider {
     ProducerIdAndEpoch current_;                           // guarded by mu_
     bool initInFlight_ = false;                            // guarded by mu_
     bool epochBumpRequired_ = false;                       // guarded by mu_
+    bool bumpRejected_ = false;  // guarded by mu_: the broker refused KIP-360 bumps
     std::set<TopicPartition> partitionsToRewrite_;         // guarded by mu_
     std::map<TopicPartition, PartitionEntry> partitions_;  // guarded by mu_
 };

@@ -10,7 +10,7 @@ using namespace bs::producer::test;
 
 class TestProducerMockCluster : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void initTestCase() { cluster_ = std::make_unique<MockClusterProcess>(3, topics()); }
     void cleanupTestCase() { cluster_.reset(); }
 
@@ -19,8 +19,10 @@ private slots:
         QTest::addColumn<QString>("acks");
         for (const char* c : {"none", "gzip", "snappy", "lz4", "zstd"})
             QTest::newRow(c) << c << "all";
-        QTest::newRow("acks=1") << "none" << "1";
-        QTest::newRow("acks=0") << "lz4" << "0";
+        QTest::newRow("acks=1") << "none"
+                                << "1";
+        QTest::newRow("acks=0") << "lz4"
+                                << "0";
     }
     void eachCompressionKeyedAndKeyless() {
         QFETCH(QString, compression);
@@ -37,9 +39,13 @@ private slots:
         producer->flush();
         QCOMPARE(awaitAll(sent, std::chrono::seconds(60)), 0);
         std::set<int32_t> used;
-        for (const auto& s : sent) used.insert(s.future.get()->partition);
+        for (const auto& s : sent)
+            used.insert(s.future.get()->partition);
         QVERIFY(used.size() > 1);  // keyless sticky moves on, keys spread
-        QCOMPARE(compareWithBroker(*cluster_, topic, sent, acks != "0"), std::string());
+        {
+            const std::string diff = compareWithBroker(*cluster_, topic, sent, acks != "0");
+            QVERIFY2(diff.empty(), diff.c_str());
+        }
         producer->close();
         QVERIFY(producer->metrics().size() > 10);
     }
@@ -49,7 +55,10 @@ private slots:
         auto sent = produceNumbered(*producer, "big", 100000, 0);
         producer->flush();
         QCOMPARE(awaitAll(sent, std::chrono::seconds(120)), 0);
-        QCOMPARE(compareWithBroker(*cluster_, "big", sent), std::string());
+        {
+            const std::string diff = compareWithBroker(*cluster_, "big", sent);
+            QVERIFY2(diff.empty(), diff.c_str());
+        }
         QVERIFY(producer->metrics().size() > 0);
         double perRequest = 0;
         for (const auto& m : producer->metrics())
@@ -73,20 +82,23 @@ private slots:
         QCOMPARE(awaitAll(sent, std::chrono::seconds(60)), 0);
         // kafka-python's DefaultPartitioner: murmur2(key) & 0x7fffffff % len(partitions).
         QProcess py;
-        py.start("/usr/bin/python3",
-                 {"-c",
-                  "import sys\nfrom kafka.partitioner.default import murmur2\n"
-                  "for line in sys.stdin.read().split():\n"
-                  "    print((murmur2(line.encode()) & 0x7fffffff) % 6)\n"});
+        py.start("/usr/bin/python3", {"-c",
+                                      "import sys\nfrom kafka.partitioner.default import murmur2\n"
+                                      "for line in sys.stdin.read().split():\n"
+                                      "    print((murmur2(line.encode()) & 0x7fffffff) % 6)\n"});
         QVERIFY(py.waitForStarted());
-        for (const auto& s : sent) py.write((s.key + "\n").c_str());
+        for (const auto& s : sent)
+            py.write((s.key + "\n").c_str());
         py.closeWriteChannel();
         QVERIFY(py.waitForFinished(60000));
         auto lines = QString::fromUtf8(py.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 1000);
         for (int i = 0; i < 1000; ++i)
             QCOMPARE(sent[static_cast<size_t>(i)].future.get()->partition, lines[i].toInt());
-        QCOMPARE(compareWithBroker(*cluster_, "keys", sent), std::string());
+        {
+            const std::string diff = compareWithBroker(*cluster_, "keys", sent);
+            QVERIFY2(diff.empty(), diff.c_str());
+        }
     }
 
     void partitionsForAndUnknownTopic() {
@@ -95,7 +107,8 @@ private slots:
         QVERIFY(parts.ok());
         QCOMPARE(parts->size(), size_t(6));
         std::set<int32_t> leaders;
-        for (const auto& p : *parts) leaders.insert(p.leader);
+        for (const auto& p : *parts)
+            leaders.insert(p.leader);
         QCOMPARE(leaders.size(), size_t(3));
         ProducerRecord r;
         r.topic = "keys";
@@ -106,7 +119,7 @@ private slots:
         QVERIFY(f.get().error().message.find("partition") != std::string::npos);
     }
 
-private:
+  private:
     static std::vector<std::string> topics() {
         std::vector<std::string> t{"big:6", "keys:6"};
         for (const char* c : {"none", "gzip", "snappy", "lz4", "zstd"})

@@ -1,0 +1,145 @@
+// Faults injected into librdkafka's mock cluster while our Producer sends: with idempotence every
+// record lands exactly once and in order per partition; without, records on an unreachable
+// leader fail on their own futures after delivery.timeout.ms.
+#include "producer_test_util.h"
+
+#include <QtTest/QtTest>
+
+#include <thread>
+
+using namespace bs::producer;
+using namespace bs::producer::test;
+
+namespace {
+// Sends `count` records in slices, running `midway` after the first slice.
+std::vector<Sent> produceAround(Producer& producer, const std::string& topic, int count,
+                                const std::function<void()>& midway) {
+    auto sent = produceNumbered(producer, topic, count / 2, 13);
+    midway();
+    auto rest = produceNumbered(producer, topic, count - count / 2, 13, count / 2);
+    sent.insert(sent.end(), rest.begin(), rest.end());
+    return sent;
+}
+const std::map<std::string, std::string> kIdempotent = {{"linger.ms", "2"},
+                                                        {"request.timeout.ms", "1000"},
+                                                        {"retry.backoff.ms", "20"},
+                                                        {"retry.backoff.max.ms", "200"},
+                                                        {"delivery.timeout.ms", "60000"}};
+}  // namespace
+
+class TestProducerFaults : public QObject {
+    Q_OBJECT
+  private slots:
+    void initTestCase() {
+        cluster_ = std::make_unique<MockClusterProcess>(
+            3, std::vector<std::string>{"down:6", "rtt:6", "nl:6", "rto:6", "oos:6", "plain:6"});
+    }
+    void cleanupTestCase() { cluster_.reset(); }
+
+    void brokerDownAndUpExactlyOnce() {
+        auto producer = makeProducer(cluster_->bootstrap(), kIdempotent);
+        auto sent = produceAround(*producer, "down", 20000, [&] {
+            QVERIFY(cluster_->command("down 2"));
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            QVERIFY(cluster_->command("up 2"));
+        });
+        producer->flush();
+        QCOMPARE(awaitAll(sent, std::chrono::seconds(60)), 0);
+        {
+            const std::string diff = compareWithBroker(*cluster_, "down", sent);
+            QVERIFY2(diff.empty(), diff.c_str());
+        }
+    }
+
+    void rttBeyondRequestTimeoutExactlyOnce() {
+        auto producer = makeProducer(cluster_->bootstrap(), kIdempotent);
+        auto sent = produceAround(*producer, "rtt", 20000, [&] {
+            QVERIFY(cluster_->command("rtt 1 1500"));
+            std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+            QVERIFY(cluster_->command("rtt 1 0"));
+        });
+        producer->flush();
+        QCOMPARE(awaitAll(sent, std::chrono::seconds(60)), 0);
+        // The mock appends the timed-out request and its retry (it keeps no producer state), so
+        // only at-least-once in order can hold against it; see compareAtLeastOnce.
+        int duplicates = 0;
+        const std::string diff = compareAtLeastOnce(*cluster_, "rtt", sent, &duplicates);
+        QVERIFY2(diff.empty(), diff.c_str());
+        qInfo("records the mock appended twice: %d", duplicates);
+    }
+
+    void injectedErrorsExactlyOnce_data() {
+        QTest::addColumn<QString>("topic");
+        QTest::addColumn<int>("error");
+        QTest::newRow("NOT_LEADER_OR_FOLLOWER") << "nl" << 6;
+        QTest::newRow("REQUEST_TIMED_OUT") << "rto" << 7;
+        QTest::newRow("OUT_OF_ORDER_SEQUENCE_NUMBER") << "oos" << 45;
+    }
+    void injectedErrorsExactlyOnce() {
+        QFETCH(QString, topic);
+        QFETCH(int, error);
+        // librdkafka 2.0.2's mock does not check sequence numbers, so a request behind a failed
+        // one would be appended out of order; a real broker answers it OUT_OF_ORDER_SEQUENCE.
+        // One request in flight keeps the order checkable against the mock.
+        auto props = kIdempotent;
+        props["max.in.flight.requests.per.connection"] = "1";
+        auto producer = makeProducer(cluster_->bootstrap(), props);
+        auto sent = produceAround(*producer, topic.toStdString(), 20000, [&] {
+            QVERIFY(cluster_->command("errors 0 " + std::to_string(error) + " 4"));
+        });
+        producer->flush();
+        QCOMPARE(awaitAll(sent, std::chrono::seconds(60)), 0);
+        {
+            const std::string diff = compareWithBroker(*cluster_, topic.toStdString(), sent);
+            QVERIFY2(diff.empty(), diff.c_str());
+        }
+        double retries = 0;
+        for (const auto& m : producer->metrics())
+            if (m.name == "record-retry-total" && m.group == "producer-metrics") retries = m.value;
+        QVERIFY(retries > 0);
+    }
+
+    void withoutIdempotenceFailuresAfterDeliveryTimeout() {
+        auto producer = makeProducer(cluster_->bootstrap(), {{"enable.idempotence", "false"},
+                                                             {"acks", "1"},
+                                                             {"linger.ms", "0"},
+                                                             {"request.timeout.ms", "500"},
+                                                             {"delivery.timeout.ms", "1500"}});
+        auto parts = producer->partitionsFor("plain");
+        QVERIFY(parts.ok());
+        QVERIFY(cluster_->command("down 3"));
+        std::vector<Sent> sent;
+        std::vector<bool> onDownBroker;
+        for (int i = 0; i < 600; ++i) {
+            ProducerRecord r;
+            r.topic = "plain";
+            r.partition = i % 6;
+            r.value = "v" + std::to_string(i);
+            onDownBroker.push_back((*parts)[static_cast<size_t>(i % 6)].leader == 3);
+            sent.push_back(Sent{"", std::get<std::string>(r.value), producer->send(r)});
+        }
+        awaitAll(sent, std::chrono::seconds(30));
+        QVERIFY(cluster_->command("up 3"));
+        int failed = 0, expected = 0;
+        for (size_t i = 0; i < sent.size(); ++i) {
+            auto r = sent[i].future.get();
+            if (onDownBroker[i]) {
+                ++expected;
+                QVERIFY(!r.ok());
+                QVERIFY2(r.error().message.find("Expiring") != std::string::npos,
+                         r.error().message.c_str());
+                ++failed;
+            } else {
+                QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+            }
+        }
+        QVERIFY(expected > 0);
+        QCOMPARE(failed, expected);
+    }
+
+  private:
+    std::unique_ptr<MockClusterProcess> cluster_;
+};
+
+QTEST_GUILESS_MAIN(TestProducerFaults)
+#include "test_producer_faults.moc"
