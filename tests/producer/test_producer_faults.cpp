@@ -107,7 +107,8 @@ class TestProducerFaults : public QObject {
                                                              {"delivery.timeout.ms", "1500"}});
         auto parts = producer->partitionsFor("plain");
         QVERIFY(parts.ok());
-        QVERIFY(cluster_->command("down 3"));
+        const int32_t downLeader = (*parts)[0].leader;
+        QVERIFY(cluster_->command("down " + std::to_string(downLeader)));
         std::vector<Sent> sent;
         std::vector<bool> onDownBroker;
         for (int i = 0; i < 600; ++i) {
@@ -115,11 +116,11 @@ class TestProducerFaults : public QObject {
             r.topic = "plain";
             r.partition = i % 6;
             r.value = "v" + std::to_string(i);
-            onDownBroker.push_back((*parts)[static_cast<size_t>(i % 6)].leader == 3);
+            onDownBroker.push_back((*parts)[static_cast<size_t>(i % 6)].leader == downLeader);
             sent.push_back(Sent{"", std::get<std::string>(r.value), producer->send(r)});
         }
         awaitAll(sent, std::chrono::seconds(30));
-        QVERIFY(cluster_->command("up 3"));
+        QVERIFY(cluster_->command("up " + std::to_string(downLeader)));
         int failed = 0, expected = 0;
         for (size_t i = 0; i < sent.size(); ++i) {
             auto r = sent[i].future.get();
