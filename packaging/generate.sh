@@ -20,7 +20,7 @@ done
 mkdir -p "$out/man" "$out/icons"
 
 # Help text -> roff: "  TERM  description" lines become .TP items (continuation lines, indented
-# deeper, join the description); other lines are kept line by line.
+# deeper, join the description); usage lines and headings keep their line, prose is filled.
 help_to_roff() {
   awk '
     function esc(s) {
@@ -48,7 +48,13 @@ help_to_roff() {
       item = 1; next
     }
     item && /^   / { line = $0; sub(/^ +/, "", line); print esc(line); next }
-    { print esc($0); print ".br"; item = 0 }
+    {
+      if (item) print ".PP"
+      print esc($0)
+      # usage lines and headings keep their line; prose is filled
+      if ($0 ~ /^[Uu]sage:/ || $0 ~ /:$/) print ".br"
+      item = 0
+    }
   '
 }
 
