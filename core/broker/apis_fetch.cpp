@@ -8,6 +8,8 @@
 
 namespace bs::broker {
 
+using apis_detail::malformed;
+using apis_detail::respond;
 using protocol::ApiKey;
 using protocol::ErrorCode;
 
@@ -16,13 +18,6 @@ namespace {
 constexpr int64_t kLatestTimestamp = -1;
 constexpr int64_t kEarliestTimestamp = -2;
 constexpr int64_t kMaxTimestamp = -3;
-
-RequestOutcome malformed(const char* api, const Status& s) {
-    RequestOutcome out;
-    out.action = RequestOutcome::Action::Close;
-    out.reason = std::string("malformed ") + api + " request: " + s.message();
-    return out;
-}
 
 // ListOffsets -3 (KIP-734): the first record carrying the partition's largest timestamp. No
 // time index here, so the batch headers are walked.
@@ -230,9 +225,7 @@ RequestOutcome KafkaApis::handleListOffsets(int32_t nodeId, const protocol::Requ
             }
         }
     }
-    RequestOutcome out;
-    out.response = protocol::encodeResponseFrame(h.apiKey, h.apiVersion, h.correlationId, r);
-    return out;
+    return respond(h, r);
 }
 
 }  // namespace bs::broker

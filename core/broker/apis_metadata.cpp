@@ -8,24 +8,12 @@
 
 namespace bs::broker {
 
+using apis_detail::malformed;
+using apis_detail::respond;
 using protocol::ApiKey;
 using protocol::ErrorCode;
 
 namespace {
-
-template <class Msg>
-RequestOutcome respondWith(const protocol::RequestHeader& h, const Msg& m) {
-    RequestOutcome out;
-    out.response = protocol::encodeResponseFrame(h.apiKey, h.apiVersion, h.correlationId, m);
-    return out;
-}
-
-RequestOutcome malformed(const char* api, const Status& s) {
-    RequestOutcome out;
-    out.action = RequestOutcome::Action::Close;
-    out.reason = std::string("malformed ") + api + " request: " + s.message();
-    return out;
-}
 
 // One topic as Metadata describes it. No replication: replicas = isr = [leader]; a partition
 // whose leader node is down is offline (leader -1, LEADER_NOT_AVAILABLE), as in Kafka with
@@ -99,7 +87,7 @@ RequestOutcome KafkaApis::handleMetadata(int32_t nodeId, const protocol::Request
             t.partitions.clear();
         }
     }
-    return respondWith(h, r);
+    return respond(h, r);
 }
 
 RequestOutcome KafkaApis::handleCreateTopics(int32_t nodeId, const protocol::RequestHeader& h,
@@ -163,7 +151,7 @@ RequestOutcome KafkaApis::handleCreateTopics(int32_t nodeId, const protocol::Req
         }
         r.topics.push_back(std::move(res));
     }
-    return respondWith(h, r);
+    return respond(h, r);
 }
 
 }  // namespace bs::broker

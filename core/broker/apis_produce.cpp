@@ -24,10 +24,7 @@ RequestOutcome KafkaApis::handleProduce(int32_t nodeId, const protocol::RequestH
                                         std::span<uint8_t> frame, std::span<const uint8_t> body) {
     protocol::ProduceRequest req;
     if (auto s = protocol::decodeBody(req, h.apiVersion, body); !s) {
-        RequestOutcome out;
-        out.action = RequestOutcome::Action::Close;
-        out.reason = "malformed Produce request: " + s.message();
-        return out;
+        return apis_detail::malformed("Produce", s);
     }
     const auto injected = faults_.takeError(nodeId, ApiKey::Produce);
     const bool validAcks = req.acks == 0 || req.acks == 1 || req.acks == -1;
@@ -114,9 +111,7 @@ RequestOutcome KafkaApis::handleProduce(int32_t nodeId, const protocol::RequestH
             }
         }
     }
-    RequestOutcome out;
-    out.response = protocol::encodeResponseFrame(h.apiKey, h.apiVersion, h.correlationId, r);
-    return out;
+    return apis_detail::respond(h, r);
 }
 
 }  // namespace bs::broker

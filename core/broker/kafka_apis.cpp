@@ -9,21 +9,11 @@ namespace bs::broker {
 using protocol::ApiKey;
 using protocol::ErrorCode;
 
+using apis_detail::closeConnection;
+using apis_detail::malformed;
+using apis_detail::respond;
+
 namespace {
-
-template <class Msg>
-RequestOutcome respond(const protocol::RequestHeader& h, const Msg& m) {
-    RequestOutcome out;
-    out.response = protocol::encodeResponseFrame(h.apiKey, h.apiVersion, h.correlationId, m);
-    return out;
-}
-
-RequestOutcome closeConnection(std::string reason) {
-    RequestOutcome out;
-    out.action = RequestOutcome::Action::Close;
-    out.reason = std::move(reason);
-    return out;
-}
 
 std::vector<protocol::ApiVersionsResponse::ApiVersion> advertisedApis() {
     std::vector<protocol::ApiVersionsResponse::ApiVersion> apis;
@@ -88,7 +78,7 @@ RequestOutcome KafkaApis::handleApiVersions(int32_t nodeId, const protocol::Requ
                                             std::span<const uint8_t> body) {
     protocol::ApiVersionsRequest req;
     if (auto s = protocol::decodeBody(req, h.apiVersion, body); !s) {
-        return closeConnection("malformed ApiVersions request: " + s.message());
+        return malformed("ApiVersions", s);
     }
     protocol::ApiVersionsResponse r;
     r.apiKeys = advertisedApis();
@@ -100,7 +90,7 @@ RequestOutcome KafkaApis::handleInitProducerId(int32_t nodeId, const protocol::R
                                                std::span<const uint8_t> body) {
     protocol::InitProducerIdRequest req;
     if (auto s = protocol::decodeBody(req, h.apiVersion, body); !s) {
-        return closeConnection("malformed InitProducerId request: " + s.message());
+        return malformed("InitProducerId", s);
     }
     protocol::InitProducerIdResponse r;
     if (auto injected = faults_.takeError(nodeId, ApiKey::InitProducerId)) {

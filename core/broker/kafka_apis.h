@@ -11,6 +11,7 @@
 #include "broker/metadata_cache.h"
 #include "broker/replica_manager.h"
 #include "common/clock.h"
+#include "protocol/frame.h"
 #include "protocol/headers.h"
 #include "protocol/messages/all.h"
 
@@ -38,6 +39,25 @@ struct RequestOutcome {
     std::shared_ptr<DelayedFetch> delayedFetch;
     std::string reason;  // Close: why, for the log
 };
+
+// Helpers shared by the per-API handler files.
+namespace apis_detail {
+template <class Msg>
+RequestOutcome respond(const protocol::RequestHeader& h, const Msg& m) {
+    RequestOutcome out;
+    out.response = protocol::encodeResponseFrame(h.apiKey, h.apiVersion, h.correlationId, m);
+    return out;
+}
+inline RequestOutcome closeConnection(std::string reason) {
+    RequestOutcome out;
+    out.action = RequestOutcome::Action::Close;
+    out.reason = std::move(reason);
+    return out;
+}
+inline RequestOutcome malformed(const char* api, const Status& s) {
+    return closeConnection(std::string("malformed ") + api + " request: " + s.message());
+}
+}  // namespace apis_detail
 
 // Answers Kafka requests for every node of the embedded cluster (Kafka: KafkaApis). Pure
 // request -> outcome: no sockets, so tests drive it with encoded frames. Thread-safe: called
