@@ -140,30 +140,28 @@ void MainWindow::buildDocks() {
     sHead->setContentsMargins(0, 0, 0, 0);
     sHead->addWidget(new StateLegend(StateLegend::Kind::Sender), 1);
     sHead->addWidget(senderSummary_);
-    auto* senderDock =
+    senderDock_ =
         addDock(tr("Sender · in-flight ProduceRequests per broker"), QStringLiteral("sender"),
                 framed(sHeader, senderView_, requestDetails_), Qt::BottomDockWidgetArea);
 
+    // Bottom area: the Sender across the full width, metrics and log side by side below it.
     metricsPanel_ = new MetricsPanel(metrics_);
-    auto* metricsDock = addDock(tr("Metrics (producer-metrics)"), QStringLiteral("metrics"),
-                                metricsPanel_, Qt::BottomDockWidgetArea);
+    metricsDock_ = addDock(tr("Metrics (producer-metrics)"), QStringLiteral("metrics"),
+                           metricsPanel_, Qt::BottomDockWidgetArea);
+    splitDockWidget(senderDock_, metricsDock_, Qt::Vertical);
     log_ = new LogPanel;
-    auto* logDock = addDock(tr("Log"), QStringLiteral("log"), log_, Qt::BottomDockWidgetArea);
-    splitDockWidget(metricsDock, logDock, Qt::Horizontal);
+    logDock_ = addDock(tr("Log"), QStringLiteral("log"), log_, Qt::BottomDockWidgetArea);
+    splitDockWidget(metricsDock_, logDock_, Qt::Horizontal);
 
     deliveriesPanel_ = new DeliveriesPanel(deliveries_);
-    auto* deliveriesDock = addDock(tr("Deliveries"), QStringLiteral("deliveries"), deliveriesPanel_,
-                                   Qt::RightDockWidgetArea);
+    deliveriesDock_ = addDock(tr("Deliveries"), QStringLiteral("deliveries"), deliveriesPanel_,
+                              Qt::RightDockWidgetArea);
     distView_ = new DistributionView(distribution_);
-    auto* distDock = addDock(tr("Partition distribution"), QStringLiteral("distribution"),
-                             distView_, Qt::RightDockWidgetArea);
-
-    resizeDocks({composerDock, explainDock, clusterDock}, {420, 230, 300}, Qt::Vertical);
-    resizeDocks({composerDock}, {400}, Qt::Horizontal);
-    resizeDocks({deliveriesDock}, {470}, Qt::Horizontal);
-    resizeDocks({deliveriesDock, distDock}, {560, 260}, Qt::Vertical);
-    resizeDocks({senderDock, metricsDock}, {250, 250}, Qt::Vertical);
-    resizeDocks({metricsDock, logDock}, {620, 300}, Qt::Horizontal);
+    distDock_ = addDock(tr("Partition distribution"), QStringLiteral("distribution"), distView_,
+                        Qt::RightDockWidgetArea);
+    composerDock_ = composerDock;
+    explainDock_ = explainDock;
+    clusterDock_ = clusterDock;
 
     connect(accView_, &AccumulatorView::batchClicked, this,
             [this](const QString& topic, int partition, quint64 id) {
@@ -529,10 +527,27 @@ void MainWindow::showSettingsDialog() {
     controller_->applyProducerProps(props);
 }
 
+void MainWindow::applyDefaultSizes() {
+    // Proportions of the default layout for the current window size.
+    const int w = width(), h = height();
+    resizeDocks({composerDock_, deliveriesDock_}, {w * 25 / 100, w * 26 / 100}, Qt::Horizontal);
+    resizeDocks({composerDock_, explainDock_, clusterDock_},
+                {h * 40 / 100, h * 22 / 100, h * 38 / 100}, Qt::Vertical);
+    resizeDocks({deliveriesDock_, distDock_}, {h * 60 / 100, h * 40 / 100}, Qt::Vertical);
+    resizeDocks({senderDock_, metricsDock_}, {h * 24 / 100, h * 26 / 100}, Qt::Vertical);
+    resizeDocks({metricsDock_, logDock_}, {w * 30 / 100, w * 19 / 100}, Qt::Horizontal);
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (!layoutRestored_ && !sizedOnce_) applyDefaultSizes();
+    sizedOnce_ = true;
+}
+
 void MainWindow::restoreLayout() {
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    layoutRestored_ = restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     setTheme(themeFromName(s.value(QStringLiteral("window/theme")).toString()));
 }
 

@@ -60,7 +60,11 @@ class MainWindow : public QMainWindow {
     QAction* flushAction() const { return flush_; }
     QString batchDetails() const;
 
+    // Splits the docks in the default proportions of the current window size.
+    void applyDefaultSizes();
+
   protected:
+    void showEvent(QShowEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
     void changeEvent(QEvent* event) override;
 
@@ -103,6 +107,11 @@ class MainWindow : public QMainWindow {
     QLabel* accSummary_ = nullptr;
     QLabel* senderSummary_ = nullptr;
     QMenu* viewMenu_ = nullptr;
+    QDockWidget *composerDock_ = nullptr, *explainDock_ = nullptr, *clusterDock_ = nullptr,
+                *senderDock_ = nullptr, *metricsDock_ = nullptr, *logDock_ = nullptr,
+                *deliveriesDock_ = nullptr, *distDock_ = nullptr;
+    bool layoutRestored_ = false;
+    bool sizedOnce_ = false;
 
     QAction *pause_ = nullptr, *step_ = nullptr, *flush_ = nullptr;
     QLabel* stateLabel_ = nullptr;

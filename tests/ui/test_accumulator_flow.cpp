@@ -29,7 +29,7 @@ class TestAccumulatorFlow : public QObject {
     Q_OBJECT
   private Q_SLOTS:
     void batchGrowsThenDrainsThenCompletes() {
-        test::Harness h({{"linger.ms", "60000"}});
+        test::Harness h(PropertyMap{{"linger.ms", "60000"}});
         QVERIFY(h.waitConnected());
         constexpr int kPartition = 2;
         const int leader = h.leaderOf(kPartition);
@@ -64,8 +64,7 @@ class TestAccumulatorFlow : public QObject {
         const auto& req = snd->node(leader)->inFlight.front();
         QCOMPARE(req.records, 3);
         QVERIFY(req.partitions.contains(QStringLiteral("demo-2")));
-        QTRY_VERIFY_WITH_TIMEOUT(snd->completedRequests() >= 1 && snd->inFlightCount() == 0,
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(snd->completedRequests() >= 1 && snd->inFlightCount() == 0, 30000);
         QTRY_COMPARE_WITH_TIMEOUT(h.window->deliveriesModel()->rowCount(), 3, 30000);
         for (int r = 0; r < 3; ++r) {
             QCOMPARE(h.window->deliveriesModel()->at(r).partition, kPartition);

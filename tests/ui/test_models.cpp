@@ -116,8 +116,7 @@ class TestModels : public QObject {
         QCOMPARE(m.rowCount(), 3);
         QCOMPARE(m.at(0).seq, 6);
         QCOMPARE(m.at(2).seq, 4);
-        QCOMPARE(m.data(m.index(1, DeliveriesModel::Error), Qt::DisplayRole).toString(),
-                 QString());
+        QCOMPARE(m.data(m.index(1, DeliveriesModel::Error), Qt::DisplayRole).toString(), QString());
         QCOMPARE(m.data(m.index(2, DeliveriesModel::Error), Qt::DisplayRole).toString(),
                  QStringLiteral("boom"));
     }

@@ -18,7 +18,7 @@ class TestNodeDown : public QObject {
     Q_OBJECT
   private Q_SLOTS:
     void retriesThenRecovers() {
-        test::Harness h({{"retry.backoff.ms", "100"}, {"request.timeout.ms", "30000"}});
+        test::Harness h(PropertyMap{{"retry.backoff.ms", "100"}, {"request.timeout.ms", "30000"}});
         QVERIFY(h.waitConnected());
         constexpr int kPartition = 0;
         const int leader = h.leaderOf(kPartition);

@@ -12,7 +12,9 @@ void SenderModel::setLimits(int maxInFlight, qint64 requestTimeoutMs) {
 
 void SenderModel::clear() {
     nodes_.clear();
-    responseErrors_.clear();
+    outcome_.clear();
+    responded_.clear();
+    batchToRequest_.clear();
     retries_ = failedBatches_ = expired_ = 0;
     Q_EMIT changed();
 }
@@ -37,6 +39,30 @@ qint64 SenderModel::completedRequests() const {
     return n;
 }
 
+void SenderModel::finish(NodeLane& lane, Request r) {
+    r.completed = true;
+    r.completedAtMs = timeMs_;
+    auto it = outcome_.find({lane.nodeId, r.correlationId});
+    r.errorCode = it != outcome_.end() ? it->second : (lane.connected ? 0 : -2);
+    lane.completedTotal++;
+    if (r.errorCode != 0) lane.errorTotal++;
+    lane.recent.push_back(r);
+}
+
+void SenderModel::setOutcome(const Key& key, qint16 code) {
+    qint16& slot = outcome_[key];
+    if (slot != 0 || code == 0) return;
+    slot = code;
+    // Already shown as completed: correct it in place.
+    for (auto& lane : nodes_)
+        if (lane.nodeId == key.first)
+            for (auto& r : lane.recent)
+                if (r.correlationId == key.second && r.errorCode == 0) {
+                    r.errorCode = code;
+                    lane.errorTotal++;
+                }
+}
+
 void SenderModel::update(const producer::ProducerSnapshot& s) {
     timeMs_ = s.timeMs;
     senderState_ = s.senderState;
@@ -45,6 +71,7 @@ void SenderModel::update(const producer::ProducerSnapshot& s) {
         old.emplace(n.nodeId, std::move(n));
     QVector<NodeLane> next;
     std::set<int> seen;
+    std::set<Key> inFlightNow;
     for (const auto& ns : s.nodes) {
         NodeLane lane;
         lane.nodeId = ns.nodeId;
@@ -55,12 +82,15 @@ void SenderModel::update(const producer::ProducerSnapshot& s) {
             q.correlationId = r.correlationId;
             for (const auto& tp : r.partitions)
                 q.partitions << QString::fromStdString(tp.toString());
-            for (auto id : r.batchIds)
+            for (auto id : r.batchIds) {
                 q.batchIds << id;
+                batchToRequest_[id] = {ns.nodeId, r.correlationId};
+            }
             q.records = r.recordCount;
             q.bytes = r.bytes;
             q.elapsedMs = std::max<qint64>(0, s.timeMs - r.sentMs);
             lane.inFlight.push_back(q);
+            inFlightNow.insert({ns.nodeId, r.correlationId});
         }
         seen.insert(ns.nodeId);
         next.push_back(std::move(lane));
@@ -75,60 +105,72 @@ void SenderModel::update(const producer::ProducerSnapshot& s) {
         }
     for (auto& lane : next) {
         auto it = old.find(lane.nodeId);
-        if (it == old.end()) continue;
-        NodeLane& prev = it->second;
-        lane.completedTotal = prev.completedTotal;
-        lane.errorTotal = prev.errorTotal;
-        std::set<int> still;
-        for (const auto& r : lane.inFlight)
-            still.insert(r.correlationId);
-        for (const auto& r : prev.inFlight) {
-            if (still.count(r.correlationId)) continue;
-            Request done = r;
-            done.completed = true;
-            done.completedAtMs = s.timeMs;
-            auto err = responseErrors_.find({lane.nodeId, r.correlationId});
-            if (err != responseErrors_.end()) {
-                done.errorCode = err->second;
-                responseErrors_.erase(err);
-            } else if (!lane.connected) {
-                done.errorCode = -2;  // connection lost: no response
+        if (it != old.end()) {
+            NodeLane& prev = it->second;
+            lane.completedTotal = prev.completedTotal;
+            lane.errorTotal = prev.errorTotal;
+            for (const auto& r : prev.recent)
+                if (s.timeMs - r.completedAtMs < kRecentMs) lane.recent.push_back(r);
+            // Requests seen in flight before and gone now have completed.
+            for (const auto& r : prev.inFlight) {
+                const Key key{lane.nodeId, r.correlationId};
+                if (inFlightNow.count(key)) continue;
+                responded_.erase(key);
+                finish(lane, r);
             }
-            lane.completedTotal++;
-            if (done.errorCode != 0) lane.errorTotal++;
-            lane.recent.push_back(done);
         }
-        for (const auto& r : prev.recent)
-            if (s.timeMs - r.completedAtMs < kRecentMs) lane.recent.push_back(r);
-        std::stable_sort(
-            lane.recent.begin(), lane.recent.end(),
-            [](const Request& a, const Request& b) { return a.completedAtMs < b.completedAtMs; });
+        // Requests answered between two snapshots (fast brokers) were never seen in flight.
+        for (auto r = responded_.begin(); r != responded_.end();) {
+            if (r->first.first == lane.nodeId && !inFlightNow.count(r->first)) {
+                finish(lane, r->second);
+                r = responded_.erase(r);
+            } else {
+                ++r;
+            }
+        }
         while (lane.recent.size() > 4)
             lane.recent.pop_front();  // two columns of two
     }
     std::sort(next.begin(), next.end(),
               [](const NodeLane& a, const NodeLane& b) { return a.nodeId < b.nodeId; });
     nodes_ = std::move(next);
-    if (responseErrors_.size() > 4096) responseErrors_.clear();  // bounded; stale keys only
+    // Bounded bookkeeping: only recent keys matter.
+    if (outcome_.size() > 4096) outcome_.clear();
+    if (batchToRequest_.size() > 65536) batchToRequest_.clear();
+    if (responded_.size() > 1024) responded_.clear();
     Q_EMIT changed();
 }
 
 void SenderModel::applyEvents(const std::vector<producer::Event>& events) {
     for (const auto& e : events) {
         switch (e.type) {
-            case producer::EventType::ResponseReceived:
-                if (e.errorCode != 0) {
-                    responseErrors_[{e.nodeId, e.correlationId}] = e.errorCode;
-                }
+            case producer::EventType::ResponseReceived: {
+                const Key key{e.nodeId, e.correlationId};
+                if (e.errorCode != 0) setOutcome(key, e.errorCode);
+                Request r;
+                r.correlationId = e.correlationId;
+                for (const auto& lane : nodes_)
+                    if (lane.nodeId == e.nodeId)
+                        for (const auto& q : lane.inFlight)
+                            if (q.correlationId == e.correlationId) r = q;
+                responded_[key] = r;
                 break;
-            case producer::EventType::BatchRetried:
+            }
+            case producer::EventType::BatchRetried: {
                 retries_++;
+                auto it = batchToRequest_.find(e.batchId);
+                if (it != batchToRequest_.end()) setOutcome(it->second, -3);
                 break;
+            }
             case producer::EventType::BatchExpired:
                 expired_++;
                 break;
             case producer::EventType::BatchCompleted:
-                if (e.errorCode != 0) failedBatches_++;
+                if (e.errorCode != 0) {
+                    failedBatches_++;
+                    auto it = batchToRequest_.find(e.batchId);
+                    if (it != batchToRequest_.end()) setOutcome(it->second, e.errorCode);
+                }
                 break;
             default:
                 break;

@@ -63,9 +63,16 @@ class SenderModel : public QObject {
     void changed();
 
   private:
-    QVector<NodeLane> nodes_;  // by node id
-    // Response errors by (node, correlation id) that arrived before the snapshot noticed.
-    std::map<std::pair<int, int>, qint16> responseErrors_;
+    QVector<NodeLane> nodes_;         // by node id
+    using Key = std::pair<int, int>;  // (node, correlation id)
+    void finish(NodeLane& lane, Request r);
+    void setOutcome(const Key& key, qint16 code);
+    // Outcomes from events (ResponseReceived, BatchRetried, failed BatchCompleted).
+    std::map<Key, qint16> outcome_;
+    // Requests answered (ResponseReceived) but not yet moved to `recent`.
+    std::map<Key, Request> responded_;
+    // Which request carries each in-flight batch (to attribute retries and failures).
+    std::map<uint64_t, Key> batchToRequest_;
     int maxInFlight_ = 5;
     qint64 requestTimeoutMs_ = 30000;
     qint64 retries_ = 0;

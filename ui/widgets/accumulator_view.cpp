@@ -127,7 +127,9 @@ int AccumulatorView::laneHeight() const {
     const int n = static_cast<int>(model_->lanes().size());
     const int fh = fontMetrics().height();
     if (n > 24) return std::max(14, fh + 2);
-    return std::max(34, fh * 2 + 10);
+    // Few partitions: taller lanes fill the viewport (up to 3 text lines).
+    const int avail = parentWidget() ? parentWidget()->height() / std::max(1, n) : 0;
+    return std::clamp(avail, std::max(34, fh * 2 + 10), fh * 3 + 22);
 }
 
 int AccumulatorView::boxWidth() const {
@@ -138,7 +140,8 @@ void AccumulatorView::relayout() {
     int most = 0;
     for (const auto& l : model_->lanes())
         most = std::max(most, static_cast<int>(l.batches.size()));
-    if (most != maxBatches_ || minimumSize() != sizeHint()) {
+    if (most != maxBatches_ || minimumSize() != sizeHint() || laneHeight() != lastLaneHeight_) {
+        lastLaneHeight_ = laneHeight();
         maxBatches_ = most;
         setMinimumSize(sizeHint());
     }
@@ -146,8 +149,11 @@ void AccumulatorView::relayout() {
 
 QSize AccumulatorView::sizeHint() const {
     const int n = std::max<int>(1, static_cast<int>(model_->lanes().size()));
+    // Height: the lanes at their minimum height (they grow to fill a taller viewport).
+    const int fh = fontMetrics().height();
+    const int minLane = n > 24 ? std::max(14, fh + 2) : std::max(34, fh * 2 + 10);
     return {kHeaderWidth + kGap + std::max(3, maxBatches_ + 1) * (boxWidth() + kGap),
-            n * laneHeight() + 2};
+            n * minLane + 2};
 }
 
 QRect AccumulatorView::batchRect(int laneIndex, int slot) const {

@@ -41,6 +41,7 @@ class AccumulatorView : public QWidget {
     AccumulatorModel* model_;
     uint64_t selected_ = 0;
     int maxBatches_ = 0;
+    int lastLaneHeight_ = 0;
     static constexpr int kHeaderWidth = 104;
     static constexpr int kGap = 6;
 };

@@ -110,7 +110,8 @@ void ExplainPanel::showExplanation(const producer::PartitionExplanation& e, cons
         row(tr("key"), tr("null: placement does not depend on the key"));
         row(tr("partitions"), QString::number(e.numPartitions));
     }
-    if (!e.detail.empty()) row(tr("how"), QString::fromStdString(e.detail).toHtmlEscaped());
+    if (!e.keyed && !e.detail.empty())
+        row(tr("state"), QString::fromStdString(e.detail).toHtmlEscaped());
     html += QStringLiteral("</table>");
     body_->setText(html);
     shownPartition_ = e.partition;

@@ -105,16 +105,27 @@ void MetricsPanel::refresh() {
     const qint64 now = samples.back().timeMs;
     const auto& series = MetricsHistory::series();
     for (int i = 0; i < charts_.size(); ++i) {
+        double hi = 1;
+        for (const auto& s : samples)
+            if (!std::isnan(s.values.value(i))) hi = std::max(hi, s.values.value(i));
+        // Byte series are plotted in KB or MB so axis labels stay short.
+        double div = 1;
+        QString fmt = QStringLiteral("%.0f");
+        if (series[i].unit.startsWith(QLatin1Char('B')) && hi >= 1024 * 1024) {
+            div = 1024.0 * 1024.0;
+            fmt = QStringLiteral("%.0fM");
+        } else if (series[i].unit.startsWith(QLatin1Char('B')) && hi >= 1024) {
+            div = 1024.0;
+            fmt = QStringLiteral("%.0fK");
+        }
         QList<QPointF> pts;
-        double lo = 0, hi = 1;
         for (const auto& s : samples) {
             const double v = s.values.value(i);
-            if (std::isnan(v)) continue;
-            pts.push_back(QPointF((s.timeMs - now) / 1000.0, v));
-            hi = std::max(hi, v);
+            if (!std::isnan(v)) pts.push_back(QPointF((s.timeMs - now) / 1000.0, v / div));
         }
         charts_[i].series->replace(pts);
-        charts_[i].y->setRange(lo, hi * 1.15);
+        charts_[i].y->setLabelFormat(fmt);
+        charts_[i].y->setRange(0, hi / div * 1.15);
         charts_[i].x->setRange(-std::max<double>(60, (now - samples.front().timeMs) / 1000.0), 0);
         charts_[i].value->setText(humanValue(history_->latest(i), series[i].unit));
     }

@@ -85,7 +85,7 @@ RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
     keyRow->addWidget(keySer_);
     keyRow->addWidget(key_, 1);
     keyError_ = makeErrorLabel();
-    form->addRow(tr("&Key"), keyRow);
+    form->addRow(tr("Key"), keyRow);
     form->addRow(QString(), keyError_);
 
     valueSer_ = serializerBox(this, QStringLiteral("json"));
@@ -93,20 +93,20 @@ RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
     value_->setObjectName(QStringLiteral("value"));
     value_->setPlainText(QStringLiteral("{\"n\": ${n}, \"msg\": \"hello\"}"));
     value_->setTabChangesFocus(true);
-    value_->setMaximumHeight(fontMetrics().lineSpacing() * 4 + 12);
+    value_->setMaximumHeight(fontMetrics().lineSpacing() * 3 + 12);
     auto* valueCol = new QVBoxLayout;
     valueCol->setSpacing(2);
     valueCol->addWidget(valueSer_, 0, Qt::AlignLeft);
     valueCol->addWidget(value_);
     valueError_ = makeErrorLabel();
-    form->addRow(tr("&Value"), valueCol);
+    form->addRow(tr("Value"), valueCol);
     form->addRow(QString(), valueError_);
 
     headers_ = new QTableWidget(0, 2, this);
     headers_->setHorizontalHeaderLabels({tr("Header"), tr("Value (UTF-8)")});
     headers_->horizontalHeader()->setStretchLastSection(true);
     headers_->verticalHeader()->hide();
-    headers_->setMaximumHeight(fontMetrics().lineSpacing() * 4 + 8);
+    headers_->setMaximumHeight(fontMetrics().lineSpacing() * 3 + 8);
     auto* addHeader = new QToolButton(this);
     addHeader->setText(QStringLiteral("+"));
     addHeader->setToolTip(tr("Add a header"));
@@ -121,7 +121,7 @@ RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
     hdrRow->addWidget(headers_, 1);
     hdrRow->addLayout(hdrButtons);
     headersError_ = makeErrorLabel();
-    form->addRow(tr("&Headers"), hdrRow);
+    form->addRow(tr("Headers"), hdrRow);
     form->addRow(QString(), headersError_);
 
     explicitTs_ = new QCheckBox(tr("explicit"), this);
@@ -132,7 +132,7 @@ RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
     auto* tsRow = new QHBoxLayout;
     tsRow->addWidget(explicitTs_);
     tsRow->addWidget(timestamp_, 1);
-    form->addRow(tr("Time&stamp"), tsRow);
+    form->addRow(tr("Timestamp"), tsRow);
 
     send_ = new QPushButton(makeIcon(IconKind::Send), tr("Send"), this);
     send_->setObjectName(QStringLiteral("send"));

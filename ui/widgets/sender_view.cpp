@@ -19,6 +19,7 @@ QString humanBytes(qint64 b) {
 QString errorLabel(int code) {
     if (code == 0) return QStringLiteral("OK");
     if (code == -2) return QObject::tr("DISCONNECTED");
+    if (code == -3) return QObject::tr("RETRY");
     return QString::fromUtf8(protocol::errorName(static_cast<protocol::ErrorCode>(code)).data());
 }
 
