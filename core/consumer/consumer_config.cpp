@@ -126,8 +126,10 @@ Status apply(ConsumerConfig& c, const std::string& key, const std::string& raw) 
         }
         return {};
     }
-    if (key == "client.id") return c.clientId = std::string(v), Status{};
-    if (key == "client.rack") return c.clientRack = std::string(v), Status{};
+    if (key == "client.id" || key == "client.rack") {
+        (key == "client.id" ? c.clientId : c.clientRack) = std::string(v);
+        return {};
+    }
     if (key == "fetch.min.bytes") return parseInt(key, raw, 0, kIntMax, c.fetchMinBytes);
     if (key == "fetch.max.bytes") return parseInt(key, raw, 0, kIntMax, c.fetchMaxBytes);
     if (key == "fetch.max.wait.ms") return parseInt(key, raw, 0, kIntMax, c.fetchMaxWaitMs);

@@ -409,6 +409,50 @@ class ConsumeIntegrationTest : public QObject {
         QCOMPARE(got[0].key, std::optional<std::string>("b"));
     }
 
+    void consumeOptionsAndErrors() {
+        const QString bs = QString::fromStdString(mock_.bootstrap());
+        // --timeout-ms without new records ends the run like Kafka's tool (exit 0).
+        QTemporaryDir tmp;
+        const QString props = tmp.path() + "/c.properties";
+        {
+            QFile f(props);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("# a consumer config\nfetch.max.wait.ms=100\nclient.id=from-file\n");
+        }
+        Run r =
+            run(cli(), {"consume", "--bootstrap-server", bs, "--topic", "codec-none", "--partition",
+                        "0", "--offset", "4", "--timeout-ms", "300", "--consumer.config", props,
+                        "--consumer-property", "max.poll.records=1"});
+        QCOMPARE(r.rc, 0);
+        QCOMPARE(r.out, QString());
+        QVERIFY2(r.err.contains("Processed a total of 0 messages"), qPrintable(r.err));
+        // --offset N, --max-messages and deserializers by class name.
+        r = run(cli(), {"consume", "--bootstrap-server", bs, "--topic", "codec-none", "--partition",
+                        "0", "--offset", "1", "--max-messages", "1", "--value-deserializer",
+                        "org.apache.kafka.common.serialization.ByteArrayDeserializer", "--property",
+                        "print.timestamp=false"});
+        QCOMPARE(r.rc, 0);
+        QCOMPARE(r.out, QString::fromStdString(big("v1")).toUtf8().toHex() + "\n");
+        // Unknown consumer keys and conflicting options are refused by name.
+        r = run(cli(), {"consume", "--bootstrap-server", bs, "--topic", "t", "--consumer-property",
+                        "fetch.max.wait=5"});
+        QCOMPARE(r.rc, 1);
+        QVERIFY2(r.err.contains("unknown consumer configuration 'fetch.max.wait'"),
+                 qPrintable(r.err));
+        r = run(cli(), {"consume", "--bootstrap-server", bs, "--topic", "t", "--offset", "3"});
+        QCOMPARE(r.rc, 1);
+        QVERIFY(r.err.contains("The partition is required when offset is specified."));
+        r = run(cli(), {"consume", "--bootstrap-server", bs, "--topic", "t", "--from-beginning",
+                        "--consumer-property", "auto.offset.reset=latest"});
+        QCOMPARE(r.rc, 1);
+        QVERIFY(r.err.contains(
+            "Can't simultaneously specify --from-beginning and 'auto.offset.reset=latest'"));
+        r = run(cli(), {"consume", "--bootstrap-server", bs, "--topic", "t", "--partition", "0",
+                        "--offset", "-4"});
+        QCOMPARE(r.rc, 1);
+        QVERIFY(r.err.contains("The provided offset value '-4' is incorrect."));
+    }
+
     void oursEveryCodec() {
         if (!oursUp_) QSKIP("batchscope-cli broker did not start");
         everyCodec(ours_, false);
