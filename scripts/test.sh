@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 jobs=$(nproc)
+# ccache (if configured by CMake) shares objects across checkouts of the same sources.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DBATCHSCOPE_SANITIZE=address,undefined >/dev/null
@@ -16,8 +18,11 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBATCHSCOPE_SANITIZE=thread \
   -DBATCHSCOPE_BUILD_GUI=OFF -DBATCHSCOPE_BUILD_BENCH=OFF >/dev/null
-cmake --build build-tsan -j "$jobs"
-export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+# Only what the pipeline tests run: their programs and the tools they start.
+tsan_targets=$(cd build-tsan && ctest -N -L pipeline | sed -n 's/^ *Test *#[0-9]*: //p')
+cmake --build build-tsan -j "$jobs" --target $tsan_targets mock_cluster example_partitioner \
+  batchscope-cli
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
 (cd build-tsan && ctest --output-on-failure -j "$jobs" -L pipeline --no-tests=ignore)
 
 # The Debian package: a Release build, `--target package`, then install, check and remove it
