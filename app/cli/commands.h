@@ -18,5 +18,8 @@ int runVersion(int argc, char** argv);
 int runConsume(int argc, char** argv);
 int runDumpLog(int argc, char** argv);
 int runBroker(int argc, char** argv);
+int runProduce(int argc, char** argv);
+int runPerf(int argc, char** argv);
+int runPartition(int argc, char** argv);
 
 }  // namespace bs::cli

@@ -15,6 +15,9 @@ constexpr Command kCommands[] = {
     {"consume", "read records like kafka-console-consumer", bs::cli::runConsume},
     {"dump-log", "print segment files like kafka-dump-log.sh", bs::cli::runDumpLog},
     {"broker", "run the embedded Kafka-compatible cluster", bs::cli::runBroker},
+    {"produce", "send stdin lines like kafka-console-producer", bs::cli::runProduce},
+    {"perf", "measure the producer like kafka-producer-perf-test", bs::cli::runPerf},
+    {"partition", "explain which partition keys go to", bs::cli::runPartition},
 };
 
 void printUsage(std::FILE* out) {

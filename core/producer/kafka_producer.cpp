@@ -235,6 +235,9 @@ void Producer::flush() {
     accumulator_->beginFlush();
     sender_->wakeup();
     accumulator_->awaitFlushCompletion();
+    // The futures complete just before their callbacks run (on the sender thread); Java's flush
+    // also waits for the callbacks, so let the sender finish the iteration in progress.
+    sender_->awaitIteration();
 }
 
 void Producer::close(std::chrono::milliseconds timeout) {

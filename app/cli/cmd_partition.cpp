@@ -1,0 +1,107 @@
+// `partition`: explains where keys go (the GUI's explain panel, in text): per key its bytes,
+// murmur2, toPositive, the modulo and the partition the chosen partitioner picks.
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "producer/metadata.h"
+#include "producer/partitioner.h"
+#include "producer/producer_config.h"
+#include "producer/serializers.h"
+
+namespace bs::cli {
+
+namespace {
+
+void usage(std::FILE* out) {
+    std::fprintf(out,
+                 "usage: batchscope-cli partition --partitions N [--partitioner NAME] "
+                 "[--topic T] [KEY...]\n"
+                 "Without KEYs, reads one key per line from stdin. Prints a header line, then per "
+                 "key:\nKEY  KEY_BYTES_HEX  MURMUR2  TO_POSITIVE  MODULO  PARTITION\n");
+}
+
+// A cluster where every partition of `topic` has a leader (what placement needs).
+std::shared_ptr<const producer::Cluster> syntheticCluster(const std::string& topic, int32_t n) {
+    protocol::MetadataResponse m;
+    m.brokers.push_back({0, "localhost", 9092, std::nullopt});
+    protocol::MetadataResponse::MetadataResponseTopic t;
+    t.name = topic;
+    for (int32_t p = 0; p < n; ++p) {
+        protocol::MetadataResponse::MetadataResponsePartition mp;
+        mp.partitionIndex = p;
+        mp.leaderId = 0;
+        t.partitions.push_back(mp);
+    }
+    m.topics.push_back(t);
+    return producer::Cluster::fromResponse(m, nullptr);
+}
+
+}  // namespace
+
+int runPartition(int argc, char** argv) {
+    int32_t partitions = 0;
+    std::string partitioner, topic = "topic";
+    std::vector<std::string> keys;
+    for (int i = 0; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--help" || a == "-h") {
+            usage(stdout);
+            return 0;
+        } else if (a == "--partitions" && i + 1 < argc) {
+            try {
+                partitions = std::stoi(argv[++i]);
+            } catch (const std::exception&) {
+                partitions = 0;
+            }
+        } else if (a == "--partitioner" && i + 1 < argc) {
+            partitioner = argv[++i];
+        } else if (a == "--topic" && i + 1 < argc) {
+            topic = argv[++i];
+        } else if (!a.empty() && a[0] == '-' && a != "-") {
+            std::fprintf(stderr, "partition: unknown option '%s'\n", a.c_str());
+            usage(stderr);
+            return 2;
+        } else {
+            keys.push_back(a);
+        }
+    }
+    if (partitions <= 0) {
+        std::fprintf(stderr, "partition: --partitions must be a positive number\n");
+        return 2;
+    }
+    auto config = producer::ProducerConfig::parse(std::vector<std::pair<std::string, std::string>>{
+        {"bootstrap.servers", "localhost:9092"}, {"partitioner.class", partitioner}});
+    if (!config) {
+        std::fprintf(stderr, "partition: %s\n", config.error().message.c_str());
+        return 2;
+    }
+    auto p = producer::createPartitioner(*config, nullptr);
+    if (!p) {
+        std::fprintf(stderr, "partition: %s\n", p.error().message.c_str());
+        return 2;
+    }
+    auto cluster = syntheticCluster(topic, partitions);
+    if (keys.empty())
+        for (std::string line; std::getline(std::cin, line);)
+            keys.push_back(line);
+    std::printf("# partitioner: %s, %d partitions\n", (*p)->name().c_str(), partitions);
+    for (const auto& key : keys) {
+        std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(key.data()), key.size());
+        auto e = (*p)->explain(topic, producer::BytesView{bytes}, *cluster);
+        std::string where = e.partition == producer::kUnknownPartition
+                                ? "sticky (" + e.detail + ")"
+                                : std::to_string(e.partition);
+        if (e.keyed)
+            std::printf("%s %s %d %d %d %s\n", key.c_str(), producer::toHex(e.keyBytes).c_str(),
+                        e.murmur2, e.positive, e.positive % partitions, where.c_str());
+        else
+            std::printf("%s %s - - - %s\n", key.c_str(), producer::toHex(bytes).c_str(),
+                        where.c_str());
+    }
+    return 0;
+}
+
+}  // namespace bs::cli
