@@ -20,7 +20,8 @@ done
 mkdir -p "$out/man" "$out/icons"
 
 # Help text -> roff: "  TERM  description" lines become .TP items (continuation lines, indented
-# deeper, join the description); usage lines and headings keep their line, prose is filled.
+# deeper, join the description); usage lines (and their "  [...]" continuations) and headings
+# keep their line, prose is filled.
 help_to_roff() {
   awk '
     function esc(s) {
@@ -34,7 +35,7 @@ help_to_roff() {
       return "\\fB" esc(substr(t, 1, sp - 1)) "\\fR \\fI" esc(substr(t, sp + 1)) "\\fR"
     }
     /^[ \t]*$/ { print ".PP"; item = 0; next }
-    /^  [^ ]/ {
+    /^  [^ [(]/ {
       line = substr($0, 3)
       gap = match(line, /[^ ]  +[^ ]/)
       print ".TP"
@@ -52,7 +53,7 @@ help_to_roff() {
       if (item) print ".PP"
       print esc($0)
       # usage lines and headings keep their line; prose is filled
-      if ($0 ~ /^[Uu]sage:/ || $0 ~ /:$/) print ".br"
+      if ($0 ~ /^[Uu]sage:/ || $0 ~ /^  *[[(]/ || $0 ~ /:$/) print ".br"
       item = 0
     }
   '
