@@ -21,7 +21,7 @@ constexpr ConsumerConfigDef kDefs[] = {
     {"max.partition.fetch.bytes", "1048576", "bytes per partition in one Fetch response"},
     {"max.poll.records", "500", "records one poll() returns at most"},
     {"auto.offset.reset", "latest", "earliest, latest or none: where to start without a position"},
-    {"check.crcs", "true", "verify the CRC32C of fetched batches"},
+    {"check.crcs", "true", "accepted; fetched batches' CRC32C is always verified here"},
     {"isolation.level", "read_uncommitted", "only read_uncommitted (no transactions here)"},
     {"request.timeout.ms", "30000", "how long to wait for a response"},
     {"default.api.timeout.ms", "60000", "timeout of blocking calls such as offsetsForTimes"},

@@ -249,6 +249,7 @@ Result<std::vector<int32_t>> KafkaConsumer::partitionsFor(const std::string& top
     if (Status s = checkUsable(); !s.ok()) return Error{s.message()};
     const int64_t deadline = saturatingDeadline(clock_.nowMs(), timeoutMs);
     metadata_.add(topic, clock_.nowMs());
+    metadata_.requestUpdate();  // fresh partitions, even for a topic already known
     const int64_t versionAtStart = metadata_.updateVersion();
     ErrorCode last = ErrorCode::NONE;
     for (;;) {
@@ -271,8 +272,7 @@ Result<std::vector<int32_t>> KafkaConsumer::partitionsFor(const std::string& top
                               ? " (last error " + std::string(protocol::errorName(last)) + ")"
                               : std::string())};
         if (wakeup_.exchange(false)) return Error{"wakeup"};
-        if (!metadata_.updateRequested() && metadata_.updateVersion() != versionAtStart)
-            metadata_.requestUpdate();
+        if (!metadata_.updateRequested()) metadata_.requestUpdate();  // e.g. topic being created
         runOnce(remaining);
     }
 }
