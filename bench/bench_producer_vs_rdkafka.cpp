@@ -82,22 +82,22 @@ double runRdkafka(const Options& o, const std::string& bootstrap, const std::str
     rd_kafka_conf_set_opaque(conf, &errors);
     rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
     if (!rk) throw std::runtime_error(err);
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, "bench-rdkafka", nullptr);
     auto start = Clock::now();
     for (long i = 0; i < o.records; ++i) {
         std::string key = o.keys > 0 ? std::to_string(i % o.keys) : "";
         for (;;) {
-            rd_kafka_resp_err_t e = rd_kafka_producev(
-                rk, RD_KAFKA_V_TOPIC("bench-rdkafka"),
-                RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
-                RD_KAFKA_V_KEY(o.keys > 0 ? key.data() : nullptr, key.size()),
-                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-            if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
+            int rc = rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                                      const_cast<char*>(payload.data()), payload.size(),
+                                      o.keys > 0 ? key.data() : nullptr, key.size(), nullptr);
+            if (rc == 0 || rd_kafka_last_error() != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
             rd_kafka_poll(rk, 10);
         }
         if ((i & 1023) == 0) rd_kafka_poll(rk, 0);
     }
     rd_kafka_flush(rk, 120000);
     double s = seconds(start);
+    rd_kafka_topic_destroy(rkt);
     rd_kafka_destroy(rk);
     if (errors) std::fprintf(stderr, "librdkafka: %ld errors\n", errors);
     return static_cast<double>(o.records) / s;

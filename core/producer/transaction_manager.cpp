@@ -139,7 +139,7 @@ Status TransactionManager::handleInitProducerIdResponse(
     for (const auto& tp : partitionsToRewrite_)
         startSequencesAtBeginning(entry(tp));
     partitionsToRewrite_.clear();
-    spdlog::info("producer id {} epoch {}", current_.producerId, current_.epoch);
+    spdlog::debug("producer id {} epoch {}", current_.producerId, current_.epoch);
     return {};
 }
 

@@ -14,11 +14,12 @@
 namespace bs::producer::test {
 
 class MockClusterProcess {
-public:
+  public:
     // e.g. MockClusterProcess(3, {"t:6"})
     MockClusterProcess(int brokers, const std::vector<std::string>& topics) {
         QStringList args{"--brokers", QString::number(brokers)};
-        for (const auto& t : topics) args << "--topic" << QString::fromStdString(t);
+        for (const auto& t : topics)
+            args << "--topic" << QString::fromStdString(t);
         proc_.start(BS_BINARY_DIR "/tests/tools/mock_cluster", args);
         if (!proc_.waitForStarted(10000)) throw std::runtime_error("mock_cluster did not start");
         std::string first = readLine();
@@ -57,7 +58,7 @@ public:
         return lines;
     }
 
-private:
+  private:
     std::string readLine() {
         while (!proc_.canReadLine()) {
             if (!proc_.waitForReadyRead(10000))

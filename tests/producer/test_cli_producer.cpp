@@ -3,6 +3,9 @@
 
 #include <QRegularExpression>
 
+#include <map>
+#include <set>
+
 #include "mock_cluster_process.h"
 
 using bs::producer::test::MockClusterProcess;
@@ -92,13 +95,14 @@ class TestCliProducer : public QObject {
         auto r = cli(QStringList{"partition", "--partitions", "12"} + keys);
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QProcess py;
-        py.start("/usr/bin/python3", {"-c",
-                                      "import sys\nfrom kafka.partitioner.default import murmur2\n"
-                                      "for k in sys.argv[1:]:\n"
-                                      "    h = murmur2(k.encode())\n"
-                                      "    print(k, h if h < 2**31 else h - 2**32, h & 0x7fffffff, "
-                                      "(h & 0x7fffffff) % 12)\n"} +
-                                         keys);
+        QStringList pyArgs{"-c",
+                           "import sys\nfrom kafka.partitioner.default import murmur2\n"
+                           "for k in sys.argv[1:]:\n"
+                           "    h = murmur2(k.encode())\n"
+                           "    print(k, h if h < 2**31 else h - 2**32, h & 0x7fffffff, "
+                           "(h & 0x7fffffff) % 12)\n"};
+        pyArgs += keys;
+        py.start("/usr/bin/python3", pyArgs);
         QVERIFY(py.waitForFinished(30000));
         auto expected =
             QString::fromUtf8(py.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
