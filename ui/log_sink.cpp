@@ -3,8 +3,7 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <QMetaObject>
-#include <QPointer>
-#include <algorithm>
+#include <QTime>
 #include <mutex>
 
 namespace bs::ui {
@@ -43,10 +42,8 @@ LogRelay::LogRelay(QObject* parent) : QObject(parent), impl_(std::make_shared<Im
 }
 
 LogRelay::~LogRelay() {
-    if (impl_->sink) {
-        auto& sinks = spdlog::default_logger()->sinks();
-        sinks.erase(std::remove(sinks.begin(), sinks.end(), impl_->sink), sinks.end());
-    }
+    // The sink stays installed but inert: spdlog's sink list is not safe to edit while other
+    // threads (cluster, producer) may be logging.
     std::lock_guard lock(impl_->mu);
     impl_->owner = nullptr;
 }
@@ -59,8 +56,10 @@ void LogRelay::install() {
 }
 
 void LogRelay::post(const QString& line) {
+    const QString stamped =
+        QTime::currentTime().toString(QStringLiteral("HH:mm:ss.zzz")) + QLatin1Char(' ') + line;
     std::lock_guard lock(impl_->mu);
-    postLocked(line);
+    postLocked(stamped);
 }
 
 void LogRelay::postLocked(const QString& line) {

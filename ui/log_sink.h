@@ -14,7 +14,7 @@ class LogRelay : public QObject {
   public:
     explicit LogRelay(QObject* parent = nullptr);
     ~LogRelay() override;
-    // Adds the sink to spdlog's default logger (removed again by the destructor).
+    // Adds the sink to spdlog's default logger; call before other threads start logging.
     void install();
     void post(const QString& line);        // any thread
     void postLocked(const QString& line);  // with impl_->mu held (the sink)

@@ -144,21 +144,21 @@ void MainWindow::buildDocks() {
         addDock(tr("Sender · in-flight ProduceRequests per broker"), QStringLiteral("sender"),
                 framed(sHeader, senderView_, requestDetails_), Qt::BottomDockWidgetArea);
 
-    // Bottom area: the Sender across the full width, metrics and log side by side below it.
+    // Bottom area: the Sender, then the metrics, each across the centre's full width.
     metricsPanel_ = new MetricsPanel(metrics_);
     metricsDock_ = addDock(tr("Metrics (producer-metrics)"), QStringLiteral("metrics"),
                            metricsPanel_, Qt::BottomDockWidgetArea);
     splitDockWidget(senderDock_, metricsDock_, Qt::Vertical);
-    log_ = new LogPanel;
-    logDock_ = addDock(tr("Log"), QStringLiteral("log"), log_, Qt::BottomDockWidgetArea);
-    splitDockWidget(metricsDock_, logDock_, Qt::Horizontal);
 
+    // Right column: deliveries, where they landed, and the log.
     deliveriesPanel_ = new DeliveriesPanel(deliveries_);
     deliveriesDock_ = addDock(tr("Deliveries"), QStringLiteral("deliveries"), deliveriesPanel_,
                               Qt::RightDockWidgetArea);
     distView_ = new DistributionView(distribution_);
     distDock_ = addDock(tr("Partition distribution"), QStringLiteral("distribution"), distView_,
                         Qt::RightDockWidgetArea);
+    log_ = new LogPanel;
+    logDock_ = addDock(tr("Log"), QStringLiteral("log"), log_, Qt::RightDockWidgetArea);
     composerDock_ = composerDock;
     explainDock_ = explainDock;
     clusterDock_ = clusterDock;
@@ -407,7 +407,8 @@ void MainWindow::onEvents(const std::vector<producer::Event>& events) {
                 break;
         }
     }
-    if (!lines.isEmpty()) log_->append(lines);
+    for (const QString& l : lines)
+        relay_->post(l);
 }
 
 void MainWindow::onMetrics(const std::vector<producer::Metric>& metrics, qint64 timeMs) {
@@ -425,6 +426,9 @@ void MainWindow::onCluster(const ClusterInfo& info) {
         topics << t.name;
     composer_->setTopics(topics);
     // Lanes for the topic being composed (and the connection's), even before any record.
+    for (const auto& t : info.topics)
+        for (const auto& [p, leader] : t.partitions)
+            accModel_->setLeader(t.name, p, leader);
     for (const QString& topic : {controller_->connection().topic, composer_->draft().topic})
         for (const auto& t : info.topics)
             if (t.name == topic && t.partitions.size() <= 1000) {
@@ -530,12 +534,12 @@ void MainWindow::showSettingsDialog() {
 void MainWindow::applyDefaultSizes() {
     // Proportions of the default layout for the current window size.
     const int w = width(), h = height();
-    resizeDocks({composerDock_, deliveriesDock_}, {w * 25 / 100, w * 26 / 100}, Qt::Horizontal);
+    resizeDocks({composerDock_, deliveriesDock_}, {w * 25 / 100, w * 24 / 100}, Qt::Horizontal);
     resizeDocks({composerDock_, explainDock_, clusterDock_},
-                {h * 40 / 100, h * 22 / 100, h * 38 / 100}, Qt::Vertical);
-    resizeDocks({deliveriesDock_, distDock_}, {h * 60 / 100, h * 40 / 100}, Qt::Vertical);
-    resizeDocks({senderDock_, metricsDock_}, {h * 24 / 100, h * 26 / 100}, Qt::Vertical);
-    resizeDocks({metricsDock_, logDock_}, {w * 30 / 100, w * 19 / 100}, Qt::Horizontal);
+                {h * 36 / 100, h * 22 / 100, h * 42 / 100}, Qt::Vertical);
+    resizeDocks({deliveriesDock_, distDock_, logDock_}, {h * 46 / 100, h * 27 / 100, h * 27 / 100},
+                Qt::Vertical);
+    resizeDocks({senderDock_, metricsDock_}, {h * 27 / 100, h * 25 / 100}, Qt::Vertical);
 }
 
 void MainWindow::showEvent(QShowEvent* event) {

@@ -2,6 +2,8 @@
 
 #include <QRegularExpression>
 #include <QUuid>
+#include <map>
+#include <memory>
 
 #include "producer/serializers.h"
 
@@ -41,13 +43,20 @@ QString expandTemplate(const QString& text, qint64 n, qint64 nowMs) {
 Result<std::optional<std::vector<uint8_t>>> serializeField(const QString& serializer,
                                                            const QString& text,
                                                            const QString& topic) {
-    auto ser = producer::createSerializer(serializer.toStdString());
-    if (!ser) return ser.error();
+    // Serializers are stateless: one per name per thread, not one per record.
+    thread_local std::map<QString, std::unique_ptr<producer::Serializer>> cache;
+    auto& slot = cache[serializer];
+    if (!slot) {
+        auto created = producer::createSerializer(serializer.toStdString());
+        if (!created) return created.error();
+        slot = std::move(*created);
+    }
+    const producer::Serializer* ser = slot.get();
     producer::FieldValue input = nullptr;
     if (serializer != QLatin1String("null")) input = text.toStdString();
     std::vector<uint8_t> bytes;
     bool isNull = false;
-    const Status st = (*ser)->serialize(topic.toStdString(), input, bytes, isNull);
+    const Status st = ser->serialize(topic.toStdString(), input, bytes, isNull);
     if (!st) return Error{st.message()};
     if (isNull) return std::optional<std::vector<uint8_t>>{};
     return std::optional<std::vector<uint8_t>>{std::move(bytes)};

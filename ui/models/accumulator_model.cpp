@@ -21,6 +21,10 @@ void AccumulatorModel::setTopicPartitions(const QString& topic, int partitions) 
     topicPartitions_[topic] = partitions;
 }
 
+void AccumulatorModel::setLeader(const QString& topic, int partition, int node) {
+    leaders_[{topic, partition}] = node;
+}
+
 void AccumulatorModel::clear() {
     lanes_.clear();
     Q_EMIT changed();
@@ -60,7 +64,7 @@ void AccumulatorModel::update(const producer::ProducerSnapshot& s) {
     std::map<std::pair<QString, int>, Lane> next;
     for (const auto& [topic, n] : topicPartitions_)
         for (int p = 0; p < n; ++p)
-            next[{topic, p}] = Lane{topic, p, false, {}};
+            next[{topic, p}] = Lane{topic, p, false, -1, {}};
     for (const auto& ps : s.partitions) {
         const QString topic = QString::fromStdString(ps.tp.topic);
         Lane& lane = next[{topic, ps.tp.partition}];
@@ -98,8 +102,11 @@ void AccumulatorModel::update(const producer::ProducerSnapshot& s) {
     }
     lanes_.clear();
     lanes_.reserve(static_cast<int>(next.size()));
-    for (auto& [key, lane] : next)
+    for (auto& [key, lane] : next) {
+        auto leader = leaders_.find(key);
+        lane.leader = leader == leaders_.end() ? -1 : leader->second;
         lanes_.push_back(std::move(lane));
+    }
     Q_EMIT changed();
 }
 

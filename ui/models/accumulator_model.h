@@ -31,6 +31,7 @@ class AccumulatorModel : public QObject {
         QString topic;
         int partition = 0;
         bool muted = false;
+        int leader = -1;         // leader node from cluster metadata, -1 unknown/offline
         QVector<Batch> batches;  // deque order, then drained ghosts
         qint64 queuedRecords() const;
     };
@@ -41,6 +42,8 @@ class AccumulatorModel : public QObject {
     void setLimits(qint64 batchSize, qint64 lingerMs);
     // Keeps lanes for every partition of `topic`, even empty ones (stable layout).
     void setTopicPartitions(const QString& topic, int partitions);
+    // Leader node per partition (shown in the lane header; where its batches will be sent).
+    void setLeader(const QString& topic, int partition, int node);
     void update(const producer::ProducerSnapshot& snapshot);
     void clear();
 
@@ -64,6 +67,7 @@ class AccumulatorModel : public QObject {
   private:
     QVector<Lane> lanes_;                     // sorted by (topic, partition)
     std::map<QString, int> topicPartitions_;  // lanes to keep per topic
+    std::map<std::pair<QString, int>, int> leaders_;
     qint64 batchSize_ = 16384;
     qint64 lingerMs_ = 5;
     qint64 timeMs_ = 0;

@@ -95,9 +95,10 @@ void SenderModel::update(const producer::ProducerSnapshot& s) {
         seen.insert(ns.nodeId);
         next.push_back(std::move(lane));
     }
-    // Nodes that vanished from the snapshot keep their lane (e.g. down), disconnected.
+    // Nodes that vanished from the snapshot keep their lane (e.g. down), disconnected; the
+    // bootstrap pseudo-nodes (negative ids) are dropped once real metadata replaced them.
     for (auto& [id, lane] : old)
-        if (!seen.count(id)) {
+        if (!seen.count(id) && id >= 0) {
             NodeLane keep;
             keep.nodeId = id;
             keep.address = lane.address;

@@ -230,8 +230,11 @@ void AccumulatorView::paintEvent(QPaintEvent* event) {
             const qint64 q = lane.queuedRecords();
             p.drawText(head.adjusted(0, 3, 0, -lh / 2), Qt::AlignRight | Qt::AlignVCenter,
                        q ? tr("%1 queued").arg(q) : QString());
+            QString sub = lane.topic;
+            if (lane.leader >= 0) sub += tr(" → node %1").arg(lane.leader);
+            if (lane.muted) sub += tr(" · muted");
             p.drawText(head.adjusted(0, lh / 2 - 2, 0, -3), Qt::AlignLeft | Qt::AlignVCenter,
-                       lane.muted ? tr("%1 · muted").arg(lane.topic) : lane.topic);
+                       QFontMetrics(p.font()).elidedText(sub, Qt::ElideRight, head.width()));
         }
         p.setFont(base);
         p.setPen(c.grid);

@@ -42,7 +42,7 @@ class AccumulatorView : public QWidget {
     uint64_t selected_ = 0;
     int maxBatches_ = 0;
     int lastLaneHeight_ = 0;
-    static constexpr int kHeaderWidth = 104;
+    static constexpr int kHeaderWidth = 122;
     static constexpr int kGap = 6;
 };
 
