@@ -3,6 +3,8 @@
 //                             [--linger-ms L] [--acks A] [--mock-cluster PATH]
 // Prints records/s of each and the ratio ours/librdkafka.
 #include <librdkafka/rdkafka.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -128,12 +130,22 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    std::string cmd = o.mockCluster + " --brokers 3 --topic bench-ours:6 --topic bench-rdkafka:6";
-    FILE* mock = popen(cmd.c_str(), "r");  // its stdin stays open until pclose
-    if (!mock) {
-        std::perror("mock_cluster");
-        return 1;
+    // The mock cluster runs until its stdin closes: keep a pipe to it open for the whole run.
+    int toMock[2], fromMock[2];
+    if (pipe(toMock) != 0 || pipe(fromMock) != 0) return 1;
+    pid_t child = fork();
+    if (child == 0) {
+        dup2(toMock[0], 0);
+        dup2(fromMock[1], 1);
+        close(toMock[1]);
+        close(fromMock[0]);
+        execl(o.mockCluster.c_str(), o.mockCluster.c_str(), "--brokers", "3", "--topic",
+              "bench-ours:6", "--topic", "bench-rdkafka:6", static_cast<char*>(nullptr));
+        _exit(127);
     }
+    close(toMock[0]);
+    close(fromMock[1]);
+    FILE* mock = fdopen(fromMock[0], "r");
     char line[1024];
     if (!fgets(line, sizeof(line), mock) || std::strncmp(line, "bootstrap.servers=", 18) != 0) {
         std::fprintf(stderr, "mock_cluster did not start (%s)\n", o.mockCluster.c_str());
@@ -153,6 +165,8 @@ int main(int argc, char** argv) {
     std::printf("librdkafka: %.0f records/s\n", rd);
     std::printf("batchscope: %.0f records/s\n", ours);
     std::printf("ratio batchscope/librdkafka: %.2f\n", ours / rd);
-    pclose(mock);
+    close(toMock[1]);
+    fclose(mock);
+    waitpid(child, nullptr, 0);
     return 0;
 }
