@@ -42,7 +42,10 @@ void Connection::close() {
 }
 
 void Connection::readSize() {
-    if (closed_ || reading_ || parked_ || outbound_.size() >= kMaxQueuedResponses) return;
+    if (closed_ || closeAfterWrites_ || reading_ || parked_ ||
+        outbound_.size() >= kMaxQueuedResponses) {
+        return;
+    }
     reading_ = true;
     asio::async_read(socket_, asio::buffer(sizeBuf_),
                      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
@@ -86,7 +89,10 @@ void Connection::handleRequest() {
             break;
         case RequestOutcome::Action::Close:
             spdlog::warn("node {}: {}: {}; closing", ctx_.nodeId, peer_, out.reason);
-            doClose("request rejected");
+            // Answers to the earlier requests still go out first (a client probing with a
+            // pipelined request we reject still gets them), then the connection closes.
+            closeAfterWrites_ = true;
+            if (outbound_.empty()) doClose("request rejected");
             break;
         case RequestOutcome::Action::Park:
             park(std::move(out.delayedFetch));
@@ -130,6 +136,9 @@ void Connection::pumpWrites() {
                           }
                           self->writingCount_ = 0;
                           if (ec) return self->doClose("write failed");
+                          if (self->closeAfterWrites_ && self->outbound_.empty()) {
+                              return self->doClose("request rejected");
+                          }
                           self->pumpWrites();
                           self->readSize();
                       });

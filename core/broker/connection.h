@@ -72,6 +72,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool reading_ = false;
     bool writeTimerArmed_ = false;
     bool closed_ = false;
+    bool closeAfterWrites_ = false;  // a rejected request: flush what is queued, then close
     std::shared_ptr<DelayedFetch> parked_;
     std::shared_ptr<AppendWatcher> watcher_;
     std::string peer_;
