@@ -39,7 +39,7 @@ int SenderView::laneHeight() const {
 // Slots share the width left by the header and the completions column (96..170 px each).
 int SenderView::slotWidth() const {
     const int avail = width() - kHeaderWidth - kRecentWidth - kGap;
-    return std::clamp(avail / std::max(1, model_->maxInFlight()) - kGap, 96, 170);
+    return std::clamp(avail / std::max(1, model_->maxInFlight()) - kGap, 84, 170);
 }
 
 QSize SenderView::sizeHint() const {
@@ -50,7 +50,7 @@ QSize SenderView::sizeHint() const {
 
 QSize SenderView::minimumSizeHint() const {
     const int n = std::max<int>(1, static_cast<int>(model_->nodes().size()));
-    return {kHeaderWidth + model_->maxInFlight() * (96 + kGap) + kRecentWidth,
+    return {kHeaderWidth + model_->maxInFlight() * (84 + kGap) + kRecentWidth,
             n * laneHeight() + 2};
 }
 
@@ -165,14 +165,15 @@ void SenderView::paintEvent(QPaintEvent* event) {
                 t.adjusted(0, 2 * fh - 4, 0, 0), Qt::AlignLeft | Qt::AlignTop,
                 tr("%n rec", nullptr, q.records) + QStringLiteral(" · ") + humanBytes(q.bytes));
         }
-        // Recently completed, newest first, fading.
-        for (int i = 0; i < n.recent.size(); ++i) {
+        // The two most recent completions, newest on top, the older one faded.
+        for (int i = std::max<int>(0, static_cast<int>(n.recent.size()) - 2); i < n.recent.size();
+             ++i) {
             const auto& q = n.recent[i];
             const QRect r = recentRect(li, static_cast<int>(n.recent.size()) - 1 - i);
             const bool ok = q.errorCode == 0;
             const QColor col = ok ? c.ok : c.error;
             // Older completions fade out.
-            p.setOpacity(std::max(0.25, 1.0 - 0.11 * (n.recent.size() - 1 - i)));
+            p.setOpacity(std::max(0.4, 1.0 - 0.4 * (n.recent.size() - 1 - i)));
             QColor fill = col;
             fill.setAlpha(50);
             p.setBrush(fill);

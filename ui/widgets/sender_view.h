@@ -39,7 +39,7 @@ class SenderView : public QWidget {
     int selected_ = -1;
     static constexpr int kHeaderWidth = 138;
     static constexpr int kGap = 6;
-    static constexpr int kRecentWidth = 2 * 96 + 16;  // two columns of completions
+    static constexpr int kRecentWidth = 96 + 14;  // the two newest completions
 };
 
 // "OK", Kafka's error name, or "DISCONNECTED" (-2: the connection closed before a response).
