@@ -27,10 +27,14 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/t
 
 # The Debian package: a Release build, `--target package`, then install, check and remove it
 # (packaging/test-deb.sh; as root, else it says SKIP). Hardening flags as dpkg-buildflags gives
-# them.
+# them; the -Wno-error list is the flag set this step was verified with (GCC 12's -O3 false
+# positives in Boost.Asio and libstdc++ headers stay warnings, on top of cmake/'s own policy).
+o3_false_positives="-Wno-error=null-dereference -Wno-error=restrict -Wno-error=array-bounds"
+o3_false_positives+=" -Wno-error=stringop-overflow -Wno-error=stringop-overread"
+o3_false_positives+=" -Wno-error=maybe-uninitialized"
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DBATCHSCOPE_BUILD_TESTS=OFF -DBATCHSCOPE_BUILD_BENCH=OFF \
-  "-DCMAKE_CXX_FLAGS=-fstack-protector-strong -D_FORTIFY_SOURCE=2" \
+  "-DCMAKE_CXX_FLAGS=-fstack-protector-strong -D_FORTIFY_SOURCE=2 $o3_false_positives" \
   "-DCMAKE_C_FLAGS=-fstack-protector-strong -D_FORTIFY_SOURCE=2" \
   "-DCMAKE_EXE_LINKER_FLAGS=-Wl,-z,relro -Wl,-z,now" \
   "-DCMAKE_MODULE_LINKER_FLAGS=-Wl,-z,relro -Wl,-z,now" >/dev/null
