@@ -1,5 +1,7 @@
 #include "theme.h"
 
+#include <memory>
+
 #include <QApplication>
 #include <QStyle>
 #include <QStyleFactory>
@@ -38,7 +40,9 @@ QPalette darkPalette() {
 }
 
 QPalette lightPalette() {
-    QPalette p = QStyleFactory::create(QStringLiteral("Fusion"))->standardPalette();
+    // The style only lends its palette: owned here, not by the application.
+    std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette p = fusion->standardPalette();
     p.setColor(QPalette::Window, QColor(0xf3, 0xf4, 0xf6));
     p.setColor(QPalette::Base, Qt::white);
     p.setColor(QPalette::AlternateBase, QColor(0xf7, 0xf8, 0xfa));

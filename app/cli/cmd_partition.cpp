@@ -16,11 +16,21 @@ namespace bs::cli {
 namespace {
 
 void usage(std::FILE* out) {
-    std::fprintf(out,
-                 "usage: batchscope-cli partition --partitions N [--partitioner NAME] "
-                 "[--topic T] [KEY...]\n"
-                 "Without KEYs, reads one key per line from stdin. Prints a header line, then per "
-                 "key:\nKEY  KEY_BYTES_HEX  MURMUR2  TO_POSITIVE  MODULO  PARTITION\n");
+    std::fprintf(
+        out,
+        "usage: batchscope-cli partition --partitions N [--partitioner NAME] "
+        "[--topic T] [KEY...]\n"
+        "Explains where keys go. Without KEYs, reads one key per line from stdin. Prints a\n"
+        "header line, then per key:\n"
+        "KEY  KEY_BYTES_HEX  MURMUR2  TO_POSITIVE  MODULO  PARTITION\n"
+        "\n"
+        "  --partitions N             partitions of the topic (required)\n"
+        "  --partitioner NAME         partitioner.class: builtin, sticky, legacy,\n"
+        "                             round-robin, a Java class name or a plugin .so\n"
+        "                             (default: builtin, Kafka 3.3+)\n"
+        "  --topic T                  topic name passed to the partitioner\n"
+        "                             (default: topic)\n"
+        "  -h, --help                 show this help\n");
 }
 
 // A cluster where every partition of `topic` has a leader (what placement needs).

@@ -83,11 +83,24 @@ struct Stats {
 };
 
 void usage(std::FILE* out) {
-    std::fprintf(out,
-                 "usage: batchscope-cli perf --topic TOPIC --num-records N --throughput T\n"
-                 "  (--record-size BYTES | --payload-file FILE) [--keys K]\n"
-                 "  [--producer-props k=v ...] [--producer.config FILE]\n"
-                 "--throughput -1 means no throttling. --keys K sends K distinct keys.\n");
+    std::fprintf(
+        out,
+        "usage: batchscope-cli perf --topic TOPIC --num-records N --throughput T\n"
+        "  (--record-size BYTES | --payload-file FILE) [options]\n"
+        "Like kafka-producer-perf-test, with the same progress and summary lines.\n"
+        "\n"
+        "  --topic TOPIC              topic to produce to (required)\n"
+        "  --num-records N            records to send (required)\n"
+        "  --throughput T             records/s cap; -1 means no throttling (required)\n"
+        "  --record-size BYTES        size of each record's value (one of this or\n"
+        "                             --payload-file is required)\n"
+        "  --payload-file FILE        values taken from FILE's lines (default: none)\n"
+        "  --keys K                   send K distinct keys; 0 sends keyless records\n"
+        "                             (default: 0)\n"
+        "  --producer-props K=V ...   producer config properties, bootstrap.servers among\n"
+        "                             them (default: Java producer defaults)\n"
+        "  --producer.config FILE     producer properties file (default: none)\n"
+        "  -h, --help                 show this help\n");
 }
 
 }  // namespace

@@ -44,12 +44,24 @@ Result<ProducerConfig> buildProducerConfig(const std::string& configFile,
 namespace {
 
 void usage(std::FILE* out) {
-    std::fprintf(out,
-                 "usage: batchscope-cli produce --bootstrap-server HOST:PORT --topic TOPIC\n"
-                 "  [--property parse.key=true] [--property key.separator=SEP]\n"
-                 "  [--producer-property k=v]... [--producer.config FILE]\n"
-                 "  [--compression-codec [none|gzip|snappy|lz4|zstd]] [--report]\n"
-                 "Reads records from stdin, one per line.\n");
+    std::fprintf(
+        out,
+        "usage: batchscope-cli produce --bootstrap-server HOST:PORT --topic TOPIC [options]\n"
+        "Reads records from stdin, one per line (like kafka-console-producer).\n"
+        "\n"
+        "  --bootstrap-server LIST    brokers to bootstrap from (required;\n"
+        "                             --broker-list is accepted as an alias)\n"
+        "  --topic TOPIC              topic to produce to (required)\n"
+        "  --property parse.key=B     split each line into key and value (default: false)\n"
+        "  --property key.separator=S separator between key and value (default: TAB)\n"
+        "  --producer-property K=V    a producer config property; repeatable\n"
+        "                             (default: Java producer defaults)\n"
+        "  --producer.config FILE     producer properties file (default: none)\n"
+        "  --compression-codec [C]    none|gzip|snappy|lz4|zstd; without a value: gzip\n"
+        "                             (default: compression.type, i.e. none)\n"
+        "  --report                   print 'partition offset' per input line, in input\n"
+        "                             order (default: off)\n"
+        "  -h, --help                 show this help\n");
 }
 
 }  // namespace
