@@ -58,7 +58,8 @@ RequestOutcome KafkaApis::handleMetadata(int32_t nodeId, const protocol::Request
         if (r.controllerId < 0) r.controllerId = e.nodeId;
     }
 
-    if (!req.topics) {
+    // v0 cannot send null: there an empty list asks for all topics, as in Kafka.
+    if (!req.topics || (h.apiVersion == 0 && req.topics->empty())) {
         for (const auto& t : metadata_.topics())
             r.topics.push_back(describe(t, faults_));
     } else {

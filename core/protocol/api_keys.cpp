@@ -6,7 +6,7 @@ namespace {
 // Ranges and flexible versions from Kafka's message schemas (common/message/*.json).
 constexpr ApiVersionRange kApis[] = {
     {ApiKey::Produce, 3, 11, 9},       {ApiKey::Fetch, 4, 12, 12},
-    {ApiKey::ListOffsets, 1, 7, 6},    {ApiKey::Metadata, 1, 12, 9},
+    {ApiKey::ListOffsets, 1, 7, 6},    {ApiKey::Metadata, 0, 12, 9},
     {ApiKey::ApiVersions, 0, 3, 3},    {ApiKey::CreateTopics, 2, 7, 5},
     {ApiKey::InitProducerId, 0, 4, 2},
 };

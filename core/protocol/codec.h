@@ -62,6 +62,13 @@ class Encoder {
         if (!v) return length(-1);
         array(f, *v, std::forward<F>(each));
     }
+    // An array that became nullable in a later version: before that, null is sent as empty.
+    template <class T, class F>
+    void nullableArray(const char* f, const std::optional<std::vector<T>>& v, F&& each,
+                       bool nullable) {
+        if (nullable || v) return nullableArray(f, v, std::forward<F>(each));
+        length(0);
+    }
     void int32Array(const char* f, const std::vector<int32_t>& v) {
         array(f, v, [&](int32_t x) { w_.int32(x); });
     }
@@ -154,6 +161,11 @@ class Decoder {
         }
         v.emplace();
         fill(*v, n, each);
+    }
+    template <class T, class F>
+    void nullableArray(const char* f, std::optional<std::vector<T>>& v, F&& each, bool nullable) {
+        if (nullable) return nullableArray(f, v, std::forward<F>(each));
+        array(f, v.emplace(), std::forward<F>(each));
     }
     void int32Array(const char* f, std::vector<int32_t>& v) {
         array(f, v, [&](int32_t& x) { x = r_.int32(f); });

@@ -1,4 +1,5 @@
-// kafka-python 2.0.2 (python3-kafka) produces and consumes (assign(), no groups).
+// kafka-python 2.0.2 (python3-kafka) produces and consumes (assign(), no groups) with no
+// api_version given: its version probe (ApiVersions v0 with Metadata v0) must succeed.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -13,14 +14,13 @@ const char* kScript = R"(
 import sys
 from kafka import KafkaProducer, KafkaConsumer, TopicPartition
 boot = sys.argv[1].split(',')
-p = KafkaProducer(bootstrap_servers=boot, api_version=(2, 5, 0), acks='all',
-                  compression_type='gzip', linger_ms=5)
+p = KafkaProducer(bootstrap_servers=boot, acks='all', compression_type='gzip', linger_ms=5)
+print('probed', p.config['api_version'], flush=True)
 futures = [p.send('py', key=b'k%d' % (i % 5), value=b'v%d' % i) for i in range(500)]
 p.flush()
 acked = [f.get(timeout=30) for f in futures]
 print('acked', len(acked), flush=True)
-c = KafkaConsumer(bootstrap_servers=boot, api_version=(2, 5, 0), enable_auto_commit=False,
-                  consumer_timeout_ms=5000)
+c = KafkaConsumer(bootstrap_servers=boot, enable_auto_commit=False, consumer_timeout_ms=5000)
 parts = [TopicPartition('py', p) for p in c.partitions_for_topic('py')]
 c.assign(parts)
 c.seek_to_beginning()
@@ -45,6 +45,7 @@ class KafkaPythonTest : public QObject {
         QVERIFY(broker.start(dir.path()));
         auto r = runTool("/usr/bin/python3", {"-c", kScript, broker.bootstrap()});
         QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("probed (2, "), (r.out + r.err).constData());
         QVERIFY2(r.out.contains("acked 500"), r.out.constData());
         QVERIFY2(r.out.contains("consumed 500 match True"), (r.out + r.err).constData());
         QCOMPARE(broker.terminate(), 0);

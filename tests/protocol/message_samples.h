@@ -54,9 +54,10 @@ inline void fill(MetadataRequest& m, int16_t v) {
 
 inline void fill(MetadataResponse& m, int16_t v) {
     if (v >= 3) m.throttleTimeMs = 5;
-    m.brokers = {{1, "localhost", 19092, std::string("rack-a")}, {2, "b2", 19093, std::nullopt}};
+    m.brokers = {{1, "localhost", 19092, std::nullopt}, {2, "b2", 19093, std::nullopt}};
+    if (v >= 1) m.brokers[0].rack = "rack-a";
     if (v >= 2) m.clusterId = "bs-cluster";
-    m.controllerId = 2;
+    if (v >= 1) m.controllerId = 2;
     MetadataResponse::MetadataResponsePartition p;
     p.errorCode = ErrorCode::LEADER_NOT_AVAILABLE;
     p.partitionIndex = 4;
@@ -69,7 +70,7 @@ inline void fill(MetadataResponse& m, int16_t v) {
     t.errorCode = ErrorCode::TOPIC_AUTHORIZATION_FAILED;
     t.name = "orders";
     if (v >= 10) t.topicId = uuid(7);
-    t.isInternal = true;
+    t.isInternal = v >= 1;
     t.partitions = {p, p};
     t.partitions[1].partitionIndex = 5;
     if (v >= 8) t.topicAuthorizedOperations = 0x0ff8;

@@ -16,7 +16,9 @@ class ApiTableTest : public QObject {
         QCOMPARE(produce->maxVersion, int16_t(11));
         QVERIFY(isSupported(ApiKey::Fetch, 12));
         QVERIFY(!isSupported(ApiKey::Fetch, 13));
-        QVERIFY(!isSupported(ApiKey::Metadata, 0));
+        QVERIFY(isSupported(ApiKey::Metadata, 0));
+        QVERIFY(!isSupported(ApiKey::Metadata, 13));
+        QVERIFY(!isSupported(ApiKey::Produce, 2));
         QVERIFY(!isSupported(static_cast<ApiKey>(99), 0));
         QVERIFY(!supportedRange(static_cast<ApiKey>(-5)));
     }

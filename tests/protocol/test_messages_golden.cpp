@@ -57,6 +57,7 @@ class MessagesGoldenTest : public QObject {
         Bytes expected = cat(Bytes{0, 0, 0, 22}, Bytes{0, 3, 0, 1, 0, 0, 0, 2, 0xff, 0xff},
                              Bytes{0, 0, 0, 1, 0, 6}, "orders");
         QCOMPARE(encodeRequestFrame(h, m), expected);
+        QCOMPARE(body(MetadataRequest{}, 0), (Bytes{0, 0, 0, 0}));  // v0: no null, empty = all
         QCOMPARE(body(MetadataRequest{}, 1), (Bytes{0xff, 0xff, 0xff, 0xff}));  // null = all
         QCOMPARE(body(MetadataRequest{}, 4), (Bytes{0xff, 0xff, 0xff, 0xff, 1}));
     }

@@ -45,7 +45,7 @@ class MessagesRoundTripTest : public QObject {
                 ++checked;
             }
         });
-        QCOMPARE(checked, 2 * (4 + 12 + 9 + 9 + 7 + 5 + 6));
+        QCOMPARE(checked, 2 * (4 + 13 + 9 + 9 + 7 + 5 + 6));
     }
 
     void samplesCarryNonDefaultValues() {
@@ -90,9 +90,9 @@ class MessagesRoundTripTest : public QObject {
         std::vector<uint8_t> bytes{0, 0, 0, 0};
         Reader r(bytes);
         MetadataRequest m;
-        bs::Status s = decode(m, 0, r);
+        bs::Status s = decode(m, 13, r);
         QVERIFY(!s.ok());
-        QVERIFY(QString::fromStdString(s.message()).contains("unsupported version 0"));
+        QVERIFY(QString::fromStdString(s.message()).contains("unsupported version 13"));
         Reader r2(bytes);
         ProduceRequest p;
         QVERIFY(!decode(p, 12, r2).ok());

@@ -7,11 +7,15 @@ namespace {
 
 template <class IO, class M>
 void request(IO& io, M& m, int16_t v) {
-    io.nullableArray("topics", m.topics, [&](auto& t) {
-        if (v >= 10) io.uuid("topicId", t.topicId);
-        io.nullableString("name", t.name, v >= 10);
-        io.tags();
-    });
+    // v0 has no null array: an empty one asks for all topics (the broker treats it so).
+    io.nullableArray(
+        "topics", m.topics,
+        [&](auto& t) {
+            if (v >= 10) io.uuid("topicId", t.topicId);
+            io.nullableString("name", t.name, v >= 10);
+            io.tags();
+        },
+        v >= 1);
     if (v >= 4) io.boolean("allowAutoTopicCreation", m.allowAutoTopicCreation);
     if (v >= 8 && v <= 10) {
         io.boolean("includeClusterAuthorizedOperations", m.includeClusterAuthorizedOperations);
@@ -39,16 +43,16 @@ void response(IO& io, M& m, int16_t v) {
         io.int32("nodeId", b.nodeId);
         io.string("host", b.host);
         io.int32("port", b.port);
-        io.nullableString("rack", b.rack);
+        if (v >= 1) io.nullableString("rack", b.rack);
         io.tags();
     });
     if (v >= 2) io.nullableString("clusterId", m.clusterId);
-    io.int32("controllerId", m.controllerId);
+    if (v >= 1) io.int32("controllerId", m.controllerId);
     io.array("topics", m.topics, [&](auto& t) {
         io.errorCode("errorCode", t.errorCode);
         io.nullableString("name", t.name, v >= 12);
         if (v >= 10) io.uuid("topicId", t.topicId);
-        io.boolean("isInternal", t.isInternal);
+        if (v >= 1) io.boolean("isInternal", t.isInternal);
         io.array("partitions", t.partitions, [&](auto& p) { partition(io, p, v); });
         if (v >= 8) io.int32("topicAuthorizedOperations", t.topicAuthorizedOperations);
         io.tags();

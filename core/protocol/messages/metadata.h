@@ -14,7 +14,7 @@
 
 namespace bs::protocol {
 
-// Metadata v1-12.
+// Metadata v0-12.
 struct MetadataRequest {
     static constexpr ApiKey kApiKey = ApiKey::Metadata;
     struct MetadataRequestTopic {
@@ -22,7 +22,7 @@ struct MetadataRequest {
         std::optional<std::string> name;  // null allowed v10+ (lookup by id)
         friend bool operator==(const MetadataRequestTopic&, const MetadataRequestTopic&) = default;
     };
-    std::optional<std::vector<MetadataRequestTopic>> topics;  // null = all topics
+    std::optional<std::vector<MetadataRequestTopic>> topics;  // null (v1+) = all topics
     bool allowAutoTopicCreation = true;                       // v4+
     bool includeClusterAuthorizedOperations = false;          // v8-10
     bool includeTopicAuthorizedOperations = false;            // v8+
@@ -35,7 +35,7 @@ struct MetadataResponse {
         int32_t nodeId = 0;
         std::string host;
         int32_t port = 0;
-        std::optional<std::string> rack;
+        std::optional<std::string> rack;  // v1+
         friend bool operator==(const MetadataResponseBroker&,
                                const MetadataResponseBroker&) = default;
     };
@@ -54,7 +54,7 @@ struct MetadataResponse {
         ErrorCode errorCode = ErrorCode::NONE;
         std::optional<std::string> name;  // null allowed v12+
         Uuid topicId;                     // v10+
-        bool isInternal = false;
+        bool isInternal = false;          // v1+
         std::vector<MetadataResponsePartition> partitions;
         int32_t topicAuthorizedOperations = INT32_MIN;  // v8+
         friend bool operator==(const MetadataResponseTopic&,
@@ -63,7 +63,7 @@ struct MetadataResponse {
     int32_t throttleTimeMs = 0;  // v3+
     std::vector<MetadataResponseBroker> brokers;
     std::optional<std::string> clusterId;  // v2+
-    int32_t controllerId = -1;
+    int32_t controllerId = -1;             // v1+
     std::vector<MetadataResponseTopic> topics;
     int32_t clusterAuthorizedOperations = INT32_MIN;  // v8-10
     friend bool operator==(const MetadataResponse&, const MetadataResponse&) = default;

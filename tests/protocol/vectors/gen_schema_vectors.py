@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 REPO = sys.argv[1] if len(sys.argv) > 1 else "/work/.mirror/apache+kafka/repo"
-RANGES = {"ApiVersions": (0, 3), "Metadata": (1, 12), "Produce": (3, 11), "Fetch": (4, 12),
+RANGES = {"ApiVersions": (0, 3), "Metadata": (0, 12), "Produce": (3, 11), "Fetch": (4, 12),
           "ListOffsets": (1, 7), "InitProducerId": (0, 4), "CreateTopics": (2, 7)}
 
 
