@@ -15,10 +15,17 @@ using apis_detail::respond;
 
 namespace {
 
+// Produce and Fetch are advertised from v0, as a Kafka 3.x broker does, although the codec
+// starts at Produce v3 / Fetch v4: librdkafka (2.0) derives its features (message format,
+// compression) from overlaps with those old versions and otherwise sends uncompressed
+// batches. Clients pick the highest common version; a request below the codec's range still
+// closes the connection (handle()).
 std::vector<protocol::ApiVersionsResponse::ApiVersion> advertisedApis() {
     std::vector<protocol::ApiVersionsResponse::ApiVersion> apis;
     for (const auto& r : protocol::supportedApis()) {
-        apis.push_back({static_cast<int16_t>(r.apiKey), r.minVersion, r.maxVersion});
+        const bool legacyFloor = r.apiKey == ApiKey::Produce || r.apiKey == ApiKey::Fetch;
+        apis.push_back({static_cast<int16_t>(r.apiKey), legacyFloor ? int16_t(0) : r.minVersion,
+                        r.maxVersion});
     }
     return apis;
 }

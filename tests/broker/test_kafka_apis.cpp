@@ -111,6 +111,47 @@ class KafkaApisTest : public QObject {
         auto v0 = decodeResponse<protocol::ApiVersionsResponse>(old, ApiKey::ApiVersions, 0);
         QCOMPARE(v0.errorCode, ErrorCode::UNSUPPORTED_VERSION);
         QCOMPARE(v0.apiKeys.size(), protocol::supportedApis().size());
+        // Produce and Fetch are advertised from v0 (librdkafka's feature probe), the rest as
+        // the codec accepts them.
+        for (const auto& k : r.apiKeys) {
+            const auto ours = protocol::supportedRange(static_cast<ApiKey>(k.apiKey));
+            QVERIFY(ours);
+            const bool legacy = ours->apiKey == ApiKey::Produce || ours->apiKey == ApiKey::Fetch;
+            QCOMPARE(k.minVersion, legacy ? int16_t(0) : ours->minVersion);
+            QCOMPARE(k.maxVersion, ours->maxVersion);
+        }
+    }
+
+    void belowCodecRangeClosesConnection() {
+        // A Produce v2 request (same header layout as v3) cannot be parsed: closed with a reason.
+        protocol::RequestHeader h{ApiKey::Produce, 3, ++correlation_, std::string("test")};
+        auto frame = protocol::encodeRequestFrame(h, protocol::ProduceRequest{});
+        frame[7] = 2;  // api version low byte, after the size and the api key
+        auto out = apis_->handle(0, std::span<uint8_t>(frame.data() + 4, frame.size() - 4));
+        QCOMPARE(out.action, RequestOutcome::Action::Close);
+        QVERIFY(QString::fromStdString(out.reason).contains("version 2"));
+    }
+
+    void metadataV0EmptyListMeansAllTopics() {
+        protocol::MetadataRequest create;
+        create.topics =
+            std::vector<protocol::MetadataRequest::MetadataRequestTopic>{{{}, "a"}, {{}, "b"}};
+        (void)decodeResponse<protocol::MetadataResponse>(send(1, ApiKey::Metadata, 12, create),
+                                                         ApiKey::Metadata, 12);
+        protocol::MetadataRequest all;
+        all.topics.emplace();
+        auto r = decodeResponse<protocol::MetadataResponse>(send(1, ApiKey::Metadata, 0, all),
+                                                            ApiKey::Metadata, 0);
+        QCOMPARE(r.brokers.size(), size_t{3});
+        QVERIFY(!r.brokers[0].rack);
+        std::set<std::string> names;
+        for (const auto& t : r.topics)
+            names.insert(t.name.value_or(""));
+        QCOMPARE(names, (std::set<std::string>{"a", "b", "t"}));
+        // From v1 an empty list asks for no topic.
+        r = decodeResponse<protocol::MetadataResponse>(send(1, ApiKey::Metadata, 1, all),
+                                                       ApiKey::Metadata, 1);
+        QVERIFY(r.topics.empty());
     }
 
     void metadataAutoCreatesAndSpreadsLeaders() {

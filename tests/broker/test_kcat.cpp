@@ -1,8 +1,13 @@
 // kcat (librdkafka) produces keyed records with every codec and with idempotence, and consumes
-// them back in order per partition, against `batchscope-cli broker`.
+// them back in order per partition, against `batchscope-cli broker`; the stored batches carry
+// the codec kcat was asked for (librdkafka silently sends uncompressed batches to a broker
+// whose advertised versions it does not trust).
+#include <QDirIterator>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <map>
+#include <set>
 
 #include "broker/broker_process.h"
 
@@ -71,6 +76,29 @@ class KcatTest : public QObject {
         QVERIFY(nextOffset.size() > 1);  // keys spread over partitions
     }
 
+    // The compression codecs of the batches of at least 10 records stored for `topic`, read
+    // with `dump-log` from the partitions' segment files in the broker's data dir (librdkafka
+    // sends a batch uncompressed when compressing does not make it smaller).
+    std::set<QString> storedCodecs(const QString& topic) {
+        const QRegularExpression partitionDir("^" + QRegularExpression::escape(topic) + "-\\d+$");
+        const QRegularExpression batch(" count: (\\d+) .* compresscodec: (\\S+) ");
+        std::set<QString> codecs;
+        QDirIterator it(dir_.path(), {"*.log"}, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QFileInfo segment(it.next());
+            if (!partitionDir.match(segment.dir().dirName()).hasMatch()) continue;
+            auto dumped =
+                runTool(BS_BINARY_DIR "/app/batchscope-cli", {"dump-log", segment.filePath()});
+            [&] { QCOMPARE(dumped.exitCode, 0); }();
+            auto m = batch.globalMatch(QString::fromUtf8(dumped.out));
+            while (m.hasNext()) {
+                const auto b = m.next();
+                if (b.captured(1).toInt() >= 10) codecs.insert(b.captured(2));
+            }
+        }
+        return codecs;
+    }
+
   private slots:
     void initTestCase() {
         QVERIFY(dir_.isValid());
@@ -90,10 +118,16 @@ class KcatTest : public QObject {
         QFETCH(QString, codec);
         QFETCH(int, count);
         roundTrip("kcat-" + codec, {"-z", codec}, count);
+        // librdkafka 2.0 enables LZ4 only for brokers advertising FindCoordinator (0.8.2's
+        // group coordinator), which this broker does not implement.
+        const auto stored = storedCodecs("kcat-" + codec);
+        QEXPECT_FAIL("lz4", "librdkafka needs FindCoordinator to send LZ4", Continue);
+        QCOMPARE(stored, std::set<QString>{codec});
     }
 
     void idempotentProducer() {
-        roundTrip("kcat-idempotent", {"-X", "enable.idempotence=true", "-z", "lz4"}, 5000);
+        roundTrip("kcat-idempotent", {"-X", "enable.idempotence=true", "-z", "zstd"}, 5000);
+        QCOMPARE(storedCodecs("kcat-idempotent"), std::set<QString>{"zstd"});
     }
 
     void cleanupTestCase() { QCOMPARE(broker_.terminate(), 0); }

@@ -8,6 +8,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <chrono>
+#include <string_view>
 
 #include "consumer/kafka_consumer.h"
 #include "producer/kafka_producer.h"
@@ -200,9 +201,11 @@ class ConsumeIntegrationTest : public QObject {
                 QCOMPARE(got[i].headers, (std::vector<std::pair<std::string, std::string>>{
                                              {"h1", "v1"}, {"h2", "v2"}}));
                 const BatchInfo& b = got[i].batch;
-                // librdkafka compresses only for brokers advertising Produce v2 (its MSGVER1
-                // feature); ours starts at v3 like Kafka 4, so kcat sends those uncompressed.
-                if (mock) QCOMPARE(b.compression, codecOf(codec));
+                // librdkafka 2.0 sends LZ4 only to brokers advertising FindCoordinator,
+                // which ours does not implement.
+                if (mock || std::string_view(codec) != "lz4") {
+                    QCOMPARE(b.compression, codecOf(codec));
+                }
                 QVERIFY(b.baseOffset <= got[i].offset && got[i].offset <= b.lastOffset());
                 QCOMPARE(b.tp.topic, topic);
                 QVERIFY(b.sizeInBytes > 61);
@@ -499,6 +502,7 @@ class ConsumeIntegrationTest : public QObject {
                  qPrintable(recs[2]));
         QCOMPARE(batches.size(), 2);
         QVERIFY(batches.first().contains("baseOffset: 0 lastOffset: 3 count: 4 "));
+        QVERIFY2(batches[0].contains(" compresscodec: gzip "), qPrintable(batches[0]));
         for (const auto& b : batches)
             QVERIFY(b.endsWith("isvalid: true"));
         // Batches our producer wrote compressed (oursOurProducer ran first).
