@@ -13,6 +13,7 @@
 #include "demo_runner.h"
 #include "main_window.h"
 #include "producer/producer_config.h"
+#include "version.h"
 
 using namespace bs::ui;
 
@@ -20,7 +21,9 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Batchscope"));
     QApplication::setApplicationName(QStringLiteral("batchscope"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    const std::string_view version = bs::version();
+    QApplication::setApplicationVersion(
+        QString::fromUtf8(version.data(), static_cast<qsizetype>(version.size())));
 
     QCommandLineParser cli;
     cli.setApplicationDescription(
