@@ -203,8 +203,12 @@ class ConsumeIntegrationTest : public QObject {
                 const BatchInfo& b = got[i].batch;
                 // librdkafka 2.0 sends LZ4 only to brokers advertising FindCoordinator,
                 // which ours does not implement.
+                // librdkafka also sends a batch uncompressed when compressing would not shrink
+                // it (small batches); tests/broker/test_kcat.cpp asserts codecs on big ones.
                 if (mock || std::string_view(codec) != "lz4") {
-                    QCOMPARE(b.compression, codecOf(codec));
+                    QVERIFY2(b.compression == codecOf(codec) ||
+                                 b.compression == protocol::CompressionType::None,
+                             codec);
                 }
                 QVERIFY(b.baseOffset <= got[i].offset && got[i].offset <= b.lastOffset());
                 QCOMPARE(b.tp.topic, topic);
