@@ -98,7 +98,7 @@ inline constexpr uint32_t kNoTopic = 0xffffffffu;
 struct Event {
     int64_t timeNs = 0;  // Clock::nowNs()
     EventType type = EventType::RecordAppended;
-    int16_t errorCode = 0;        // Kafka error code (BatchCompleted, ResponseReceived)
+    int16_t errorCode = 0;  // Kafka error code (BatchCompleted, BatchRetried, ResponseReceived)
     uint32_t topicId = kNoTopic;  // EventStream::topicName(topicId)
     int32_t partition = -1;
     int32_t nodeId = -1;

@@ -378,7 +378,7 @@ void Sender::completeBatch(const ProducerBatchPtr& batch, const PartitionResult&
             spdlog::debug("retrying {} records of {} (attempt {}): {}", batch->recordCount(),
                           batch->topicPartition().toString(), batch->attempts() + 1,
                           protocol::errorName(error));
-            reenqueueBatch(batch, nowMs);
+            reenqueueBatch(batch, nowMs, error);
         } else if (error == ErrorCode::DUPLICATE_SEQUENCE_NUMBER) {
             // Already written; the broker no longer knows the offset (Java completes it too).
             completeBatchSuccess(batch, PartitionResult{});
@@ -402,11 +402,11 @@ bool Sender::canRetry(const ProducerBatch& batch, const PartitionResult& result,
                : protocol::isRetriable(result.error);
 }
 
-void Sender::reenqueueBatch(const ProducerBatchPtr& batch, int64_t nowMs) {
+void Sender::reenqueueBatch(const ProducerBatchPtr& batch, int64_t nowMs, ErrorCode why) {
     accumulator_.reenqueue(batch, nowMs);
     removeFromInflight(batch);
     if (metrics_) metrics_->recordRetries(batch->topicPartition().topic, batch->recordCount());
-    emitEvent(EventType::BatchRetried, batch.get(), -1, -1);
+    emitEvent(EventType::BatchRetried, batch.get(), -1, -1, static_cast<int16_t>(why));
 }
 
 void Sender::completeBatchSuccess(const ProducerBatchPtr& batch, const PartitionResult& result) {

@@ -87,7 +87,8 @@ class Sender {
     void completeBatchSuccess(const ProducerBatchPtr& batch, const PartitionResult& result);
     void failBatch(const ProducerBatchPtr& batch, const Error& error, protocol::ErrorCode code);
     bool canRetry(const ProducerBatch& batch, const PartitionResult& result, int64_t nowMs);
-    void reenqueueBatch(const ProducerBatchPtr& batch, int64_t nowMs);
+    // `why` is the broker's error, carried by the BatchRetried event.
+    void reenqueueBatch(const ProducerBatchPtr& batch, int64_t nowMs, protocol::ErrorCode why);
     void removeFromInflight(const ProducerBatchPtr& batch);
     void deallocate(const ProducerBatchPtr& batch);
     std::vector<ProducerBatchPtr> expiredInflightBatches(int64_t nowMs);

@@ -39,10 +39,17 @@ struct Pipeline {
         client->autoInitProducerId(1000);
         metrics = std::make_unique<ProducerMetrics>(clock);
         sender = std::make_unique<Sender>(SenderConfig::from(config), *client, *metadata,
-                                          *accumulator, tm.get(), metrics.get(), nullptr, clock);
+                                          *accumulator, tm.get(), metrics.get(), &events, clock);
         // Bootstrap: metadata (and the producer id) arrive in the first iterations.
         for (int i = 0; i < 3; ++i)
             sender->runOnce();
+    }
+
+    // Events of the Sender (off until a test enables them).
+    std::vector<Event> takeEvents() {
+        std::vector<Event> out;
+        events.poll(out);
+        return out;
     }
 
     // Appends one record; returns its future.
@@ -92,6 +99,7 @@ struct Pipeline {
     std::unique_ptr<RecordAccumulator> accumulator;
     std::unique_ptr<MockClient> client;
     std::unique_ptr<ProducerMetrics> metrics;
+    EventStream events;
     std::unique_ptr<Sender> sender;
 };
 

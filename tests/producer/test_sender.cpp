@@ -127,9 +127,18 @@ class TestSender : public QObject {
         p.sender->runOnce();
         auto* r = p.client->pendingProduce().at(0);
         auto f1 = p.append(0, "second");
+        p.events.setEnabled(true);
         p.client->respond(r->correlationId,
                           MockClient::produceResponse(*r, ErrorCode::NOT_LEADER_OR_FOLLOWER));
         p.sender->runOnce();
+        // The retry event names the broker's error (the GUI shows it on the request).
+        auto events = p.takeEvents();
+        auto retried = std::find_if(events.begin(), events.end(), [](const Event& e) {
+            return e.type == EventType::BatchRetried;
+        });
+        QVERIFY(retried != events.end());
+        QCOMPARE(retried->errorCode, int16_t(ErrorCode::NOT_LEADER_OR_FOLLOWER));
+        p.events.setEnabled(false);
         p.clock.sleepMs(79);  // backoff is 100 ms with +-20% jitter (KIP-580)
         p.sender->runOnce();
         QCOMPARE(p.client->pendingProduce().size(), size_t(0));  // still backing off

@@ -160,7 +160,9 @@ void SenderModel::applyEvents(const std::vector<producer::Event>& events) {
             case producer::EventType::BatchRetried: {
                 retries_++;
                 auto it = batchToRequest_.find(e.batchId);
-                if (it != batchToRequest_.end()) setOutcome(it->second, -3);
+                // The broker's error when it sent one (a retry after a timeout has none).
+                if (it != batchToRequest_.end())
+                    setOutcome(it->second, e.errorCode != 0 ? e.errorCode : -3);
                 break;
             }
             case producer::EventType::BatchExpired:
