@@ -4,6 +4,8 @@
 #include <charconv>
 #include <chrono>
 
+#include <spdlog/spdlog.h>
+
 namespace bs::producer {
 
 using protocol::ErrorCode;
@@ -19,6 +21,22 @@ std::shared_ptr<const Cluster> Cluster::bootstrap(std::vector<Node> nodes) {
     return c;
 }
 
+namespace {
+// Kafka lists every partition of a topic exactly once, ids 0..n-1. Anything else (a huge or
+// negative id, a duplicate) is a corrupt answer: sizing the table by it could exhaust memory.
+bool hasDensePartitionIds(
+    const std::vector<protocol::MetadataResponse::MetadataResponsePartition>& partitions) {
+    std::vector<bool> seen(partitions.size(), false);
+    for (const auto& p : partitions) {
+        if (p.partitionIndex < 0 || static_cast<size_t>(p.partitionIndex) >= partitions.size() ||
+            seen[static_cast<size_t>(p.partitionIndex)])
+            return false;
+        seen[static_cast<size_t>(p.partitionIndex)] = true;
+    }
+    return true;
+}
+}  // namespace
+
 std::shared_ptr<const Cluster> Cluster::fromResponse(const protocol::MetadataResponse& response,
                                                      const Cluster* previous) {
     auto c = std::make_shared<Cluster>();
@@ -29,15 +47,14 @@ std::shared_ptr<const Cluster> Cluster::fromResponse(const protocol::MetadataRes
         if (!t.name) continue;
         TopicInfo info;
         info.error = t.errorCode;
-        if (t.errorCode == ErrorCode::NONE) {
-            int32_t count = 0;
-            for (const auto& p : t.partitions)
-                count = std::max(count, p.partitionIndex + 1);
-            info.partitions.resize(static_cast<size_t>(count));
+        const bool wellFormed = hasDensePartitionIds(t.partitions);
+        if (!wellFormed && t.errorCode == ErrorCode::NONE)
+            spdlog::warn("metadata for topic '{}' has bad partition ids; ignoring it", *t.name);
+        if (t.errorCode == ErrorCode::NONE && wellFormed) {
+            info.partitions.resize(t.partitions.size());
             for (size_t i = 0; i < info.partitions.size(); ++i)
                 info.partitions[i].tp = TopicPartition{*t.name, static_cast<int32_t>(i)};
             for (const auto& p : t.partitions) {
-                if (p.partitionIndex < 0) continue;
                 PartitionInfo& pi = info.partitions[static_cast<size_t>(p.partitionIndex)];
                 bool leaderKnown = p.leaderId >= 0 && c->nodeById(p.leaderId) != nullptr;
                 pi.leader = leaderKnown ? p.leaderId : -1;
@@ -46,7 +63,7 @@ std::shared_ptr<const Cluster> Cluster::fromResponse(const protocol::MetadataRes
                 pi.isr = p.isrNodes;
                 pi.offlineReplicas = p.offlineReplicas;
             }
-        } else if (previous && protocol::isRetriable(t.errorCode)) {
+        } else if (previous && (protocol::isRetriable(t.errorCode) || !wellFormed)) {
             if (const TopicInfo* old = previous->topic(*t.name)) {
                 info.partitions = old->partitions;
                 for (auto& p : info.partitions)
@@ -201,8 +218,8 @@ int64_t Metadata::timeToNextUpdate(int64_t nowMs) const {
     int64_t expire =
         needUpdate_ ? 0
                     : std::max<int64_t>(0, lastSuccessfulRefreshMs_ + metadataMaxAgeMs_ - nowMs);
-    int64_t allow = std::max<int64_t>(0, lastRefreshMs_ + refreshBackoffMs_ - nowMs);
-    if (lastRefreshMs_ == 0) allow = 0;
+    int64_t allow =
+        lastRefreshMs_ ? std::max<int64_t>(0, *lastRefreshMs_ + refreshBackoffMs_ - nowMs) : 0;
     return std::max(expire, allow);
 }
 

@@ -125,7 +125,7 @@ class Metadata {
     bool needUpdate_ = true;                  // guarded by mu_
     bool inFlight_ = false;                   // guarded by mu_
     bool closed_ = false;                     // guarded by mu_
-    int64_t lastRefreshMs_ = 0;               // guarded by mu_ (last attempt)
+    std::optional<int64_t> lastRefreshMs_;    // guarded by mu_ (last attempt; none yet)
     int64_t lastSuccessfulRefreshMs_ = 0;     // guarded by mu_
     int64_t version_ = 0;                     // guarded by mu_
 };
