@@ -152,10 +152,21 @@ void TransactionManager::startSequencesAtBeginning(PartitionEntry& e) {
         b->resetProducerState(current_.producerId, current_.epoch, sequence);
         sequence = incrementSequence(sequence, b->recordCount());
         e.inflight.insert(b);
+        e.resetBatchIds.insert(b->batchId());
     }
     e.producerIdAndEpoch = current_;
     e.nextSequence = sequence;
     e.lastAckedSequence.reset();
+}
+
+bool TransactionManager::sequenceHasBeenReset(const ProducerBatch& batch) const {
+    const PartitionEntry* e = find(batch.topicPartition());
+    return e && e->resetBatchIds.count(batch.batchId()) > 0;
+}
+
+bool TransactionManager::forget(PartitionEntry& e, const ProducerBatchPtr& batch) {
+    e.resetBatchIds.erase(batch->batchId());
+    return e.inflight.erase(batch) > 0;
 }
 
 bool TransactionManager::isNextSequence(const PartitionEntry& e, int32_t sequence) const {
@@ -180,14 +191,20 @@ bool TransactionManager::canRetry(ErrorCode error, int64_t logStartOffset,
     if (error == ErrorCode::UNKNOWN_PRODUCER_ID) {
         // Without the log start offset we cannot tell why the broker lost us: just retry.
         if (logStartOffset == -1) return true;
-        requestEpochBumpForPartition(tp);
+        std::lock_guard lock(mu_);
+        // Renumbered by a bump already: this answer is about its old numbering (Java too).
+        if (sequenceHasBeenReset(batch)) return true;
+        epochBumpRequired_ = true;
+        partitionsToRewrite_.insert(tp);
         return true;
     }
     if (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER) {
         std::lock_guard lock(mu_);
         const PartitionEntry* e = find(tp);
-        // Not the next expected batch: an earlier one is still being retried; wait for it.
-        if (e && !isNextSequence(*e, batch.baseSequence())) return true;
+        // Not the next expected batch (an earlier one is still being retried; wait for it), or
+        // renumbered since it was sent: retry without bumping.
+        if (sequenceHasBeenReset(batch) || (e && !isNextSequence(*e, batch.baseSequence())))
+            return true;
         // A real gap: restart the partition's sequences under a new epoch.
         epochBumpRequired_ = true;
         partitionsToRewrite_.insert(tp);
@@ -214,7 +231,7 @@ bool TransactionManager::canRetry(ErrorCode error, int64_t logStartOffset,
 void TransactionManager::handleCompletedBatch(const ProducerBatchPtr& batch) {
     std::lock_guard lock(mu_);
     PartitionEntry& e = entry(batch->topicPartition());
-    e.inflight.erase(batch);
+    forget(e, batch);
     ProducerIdAndEpoch mine{batch->producerId(), batch->producerEpoch()};
     if (batch->hasSequence() && sameProducer(mine, e.producerIdAndEpoch)) {
         int32_t last = batch->lastSequence();
@@ -227,7 +244,7 @@ void TransactionManager::handleFailedBatch(const ProducerBatchPtr& batch, bool w
     {
         std::lock_guard lock(mu_);
         PartitionEntry& e = entry(batch->topicPartition());
-        hadSequence = e.inflight.erase(batch) > 0;
+        hadSequence = forget(e, batch);
     }
     // Its sequences may or may not be in the log: later batches would be out of order, so the
     // partition restarts at sequence 0 under a bumped epoch (Java does this for the idempotent
@@ -239,7 +256,7 @@ void TransactionManager::handleFailedBatch(const ProducerBatchPtr& batch, bool w
 void TransactionManager::removeInFlightBatch(const ProducerBatchPtr& batch) {
     std::lock_guard lock(mu_);
     auto it = partitions_.find(batch->topicPartition());
-    if (it != partitions_.end()) it->second.inflight.erase(batch);
+    if (it != partitions_.end()) forget(it->second, batch);
 }
 
 std::optional<int32_t> TransactionManager::lastAckedSequence(const TopicPartition& tp) const {

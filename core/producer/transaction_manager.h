@@ -77,17 +77,22 @@ class TransactionManager final : public ProducerStateProvider {
         int32_t nextSequence = 0;
         std::optional<int32_t> lastAckedSequence;
         std::set<ProducerBatchPtr, BySequence> inflight;  // sequenced batches not yet done
+        // Batches of `inflight` renumbered by an epoch bump (Java:
+        // ProducerBatch.sequenceHasBeenReset): an error about their old numbering is stale.
+        std::set<uint64_t> resetBatchIds;
     };
     PartitionEntry& entry(const TopicPartition& tp);
     const PartitionEntry* find(const TopicPartition& tp) const;
     void startSequencesAtBeginning(PartitionEntry& e);  // needs mu_
     bool isNextSequence(const PartitionEntry& e, int32_t sequence) const;
+    bool sequenceHasBeenReset(const ProducerBatch& batch) const;    // needs mu_
+    bool forget(PartitionEntry& e, const ProducerBatchPtr& batch);  // needs mu_; true if tracked
 
     mutable std::mutex mu_;
-    ProducerIdAndEpoch current_;                           // guarded by mu_
-    bool initInFlight_ = false;                            // guarded by mu_
-    bool epochBumpRequired_ = false;                       // guarded by mu_
-    bool bumpRejected_ = false;  // guarded by mu_: the broker refused KIP-360 bumps
+    ProducerIdAndEpoch current_;      // guarded by mu_
+    bool initInFlight_ = false;       // guarded by mu_
+    bool epochBumpRequired_ = false;  // guarded by mu_
+    bool bumpRejected_ = false;       // guarded by mu_: the broker refused KIP-360 bumps
     std::set<TopicPartition> partitionsToRewrite_;         // guarded by mu_
     std::map<TopicPartition, PartitionEntry> partitions_;  // guarded by mu_
 };
