@@ -5,13 +5,19 @@ namespace bs::producer {
 void ProduceRequestResult::set(int64_t baseOffset, int64_t logAppendTime,
                                std::optional<Error> error,
                                std::function<Error(int32_t)> recordErrors) {
+    std::lock_guard lock(mu_);
+    if (set_ || !chained_.empty()) return;
+    baseOffset_ = baseOffset;
+    logAppendTime_ = logAppendTime;
+    error_ = std::move(error);
+    recordErrors_ = std::move(recordErrors);
+    set_ = true;
+}
+
+void ProduceRequestResult::done() {
     {
         std::lock_guard lock(mu_);
-        if (done_ || !chained_.empty()) return;
-        baseOffset_ = baseOffset;
-        logAppendTime_ = logAppendTime;
-        error_ = std::move(error);
-        recordErrors_ = std::move(recordErrors);
+        if (!set_ || done_) return;
         done_ = true;
     }
     cv_.notify_all();
@@ -20,7 +26,7 @@ void ProduceRequestResult::set(int64_t baseOffset, int64_t logAppendTime,
 void ProduceRequestResult::chain(std::vector<Link> chained) {
     {
         std::lock_guard lock(mu_);
-        if (done_) return;
+        if (set_) return;
         chained_ = std::move(chained);
     }
     cv_.notify_all();

@@ -23,9 +23,11 @@ class ProduceRequestResult {
 
     // baseOffset -1 when unknown (acks=0). `recordErrors` (may be empty) gives a per-record
     // error by relative index when only some records failed (INVALID_RECORD); `error` is the
-    // batch's error, nullopt on success.
+    // batch's error, nullopt on success. Waiters are released only by done() (Java: set, run
+    // the callbacks, done), so a returned get()/flush() has seen the callbacks.
     void set(int64_t baseOffset, int64_t logAppendTime, std::optional<Error> error,
              std::function<Error(int32_t)> recordErrors = {});
+    void done();
     // The records of a batch split after MESSAGE_TOO_LARGE now complete through the smaller
     // batches: record i continues as chained[i].
     struct Link {
@@ -51,8 +53,9 @@ class ProduceRequestResult {
     const TopicPartition tp_;
     mutable std::mutex mu_;
     mutable std::condition_variable cv_;
+    bool set_ = false;                            // guarded by mu_
     bool done_ = false;                           // guarded by mu_
-    int64_t baseOffset_ = -1;                     // written before done_, then immutable
+    int64_t baseOffset_ = -1;                     // written by set(), then immutable
     int64_t logAppendTime_ = -1;                  // idem
     std::optional<Error> error_;                  // idem
     std::function<Error(int32_t)> recordErrors_;  // idem

@@ -119,6 +119,7 @@ FutureRecordMetadata Producer::failed(const ProducerRecord& record, const Error&
     TopicPartition tp{record.topic, record.partition.value_or(kUnknownPartition)};
     auto result = std::make_shared<ProduceRequestResult>(tp);
     result->set(-1, -1, error);
+    result->done();
     FutureRecordMetadata future(result, 0, record.timestamp.value_or(-1), -1, -1);
     if (callback) {
         RecordMetadata md;
@@ -234,10 +235,8 @@ FutureRecordMetadata Producer::send(const ProducerRecord& record, Callback callb
 void Producer::flush() {
     accumulator_->beginFlush();
     sender_->wakeup();
+    // Futures complete after their callbacks ran, so this also waits for the callbacks (Java).
     accumulator_->awaitFlushCompletion();
-    // The futures complete just before their callbacks run (on the sender thread); Java's flush
-    // also waits for the callbacks, so let the sender finish the iteration in progress.
-    sender_->awaitIteration();
 }
 
 void Producer::close(std::chrono::milliseconds timeout) {

@@ -88,6 +88,8 @@ bool ProducerBatch::finish(FinalState state, int64_t baseOffset, int64_t logAppe
                       tp_.toString());
         return false;
     }
+    // Java's order: set the result, run the callbacks, then release the waiters, so a flush()
+    // or get() that returns has seen every callback of the batch.
     produceFuture_->set(baseOffset, logAppendTime, error, recordErrors);
     setState(BatchState::Done);
     RecordMetadata md;
@@ -115,6 +117,7 @@ bool ProducerBatch::finish(FinalState state, int64_t baseOffset, int64_t logAppe
             spdlog::error("a send callback for {} threw a non-standard exception", tp_.toString());
         }
     }
+    produceFuture_->done();
     return true;
 }
 

@@ -84,7 +84,6 @@ void Sender::run() {
         accumulator_.abortIncompleteBatches(Error{"Producer is closed forcefully."});
     client_.close();
     state_ = SenderState::Closed;
-    iterationCv_.notify_all();
 }
 
 void Sender::runOnce() {
@@ -104,23 +103,6 @@ void Sender::runOnce() {
     pollTimeout = std::min(pollTimeout, maybeUpdateMetadata(now));
     client_.poll(std::max<int64_t>(0, pollTimeout), now);
     updateConnectedSnapshot();
-    {
-        std::lock_guard lock(iterationMu_);
-        ++iterations_;
-    }
-    iterationCv_.notify_all();
-}
-
-void Sender::awaitIteration() {
-    std::unique_lock lock(iterationMu_);
-    const uint64_t start = iterations_;
-    while (iterations_ <= start + 1 && state_.load() != SenderState::Closed &&
-           state_.load() != SenderState::NotStarted) {
-        lock.unlock();
-        wakeup();
-        lock.lock();
-        iterationCv_.wait_for(lock, std::chrono::milliseconds(10));
-    }
 }
 
 void Sender::updateConnectedSnapshot() {

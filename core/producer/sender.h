@@ -63,9 +63,6 @@ class Sender {
     void pause(bool paused);
     void step();
     SenderState state() const { return state_.load(); }
-    // Waits until the sender thread finished the iteration in progress (so callbacks of batches
-    // whose futures are already complete have run). Returns at once if the thread has ended.
-    void awaitIteration();
     // Per node, the in-flight ProduceRequests (oldest first).
     std::vector<NodeSnapshot> snapshotNodes() const;
 
@@ -120,10 +117,6 @@ class Sender {
     std::map<TopicPartition, std::vector<ProducerBatchPtr>> inFlightBatches_;
     int64_t clusterVersionSent_ = -1;  // metadata version last pushed to the client
     int64_t nextInitAttemptMs_ = 0;    // InitProducerId retry backoff
-
-    std::mutex iterationMu_;
-    std::condition_variable iterationCv_;
-    uint64_t iterations_ = 0;  // guarded by iterationMu_
 
     mutable std::mutex snapshotMu_;
     std::map<int32_t, std::vector<InFlightRequestSnapshot>> inFlightRequests_;  // snapshotMu_

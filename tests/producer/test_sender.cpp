@@ -78,6 +78,25 @@ class TestSender : public QObject {
         QVERIFY(f1.get()->timestamp > 0);  // create time when the broker gives none
     }
 
+    void futuresCompleteOnlyAfterEveryCallbackOfTheBatch() {
+        // Java's order (set, callbacks, done): whoever get()s or flush()es sees the callbacks.
+        Pipeline p(kPlain);
+        FutureRecordMetadata f1;
+        std::vector<bool> doneInCallback;
+        auto f0 = p.append(0, "a", [&](const RecordMetadata&, const bs::Error*) {
+            doneInCallback.push_back(f1.isDone());
+        });
+        f1 = p.append(0, "b", [&](const RecordMetadata&, const bs::Error*) {
+            doneInCallback.push_back(f1.isDone());
+        });
+        p.sender->runOnce();
+        auto* r = p.client->pendingProduce().at(0);
+        p.client->respond(r->correlationId, MockClient::produceResponse(*r, ErrorCode::NONE, 7));
+        p.sender->runOnce();
+        QCOMPARE(doneInCallback, (std::vector<bool>{false, false}));
+        QVERIFY(f0.isDone() && f1.isDone());
+    }
+
     void inFlightLimitPerConnection() {
         Pipeline p(with(kPlain, {{"max.in.flight.requests.per.connection", "2"}}));
         for (int i = 0; i < 3; ++i) {
