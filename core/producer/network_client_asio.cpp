@@ -373,7 +373,6 @@ void AsioNetworkClient::fail(std::shared_ptr<Connection> c, const std::string& r
     c->resolver.cancel();
     c->socket.close(ignored);
     int64_t now = clock_.nowMs();
-    bool wasReady = c->state == Connection::State::Ready;
     for (auto& req : c->inFlight) {
         if (req.internal) continue;
         Completion done;
@@ -395,10 +394,12 @@ void AsioNetworkClient::fail(std::shared_ptr<Connection> c, const std::string& r
         ns->conn.reset();
         ns->lastFailed = true;
         ns->lastAttemptMs = now;
-        if (!wasReady) ++ns->failures;
-        // Exponential backoff with +-20% jitter (Java: ClusterConnectionStates).
+        // Exponential backoff with +-20% jitter, reconnect.backoff.ms after the first failure
+        // and doubling per further one (Java: ClusterConnectionStates.updateReconnectBackoff).
+        // A connection that got ready had reset the count to 0.
         double exp = static_cast<double>(config_.reconnectBackoffMs) *
                      std::pow(2.0, std::min(ns->failures, 20));
+        ++ns->failures;
         double capped = std::min<double>(exp, static_cast<double>(config_.reconnectBackoffMaxMs));
         std::uniform_real_distribution<double> jitter(0.8, 1.2);
         ns->backoffMs = static_cast<int64_t>(capped * jitter(rng_));
@@ -475,6 +476,14 @@ int32_t AsioNetworkClient::send(ClientRequest request, int64_t nowMs) {
     NodeState* ns = find(request.destination);
     if (!ns || !ns->conn || ns->conn->state != Connection::State::Ready) {
         completeLocally(std::move(request), nowMs, false, "node is not connected");
+        return -1;
+    }
+    if (static_cast<int>(ns->conn->inFlight.size()) >= config_.maxInFlightRequestsPerConnection) {
+        // The caller skipped ready(): refuse rather than exceed the limit.
+        completeLocally(std::move(request), nowMs, false,
+                        "node " + std::to_string(ns->node.id) + " already has " +
+                            std::to_string(config_.maxInFlightRequestsPerConnection) +
+                            " requests in flight (max.in.flight.requests.per.connection)");
         return -1;
     }
     auto v = apiVersion(request.destination, request.apiKey);
