@@ -77,7 +77,8 @@ class Producer {
                                 Callback& callback);
     Result<std::shared_ptr<const Cluster>> waitOnMetadata(const std::string& topic,
                                                           std::optional<int32_t> partition,
-                                                          int64_t maxWaitMs);
+                                                          int64_t maxWaitMs,
+                                                          bool* waited = nullptr);
 
     ProducerConfig config_;
     const Clock& clock_;

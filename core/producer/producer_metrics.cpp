@@ -121,10 +121,9 @@ void ProducerMetrics::recordThrottle(int32_t throttleMs) {
     throttle_.record(throttleMs, now);
 }
 
-void ProducerMetrics::recordRecordSize(int64_t bytes) {
-    int64_t now = clock_.nowMs();
+void ProducerMetrics::recordRecordSize(int64_t bytes, int64_t nowMs) {
     std::lock_guard lock(mu_);
-    recordSize_.record(static_cast<double>(bytes), now);
+    recordSize_.record(static_cast<double>(bytes), nowMs);
 }
 
 void ProducerMetrics::addGauge(std::string name, std::string description,

@@ -62,7 +62,7 @@ class ProducerMetrics {
     void recordBatchSplit();
     void recordThrottle(int32_t throttleMs);
     // --- recorded by Producer::send
-    void recordRecordSize(int64_t bytes);
+    void recordRecordSize(int64_t bytes, int64_t nowMs);
 
     // Gauges evaluated when metrics() runs (buffer pool, in-flight counts...).
     void addGauge(std::string name, std::string description, std::function<double()> read);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,6 +24,12 @@ class Serializer {
     // when the result is Kafka null (nothing is sent for it, not even zero bytes).
     virtual Status serialize(std::string_view topic, const FieldValue& value,
                              std::vector<uint8_t>& out, bool& isNull) const = 0;
+    // When the serialized bytes are exactly `value`'s own bytes (a valid UTF-8 string for
+    // "string", raw bytes for "bytes"), a view of them, so send() copies the record once, into
+    // its batch. nullopt: call serialize() (which also reports the error).
+    virtual std::optional<std::span<const uint8_t>> serializedView(const FieldValue&) const {
+        return std::nullopt;
+    }
     // Canonical short name ("string", "int", ...).
     virtual std::string_view name() const = 0;
     // Java class name (org.apache.kafka.common.serialization.StringSerializer, ...).

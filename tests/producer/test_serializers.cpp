@@ -64,6 +64,33 @@ class SerializersTest : public QObject {
         QVERIFY(!run("string", std::string("\xed\xa0\x80")).ok);  // a surrogate
         QVERIFY(!run("string", std::string("\xc0\xaf")).ok);      // overlong '/'
         QVERIFY(!run("string", int32_t{5}).ok);
+        // Past the eight-byte ASCII runs the checker skips, the offset is still exact.
+        auto late = run("string", std::string("0123456789abcdef01234\xff"));
+        QVERIFY2(late.error.find("UTF-8 at byte 21") != std::string::npos, late.error.c_str());
+        QVERIFY(run("string", std::string("0123456789abcdef\xe2\x82\xac and more ASCII")).ok);
+    }
+
+    // send() uses the record's own bytes when serializing would not change them.
+    void serializedViewIsTheInputWhenUnchanged() {
+        auto made = createSerializer("string");
+        QVERIFY(made.ok());
+        const auto& str = *made;
+        const std::string text = "0123456789 h\xc3\xa9llo";
+        const FieldValue v = text;
+        auto view = str->serializedView(v);
+        QVERIFY(view.has_value());
+        QCOMPARE(static_cast<const void*>(view->data()),
+                 static_cast<const void*>(std::get<std::string>(v).data()));
+        QCOMPARE(Bytes(view->begin(), view->end()), run("string", v).bytes);
+        QVERIFY(!str->serializedView(std::string("bad \xc3")).has_value());  // serialize() says why
+        QVERIFY(!str->serializedView(nullptr).has_value());                  // Kafka null
+        auto madeBytes = createSerializer("bytes");
+        QVERIFY(madeBytes.ok());
+        const auto& bytes = *madeBytes;
+        const FieldValue raw = Bytes{1, 2, 3};
+        QVERIFY(bytes->serializedView(raw).has_value());
+        QVERIFY(!bytes->serializedView(std::string("0a0b")).has_value());  // hex text is parsed
+        QVERIFY(!(*createSerializer("int"))->serializedView(int32_t{1}).has_value());
     }
 
     // Java's ShortSerializer ... DoubleSerializer write big-endian two's complement / IEEE 754.
