@@ -408,6 +408,42 @@ QString AppController::topicName(uint32_t topicId) const {
     return p ? qs(p->events().topicName(topicId)) : QString();
 }
 
+RecordLocation AppController::locateRecord(const QString& topic, int partition,
+                                           qint64 offset) const {
+    RecordLocation loc;
+    auto cl = cluster();
+    if (!cl) {
+        loc.error = tr("segment files are known only for the embedded cluster");
+        return loc;
+    }
+    auto part = cl->replicas().getPartition(topic.toStdString(), partition);
+    if (!part) {
+        loc.error = qs(part.error().message);
+        return loc;
+    }
+    auto found = (*part)->log().locate(offset);
+    if (!found) {
+        loc.error = qs(found.error().message);
+        return loc;
+    }
+    loc.segmentPath = qs(found->segmentPath);
+    loc.segmentBaseOffset = found->segmentBaseOffset;
+    loc.position = found->batch.position;
+    loc.sizeInBytes = found->batch.sizeInBytes;
+    loc.batchBaseOffset = found->batch.baseOffset;
+    loc.batchLastOffset = found->batch.lastOffset;
+    return loc;
+}
+
+void AppController::requestLocate(const QString& topic, int partition, qint64 offset) {
+    auxQueue_->post([this, topic, partition, offset] {
+        RecordLocation loc = locateRecord(topic, partition, offset);
+        QMetaObject::invokeMethod(this, [this, topic, partition, offset, loc] {
+            Q_EMIT recordLocated(topic, partition, offset, loc);
+        });
+    });
+}
+
 // ------------------------------------------------------------------ polling (GUI thread)
 
 void AppController::poll() {

@@ -24,6 +24,18 @@ namespace bs::ui {
 
 using PropertyMap = std::map<std::string, std::string>;
 
+// Where the embedded cluster stores the batch holding a record (the topic inspector's "on disk").
+struct RecordLocation {
+    QString segmentPath;  // the .log file
+    qint64 segmentBaseOffset = -1;
+    qint64 position = -1;  // byte position of the batch in the file
+    int sizeInBytes = 0;   // of the whole batch
+    qint64 batchBaseOffset = -1;
+    qint64 batchLastOffset = -1;
+    QString error;  // why there is no location (external cluster, offset not in the log, ...)
+    bool ok() const { return error.isEmpty(); }
+};
+
 // Owns the cluster connection (an EmbeddedCluster or an external bootstrap list) and the
 // Producer, and is the only place the GUI touches them. Blocking work (send, flush, start-up,
 // close) runs on worker JobQueues; completions come back as signals on the GUI thread; the
@@ -77,6 +89,12 @@ class AppController : public QObject {
     QString setNodeUp(int node, bool up);
     QString injectErrors(int node, int apiKey, int errorCode, int count);
     QString topicName(uint32_t topicId) const;
+    // Segment file and byte position of the batch holding topic-partition@offset (embedded
+    // cluster only). Any thread; it reads the offset index and walks a few batch headers of the
+    // file (Log::locate), so the GUI asks through requestLocate().
+    RecordLocation locateRecord(const QString& topic, int partition, qint64 offset) const;
+    // locateRecord() on a worker; answered by recordLocated().
+    void requestLocate(const QString& topic, int partition, qint64 offset);
 
     // Snapshot period (ms) of the views' poll; 50 = 20 Hz.
     static constexpr int kPollMs = 50;
@@ -96,6 +114,8 @@ class AppController : public QObject {
     void explained(const producer::PartitionExplanation& explanation, const QString& error);
     void senderPausedChanged(bool paused);
     void flushFinished();
+    void recordLocated(const QString& topic, int partition, qint64 offset,
+                       const RecordLocation& location);
 
   private:
     std::shared_ptr<producer::Producer> producer() const;

@@ -33,6 +33,7 @@
 #include "widgets/metrics_panel.h"
 #include "widgets/record_composer.h"
 #include "widgets/sender_view.h"
+#include "widgets/topic_inspector.h"
 
 namespace bs::ui {
 
@@ -149,6 +150,12 @@ void MainWindow::buildDocks() {
     metricsDock_ = addDock(tr("Metrics (producer-metrics)"), QStringLiteral("metrics"),
                            metricsPanel_, Qt::BottomDockWidgetArea);
     splitDockWidget(senderDock_, metricsDock_, Qt::Vertical);
+    // The inspector is wide and used now and then: a tab behind the metrics.
+    inspector_ = new TopicInspector(controller_);
+    inspectorDock_ = addDock(tr("Topic inspector"), QStringLiteral("inspector"), inspector_,
+                             Qt::BottomDockWidgetArea);
+    tabifyDockWidget(metricsDock_, inspectorDock_);
+    metricsDock_->raise();
 
     // Right column: deliveries, where they landed, and the log.
     deliveriesPanel_ = new DeliveriesPanel(deliveries_);
@@ -191,6 +198,12 @@ void MainWindow::buildDocks() {
         controller_->applyProducerProps(props);
     });
     connect(relay_, &LogRelay::lines, log_, &LogPanel::append);
+    connect(deliveriesPanel_, &DeliveriesPanel::recordRequested, this,
+            [this](const QString& topic, int partition, qint64 offset) {
+                inspectorDock_->show();
+                inspectorDock_->raise();
+                inspector_->showRecord(topic, partition, offset);
+            });
 }
 
 void MainWindow::buildActions() {

@@ -27,6 +27,7 @@ class DistributionView;
 class MetricsPanel;
 class LogPanel;
 class LogRelay;
+class TopicInspector;
 
 // The main window: the Record accumulator view in the centre, every other screen in a dock
 // (layout saved with QSettings), toolbar Pause / Step / Flush, status bar with throughput and
@@ -55,6 +56,8 @@ class MainWindow : public QMainWindow {
     AccumulatorView* accumulatorView() const { return accView_; }
     SenderView* senderView() const { return senderView_; }
     LogRelay* logRelay() const { return relay_; }
+    TopicInspector* topicInspector() const { return inspector_; }
+    QDockWidget* inspectorDock() const { return inspectorDock_; }
     QAction* pauseAction() const { return pause_; }
     QAction* stepAction() const { return step_; }
     QAction* flushAction() const { return flush_; }
@@ -102,6 +105,7 @@ class MainWindow : public QMainWindow {
     DistributionView* distView_ = nullptr;
     MetricsPanel* metricsPanel_ = nullptr;
     LogPanel* log_ = nullptr;
+    TopicInspector* inspector_ = nullptr;
     QLabel* batchDetails_ = nullptr;
     QLabel* requestDetails_ = nullptr;
     QLabel* accSummary_ = nullptr;
@@ -109,7 +113,7 @@ class MainWindow : public QMainWindow {
     QMenu* viewMenu_ = nullptr;
     QDockWidget *composerDock_ = nullptr, *explainDock_ = nullptr, *clusterDock_ = nullptr,
                 *senderDock_ = nullptr, *metricsDock_ = nullptr, *logDock_ = nullptr,
-                *deliveriesDock_ = nullptr, *distDock_ = nullptr;
+                *deliveriesDock_ = nullptr, *distDock_ = nullptr, *inspectorDock_ = nullptr;
     bool layoutRestored_ = false;
     bool sizedOnce_ = false;
 

@@ -4,6 +4,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
@@ -51,7 +52,31 @@ DeliveriesPanel::DeliveriesPanel(DeliveriesModel* model, QWidget* parent)
     connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
     connect(model_, &QAbstractItemModel::rowsInserted, this, &DeliveriesPanel::updateSummary);
     connect(model_, &QAbstractItemModel::modelReset, this, &DeliveriesPanel::updateSummary);
+    table_->setContextMenuPolicy(Qt::CustomContextMenu);
+    table_->setToolTip(tr("Double-click a delivered record to open it in the Topic inspector"));
+    connect(table_, &QWidget::customContextMenuRequested, this, &DeliveriesPanel::showMenu);
+    connect(table_, &QAbstractItemView::doubleClicked, this,
+            [this](const QModelIndex& index) { showInInspector(index.row()); });
     updateSummary();
+}
+
+bool DeliveriesPanel::showInInspector(int viewRow) {
+    const QModelIndex source = proxy_->mapToSource(proxy_->index(viewRow, 0));
+    if (!source.isValid()) return false;
+    const Delivery& d = model_->at(source.row());
+    if (!d.ok() || d.offset < 0) return false;
+    Q_EMIT recordRequested(d.topic, d.partition, d.offset);
+    return true;
+}
+
+void DeliveriesPanel::showMenu(const QPoint& pos) {
+    const QModelIndex index = table_->indexAt(pos);
+    if (!index.isValid()) return;
+    const Delivery& d = model_->at(proxy_->mapToSource(index).row());
+    QMenu menu(this);
+    QAction* open = menu.addAction(tr("Show in Topic inspector"));
+    open->setEnabled(d.ok() && d.offset >= 0);
+    if (menu.exec(table_->viewport()->mapToGlobal(pos)) == open) showInInspector(index.row());
 }
 
 void DeliveriesPanel::updateSummary() {

@@ -12,7 +12,8 @@ class QPlainTextEdit;
 
 namespace bs::ui {
 
-// The Deliveries table with a filter (matches key, value, partition, error).
+// The Deliveries table with a filter (matches key, value, partition, error). A delivered row
+// opens its record in the topic inspector (double-click or context menu).
 class DeliveriesPanel : public QWidget {
     Q_OBJECT
   public:
@@ -20,9 +21,16 @@ class DeliveriesPanel : public QWidget {
     QLineEdit* filter() const { return filter_; }
     QSortFilterProxyModel* proxy() const { return proxy_; }
     QTableView* table() const { return table_; }
+    // Asks for the record of the table row `viewRow` (as sorted and filtered); false when the
+    // row has no stored record (a failed send).
+    bool showInInspector(int viewRow);
+
+  Q_SIGNALS:
+    void recordRequested(const QString& topic, int partition, qint64 offset);
 
   private:
     void updateSummary();
+    void showMenu(const QPoint& pos);
 
     DeliveriesModel* model_;
     QLineEdit* filter_;

@@ -1,0 +1,277 @@
+#include "models/inspector_reader.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "consumer/consumer_config.h"
+#include "consumer/kafka_consumer.h"
+
+namespace bs::ui {
+
+namespace {
+
+constexpr int64_t kApiTimeoutMs = 10000;
+constexpr int64_t kPollSliceMs = 200;
+
+int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+}  // namespace
+
+InspectorReader::InspectorReader(QObject* parent)
+    : QObject(parent), queue_(std::make_unique<JobQueue>("bs-inspector")) {}
+
+InspectorReader::~InspectorReader() {
+    ++generation_;
+    queue_->clear();
+    queue_.reset();  // joins; the consumer is then ours alone
+    if (consumer_) consumer_->close();
+}
+
+void InspectorReader::setBootstrap(const QString& bootstrap) {
+    if (bootstrap == bootstrap_) return;
+    bootstrap_ = bootstrap;
+    cancel();
+    queue_->post([this, b = bootstrap.toStdString()] { wantedBootstrap_ = b; });
+}
+
+void InspectorReader::cancel() {
+    // Queued reads of the old browse still run, but see the new generation at once and come
+    // back empty: every read delivers exactly once, which keeps busy() exact.
+    ++generation_;
+}
+
+void InspectorReader::open(const InspectorQuery& query, int pageSize) {
+    cancel();
+    topic_ = query.topic;
+    const quint64 gen = generation_.load();
+    ++outstanding_;
+    queue_->post([this, gen, query, pageSize] { openOnWorker(gen, query, pageSize); });
+}
+
+void InspectorReader::read(PageKind kind, std::vector<InspectorSpan> spans, int maxRecords) {
+    const quint64 gen = generation_.load();
+    ++outstanding_;
+    queue_->post([this, gen, kind, topic = topic_, spans = std::move(spans), maxRecords] {
+        auto page = std::make_shared<InspectorPage>();
+        page->generation = gen;
+        page->kind = kind;
+        page->topic = topic;
+        if (gen == generation_.load()) readOnWorker(*page, spans, maxRecords);
+        deliver(std::move(page));
+    });
+}
+
+void InspectorReader::deliver(std::shared_ptr<InspectorPage> page) {
+    QMetaObject::invokeMethod(this, [this, page = std::move(page)] {
+        outstanding_ = std::max(0, outstanding_ - 1);
+        if (page->generation != generation_.load()) return;  // a newer browse replaced it
+        Q_EMIT pageReady(page);
+    });
+}
+
+consumer::KafkaConsumer* InspectorReader::consumerOnWorker(std::string& error) {
+    if (consumer_ && consumerBootstrap_ == wantedBootstrap_) return consumer_.get();
+    if (consumer_) consumer_->close();
+    consumer_.reset();
+    if (wantedBootstrap_.empty()) {
+        error = "not connected";
+        return nullptr;
+    }
+    // Bytes in, bytes out: the model renders them with the deserializer chosen in the view.
+    // A short fetch.max.wait.ms keeps Follow responsive.
+    auto config = consumer::ConsumerConfig::parse(std::map<std::string, std::string>{
+        {"bootstrap.servers", wantedBootstrap_},
+        {"client.id", "batchscope-inspector"},
+        {"auto.offset.reset", "earliest"},
+        {"fetch.max.wait.ms", std::to_string(kFollowWaitMs)},
+        {"max.poll.records", "500"},
+        {"request.timeout.ms", std::to_string(kApiTimeoutMs)},
+        {"default.api.timeout.ms", std::to_string(kApiTimeoutMs)},
+        {"allow.auto.create.topics", "false"}});
+    if (!config) {
+        error = "consumer configuration: " + config.error().message;
+        return nullptr;
+    }
+    auto created = consumer::KafkaConsumer::create(*config);
+    if (!created) {
+        error = "consumer: " + created.error().message;
+        return nullptr;
+    }
+    consumer_ = std::move(*created);
+    consumerBootstrap_ = wantedBootstrap_;
+    return consumer_.get();
+}
+
+void InspectorReader::openOnWorker(quint64 gen, const InspectorQuery& query, int pageSize) {
+    auto page = std::make_shared<InspectorPage>();
+    page->generation = gen;
+    page->kind = PageKind::Initial;
+    page->topic = query.topic;
+    auto finish = [&](const std::string& error) {
+        if (!error.empty()) page->error = qs(error);
+        deliver(std::move(page));
+    };
+    if (gen != generation_.load()) return finish({});
+    std::string error;
+    consumer::KafkaConsumer* c = consumerOnWorker(error);
+    if (!c) return finish(error);
+    const std::string topic = query.topic.toStdString();
+
+    auto parts = c->partitionsFor(topic, kApiTimeoutMs);
+    if (!parts) return finish(parts.error().message);
+    std::vector<int32_t> chosen;
+    if (query.partition >= 0) {
+        if (std::find(parts->begin(), parts->end(), query.partition) == parts->end())
+            return finish("topic '" + topic + "' has no partition " +
+                          std::to_string(query.partition) + " (it has " +
+                          std::to_string(parts->size()) + ")");
+        chosen.push_back(query.partition);
+    } else {
+        chosen = *parts;
+    }
+    std::vector<consumer::TopicPartition> tps;
+    for (int32_t p : chosen)
+        tps.push_back({topic, p});
+    c->assign(tps);
+    auto begin = c->beginningOffsets(tps, kApiTimeoutMs);
+    if (!begin) return finish(begin.error().message);
+    auto end = c->endOffsets(tps, kApiTimeoutMs);
+    if (!end) return finish(end.error().message);
+
+    std::map<consumer::TopicPartition, std::optional<consumer::OffsetAndTimestamp>> byTime;
+    if (query.start == InspectorStart::Timestamp) {
+        std::map<consumer::TopicPartition, int64_t> ask;
+        for (const auto& tp : tps)
+            ask[tp] = query.value;
+        auto r = c->offsetsForTimes(ask, kApiTimeoutMs);
+        if (!r) return finish(r.error().message);
+        byTime = std::move(*r);
+    }
+    const qint64 to = query.until >= 0 ? query.until + 1 : -1;
+    std::vector<InspectorSpan> spans;
+    for (const auto& tp : tps) {
+        const int64_t b = begin->at(tp), e = end->at(tp);
+        int64_t from = b;
+        switch (query.start) {
+            case InspectorStart::Earliest:
+                from = b;
+                break;
+            case InspectorStart::Latest:
+                from = e;
+                break;
+            case InspectorStart::Offset:
+                from = query.value;
+                break;
+            case InspectorStart::Timestamp: {
+                const auto& found = byTime[tp];
+                from = found ? found->offset : e;
+                break;
+            }
+            case InspectorStart::NewestN:
+                from = std::max<int64_t>(b, e - std::max<qint64>(query.value, 0));
+                break;
+        }
+        spans.push_back({tp.partition, from, to});
+    }
+    readOnWorker(*page, spans, pageSize);
+    finish({});
+}
+
+void InspectorReader::readOnWorker(InspectorPage& page, const std::vector<InspectorSpan>& spans,
+                                   int maxRecords) {
+    std::string error;
+    consumer::KafkaConsumer* c = consumerOnWorker(error);
+    if (!c) {
+        page.error = qs(error);
+        return;
+    }
+    const std::string topic = page.topic.toStdString();
+    std::vector<consumer::TopicPartition> tps;
+    for (const auto& s : spans)
+        tps.push_back({topic, s.partition});
+    c->assign(tps);
+    auto begin = c->beginningOffsets(tps, kApiTimeoutMs);
+    if (!begin) {
+        page.error = qs(begin.error().message);
+        return;
+    }
+    auto end = c->endOffsets(tps, kApiTimeoutMs);
+    if (!end) {
+        page.error = qs(end.error().message);
+        return;
+    }
+    const bool follow = page.kind == PageKind::Follow;
+    // Where each partition stops: the end seen now (a page is a snapshot), or never for Follow.
+    std::map<int, int64_t> stop;
+    for (const auto& s : spans) {
+        const consumer::TopicPartition tp{topic, s.partition};
+        const int64_t b = begin->at(tp), e = end->at(tp);
+        const int64_t from = std::clamp<int64_t>(s.from, b, e);
+        int64_t limit = follow ? INT64_MAX : e;
+        if (s.to >= 0) limit = std::min<int64_t>(limit, s.to);
+        page.partitions[s.partition] = PartitionBounds{b, e, from, from, s.to};
+        if (from < limit) {
+            stop[s.partition] = limit;
+            c->seek(tp, from);
+        }
+    }
+    const int64_t deadline = nowMs() + (follow ? kFollowWaitMs : kReadTimeoutMs);
+    const auto gen = page.generation;
+    size_t total = 0;
+    while (!stop.empty() && total < static_cast<size_t>(maxRecords) && gen == generation_.load()) {
+        const int64_t remaining = deadline - nowMs();
+        if (remaining <= 0) break;
+        auto polled = c->poll(std::min(remaining, kPollSliceMs));
+        if (!polled) {
+            page.error = qs(polled.error().message);
+            break;
+        }
+        std::set<int> capped;
+        if (!polled->empty()) {
+            auto chunk = std::make_shared<const consumer::ConsumerRecords>(std::move(*polled));
+            for (uint32_t i = 0; i < chunk->size(); ++i) {
+                const consumer::ConsumerRecord r = (*chunk)[i];
+                const auto it = stop.find(r.partition());
+                if (it == stop.end() || r.offset >= it->second) continue;
+                if (total >= static_cast<size_t>(maxRecords)) {
+                    capped.insert(r.partition());
+                    continue;
+                }
+                page.records.push_back({chunk, i});
+                page.partitions[r.partition()].next = r.offset + 1;
+                ++total;
+            }
+        }
+        // The position also moves over offsets that hold no record for us (control batches).
+        for (auto it = stop.begin(); it != stop.end();) {
+            auto& bounds = page.partitions[it->first];
+            if (!capped.count(it->first)) {
+                auto pos = c->position({topic, it->first}, 0);
+                if (pos) bounds.next = std::max<qint64>(bounds.next, std::min(*pos, it->second));
+            }
+            if (auto hw = c->highWatermark({topic, it->first}))
+                bounds.end = std::max<qint64>(bounds.end, *hw);
+            it = bounds.next >= it->second || capped.count(it->first) ? stop.erase(it)
+                                                                      : std::next(it);
+        }
+        if (follow && total > 0) break;  // tail: hand over what arrived
+    }
+    std::stable_sort(page.records.begin(), page.records.end(),
+                     [](const InspectorRecordRef& a, const InspectorRecordRef& b) {
+                         const auto ra = a.record(), rb = b.record();
+                         if (ra.partition() != rb.partition())
+                             return ra.partition() < rb.partition();
+                         return ra.offset < rb.offset;
+                     });
+}
+
+}  // namespace bs::ui

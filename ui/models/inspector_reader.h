@@ -1,0 +1,122 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "consumer/consumer_record.h"
+#include "job_queue.h"
+
+namespace bs::consumer {
+class KafkaConsumer;
+}
+
+namespace bs::ui {
+
+// Where the topic inspector starts reading each partition.
+enum class InspectorStart { Earliest, Latest, Offset, Timestamp, NewestN };
+
+struct InspectorQuery {
+    QString topic;
+    int partition = -1;  // -1: every partition of the topic
+    InspectorStart start = InspectorStart::Earliest;
+    qint64 value = 0;   // the offset, the timestamp (epoch ms) or N
+    qint64 until = -1;  // last offset to show (a range); -1: up to the end
+};
+
+// One partition's share of a read: offsets [from, to); to = -1 reads up to the end.
+struct InspectorSpan {
+    int partition = 0;
+    qint64 from = 0;
+    qint64 to = -1;
+};
+
+// Initial: the first page of a query. Newer/Older: the pages after/before what is loaded.
+// Follow: a long poll past the end that returns as soon as records arrive.
+enum class PageKind { Initial, Newer, Older, Follow };
+
+// A partition's offsets as one read saw them.
+struct PartitionBounds {
+    qint64 begin = 0;  // log start offset
+    qint64 end = 0;    // log end offset (high watermark)
+    qint64 from = 0;   // where the read started
+    qint64 next = 0;   // the offset after the last one read (a newer read continues here)
+    qint64 to = -1;    // the span's exclusive limit, -1 = none
+};
+
+// A record of a page: a view into the ConsumerRecords chunk it came in, which the reference
+// keeps alive (one shared arena per poll, no copy per record).
+struct InspectorRecordRef {
+    std::shared_ptr<const consumer::ConsumerRecords> chunk;
+    uint32_t index = 0;
+    consumer::ConsumerRecord record() const { return (*chunk)[index]; }
+};
+
+// What one read returns. Built on the reader's worker, then owned by the GUI thread: chunks are
+// not thread-safe (lazily built header views), so only the GUI thread reads them afterwards.
+struct InspectorPage {
+    quint64 generation = 0;
+    PageKind kind = PageKind::Initial;
+    QString topic;
+    std::vector<InspectorRecordRef> records;  // ordered by partition, then offset
+    std::map<int, PartitionBounds> partitions;
+    QString error;
+};
+
+// Reads a topic with a core KafkaConsumer (no groups) on its own worker thread and hands pages
+// of records to the GUI thread by queued calls, so the GUI never waits on the network. One
+// browse at a time: open() starts a new generation and results of older ones are dropped.
+// Lives on the GUI thread; the consumer lives on (and is only touched by) the worker.
+class InspectorReader : public QObject {
+    Q_OBJECT
+  public:
+    static constexpr int kFollowWaitMs = 500;    // long poll of a Follow read
+    static constexpr int kReadTimeoutMs = 8000;  // a page gives up after this
+
+    explicit InspectorReader(QObject* parent = nullptr);
+    ~InspectorReader() override;
+
+    // The cluster to read (bootstrap.servers). A change drops the consumer (the next read makes
+    // a new one) and every read not yet started.
+    void setBootstrap(const QString& bootstrap);
+    QString bootstrap() const { return bootstrap_; }
+
+    // Starts a new browse: resolves each partition's start offset and reads the first page.
+    void open(const InspectorQuery& query, int pageSize);
+    // Continues the current browse.
+    void read(PageKind kind, std::vector<InspectorSpan> spans, int maxRecords);
+    // Drops the current browse (its pending results are ignored).
+    void cancel();
+    // Reads queued or running for the current browse.
+    bool busy() const { return outstanding_ > 0; }
+
+  Q_SIGNALS:
+    void pageReady(const std::shared_ptr<const InspectorPage>& page);
+
+  private:
+    // Worker-thread halves.
+    void openOnWorker(quint64 gen, const InspectorQuery& query, int pageSize);
+    void readOnWorker(InspectorPage& page, const std::vector<InspectorSpan>& spans, int maxRecords);
+    consumer::KafkaConsumer* consumerOnWorker(std::string& error);
+    void deliver(std::shared_ptr<InspectorPage> page);
+
+    // GUI thread only.
+    QString bootstrap_;
+    QString topic_;
+    int outstanding_ = 0;
+
+    std::atomic<quint64> generation_{0};  // any thread: the browse results are kept for
+    // Worker thread only.
+    std::unique_ptr<consumer::KafkaConsumer> consumer_;
+    std::string consumerBootstrap_;
+    std::string wantedBootstrap_;  // set by jobs posted from setBootstrap()
+
+    // Declared last: joined first, before the state its jobs use.
+    std::unique_ptr<JobQueue> queue_;
+};
+
+}  // namespace bs::ui

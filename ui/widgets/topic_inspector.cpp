@@ -1,0 +1,627 @@
+#include "widgets/topic_inspector.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QTimeZone>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "models/inspector_format.h"
+#include "theme.h"
+
+namespace bs::ui {
+
+namespace {
+
+QString esc(const QString& s) {
+    return s.toHtmlEscaped();
+}
+
+QString row(const QString& label, const QString& value) {
+    return QStringLiteral("<tr><td style='padding-right:12px'>%1</td><td>%2</td></tr>")
+        .arg(esc(label), value);
+}
+
+// Epoch ms, or a date-time "yyyy-MM-dd HH:mm[:ss[.zzz]]" read as UTC.
+std::optional<qint64> parseTimestamp(const QString& text) {
+    bool ok = false;
+    const qint64 ms = text.toLongLong(&ok);
+    if (ok) return ms;
+    for (const char* fmt : {"yyyy-MM-dd HH:mm:ss.zzz", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm",
+                            "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd"}) {
+        QDateTime t = QDateTime::fromString(text.trimmed(), QString::fromLatin1(fmt));
+        if (t.isValid()) {
+            t.setTimeZone(QTimeZone::utc());
+            return t.toMSecsSinceEpoch();
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+TopicInspector::TopicInspector(AppController* controller, QWidget* parent)
+    : QWidget(parent),
+      controller_(controller),
+      model_(new InspectorModel(this)),
+      reader_(new InspectorReader(this)) {
+    buildUi();
+    connect(controller_, &AppController::connected, this, &TopicInspector::onConnected);
+    connect(controller_, &AppController::clusterChanged, this, &TopicInspector::onCluster);
+    connect(controller_, &AppController::recordLocated, this, &TopicInspector::onLocated);
+    connect(reader_, &InspectorReader::pageReady, this, &TopicInspector::onPage);
+    connect(model_, &InspectorModel::newerWanted, this, &TopicInspector::requestNewer);
+    connect(model_, &InspectorModel::olderWanted, this, &TopicInspector::requestOlder);
+    applyColors();
+    if (controller_->isConnected()) onConnected();
+    updateStatus();
+}
+
+void TopicInspector::buildUi() {
+    topic_ = new QComboBox;
+    topic_->setEditable(true);
+    topic_->setInsertPolicy(QComboBox::NoInsert);
+    topic_->setMinimumContentsLength(14);
+    topic_->setToolTip(tr("Topic to read (from the cluster's metadata)"));
+    partition_ = new QComboBox;
+    partition_->setToolTip(tr("One partition, or all of them"));
+    start_ = new QComboBox;
+    start_->addItem(tr("earliest"), static_cast<int>(InspectorStart::Earliest));
+    start_->addItem(tr("latest"), static_cast<int>(InspectorStart::Latest));
+    start_->addItem(tr("offset"), static_cast<int>(InspectorStart::Offset));
+    start_->addItem(tr("timestamp"), static_cast<int>(InspectorStart::Timestamp));
+    start_->addItem(tr("newest N"), static_cast<int>(InspectorStart::NewestN));
+    start_->setToolTip(tr("Where each partition is read from (ListOffsets)"));
+    startValue_ = new QLineEdit;
+    startValue_->setMaximumWidth(fontMetrics().averageCharWidth() * 24);
+    until_ = new QLineEdit;
+    until_->setPlaceholderText(tr("until offset"));
+    until_->setToolTip(tr("Last offset to show (a range); empty reads to the end"));
+    until_->setMaximumWidth(fontMetrics().averageCharWidth() * 14);
+    readButton_ = new QPushButton(tr("Read"));
+    readButton_->setToolTip(tr("Fetch from the start position"));
+    follow_ = new QToolButton;
+    follow_->setText(tr("Follow"));
+    follow_->setCheckable(true);
+    follow_->setToolTip(tr("Keep polling and append records as they arrive (tail)"));
+    older_ = new QPushButton(tr("Older"));
+    older_->setToolTip(tr("Load the page before the first loaded record"));
+
+    keyDeser_ = new QComboBox;
+    valueDeser_ = new QComboBox;
+    for (const QString& d : inspectorDeserializers()) {
+        keyDeser_->addItem(d);
+        valueDeser_->addItem(d);
+    }
+    keyDeser_->setToolTip(tr("Key deserializer"));
+    valueDeser_->setToolTip(tr("Value deserializer"));
+    status_ = new QLabel;
+    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* bar1 = new QHBoxLayout;
+    bar1->addWidget(new QLabel(tr("Topic")));
+    bar1->addWidget(topic_, 2);
+    bar1->addWidget(partition_);
+    bar1->addWidget(new QLabel(tr("from")));
+    bar1->addWidget(start_);
+    bar1->addWidget(startValue_, 1);
+    bar1->addWidget(until_, 1);
+    bar1->addWidget(readButton_);
+    bar1->addWidget(follow_);
+    bar1->addWidget(older_);
+    auto* bar2 = new QHBoxLayout;
+    bar2->addWidget(new QLabel(tr("key as")));
+    bar2->addWidget(keyDeser_);
+    bar2->addWidget(new QLabel(tr("value as")));
+    bar2->addWidget(valueDeser_);
+    bar2->addWidget(status_, 1);
+
+    table_ = new QTableView;
+    table_->setModel(model_);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setAlternatingRowColors(false);  // the bands are per batch, not per row
+    table_->verticalHeader()->hide();
+    table_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setWordWrap(false);
+    const int cw = fontMetrics().averageCharWidth();
+    table_->setColumnWidth(InspectorModel::Offset, cw * 9);
+    table_->setColumnWidth(InspectorModel::Partition, cw * 9);
+    table_->setColumnWidth(InspectorModel::Timestamp, cw * 25);
+    table_->setColumnWidth(InspectorModel::Key, cw * 14);
+    table_->setColumnWidth(InspectorModel::Value, cw * 26);
+    table_->setColumnWidth(InspectorModel::Headers, cw * 16);
+    table_->setColumnWidth(InspectorModel::Size, cw * 7);
+
+    detail_ = new QTextBrowser;
+    detail_->setOpenLinks(false);
+    payloadField_ = new QComboBox;
+    payloadField_->addItems({tr("Value"), tr("Key")});
+    payloadMode_ = new QComboBox;
+    payloadMode_->addItems({tr("Deserialized"), tr("Hex"), tr("Pretty JSON")});
+    payload_ = new QPlainTextEdit;
+    payload_->setReadOnly(true);
+    payload_->setLineWrapMode(QPlainTextEdit::NoWrap);
+    QFont mono(QStringLiteral("monospace"));
+    mono.setStyleHint(QFont::Monospace);
+    payload_->setFont(mono);
+    auto* payloadBar = new QHBoxLayout;
+    payloadBar->addWidget(payloadField_);
+    payloadBar->addWidget(payloadMode_);
+    payloadBar->addStretch(1);
+    auto* payloadBox = new QWidget;
+    auto* payloadCol = new QVBoxLayout(payloadBox);
+    payloadCol->setContentsMargins(0, 0, 0, 0);
+    payloadCol->addLayout(payloadBar);
+    payloadCol->addWidget(payload_, 1);
+    auto* detailSplit = new QSplitter(Qt::Vertical);
+    detailSplit->addWidget(detail_);
+    detailSplit->addWidget(payloadBox);
+    detailSplit->setStretchFactor(0, 3);
+    detailSplit->setStretchFactor(1, 2);
+
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->addWidget(table_);
+    split->addWidget(detailSplit);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+
+    auto* col = new QVBoxLayout(this);
+    col->setContentsMargins(4, 4, 4, 4);
+    col->setSpacing(3);
+    col->addLayout(bar1);
+    col->addLayout(bar2);
+    col->addWidget(split, 1);
+
+    updateStartHint();
+    connect(start_, &QComboBox::currentIndexChanged, this, &TopicInspector::updateStartHint);
+    connect(readButton_, &QPushButton::clicked, this, &TopicInspector::read);
+    connect(startValue_, &QLineEdit::returnPressed, this, &TopicInspector::read);
+    connect(until_, &QLineEdit::returnPressed, this, &TopicInspector::read);
+    connect(topic_, &QComboBox::activated, this, [this] {
+        updatePartitions();
+        read();
+    });
+    connect(partition_, &QComboBox::activated, this, &TopicInspector::read);
+    connect(follow_, &QToolButton::toggled, this, &TopicInspector::setFollow);
+    connect(older_, &QPushButton::clicked, model_, &InspectorModel::fetchOlder);
+    connect(table_->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int v) {
+        // Scrolled to the top by the user: the page before (the view's fetchMore covers the
+        // bottom).
+        if (v == table_->verticalScrollBar()->minimum() &&
+            v != table_->verticalScrollBar()->maximum())
+            model_->fetchOlder();
+    });
+    auto deser = [this](bool key) {
+        QComboBox* box = key ? keyDeser_ : valueDeser_;
+        const Status st = key ? model_->setKeyDeserializer(box->currentText())
+                              : model_->setValueDeserializer(box->currentText());
+        error_ = st.ok() ? QString() : QString::fromStdString(st.message());
+        showDetail();
+        updateStatus();
+    };
+    connect(keyDeser_, &QComboBox::currentIndexChanged, this, [deser] { deser(true); });
+    connect(valueDeser_, &QComboBox::currentIndexChanged, this, [deser] { deser(false); });
+    connect(payloadField_, &QComboBox::currentIndexChanged, this, &TopicInspector::updatePayload);
+    connect(payloadMode_, &QComboBox::currentIndexChanged, this, &TopicInspector::updatePayload);
+    connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &TopicInspector::onCurrentRowChanged);
+    connect(model_, &QAbstractItemModel::modelReset, this, &TopicInspector::updateStatus);
+    connect(model_, &QAbstractItemModel::rowsInserted, this, &TopicInspector::updateStatus);
+    connect(model_, &QAbstractItemModel::rowsRemoved, this, &TopicInspector::updateStatus);
+}
+
+void TopicInspector::updateStartHint() {
+    const auto kind = static_cast<InspectorStart>(start_->currentData().toInt());
+    startValue_->setEnabled(kind == InspectorStart::Offset || kind == InspectorStart::Timestamp ||
+                            kind == InspectorStart::NewestN);
+    switch (kind) {
+        case InspectorStart::Offset:
+            startValue_->setPlaceholderText(tr("offset"));
+            break;
+        case InspectorStart::Timestamp:
+            startValue_->setPlaceholderText(tr("epoch ms or yyyy-MM-dd HH:mm:ss (UTC)"));
+            break;
+        case InspectorStart::NewestN:
+            startValue_->setPlaceholderText(tr("N per partition"));
+            break;
+        default:
+            startValue_->setPlaceholderText(QString());
+    }
+}
+
+void TopicInspector::onConnected() {
+    reader_->setBootstrap(controller_->bootstrapServers());
+    setFollow(false);
+    pendingSelect_.reset();
+    model_->start(InspectorQuery{});
+    error_.clear();
+    onCluster(controller_->clusterInfo());
+    if (topic_->currentText().isEmpty() && !controller_->connection().topic.isEmpty())
+        topic_->setCurrentText(controller_->connection().topic);
+    updatePartitions();
+    updateStatus();
+}
+
+void TopicInspector::onCluster(const ClusterInfo& info) {
+    cluster_ = info;
+    QStringList names;
+    for (const auto& t : info.topics)
+        names << t.name;
+    QStringList current;
+    for (int i = 0; i < topic_->count(); ++i)
+        current << topic_->itemText(i);
+    if (names != current) {
+        const QString text = topic_->currentText();
+        const QSignalBlocker block(topic_);
+        topic_->clear();
+        topic_->addItems(names);
+        topic_->setCurrentText(text.isEmpty() && !names.isEmpty() ? names.front() : text);
+    }
+    updatePartitions();
+}
+
+void TopicInspector::updatePartitions() {
+    int n = -1;
+    for (const auto& t : cluster_.topics)
+        if (t.name == topic_->currentText()) n = static_cast<int>(t.partitions.size());
+    if (n < 0) n = controller_->partitionCount(topic_->currentText());
+    if (n < 0) n = 0;
+    if (partition_->count() == n + 1) return;
+    const int was = partition_->currentIndex();
+    const QSignalBlocker block(partition_);
+    partition_->clear();
+    partition_->addItem(tr("all partitions"), -1);
+    for (int p = 0; p < n; ++p)
+        partition_->addItem(tr("partition %1").arg(p), p);
+    partition_->setCurrentIndex(was >= 0 && was < partition_->count() ? was : 0);
+}
+
+std::optional<InspectorQuery> TopicInspector::queryFromControls(QString& error) const {
+    InspectorQuery q;
+    q.topic = topic_->currentText().trimmed();
+    if (q.topic.isEmpty()) {
+        error = tr("choose a topic");
+        return std::nullopt;
+    }
+    q.partition = partition_->currentIndex() >= 0 ? partition_->currentData().toInt() : -1;
+    q.start = static_cast<InspectorStart>(start_->currentData().toInt());
+    const QString v = startValue_->text().trimmed();
+    bool ok = true;
+    switch (q.start) {
+        case InspectorStart::Offset:
+        case InspectorStart::NewestN:
+            q.value = v.toLongLong(&ok);
+            if (!ok || q.value < 0) {
+                error = tr("'%1' is not a non-negative number (%2)").arg(v, start_->currentText());
+                return std::nullopt;
+            }
+            break;
+        case InspectorStart::Timestamp: {
+            auto ts = parseTimestamp(v);
+            if (!ts) {
+                error = tr("'%1' is not a timestamp: epoch ms or yyyy-MM-dd HH:mm:ss (UTC)").arg(v);
+                return std::nullopt;
+            }
+            q.value = *ts;
+            break;
+        }
+        default:
+            break;
+    }
+    const QString u = until_->text().trimmed();
+    if (!u.isEmpty()) {
+        q.until = u.toLongLong(&ok);
+        if (!ok || q.until < 0) {
+            error = tr("'%1' is not an offset (until)").arg(u);
+            return std::nullopt;
+        }
+    }
+    return q;
+}
+
+void TopicInspector::read() {
+    QString error;
+    auto q = queryFromControls(error);
+    if (!q) {
+        error_ = error;
+        updateStatus();
+        return;
+    }
+    if (!controller_->isConnected()) {
+        error_ = tr("not connected");
+        updateStatus();
+        return;
+    }
+    // The embedded cluster knows its topics at once; elsewhere the reader's metadata decides.
+    if (controller_->embedded() && controller_->partitionCount(q->topic) < 0) {
+        error_ = tr("unknown topic '%1'").arg(q->topic);
+        model_->start(InspectorQuery{});
+        updateStatus();
+        return;
+    }
+    error_.clear();
+    reader_->setBootstrap(controller_->bootstrapServers());
+    model_->start(*q);
+    model_->setLoading(true);
+    reader_->open(*q, InspectorModel::kPageSize);
+    updateStatus();
+}
+
+void TopicInspector::showRecord(const QString& topic, int partition, qint64 offset) {
+    setFollow(false);
+    topic_->setCurrentText(topic);
+    updatePartitions();
+    const int pi = partition_->findData(partition);
+    if (pi >= 0) partition_->setCurrentIndex(pi);
+    start_->setCurrentIndex(start_->findData(static_cast<int>(InspectorStart::Offset)));
+    startValue_->setText(QString::number(std::max<qint64>(0, offset - kJumpContext)));
+    until_->clear();
+    pendingSelect_ = std::pair<int, qint64>{partition, offset};
+    read();
+}
+
+bool TopicInspector::following() const {
+    return follow_->isChecked();
+}
+
+void TopicInspector::setFollow(bool on) {
+    if (follow_->isChecked() != on) {
+        follow_->setChecked(on);  // re-enters through toggled()
+        return;
+    }
+    if (!on) return;
+    if (model_->loaded().empty() || model_->query().topic != topic_->currentText().trimmed())
+        read();  // the Initial page's arrival continues with followNext()
+    else
+        followNext();
+}
+
+void TopicInspector::followNext() {
+    if (!following() || reader_->busy() || model_->loaded().empty()) return;
+    model_->setLoading(true);
+    reader_->read(PageKind::Follow, model_->followSpans(), InspectorModel::kPageSize);
+}
+
+void TopicInspector::requestNewer() {
+    if (reader_->busy()) return;
+    auto spans = model_->newerSpans();
+    if (spans.empty()) return;
+    model_->setLoading(true);
+    reader_->read(PageKind::Newer, std::move(spans), InspectorModel::kPageSize);
+    updateStatus();
+}
+
+void TopicInspector::requestOlder() {
+    if (reader_->busy()) return;
+    auto spans = model_->olderSpans(InspectorModel::kPageSize);
+    if (spans.empty()) return;
+    model_->setLoading(true);
+    reader_->read(PageKind::Older, std::move(spans), InspectorModel::kPageSize);
+    updateStatus();
+}
+
+void TopicInspector::onPage(const std::shared_ptr<const InspectorPage>& page) {
+    QScrollBar* bar = table_->verticalScrollBar();
+    const bool atBottom = bar->value() == bar->maximum();
+    const int rowsBefore = model_->rowCount();
+    model_->setLoading(false);
+    model_->applyPage(*page);
+    error_ = page->error;
+    if (page->kind == PageKind::Older && model_->rowCount() > rowsBefore) {
+        // Keep the row that was on top in place: the new rows are above it.
+        table_->scrollTo(model_->index(model_->rowCount() - rowsBefore, 0),
+                         QAbstractItemView::PositionAtTop);
+    } else if (page->kind == PageKind::Follow && atBottom && !page->records.empty()) {
+        table_->scrollToBottom();
+    }
+    if (page->kind == PageKind::Initial && pendingSelect_) {
+        const int r = model_->rowOf(pendingSelect_->first, pendingSelect_->second);
+        if (r >= 0) {
+            table_->selectRow(r);
+            table_->scrollTo(model_->index(r, 0), QAbstractItemView::PositionAtCenter);
+        } else if (error_.isEmpty()) {
+            error_ = tr("offset %1 of partition %2 is not in the log")
+                         .arg(pendingSelect_->second)
+                         .arg(pendingSelect_->first);
+        }
+        pendingSelect_.reset();
+    }
+    if (page->error.isEmpty() && following())
+        followNext();
+    else if (!page->error.isEmpty() && page->kind == PageKind::Follow)
+        setFollow(false);
+    updateStatus();
+}
+
+int TopicInspector::selectedRow() const {
+    const QModelIndex cur = table_->selectionModel()->currentIndex();
+    return cur.isValid() ? cur.row() : -1;
+}
+
+void TopicInspector::onCurrentRowChanged() {
+    const int r = selectedRow();
+    if (r < 0) {
+        shown_.reset();
+        location_.reset();
+        showDetail();
+        return;
+    }
+    const auto rec = model_->record(r);
+    const std::pair<int, qint64> id{rec.partition(), rec.offset};
+    if (shown_ == id) return;  // the same record, moved by a prepend
+    shown_ = id;
+    location_.reset();
+    if (controller_->embedded())
+        controller_->requestLocate(model_->query().topic, id.first, id.second);
+    showDetail();
+}
+
+void TopicInspector::onLocated(const QString& topic, int partition, qint64 offset,
+                               const RecordLocation& loc) {
+    if (topic != model_->query().topic || !shown_ || shown_->first != partition ||
+        shown_->second != offset)
+        return;
+    location_ = loc;
+    showDetail();
+}
+
+QString TopicInspector::detailText() const {
+    return detail_->toPlainText();
+}
+
+void TopicInspector::showDetail() {
+    const int r = selectedRow();
+    if (r < 0) {
+        detail_->setHtml(tr("<i>Select a record for its fields, headers, batch and storage.</i>"));
+        payload_->clear();
+        return;
+    }
+    const auto rec = model_->record(r);
+    const consumer::BatchInfo& b = *rec.batch;
+    const QString dim = ViewColors::from(palette()).dim.name();
+    QString html = QStringLiteral("<b>%1-%2 @ %3</b><table>")
+                       .arg(esc(model_->query().topic))
+                       .arg(rec.partition())
+                       .arg(rec.offset);
+    html +=
+        row(tr("timestamp"),
+            QStringLiteral("%1 (%2, %3)")
+                .arg(rec.timestamp)
+                .arg(esc(formatTimestamp(rec.timestamp)))
+                .arg(QString::fromUtf8(protocol::timestampTypeName(rec.timestampType()).data())));
+    const FieldText k = renderField(model_->keyDeserializer(), rec.key);
+    const FieldText v = renderField(model_->valueDeserializer(), rec.value);
+    html += row(tr("key (%1, %2 B)")
+                    .arg(QString::fromUtf8(model_->keyDeserializer().name().data()))
+                    .arg(std::max(rec.serializedKeySize(), 0)),
+                esc(previewText(k.text, 200)));
+    html += row(tr("value (%1, %2 B)")
+                    .arg(QString::fromUtf8(model_->valueDeserializer().name().data()))
+                    .arg(std::max(rec.serializedValueSize(), 0)),
+                esc(previewText(v.text, 200)));
+    html += QStringLiteral("</table><b>%1</b>").arg(tr("Headers (%1)").arg(rec.headers.size()));
+    if (!rec.headers.empty()) {
+        html += QStringLiteral("<table>");
+        for (const auto& h : rec.headers)
+            html += row(QString::fromUtf8(h.key.data(), static_cast<qsizetype>(h.key.size())),
+                        esc(headerValueText(h.value)));
+        html += QStringLiteral("</table>");
+    } else {
+        html += QStringLiteral("<br>");
+    }
+    html += QStringLiteral("<b>%1</b><table>").arg(tr("Batch (RecordBatch v2 header)"));
+    for (const auto& [label, value] : batchFields(b))
+        html += row(label, esc(value));
+    html += QStringLiteral("</table><b>%1</b><table>").arg(tr("Storage"));
+    if (!controller_->embedded()) {
+        html += row(tr("segment"), QStringLiteral("<span style='color:%1'>%2</span>")
+                                       .arg(dim, tr("known only for the embedded cluster")));
+    } else if (!location_) {
+        html += row(tr("segment"), tr("locating…"));
+    } else if (!location_->ok()) {
+        html += row(tr("segment"), esc(location_->error));
+    } else {
+        html += row(tr("segment file"), esc(location_->segmentPath));
+        html += row(tr("segment base offset"), QString::number(location_->segmentBaseOffset));
+        html += row(tr("batch position"), tr("byte %1 (%2 bytes, offsets %3..%4)")
+                                              .arg(location_->position)
+                                              .arg(location_->sizeInBytes)
+                                              .arg(location_->batchBaseOffset)
+                                              .arg(location_->batchLastOffset));
+    }
+    html += QStringLiteral("</table>");
+    detail_->setHtml(html);
+    updatePayload();
+}
+
+void TopicInspector::updatePayload() {
+    const int r = selectedRow();
+    if (r < 0) {
+        payload_->clear();
+        return;
+    }
+    const auto rec = model_->record(r);
+    const bool key = payloadField_->currentIndex() == 1;
+    const auto& bytes = key ? rec.key : rec.value;
+    QString text;
+    if (!bytes) {
+        text = QStringLiteral("null");
+    } else {
+        switch (payloadMode_->currentIndex()) {
+            case 1:
+                text = hexDump(*bytes);
+                break;
+            case 2: {
+                QString error;
+                auto json = prettyJson(*bytes, &error);
+                text = json ? *json : error;
+                break;
+            }
+            default: {
+                const FieldText t = renderField(
+                    key ? model_->keyDeserializer() : model_->valueDeserializer(), bytes);
+                text = t.text;
+            }
+        }
+    }
+    payload_->setPlainText(text);
+}
+
+QString TopicInspector::statusText() const {
+    return status_->text();
+}
+
+void TopicInspector::updateStatus() {
+    older_->setEnabled(model_->canFetchOlder());
+    QString s;
+    if (!error_.isEmpty()) {
+        s = QStringLiteral("<span style='color:%1'>%2</span>")
+                .arg(ViewColors::from(palette()).error.name(), error_.toHtmlEscaped());
+    } else if (model_->query().topic.isEmpty()) {
+        s = tr("Choose a topic and Read.");
+    } else {
+        qint64 newer = 0, older = 0;
+        for (const auto& [p, l] : model_->loaded()) {
+            const qint64 limit = l.to >= 0 ? std::min(l.to, l.end) : l.end;
+            newer += std::max<qint64>(0, limit - l.high);
+            older += std::max<qint64>(0, l.low - l.begin);
+        }
+        s = tr("%1 records of %2 partition(s) · %3 older · %4 newer")
+                .arg(model_->rowCount())
+                .arg(model_->loaded().size())
+                .arg(older)
+                .arg(newer);
+        if (model_->loading()) s += tr(" · reading…");
+        if (following()) s += tr(" · following");
+    }
+    status_->setText(s);
+}
+
+void TopicInspector::applyColors() {
+    const ViewColors c = ViewColors::from(palette());
+    model_->setColors(c.laneA, c.laneB, c.dim, c.warn);
+}
+
+void TopicInspector::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) {
+        applyColors();
+        showDetail();
+    }
+    QWidget::changeEvent(event);
+}
+
+}  // namespace bs::ui

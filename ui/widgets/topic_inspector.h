@@ -1,0 +1,108 @@
+#pragma once
+
+#include <QWidget>
+#include <memory>
+#include <optional>
+
+#include "app_controller.h"
+#include "models/inspector_model.h"
+#include "models/inspector_reader.h"
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QTableView;
+class QTextBrowser;
+class QToolButton;
+
+namespace bs::ui {
+
+// The Topic inspector dock: browse a topic's records by offset with the core consumer (Fetch),
+// rendered with the chosen deserializers, rows of one stored batch banded; the selected record's
+// fields, headers, batch header and (embedded cluster) the segment file and byte position that
+// hold its batch; hex and pretty-JSON views of its key and value. GUI thread only.
+class TopicInspector : public QWidget {
+    Q_OBJECT
+  public:
+    static constexpr int kJumpContext = 5;  // records shown before the one jumped to
+
+    explicit TopicInspector(AppController* controller, QWidget* parent = nullptr);
+
+    // Reads topic-partition from a few records before `offset` and selects that record.
+    void showRecord(const QString& topic, int partition, qint64 offset);
+    // Starts a browse with the current controls.
+    void read();
+    void setFollow(bool on);
+    bool following() const;
+
+    InspectorModel* model() const { return model_; }
+    InspectorReader* reader() const { return reader_; }
+    QComboBox* topicBox() const { return topic_; }
+    QComboBox* partitionBox() const { return partition_; }
+    QComboBox* startBox() const { return start_; }
+    QLineEdit* startValue() const { return startValue_; }
+    QLineEdit* untilEdit() const { return until_; }
+    QComboBox* keyDeserializerBox() const { return keyDeser_; }
+    QComboBox* valueDeserializerBox() const { return valueDeser_; }
+    QPushButton* readButton() const { return readButton_; }
+    QToolButton* followButton() const { return follow_; }
+    QPushButton* olderButton() const { return older_; }
+    QTableView* table() const { return table_; }
+    QComboBox* payloadFieldBox() const { return payloadField_; }
+    QComboBox* payloadModeBox() const { return payloadMode_; }
+    QPlainTextEdit* payloadView() const { return payload_; }
+    // The detail pane as plain text (record, headers, batch, storage).
+    QString detailText() const;
+    // The storage location of the selected record, once the controller answered.
+    const std::optional<RecordLocation>& location() const { return location_; }
+    QString statusText() const;
+
+  protected:
+    void changeEvent(QEvent* event) override;
+
+  private:
+    void buildUi();
+    void onConnected();
+    void onCluster(const ClusterInfo& info);
+    void updatePartitions();
+    void onPage(const std::shared_ptr<const InspectorPage>& page);
+    void onLocated(const QString& topic, int partition, qint64 offset, const RecordLocation& loc);
+    void requestNewer();
+    void requestOlder();
+    void followNext();
+    void onCurrentRowChanged();
+    void showDetail();
+    void updatePayload();
+    void updateStatus();
+    void updateStartHint();
+    void applyColors();
+    std::optional<InspectorQuery> queryFromControls(QString& error) const;
+    int selectedRow() const;
+
+    AppController* controller_;
+    InspectorModel* model_;
+    InspectorReader* reader_;
+    ClusterInfo cluster_;
+
+    QComboBox *topic_ = nullptr, *partition_ = nullptr, *start_ = nullptr;
+    QLineEdit *startValue_ = nullptr, *until_ = nullptr;
+    QComboBox *keyDeser_ = nullptr, *valueDeser_ = nullptr;
+    QPushButton *readButton_ = nullptr, *older_ = nullptr;
+    QToolButton* follow_ = nullptr;
+    QLabel* status_ = nullptr;
+    QTableView* table_ = nullptr;
+    QTextBrowser* detail_ = nullptr;
+    QComboBox *payloadField_ = nullptr, *payloadMode_ = nullptr;
+    QPlainTextEdit* payload_ = nullptr;
+
+    QString error_;  // of the last read
+    // The record a jump wants selected when its page arrives.
+    std::optional<std::pair<int, qint64>> pendingSelect_;
+    // The record the detail pane shows (rows move when pages are prepended or trimmed).
+    std::optional<std::pair<int, qint64>> shown_;
+    std::optional<RecordLocation> location_;
+};
+
+}  // namespace bs::ui
