@@ -39,6 +39,7 @@ struct AsioNetworkClient::Connection {
         bool expectResponse;
         bool internal;  // the ApiVersions handshake
         RequestCompletionHandler callback;
+        bool written = false;  // its frame has gone out (unwritten ones are the tail)
     };
     enum class State { Connecting, CheckingApiVersions, Ready };
 
@@ -225,12 +226,18 @@ void AsioNetworkClient::startWrite(const std::shared_ptr<Connection>& c) {
             if (ec) return fail(c, "write failed: " + ec.message(), false);
             size_t written = c->writing.size();
             c->writing.clear();
-            // Requests that expect no response (acks=0) are done once written.
-            // They sit in send order among the first `written` entries.
+            // The first `written` unwritten entries just went out (frames leave in send
+            // order). Requests that expect no response (acks=0) are done now; earlier entries
+            // still waiting for answers must not be counted among them.
             int64_t now = clock_.nowMs();
             size_t seen = 0;
             for (auto it = c->inFlight.begin(); it != c->inFlight.end() && seen < written;) {
+                if (it->written) {
+                    ++it;
+                    continue;
+                }
                 ++seen;
+                it->written = true;
                 if (it->expectResponse) {
                     ++it;
                     continue;

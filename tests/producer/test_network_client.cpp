@@ -579,6 +579,42 @@ class NetworkClientTest : public QObject {
         QVERIFY2(delay >= 80 && delay <= 120, qPrintable(QString::number(delay)));
     }
 
+    void noResponseRequestCompletesWhenWrittenBehindAnUnansweredOne() {
+        // acks=0 Produce after a Metadata request still waiting for its answer: the Produce is
+        // done once written, whatever is ahead of it.
+        bs::MockClock clock;
+        std::mutex heldMu;
+        std::optional<ScriptedBroker::Request> held;
+        ScriptedBroker peer([&](ScriptedBroker::Conn& c, const ScriptedBroker::Request& r) {
+            std::lock_guard lock(heldMu);
+            if (r.header.apiKey == ApiKey::Metadata) {
+                held = r;  // answered only after the Produce arrived
+            } else if (held) {
+                c.answer(*held);
+            }
+        });
+        AsioNetworkClient client(smallConfig(), clock);
+        client.setNodes({peer.node()});
+        QVERIFY(pollUntil(client, clock, [&] { return client.ready(0, clock.nowMs()); }));
+        std::vector<ClientResponse> meta;
+        client.send(metadataRequest(0, "t", &meta), clock.nowMs());
+        QVERIFY(pollUntil(client, clock, [&] { return peer.countOf(ApiKey::Metadata) == 1; }));
+        std::vector<ClientResponse> produce;
+        ClientRequest p;
+        p.destination = 0;
+        p.apiKey = ApiKey::Produce;
+        p.expectResponse = false;
+        p.writeBody = [](int16_t, bs::protocol::Writer& w) { w.int32(0); };
+        p.callback = [&](const ClientResponse& r) { produce.push_back(r); };
+        client.send(std::move(p), clock.nowMs());
+        QVERIFY(pollUntil(client, clock, [&] { return !produce.empty() && !meta.empty(); }));
+        QVERIFY2(produce[0].ok(), produce[0].error.c_str());
+        QVERIFY(produce[0].body.empty());
+        QVERIFY2(meta[0].ok(), meta[0].error.c_str());
+        QCOMPARE(client.inFlightRequestCount(), 0);
+        QVERIFY(client.isReady(0, clock.nowMs()));
+    }
+
     void disconnectAndNodeRemovalFailInFlightRequests() {
         bs::MockClock clock;
         ScriptedBroker a([](ScriptedBroker::Conn&, const ScriptedBroker::Request&) {});
