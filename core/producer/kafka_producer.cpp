@@ -1,5 +1,7 @@
 #include "producer/kafka_producer.h"
 
+#include <pthread.h>
+
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
@@ -115,6 +117,8 @@ Status Producer::init(std::unique_ptr<NetworkClient> client) {
                       [pool] { return static_cast<double>(pool->queued()); });
 
     ioThread_ = std::thread([this] {
+        // Java's "kafka-producer-network-thread"; Linux keeps 15 characters (top, perf, gdb).
+        pthread_setname_np(pthread_self(), "bs-sender");
         sender_->run();
         std::lock_guard lock(closeMu_);
         senderFinished_ = true;

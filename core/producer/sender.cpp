@@ -87,6 +87,8 @@ void Sender::run() {
 }
 
 void Sender::runOnce() {
+    // What this iteration does below covers every wakeup asked for until now.
+    wakeupRequested_.store(false);
     int64_t now = clock_.nowMs();
     // Tell the client about the brokers the latest metadata names.
     if (int64_t v = metadata_.updateVersion(); v != clusterVersionSent_) {
@@ -101,7 +103,13 @@ void Sender::runOnce() {
     int64_t pollTimeout = sendProducerData(now, drain);
     if (blocked) pollTimeout = std::min(pollTimeout, config_.retryBackoffMs);
     pollTimeout = std::min(pollTimeout, maybeUpdateMetadata(now));
+    // Dekker-style handshake with wakeup(): either it sees sleeping_ and interrupts the poll, or
+    // this sees its request and does not sleep. Saves a post + epoll_ctl per new batch while the
+    // sender is busy anyway.
+    sleeping_.store(true);
+    if (wakeupRequested_.load()) pollTimeout = 0;
     client_.poll(std::max<int64_t>(0, pollTimeout), now);
+    sleeping_.store(false);
     updateConnectedSnapshot();
 }
 
@@ -479,6 +487,8 @@ void Sender::forceClose() {
 }
 
 void Sender::wakeup() {
+    wakeupRequested_.store(true);
+    if (!sleeping_.load()) return;  // busy: the next poll sees the request and does not sleep
     if (events_ && events_->enabled()) emitEvent(EventType::SenderWoken, nullptr, -1, -1);
     client_.wakeup();
 }

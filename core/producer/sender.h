@@ -112,6 +112,8 @@ class Sender {
     std::atomic<bool> paused_{false};
     std::atomic<int> steps_{0};
     std::atomic<SenderState> state_{SenderState::NotStarted};
+    std::atomic<bool> wakeupRequested_{false};  // set by wakeup(), cleared by the sender thread
+    std::atomic<bool> sleeping_{false};         // sender thread: true around client_.poll
 
     // Sender thread only.
     std::map<TopicPartition, std::vector<ProducerBatchPtr>> inFlightBatches_;
