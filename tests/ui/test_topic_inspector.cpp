@@ -304,6 +304,61 @@ class TestTopicInspector : public QObject {
         // Bands are backgrounds: the two differ.
         QVERIFY(m->data(m->index(0, 0), Qt::BackgroundRole) !=
                 m->data(m->index(3, 0), Qt::BackgroundRole));
+
+        // From a timestamp: the first record at or after it (ListOffsets by time).
+        const qint64 t = m->record(3).timestamp;
+        const qint64 single0 = m->record(3).offset;
+        open(0, InspectorStart::Timestamp, QString::number(t));
+        QTRY_VERIFY_WITH_TIMEOUT(!m->loaded().empty() && !m->loading(), kWaitMs);
+        QVERIFY(m->rowCount() >= 2);
+        QVERIFY(m->record(0).offset <= single0);
+        for (int r = 0; r < m->rowCount(); ++r)
+            QVERIFY(m->record(r).timestamp >= t);
+    }
+
+    void lazyPagesAndTheRowCap() {
+        constexpr int kCount = 700;
+        const RecordDraft d = draft(5, QStringLiteral("lazy"), QStringLiteral("lazy-${n}"));
+        h->controller->sendRepeated(d, kCount, 0);
+        delivered += kCount;
+        QTRY_VERIFY_WITH_TIMEOUT(h->window->deliveriesModel()->totalAdded() >= delivered, 60000);
+
+        // The view asks for the next page when scrolled to the bottom (canFetchMore/fetchMore).
+        h->window->inspectorDock()->show();
+        h->window->inspectorDock()->raise();
+        InspectorModel* m = ti->model();
+        open(5, InspectorStart::Earliest);
+        QTRY_VERIFY_WITH_TIMEOUT(m->rowCount() == InspectorModel::kPageSize && !m->loading(),
+                                 kWaitMs);
+        QVERIFY(m->canFetchMore({}));
+        ti->table()->scrollToBottom();
+        QTRY_COMPARE_WITH_TIMEOUT(m->rowCount(), kCount, kWaitMs);
+        QVERIFY(!m->canFetchMore({}));
+        QCOMPARE(cell(m, kCount - 1, InspectorModel::Value), QStringLiteral("lazy-%1").arg(kCount));
+
+        // A model capped at one page drops the far end and can load it again.
+        InspectorReader reader;
+        reader.setBootstrap(h->controller->bootstrapServers());
+        InspectorModel capped(nullptr, InspectorModel::kPageSize);
+        connect(&reader, &InspectorReader::pageReady, &capped,
+                [&](const std::shared_ptr<const InspectorPage>& p) { capped.applyPage(*p); });
+        InspectorQuery q{QStringLiteral("demo"), 5, InspectorStart::Earliest, 0, -1};
+        capped.start(q);
+        reader.open(q, InspectorModel::kPageSize);
+        QTRY_COMPARE_WITH_TIMEOUT(capped.rowCount(), InspectorModel::kPageSize, kWaitMs);
+        const qint64 first = capped.record(0).offset;
+        QVERIFY(!capped.canFetchOlder());
+        reader.read(PageKind::Newer, capped.newerSpans(), InspectorModel::kPageSize);
+        QTRY_VERIFY_WITH_TIMEOUT(capped.newerSpans().empty(), kWaitMs);
+        QCOMPARE(capped.rowCount(), InspectorModel::kPageSize);
+        QCOMPARE(capped.record(0).offset, first + kCount - InspectorModel::kPageSize);
+        QVERIFY(capped.canFetchOlder());
+        reader.read(PageKind::Older, capped.olderSpans(), InspectorModel::kPageSize);
+        QTRY_COMPARE_WITH_TIMEOUT(capped.record(0).offset, first, kWaitMs);
+        QCOMPARE(capped.rowCount(), InspectorModel::kPageSize);
+        QCOMPARE(capped.record(InspectorModel::kPageSize - 1).offset,
+                 first + InspectorModel::kPageSize - 1);
+        QVERIFY(!capped.newerSpans().empty());  // the dropped tail can be read again
     }
 
     void badInputIsReported() {

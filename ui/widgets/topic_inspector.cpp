@@ -244,11 +244,14 @@ void TopicInspector::updateStartHint() {
 }
 
 void TopicInspector::onConnected() {
-    reader_->setBootstrap(controller_->bootstrapServers());
-    setFollow(false);
-    pendingSelect_.reset();
-    model_->start(InspectorQuery{});
-    error_.clear();
+    // A producer recreated on the same cluster (new settings) keeps what is shown.
+    if (controller_->bootstrapServers() != reader_->bootstrap()) {
+        reader_->setBootstrap(controller_->bootstrapServers());
+        setFollow(false);
+        pendingSelect_.reset();
+        model_->start(InspectorQuery{});
+        error_.clear();
+    }
     onCluster(controller_->clusterInfo());
     if (topic_->currentText().isEmpty() && !controller_->connection().topic.isEmpty())
         topic_->setCurrentText(controller_->connection().topic);
