@@ -2,10 +2,10 @@
 // producer state and de-duplicates retried batches as Kafka does (librdkafka's mock cluster
 // does not, so test_producer_faults can only prove at-least-once for a slow leader). Faults:
 // a leader slower than request.timeout.ms (requests are written to the log, the client gives
-// up on the answer and retries them), and NOT_LEADER_OR_FOLLOWER with 5 requests in flight
-// (requests behind the failed one are answered OUT_OF_ORDER_SEQUENCE_NUMBER and retried in
-// order). Every record is read back with the core consumer: each exactly once, in send order
-// per partition, at the offset its future reported.
+// up on the answer and retries them), and injected NOT_LEADER_OR_FOLLOWER, REQUEST_TIMED_OUT and
+// OUT_OF_ORDER_SEQUENCE_NUMBER with 5 requests in flight (requests behind a failed one are
+// answered OUT_OF_ORDER_SEQUENCE_NUMBER and retried in order). Every record is read back with the
+// core consumer: each exactly once, in send order per partition, at the offset its future reported.
 
 // Core headers before Qt's (Qt defines `emit`).
 #include "broker/embedded_cluster.h"
@@ -58,9 +58,11 @@ std::string text(const std::optional<bs::consumer::Bytes>& b) {
     return b ? std::string(reinterpret_cast<const char*>(b->data()), b->size()) : "";
 }
 
-// "offset key value" per partition, everything the log holds.
+// "offset key value" per partition, everything the log holds; `maxEpoch` gets the highest
+// producer epoch of the stored batches.
 Result<std::map<int32_t, std::vector<std::string>>> readBack(const std::string& bootstrap,
-                                                             const std::string& topic) {
+                                                             const std::string& topic,
+                                                             int* maxEpoch = nullptr) {
     auto cfg = bs::consumer::ConsumerConfig::parse(
         std::map<std::string, std::string>{{"bootstrap.servers", bootstrap}});
     if (!cfg) return Error{cfg.error().message};
@@ -90,6 +92,7 @@ Result<std::map<int32_t, std::vector<std::string>>> readBack(const std::string& 
             out[r.partition()].push_back(std::to_string(r.offset) + " " + text(r.key) + " " +
                                          text(r.value));
             next[r.partition()] = r.offset + 1;
+            if (maxEpoch) *maxEpoch = std::max<int>(*maxEpoch, r.batch->producerEpoch);
         }
     }
     c.close();
@@ -147,7 +150,10 @@ class ExactlyOnceTest : public QObject {
         bs::broker::ClusterConfig config;
         config.nodeCount = 3;
         config.dataDir = dataDir_.path().toStdString();
-        config.topics = {{"slow", kPartitions}, {"notleader", kPartitions}};
+        config.topics = {{"slow", kPartitions},
+                         {"injected-6", kPartitions},
+                         {"injected-7", kPartitions},
+                         {"injected-45", kPartitions}};
         auto c = bs::broker::EmbeddedCluster::start(config);
         QVERIFY2(c.ok(), c.ok() ? "" : c.error().message.c_str());
         cluster_ = std::move(*c);
@@ -182,16 +188,28 @@ class ExactlyOnceTest : public QObject {
         QCOMPARE(metric(*producer, "record-error-total"), 0.0);
     }
 
-    void notLeaderWithFiveInFlight() {
+    void injectedErrorsWithFiveInFlight_data() {
+        QTest::addColumn<int>("error");
+        QTest::newRow("NOT_LEADER_OR_FOLLOWER")
+            << static_cast<int>(ErrorCode::NOT_LEADER_OR_FOLLOWER);
+        QTest::newRow("REQUEST_TIMED_OUT") << static_cast<int>(ErrorCode::REQUEST_TIMED_OUT);
+        // A gap the client did not cause: it bumps the epoch and renumbers from 0.
+        QTest::newRow("OUT_OF_ORDER_SEQUENCE_NUMBER")
+            << static_cast<int>(ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER);
+    }
+    void injectedErrorsWithFiveInFlight() {
+        QFETCH(int, error);
+        const std::string topic = "injected-" + std::to_string(error);
         auto producer = makeProducer(cluster_->bootstrapServers(), kIdempotent);
-        const int32_t leader = busiestLeader(*producer, "notleader");
-        auto sent = produceNumbered(*producer, "notleader", 1000, kKeys);
-        // Mid-stream, with requests queued behind it on the same connection.
+        const int32_t leader = busiestLeader(*producer, topic);
+        auto sent = produceNumbered(*producer, topic, 1000, kKeys);
+        // Mid-stream, with requests queued behind the failed ones on the same connection: the
+        // broker answers those OUT_OF_ORDER_SEQUENCE_NUMBER and the client resends in order.
         QVERIFY(cluster_->control()
                     .injectErrors(leader, bs::protocol::ApiKey::Produce,
-                                  ErrorCode::NOT_LEADER_OR_FOLLOWER, 6)
+                                  static_cast<ErrorCode>(error), 6)
                     .ok());
-        auto more = produceNumbered(*producer, "notleader", 2000, kKeys, 1000);
+        auto more = produceNumbered(*producer, topic, 2000, kKeys, 1000);
         sent.insert(sent.end(), more.begin(), more.end());
         producer->flush();
         QCOMPARE(awaitAll(sent, std::chrono::seconds(60)), 0);
@@ -200,12 +218,18 @@ class ExactlyOnceTest : public QObject {
                     .nodes.at(static_cast<size_t>(leader))
                     .pendingErrors.empty());
 
-        auto actual = readBack(cluster_->bootstrapServers(), "notleader");
+        int maxEpoch = -1;
+        auto actual = readBack(cluster_->bootstrapServers(), topic, &maxEpoch);
         QVERIFY2(actual.ok(), actual.ok() ? "" : actual.error().message.c_str());
         const std::string diff = compareExactlyOnce(*actual, sent);
         QVERIFY2(diff.empty(), diff.c_str());
         const double retried = metric(*producer, "record-retry-total");
-        qInfo("records retried: %.0f", retried);
+        qInfo("records retried: %.0f, highest producer epoch stored: %d", retried, maxEpoch);
+        // Only a real gap bumps the epoch (Java's canRetry); retriable errors just resend.
+        if (static_cast<ErrorCode>(error) == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER)
+            QVERIFY(maxEpoch >= 1);
+        else
+            QCOMPARE(maxEpoch, 0);
         QVERIFY(retried > 0);
         QCOMPARE(metric(*producer, "record-error-total"), 0.0);
     }
