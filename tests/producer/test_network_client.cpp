@@ -144,6 +144,9 @@ class ScriptedBroker {
     }
     // Must be called before listen(): answer ApiVersions above `max` with UNSUPPORTED_VERSION.
     void limitApiVersions(int16_t max) { apiVersionsMax_ = max; }
+    // Must be called before listen(): how the handshake goes wrong.
+    enum class Handshake { Answer, Silent, Error, Garbage };
+    void handshake(Handshake h) { handshake_ = h; }
     void listen() {
         acceptor_.listen();
         thread_ = std::thread([this] { run(); });
@@ -205,6 +208,19 @@ class ScriptedBroker {
     }
     void answerApiVersions(Conn& conn, const Request& r) {
         bs::protocol::ApiVersionsResponse resp;
+        if (handshake_ == Handshake::Silent) return;
+        if (handshake_ == Handshake::Garbage) {
+            // A well-framed answer whose body is three stray bytes.
+            std::vector<uint8_t> frame{0, 0, 0, 7};
+            bs::protocol::Writer w(frame);
+            w.int32(r.header.correlationId);
+            w.int8(1);
+            w.int8(2);
+            w.int8(3);
+            return conn.write(frame);
+        }
+        if (handshake_ == Handshake::Error)
+            resp.errorCode = ErrorCode::CLUSTER_AUTHORIZATION_FAILED;
         if (r.header.apiVersion > apiVersionsMax_) {
             // KIP-511: the error and our ApiVersions range, in a v0 body.
             resp.errorCode = ErrorCode::UNSUPPORTED_VERSION;
@@ -225,6 +241,7 @@ class ScriptedBroker {
     // Set before listen(), then read by the server thread only.
     std::vector<bs::protocol::ApiVersionsResponse::ApiVersion> apis_;
     int16_t apiVersionsMax_ = 3;
+    Handshake handshake_ = Handshake::Answer;
     std::thread thread_;
     std::atomic<bool> stop_{false};
     std::atomic<int> servedFd_{-1};
@@ -381,6 +398,49 @@ class NetworkClientTest : public QObject {
             tried.push_back(h.apiVersion);
         QCOMPARE(tried, (std::vector<int16_t>{3, 1}));
         QVERIFY(roundTrip(client, clock, 0).ok());
+    }
+
+    void failedHandshakeBacksOff_data() {
+        QTest::addColumn<int>("handshake");
+        QTest::newRow("never answered") << static_cast<int>(ScriptedBroker::Handshake::Silent);
+        QTest::newRow("error") << static_cast<int>(ScriptedBroker::Handshake::Error);
+        QTest::newRow("garbage") << static_cast<int>(ScriptedBroker::Handshake::Garbage);
+    }
+    void failedHandshakeBacksOff() {
+        QFETCH(int, handshake);
+        const auto how = static_cast<ScriptedBroker::Handshake>(handshake);
+        bs::MockClock clock;
+        ScriptedBroker peer(
+            [](ScriptedBroker::Conn& c, const ScriptedBroker::Request& r) { c.answer(r); }, false);
+        peer.handshake(how);
+        peer.listen();
+        auto config = smallConfig();
+        config.connectionSetupTimeoutMs = 3000;
+        AsioNetworkClient client(config, clock);
+        client.setNodes({peer.node()});
+        QVERIFY(!client.ready(0, clock.nowMs()));
+        QVERIFY(pollUntil(client, clock, [&] { return peer.countOf(ApiKey::ApiVersions) == 1; }));
+        if (how == ScriptedBroker::Handshake::Silent) {
+            // socket.connection.setup.timeout.ms bounds the handshake (mock time).
+            for (int i = 0; i < 5; ++i)
+                client.poll(0, clock.nowMs());
+            QVERIFY(!client.connectionFailed(0));
+            QCOMPARE(client.connectionDelay(0, clock.nowMs()), INT64_MAX);  // still connecting
+            clock.sleepMs(3000);
+        }
+        QVERIFY(pollUntil(client, clock, [&] { return client.connectionFailed(0); }));
+        QVERIFY(!client.isReady(0, clock.nowMs()));
+        QCOMPARE(client.apiVersion(0, ApiKey::Metadata), std::nullopt);
+        const int64_t delay = client.connectionDelay(0, clock.nowMs());
+        QVERIFY2(delay >= 80 && delay <= 120, qPrintable(QString::number(delay)));
+        QVERIFY(pollUntil(client, clock, [&] { return peer.ended() == 1; }));
+        // Nothing to send to: a request fails at once, naming why.
+        std::vector<ClientResponse> got;
+        QCOMPARE(client.send(metadataRequest(0, "t", &got), clock.nowMs()), -1);
+        client.poll(0, clock.nowMs());
+        QCOMPARE(got.size(), size_t{1});
+        QVERIFY(got[0].disconnected);
+        QCOMPARE(peer.countOf(ApiKey::Metadata), 0);
     }
 
     void newestCommonVersionOfEachApi() {
