@@ -235,7 +235,12 @@ void TransactionManager::handleCompletedBatch(const ProducerBatchPtr& batch) {
     ProducerIdAndEpoch mine{batch->producerId(), batch->producerEpoch()};
     if (batch->hasSequence() && sameProducer(mine, e.producerIdAndEpoch)) {
         int32_t last = batch->lastSequence();
-        if (!e.lastAckedSequence || last > *e.lastAckedSequence) e.lastAckedSequence = last;
+        // The batch right after the last acked one moves the mark even across the wrap at
+        // INT32_MAX (Java compares plainly and would stick just below the wrap).
+        bool follows = e.lastAckedSequence &&
+                       batch->baseSequence() == incrementSequence(*e.lastAckedSequence, 1);
+        if (!e.lastAckedSequence || follows || last > *e.lastAckedSequence)
+            e.lastAckedSequence = last;
     }
 }
 

@@ -144,6 +144,24 @@ class TransactionManagerTest : public QObject {
         QCOMPARE(tm.sequenceNumber(tp0), 1);
     }
 
+    void ackedSequenceFollowsTheWrap() {
+        TransactionManager tm;
+        tm.initProducerIdRequest(4);
+        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        tm.maybeUpdateProducerIdAndEpoch(tp0);
+        tm.incrementSequenceNumber(tp0, INT32_MAX - 3);
+        auto a = drain(tm, tp0, 3);  // INT32_MAX-3 .. INT32_MAX-1
+        auto b = drain(tm, tp0, 3);  // INT32_MAX, 0, 1
+        auto c = drain(tm, tp0, 2);  // 2, 3
+        tm.handleCompletedBatch(a);
+        QCOMPARE(tm.lastAckedSequence(tp0), std::optional<int32_t>(INT32_MAX - 1));
+        tm.handleCompletedBatch(b);
+        QCOMPARE(tm.lastAckedSequence(tp0), std::optional<int32_t>(1));
+        // So c is recognised as the next batch: a gap reported for it is real.
+        QVERIFY(tm.canRetry(ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER, 0, *c));
+        QVERIFY(tm.epochBumpRequired());
+    }
+
     void outOfOrderBehindAnEarlierFailureRetriesWithoutBump() {
         TransactionManager tm;
         tm.initProducerIdRequest(4);
