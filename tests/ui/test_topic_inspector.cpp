@@ -8,6 +8,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -79,6 +81,12 @@ class TestTopicInspector : public QObject {
         ti = h->window->topicInspector();
         QVERIFY(ti);
         QVERIFY(h->window->inspectorDock());
+        // A View menu toggle, like every dock.
+        QAction* toggle = h->window->inspectorDock()->toggleViewAction();
+        bool inViewMenu = false;
+        for (QAction* menu : h->window->menuBar()->actions())
+            if (menu->menu() && menu->menu()->actions().contains(toggle)) inViewMenu = true;
+        QVERIFY(inViewMenu);
         QTRY_VERIFY_WITH_TIMEOUT(ti->partitionBox()->findData(5) >= 0, kWaitMs);
     }
 

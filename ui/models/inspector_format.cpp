@@ -102,8 +102,7 @@ std::optional<QString> prettyJson(consumer::Bytes bytes, QString* error) {
 QString formatTimestamp(qint64 epochMs) {
     if (epochMs < 0) return QStringLiteral("-");
     return QDateTime::fromMSecsSinceEpoch(epochMs, Qt::UTC)
-               .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) +
-           QStringLiteral(" UTC");
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
 }
 
 qint64 payloadSize(const consumer::ConsumerRecord& r) {
@@ -134,10 +133,10 @@ std::vector<std::pair<QString, QString>> batchFields(const consumer::BatchInfo& 
                    qsv(protocol::timestampTypeName(b.timestampType)));
     f.emplace_back(
         QStringLiteral("base timestamp"),
-        QStringLiteral("%1 (%2)").arg(b.baseTimestamp).arg(formatTimestamp(b.baseTimestamp)));
+        QStringLiteral("%1 (%2 UTC)").arg(b.baseTimestamp).arg(formatTimestamp(b.baseTimestamp)));
     f.emplace_back(
         QStringLiteral("max timestamp"),
-        QStringLiteral("%1 (%2)").arg(b.maxTimestamp).arg(formatTimestamp(b.maxTimestamp)));
+        QStringLiteral("%1 (%2 UTC)").arg(b.maxTimestamp).arg(formatTimestamp(b.maxTimestamp)));
     f.emplace_back(QStringLiteral("producer id"), n(b.producerId));
     f.emplace_back(QStringLiteral("producer epoch"), n(b.producerEpoch));
     f.emplace_back(

@@ -35,7 +35,7 @@ QString hexDump(consumer::Bytes bytes, int maxBytes = 64 * 1024);
 // Indented JSON, or nullopt with `error` set when the bytes are not JSON.
 std::optional<QString> prettyJson(consumer::Bytes bytes, QString* error = nullptr);
 
-// "2026-11-25 11:30:00.123 UTC" (or "-" for -1).
+// "2026-11-25 11:30:00.123" in UTC (or "-" for -1).
 QString formatTimestamp(qint64 epochMs);
 
 // Bytes of key + value + header keys and values (what the record carries).

@@ -332,10 +332,10 @@ QVariant InspectorModel::headerData(int section, Qt::Orientation orientation, in
         }
     }
     if (role != Qt::DisplayRole) return {};
-    static const char* const names[] = {QT_TR_NOOP("Offset"),    QT_TR_NOOP("Partition"),
-                                        QT_TR_NOOP("Timestamp"), QT_TR_NOOP("Key"),
-                                        QT_TR_NOOP("Value"),     QT_TR_NOOP("Headers"),
-                                        QT_TR_NOOP("Size"),      QT_TR_NOOP("Batch")};
+    static const char* const names[] = {
+        QT_TR_NOOP("Offset"), QT_TR_NOOP("Partition"), QT_TR_NOOP("Timestamp (UTC)"),
+        QT_TR_NOOP("Key"),    QT_TR_NOOP("Value"),     QT_TR_NOOP("Headers"),
+        QT_TR_NOOP("Size"),   QT_TR_NOOP("Batch")};
     if (section < 0 || section >= ColumnCount) return {};
     return tr(names[section]);
 }

@@ -12,6 +12,7 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTextBrowser>
 #include <QTimeZone>
@@ -77,6 +78,7 @@ void TopicInspector::buildUi() {
     topic_->setToolTip(tr("Topic to read (from the cluster's metadata)"));
     partition_ = new QComboBox;
     partition_->setToolTip(tr("One partition, or all of them"));
+    partition_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     start_ = new QComboBox;
     start_->addItem(tr("earliest"), static_cast<int>(InspectorStart::Earliest));
     start_->addItem(tr("latest"), static_cast<int>(InspectorStart::Latest));
@@ -87,7 +89,7 @@ void TopicInspector::buildUi() {
     startValue_ = new QLineEdit;
     startValue_->setMaximumWidth(fontMetrics().averageCharWidth() * 24);
     until_ = new QLineEdit;
-    until_->setPlaceholderText(tr("until offset"));
+    until_->setPlaceholderText(tr("end"));
     until_->setToolTip(tr("Last offset to show (a range); empty reads to the end"));
     until_->setMaximumWidth(fontMetrics().averageCharWidth() * 14);
     readButton_ = new QPushButton(tr("Read"));
@@ -117,11 +119,13 @@ void TopicInspector::buildUi() {
     bar1->addWidget(new QLabel(tr("from")));
     bar1->addWidget(start_);
     bar1->addWidget(startValue_, 1);
+    bar1->addWidget(new QLabel(tr("until")));
     bar1->addWidget(until_, 1);
-    bar1->addWidget(readButton_);
-    bar1->addWidget(follow_);
-    bar1->addWidget(older_);
     auto* bar2 = new QHBoxLayout;
+    bar2->addWidget(readButton_);
+    bar2->addWidget(follow_);
+    bar2->addWidget(older_);
+    bar2->addSpacing(8);
     bar2->addWidget(new QLabel(tr("key as")));
     bar2->addWidget(keyDeser_);
     bar2->addWidget(new QLabel(tr("value as")));
@@ -139,8 +143,12 @@ void TopicInspector::buildUi() {
     table_->setWordWrap(false);
     const int cw = fontMetrics().averageCharWidth();
     table_->setColumnWidth(InspectorModel::Offset, cw * 9);
-    table_->setColumnWidth(InspectorModel::Partition, cw * 9);
-    table_->setColumnWidth(InspectorModel::Timestamp, cw * 25);
+    const int pad = 2 * cw + 8;
+    table_->setColumnWidth(InspectorModel::Partition,
+                           fontMetrics().horizontalAdvance(tr("Partition")) + pad);
+    table_->setColumnWidth(
+        InspectorModel::Timestamp,
+        fontMetrics().horizontalAdvance(QStringLiteral("2026-11-25 12:04:03.167")) + pad);
     table_->setColumnWidth(InspectorModel::Key, cw * 14);
     table_->setColumnWidth(InspectorModel::Value, cw * 26);
     table_->setColumnWidth(InspectorModel::Headers, cw * 16);
@@ -167,15 +175,14 @@ void TopicInspector::buildUi() {
     payloadCol->setContentsMargins(0, 0, 0, 0);
     payloadCol->addLayout(payloadBar);
     payloadCol->addWidget(payload_, 1);
-    auto* detailSplit = new QSplitter(Qt::Vertical);
-    detailSplit->addWidget(detail_);
-    detailSplit->addWidget(payloadBox);
-    detailSplit->setStretchFactor(0, 3);
-    detailSplit->setStretchFactor(1, 2);
+    // Tabs, not a split: the dock is often short.
+    auto* detailTabs = new QTabWidget;
+    detailTabs->addTab(detail_, tr("Record · batch · storage"));
+    detailTabs->addTab(payloadBox, tr("Key / value bytes"));
 
     auto* split = new QSplitter(Qt::Horizontal);
     split->addWidget(table_);
-    split->addWidget(detailSplit);
+    split->addWidget(detailTabs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
 
