@@ -77,6 +77,8 @@ RequestOutcome KafkaApis::handle(int32_t nodeId, std::span<uint8_t> frame) {
             return handleListOffsets(nodeId, h, parsed->body);
         case ApiKey::InitProducerId:
             return handleInitProducerId(nodeId, h, parsed->body);
+        case ApiKey::FindCoordinator:
+            return handleFindCoordinator(nodeId, h, parsed->body);
     }
     return closeConnection("unhandled api key");
 }

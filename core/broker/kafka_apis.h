@@ -103,6 +103,8 @@ class KafkaApis {
                                      std::span<const uint8_t> body);
     RequestOutcome handleInitProducerId(int32_t nodeId, const protocol::RequestHeader& h,
                                         std::span<const uint8_t> body);
+    RequestOutcome handleFindCoordinator(int32_t nodeId, const protocol::RequestHeader& h,
+                                         std::span<const uint8_t> body);
 
     // The topic, auto-creating it (auto.create.topics.enable) when allowed and the name is
     // valid; nullopt with `error` set otherwise.

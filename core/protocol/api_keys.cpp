@@ -5,10 +5,10 @@ namespace {
 
 // Ranges and flexible versions from Kafka's message schemas (common/message/*.json).
 constexpr ApiVersionRange kApis[] = {
-    {ApiKey::Produce, 3, 11, 9},       {ApiKey::Fetch, 4, 12, 12},
-    {ApiKey::ListOffsets, 1, 7, 6},    {ApiKey::Metadata, 0, 12, 9},
-    {ApiKey::ApiVersions, 0, 3, 3},    {ApiKey::CreateTopics, 2, 7, 5},
-    {ApiKey::InitProducerId, 0, 4, 2},
+    {ApiKey::Produce, 3, 11, 9},        {ApiKey::Fetch, 4, 12, 12},
+    {ApiKey::ListOffsets, 1, 7, 6},     {ApiKey::Metadata, 0, 12, 9},
+    {ApiKey::FindCoordinator, 0, 4, 3}, {ApiKey::ApiVersions, 0, 3, 3},
+    {ApiKey::CreateTopics, 2, 7, 5},    {ApiKey::InitProducerId, 0, 4, 2},
 };
 
 }  // namespace
@@ -52,6 +52,8 @@ std::string_view apiName(ApiKey api) {
             return "ListOffsets";
         case ApiKey::Metadata:
             return "Metadata";
+        case ApiKey::FindCoordinator:
+            return "FindCoordinator";
         case ApiKey::ApiVersions:
             return "ApiVersions";
         case ApiKey::CreateTopics:

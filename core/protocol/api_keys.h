@@ -13,6 +13,7 @@ enum class ApiKey : int16_t {
     Fetch = 1,
     ListOffsets = 2,
     Metadata = 3,
+    FindCoordinator = 10,
     ApiVersions = 18,
     CreateTopics = 19,
     InitProducerId = 22,

@@ -8,6 +8,7 @@
 #include "broker/fault_injector.h"
 #include "broker/kafka_apis.h"
 #include "protocol/frame.h"
+#include "protocol/messages/find_coordinator.h"
 #include "protocol/record/record_batch.h"
 
 using namespace bs;
@@ -288,6 +289,54 @@ class KafkaApisTest : public QObject {
         QCOMPARE(logEnd(0), 0);
         QCOMPARE(produce(0, 0, makeBatch(1)).errorCode, ErrorCode::NONE);
         QCOMPARE(logEnd(0), 1);
+    }
+
+    // Answered as a broker-age probe (librdkafka's LZ4 feature check): the same node for the same
+    // key, only nodes that are up, one answer per key in v4, bad key types named.
+    void findCoordinator() {
+        protocol::FindCoordinatorRequest req;
+        req.key = "billing";
+        auto v2 = decodeResponse<protocol::FindCoordinatorResponse>(
+            send(1, ApiKey::FindCoordinator, 2, req), ApiKey::FindCoordinator, 2);
+        QCOMPARE(v2.errorCode, ErrorCode::NONE);
+        QVERIFY(v2.nodeId >= 0 && v2.nodeId < 3);
+        QCOMPARE(v2.host, std::string("127.0.0.1"));
+        QCOMPARE(v2.port, 9000 + v2.nodeId);
+        auto again = decodeResponse<protocol::FindCoordinatorResponse>(
+            send(2, ApiKey::FindCoordinator, 0, req), ApiKey::FindCoordinator, 0);
+        QCOMPARE(again.nodeId, v2.nodeId);  // asked of another node, v0: same coordinator
+
+        faults_->setDown(v2.nodeId, true);
+        auto moved = decodeResponse<protocol::FindCoordinatorResponse>(
+            send((v2.nodeId + 1) % 3, ApiKey::FindCoordinator, 3, req), ApiKey::FindCoordinator, 3);
+        QCOMPARE(moved.errorCode, ErrorCode::NONE);
+        QVERIFY(moved.nodeId != v2.nodeId);
+        faults_->setDown(v2.nodeId, false);
+
+        protocol::FindCoordinatorRequest batch;
+        batch.keyType = 0;
+        batch.coordinatorKeys = {"a", "b", "c", "billing"};
+        auto v4 = decodeResponse<protocol::FindCoordinatorResponse>(
+            send(0, ApiKey::FindCoordinator, 4, batch), ApiKey::FindCoordinator, 4);
+        QCOMPARE(v4.coordinators.size(), size_t(4));
+        QCOMPARE(v4.coordinators[3].key, std::string("billing"));
+        QCOMPARE(v4.coordinators[3].nodeId, v2.nodeId);
+        for (const auto& c : v4.coordinators)
+            QCOMPARE(c.errorCode, ErrorCode::NONE);
+
+        batch.keyType = 7;
+        auto bad = decodeResponse<protocol::FindCoordinatorResponse>(
+            send(0, ApiKey::FindCoordinator, 4, batch), ApiKey::FindCoordinator, 4);
+        QCOMPARE(bad.coordinators.at(0).errorCode, ErrorCode::INVALID_REQUEST);
+        QVERIFY(bad.coordinators.at(0).errorMessage->find("key type 7") != std::string::npos);
+
+        for (int n = 0; n < 3; ++n)
+            faults_->setDown(n, true);
+        auto none = decodeResponse<protocol::FindCoordinatorResponse>(
+            send(0, ApiKey::FindCoordinator, 1, req), ApiKey::FindCoordinator, 1);
+        QCOMPARE(none.errorCode, ErrorCode::COORDINATOR_NOT_AVAILABLE);
+        for (int n = 0; n < 3; ++n)
+            faults_->setDown(n, false);
     }
 
     void fetchAndLongPoll() {

@@ -193,6 +193,26 @@ inline void fill(InitProducerIdResponse& m, int16_t) {
     m.producerEpoch = 3;
 }
 
+inline void fill(FindCoordinatorRequest& m, int16_t v) {
+    if (v <= 3) m.key = "billing";
+    if (v >= 1) m.keyType = 1;
+    if (v >= 4) m.coordinatorKeys = {"billing", "audit"};
+}
+
+inline void fill(FindCoordinatorResponse& m, int16_t v) {
+    m.throttleTimeMs = v >= 1 ? 6 : 0;
+    if (v <= 3) {
+        m.errorCode = ErrorCode::COORDINATOR_NOT_AVAILABLE;
+        if (v >= 1) m.errorMessage = "loading";
+        m.nodeId = 2;
+        m.host = "broker-2";
+        m.port = 9094;
+    } else {
+        m.coordinators = {{"billing", 2, "broker-2", 9094, ErrorCode::NONE, std::nullopt},
+                          {"audit", -1, "", -1, ErrorCode::COORDINATOR_NOT_AVAILABLE, "loading"}};
+    }
+}
+
 inline void fill(CreateTopicsRequest& m, int16_t) {
     CreateTopicsRequest::CreatableTopic t;
     t.name = "orders";
@@ -241,7 +261,8 @@ using AllMessages =
     std::tuple<ApiVersionsRequest, ApiVersionsResponse, MetadataRequest, MetadataResponse,
                ProduceRequest, ProduceResponse, FetchRequest, FetchResponse, ListOffsetsRequest,
                ListOffsetsResponse, InitProducerIdRequest, InitProducerIdResponse,
-               CreateTopicsRequest, CreateTopicsResponse>;
+               CreateTopicsRequest, CreateTopicsResponse, FindCoordinatorRequest,
+               FindCoordinatorResponse>;
 
 // Kafka's name of each message type (as the vector generators spell it).
 template <class T>
@@ -270,6 +291,10 @@ template <>
 inline constexpr const char* kName<InitProducerIdRequest> = "InitProducerIdRequest";
 template <>
 inline constexpr const char* kName<InitProducerIdResponse> = "InitProducerIdResponse";
+template <>
+inline constexpr const char* kName<FindCoordinatorRequest> = "FindCoordinatorRequest";
+template <>
+inline constexpr const char* kName<FindCoordinatorResponse> = "FindCoordinatorResponse";
 template <>
 inline constexpr const char* kName<CreateTopicsRequest> = "CreateTopicsRequest";
 template <>

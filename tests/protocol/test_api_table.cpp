@@ -9,7 +9,7 @@ class ApiTableTest : public QObject {
     Q_OBJECT
   private slots:
     void supportedRanges() {
-        QCOMPARE(supportedApis().size(), size_t(7));
+        QCOMPARE(supportedApis().size(), size_t(8));
         auto produce = supportedRange(ApiKey::Produce);
         QVERIFY(produce);
         QCOMPARE(produce->minVersion, int16_t(3));
@@ -31,6 +31,8 @@ class ApiTableTest : public QObject {
         QVERIFY(isFlexible(ApiKey::InitProducerId, 2));
         QVERIFY(isFlexible(ApiKey::CreateTopics, 5));
         QVERIFY(isFlexible(ApiKey::ListOffsets, 6));
+        QVERIFY(!isFlexible(ApiKey::FindCoordinator, 2));
+        QVERIFY(isFlexible(ApiKey::FindCoordinator, 3));
         QCOMPARE(requestHeaderVersion(ApiKey::Produce, 8), int16_t(1));
         QCOMPARE(requestHeaderVersion(ApiKey::Produce, 9), int16_t(2));
         QCOMPARE(responseHeaderVersion(ApiKey::Produce, 8), int16_t(0));

@@ -4,6 +4,7 @@
 #include "protocol/messages/api_versions.h"
 #include "protocol/messages/create_topics.h"
 #include "protocol/messages/fetch.h"
+#include "protocol/messages/find_coordinator.h"
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/list_offsets.h"
 #include "protocol/messages/metadata.h"

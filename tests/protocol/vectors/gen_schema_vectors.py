@@ -13,7 +13,8 @@ import sys
 
 REPO = sys.argv[1] if len(sys.argv) > 1 else "/work/.mirror/apache+kafka/repo"
 RANGES = {"ApiVersions": (0, 3), "Metadata": (0, 12), "Produce": (3, 11), "Fetch": (4, 12),
-          "ListOffsets": (1, 7), "InitProducerId": (0, 4), "CreateTopics": (2, 7)}
+          "ListOffsets": (1, 7), "InitProducerId": (0, 4), "CreateTopics": (2, 7),
+          "FindCoordinator": (0, 4)}
 
 
 def schema(name):
@@ -229,6 +230,19 @@ def create_topics_response(v):
                      "ConfigSource": 5, "IsSensitive": True}]}]}
 
 
+def find_coordinator_request(v):
+    return {"Key": "billing", "KeyType": 1, "CoordinatorKeys": ["billing", "audit"]}
+
+
+def find_coordinator_response(v):
+    return {"ThrottleTimeMs": 6, "ErrorCode": 15, "ErrorMessage": "loading", "NodeId": 2,
+            "Host": "broker-2", "Port": 9094, "Coordinators": [
+                {"Key": "billing", "NodeId": 2, "Host": "broker-2", "Port": 9094,
+                 "ErrorCode": 0, "ErrorMessage": None},
+                {"Key": "audit", "NodeId": -1, "Host": "", "Port": -1, "ErrorCode": 15,
+                 "ErrorMessage": "loading"}]}
+
+
 MESSAGES = [
     ("ApiVersions", api_versions_request, api_versions_response),
     ("Metadata", metadata_request, metadata_response),
@@ -237,6 +251,7 @@ MESSAGES = [
     ("ListOffsets", list_offsets_request, list_offsets_response),
     ("InitProducerId", init_producer_id_request, init_producer_id_response),
     ("CreateTopics", create_topics_request, create_topics_response),
+    ("FindCoordinator", find_coordinator_request, find_coordinator_response),
 ]
 
 print("#pragma once\n")
