@@ -122,13 +122,6 @@ class EventStream {
     bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
 
     void publish(const Event& event);
-#ifndef emit
-    // Old name, kept until every caller uses publish(): Qt's `emit` macro breaks it in files
-    // that include Qt headers.
-    void emit(const Event& event) {
-        publish(event);
-    }
-#endif
     // Moves up to `max` oldest events into `out` (appended); returns how many.
     size_t poll(std::vector<Event>& out, size_t max = SIZE_MAX);
     // Events dropped because the buffer was full.

@@ -472,7 +472,7 @@ void Sender::emitEvent(EventType type, const ProducerBatch* batch, int32_t node,
         e.attempts = batch->attempts();
         e.bytes = static_cast<int64_t>(batch->records().size());
     }
-    events_->emit(e);
+    events_->publish(e);
 }
 
 void Sender::initiateClose() {
