@@ -175,7 +175,7 @@ std::vector<InspectorSpan> InspectorModel::olderSpans(int maxRecords) const {
 std::vector<InspectorSpan> InspectorModel::followSpans() const {
     std::vector<InspectorSpan> spans;
     for (const auto& [p, l] : loaded_)
-        spans.push_back({p, l.high, -1});
+        if (l.to < 0 || l.high < l.to) spans.push_back({p, l.high, l.to});
     return spans;
 }
 

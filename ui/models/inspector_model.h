@@ -52,7 +52,7 @@ class InspectorModel : public QAbstractTableModel {
     const std::map<int, Loaded>& loaded() const { return loaded_; }
 
     // Spans of the next newer page (empty: nothing newer to read now), of the next older page,
-    // and of a Follow read past the end.
+    // and of a Follow read past the end (up to the range's end, if any).
     std::vector<InspectorSpan> newerSpans() const;
     std::vector<InspectorSpan> olderSpans(int maxRecords = kPageSize) const;
     std::vector<InspectorSpan> followSpans() const;

@@ -53,7 +53,6 @@ DeliveriesPanel::DeliveriesPanel(DeliveriesModel* model, QWidget* parent)
     connect(model_, &QAbstractItemModel::rowsInserted, this, &DeliveriesPanel::updateSummary);
     connect(model_, &QAbstractItemModel::modelReset, this, &DeliveriesPanel::updateSummary);
     table_->setContextMenuPolicy(Qt::CustomContextMenu);
-    table_->setToolTip(tr("Double-click a delivered record to open it in the Topic inspector"));
     connect(table_, &QWidget::customContextMenuRequested, this, &DeliveriesPanel::showMenu);
     connect(table_, &QAbstractItemView::doubleClicked, this,
             [this](const QModelIndex& index) { showInInspector(index.row()); });

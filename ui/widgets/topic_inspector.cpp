@@ -205,12 +205,11 @@ void TopicInspector::buildUi() {
     connect(partition_, &QComboBox::activated, this, &TopicInspector::read);
     connect(follow_, &QToolButton::toggled, this, &TopicInspector::setFollow);
     connect(older_, &QPushButton::clicked, model_, &InspectorModel::fetchOlder);
-    connect(table_->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int v) {
-        // Scrolled to the top by the user: the page before (the view's fetchMore covers the
-        // bottom).
-        if (v == table_->verticalScrollBar()->minimum() &&
-            v != table_->verticalScrollBar()->maximum())
-            model_->fetchOlder();
+    connect(table_->verticalScrollBar(), &QAbstractSlider::actionTriggered, this, [this] {
+        // The user scrolled to the top (wheel, keys or bar; not a model reset): the page
+        // before. The view's own fetchMore covers the bottom.
+        QScrollBar* bar = table_->verticalScrollBar();
+        if (bar->sliderPosition() == bar->minimum()) model_->fetchOlder();
     });
     auto deser = [this](bool key) {
         QComboBox* box = key ? keyDeser_ : valueDeser_;
@@ -401,9 +400,11 @@ void TopicInspector::setFollow(bool on) {
 }
 
 void TopicInspector::followNext() {
-    if (!following() || reader_->busy() || model_->loaded().empty()) return;
+    if (!following() || reader_->busy()) return;
+    auto spans = model_->followSpans();
+    if (spans.empty()) return;  // nothing to tail (a range read to its end)
     model_->setLoading(true);
-    reader_->read(PageKind::Follow, model_->followSpans(), InspectorModel::kPageSize);
+    reader_->read(PageKind::Follow, std::move(spans), InspectorModel::kPageSize);
 }
 
 void TopicInspector::requestNewer() {
