@@ -19,6 +19,7 @@
 #include <QToolButton>
 
 #include "models/deliveries_model.h"
+#include "models/inspector_format.h"
 #include "models/inspector_model.h"
 #include "protocol/record/record_batch.h"
 #include "ui_harness.h"
@@ -372,6 +373,35 @@ class TestTopicInspector : public QObject {
         QCOMPARE(capped.record(InspectorModel::kPageSize - 1).offset,
                  first + InspectorModel::kPageSize - 1);
         QVERIFY(!capped.newerSpans().empty());  // the dropped tail can be read again
+    }
+
+    void nullKeyAndFormatting() {
+        RecordDraft d = draft(1, QString(), QStringLiteral("no key"));
+        d.keySerializer = QStringLiteral("null");
+        const Delivery sent = sendOne(d);
+        QVERIFY2(sent.ok(), qPrintable(sent.error));
+        open(1, InspectorStart::Offset, QString::number(sent.offset));
+        InspectorModel* m = ti->model();
+        QTRY_VERIFY_WITH_TIMEOUT(m->rowOf(1, sent.offset) == 0, kWaitMs);
+        QVERIFY(!m->record(0).key.has_value());
+        QCOMPARE(cell(m, 0, InspectorModel::Key), QStringLiteral("null"));
+        QVERIFY(m->data(m->index(0, InspectorModel::Key), Qt::FontRole).value<QFont>().italic());
+        QCOMPARE(cell(m, 0, InspectorModel::Headers), QString());
+
+        const std::string raw("hello\0\x01", 7);
+        const bs::consumer::Bytes bytes(reinterpret_cast<const uint8_t*>(raw.data()), raw.size());
+        QCOMPARE(hexDump(bytes),
+                 QStringLiteral("00000000  68 65 6c 6c 6f 00 01                              "
+                                "|hello..|\n"));
+        QCOMPARE(headerValueText(bytes.subspan(0, 5)), QStringLiteral("hello"));
+        const uint8_t bad[] = {0xff, 0xfe};
+        QCOMPARE(headerValueText(bs::consumer::Bytes(bad, 2)), QStringLiteral("0xfffe"));
+        const std::string scalar = "42";
+        QCOMPARE(prettyJson({reinterpret_cast<const uint8_t*>(scalar.data()), scalar.size()}),
+                 std::optional<QString>(QStringLiteral("42")));
+        QString error;
+        QVERIFY(!prettyJson(bytes, &error));
+        QVERIFY(error.startsWith(QStringLiteral("not JSON")));
     }
 
     void badInputIsReported() {
