@@ -225,7 +225,13 @@ void TopicInspector::buildUi() {
     connect(payloadMode_, &QComboBox::currentIndexChanged, this, &TopicInspector::updatePayload);
     connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &TopicInspector::onCurrentRowChanged);
-    connect(model_, &QAbstractItemModel::modelReset, this, &TopicInspector::updateStatus);
+    connect(model_, &QAbstractItemModel::modelReset, this, [this] {
+        // The selection model forgets the current row without a signal.
+        shown_.reset();
+        location_.reset();
+        showDetail();
+        updateStatus();
+    });
     connect(model_, &QAbstractItemModel::rowsInserted, this, &TopicInspector::updateStatus);
     connect(model_, &QAbstractItemModel::rowsRemoved, this, &TopicInspector::updateStatus);
 }
