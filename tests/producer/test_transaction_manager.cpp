@@ -21,6 +21,12 @@ bs::protocol::InitProducerIdResponse granted(int64_t pid, int16_t epoch) {
     return r;
 }
 
+// An InitProducerId round trip that the broker grants.
+void grant(TransactionManager& tm, int64_t pid, int16_t epoch) {
+    tm.initProducerIdRequest(4);
+    if (!tm.handleInitProducerIdResponse(granted(pid, epoch)).ok()) qFatal("grant refused");
+}
+
 // What RecordAccumulator::drain does for a new batch of `records` records: producer state and
 // sequence assigned under the current id/epoch, the batch tracked in flight, bytes finished.
 ProducerBatchPtr drain(TransactionManager& tm, const TopicPartition& tp, int records) {
@@ -94,8 +100,7 @@ class TransactionManagerTest : public QObject {
 
     void sequencesArePerPartition() {
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 2)).ok());
+        grant(tm, 7, 2);
         auto a = drain(tm, tp0, 3);
         auto b = drain(tm, tp1, 5);
         auto c = drain(tm, tp0, 4);
@@ -110,8 +115,7 @@ class TransactionManagerTest : public QObject {
 
     void inFlightTrackingAndAcks() {
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        grant(tm, 7, 0);
         QVERIFY(!tm.hasInflightBatches(tp0));
         QCOMPARE(tm.firstInFlightSequence(tp0), -1);
         auto a = drain(tm, tp0, 2);
@@ -134,8 +138,7 @@ class TransactionManagerTest : public QObject {
 
     void sequencesWrapAtInt32Max() {
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        grant(tm, 7, 0);
         tm.maybeUpdateProducerIdAndEpoch(tp0);
         tm.incrementSequenceNumber(tp0, INT32_MAX - 1);
         auto a = drain(tm, tp0, 3);
@@ -146,8 +149,7 @@ class TransactionManagerTest : public QObject {
 
     void ackedSequenceFollowsTheWrap() {
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        grant(tm, 7, 0);
         tm.maybeUpdateProducerIdAndEpoch(tp0);
         tm.incrementSequenceNumber(tp0, INT32_MAX - 3);
         auto a = drain(tm, tp0, 3);  // INT32_MAX-3 .. INT32_MAX-1
@@ -164,8 +166,7 @@ class TransactionManagerTest : public QObject {
 
     void outOfOrderBehindAnEarlierFailureRetriesWithoutBump() {
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        grant(tm, 7, 0);
         auto a = drain(tm, tp0, 2);
         auto b = drain(tm, tp0, 2);
         // b (sequence 2) is not next after "nothing acked": a is still being retried.
@@ -177,8 +178,7 @@ class TransactionManagerTest : public QObject {
 
     void outOfOrderOnTheNextBatchBumpsTheEpoch() {
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        grant(tm, 7, 0);
         auto a = drain(tm, tp0, 2);
         auto b = drain(tm, tp0, 3);
         auto c = drain(tm, tp1, 1);
@@ -211,13 +211,11 @@ class TransactionManagerTest : public QObject {
     void staleErrorsOfARenumberedBatchDoNotBumpAgain() {
         // Java: ProducerBatch.sequenceHasBeenReset() -> retry without another bump.
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        grant(tm, 7, 0);
         auto a = drain(tm, tp0, 2);
         auto b = drain(tm, tp0, 2);
         QVERIFY(tm.canRetry(ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER, 0, *a));
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 1)).ok());
+        grant(tm, 7, 1);
         QCOMPARE(a->baseSequence(), 0);
         // Answers to the old numbering arrive after the bump.
         QVERIFY(tm.canRetry(ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER, 0, *a));
@@ -233,8 +231,7 @@ class TransactionManagerTest : public QObject {
 
     void unknownProducerIdRules() {
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        grant(tm, 7, 0);
         auto a = drain(tm, tp0, 2);
         // Without a log start offset: just retry (Java: wait for one).
         QVERIFY(tm.canRetry(ErrorCode::UNKNOWN_PRODUCER_ID, -1, *a));
@@ -242,8 +239,7 @@ class TransactionManagerTest : public QObject {
         // With one: the broker lost our state; retry under a bumped epoch.
         QVERIFY(tm.canRetry(ErrorCode::UNKNOWN_PRODUCER_ID, 0, *a));
         QVERIFY(tm.epochBumpRequired());
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 1)).ok());
+        grant(tm, 7, 1);
         QCOMPARE(onTheWire(*a), (WireState{7, 1, 0}));
     }
 
@@ -251,8 +247,7 @@ class TransactionManagerTest : public QObject {
         // The Sender completes such a batch as written (Java: DuplicateSequenceException is not
         // retriable); canRetry must neither retry it nor disturb the sequences.
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        grant(tm, 7, 0);
         auto a = drain(tm, tp0, 2);
         QVERIFY(!tm.canRetry(ErrorCode::DUPLICATE_SEQUENCE_NUMBER, 0, *a));
         QVERIFY(!tm.epochBumpRequired());
@@ -261,8 +256,7 @@ class TransactionManagerTest : public QObject {
 
     void otherErrorsFollowRetriability() {
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        grant(tm, 7, 0);
         auto a = drain(tm, tp0, 1);
         QVERIFY(tm.canRetry(ErrorCode::NOT_LEADER_OR_FOLLOWER, 0, *a));
         QVERIFY(tm.canRetry(ErrorCode::REQUEST_TIMED_OUT, 0, *a));
@@ -273,32 +267,28 @@ class TransactionManagerTest : public QObject {
 
     void invalidEpochOfAnOldBatchRetriesUnderTheNewOne() {
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        grant(tm, 7, 0);
         auto a = drain(tm, tp0, 2);
         // Current epoch: fenced for real, not retried.
         QVERIFY(!tm.canRetry(ErrorCode::INVALID_PRODUCER_EPOCH, 0, *a));
         // After a bump triggered elsewhere, the old-epoch batch is renumbered and retried.
         auto b = drain(tm, tp1, 1);
         QVERIFY(tm.canRetry(ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER, 0, *b));
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 1)).ok());
+        grant(tm, 7, 1);
         QVERIFY(tm.canRetry(ErrorCode::INVALID_PRODUCER_EPOCH, 0, *a));
         QCOMPARE(onTheWire(*a), (WireState{7, 1, 0}));
     }
 
     void failedSentBatchBumpsAndRenumbersTheRest() {
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        grant(tm, 7, 0);
         auto a = drain(tm, tp0, 2);
         auto b = drain(tm, tp0, 3);
         // a's outcome is unknown (delivery timeout after sending): b would leave a gap.
         tm.handleFailedBatch(a, true);
         QVERIFY(tm.epochBumpRequired());
         QCOMPARE(tm.firstInFlightSequence(tp0), 2);
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 1)).ok());
+        grant(tm, 7, 1);
         QCOMPARE(onTheWire(*b), (WireState{7, 1, 0}));
         QCOMPARE(tm.firstInFlightSequence(tp0), 0);
         QCOMPARE(tm.sequenceNumber(tp0), 3);
@@ -312,8 +302,7 @@ class TransactionManagerTest : public QObject {
         // librdkafka's mock refuses KIP-360 bumps of idempotent ids: the next request asks for a
         // new id instead, which restarts the sequences just the same.
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        grant(tm, 7, 0);
         auto a = drain(tm, tp0, 2);
         tm.requestEpochBumpForPartition(tp0);
         auto req = tm.initProducerIdRequest(4);
@@ -336,8 +325,7 @@ class TransactionManagerTest : public QObject {
 
     void splitBatchLeavesTheBookkeeping() {
         TransactionManager tm;
-        tm.initProducerIdRequest(4);
-        QVERIFY(tm.handleInitProducerIdResponse(granted(7, 0)).ok());
+        grant(tm, 7, 0);
         auto a = drain(tm, tp0, 4);
         tm.removeInFlightBatch(a);
         QVERIFY(!tm.hasInflightBatches(tp0));
