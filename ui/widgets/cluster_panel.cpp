@@ -9,7 +9,9 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "app_controller.h"
 #include "protocol/api_keys.h"
@@ -36,6 +38,8 @@ ClusterPanel::ClusterPanel(AppController* controller, QWidget* parent)
     tree_->header()->setSectionResizeMode(1, QHeaderView::Stretch);
     tree_->setRootIsDecorated(true);
     tree_->setUniformRowHeights(true);
+    connect(tree_, &QTreeWidget::itemExpanded, this, &ClusterPanel::fitTreeToRows);
+    connect(tree_, &QTreeWidget::itemCollapsed, this, &ClusterPanel::fitTreeToRows);
 
     controls_ = new QGroupBox(tr("Embedded node controls"), this);
     node_ = new QComboBox(controls_);
@@ -71,13 +75,18 @@ ClusterPanel::ClusterPanel(AppController* controller, QWidget* parent)
     feedback_ = new QLabel(controls_);
     feedback_->setWordWrap(true);
 
+    // Compact: the node and its up/down switch share a row, so the tree keeps the height.
     auto* form = new QFormLayout(controls_);
-    form->addRow(tr("Node"), node_);
+    form->setContentsMargins(6, 4, 6, 4);
+    form->setVerticalSpacing(3);
+    auto* nodeRow = new QHBoxLayout;
+    nodeRow->addWidget(node_, 1);
+    nodeRow->addWidget(downUp_, 1);
+    form->addRow(tr("Node"), nodeRow);
     auto* latRow = new QHBoxLayout;
     latRow->addWidget(latency_, 1);
     latRow->addWidget(applyLatency);
     form->addRow(tr("Latency"), latRow);
-    form->addRow(tr("Status"), downUp_);
     auto* injRow = new QHBoxLayout;
     injRow->addWidget(api_);
     injRow->addWidget(count_);
@@ -89,7 +98,8 @@ ClusterPanel::ClusterPanel(AppController* controller, QWidget* parent)
     form->addRow(feedback_);
 
     auto* col = new QVBoxLayout(this);
-    col->setContentsMargins(6, 6, 6, 6);
+    col->setContentsMargins(6, 4, 6, 4);
+    col->setSpacing(4);
     col->addWidget(connection_);
     col->addWidget(tree_, 1);
     col->addWidget(controls_);
@@ -134,7 +144,11 @@ void ClusterPanel::refreshControls() {
     const int n = selectedNode();
     for (const auto& ni : info_.nodes) {
         if (ni.id != n) continue;
-        downUp_->setText(ni.up ? tr("Take node %1 down").arg(n) : tr("Bring node %1 up").arg(n));
+        downUp_->setText(ni.up ? tr("Take down") : tr("Bring up"));
+        downUp_->setToolTip(ni.up ? tr("Close node %1's listener and connections (its "
+                                       "partitions go offline)")
+                                        .arg(n)
+                                  : tr("Bring node %1 back on the same port").arg(n));
         if (!latency_->hasFocus()) latency_->setValue(static_cast<int>(ni.latencyMs));
     }
 }
@@ -208,6 +222,24 @@ void ClusterPanel::showInfo(const ClusterInfo& info) {
     }
     nodes->setExpanded(true);
     topics->setExpanded(true);
+    fitTreeToRows();
+}
+
+void ClusterPanel::fitTreeToRows() {
+    int rows = 0;
+    for (QTreeWidgetItemIterator it(tree_); *it; ++it) {
+        const QTreeWidgetItem* parent = (*it)->parent();
+        bool shown = true;
+        for (; parent && shown; parent = parent->parent())
+            shown = parent->isExpanded();
+        rows += shown;
+    }
+    rows = std::clamp(rows, 4, kMaxTreeRows);
+    // Rows are uniform: the first one's height (the font's before the tree has items).
+    const int first = tree_->sizeHintForRow(0);
+    const int rowHeight = first > 0 ? first : tree_->fontMetrics().height() + 2;
+    const int header = tree_->header()->isHidden() ? 0 : tree_->header()->sizeHint().height();
+    tree_->setMinimumHeight(header + rows * rowHeight + 2 * tree_->frameWidth());
 }
 
 }  // namespace bs::ui

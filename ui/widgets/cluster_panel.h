@@ -27,6 +27,10 @@ class ClusterPanel : public QWidget {
   private:
     void refreshControls();
     int selectedNode() const;
+    // The tree asks for the height of its rows (up to kMaxTreeRows), so brokers, topics and
+    // partitions of a small cluster show without a scroll bar; bigger ones scroll.
+    void fitTreeToRows();
+    static constexpr int kMaxTreeRows = 16;
 
     AppController* controller_;
     QLabel* connection_;

@@ -9,7 +9,13 @@ namespace bs::ui {
 
 DistributionView::DistributionView(DistributionModel* model, QWidget* parent)
     : QWidget(parent), model_(model) {
-    connect(model_, &DistributionModel::changed, this, qOverload<>(&QWidget::update));
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    repaint_.setSingleShot(true);
+    repaint_.setInterval(kRepaintMs);
+    connect(&repaint_, &QTimer::timeout, this, qOverload<>(&QWidget::update));
+    connect(model_, &DistributionModel::changed, this, [this] {
+        if (!repaint_.isActive()) repaint_.start();
+    });
 }
 
 void DistributionView::setTopic(const QString& topic) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QTimer>
 #include <QWidget>
 
 #include "models/distribution_model.h"
@@ -17,12 +18,17 @@ class DistributionView : public QWidget {
     QSize sizeHint() const override { return {360, 180}; }
     QSize minimumSizeHint() const override { return {160, 90}; }
 
+    // Deliveries arrive in bursts, hundreds a second at full speed: the histogram repaints at
+    // most this often (as the snapshot-driven views), not once per burst.
+    static constexpr int kRepaintMs = 50;
+
   protected:
     void paintEvent(QPaintEvent* event) override;
 
   private:
     DistributionModel* model_;
     QString topic_;
+    QTimer repaint_;  // single shot: a repaint is due
 };
 
 }  // namespace bs::ui

@@ -32,6 +32,8 @@ MetricsPanel::MetricsPanel(MetricsHistory* history, QWidget* parent)
     auto* grid = new QGridLayout(this);
     grid->setContentsMargins(4, 4, 4, 4);
     grid->setSpacing(4);
+    axisFont_ = font();
+    axisFont_.setPointSizeF(axisFont_.pointSizeF() * 0.75);
     const auto& series = MetricsHistory::series();
     for (int i = 0; i < series.size(); ++i) {
         Chart ch;
@@ -48,10 +50,6 @@ MetricsPanel::MetricsPanel(MetricsHistory* history, QWidget* parent)
         ch.x->setTickCount(4);
         ch.y->setLabelFormat(QStringLiteral("%.0f"));
         ch.y->setTickCount(3);
-        QFont f = font();
-        f.setPointSizeF(f.pointSizeF() * 0.75);
-        ch.x->setLabelsFont(f);
-        ch.y->setLabelsFont(f);
         ch.chart->addAxis(ch.x, Qt::AlignBottom);
         ch.chart->addAxis(ch.y, Qt::AlignLeft);
         ch.series->attachAxis(ch.x);
@@ -83,20 +81,31 @@ MetricsPanel::MetricsPanel(MetricsHistory* history, QWidget* parent)
 
 void MetricsPanel::applyPalette() {
     const ViewColors c = ViewColors::from(palette());
+    const bool dark = c.base.lightness() < 128;
     const QColor lineColors[] = {c.open, c.inFlight, c.closed,   c.linger,
                                  c.warn, c.ok,       c.retrying, c.error};
     for (int i = 0; i < charts_.size(); ++i) {
         auto& ch = charts_[i];
+        // The Qt Charts theme first (it resets fonts, pens and brushes), then our colours.
+        const auto theme = dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+        if (ch.chart->theme() != theme) ch.chart->setTheme(theme);
         ch.chart->setBackgroundBrush(c.base);
+        ch.chart->setBackgroundPen(QPen(c.grid, 1));
         ch.chart->setPlotAreaBackgroundVisible(false);
         QPen pen(lineColors[i % 8], 2);
         ch.series->setPen(pen);
         for (auto* axis : {ch.x, ch.y}) {
+            axis->setLabelsFont(axisFont_);
             axis->setLabelsColor(c.dim);
             axis->setGridLineColor(c.grid);
             axis->setLinePenColor(c.grid);
         }
     }
+}
+
+void MetricsPanel::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) applyPalette();
+    QWidget::changeEvent(event);
 }
 
 void MetricsPanel::refresh() {

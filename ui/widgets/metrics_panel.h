@@ -18,7 +18,14 @@ class MetricsPanel : public QWidget {
     Q_OBJECT
   public:
     explicit MetricsPanel(MetricsHistory* history, QWidget* parent = nullptr);
+    // Charts follow the widget's palette (light or dark): Qt Charts keeps its own theme, so a
+    // palette change (the theme switched) is applied here.
     void applyPalette();
+    // The chart of series `i` (MetricsHistory::series() order).
+    QChart* chart(int i) const { return charts_.value(i).chart; }
+
+  protected:
+    void changeEvent(QEvent* event) override;
 
   private:
     void refresh();
@@ -32,6 +39,7 @@ class MetricsPanel : public QWidget {
     };
     MetricsHistory* history_;
     QVector<Chart> charts_;
+    QFont axisFont_;
 };
 
 }  // namespace bs::ui

@@ -1,7 +1,9 @@
 #include "widgets/sender_view.h"
 
+#include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QToolTip>
 #include <algorithm>
 
 #include "protocol/errors.h"
@@ -23,6 +25,42 @@ QString errorLabel(int code) {
     return QString::fromUtf8(protocol::errorName(static_cast<protocol::ErrorCode>(code)).data());
 }
 
+QString completionText(const QFontMetrics& fm, const SenderModel::Request& r, int width) {
+    const QString id = QStringLiteral("#%1 ").arg(r.correlationId);
+    if (r.errorCode == 0) return id + QStringLiteral("✓");
+    return id + fm.elidedText(errorLabel(r.errorCode), Qt::ElideRight,
+                              std::max(0, width - fm.horizontalAdvance(id)));
+}
+
+QString requestDescription(int nodeId, const SenderModel::Request& r, qint64 requestTimeoutMs) {
+    QString outcome;
+    if (!r.completed) {
+        outcome = QObject::tr("in flight for %1 ms of request.timeout.ms %2")
+                      .arg(r.elapsedMs)
+                      .arg(requestTimeoutMs);
+    } else if (r.errorCode == 0) {
+        outcome = QObject::tr("completed in %1 ms: OK").arg(r.elapsedMs);
+    } else {
+        QString why;
+        if (r.errorCode == -2)
+            why = QObject::tr("the connection closed before a response; its batches are retried");
+        else if (r.errorCode == -3)
+            why = QObject::tr("retried without a broker error (e.g. request.timeout.ms passed)");
+        else if (protocol::isRetriable(static_cast<protocol::ErrorCode>(r.errorCode)))
+            why = QObject::tr("retriable: the producer retries its batches");
+        else
+            why = QObject::tr("not retriable: its batches fail");
+        outcome = QObject::tr("completed in %1 ms: %2\n%3")
+                      .arg(r.elapsedMs)
+                      .arg(errorLabel(r.errorCode), why);
+    }
+    return QObject::tr("ProduceRequest #%1 to node %2\n%3\n%4 · %5\n%6")
+        .arg(r.correlationId)
+        .arg(nodeId)
+        .arg(r.partitions.join(QStringLiteral(", ")))
+        .arg(QObject::tr("%n record(s)", nullptr, r.records), humanBytes(r.bytes), outcome);
+}
+
 SenderView::SenderView(SenderModel* model, QWidget* parent) : QWidget(parent), model_(model) {
     setAttribute(Qt::WA_OpaquePaintEvent);
     connect(model_, &SenderModel::changed, this, [this] {
@@ -36,21 +74,26 @@ int SenderView::laneHeight() const {
     return model_->nodes().size() > 6 ? fh * 3 + 8 : fh * 3 + 16;
 }
 
-// Slots share the width left by the header and the completions column (96..170 px each).
+// Error names are long (NOT_LEADER_OR_FOLLOWER): a wide view gives completions more room.
+int SenderView::recentWidth() const {
+    return std::clamp((width() - kHeaderWidth) / 5, kRecentMinWidth, 210);
+}
+
+// Slots share the width left by the header and the completions column (84..170 px each).
 int SenderView::slotWidth() const {
-    const int avail = width() - kHeaderWidth - kRecentWidth - kGap;
+    const int avail = width() - kHeaderWidth - recentWidth() - kGap;
     return std::clamp(avail / std::max(1, model_->maxInFlight()) - kGap, 84, 170);
 }
 
 QSize SenderView::sizeHint() const {
     const int n = std::max<int>(1, static_cast<int>(model_->nodes().size()));
-    return {kHeaderWidth + model_->maxInFlight() * (150 + kGap) + kRecentWidth,
+    return {kHeaderWidth + model_->maxInFlight() * (150 + kGap) + kRecentMinWidth,
             n * laneHeight() + 2};
 }
 
 QSize SenderView::minimumSizeHint() const {
     const int n = std::max<int>(1, static_cast<int>(model_->nodes().size()));
-    return {kHeaderWidth + model_->maxInFlight() * (84 + kGap) + kRecentWidth,
+    return {kHeaderWidth + model_->maxInFlight() * (84 + kGap) + kRecentMinWidth,
             n * laneHeight() + 2};
 }
 
@@ -62,7 +105,45 @@ QRect SenderView::slotRect(int lane, int slot) const {
 QRect SenderView::recentRect(int lane, int index) const {
     const int x0 = kHeaderWidth + kGap + model_->maxInFlight() * (slotWidth() + kGap) + 10;
     const int h = (laneHeight() - 14) / 2;
-    return QRect(x0 + (index / 2) * 96, lane * laneHeight() + 5 + (index % 2) * (h + 4), 90, h);
+    return QRect(x0, lane * laneHeight() + 5 + index * (h + 4), recentWidth() - 20, h);
+}
+
+QRect SenderView::requestRect(int nodeId, int correlationId) const {
+    const auto& nodes = model_->nodes();
+    for (int li = 0; li < nodes.size(); ++li) {
+        if (nodes[li].nodeId != nodeId) continue;
+        const auto& n = nodes[li];
+        for (int i = 0; i < n.inFlight.size() && i < model_->maxInFlight(); ++i)
+            if (n.inFlight[i].correlationId == correlationId) return slotRect(li, i);
+        const int size = static_cast<int>(n.recent.size());
+        for (int i = std::max(0, size - 2); i < size; ++i)
+            if (n.recent[i].correlationId == correlationId) return recentRect(li, size - 1 - i);
+    }
+    return {};
+}
+
+QString SenderView::toolTipAt(const QPoint& pos) const {
+    const auto hit = requestAt(pos);
+    if (!hit) return {};
+    const auto* n = model_->node(hit->nodeId);
+    for (const auto* list : {&n->inFlight, &n->recent})
+        for (const auto& r : *list)
+            if (r.correlationId == hit->correlationId)
+                return requestDescription(n->nodeId, r, model_->requestTimeoutMs());
+    return {};
+}
+
+bool SenderView::event(QEvent* event) {
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const QString text = toolTipAt(help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, this);
+        return true;
+    }
+    return QWidget::event(event);
 }
 
 std::optional<SenderView::Hit> SenderView::requestAt(const QPoint& pos) const {
@@ -72,8 +153,9 @@ std::optional<SenderView::Hit> SenderView::requestAt(const QPoint& pos) const {
     const auto& n = nodes[li];
     for (int i = 0; i < n.inFlight.size(); ++i)
         if (slotRect(li, i).contains(pos)) return Hit{n.nodeId, n.inFlight[i].correlationId};
-    for (int i = 0; i < n.recent.size(); ++i)
-        if (recentRect(li, n.recent.size() - 1 - i).contains(pos))
+    const int size = static_cast<int>(n.recent.size());
+    for (int i = std::max(0, size - 2); i < size; ++i)
+        if (recentRect(li, size - 1 - i).contains(pos))
             return Hit{n.nodeId, n.recent[i].correlationId};
     return std::nullopt;
 }
@@ -179,14 +261,14 @@ void SenderView::paintEvent(QPaintEvent* event) {
             p.setBrush(fill);
             p.setPen(QPen(col, 1.2));
             p.drawRoundedRect(QRectF(r).adjusted(0.6, 0.6, -0.6, -0.6), 3, 3);
-            p.setFont(small);
+            // Error names in a narrower face when the style has one: more of the name shows.
+            QFont label = small;
+            if (!ok) label.setStretch(QFont::SemiCondensed);
+            p.setFont(label);
             p.setPen(c.text);
-            p.drawText(r.adjusted(4, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft,
-                       QFontMetrics(small).elidedText(
-                           tr("#%1 %2")
-                               .arg(q.correlationId)
-                               .arg(ok ? QStringLiteral("✓") : errorLabel(q.errorCode)),
-                           Qt::ElideRight, r.width() - 6));
+            const QRect t = r.adjusted(4, 0, -3, 0);
+            p.drawText(t, Qt::AlignVCenter | Qt::AlignLeft,
+                       completionText(QFontMetrics(label), q, t.width()));
             p.setOpacity(1.0);
         }
     }

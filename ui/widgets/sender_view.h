@@ -21,6 +21,10 @@ class SenderView : public QWidget {
         int correlationId = -1;
     };
     std::optional<Hit> requestAt(const QPoint& pos) const;
+    // Where the request is drawn (an in-flight slot or a completion box); empty if not shown.
+    QRect requestRect(int nodeId, int correlationId) const;
+    // The hover text at `pos`: the request's full description and outcome; empty if none.
+    QString toolTipAt(const QPoint& pos) const;
 
   Q_SIGNALS:
     void requestClicked(int nodeId, int correlationId);
@@ -28,21 +32,31 @@ class SenderView : public QWidget {
   protected:
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    bool event(QEvent* event) override;
 
   private:
     int laneHeight() const;
     int slotWidth() const;
     QRect slotRect(int lane, int slot) const;
     QRect recentRect(int lane, int index) const;
+    int recentWidth() const;
 
     SenderModel* model_;
     int selected_ = -1;
     static constexpr int kHeaderWidth = 138;
     static constexpr int kGap = 6;
-    static constexpr int kRecentWidth = 96 + 14;  // the two newest completions
+    // The completions column (the two newest): at least this, wider when the view is.
+    static constexpr int kRecentMinWidth = 96 + 14;
 };
 
-// "OK", Kafka's error name, or "DISCONNECTED" (-2: the connection closed before a response).
+// "OK", Kafka's error name, "DISCONNECTED" (-2: the connection closed before a response) or
+// "RETRY" (-3: retried without a broker error, e.g. request.timeout.ms).
 QString errorLabel(int code);
+// What a completion box says in `width` pixels: "#12 ✓", or "#12 " and the error name, elided
+// at the right so the correlation id always shows.
+QString completionText(const QFontMetrics& fm, const SenderModel::Request& r, int width);
+// A request's full description (tooltip): node, partitions, size, time and the outcome with
+// whether the producer retries it.
+QString requestDescription(int nodeId, const SenderModel::Request& r, qint64 requestTimeoutMs);
 
 }  // namespace bs::ui

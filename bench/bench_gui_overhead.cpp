@@ -1,0 +1,329 @@
+// What drawing costs the pipeline: the same load against the same in-process embedded cluster,
+// (1) headless through the core Producer (as `batchscope-cli perf` sends), (2) through the GUI's
+// AppController::sendRepeated with no window, (3) the same with the real MainWindow shown and
+// redrawing at its 20 Hz poll. Prints records/s of each, the ratios, and how long the GUI
+// thread's event loop was blocked at most (a 10 ms QTimer heartbeat's worst lateness).
+// Usage: bench_gui_overhead [--records N] [--value-size B] [--rounds R] [--runs 123]
+// (--runs picks which of the three run, e.g. `--runs 3` to profile the GUI alone; offscreen QPA
+// unless QT_QPA_PLATFORM is set).
+#include <time.h>
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "app_controller.h"
+#include "broker/embedded_cluster.h"
+#include "main_window.h"
+#include "producer/kafka_producer.h"
+#include "widgets/accumulator_view.h"
+#include "widgets/sender_view.h"
+
+namespace {
+
+using Steady = std::chrono::steady_clock;
+using bs::ui::PropertyMap;
+
+struct Options {
+    long records = 500000;
+    int valueSize = 100;
+    int rounds = 2;
+    std::string runs = "123";
+};
+
+struct Run {
+    double seconds = 0;
+    long delivered = 0;
+    long failed = 0;
+    double maxBlockedMs = 0;  // GUI runs: worst heartbeat lateness
+    double p99BlockedMs = 0;  // GUI runs: its 99th percentile
+    long frames = 0;          // GUI runs: paints of the accumulator + sender views
+    double guiCpu = 0;        // GUI runs: CPU time of the GUI thread / wall time
+    double recordsPerSec() const { return seconds > 0 ? double(delivered) / seconds : 0; }
+};
+
+// CPU time the calling thread has used.
+double threadCpuSeconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
+double secondsSince(Steady::time_point t) {
+    return std::chrono::duration<double>(Steady::now() - t).count();
+}
+
+// The producer settings of every run (acks=1, linger.ms=5, batch.size=16384: the load).
+PropertyMap loadProps() {
+    return {{"acks", "1"}, {"linger.ms", "5"}, {"batch.size", "16384"}};
+}
+
+// Random uppercase letters, as kafka-producer-perf-test fills its payload.
+std::string payload(int size) {
+    std::mt19937 rng(42);
+    std::string p(static_cast<size_t>(size), 'A');
+    for (auto& c : p)
+        c = static_cast<char>('A' + rng() % 26);
+    return p;
+}
+
+// (1) Headless: one thread calls send() in a loop, then flush(); no events, no snapshots.
+Run runHeadless(const std::string& bootstrap, const Options& o) {
+    PropertyMap props = loadProps();
+    props["bootstrap.servers"] = bootstrap;
+    props["key.serializer"] = "string";
+    props["value.serializer"] = "string";
+    auto config = bs::producer::ProducerConfig::parse(props);
+    if (!config) {
+        std::fprintf(stderr, "config: %s\n", config.error().message.c_str());
+        std::exit(1);
+    }
+    auto created = bs::producer::Producer::create(*config);
+    if (!created) {
+        std::fprintf(stderr, "producer: %s\n", created.error().message.c_str());
+        std::exit(1);
+    }
+    auto& producer = **created;
+    bs::producer::ProducerRecord record;
+    record.topic = "demo";
+    record.value = payload(o.valueSize);
+    // Warm up: metadata and connections before the clock starts.
+    producer.send(record);
+    producer.flush();
+    std::atomic<long> ok{0}, failed{0};
+    const auto start = Steady::now();
+    for (long i = 0; i < o.records; ++i)
+        producer.send(record, [&](const bs::producer::RecordMetadata&, const bs::Error* e) {
+            (e ? failed : ok)++;
+        });
+    producer.flush();
+    Run run;
+    run.seconds = secondsSince(start);
+    run.delivered = ok.load();
+    run.failed = failed.load();
+    producer.close();
+    return run;
+}
+
+// Runs the event loop until `done()` (checked on every heartbeat), recording the heartbeat's
+// worst lateness: how long the GUI thread was busy with something else (painting, models).
+class Heartbeat {
+  public:
+    static constexpr int kPeriodMs = 10;
+
+    template <typename Done>
+    bool runUntil(Done done, int timeoutMs) {
+        QEventLoop loop;
+        QTimer timer;
+        timer.setTimerType(Qt::PreciseTimer);
+        timer.setInterval(kPeriodMs);
+        QElapsedTimer clock;
+        clock.start();
+        qint64 last = 0;
+        bool ok = false;
+        QObject::connect(&timer, &QTimer::timeout, &loop, [&] {
+            const qint64 now = clock.nsecsElapsed();
+            if (last > 0) late_.push_back(std::max(0.0, double(now - last) / 1e6 - kPeriodMs));
+            last = now;
+            if (done()) {
+                ok = true;
+                loop.quit();
+            } else if (now / 1000000 > timeoutMs) {
+                loop.quit();
+            }
+        });
+        timer.start();
+        loop.exec();
+        return ok;
+    }
+    void reset() { late_.clear(); }
+    // The p-th quantile of the heartbeat's lateness in ms (p = 1: the worst).
+    double lateMs(double p) const {
+        if (late_.empty()) return 0;
+        std::vector<double> v = late_;
+        const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * double(v.size())));
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+        return v[i];
+    }
+
+  private:
+    std::vector<double> late_;
+};
+
+// Counts paint events of the views that redraw at the snapshot rate.
+class PaintCounter : public QObject {
+  public:
+    long frames = 0;
+
+  protected:
+    bool eventFilter(QObject* o, QEvent* e) override {
+        if (e->type() == QEvent::Paint) ++frames;
+        return QObject::eventFilter(o, e);
+    }
+};
+
+// (2)/(3) The GUI's sending path: AppController::sendRepeated at an unlimited rate (its worker
+// serializes each record from the composer's draft, the deliveries come back to the GUI
+// thread), optionally with the main window shown and redrawing.
+Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
+    Run run;
+    auto controller = std::make_unique<bs::ui::AppController>();
+    std::unique_ptr<bs::ui::MainWindow> window;
+    PaintCounter painter;
+    if (withWindow) {
+        window = std::make_unique<bs::ui::MainWindow>(controller.get());
+        window->show();
+        window->accumulatorView()->installEventFilter(&painter);
+        window->senderView()->installEventFilter(&painter);
+    }
+    bs::ui::ConnectionSettings c;
+    c.mode = bs::ui::ConnectionSettings::Mode::External;
+    c.bootstrapServers = QString::fromStdString(bootstrap);
+    controller->connectTo(c, loadProps());
+    Heartbeat hb;
+    if (!hb.runUntil([&] { return controller->isConnected(); }, 30000)) {
+        std::fprintf(stderr, "GUI run: could not connect\n");
+        std::exit(1);
+    }
+    bs::ui::RecordDraft draft;
+    draft.topic = QStringLiteral("demo");
+    draft.keySerializer = QStringLiteral("null");
+    draft.valueSerializer = QStringLiteral("string");
+    draft.valueText = QString::fromStdString(payload(o.valueSize));
+    // Warm up as the headless run does; let the views settle before the clock starts.
+    controller->send(draft);
+    hb.runUntil([&] { return controller->deliveredCount() + controller->failedCount() >= 1; },
+                30000);
+    hb.runUntil([&, t = Steady::now()] { return secondsSince(t) > 0.5; }, 30000);
+    const qint64 base = controller->deliveredCount();
+    const qint64 baseFailed = controller->failedCount();
+    hb.reset();
+    painter.frames = 0;
+    const auto start = Steady::now();
+    const double cpuStart = threadCpuSeconds();
+    controller->sendRepeated(draft, o.records, 0);
+    const bool finished = hb.runUntil(
+        [&] {
+            return controller->deliveredCount() + controller->failedCount() - base - baseFailed >=
+                   o.records;
+        },
+        600000);
+    run.seconds = secondsSince(start);
+    run.guiCpu = (threadCpuSeconds() - cpuStart) / run.seconds;
+    run.delivered = static_cast<long>(controller->deliveredCount() - base);
+    run.failed = static_cast<long>(controller->failedCount() - baseFailed);
+    run.maxBlockedMs = hb.lateMs(1.0);
+    run.p99BlockedMs = hb.lateMs(0.99);
+    run.frames = painter.frames;
+    if (!finished) std::fprintf(stderr, "GUI run: timed out\n");
+    window.reset();
+    controller.reset();
+    return run;
+}
+
+Options parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        auto next = [&]() -> long {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "%s needs a value\n", argv[i]);
+                std::exit(2);
+            }
+            return std::strtol(argv[++i], nullptr, 10);
+        };
+        if (!std::strcmp(argv[i], "--records")) {
+            o.records = next();
+        } else if (!std::strcmp(argv[i], "--value-size")) {
+            o.valueSize = static_cast<int>(next());
+        } else if (!std::strcmp(argv[i], "--rounds")) {
+            o.rounds = static_cast<int>(next());
+        } else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) {
+            o.runs = argv[++i];
+        } else {
+            std::fprintf(stderr,
+                         "usage: bench_gui_overhead [--records N] [--value-size B] "
+                         "[--rounds R] [--runs 123]\n");
+            std::exit(2);
+        }
+    }
+    if (o.records <= 0 || o.valueSize < 0 || o.rounds <= 0 || o.runs.empty() ||
+        o.runs.find_first_not_of("123") != std::string::npos) {
+        std::fprintf(stderr,
+                     "--records and --rounds must be positive, --value-size >= 0, --runs a "
+                     "selection of 1, 2 and 3\n");
+        std::exit(2);
+    }
+    return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    const Options o = parse(argc, argv);
+    QApplication app(argc, argv);
+    QTemporaryDir dir;
+    bs::broker::ClusterConfig cc;
+    cc.dataDir = dir.path().toStdString();
+    cc.topics.push_back({"demo", 6});
+    auto cluster = bs::broker::EmbeddedCluster::start(cc);
+    if (!cluster) {
+        std::fprintf(stderr, "cluster: %s\n", cluster.error().message.c_str());
+        return 1;
+    }
+    const std::string bootstrap = (*cluster)->bootstrapServers();
+    std::printf(
+        "%ld records of %d bytes, keyless, acks=1 linger.ms=5 batch.size=16384, "
+        "embedded 3-node cluster, topic demo (6 partitions)\n\n",
+        o.records, o.valueSize);
+    std::printf("%-6s %-32s %10s %11s %8s %7s %10s %9s\n", "round", "run", "delivered", "records/s",
+                "vs (1)", "failed", "blocked ms", "frames/s");
+    const char* names[] = {"(1) headless core Producer", "(2) AppController, no window",
+                           "(3) AppController + MainWindow"};
+    std::map<int, std::vector<double>> rates;
+    for (int r = 1; r <= o.rounds; ++r) {
+        double headless = 0;
+        for (int k = 0; k < 3; ++k) {
+            if (o.runs.find(char('1' + k)) == std::string::npos) continue;
+            const Run run = k == 0 ? runHeadless(bootstrap, o) : runGui(bootstrap, o, k == 2);
+            if (k == 0) headless = run.recordsPerSec();
+            rates[k].push_back(run.recordsPerSec());
+            char vs[32] = "-", blocked[32] = "-", fps[32] = "-", cpu[32] = "-";
+            if (headless > 0)
+                std::snprintf(vs, sizeof vs, "%.1f%%", 100.0 * run.recordsPerSec() / headless);
+            if (k > 0)
+                std::snprintf(blocked, sizeof blocked, "%.0f/%.0f", run.p99BlockedMs,
+                              run.maxBlockedMs);
+            if (k > 0) std::snprintf(cpu, sizeof cpu, "%.0f%%", 100.0 * run.guiCpu);
+            if (k == 2) std::snprintf(fps, sizeof fps, "%.1f", double(run.frames) / run.seconds);
+            std::printf("%-6d %-32s %10ld %11.0f %8s %7ld %10s %9s %8s\n", r, names[k],
+                        run.delivered, run.recordsPerSec(), vs, run.failed, blocked, fps, cpu);
+            std::fflush(stdout);
+        }
+    }
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    };
+    if (rates.size() == 3) {
+        const double h = median(rates[0]), c = median(rates[1]), g = median(rates[2]);
+        std::printf("\nmedian records/s: headless %.0f, controller %.0f, GUI %.0f\n", h, c, g);
+        std::printf("GUI vs headless: %+.1f%%; drawing alone (3) vs (2): %+.1f%%\n",
+                    100.0 * (g / h - 1), 100.0 * (g / c - 1));
+    }
+    (void)(*cluster)->stop();
+    return 0;
+}
