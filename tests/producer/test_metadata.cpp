@@ -50,6 +50,12 @@ MetadataResponse topicError(const std::string& name, ErrorCode error) {
     return r;
 }
 
+// One Metadata request and its answer, now.
+void refresh(Metadata& m, const bs::Clock& clock, const MetadataResponse& r) {
+    m.onRequestSent(clock.nowMs());
+    m.update(r, clock.nowMs());
+}
+
 std::vector<std::string> requestedTopics(const Metadata& m) {
     std::vector<std::string> out;
     auto req = m.newMetadataRequest();
@@ -157,16 +163,14 @@ class MetadataTest : public QObject {
         Metadata m(kBackoff, kMaxAge, clock);
         m.bootstrap(*Metadata::parseBootstrapServers({"h:1"}));
         m.add("t", clock.nowMs());
-        m.onRequestSent(clock.nowMs());
-        m.update(response({{"t", {0}}}), clock.nowMs());
+        refresh(m, clock, response({{"t", {0}}}));
         QCOMPARE(m.timeToNextUpdate(clock.nowMs()), kMaxAge);
         clock.sleepMs(kMaxAge - 1);
         QCOMPARE(m.timeToNextUpdate(clock.nowMs()), int64_t{1});
         clock.sleepMs(1);
         QCOMPARE(m.timeToNextUpdate(clock.nowMs()), int64_t{0});
         // A refresh restarts the age.
-        m.onRequestSent(clock.nowMs());
-        m.update(response({{"t", {0}}}), clock.nowMs());
+        refresh(m, clock, response({{"t", {0}}}));
         QCOMPARE(m.timeToNextUpdate(clock.nowMs()), kMaxAge);
         QCOMPARE(m.updateVersion(), int64_t{2});
     }
@@ -176,8 +180,7 @@ class MetadataTest : public QObject {
         Metadata m(kBackoff, kMaxAge, clock);
         m.bootstrap(*Metadata::parseBootstrapServers({"h:1"}));
         m.add("t", clock.nowMs());
-        m.onRequestSent(clock.nowMs());
-        m.update(response({{"t", {0, 1}}}), clock.nowMs());
+        refresh(m, clock, response({{"t", {0, 1}}}));
         clock.sleepMs(30);
         // The Sender saw NOT_LEADER_OR_FOLLOWER: an update is due, but not within retry.backoff.ms
         // of the last one.
@@ -234,8 +237,7 @@ class MetadataTest : public QObject {
         Metadata m(kBackoff, kMaxAge, clock);
         m.bootstrap(*Metadata::parseBootstrapServers({"h:1"}));
         m.add("known", clock.nowMs());
-        m.onRequestSent(clock.nowMs());
-        m.update(response({{"known", {0}}}), clock.nowMs());
+        refresh(m, clock, response({{"known", {0}}}));
         QVERIFY(!m.updateRequested());
         QCOMPARE(requestedTopics(m), (std::vector<std::string>{"known"}));
 
@@ -249,23 +251,20 @@ class MetadataTest : public QObject {
         QCOMPARE(m.timeToNextUpdate(clock.nowMs()), int64_t{0});
 
         // Still unknown (being created): keep asking, retry.backoff.ms apart.
-        m.onRequestSent(clock.nowMs());
-        m.update(topicError("fresh", ErrorCode::UNKNOWN_TOPIC_OR_PARTITION), clock.nowMs());
+        refresh(m, clock, topicError("fresh", ErrorCode::UNKNOWN_TOPIC_OR_PARTITION));
         QVERIFY(m.updateRequested());
         QCOMPARE(m.timeToNextUpdate(clock.nowMs()), kBackoff);
         QCOMPARE(m.fetch()->topicError("fresh"), ErrorCode::UNKNOWN_TOPIC_OR_PARTITION);
 
         // Created, but a partition has no leader yet: still asking.
         clock.sleepMs(kBackoff);
-        m.onRequestSent(clock.nowMs());
-        m.update(response({{"known", {0}}, {"fresh", {1, -1}}}), clock.nowMs());
+        refresh(m, clock, response({{"known", {0}}, {"fresh", {1, -1}}}));
         QVERIFY(m.updateRequested());
         QCOMPARE(m.fetch()->partitionCountForTopic("fresh"), 2);
         QCOMPARE(m.fetch()->availablePartitionsForTopic("fresh").size(), size_t{1});
 
         clock.sleepMs(kBackoff);
-        m.onRequestSent(clock.nowMs());
-        m.update(response({{"known", {0}}, {"fresh", {1, 2}}}), clock.nowMs());
+        refresh(m, clock, response({{"known", {0}}, {"fresh", {1, 2}}}));
         QVERIFY(!m.updateRequested());
         QCOMPARE(m.updateVersion(), int64_t{4});
     }
@@ -274,11 +273,9 @@ class MetadataTest : public QObject {
         bs::MockClock clock;
         Metadata m(kBackoff, kMaxAge, clock);
         m.add("t", clock.nowMs());
-        m.onRequestSent(clock.nowMs());
-        m.update(response({{"t", {0, 1, 2}}}), clock.nowMs());
+        refresh(m, clock, response({{"t", {0, 1, 2}}}));
         clock.sleepMs(kBackoff);
-        m.onRequestSent(clock.nowMs());
-        m.update(topicError("t", ErrorCode::LEADER_NOT_AVAILABLE), clock.nowMs());
+        refresh(m, clock, topicError("t", ErrorCode::LEADER_NOT_AVAILABLE));
         auto c = m.fetch();
         QCOMPARE(c->partitionCountForTopic("t"), 3);
         QCOMPARE(c->leaderFor({"t", 0}), std::nullopt);
@@ -291,8 +288,7 @@ class MetadataTest : public QObject {
         bs::MockClock clock;
         Metadata m(kBackoff, kMaxAge, clock);
         m.add("t", clock.nowMs());
-        m.onRequestSent(clock.nowMs());
-        m.update(response({{"t", {0, 7}}}), clock.nowMs());
+        refresh(m, clock, response({{"t", {0, 7}}}));
         QCOMPARE(m.fetch()->leaderFor({"t", 1}), std::nullopt);
         QCOMPARE(m.fetch()->leaderFor({"t", 0}), std::optional<int32_t>(0));
         QVERIFY(m.updateRequested());
@@ -305,16 +301,14 @@ class MetadataTest : public QObject {
         bs::MockClock clock;
         Metadata m(kBackoff, kMaxAge, clock);
         m.add("t", clock.nowMs());
-        m.onRequestSent(clock.nowMs());
-        m.update(response({{"t", {0, 1}}}), clock.nowMs());
+        refresh(m, clock, response({{"t", {0, 1}}}));
         for (int32_t bad : {INT32_MAX, 100'000'000, -5, 1}) {
             auto r = response({{"t", {0, 1}}});
             // The second entry claims index `bad`; for 1 both entries claim partition 1.
             r.topics[0].partitions[1].partitionIndex = bad;
             if (bad == 1) r.topics[0].partitions[0].partitionIndex = 1;
             clock.sleepMs(kBackoff);
-            m.onRequestSent(clock.nowMs());
-            m.update(r, clock.nowMs());
+            refresh(m, clock, r);
             auto c = m.fetch();
             QVERIFY2(c->partitionCountForTopic("t") == 2, std::to_string(bad).c_str());
             QCOMPARE(c->availablePartitionsForTopic("t").size(), size_t{0});
@@ -330,8 +324,7 @@ class MetadataTest : public QObject {
             // Plays the Sender: waits for the topic to be requested, then answers.
             while (m.topics().count("t") == 0)
                 std::this_thread::yield();
-            m.onRequestSent(clock.nowMs());
-            m.update(response({{"t", {2}}}), clock.nowMs());
+            refresh(m, clock, response({{"t", {2}}}));
         });
         auto r = m.awaitTopic("t", 60000, [&] { wakes.fetch_add(1); });
         sender.join();
@@ -358,8 +351,7 @@ class MetadataTest : public QObject {
     void awaitTopicFailsOnANonRetriableTopicError() {
         bs::MockClock clock;
         Metadata m(kBackoff, kMaxAge, clock);
-        m.onRequestSent(clock.nowMs());
-        m.update(topicError("secret", ErrorCode::TOPIC_AUTHORIZATION_FAILED), clock.nowMs());
+        refresh(m, clock, topicError("secret", ErrorCode::TOPIC_AUTHORIZATION_FAILED));
         auto r = m.awaitTopic("secret", 60000, {});
         QVERIFY(!r.ok());
         QVERIFY2(r.error().message.find("secret") != std::string::npos, r.error().message.c_str());
