@@ -35,7 +35,7 @@ const std::map<std::string, std::string> kIdempotent = {
     {"retry.backoff.max.ms", "200"},
     {"delivery.timeout.ms", "120000"},
     {"batch.size", "4096"},
-    {"metadata.max.age.ms", "5000"}};
+    {"metadata.max.age.ms", "300000"}};
 
 double metric(const Producer& producer, const std::string& name) {
     for (const auto& m : producer.metrics())
@@ -203,6 +203,7 @@ class ExactlyOnceTest : public QObject {
         auto producer = makeProducer(cluster_->bootstrapServers(), kIdempotent);
         const int32_t leader = busiestLeader(*producer, topic);
         auto sent = produceNumbered(*producer, topic, 1000, kKeys);
+        const int64_t metadataVersion = producer->metadata().updateVersion();
         // Mid-stream, with requests queued behind the failed ones on the same connection: the
         // broker answers those OUT_OF_ORDER_SEQUENCE_NUMBER and the client resends in order.
         QVERIFY(cluster_->control()
@@ -225,6 +226,9 @@ class ExactlyOnceTest : public QObject {
         QVERIFY2(diff.empty(), diff.c_str());
         const double retried = metric(*producer, "record-retry-total");
         qInfo("records retried: %.0f, highest producer epoch stored: %d", retried, maxEpoch);
+        // A leader error asks for fresh metadata at once (metadata.max.age.ms is 5 min).
+        if (static_cast<ErrorCode>(error) == ErrorCode::NOT_LEADER_OR_FOLLOWER)
+            QVERIFY(producer->metadata().updateVersion() > metadataVersion);
         // Only a real gap bumps the epoch (Java's canRetry); retriable errors just resend.
         if (static_cast<ErrorCode>(error) == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER)
             QVERIFY(maxEpoch >= 1);
