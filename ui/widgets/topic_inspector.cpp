@@ -438,10 +438,11 @@ void TopicInspector::onPage(const std::shared_ptr<const InspectorPage>& page) {
     model_->setLoading(false);
     model_->applyPage(*page);
     error_ = page->error;
-    if (page->kind == PageKind::Older && model_->rowCount() > rowsBefore) {
-        // Keep the row that was on top in place: the new rows are above it.
-        table_->scrollTo(model_->index(model_->rowCount() - rowsBefore, 0),
-                         QAbstractItemView::PositionAtTop);
+    const int prepended = static_cast<int>(page->records.size());
+    if (page->kind == PageKind::Older && prepended > 0 && rowsBefore > 0 &&
+        prepended < model_->rowCount()) {
+        // Keep the row that was on top in place: the new rows are above it (a cap trims below).
+        table_->scrollTo(model_->index(prepended, 0), QAbstractItemView::PositionAtTop);
     } else if (page->kind == PageKind::Follow && atBottom && !page->records.empty()) {
         table_->scrollToBottom();
     }
@@ -457,10 +458,10 @@ void TopicInspector::onPage(const std::shared_ptr<const InspectorPage>& page) {
         }
         pendingSelect_.reset();
     }
-    if (page->error.isEmpty() && following())
+    if (!page->error.isEmpty())
+        setFollow(false);  // no retry loop against a failing cluster
+    else if (following())
         followNext();
-    else if (!page->error.isEmpty() && page->kind == PageKind::Follow)
-        setFollow(false);
     updateStatus();
 }
 
