@@ -80,8 +80,8 @@ class InspectorReader : public QObject {
     explicit InspectorReader(QObject* parent = nullptr);
     ~InspectorReader() override;
 
-    // The cluster to read (bootstrap.servers). A change drops the consumer (the next read makes
-    // a new one) and every read not yet started.
+    // The cluster to read (bootstrap.servers). A change cancels the current browse and drops
+    // the consumer (the next read makes a new one).
     void setBootstrap(const QString& bootstrap);
     QString bootstrap() const { return bootstrap_; }
 
@@ -89,7 +89,8 @@ class InspectorReader : public QObject {
     void open(const InspectorQuery& query, int pageSize);
     // Continues the current browse.
     void read(PageKind kind, std::vector<InspectorSpan> spans, int maxRecords);
-    // Drops the current browse (its pending results are ignored).
+    // Drops the current browse: its queued reads return at once and no result is delivered.
+    // A read already blocked in the consumer finishes first (bounded by its timeouts).
     void cancel();
     // Reads queued or running for the current browse.
     bool busy() const { return outstanding_ > 0; }
