@@ -404,6 +404,28 @@ class TestTopicInspector : public QObject {
         QVERIFY(error.startsWith(QStringLiteral("not JSON")));
     }
 
+    void aNewBrowseCancelsABlockedRead() {
+        // Metadata for a topic that does not exist is retried until default.api.timeout.ms; a
+        // new browse wakes that read up, and the wakeup does not leak into the new one.
+        InspectorReader reader;
+        reader.setBootstrap(h->controller->bootstrapServers());
+        std::vector<std::shared_ptr<const InspectorPage>> pages;
+        connect(&reader, &InspectorReader::pageReady, &reader,
+                [&](const std::shared_ptr<const InspectorPage>& p) { pages.push_back(p); });
+        reader.open(
+            InspectorQuery{QStringLiteral("no-such-topic-y"), -1, InspectorStart::Earliest, 0, -1},
+            InspectorModel::kPageSize);
+        QTRY_VERIFY_WITH_TIMEOUT(reader.readInProgress(), kWaitMs);  // blocked in partitionsFor
+        QVERIFY(reader.busy());
+        reader.open(InspectorQuery{QStringLiteral("demo"), 4, InspectorStart::Earliest, 0, -1},
+                    InspectorModel::kPageSize);
+        QTRY_VERIFY_WITH_TIMEOUT(!reader.busy(), kWaitMs);
+        QCOMPARE(pages.size(), size_t{1});  // the cancelled read delivered nothing
+        QVERIFY2(pages[0]->error.isEmpty(), qPrintable(pages[0]->error));
+        QCOMPARE(pages[0]->topic, QStringLiteral("demo"));
+        QCOMPARE(pages[0]->records.size(), size_t{12});  // jump-0..jump-11
+    }
+
     void badInputIsReported() {
         open(4, InspectorStart::Offset, QStringLiteral("not-a-number"));
         QVERIFY(ti->statusText().contains(QStringLiteral("not-a-number")));

@@ -30,7 +30,7 @@ InspectorReader::InspectorReader(QObject* parent)
     : QObject(parent), queue_(std::make_unique<JobQueue>("bs-inspector")) {}
 
 InspectorReader::~InspectorReader() {
-    ++generation_;
+    cancel();
     queue_->clear();
     queue_.reset();  // joins; the consumer is then ours alone
     if (consumer_) consumer_->close();
@@ -47,6 +47,11 @@ void InspectorReader::cancel() {
     // Queued reads of the old browse still run, but see the new generation at once and come
     // back empty: every read delivers exactly once, which keeps busy() exact.
     ++generation_;
+    std::lock_guard lock(liveMu_);
+    if (live_) {
+        live_->wakeup();
+        wakeupSent_ = true;
+    }
 }
 
 void InspectorReader::open(const InspectorQuery& query, int pageSize) {
@@ -71,6 +76,11 @@ void InspectorReader::read(PageKind kind, std::vector<InspectorSpan> spans, int 
 }
 
 void InspectorReader::deliver(std::shared_ptr<InspectorPage> page) {
+    {
+        // Every job ends here (worker thread): no read is running until the next one starts.
+        std::lock_guard lock(liveMu_);
+        live_ = nullptr;
+    }
     QMetaObject::invokeMethod(this, [this, page = std::move(page)] {
         outstanding_ = std::max(0, outstanding_ - 1);
         if (page->generation != generation_.load()) return;  // a newer browse replaced it
@@ -79,7 +89,7 @@ void InspectorReader::deliver(std::shared_ptr<InspectorPage> page) {
 }
 
 consumer::KafkaConsumer* InspectorReader::consumerOnWorker(std::string& error) {
-    if (consumer_ && consumerBootstrap_ == wantedBootstrap_) return consumer_.get();
+    if (consumer_ && consumerBootstrap_ == wantedBootstrap_) return startUsing(consumer_.get());
     if (consumer_) consumer_->close();
     consumer_.reset();
     if (wantedBootstrap_.empty()) {
@@ -108,7 +118,16 @@ consumer::KafkaConsumer* InspectorReader::consumerOnWorker(std::string& error) {
     }
     consumer_ = std::move(*created);
     consumerBootstrap_ = wantedBootstrap_;
-    return consumer_.get();
+    return startUsing(consumer_.get());
+}
+
+consumer::KafkaConsumer* InspectorReader::startUsing(consumer::KafkaConsumer* c) {
+    // A cancel() that came after the last blocking call of a read left its wakeup pending: the
+    // first check of a cheap call takes it, so it cannot fail this read.
+    if (wakeupSent_.exchange(false)) (void)c->position(consumer::TopicPartition{"", -1}, 0);
+    std::lock_guard lock(liveMu_);
+    live_ = c;
+    return c;
 }
 
 void InspectorReader::openOnWorker(quint64 gen, const InspectorQuery& query, int pageSize) {
@@ -188,6 +207,7 @@ void InspectorReader::openOnWorker(quint64 gen, const InspectorQuery& query, int
 
 void InspectorReader::readOnWorker(InspectorPage& page, const std::vector<InspectorSpan>& spans,
                                    int maxRecords) {
+    if (page.generation != generation_.load()) return;  // cancelled meanwhile
     std::string error;
     consumer::KafkaConsumer* c = consumerOnWorker(error);
     if (!c) {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -89,11 +90,16 @@ class InspectorReader : public QObject {
     void open(const InspectorQuery& query, int pageSize);
     // Continues the current browse.
     void read(PageKind kind, std::vector<InspectorSpan> spans, int maxRecords);
-    // Drops the current browse: its queued reads return at once and no result is delivered.
-    // A read already blocked in the consumer finishes first (bounded by its timeouts).
+    // Drops the current browse: a read blocked in the consumer is woken up, queued reads return
+    // at once, and none of their results is delivered.
     void cancel();
     // Reads queued or running for the current browse.
     bool busy() const { return outstanding_ > 0; }
+    // The worker is inside a read (it holds the consumer). Any thread.
+    bool readInProgress() const {
+        std::lock_guard lock(liveMu_);
+        return live_ != nullptr;
+    }
 
   Q_SIGNALS:
     void pageReady(const std::shared_ptr<const InspectorPage>& page);
@@ -103,6 +109,7 @@ class InspectorReader : public QObject {
     void openOnWorker(quint64 gen, const InspectorQuery& query, int pageSize);
     void readOnWorker(InspectorPage& page, const std::vector<InspectorSpan>& spans, int maxRecords);
     consumer::KafkaConsumer* consumerOnWorker(std::string& error);
+    consumer::KafkaConsumer* startUsing(consumer::KafkaConsumer* c);
     void deliver(std::shared_ptr<InspectorPage> page);
 
     // GUI thread only.
@@ -111,6 +118,11 @@ class InspectorReader : public QObject {
     int outstanding_ = 0;
 
     std::atomic<quint64> generation_{0};  // any thread: the browse results are kept for
+    // The consumer of the read running now (null between reads), so cancel() can wake it up.
+    // Guarded by liveMu_. wakeupSent_: a wakeup may still be pending in the consumer.
+    mutable std::mutex liveMu_;
+    consumer::KafkaConsumer* live_ = nullptr;
+    std::atomic<bool> wakeupSent_{false};
     // Worker thread only.
     std::unique_ptr<consumer::KafkaConsumer> consumer_;
     std::string consumerBootstrap_;
