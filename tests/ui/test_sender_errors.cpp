@@ -95,33 +95,47 @@ class TestSenderErrors : public QObject {
         QCOMPARE(m.node(1)->errorTotal, 1);
     }
 
-    void completionTextKeepsTheIdAndElidesTheName() {
+    void completionLinesBreakTheNameAfterUnderscores() {
         SenderModel::Request r;
         r.correlationId = 11;
         r.completed = true;
         r.errorCode = kNotLeader;
         const QFontMetrics fm(QApplication::font());
-        const QString full = completionText(fm, r, 10000);
-        QCOMPARE(full, QStringLiteral("#11 NOT_LEADER_OR_FOLLOWER"));
-        const int narrow = fm.horizontalAdvance(QStringLiteral("#11 NOT_LEADER"));
-        const QString elided = completionText(fm, r, narrow);
-        QVERIFY2(elided.startsWith(QStringLiteral("#11 NOT_")), qPrintable(elided));
-        QVERIFY2(elided.endsWith(QStringLiteral("…")), qPrintable(elided));
-        QVERIFY(fm.horizontalAdvance(elided) <= narrow);
+        QCOMPARE(completionLines(fm, r, 10000, 2),
+                 QStringList{QStringLiteral("#11 NOT_LEADER_OR_FOLLOWER")});
+        // Room for "#11 NOT_LEADER_" per line: the name continues on the next.
+        const int w = fm.horizontalAdvance(QStringLiteral("#11 NOT_LEADER_"));
+        QCOMPARE(completionLines(fm, r, w, 2),
+                 (QStringList{QStringLiteral("#11 NOT_LEADER_"), QStringLiteral("OR_FOLLOWER")}));
+        // One line: elided, the correlation id kept whole.
+        const QStringList one = completionLines(fm, r, w, 1);
+        QCOMPARE(one.size(), 1);
+        QVERIFY2(one[0].startsWith(QStringLiteral("#11 NOT_")), qPrintable(one[0]));
+        QVERIFY2(one[0].endsWith(QStringLiteral("…")), qPrintable(one[0]));
+        QVERIFY(fm.horizontalAdvance(one[0]) <= w);
+        // Far too narrow: still the id.
+        QVERIFY(completionLines(fm, r, 5, 2)[0].startsWith(QStringLiteral("#11 ")));
         r.errorCode = 0;
-        QCOMPARE(completionText(fm, r, narrow), QStringLiteral("#11 ✓"));
+        QCOMPARE(completionLines(fm, r, w, 2), QStringList{QStringLiteral("#11 ✓")});
     }
 
     void viewDrawsTheCompletionWithTheFullNameOnHover() {
         SenderModel m;
         SenderView view(&m);
-        view.resize(900, 200);
+        view.resize(730, 200);
         completeWith(m, {retried(5, kNotLeader)});
         const QRect box = view.requestRect(1, 11);
         QVERIFY(!box.isEmpty());
         QVERIFY(view.rect().contains(box));
-        // Wide enough for the name in the default window's sender dock.
-        QVERIFY2(box.width() >= 120, qPrintable(QString::number(box.width())));
+        // At the sender dock's width in the default window the whole name shows, on two lines.
+        QFont small = view.font();
+        small.setPointSizeF(small.pointSizeF() * 0.8);
+        const QFontMetrics fm(small);
+        const QRect text = box.adjusted(4, 1, -3, -1);
+        const QStringList lines = completionLines(fm, m.node(1)->recent[0], text.width(),
+                                                  text.height() / fm.lineSpacing());
+        QVERIFY2(lines.join(QString()) == QStringLiteral("#11 NOT_LEADER_OR_FOLLOWER"),
+                 qPrintable(lines.join(QLatin1Char('|'))));
         const auto hit = view.requestAt(box.center());
         QVERIFY(hit);
         QCOMPARE(hit->correlationId, 11);
@@ -130,6 +144,9 @@ class TestSenderErrors : public QObject {
         QVERIFY2(tip.contains(QStringLiteral("retriable")), qPrintable(tip));
         QVERIFY2(tip.contains(QStringLiteral("demo-3")), qPrintable(tip));
         QVERIFY(view.toolTipAt(QPoint(2, 190)).isEmpty());
+        const QString header = view.toolTipAt(QPoint(10, 10));
+        QVERIFY2(header.contains(QStringLiteral("1 completed, 1 with an error")),
+                 qPrintable(header));
         // It paints (no crash, something drawn where the box is).
         const QImage img = view.grab().toImage();
         QVERIFY(img.pixelColor(box.left() + 1, box.center().y()) != img.pixelColor(2, 190));

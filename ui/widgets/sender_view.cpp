@@ -25,11 +25,42 @@ QString errorLabel(int code) {
     return QString::fromUtf8(protocol::errorName(static_cast<protocol::ErrorCode>(code)).data());
 }
 
-QString completionText(const QFontMetrics& fm, const SenderModel::Request& r, int width) {
+QStringList completionLines(const QFontMetrics& fm, const SenderModel::Request& r, int width,
+                            int maxLines) {
     const QString id = QStringLiteral("#%1 ").arg(r.correlationId);
-    if (r.errorCode == 0) return id + QStringLiteral("✓");
-    return id + fm.elidedText(errorLabel(r.errorCode), Qt::ElideRight,
-                              std::max(0, width - fm.horizontalAdvance(id)));
+    if (r.errorCode == 0) return {id + QStringLiteral("✓")};
+    // Kafka's names break after an underscore: NOT_LEADER_OR_ / FOLLOWER.
+    QStringList words;
+    const QString name = errorLabel(r.errorCode);
+    for (qsizetype from = 0; from < name.size();) {
+        const qsizetype us = name.indexOf(QLatin1Char('_'), from);
+        const qsizetype end = us < 0 ? name.size() : us + 1;
+        words << name.mid(from, end - from);
+        from = end;
+    }
+    QStringList lines{id};
+    for (qsizetype w = 0; w < words.size(); ++w) {
+        QString& line = lines.last();
+        const bool fresh = line.isEmpty() || line == id;
+        if (fresh || fm.horizontalAdvance(line + words[w]) <= width) {
+            line += words[w];
+        } else if (lines.size() < maxLines) {
+            lines << words[w];
+        } else {
+            // Out of lines: the rest goes on the last one, elided.
+            for (; w < words.size(); ++w)
+                line += words[w];
+            break;
+        }
+    }
+    // The correlation id stays whole; only the name part of a line is elided.
+    for (qsizetype l = 0; l < lines.size(); ++l) {
+        if (fm.horizontalAdvance(lines[l]) <= width) continue;
+        const QString head = l == 0 ? id : QString();
+        lines[l] = head + fm.elidedText(lines[l].mid(head.size()), Qt::ElideRight,
+                                        std::max(0, width - fm.horizontalAdvance(head)));
+    }
+    return lines;
 }
 
 QString requestDescription(int nodeId, const SenderModel::Request& r, qint64 requestTimeoutMs) {
@@ -76,7 +107,9 @@ int SenderView::laneHeight() const {
 
 // Error names are long (NOT_LEADER_OR_FOLLOWER): a wide view gives completions more room.
 int SenderView::recentWidth() const {
-    return std::clamp((width() - kHeaderWidth) / 5, kRecentMinWidth, 210);
+    // What the in-flight slots leave at their minimum width, and no more than a quarter.
+    const int spare = width() - kHeaderWidth - kGap - model_->maxInFlight() * (84 + kGap);
+    return std::clamp(std::min((width() - kHeaderWidth) / 4, spare), kRecentMinWidth, 200);
 }
 
 // Slots share the width left by the header and the completions column (84..170 px each).
@@ -104,8 +137,13 @@ QRect SenderView::slotRect(int lane, int slot) const {
 
 QRect SenderView::recentRect(int lane, int index) const {
     const int x0 = kHeaderWidth + kGap + model_->maxInFlight() * (slotWidth() + kGap) + 10;
-    const int h = (laneHeight() - 14) / 2;
-    return QRect(x0, lane * laneHeight() + 5 + index * (h + 4), recentWidth() - 20, h);
+    // The newest completion gets two thirds of the height (two lines for an error's name), the
+    // one before it a single line.
+    const int total = laneHeight() - 14;
+    const int newest = total * 2 / 3;
+    const int top = lane * laneHeight() + 5;
+    if (index == 0) return QRect(x0, top, recentWidth() - 20, newest);
+    return QRect(x0, top + newest + 4, recentWidth() - 20, total - newest);
 }
 
 QRect SenderView::requestRect(int nodeId, int correlationId) const {
@@ -123,6 +161,19 @@ QRect SenderView::requestRect(int nodeId, int correlationId) const {
 }
 
 QString SenderView::toolTipAt(const QPoint& pos) const {
+    const auto& nodes = model_->nodes();
+    const int li = pos.y() / laneHeight();
+    if (pos.x() < kHeaderWidth && li >= 0 && li < nodes.size()) {
+        const auto& n = nodes[li];
+        return tr("node %1 at %2%3\n%4 of max.in.flight.requests.per.connection %5 in flight\n"
+                  "%6 completed, %7 with an error")
+            .arg(n.nodeId)
+            .arg(n.address, n.connected ? QString() : tr(" (not connected)"))
+            .arg(n.inFlight.size())
+            .arg(model_->maxInFlight())
+            .arg(n.completedTotal)
+            .arg(n.errorTotal);
+    }
     const auto hit = requestAt(pos);
     if (!hit) return {};
     const auto* n = model_->node(hit->nodeId);
@@ -202,12 +253,15 @@ void SenderView::paintEvent(QPaintEvent* event) {
         p.setPen(c.dim);
         p.drawText(QRect(8, lane.top() + 6 + fh, kHeaderWidth - 10, fh), Qt::AlignVCenter,
                    n.connected ? n.address : tr("%1 · down").arg(n.address));
+        // Counts as the completion boxes mark them (✓ ok, ✗ error); the tooltip spells them out.
         p.drawText(QRect(8, lane.top() + 6 + 2 * fh - 2, kHeaderWidth - 10, fh), Qt::AlignVCenter,
-                   tr("%1/%2 in flight · %3 done%4")
-                       .arg(n.inFlight.size())
-                       .arg(model_->maxInFlight())
-                       .arg(n.completedTotal)
-                       .arg(n.errorTotal ? tr(" · %1 err").arg(n.errorTotal) : QString()));
+                   QFontMetrics(small).elidedText(
+                       tr("%1/%2 in flight · %3 ✓%4")
+                           .arg(n.inFlight.size())
+                           .arg(model_->maxInFlight())
+                           .arg(n.completedTotal - n.errorTotal)
+                           .arg(n.errorTotal ? tr(" · %1 ✗").arg(n.errorTotal) : QString()),
+                       Qt::ElideRight, kHeaderWidth - 10));
         // Slots.
         for (int s = 0; s < model_->maxInFlight(); ++s) {
             const QRect r = slotRect(li, s);
@@ -261,14 +315,17 @@ void SenderView::paintEvent(QPaintEvent* event) {
             p.setBrush(fill);
             p.setPen(QPen(col, 1.2));
             p.drawRoundedRect(QRectF(r).adjusted(0.6, 0.6, -0.6, -0.6), 3, 3);
-            // Error names in a narrower face when the style has one: more of the name shows.
-            QFont label = small;
-            if (!ok) label.setStretch(QFont::SemiCondensed);
-            p.setFont(label);
+            p.setFont(small);
             p.setPen(c.text);
-            const QRect t = r.adjusted(4, 0, -3, 0);
-            p.drawText(t, Qt::AlignVCenter | Qt::AlignLeft,
-                       completionText(QFontMetrics(label), q, t.width()));
+            const QFontMetrics fm(small);
+            const QRect t = r.adjusted(4, 1, -3, -1);
+            const QStringList lines =
+                completionLines(fm, q, t.width(), std::max(1, t.height() / fm.lineSpacing()));
+            const int blockTop = t.top() + (t.height() - lines.size() * fm.lineSpacing()) / 2;
+            // From the baseline: a line-high rect would clip the underscores' descent.
+            for (int l = 0; l < lines.size(); ++l)
+                p.drawText(QPoint(t.left(), blockTop + l * fm.lineSpacing() + fm.ascent()),
+                           lines[l]);
             p.setOpacity(1.0);
         }
     }

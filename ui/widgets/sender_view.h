@@ -52,9 +52,11 @@ class SenderView : public QWidget {
 // "OK", Kafka's error name, "DISCONNECTED" (-2: the connection closed before a response) or
 // "RETRY" (-3: retried without a broker error, e.g. request.timeout.ms).
 QString errorLabel(int code);
-// What a completion box says in `width` pixels: "#12 ✓", or "#12 " and the error name, elided
-// at the right so the correlation id always shows.
-QString completionText(const QFontMetrics& fm, const SenderModel::Request& r, int width);
+// What a completion box says in `width` pixels and at most `maxLines` lines: "#12 ✓", or "#12 "
+// and the error's name, broken after underscores, the last line elided at the right (the
+// correlation id always shows).
+QStringList completionLines(const QFontMetrics& fm, const SenderModel::Request& r, int width,
+                            int maxLines);
 // A request's full description (tooltip): node, partitions, size, time and the outcome with
 // whether the producer retries it.
 QString requestDescription(int nodeId, const SenderModel::Request& r, qint64 requestTimeoutMs);
