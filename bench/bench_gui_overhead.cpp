@@ -2,7 +2,8 @@
 // (1) headless through the core Producer (as `batchscope-cli perf` sends), (2) through the GUI's
 // AppController::sendRepeated with no window, (3) the same with the real MainWindow shown and
 // redrawing at its 20 Hz poll. Prints records/s of each, the ratios, and how long the GUI
-// thread's event loop was blocked at most (a 10 ms QTimer heartbeat's worst lateness).
+// thread's event loop was blocked (a 10 ms QTimer heartbeat's p99 and worst lateness) and the
+// share of a core the GUI thread used.
 // Usage: bench_gui_overhead [--records N] [--value-size B] [--rounds R] [--runs 123]
 // (--runs picks which of the three run, e.g. `--runs 3` to profile the GUI alone; offscreen QPA
 // unless QT_QPA_PLATFORM is set).
@@ -289,8 +290,9 @@ int main(int argc, char** argv) {
         "%ld records of %d bytes, keyless, acks=1 linger.ms=5 batch.size=16384, "
         "embedded 3-node cluster, topic demo (6 partitions)\n\n",
         o.records, o.valueSize);
-    std::printf("%-6s %-32s %10s %11s %8s %7s %10s %9s\n", "round", "run", "delivered", "records/s",
-                "vs (1)", "failed", "blocked ms", "frames/s");
+    std::printf("%-6s %-32s %10s %11s %8s %7s %10s %9s %8s\n", "round", "run", "delivered",
+                "records/s", "vs (1)", "failed", "blocked ms", "frames/s", "GUI cpu");
+    std::printf("%-6s %-32s %10s %11s %8s %7s %10s\n", "", "", "", "", "", "", "p99/max");
     const char* names[] = {"(1) headless core Producer", "(2) AppController, no window",
                            "(3) AppController + MainWindow"};
     std::map<int, std::vector<double>> rates;
