@@ -14,6 +14,8 @@ namespace {
 // The request buffer is mutable (the broker assigns offsets in place); the decoded records are
 // const views into it. Recover the mutable range they cover.
 std::span<uint8_t> mutableView(std::span<uint8_t> frame, std::span<const uint8_t> view) {
+    // Null or empty records point nowhere in the frame (the log rejects an empty batch).
+    if (view.empty()) return {};
     const auto offset = static_cast<size_t>(view.data() - frame.data());
     return frame.subspan(offset, view.size());
 }

@@ -42,14 +42,21 @@ Result<ByteBuffer> BufferPool::allocate(size_t size, int64_t maxTimeToBlockMs) {
         std::condition_variable moreMemory;
         waiters_.push_back(&moreMemory);
         int64_t accumulated = 0;
-        int64_t remainingNs = maxTimeToBlockMs * 1'000'000;
+        // Saturated (max.block.ms=Long.MAX_VALUE means "forever") and waited in slices of at
+        // most an hour, so neither this product nor the cv's now + timeout overflows.
+        constexpr int64_t kMaxSliceNs = 3'600'000'000'000;
+        int64_t remainingNs = maxTimeToBlockMs > INT64_MAX / 1'000'000
+                                  ? INT64_MAX
+                                  : std::max<int64_t>(0, maxTimeToBlockMs) * 1'000'000;
         std::optional<Error> failure;
         while (accumulated < static_cast<int64_t>(size)) {
             const int64_t startNs = clock_.nowNs();
-            const bool timedOut =
-                moreMemory.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(
-                                              remainingNs, 0))) == std::cv_status::timeout;
-            const int64_t waitedNs = std::max<int64_t>(0, clock_.nowNs() - startNs);
+            const int64_t sliceNs = std::min(remainingNs, kMaxSliceNs);
+            const bool sliceTimedOut =
+                moreMemory.wait_for(lock, std::chrono::nanoseconds(sliceNs)) ==
+                std::cv_status::timeout;
+            const bool timedOut = sliceTimedOut && remainingNs <= kMaxSliceNs;
+            int64_t waitedNs = std::max<int64_t>(0, clock_.nowNs() - startNs);
             waitTimeNsTotal_ += waitedNs;
             if (closed_) {
                 failure = Error{"producer closed while allocating memory"};
@@ -66,7 +73,8 @@ Result<ByteBuffer> BufferPool::allocate(size_t size, int64_t maxTimeToBlockMs) {
                                 " bytes available"};
                 break;
             }
-            remainingNs -= waitedNs;
+            if (sliceTimedOut) waitedNs = std::max(waitedNs, sliceNs);
+            remainingNs = std::max<int64_t>(0, remainingNs - waitedNs);
             if (accumulated == 0 && isPoolable() && !free_.empty()) {
                 buffer = std::move(free_.front());
                 free_.pop_front();

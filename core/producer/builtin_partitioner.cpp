@@ -55,10 +55,12 @@ bool BuiltInPartitioner::isPartitionChanged(const InfoPtr& info) const {
 void BuiltInPartitioner::updatePartitionInfo(const InfoPtr& info, int32_t appendedBytes,
                                              const ClusterView& cluster, bool enableSwitch) {
     if (!info) return;
-    const int32_t produced = info->producedBytes.fetch_add(appendedBytes) + appendedBytes;
+    const int64_t produced =
+        static_cast<int64_t>(info->producedBytes.fetch_add(appendedBytes)) + appendedBytes;
     // Switching only when the current batch is full avoids a fractional batch left behind when
     // linger is long; the 2x cap bounds how long a disabled switch can be deferred.
-    if ((produced >= stickyBatchSize_ && enableSwitch) || produced >= stickyBatchSize_ * 2) {
+    if ((produced >= stickyBatchSize_ && enableSwitch) ||
+        produced >= int64_t{stickyBatchSize_} * 2) {
         auto next = std::make_shared<StickyPartitionInfo>(nextPartition(cluster));
         std::lock_guard lock(stickyMu_);
         if (sticky_ == info) sticky_ = std::move(next);

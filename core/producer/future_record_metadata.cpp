@@ -117,6 +117,8 @@ Result<RecordMetadata> FutureRecordMetadata::get() const {
 std::optional<Result<RecordMetadata>> FutureRecordMetadata::getFor(
     std::chrono::milliseconds timeout) const {
     if (!result_) return Result<RecordMetadata>(Error{"no record: the future is empty"});
+    // A timeout of years (milliseconds::max() included) is "forever": now + timeout overflows.
+    if (timeout >= std::chrono::hours(24 * 365)) return get();
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         auto link = result_->resolve(result_, relativeOffset_);

@@ -119,6 +119,7 @@ Status Producer::init(std::unique_ptr<NetworkClient> client) {
     ioThread_ = std::thread([this] {
         // Java's "kafka-producer-network-thread"; Linux keeps 15 characters (top, perf, gdb).
         pthread_setname_np(pthread_self(), "bs-sender");
+        ioThreadId_.store(std::this_thread::get_id());
         sender_->run();
         std::lock_guard lock(closeMu_);
         senderFinished_ = true;
@@ -129,6 +130,11 @@ Status Producer::init(std::unique_ptr<NetworkClient> client) {
 
 Producer::~Producer() {
     close();
+    if (ioThread_.joinable()) {
+        // Only when the last owner let go inside a send callback: nothing can join the thread.
+        spdlog::error("Producer destroyed from its own sender thread (a send callback)");
+        ioThread_.detach();
+    }
 }
 
 FutureRecordMetadata Producer::failed(const ProducerRecord& record, const Error& error,
@@ -157,11 +163,13 @@ Result<std::shared_ptr<const Cluster>> Producer::waitOnMetadata(const std::strin
                                                                 std::optional<int32_t> partition,
                                                                 int64_t maxWaitMs, bool* waited) {
     auto cluster = metadata_.fetch();
-    if (cluster->partitionCountForTopic(topic) == 0) {
+    const int32_t known = cluster->partitionCountForTopic(topic);
+    if (known == 0 || (partition && *partition >= known)) {
         if (waited) *waited = true;
-        auto waited = metadata_.awaitTopic(topic, maxWaitMs, [this] { sender_->wakeup(); });
-        if (!waited) return waited.error();
-        cluster = std::move(*waited);
+        auto awaited = metadata_.awaitTopic(
+            topic, maxWaitMs, [this] { sender_->wakeup(); }, partition);
+        if (!awaited) return awaited.error();
+        cluster = std::move(*awaited);
     }
     int32_t count = cluster->partitionCountForTopic(topic);
     if (partition && (*partition < 0 || *partition >= count)) {
@@ -240,7 +248,8 @@ FutureRecordMetadata Producer::send(const ProducerRecord& record, Callback callb
     if (appended && appended->abortForNewBatch) {
         // KIP-480: the partitioner may pick another partition for the record starting a batch.
         partitioner_->onNewBatch(record.topic, **cluster, appended->partition);
-        auto p = partitioner_->partition(record.topic, key, value, **cluster);
+        auto p = record.partition ? Result<int32_t>(*record.partition)
+                                  : partitioner_->partition(record.topic, key, value, **cluster);
         if (!p) return failed(record, p.error(), callback);
         appended = accumulator_->append(record.topic, *p, timestamp, key, value, s.headers,
                                         std::move(callback), remainingMs, false, nowMs, **cluster);
@@ -259,33 +268,31 @@ void Producer::flush() {
 }
 
 void Producer::close(std::chrono::milliseconds timeout) {
-    if (closed_.exchange(true)) {
-        if (ioThread_.joinable() && ioThread_.get_id() != std::this_thread::get_id())
-            ioThread_.join();
-        return;
+    // From a callback (the sender thread) Java closes with timeout 0 and does not join itself.
+    const bool fromSender = ioThreadId_.load() == std::this_thread::get_id();
+    if (fromSender) timeout = std::chrono::milliseconds(0);
+    if (!closed_.exchange(true) && sender_) {
+        if (timeout.count() > 0) {
+            sender_->initiateClose();
+            std::unique_lock lock(closeMu_);
+            bool done;
+            if (timeout == std::chrono::milliseconds::max())
+                done = (senderDone_.wait(lock, [this] { return senderFinished_; }), true);
+            else
+                done = senderDone_.wait_for(lock, timeout, [this] { return senderFinished_; });
+            if (!done)
+                spdlog::info("producer close timed out after {} ms: failing what is left",
+                             timeout.count());
+        }
+        sender_->forceClose();
+        metadata_.close();
+        pool_->close();
     }
-    if (!sender_) return;  // init failed before the thread started
-    if (timeout.count() > 0) {
-        sender_->initiateClose();
-        std::unique_lock lock(closeMu_);
-        bool done;
-        if (timeout == std::chrono::milliseconds::max())
-            done = (senderDone_.wait(lock, [this] { return senderFinished_; }), true);
-        else
-            done = senderDone_.wait_for(lock, timeout, [this] { return senderFinished_; });
-        if (!done)
-            spdlog::info("producer close timed out after {} ms: failing what is left",
-                         timeout.count());
-    }
-    sender_->forceClose();
-    if (ioThread_.joinable()) {
-        if (ioThread_.get_id() == std::this_thread::get_id())
-            ioThread_.detach();  // close() from a callback: the thread finishes on its own
-        else
-            ioThread_.join();
-    }
-    metadata_.close();
-    pool_->close();
+    // The sender thread ends on its own; a later close() or the destructor on another thread
+    // joins it.
+    if (fromSender) return;
+    std::lock_guard lock(joinMu_);
+    if (ioThread_.joinable()) ioThread_.join();
 }
 
 Result<std::vector<PartitionInfo>> Producer::partitionsFor(const std::string& topic) {

@@ -92,7 +92,9 @@ class Producer {
     std::unique_ptr<Partitioner> partitioner_;
     std::unique_ptr<NetworkClient> client_;
     std::unique_ptr<Sender> sender_;
-    std::thread ioThread_;
+    std::thread ioThread_;                       // joined under joinMu_
+    std::atomic<std::thread::id> ioThreadId_{};  // written by the sender thread as it starts
+    std::mutex joinMu_;
 
     std::mutex closeMu_;
     std::condition_variable senderDone_;

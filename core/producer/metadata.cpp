@@ -276,20 +276,28 @@ void Metadata::failedUpdate(int64_t nowMs) {
     updated_.notify_all();
 }
 
-Result<std::shared_ptr<const Cluster>> Metadata::awaitTopic(
-    const std::string& topic, int64_t maxWaitMs, const std::function<void()>& wakeSender) {
+Result<std::shared_ptr<const Cluster>> Metadata::awaitTopic(const std::string& topic,
+                                                            int64_t maxWaitMs,
+                                                            const std::function<void()>& wakeSender,
+                                                            std::optional<int32_t> partition) {
     const int64_t begin = clock_.nowMs();
     add(topic, begin);
     std::unique_lock lock(mu_);
     while (true) {
         if (closed_) return Error{"producer closed while waiting for metadata of '" + topic + "'"};
-        if (cluster_->partitionCountForTopic(topic) > 0) return cluster_;
+        const int32_t count = cluster_->partitionCountForTopic(topic);
+        if (count > 0 && (!partition || *partition < count)) return cluster_;
         ErrorCode err = cluster_->topicError(topic);
         if (err != ErrorCode::NONE && !protocol::isRetriable(err)) {
             return Error{"topic '" + topic + "': " + std::string(protocol::errorName(err))};
         }
         int64_t elapsed = clock_.nowMs() - begin;
         if (elapsed >= maxWaitMs) {
+            if (count > 0)  // Java's wording
+                return Error{"Partition " + std::to_string(*partition) + " of topic " + topic +
+                             " with partition count " + std::to_string(count) +
+                             " is not present in metadata after " + std::to_string(maxWaitMs) +
+                             " ms (max.block.ms)"};
             return Error{"Topic " + topic + " not present in metadata after " +
                          std::to_string(maxWaitMs) + " ms (max.block.ms)"};
         }

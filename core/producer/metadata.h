@@ -108,8 +108,11 @@ class Metadata {
     // Blocks until `topic` has partitions in metadata (Java: KafkaProducer.waitOnMetadata), the
     // topic is known to be invalid, or maxWaitMs passes. `wakeSender` is called each round so the
     // Sender sends the request. Errors name the topic and the wait.
+    // With `partition`, also until the topic has that partition (a topic grown since the last
+    // refresh), as Java's waitOnMetadata.
     Result<std::shared_ptr<const Cluster>> awaitTopic(const std::string& topic, int64_t maxWaitMs,
-                                                      const std::function<void()>& wakeSender);
+                                                      const std::function<void()>& wakeSender,
+                                                      std::optional<int32_t> partition = {});
     // Fails waiters (close()).
     void close();
 

@@ -125,12 +125,8 @@ class EventStream {
     // Moves up to `max` oldest events into `out` (appended); returns how many.
     size_t poll(std::vector<Event>& out, size_t max = SIZE_MAX);
     // Events dropped because the buffer was full.
-    uint64_t dropped() const {
-        return dropped_.load(std::memory_order_relaxed);
-    }
-    size_t capacity() const {
-        return ring_.size();
-    }
+    uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+    size_t capacity() const { return ring_.size(); }
 
     // Stable small ids for topic names so Event stays allocation-free.
     uint32_t topicId(std::string_view topic);

@@ -96,10 +96,11 @@ void Sender::runOnce() {
         client_.setNodes(metadata_.fetch()->nodes());
     }
     bool blocked = transactionManager_ && maybeInitProducerId(now);
-    bool drain = !blocked && (!paused_.load() || steps_.load() > 0);
-    if (drain && paused_.load()) steps_.fetch_sub(1);
+    const bool paused = paused_.load();  // read once: a pause arriving now waits for the next
+    bool drain = !blocked && (!paused || steps_.load() > 0);
+    if (drain && paused) steps_.fetch_sub(1);
     if (state_.load() == SenderState::Running || state_.load() == SenderState::Paused)
-        state_ = paused_.load() ? SenderState::Paused : SenderState::Running;
+        state_ = paused ? SenderState::Paused : SenderState::Running;
     int64_t pollTimeout = sendProducerData(now, drain);
     if (blocked) pollTimeout = std::min(pollTimeout, config_.retryBackoffMs);
     pollTimeout = std::min(pollTimeout, maybeUpdateMetadata(now));
@@ -191,6 +192,22 @@ int64_t Sender::sendProducerData(int64_t nowMs, bool drain) {
     auto cluster = metadata_.fetch();
     int64_t pollTimeout = INT64_MAX;
     std::map<int32_t, std::vector<ProducerBatchPtr>> batches;
+    // Expiry before drain (Java drains first): a batch drained in this iteration must not also
+    // expire in it, or its buffer would go back to the pool while the request is being built.
+    accumulator_.resetNextBatchExpiryTime();
+    std::vector<ProducerBatchPtr> expired = expiredInflightBatches(nowMs);
+    for (auto& b : accumulator_.expiredBatches(nowMs))
+        expired.push_back(std::move(b));
+    for (const auto& b : expired) {
+        emitEvent(EventType::BatchExpired, b.get(), -1, -1,
+                  static_cast<int16_t>(ErrorCode::REQUEST_TIMED_OUT));
+        failBatch(
+            b,
+            Error{"Expiring " + std::to_string(b->recordCount()) + " record(s) for " +
+                  b->topicPartition().toString() + ":" + std::to_string(nowMs - b->createdMs()) +
+                  " ms has passed since batch creation (delivery.timeout.ms)"},
+            ErrorCode::REQUEST_TIMED_OUT);
+    }
     if (drain) {
         auto result = accumulator_.ready(*cluster, nowMs);
         if (!result.unknownLeaderTopics.empty()) {
@@ -219,20 +236,6 @@ int64_t Sender::sendProducerData(int64_t nowMs, bool drain) {
         if (!readyNodes.empty()) pollTimeout = 0;
     }
 
-    accumulator_.resetNextBatchExpiryTime();
-    std::vector<ProducerBatchPtr> expired = expiredInflightBatches(nowMs);
-    for (auto& b : accumulator_.expiredBatches(nowMs))
-        expired.push_back(std::move(b));
-    for (const auto& b : expired) {
-        emitEvent(EventType::BatchExpired, b.get(), -1, -1,
-                  static_cast<int16_t>(ErrorCode::REQUEST_TIMED_OUT));
-        failBatch(
-            b,
-            Error{"Expiring " + std::to_string(b->recordCount()) + " record(s) for " +
-                  b->topicPartition().toString() + ":" + std::to_string(nowMs - b->createdMs()) +
-                  " ms has passed since batch creation (delivery.timeout.ms)"},
-            ErrorCode::REQUEST_TIMED_OUT);
-    }
     int64_t nextExpiry = accumulator_.nextExpiryTimeMs();
     if (nextExpiry != INT64_MAX) pollTimeout = std::min(pollTimeout, nextExpiry - nowMs);
     for (auto& [node, list] : batches)

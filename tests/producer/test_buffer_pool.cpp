@@ -123,6 +123,27 @@ class BufferPoolTest : public QObject {
         QCOMPARE(pool.availableMemory(), int64_t{2048});
     }
 
+    // max.block.ms=Long.MAX_VALUE ("block forever"): the ns conversion must not overflow into
+    // an immediate timeout.
+    void hugeMaxBlockWaitsInsteadOfOverflowing() {
+        bs::MockClock clock;
+        BufferPool pool(1024, 1024, clock);
+        auto held = pool.allocate(1024, 0);
+        QVERIFY(held.ok());
+        std::atomic<bool> done{false}, ok{false};
+        std::thread waiter([&] {
+            auto c = pool.allocate(1024, INT64_MAX);
+            ok = c.ok();
+            done = true;
+            if (c.ok()) pool.deallocate(std::move(*c));
+        });
+        QVERIFY(eventually([&] { return pool.queued() == 1 || done.load(); }));
+        QVERIFY(!done);  // before the fix it had already failed
+        pool.deallocate(std::move(*held));
+        waiter.join();
+        QVERIFY(ok);
+    }
+
     void waitersAreServedInOrder() {
         bs::MockClock clock;
         BufferPool pool(1024, 1024, clock);

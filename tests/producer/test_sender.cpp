@@ -267,6 +267,23 @@ class TestSender : public QObject {
         QVERIFY(f.get().error().message.find("Expiring 1 record(s)") != std::string::npos);
     }
 
+    // A batch that becomes drainable in the iteration its delivery timeout passes (here: the
+    // node comes back just then) expires and is NOT sent: its buffer is already back in the
+    // pool (Java drains first and can send the freed buffer).
+    void batchExpiringWhenDrainableIsNotSent() {
+        Pipeline p(with(kPlain, {{"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "1500"}}));
+        p.client->setNodeReady(0, false);
+        auto f = p.append(0, "late");
+        p.sender->runOnce();
+        p.clock.sleepMs(1500);
+        p.client->setNodeReady(0, true);
+        p.sender->runOnce();
+        QVERIFY(f.isDone());
+        QVERIFY(f.get().error().message.find("Expiring 1 record(s)") != std::string::npos);
+        QCOMPARE(p.client->pendingProduce().size(), size_t(0));
+        QCOMPARE(p.client->produceRequestsSent(), size_t(0));
+    }
+
     void deliveryTimeoutExpiresInFlightBatches() {
         Pipeline p(with(kPlain, {{"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "1000"}}));
         auto f = p.append(0, "slow");

@@ -1,0 +1,104 @@
+// Producer API edge cases against the in-process embedded cluster: an explicit partition wins
+// over a partitioner that asks for onNewBatch, close() from a send callback, a partition the
+// metadata does not have yet.
+
+// Core headers before Qt's (Qt defines `emit`).
+#include "broker/embedded_cluster.h"
+#include "producer_test_util.h"
+// (keep this order)
+#include <QTemporaryDir>
+#include <QtTest>
+#include <atomic>
+
+using namespace bs::producer;
+using namespace bs::producer::test;
+
+class TestProducerApi : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dataDir_;
+    std::unique_ptr<bs::broker::EmbeddedCluster> cluster_;
+
+  private slots:
+    void initTestCase() {
+        QVERIFY(dataDir_.isValid());
+        bs::broker::ClusterConfig config;
+        config.nodeCount = 3;
+        config.dataDir = dataDir_.path().toStdString();
+        config.topics = {{"api", 6}};
+        auto c = bs::broker::EmbeddedCluster::start(config);
+        QVERIFY2(c.ok(), c.ok() ? "" : c.error().message.c_str());
+        cluster_ = std::move(*c);
+    }
+    void cleanupTestCase() {
+        if (cluster_) QVERIFY(cluster_->stop().ok());
+    }
+
+    // Java's partition() returns record.partition() first, also on the second call after
+    // onNewBatch (KIP-480): every record lands where it was sent.
+    void explicitPartitionSurvivesOnNewBatch() {
+        for (const char* partitioner : {"sticky", "uniform-sticky"}) {
+            auto producer = makeProducer(cluster_->bootstrapServers(),
+                                         {{"partitioner.class", partitioner}, {"linger.ms", "0"}});
+            std::vector<FutureRecordMetadata> futures;
+            for (int i = 0; i < 20; ++i) {
+                ProducerRecord r;
+                r.topic = "api";
+                r.partition = 2 + i % 2;
+                if (i % 3 == 0) r.key = "k" + std::to_string(i);
+                r.value = "v" + std::to_string(i);
+                futures.push_back(producer->send(r));
+            }
+            producer->flush();
+            for (size_t i = 0; i < futures.size(); ++i) {
+                auto md = futures[i].get();
+                QVERIFY2(md.ok(), md.ok() ? "" : md.error().message.c_str());
+                QCOMPARE(md->partition, int32_t(2 + i % 2));
+            }
+        }
+    }
+
+    // Java: close() from a callback runs with timeout 0 and does not join the sender thread
+    // (which is the caller); the owner's later close()/destructor joins it.
+    void closeFromACallbackDoesNotDeadlock() {
+        auto producer = makeProducer(cluster_->bootstrapServers(), {{"linger.ms", "0"}});
+        std::atomic<bool> closedInCallback{false};
+        ProducerRecord r;
+        r.topic = "api";
+        r.value = std::string("first");
+        auto f = producer->send(r, [&](const RecordMetadata&, const bs::Error*) {
+            producer->close();
+            closedInCallback = true;
+        });
+        QVERIFY(f.getFor(std::chrono::seconds(30)).has_value());
+        QTRY_VERIFY_WITH_TIMEOUT(closedInCallback.load(), 30000);
+        auto late = producer->send(r);
+        QVERIFY(!late.get().ok());
+        QVERIFY(late.get().error().message.find("closed") != std::string::npos);
+        producer->close();  // joins the sender thread
+        producer.reset();
+    }
+
+    // A partition beyond the known count waits for metadata (a topic may have grown) up to
+    // max.block.ms, then fails naming the partition and the count, as Java does.
+    void partitionBeyondTheCountWaitsForMetadata() {
+        auto producer = makeProducer(cluster_->bootstrapServers(), {{"max.block.ms", "300"}});
+        ProducerRecord r;
+        r.topic = "api";
+        r.partition = 6;
+        r.value = std::string("x");
+        auto f = producer->send(r);
+        QVERIFY(!f.get().ok());
+        const std::string message = f.get().error().message;
+        QVERIFY2(
+            message.find("Partition 6 of topic api with partition count 6") != std::string::npos,
+            message.c_str());
+        r.partition = -1;
+        auto negative = producer->send(r);
+        QVERIFY(!negative.get().ok());
+        QVERIFY(negative.get().error().message.find("Invalid partition") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProducerApi)
+#include "test_producer_api.moc"
