@@ -240,6 +240,14 @@ class KafkaApisTest : public QObject {
         QCOMPARE(produce(0, 0, two).errorCode, ErrorCode::INVALID_RECORD);
         auto big = makeBatch(400);  // > max.message.bytes 4096
         QCOMPARE(produce(0, 0, big).errorCode, ErrorCode::MESSAGE_TOO_LARGE);
+        QCOMPARE(produce(0, 0, {}).errorCode, ErrorCode::INVALID_RECORD);  // empty records
+        // Null records (length -1 on the wire) decode to a view of nothing.
+        protocol::ProduceRequest nullRecords;
+        nullRecords.acks = -1;
+        nullRecords.topicData.push_back({"t", {{0, {{}, true}}}});
+        auto r = decodeResponse<protocol::ProduceResponse>(send(0, ApiKey::Produce, 9, nullRecords),
+                                                           ApiKey::Produce, 9);
+        QCOMPARE(r.responses.at(0).partitionResponses.at(0).errorCode, ErrorCode::INVALID_RECORD);
         QCOMPARE(logEnd(0), 0);
     }
 
