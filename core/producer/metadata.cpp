@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 
 #include <spdlog/spdlog.h>
 
@@ -150,11 +151,22 @@ std::span<const TopicPartition> Cluster::partitionsForNode(int32_t nodeId) const
 
 // ------------------------------------------------------------------------------------ Metadata
 
-Metadata::Metadata(int64_t refreshBackoffMs, int64_t metadataMaxAgeMs, const Clock& clock)
+Metadata::Metadata(int64_t refreshBackoffMs, int64_t metadataMaxAgeMs, const Clock& clock,
+                   int64_t refreshBackoffMaxMs)
     : refreshBackoffMs_(refreshBackoffMs),
+      refreshBackoffMaxMs_(refreshBackoffMaxMs),
       metadataMaxAgeMs_(metadataMaxAgeMs),
       clock_(clock),
-      cluster_(Cluster::empty()) {}
+      cluster_(Cluster::empty()),
+      backoffMs_(refreshBackoffMs) {}
+
+int64_t Metadata::backoffLocked(int attempts) {
+    // Java's ExponentialBackoff(retry.backoff.ms, 2, retry.backoff.max.ms, 0.2).
+    if (refreshBackoffMaxMs_ <= refreshBackoffMs_) return refreshBackoffMs_;
+    double term = static_cast<double>(refreshBackoffMs_) * std::pow(2.0, std::min(attempts, 30));
+    std::uniform_real_distribution<double> jitter(0.8, 1.2);
+    return std::min(refreshBackoffMaxMs_, static_cast<int64_t>(term * jitter(rng_)));
+}
 
 Result<std::vector<Node>> Metadata::parseBootstrapServers(const std::vector<std::string>& servers) {
     std::vector<Node> nodes;
@@ -218,8 +230,7 @@ int64_t Metadata::timeToNextUpdate(int64_t nowMs) const {
     int64_t expire =
         needUpdate_ ? 0
                     : std::max<int64_t>(0, lastSuccessfulRefreshMs_ + metadataMaxAgeMs_ - nowMs);
-    int64_t allow =
-        lastRefreshMs_ ? std::max<int64_t>(0, *lastRefreshMs_ + refreshBackoffMs_ - nowMs) : 0;
+    int64_t allow = lastRefreshMs_ ? std::max<int64_t>(0, *lastRefreshMs_ + backoffMs_ - nowMs) : 0;
     return std::max(expire, allow);
 }
 
@@ -252,6 +263,8 @@ void Metadata::update(const protocol::MetadataResponse& response, int64_t nowMs)
         lastRefreshMs_ = nowMs;
         lastSuccessfulRefreshMs_ = nowMs;
         needUpdate_ = false;
+        attempts_ = 0;
+        backoffMs_ = backoffLocked(0);
         // Topics still unknown or leaderless: ask again after the backoff (Java does so for
         // new topics until they appear).
         for (const auto& t : topics_) {
@@ -272,6 +285,7 @@ void Metadata::failedUpdate(int64_t nowMs) {
         inFlight_ = false;
         lastRefreshMs_ = nowMs;
         needUpdate_ = true;
+        backoffMs_ = backoffLocked(attempts_++);
     }
     updated_.notify_all();
 }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -80,7 +81,11 @@ class Cluster final : public ClusterView {
 // requests and applies responses.
 class Metadata {
   public:
-    Metadata(int64_t refreshBackoffMs, int64_t metadataMaxAgeMs, const Clock& clock);
+    // refreshBackoffMaxMs above refreshBackoffMs: failed updates back off exponentially (x2,
+    // +-20% jitter) up to it, as Java does with retry.backoff.max.ms (KIP-580); otherwise the
+    // backoff is a fixed refreshBackoffMs.
+    Metadata(int64_t refreshBackoffMs, int64_t metadataMaxAgeMs, const Clock& clock,
+             int64_t refreshBackoffMaxMs = 0);
 
     // Parses "host:port" entries; errors name the bad entry.
     static Result<std::vector<Node>> parseBootstrapServers(const std::vector<std::string>& servers);
@@ -117,7 +122,10 @@ class Metadata {
     void close();
 
   private:
+    int64_t backoffLocked(int attempts);  // needs mu_
+
     const int64_t refreshBackoffMs_;
+    const int64_t refreshBackoffMaxMs_;
     const int64_t metadataMaxAgeMs_;
     const Clock& clock_;
 
@@ -129,8 +137,11 @@ class Metadata {
     bool inFlight_ = false;                   // guarded by mu_
     bool closed_ = false;                     // guarded by mu_
     std::optional<int64_t> lastRefreshMs_;    // guarded by mu_ (last attempt; none yet)
-    int64_t lastSuccessfulRefreshMs_ = 0;     // guarded by mu_
-    int64_t version_ = 0;                     // guarded by mu_
+    int attempts_ = 0;                        // guarded by mu_: failures since the last update
+    int64_t backoffMs_;                       // guarded by mu_: wait after the last attempt
+    std::minstd_rand rng_{std::random_device{}()};  // guarded by mu_ (backoff jitter)
+    int64_t lastSuccessfulRefreshMs_ = 0;           // guarded by mu_
+    int64_t version_ = 0;                           // guarded by mu_
 };
 
 }  // namespace bs::producer

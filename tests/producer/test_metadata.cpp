@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <cmath>
 #include <thread>
 
 #include "producer/metadata.h"
@@ -219,6 +220,29 @@ class MetadataTest : public QObject {
         QCOMPARE(m.timeToNextUpdate(clock.nowMs()), int64_t{1});
         clock.sleepMs(1);
         QCOMPARE(m.timeToNextUpdate(clock.nowMs()), int64_t{0});
+    }
+
+    void failedUpdatesBackOffExponentially() {
+        // retry.backoff.max.ms above retry.backoff.ms (Java, KIP-580): x2 per failure, +-20%.
+        bs::MockClock clock;
+        Metadata m(kBackoff, kMaxAge, clock, 1000);
+        m.bootstrap(*Metadata::parseBootstrapServers({"h:1"}));
+        for (int failure = 0; failure < 6; ++failure) {
+            m.onRequestSent(clock.nowMs());
+            m.failedUpdate(clock.nowMs());
+            const double base = std::min(1000.0, kBackoff * std::pow(2.0, failure));
+            const int64_t wait = m.timeToNextUpdate(clock.nowMs());
+            QVERIFY2(wait >= 0.8 * base - 1 && wait <= std::min(1000.0, 1.2 * base) + 1,
+                     qPrintable(QString("failure %1: %2 ms").arg(failure).arg(wait)));
+            QCOMPARE(m.timeToNextUpdate(clock.nowMs()), wait);  // stable until the next attempt
+            clock.sleepMs(wait);
+            QCOMPARE(m.timeToNextUpdate(clock.nowMs()), int64_t{0});
+        }
+        // A success starts over.
+        refresh(m, clock, response({}));
+        m.requestUpdate();
+        const int64_t wait = m.timeToNextUpdate(clock.nowMs());
+        QVERIFY2(wait >= 80 && wait <= 120, qPrintable(QString::number(wait)));
     }
 
     void backoffHoldsFromTimeZero() {
