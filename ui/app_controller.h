@@ -122,7 +122,14 @@ class AppController : public QObject {
     std::shared_ptr<broker::EmbeddedCluster> cluster() const;
     // Worker-thread halves.
     void startOnWorker(ConnectionSettings settings, PropertyMap props, bool keepCluster);
-    void sendOnWorker(const RecordDraft& draft, qint64 n);
+    // A draft ready to send many times: without templates, serialized and previewed once.
+    struct PreparedDraft {
+        explicit PreparedDraft(RecordDraft d);
+        RecordDraft draft;
+        std::optional<Result<producer::ProducerRecord>> fixed;
+        QString keyPreview, valuePreview;
+    };
+    void sendOnWorker(const PreparedDraft& prepared, qint64 n);
     void closeProducerOnWorker(bool flushFirst);
     void onDelivered(Delivery d);
     void drainDeliveries();

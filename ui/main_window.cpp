@@ -386,14 +386,16 @@ void MainWindow::onEvents(const std::vector<producer::Event>& events) {
     QStringList lines;
     for (const auto& e : events) {
         const auto name = producer::eventTypeName(e.type);
-        const QString tp =
-            QStringLiteral("%1-%2").arg(controller_->topicName(e.topicId)).arg(e.partition);
+        // Only the few logged types need the topic name (there can be 20000 events a tick).
+        auto tp = [&] {
+            return QStringLiteral("%1-%2").arg(controller_->topicName(e.topicId)).arg(e.partition);
+        };
         switch (e.type) {
             case producer::EventType::BatchRetried:
             case producer::EventType::BatchExpired:
             case producer::EventType::BatchSplit:
                 lines << QStringLiteral("%1 %2 batch %3 (%4 records, attempt %5) %6")
-                             .arg(QString::fromUtf8(name.data()), tp)
+                             .arg(QString::fromUtf8(name.data()), tp())
                              .arg(e.batchId)
                              .arg(e.recordCount)
                              .arg(e.attempts)
@@ -402,7 +404,7 @@ void MainWindow::onEvents(const std::vector<producer::Event>& events) {
             case producer::EventType::BatchCompleted:
                 if (e.errorCode)
                     lines << QStringLiteral("BatchCompleted %1 batch %2 failed: %3")
-                                 .arg(tp)
+                                 .arg(tp())
                                  .arg(e.batchId)
                                  .arg(errorLabel(e.errorCode));
                 break;

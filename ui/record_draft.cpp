@@ -1,7 +1,7 @@
 #include "record_draft.h"
 
-#include <QRegularExpression>
 #include <QUuid>
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -85,9 +85,30 @@ Result<producer::ProducerRecord> toRecord(const RecordDraft& draft, qint64 n, qi
 
 QString previewField(const QString& serializer, const QString& text, int maxChars) {
     if (serializer == QLatin1String("null")) return QStringLiteral("null");
-    QString s = text;
-    s.replace(QRegularExpression(QStringLiteral("\\s+")), QStringLiteral(" "));
-    if (s.size() > maxChars) s = s.left(maxChars - 1) + QChar(0x2026);
+    // Runs once per record sent from the GUI: whitespace runs become one space, and only the
+    // characters shown are looked at (no regex; the text may be a megabyte).
+    QString s;
+    s.reserve(std::min<qsizetype>(text.size(), maxChars));
+    bool inSpace = false;
+    for (const QChar c : text) {
+        if (c.isSpace()) {
+            inSpace = true;
+            continue;
+        }
+        if (inSpace) s += QLatin1Char(' ');
+        inSpace = false;
+        if (s.size() >= maxChars) {
+            s.truncate(maxChars - 1);
+            s += QChar(0x2026);
+            return s;
+        }
+        s += c;
+    }
+    if (inSpace) s += QLatin1Char(' ');
+    if (s.size() > maxChars) {
+        s.truncate(maxChars - 1);
+        s += QChar(0x2026);
+    }
     return s;
 }
 

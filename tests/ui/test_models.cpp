@@ -8,6 +8,7 @@
 #include "models/distribution_model.h"
 #include "models/metrics_history.h"
 #include "models/sender_model.h"
+#include "record_draft.h"
 
 using namespace bs::ui;
 using namespace bs::producer;
@@ -29,6 +30,18 @@ PartitionSnapshot part(int p, std::vector<BatchSnapshot> batches) {
 class TestModels : public QObject {
     Q_OBJECT
   private Q_SLOTS:
+    // The deliveries table's preview: whitespace runs become one space, long text is cut
+    // with an ellipsis at exactly maxChars.
+    void previewCollapsesWhitespaceAndCuts() {
+        QCOMPARE(previewField("string", "a \t\n b"), QString("a b"));
+        QCOMPARE(previewField("string", "  x  "), QString(" x "));
+        QCOMPARE(previewField("null", "ignored"), QString("null"));
+        QCOMPARE(previewField("string", "abcdef", 6), QString("abcdef"));
+        QCOMPARE(previewField("string", "abcdefg", 6), QString("abcde") + QChar(0x2026));
+        QCOMPARE(previewField("string", "abc   def", 6), QString("abc d") + QChar(0x2026));
+        QCOMPARE(previewField("string", QString(100000, 'x')).size(), 60);
+    }
+
     void accumulatorLanesAgeAndDrainedGhosts() {
         AccumulatorModel m;
         m.setLimits(16384, 1000);
