@@ -222,7 +222,10 @@ int64_t Sender::sendProducerData(int64_t nowMs, bool drain) {
             accumulator_.updateNodeLatencyStats(node, nowMs, ok);
             if (ok)
                 readyNodes.insert(node);
-            else
+            else if (client_.connectionFailed(node))
+                // Java's handleServerDisconnect: the leader may have moved.
+                metadata_.requestUpdate();
+            if (!ok)
                 notReadyTimeout = std::min(notReadyTimeout, client_.connectionDelay(node, nowMs));
         }
         batches = accumulator_.drain(*cluster, readyNodes, config_.maxRequestSize, nowMs);

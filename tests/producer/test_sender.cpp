@@ -284,6 +284,20 @@ class TestSender : public QObject {
         QCOMPARE(p.client->produceRequestsSent(), size_t(0));
     }
 
+    // A leader whose connection failed may no longer lead: the sender asks for metadata even
+    // with nothing in flight (Java: DefaultMetadataUpdater.handleServerDisconnect).
+    void failedConnectionToALeaderRefreshesMetadata() {
+        Pipeline p(kPlain);
+        const int64_t before = p.metadata->updateVersion();
+        p.clock.sleepMs(1000);  // past retry.backoff.ms
+        p.client->setNodeReady(0, false);
+        auto f = p.append(0, "x");
+        for (int i = 0; i < 3; ++i)
+            p.sender->runOnce();
+        QVERIFY(p.metadata->updateVersion() > before);
+        QVERIFY(!f.isDone());
+    }
+
     void deliveryTimeoutExpiresInFlightBatches() {
         Pipeline p(with(kPlain, {{"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "1000"}}));
         auto f = p.append(0, "slow");
