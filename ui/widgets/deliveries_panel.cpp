@@ -29,6 +29,10 @@ DeliveriesPanel::DeliveriesPanel(DeliveriesModel* model, QWidget* parent)
     table_->setModel(proxy_);
     table_->setSortingEnabled(true);
     table_->sortByColumn(DeliveriesModel::Seq, Qt::DescendingOrder);
+    // The model already holds rows newest first: keep the indicator but not the proxy's sort,
+    // which re-sorted every burst of thousands of deliveries (bench_gui_overhead). A header
+    // click sorts for real.
+    proxy_->sort(-1);
     table_->setAlternatingRowColors(true);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->verticalHeader()->hide();
