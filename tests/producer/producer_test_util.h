@@ -10,10 +10,8 @@
 #include <string>
 #include <vector>
 
-// Producer headers before Qt ones: Qt defines `emit` as a macro.
-#include "producer/kafka_producer.h"
-// (keep this order)
 #include "mock_cluster_process.h"
+#include "producer/kafka_producer.h"
 
 namespace bs::producer::test {
 

@@ -14,7 +14,7 @@ using namespace bs::producer::test;
 // dense and unique, and per-thread order holds within a partition. Run under TSan too.
 class AccumulatorThreadsTest : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void concurrentAppendsAreAccountedExactlyOnce() {
         constexpr int kThreads = 4;
         constexpr int kPerThread = 2500;
@@ -42,8 +42,10 @@ private slots:
                 for (int i = 0; i < kPerThread; ++i) {
                     const int id = t * kPerThread + i;
                     uint8_t value[8];
-                    for (int b = 0; b < 4; ++b) value[b] = static_cast<uint8_t>(id >> (8 * b));
-                    for (int b = 4; b < 8; ++b) value[b] = 0xAB;
+                    for (int b = 0; b < 4; ++b)
+                        value[b] = static_cast<uint8_t>(id >> (8 * b));
+                    for (int b = 4; b < 8; ++b)
+                        value[b] = 0xAB;
                     // Threads 0 and 1 let the built-in sticky partitioner choose.
                     const int32_t partition = t < 2 ? kUnknownPartition : (t == 2 ? 0 : 1);
                     Callback cb = [&seen, id](const RecordMetadata& md, const bs::Error* e) {
@@ -94,7 +96,8 @@ private slots:
             }
         });
 
-        for (auto& t : producers) t.join();
+        for (auto& t : producers)
+            t.join();
         sender.join();
         stopViewer = true;
         viewer.join();
@@ -111,7 +114,8 @@ private slots:
         int64_t total = 0;
         for (auto& [p, list] : offsets) {
             std::sort(list.begin(), list.end());
-            for (size_t i = 0; i < list.size(); ++i) QCOMPARE(list[i], static_cast<int64_t>(i));
+            for (size_t i = 0; i < list.size(); ++i)
+                QCOMPARE(list[i], static_cast<int64_t>(i));
             QCOMPARE(nextOffset[p], static_cast<int64_t>(list.size()));
             total += static_cast<int64_t>(list.size());
         }

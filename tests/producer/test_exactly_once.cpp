@@ -7,13 +7,11 @@
 // answered OUT_OF_ORDER_SEQUENCE_NUMBER and retried in order). Every record is read back with the
 // core consumer: each exactly once, in send order per partition, at the offset its future reported.
 
-// Core headers before Qt's (Qt defines `emit`).
+#include <QTemporaryDir>
+#include <QtTest>
 #include "broker/embedded_cluster.h"
 #include "consumer/kafka_consumer.h"
 #include "producer_test_util.h"
-// (keep this order)
-#include <QTemporaryDir>
-#include <QtTest>
 
 using namespace bs::producer;
 using namespace bs::producer::test;

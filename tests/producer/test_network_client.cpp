@@ -4,15 +4,13 @@
 // refuses connections). The client's clock is a MockClock: timeouts and backoffs move only when
 // the test moves it; real socket I/O is awaited by polling with generous limits.
 
-// Core headers before Qt's (Qt defines `emit`).
+#include <QTemporaryDir>
+#include <QtTest>
 #include "broker/embedded_cluster.h"
 #include "producer/network_client_asio.h"
 #include "protocol/frame.h"
 #include "protocol/messages/api_versions.h"
 #include "protocol/messages/metadata.h"
-// (keep this order)
-#include <QTemporaryDir>
-#include <QtTest>
 
 #include <sys/socket.h>
 #include <atomic>

@@ -2,13 +2,11 @@
 // over a partitioner that asks for onNewBatch, close() from a send callback, a partition the
 // metadata does not have yet.
 
-// Core headers before Qt's (Qt defines `emit`).
-#include "broker/embedded_cluster.h"
-#include "producer_test_util.h"
-// (keep this order)
 #include <QTemporaryDir>
 #include <QtTest>
 #include <atomic>
+#include "broker/embedded_cluster.h"
+#include "producer_test_util.h"
 
 using namespace bs::producer;
 using namespace bs::producer::test;

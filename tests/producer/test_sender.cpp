@@ -1,5 +1,4 @@
 // Sender rules with the test NetworkClient and MockClock: no sockets, no sleeping.
-// Producer headers first: Qt defines `emit` as a macro.
 #include "sender_fixture.h"
 
 #include <QtTest/QtTest>
