@@ -176,6 +176,10 @@ bool TransactionManager::isNextSequence(const PartitionEntry& e, int32_t sequenc
 
 void TransactionManager::requestEpochBumpForPartition(const TopicPartition& tp) {
     std::lock_guard lock(mu_);
+    requestEpochBumpLocked(tp);
+}
+
+void TransactionManager::requestEpochBumpLocked(const TopicPartition& tp) {
     epochBumpRequired_ = true;
     partitionsToRewrite_.insert(tp);
 }
@@ -194,8 +198,7 @@ bool TransactionManager::canRetry(ErrorCode error, int64_t logStartOffset,
         std::lock_guard lock(mu_);
         // Renumbered by a bump already: this answer is about its old numbering (Java too).
         if (sequenceHasBeenReset(batch)) return true;
-        epochBumpRequired_ = true;
-        partitionsToRewrite_.insert(tp);
+        requestEpochBumpLocked(tp);
         return true;
     }
     if (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER) {
@@ -206,8 +209,7 @@ bool TransactionManager::canRetry(ErrorCode error, int64_t logStartOffset,
         if (sequenceHasBeenReset(batch) || (e && !isNextSequence(*e, batch.baseSequence())))
             return true;
         // A real gap: restart the partition's sequences under a new epoch.
-        epochBumpRequired_ = true;
-        partitionsToRewrite_.insert(tp);
+        requestEpochBumpLocked(tp);
         return true;
     }
     if (error == ErrorCode::INVALID_PRODUCER_EPOCH) {

@@ -87,6 +87,7 @@ class TransactionManager final : public ProducerStateProvider {
     bool isNextSequence(const PartitionEntry& e, int32_t sequence) const;
     bool sequenceHasBeenReset(const ProducerBatch& batch) const;    // needs mu_
     bool forget(PartitionEntry& e, const ProducerBatchPtr& batch);  // needs mu_; true if tracked
+    void requestEpochBumpLocked(const TopicPartition& tp);          // needs mu_
 
     mutable std::mutex mu_;
     ProducerIdAndEpoch current_;      // guarded by mu_
