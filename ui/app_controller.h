@@ -12,6 +12,7 @@
 
 #include "connection_settings.h"
 #include "delivery.h"
+#include "delivery_feed.h"
 #include "job_queue.h"
 #include "producer/kafka_producer.h"
 #include "record_draft.h"
@@ -66,8 +67,8 @@ class AppController : public QObject {
     void cancelRepeat();
     bool repeating() const { return repeating_; }
     qint64 sentCount() const { return sent_.load(); }
-    qint64 deliveredCount() const { return deliveredOk_.load(); }
-    qint64 failedCount() const { return deliveredErr_.load(); }
+    qint64 deliveredCount() const { return feed_.okCount(); }
+    qint64 failedCount() const { return feed_.failedCount(); }
 
     // --- pipeline control
     void setSenderPaused(bool paused);
@@ -107,7 +108,7 @@ class AppController : public QObject {
     void eventsReady(const std::vector<producer::Event>& events);
     void metricsReady(const std::vector<producer::Metric>& metrics, qint64 timeMs);
     void clusterChanged(const ClusterInfo& info);
-    void delivered(const QVector<Delivery>& deliveries);
+    void delivered(const bs::ui::DeliveryTick& tick);
     void sendFailed(const QString& error);
     void repeatProgress(qint64 done, qint64 total);
     void repeatFinished(qint64 sent, bool cancelled);
@@ -129,9 +130,13 @@ class AppController : public QObject {
         std::optional<Result<producer::ProducerRecord>> fixed;
         QString keyPreview, valuePreview;
     };
-    void sendOnWorker(const PreparedDraft& prepared, qint64 n);
+    SendJob* openJob(const PreparedDraft& prepared);
+    // Sends record `n` of the job; false if it could not be handed to the producer.
+    bool sendOnWorker(const PreparedDraft& prepared, producer::Producer* p, SendJob* job, qint64 n);
+    // A record's callback: its delivery report into the job's feed.
+    static void report(SendJob* job, qint64 seq, const producer::RecordMetadata& md,
+                       const Error* error, QString key, QString value);
     void closeProducerOnWorker(bool flushFirst);
-    void onDelivered(Delivery d);
     void drainDeliveries();
     void poll();
 
@@ -145,13 +150,17 @@ class AppController : public QObject {
     bool repeating_ = false;
     qint64 repeatTotal_ = 0;
     int tick_ = 0;
+    bool deliveriesBusy_ = false;  // the last hand-off was large: hand off less often
+    static constexpr int kBusyDrainTicks = 5;
+    static constexpr qint64 kBusyDeliveries = 2000;
     QTimer pollTimer_;
 
     mutable std::mutex mu_;
     std::shared_ptr<producer::Producer> producer_;      // guarded by mu_
     std::shared_ptr<broker::EmbeddedCluster> cluster_;  // guarded by mu_
-    std::vector<Delivery> pending_;                     // guarded by mu_
-    std::atomic<qint64> sent_{0}, deliveredOk_{0}, deliveredErr_{0}, seq_{0};
+    DeliveryFeed feed_{
+        kDeliveriesKept};  // thread-safe; outlives the producer (declared before queues)
+    std::atomic<qint64> sent_{0}, seq_{0};
     std::atomic<qint64> repeatDone_{0};
     std::atomic<bool> cancelRepeat_{false};
     std::atomic<uint64_t> explainGeneration_{0};

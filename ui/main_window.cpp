@@ -307,7 +307,7 @@ void MainWindow::wireController() {
     connect(controller_, &AppController::eventsReady, this, &MainWindow::onEvents);
     connect(controller_, &AppController::metricsReady, this, &MainWindow::onMetrics);
     connect(controller_, &AppController::clusterChanged, this, &MainWindow::onCluster);
-    connect(controller_, &AppController::delivered, this, [this](const QVector<Delivery>& d) {
+    connect(controller_, &AppController::delivered, this, [this](const DeliveryTick& d) {
         deliveries_->add(d);
         distribution_->add(d);
     });

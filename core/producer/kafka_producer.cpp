@@ -184,7 +184,9 @@ FutureRecordMetadata Producer::send(const ProducerRecord& record, Callback callb
         return failed(record, Error{"Cannot perform operation after producer has been closed"},
                       callback);
     // The clock is read as few times as possible: on a busy VM it costs more than the append.
-    int64_t nowMs = clock_.nowMs();
+    // This one reading also starts the record's latency (RecordMetadata::latencyUs).
+    const int64_t sendNs = clock_.nowNs();
+    int64_t nowMs = sendNs / 1'000'000;
     const int64_t start = nowMs;
     bool waited = false;
     auto cluster = waitOnMetadata(record.topic, record.partition, config_.maxBlockMs, &waited);
@@ -242,17 +244,18 @@ FutureRecordMetadata Producer::send(const ProducerRecord& record, Callback callb
     }
     const int64_t timestamp = record.timestamp.value_or(clock_.wallMs());
     const bool abortOnNewBatch = partitioner_->wantsOnNewBatch();
-    auto appended =
-        accumulator_->append(record.topic, partition, timestamp, key, value, s.headers,
-                             std::move(callback), remainingMs, abortOnNewBatch, nowMs, **cluster);
+    auto appended = accumulator_->append(record.topic, partition, timestamp, key, value, s.headers,
+                                         std::move(callback), remainingMs, abortOnNewBatch, nowMs,
+                                         **cluster, sendNs);
     if (appended && appended->abortForNewBatch) {
         // KIP-480: the partitioner may pick another partition for the record starting a batch.
         partitioner_->onNewBatch(record.topic, **cluster, appended->partition);
         auto p = record.partition ? Result<int32_t>(*record.partition)
                                   : partitioner_->partition(record.topic, key, value, **cluster);
         if (!p) return failed(record, p.error(), callback);
-        appended = accumulator_->append(record.topic, *p, timestamp, key, value, s.headers,
-                                        std::move(callback), remainingMs, false, nowMs, **cluster);
+        appended =
+            accumulator_->append(record.topic, *p, timestamp, key, value, s.headers,
+                                 std::move(callback), remainingMs, false, nowMs, **cluster, sendNs);
     }
     if (!appended) return failed(record, appended.error(), callback);
     if (appended->batchIsFull || appended->newBatchCreated) sender_->wakeup();

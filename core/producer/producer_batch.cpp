@@ -24,9 +24,10 @@ int32_t sizeOf(const BytesView& bytes) {
 
 ProducerBatch::ProducerBatch(TopicPartition tp, ByteBuffer buffer,
                              protocol::CompressionType compression, int32_t compressionLevel,
-                             int64_t createdMs, bool isSplitBatch)
+                             int64_t createdMs, bool isSplitBatch, const Clock* clock)
     : tp_(std::move(tp)),
       createdMs_(createdMs),
+      clock_(clock),
       isSplitBatch_(isSplitBatch),
       batchId_(nextBatchId.fetch_add(1, std::memory_order_relaxed)),
       compression_(compression),
@@ -47,7 +48,8 @@ ProducerBatch::~ProducerBatch() = default;
 
 std::optional<FutureRecordMetadata> ProducerBatch::tryAppend(
     int64_t timestamp, BytesView key, BytesView value,
-    std::span<const protocol::RecordHeader> headers, Callback&& callback, int64_t nowMs) {
+    std::span<const protocol::RecordHeader> headers, Callback&& callback, int64_t nowMs,
+    int64_t sendNs) {
     if (appendsClosed_ || !builder_->tryAppend(timestamp, key, value, headers)) return std::nullopt;
     maxRecordSize_ = std::max(
         maxRecordSize_,
@@ -55,7 +57,7 @@ std::optional<FutureRecordMetadata> ProducerBatch::tryAppend(
     lastAppendTime_ = nowMs;
     FutureRecordMetadata future(produceFuture_, recordCount_, timestamp, sizeOf(key),
                                 sizeOf(value));
-    thunks_.push_back(Thunk{std::move(callback), timestamp, sizeOf(key), sizeOf(value)});
+    thunks_.push_back(Thunk{std::move(callback), timestamp, sizeOf(key), sizeOf(value), sendNs});
     ++recordCount_;
     return future;
 }
@@ -95,9 +97,12 @@ bool ProducerBatch::finish(FinalState state, int64_t baseOffset, int64_t logAppe
     RecordMetadata md;
     md.topic = tp_.topic;
     md.partition = tp_.partition;
+    int64_t doneNs = -1;  // read on the first callback that needs it, once for the batch
     for (size_t i = 0; i < thunks_.size(); ++i) {
         Thunk& thunk = thunks_[i];
         if (!thunk.callback) continue;
+        if (doneNs < 0 && thunk.sendNs >= 0 && clock_) doneNs = clock_->nowNs();
+        md.latencyUs = thunk.sendNs >= 0 && doneNs >= 0 ? (doneNs - thunk.sendNs) / 1000 : -1;
         md.serializedKeySize = thunk.keySize;
         md.serializedValueSize = thunk.valueSize;
         std::optional<Error> recordError;
@@ -244,8 +249,8 @@ Result<std::deque<ProducerBatchPtr>> ProducerBatch::split(int32_t splitBatchSize
             const size_t need = std::max<size_t>(
                 static_cast<size_t>(std::max(splitBatchSize, 1)),
                 protocol::RecordBatchBuilder::estimateBatchSize(record.key, record.value, headers));
-            auto fresh = std::make_shared<ProducerBatch>(tp_, ByteBuffer(need), compression_,
-                                                         compressionLevel_, createdMs_, true);
+            auto fresh = std::make_shared<ProducerBatch>(
+                tp_, ByteBuffer(need), compression_, compressionLevel_, createdMs_, true, clock_);
             batches.push_back(fresh);
             if (!appendTo(*fresh))
                 return Error{"splitting batch for " + tp_.toString() + ": record " +

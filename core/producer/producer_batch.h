@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "producer/buffer_pool.h"
 #include "producer/future_record_metadata.h"
@@ -40,7 +41,8 @@ class ProducerBatch {
     // `buffer` becomes the batch's storage (returned to the pool by
     // RecordAccumulator::deallocate). compressionLevel as ProducerConfig::compressionLevel().
     ProducerBatch(TopicPartition tp, ByteBuffer buffer, protocol::CompressionType compression,
-                  int32_t compressionLevel, int64_t createdMs, bool isSplitBatch = false);
+                  int32_t compressionLevel, int64_t createdMs, bool isSplitBatch = false,
+                  const Clock* clock = nullptr);
     ~ProducerBatch();
     ProducerBatch(const ProducerBatch&) = delete;
     ProducerBatch& operator=(const ProducerBatch&) = delete;
@@ -50,7 +52,8 @@ class ProducerBatch {
     // grows or the callback itself allocates.
     std::optional<FutureRecordMetadata> tryAppend(int64_t timestamp, BytesView key, BytesView value,
                                                   std::span<const protocol::RecordHeader> headers,
-                                                  Callback&& callback, int64_t nowMs);
+                                                  Callback&& callback, int64_t nowMs,
+                                                  int64_t sendNs = -1);
 
     // --- completion (Java's done/complete/completeExceptionally/abort). Each completes every
     // record's future then runs the callbacks in record order. Returns false if the batch was
@@ -138,6 +141,7 @@ class ProducerBatch {
         int64_t timestamp;
         int32_t keySize;
         int32_t valueSize;
+        int64_t sendNs;  // clock_'s nowNs() at send(); -1 unknown (RecordMetadata::latencyUs)
     };
     bool finish(FinalState state, int64_t baseOffset, int64_t logAppendTime,
                 const std::optional<Error>& error, std::function<Error(int32_t)> recordErrors);
@@ -145,6 +149,7 @@ class ProducerBatch {
 
     const TopicPartition tp_;
     const int64_t createdMs_;
+    const Clock* clock_;  // read once at completion for the records' latencyUs; may be null
     const bool isSplitBatch_;
     const uint64_t batchId_;
     const protocol::CompressionType compression_;

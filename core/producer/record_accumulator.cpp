@@ -165,11 +165,13 @@ bool RecordAccumulator::partitionChanged(TopicInfo& info,
 
 std::optional<RecordAccumulator::RecordAppendResult> RecordAccumulator::tryAppend(
     PartitionQueue& q, uint32_t topicId, int64_t timestamp, BytesView key, BytesView value,
-    std::span<const protocol::RecordHeader> headers, Callback& callback, int64_t nowMs) {
+    std::span<const protocol::RecordHeader> headers, Callback& callback, int64_t nowMs,
+    int64_t sendNs) {
     if (q.batches.empty()) return std::nullopt;
     ProducerBatch& last = *q.batches.back();
     const int32_t before = last.estimatedSizeInBytes();
-    auto future = last.tryAppend(timestamp, key, value, headers, std::move(callback), nowMs);
+    auto future =
+        last.tryAppend(timestamp, key, value, headers, std::move(callback), nowMs, sendNs);
     if (!future) {
         if (!last.isClosedForRecordAppends()) {
             last.closeForRecordAppends();
@@ -187,14 +189,15 @@ std::optional<RecordAccumulator::RecordAppendResult> RecordAccumulator::tryAppen
 RecordAccumulator::RecordAppendResult RecordAccumulator::appendNewBatch(
     TopicInfo& info, PartitionQueue& q, int64_t timestamp, BytesView key, BytesView value,
     std::span<const protocol::RecordHeader> headers, Callback& callback, ByteBuffer& buffer,
-    int64_t nowMs) {
+    int64_t nowMs, int64_t sendNs) {
     // Another thread may have created a batch while we allocated: use it, keep our buffer free.
-    if (auto r = tryAppend(q, info.topicId, timestamp, key, value, headers, callback, nowMs))
+    if (auto r =
+            tryAppend(q, info.topicId, timestamp, key, value, headers, callback, nowMs, sendNs))
         return *r;
     auto batch = std::make_shared<ProducerBatch>(q.tp, std::move(buffer), config_.compression,
-                                                 config_.compressionLevel, nowMs);
+                                                 config_.compressionLevel, nowMs, false, &clock_);
     RecordAppendResult r;
-    r.future = batch->tryAppend(timestamp, key, value, headers, std::move(callback), nowMs);
+    r.future = batch->tryAppend(timestamp, key, value, headers, std::move(callback), nowMs, sendNs);
     if (!r.future) {
         // Cannot happen with an upper-bound sized buffer; never queue an empty batch.
         buffer = batch->releaseBuffer();
@@ -212,7 +215,7 @@ RecordAccumulator::RecordAppendResult RecordAccumulator::appendNewBatch(
 Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
     std::string_view topic, int32_t partition, int64_t timestamp, BytesView key, BytesView value,
     std::span<const protocol::RecordHeader> headers, Callback&& callback, int64_t maxTimeToBlockMs,
-    bool abortOnNewBatch, int64_t nowMs, const ClusterView& cluster) {
+    bool abortOnNewBatch, int64_t nowMs, const ClusterView& cluster, int64_t sendNs) {
     if (closed_.load()) return closedError();
     const int32_t partitionCount = cluster.partitionCountForTopic(topic);
     if (partitionCount <= 0)
@@ -246,8 +249,8 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
             std::lock_guard lock(q.mu);
             if (closed_.load()) return closedError();
             if (partitionChanged(info, partitionInfo, q, cluster)) continue;
-            if (auto r =
-                    tryAppend(q, info.topicId, timestamp, key, value, headers, callback, nowMs)) {
+            if (auto r = tryAppend(q, info.topicId, timestamp, key, value, headers, callback, nowMs,
+                                   sendNs)) {
                 info.builtIn.updatePartitionInfo(partitionInfo, r->appendedBytes, cluster,
                                                  allBatchesFull(q));
                 r->partition = effective;
@@ -275,8 +278,8 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
             std::lock_guard lock(q.mu);
             if (closed_.load()) return closedError();
             if (partitionChanged(info, partitionInfo, q, cluster)) continue;
-            RecordAppendResult r =
-                appendNewBatch(info, q, timestamp, key, value, headers, callback, buffer, nowMs);
+            RecordAppendResult r = appendNewBatch(info, q, timestamp, key, value, headers, callback,
+                                                  buffer, nowMs, sendNs);
             info.builtIn.updatePartitionInfo(partitionInfo, r.appendedBytes, cluster,
                                              allBatchesFull(q));
             r.partition = effective;

@@ -110,7 +110,7 @@ class RecordAccumulator {
                                       std::span<const protocol::RecordHeader> headers,
                                       Callback&& callback, int64_t maxTimeToBlockMs,
                                       bool abortOnNewBatch, int64_t nowMs,
-                                      const ClusterView& cluster);
+                                      const ClusterView& cluster, int64_t sendNs = -1);
 
     // --- sender thread
     ReadyCheckResult ready(const ClusterView& cluster, int64_t nowMs);
@@ -199,11 +199,12 @@ class RecordAccumulator {
     std::optional<RecordAppendResult> tryAppend(PartitionQueue& q, uint32_t topicId,
                                                 int64_t timestamp, BytesView key, BytesView value,
                                                 std::span<const protocol::RecordHeader> headers,
-                                                Callback& callback, int64_t nowMs);
+                                                Callback& callback, int64_t nowMs, int64_t sendNs);
     RecordAppendResult appendNewBatch(TopicInfo& info, PartitionQueue& q, int64_t timestamp,
                                       BytesView key, BytesView value,
                                       std::span<const protocol::RecordHeader> headers,
-                                      Callback& callback, ByteBuffer& buffer, int64_t nowMs);
+                                      Callback& callback, ByteBuffer& buffer, int64_t nowMs,
+                                      int64_t sendNs);
     bool partitionChanged(TopicInfo& info, const BuiltInPartitioner::InfoPtr& partitionInfo,
                           PartitionQueue& q, const ClusterView& cluster);
     static bool allBatchesFull(const PartitionQueue& q);

@@ -18,6 +18,11 @@ struct RecordMetadata {
     int64_t timestamp = -1;
     int32_t serializedKeySize = -1;    // -1 for a null key
     int32_t serializedValueSize = -1;  // -1 for a null value
+    // Microseconds from send() to this completion, as librdkafka's rd_kafka_message_latency():
+    // the producer already reads the clock in send() and reads it once per completed batch, so
+    // an application wanting per-record latency need not read it twice per record. Set in
+    // callbacks for appended records; -1 otherwise (records failed inside send(), futures).
+    int64_t latencyUs = -1;
 
     bool hasOffset() const { return offset >= 0; }
     bool hasTimestamp() const { return timestamp >= 0; }

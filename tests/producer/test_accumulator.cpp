@@ -288,6 +288,53 @@ class AccumulatorTest : public QObject {
         QCOMPARE(f.pool.availableMemory(), int64_t{64 * 1024});
     }
 
+    // RecordMetadata::latencyUs: from the clock reading passed at append to the one completion
+    // reading, per record; a split batch keeps the clock; no send time, no latency.
+    void callbacksCarryTheLatencyFromSend() {
+        AccumulatorFixture f;
+        const std::span<const uint8_t> v(reinterpret_cast<const uint8_t*>(f.value.data()),
+                                         f.value.size());
+        std::vector<int64_t> latencies;
+        Callback cb = [&](const RecordMetadata& md, const bs::Error*) {
+            latencies.push_back(md.latencyUs);
+        };
+        for (int64_t stepNs : {0, 1'500'000, 250'000}) {
+            f.clock.sleepNs(stepNs);
+            Callback c = cb;
+            QVERIFY(f.acc
+                        .append("t", 0, f.clock.wallMs(), std::nullopt, v, {}, std::move(c), 0,
+                                false, f.clock.nowMs(), f.cluster, f.clock.nowNs())
+                        .ok());
+        }
+        Callback c = cb;
+        QVERIFY(f.acc
+                    .append("t", 0, f.clock.wallMs(), std::nullopt, v, {}, std::move(c), 0, false,
+                            f.clock.nowMs(), f.cluster)
+                    .ok());  // no send time
+        f.clock.sleepNs(7'000'000);
+        auto batch = f.acc.drain(f.cluster, nodes({0}), 1 << 20, f.clock.nowMs() + 10)[0].at(0);
+        QVERIFY(batch->complete(0, -1));
+        QCOMPARE(latencies, (std::vector<int64_t>{8750, 7250, 7000, -1}));
+        f.acc.deallocate(batch);
+
+        latencies.clear();
+        auto big = std::make_shared<ProducerBatch>(
+            tp0, ByteBuffer(1024), bs::protocol::CompressionType::None, 0, 0, false, &f.clock);
+        for (int i = 0; i < 4; ++i) {
+            Callback each = cb;
+            QVERIFY(big->tryAppend(i, std::nullopt, v, {}, std::move(each), 0,
+                                   f.clock.nowNs() - 1000 * i)
+                        .has_value());
+        }
+        auto parts = big->split(300);
+        QVERIFY(parts.ok());
+        QVERIFY(parts->size() > 1);
+        f.clock.sleepNs(2'000'000);
+        for (auto& p : *parts)
+            p->complete(0, -1);
+        QCOMPARE(latencies, (std::vector<int64_t>{2000, 2001, 2002, 2003}));
+    }
+
     void perRecordErrors() {
         AccumulatorFixture f;
         std::vector<FutureRecordMetadata> futures;

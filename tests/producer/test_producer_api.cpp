@@ -56,6 +56,33 @@ class TestProducerApi : public QObject {
         }
     }
 
+    // Callbacks carry the send-to-completion latency (librdkafka's message latency); a record
+    // failed inside send() never had one.
+    void callbacksCarryTheLatency() {
+        auto producer = makeProducer(cluster_->bootstrapServers(), {{"linger.ms", "20"}});
+        ProducerRecord r;
+        r.topic = "api";
+        r.value = std::string("timed");
+        std::atomic<int64_t> latency{-2};
+        const auto start = std::chrono::steady_clock::now();
+        auto f = producer->send(
+            r, [&](const RecordMetadata& md, const bs::Error*) { latency = md.latencyUs; });
+        QVERIFY(f.get().ok());
+        const auto elapsedUs = std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count();
+        // linger.ms=20 holds the record at least 20 ms; it cannot take longer than we waited.
+        QVERIFY2(latency.load() >= 20000, std::to_string(latency.load()).c_str());
+        QVERIFY(latency.load() <= elapsedUs);
+        r.partition = 99;  // beyond the count: fails in send() after max.block.ms
+        auto p2 = makeProducer(cluster_->bootstrapServers(), {{"max.block.ms", "0"}});
+        latency = -2;
+        auto bad = p2->send(
+            r, [&](const RecordMetadata& md, const bs::Error*) { latency = md.latencyUs; });
+        QVERIFY(!bad.get().ok());
+        QCOMPARE(latency.load(), int64_t{-1});
+    }
+
     // Java: close() from a callback runs with timeout 0 and does not join the sender thread
     // (which is the caller); the owner's later close()/destructor joins it.
     void closeFromACallbackDoesNotDeadlock() {

@@ -9,12 +9,11 @@ namespace bs::ui {
 DeliveriesModel::DeliveriesModel(QObject* parent, int cap)
     : QAbstractTableModel(parent), cap_(cap) {}
 
-void DeliveriesModel::add(const QVector<Delivery>& deliveries) {
+void DeliveriesModel::add(const DeliveryTick& tick) {
+    total_ += tick.ok + tick.failed;
+    errors_ += tick.failed;
+    const QVector<Delivery>& deliveries = tick.rows;
     if (deliveries.isEmpty()) return;
-    for (const auto& d : deliveries) {
-        total_++;
-        if (!d.ok()) errors_++;
-    }
     // Only the newest `cap_` of this burst can survive.
     const int n = std::min<int>(static_cast<int>(deliveries.size()), cap_);
     const int overflow = static_cast<int>(rows_.size()) + n - cap_;
@@ -62,6 +61,7 @@ QVariant DeliveriesModel::data(const QModelIndex& index, int role) const {
             case Offset:
                 return d.offset >= 0 ? QVariant(d.offset) : QVariant(QStringLiteral("-"));
             case Latency:
+                if (d.latencyMs < 0) return QStringLiteral("-");
                 return role == Qt::DisplayRole ? QVariant(QString::number(d.latencyMs, 'f', 1))
                                                : QVariant(tr("%1 ms").arg(d.latencyMs));
             case Error:

@@ -12,11 +12,13 @@ class DeliveriesModel : public QAbstractTableModel {
     Q_OBJECT
   public:
     enum Column { Seq, Key, Value, Partition, Offset, Latency, Error, ColumnCount };
-    static constexpr int kDefaultCap = 10000;
+    static constexpr int kDefaultCap = kDeliveriesKept;
 
     explicit DeliveriesModel(QObject* parent = nullptr, int cap = kDefaultCap);
 
-    void add(const QVector<Delivery>& deliveries);
+    // Rows oldest first; the tick's counts also cover deliveries too old to be kept.
+    void add(const DeliveryTick& tick);
+    void add(QVector<Delivery> deliveries) { add(DeliveryTick::fromRows(std::move(deliveries))); }
     void clear();
     const Delivery& at(int row) const { return rows_[static_cast<size_t>(row)]; }
     qint64 totalAdded() const { return total_; }

@@ -2,13 +2,13 @@
 
 namespace bs::ui {
 
-void DistributionModel::add(const QVector<Delivery>& deliveries) {
+void DistributionModel::add(const DeliveryTick& tick) {
     bool any = false;
-    for (const auto& d : deliveries) {
-        if (!d.ok() || d.partition < 0) continue;
-        auto& v = counts_[d.topic];
-        if (v.size() <= d.partition) v.resize(d.partition + 1);
-        v[d.partition]++;
+    for (const auto& c : tick.okByPartition) {
+        if (c.partition < 0 || c.ok <= 0) continue;
+        auto& v = counts_[c.topic];
+        if (v.size() <= c.partition) v.resize(c.partition + 1);
+        v[c.partition] += c.ok;
         any = true;
     }
     if (any) Q_EMIT changed();

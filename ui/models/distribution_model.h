@@ -16,7 +16,8 @@ class DistributionModel : public QObject {
   public:
     explicit DistributionModel(QObject* parent = nullptr) : QObject(parent) {}
 
-    void add(const QVector<Delivery>& deliveries);
+    void add(const DeliveryTick& tick);
+    void add(QVector<Delivery> deliveries) { add(DeliveryTick::fromRows(std::move(deliveries))); }
     void setTopicPartitions(const QString& topic, int partitions);
     void clear();
     // Counts for `topic`, index = partition.

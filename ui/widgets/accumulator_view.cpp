@@ -3,6 +3,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPixmapCache>
 #include <algorithm>
 
 #include "theme.h"
@@ -32,6 +33,32 @@ QString stateLabel(const AccumulatorModel::Batch& b) {
             return QObject::tr("DONE");
     }
     return {};
+}
+
+// A box's antialiased rounded outline, rendered once per size, pen and pixel ratio: stroking
+// it for every box of every frame was the costliest part of the view at full speed.
+QPixmap borderPixmap(const QSizeF& size, qreal radius, const QPen& pen, qreal dpr) {
+    const QString key = QStringLiteral("bs-box-%1x%2-%3-%4-%5-%6-%7")
+                            .arg(size.width())
+                            .arg(size.height())
+                            .arg(radius)
+                            .arg(pen.color().rgba())
+                            .arg(pen.widthF())
+                            .arg(int(pen.style()))
+                            .arg(dpr);
+    QPixmap pm;
+    if (QPixmapCache::find(key, &pm)) return pm;
+    pm = QPixmap((size * dpr).toSize());
+    pm.setDevicePixelRatio(dpr);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(pen);
+    p.setBrush(Qt::NoBrush);
+    p.drawRoundedRect(QRectF(QPointF(0, 0), size).adjusted(0.7, 0.7, -0.7, -0.7), radius, radius);
+    p.end();
+    QPixmapCache::insert(key, pm);
+    return pm;
 }
 
 }  // namespace
@@ -76,13 +103,11 @@ void paintBatchBox(QPainter& p, const QRectF& r, const AccumulatorModel::Batch& 
         p.drawRect(QRectF(r.left(), r.bottom() - h, r.width() * age, h));
     }
     p.setClipping(false);
-    // Border: solid for closed/in flight, dashed for retrying, thinner for open.
+    // Border: solid for closed/in flight, dashed for retrying, dotted for drained.
     QPen pen(selected ? pal.color(QPalette::Highlight) : col, selected ? 2.4 : 1.4);
     if (b.state == producer::BatchState::Retrying) pen.setStyle(Qt::DashLine);
     if (b.drained) pen.setStyle(Qt::DotLine);
-    p.setPen(pen);
-    p.setBrush(Qt::NoBrush);
-    p.drawRoundedRect(r.adjusted(0.7, 0.7, -0.7, -0.7), radius, radius);
+    p.drawPixmap(r.topLeft(), borderPixmap(r.size(), radius, pen, p.device()->devicePixelRatioF()));
     // Text.
     p.setPen(c.text);
     QFont f = p.font();
@@ -239,12 +264,21 @@ void AccumulatorView::paintEvent(QPaintEvent* event) {
         p.setFont(base);
         p.setPen(c.grid);
         p.drawLine(kHeaderWidth, laneRect.top() + 3, kHeaderWidth, laneRect.bottom() - 3);
+        // Under load a lane holds hundreds of batches, most of them scrolled out of sight:
+        // paint only the boxes in the exposed rectangle (text layout is the costly part).
+        const int firstSlot =
+            std::max(0, (event->rect().left() - kHeaderWidth - kGap) / (boxWidth() + kGap));
+        const int endX = event->rect().right();
         int slot = 0;
         for (int pass = 0; pass < 2; ++pass)
             for (const auto& b : lane.batches) {
                 if (b.drained != (pass == 0)) continue;
-                paintBatchBox(p, batchRect(i, slot++), b, model_->lingerMs(), model_->timeMs(),
-                              compact, b.id == selected_, palette());
+                const int s = slot++;
+                if (s < firstSlot) continue;
+                const QRect r = batchRect(i, s);
+                if (r.left() > endX) break;
+                paintBatchBox(p, r, b, model_->lingerMs(), model_->timeMs(), compact,
+                              b.id == selected_, palette());
             }
     }
 }

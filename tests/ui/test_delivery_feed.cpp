@@ -1,0 +1,181 @@
+// DeliveryFeed: the hand-off of delivery reports from producer callbacks to the GUI thread.
+// Rows only for the newest `keep`, counts for every report, jobs freed once nothing can point
+// at them, and exact totals with a pushing thread racing the drains.
+#include <QtTest>
+#include <atomic>
+#include <thread>
+
+#include "delivery_feed.h"
+
+using namespace bs::ui;
+
+namespace {
+
+DeliveryReport ok(SendJob* job, qint64 seq, int partition, qint64 offset) {
+    DeliveryReport r;
+    r.job = job;
+    r.seq = seq;
+    r.partition = partition;
+    r.offset = offset;
+    r.latencyMs = 1.5f;
+    return r;
+}
+
+DeliveryReport failed(SendJob* job, qint64 seq, const char* why) {
+    DeliveryReport r;
+    r.job = job;
+    r.seq = seq;
+    r.error = QString::fromUtf8(why);
+    return r;
+}
+
+qint64 okFor(const DeliveryTick& t, const QString& topic, int partition) {
+    for (const auto& c : t.okByPartition)
+        if (c.topic == topic && c.partition == partition) return c.ok;
+    return 0;
+}
+
+}  // namespace
+
+class TestDeliveryFeed : public QObject {
+    Q_OBJECT
+  private Q_SLOTS:
+    void rowsCarryTheJobsPreviewsInOrder() {
+        DeliveryFeed feed(10);
+        SendJob* job =
+            feed.open(QStringLiteral("demo"), QStringLiteral("k"), QStringLiteral("v"), false);
+        feed.push(ok(job, 1, 2, 40));
+        feed.push(failed(job, 2, "NOT_LEADER_OR_FOLLOWER"));
+        feed.push(ok(job, 3, 2, 41));
+        feed.seal(job, 3);
+        QCOMPARE(feed.okCount(), qint64(2));
+        QCOMPARE(feed.failedCount(), qint64(1));
+        const DeliveryTick t = feed.drain();
+        QCOMPARE(t.ok, qint64(2));
+        QCOMPARE(t.failed, qint64(1));
+        QCOMPARE(t.rows.size(), 3);
+        QCOMPARE(t.rows[0].seq, qint64(1));
+        QCOMPARE(t.rows[0].topic, QStringLiteral("demo"));
+        QCOMPARE(t.rows[0].key, QStringLiteral("k"));
+        QCOMPARE(t.rows[0].value, QStringLiteral("v"));
+        QCOMPARE(t.rows[0].offset, qint64(40));
+        QCOMPARE(t.rows[0].latencyMs, 1.5);
+        QCOMPARE(t.rows[1].error, QStringLiteral("NOT_LEADER_OR_FOLLOWER"));
+        QCOMPARE(t.rows[2].seq, qint64(3));
+        QCOMPARE(okFor(t, QStringLiteral("demo"), 2), qint64(2));
+        QCOMPARE(t.okByPartition.size(), 1);
+        QCOMPARE(feed.jobCount(), size_t{0});  // sealed, all three drained
+        const DeliveryTick empty = feed.drain();
+        QCOMPARE(empty.ok + empty.failed, qint64(0));
+        QVERIFY(empty.rows.isEmpty());
+        QVERIFY(empty.okByPartition.isEmpty());
+    }
+
+    void onlyTheNewestAreKeptButAllAreCounted() {
+        DeliveryFeed feed(3);
+        SendJob* a = feed.open(QStringLiteral("a"), {}, {}, false);
+        SendJob* b = feed.open(QStringLiteral("b"), {}, {}, false);
+        for (int i = 1; i <= 5; ++i)
+            feed.push(ok(a, i, i % 2, i));
+        feed.push(ok(b, 6, 0, 0));
+        feed.push(failed(b, 7, "boom"));
+        feed.seal(a, 5);
+        feed.seal(b, 2);
+        const DeliveryTick t = feed.drain();
+        QCOMPARE(t.ok, qint64(6));
+        QCOMPARE(t.failed, qint64(1));
+        QCOMPARE(t.rows.size(), 3);
+        QCOMPARE(t.rows[0].seq, qint64(5));
+        QCOMPARE(t.rows[2].seq, qint64(7));
+        QCOMPARE(okFor(t, QStringLiteral("a"), 0), qint64(2));
+        QCOMPARE(okFor(t, QStringLiteral("a"), 1), qint64(3));
+        QCOMPARE(okFor(t, QStringLiteral("b"), 0), qint64(1));
+        // a: 4 pushed out of the ring + 1 drained; b: 2 drained. Both freed.
+        QCOMPARE(feed.jobCount(), size_t{0});
+    }
+
+    void aJobLivesUntilSealedAndEveryRecordReported() {
+        DeliveryFeed feed(100);
+        SendJob* job = feed.open(QStringLiteral("t"), {}, {}, false);
+        feed.push(ok(job, 1, 0, 0));
+        (void)feed.drain();
+        QCOMPARE(feed.jobCount(), size_t{1});  // not sealed: more sends may come
+        feed.seal(job, 3);
+        feed.push(ok(job, 2, 0, 1));
+        (void)feed.drain();
+        QCOMPARE(feed.jobCount(), size_t{1});  // one callback still to come
+        feed.push(ok(job, 3, 0, 2));
+        const DeliveryTick t = feed.drain();
+        QCOMPARE(t.rows.size(), 1);
+        QCOMPARE(feed.jobCount(), size_t{0});
+    }
+
+    void templatedRecordsCarryTheirOwnPreviews() {
+        DeliveryFeed feed(10);
+        SendJob* job = feed.open(QStringLiteral("t"), {}, {}, true);
+        DeliveryReport r = ok(job, 1, 0, 0);
+        r.key = QStringLiteral("user-1");
+        r.value = QStringLiteral("{\"n\":1}");
+        feed.push(std::move(r));
+        feed.seal(job, 1);
+        const DeliveryTick t = feed.drain();
+        QCOMPARE(t.rows.size(), 1);
+        QCOMPARE(t.rows[0].key, QStringLiteral("user-1"));
+        QCOMPARE(t.rows[0].value, QStringLiteral("{\"n\":1}"));
+    }
+
+    void fromRowsCountsWhatTheRowsSay() {
+        Delivery a;
+        a.topic = QStringLiteral("demo");
+        a.partition = 1;
+        Delivery bad = a;
+        bad.error = QStringLiteral("x");
+        const DeliveryTick t = DeliveryTick::fromRows({a, a, bad});
+        QCOMPARE(t.ok, qint64(2));
+        QCOMPARE(t.failed, qint64(1));
+        QCOMPARE(okFor(t, QStringLiteral("demo"), 1), qint64(2));
+        QCOMPARE(t.rows.size(), 3);
+    }
+
+    // A callback thread pushing while the GUI thread drains: nothing lost, nothing counted
+    // twice, rows always in push order, the job freed at the end.
+    void concurrentPushesAndDrains() {
+        DeliveryFeed feed(64);
+        SendJob* job = feed.open(QStringLiteral("t"), {}, {}, false);
+        constexpr qint64 kRecords = 200000;
+        std::atomic<bool> done{false};
+        std::thread pusher([&] {
+            for (qint64 i = 1; i <= kRecords; ++i)
+                feed.push(i % 1000 == 0 ? failed(job, i, "e") : ok(job, i, int(i % 3), i));
+            done = true;
+        });
+        qint64 okSeen = 0, failedSeen = 0, lastSeq = 0, perPartition = 0;
+        bool ordered = true;
+        auto take = [&] {
+            const DeliveryTick t = feed.drain();
+            okSeen += t.ok;
+            failedSeen += t.failed;
+            for (const auto& c : t.okByPartition)
+                perPartition += c.ok;
+            for (const auto& d : t.rows) {
+                ordered = ordered && d.seq > lastSeq;
+                lastSeq = d.seq;
+            }
+        };
+        while (!done.load())
+            take();
+        pusher.join();
+        feed.seal(job, kRecords);
+        take();
+        QVERIFY(ordered);
+        QCOMPARE(lastSeq, kRecords);
+        QCOMPARE(okSeen, kRecords - kRecords / 1000);
+        QCOMPARE(failedSeen, kRecords / 1000);
+        QCOMPARE(perPartition, okSeen);
+        QCOMPARE(feed.okCount(), okSeen);
+        QCOMPARE(feed.jobCount(), size_t{0});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDeliveryFeed)
+#include "test_delivery_feed.moc"
