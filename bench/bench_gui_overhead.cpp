@@ -7,6 +7,7 @@
 // Usage: bench_gui_overhead [--records N] [--value-size B] [--rounds R] [--runs 123]
 // (--runs picks which of the three run, e.g. `--runs 3` to profile the GUI alone; offscreen QPA
 // unless QT_QPA_PLATFORM is set).
+#include <sys/resource.h>
 #include <time.h>
 #include <QApplication>
 #include <QElapsedTimer>
@@ -53,6 +54,8 @@ struct Run {
     double p99BlockedMs = 0;  // GUI runs: its 99th percentile
     long frames = 0;          // GUI runs: paints of the accumulator + sender views
     double guiCpu = 0;        // GUI runs: CPU time of the GUI thread / wall time
+    double cpuSeconds = 0;    // CPU time of the whole process (pipeline, cluster, GUI)
+    double cpuUsPerRecord() const { return delivered > 0 ? 1e6 * cpuSeconds / delivered : 0; }
     double recordsPerSec() const { return seconds > 0 ? double(delivered) / seconds : 0; }
 };
 
@@ -61,6 +64,15 @@ double threadCpuSeconds() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
+// CPU time of every thread of the process: on a shared 2-core VM the wall-clock rate swings
+// by a third from run to run, the CPU spent per record much less.
+double processCpuSeconds() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 double secondsSince(Steady::time_point t) {
@@ -105,6 +117,7 @@ Run runHeadless(const std::string& bootstrap, const Options& o) {
     producer.send(record);
     producer.flush();
     std::atomic<long> ok{0}, failed{0};
+    const double cpuStart = processCpuSeconds();
     const auto start = Steady::now();
     for (long i = 0; i < o.records; ++i)
         producer.send(record, [&](const bs::producer::RecordMetadata&, const bs::Error* e) {
@@ -113,6 +126,7 @@ Run runHeadless(const std::string& bootstrap, const Options& o) {
     producer.flush();
     Run run;
     run.seconds = secondsSince(start);
+    run.cpuSeconds = processCpuSeconds() - cpuStart;
     run.delivered = ok.load();
     run.failed = failed.load();
     producer.close();
@@ -215,6 +229,7 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     painter.frames = 0;
     const auto start = Steady::now();
     const double cpuStart = threadCpuSeconds();
+    const double processStart = processCpuSeconds();
     controller->sendRepeated(draft, o.records, 0);
     const bool finished = hb.runUntil(
         [&] {
@@ -224,6 +239,7 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
         600000);
     run.seconds = secondsSince(start);
     run.guiCpu = (threadCpuSeconds() - cpuStart) / run.seconds;
+    run.cpuSeconds = processCpuSeconds() - processStart;
     run.delivered = static_cast<long>(controller->deliveredCount() - base);
     run.failed = static_cast<long>(controller->failedCount() - baseFailed);
     run.maxBlockedMs = hb.lateMs(1.0);
@@ -290,42 +306,69 @@ int main(int argc, char** argv) {
         "%ld records of %d bytes, keyless, acks=1 linger.ms=5 batch.size=16384, "
         "embedded 3-node cluster, topic demo (6 partitions)\n\n",
         o.records, o.valueSize);
-    std::printf("%-6s %-32s %10s %11s %8s %7s %10s %9s %8s\n", "round", "run", "delivered",
-                "records/s", "vs (1)", "failed", "blocked ms", "frames/s", "GUI cpu");
-    std::printf("%-6s %-32s %10s %11s %8s %7s %10s\n", "", "", "", "", "", "", "p99/max");
+    std::printf("%-6s %-32s %10s %11s %8s %9s %8s %7s %10s %9s %8s\n", "round", "run", "delivered",
+                "records/s", "vs (1)", "CPU us/r", "vs (1)", "failed", "blocked ms", "frames/s",
+                "GUI cpu");
+    std::printf("%-6s %-32s %10s %11s %8s %9s %8s %7s %10s\n", "", "", "", "", "", "", "", "",
+                "p99/max");
     const char* names[] = {"(1) headless core Producer", "(2) AppController, no window",
                            "(3) AppController + MainWindow"};
-    std::map<int, std::vector<double>> rates;
+    // Per run kind: records/s and CPU per record; per round, (3) against (1) and (2).
+    std::map<int, std::vector<double>> rates, cpus;
+    std::vector<double> rate31, rate32, cpu31, cpu32;
     for (int r = 1; r <= o.rounds; ++r) {
-        double headless = 0;
+        std::map<int, Run> round;
         for (int k = 0; k < 3; ++k) {
             if (o.runs.find(char('1' + k)) == std::string::npos) continue;
             const Run run = k == 0 ? runHeadless(bootstrap, o) : runGui(bootstrap, o, k == 2);
-            if (k == 0) headless = run.recordsPerSec();
+            round[k] = run;
             rates[k].push_back(run.recordsPerSec());
-            char vs[32] = "-", blocked[32] = "-", fps[32] = "-", cpu[32] = "-";
-            if (headless > 0)
-                std::snprintf(vs, sizeof vs, "%.1f%%", 100.0 * run.recordsPerSec() / headless);
+            cpus[k].push_back(run.cpuUsPerRecord());
+            char vs[32] = "-", vsCpu[32] = "-", blocked[32] = "-", fps[32] = "-", cpu[32] = "-";
+            if (round.count(0) && k > 0) {
+                std::snprintf(vs, sizeof vs, "%.1f%%",
+                              100.0 * run.recordsPerSec() / round[0].recordsPerSec());
+                std::snprintf(vsCpu, sizeof vsCpu, "%.1f%%",
+                              100.0 * run.cpuUsPerRecord() / round[0].cpuUsPerRecord());
+            }
             if (k > 0)
                 std::snprintf(blocked, sizeof blocked, "%.0f/%.0f", run.p99BlockedMs,
                               run.maxBlockedMs);
             if (k > 0) std::snprintf(cpu, sizeof cpu, "%.0f%%", 100.0 * run.guiCpu);
             if (k == 2) std::snprintf(fps, sizeof fps, "%.1f", double(run.frames) / run.seconds);
-            std::printf("%-6d %-32s %10ld %11.0f %8s %7ld %10s %9s %8s\n", r, names[k],
-                        run.delivered, run.recordsPerSec(), vs, run.failed, blocked, fps, cpu);
+            std::printf("%-6d %-32s %10ld %11.0f %8s %9.3f %8s %7ld %10s %9s %8s\n", r, names[k],
+                        run.delivered, run.recordsPerSec(), vs, run.cpuUsPerRecord(), vsCpu,
+                        run.failed, blocked, fps, cpu);
             std::fflush(stdout);
+        }
+        if (round.count(2) && round.count(0)) {
+            rate31.push_back(round[2].recordsPerSec() / round[0].recordsPerSec());
+            cpu31.push_back(round[2].cpuUsPerRecord() / round[0].cpuUsPerRecord());
+        }
+        if (round.count(2) && round.count(1)) {
+            rate32.push_back(round[2].recordsPerSec() / round[1].recordsPerSec());
+            cpu32.push_back(round[2].cpuUsPerRecord() / round[1].cpuUsPerRecord());
         }
     }
     auto median = [](std::vector<double> v) {
         std::sort(v.begin(), v.end());
         return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
     };
-    if (rates.size() == 3) {
-        const double h = median(rates[0]), c = median(rates[1]), g = median(rates[2]);
-        std::printf("\nmedian records/s: headless %.0f, controller %.0f, GUI %.0f\n", h, c, g);
-        std::printf("GUI vs headless: %+.1f%%; drawing alone (3) vs (2): %+.1f%%\n",
-                    100.0 * (g / h - 1), 100.0 * (g / c - 1));
-    }
+    std::printf("\nmedians over %d rounds:\n", o.rounds);
+    for (const auto& [k, v] : rates)
+        std::printf("  %-32s %11.0f records/s %9.3f CPU us/record\n", names[k], median(v),
+                    median(cpus[k]));
+    // The ratios are taken within each round (the machine's speed drifts between rounds).
+    if (!rate31.empty())
+        std::printf(
+            "GUI (3) vs headless (1), median of rounds: throughput %+.1f%%, CPU per "
+            "record %+.1f%%\n",
+            100.0 * (median(rate31) - 1), 100.0 * (median(cpu31) - 1));
+    if (!rate32.empty())
+        std::printf(
+            "drawing alone, (3) vs (2), median of rounds: throughput %+.1f%%, CPU per "
+            "record %+.1f%%\n",
+            100.0 * (median(rate32) - 1), 100.0 * (median(cpu32) - 1));
     (void)(*cluster)->stop();
     return 0;
 }

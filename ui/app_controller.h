@@ -159,8 +159,9 @@ class AppController : public QObject {
     std::shared_ptr<producer::Producer> producer_;      // guarded by mu_
     std::shared_ptr<broker::EmbeddedCluster> cluster_;  // guarded by mu_
     DeliveryFeed feed_{
-        kDeliveriesKept};  // thread-safe; outlives the producer (declared before queues)
-    std::atomic<qint64> sent_{0}, seq_{0};
+        kDeliveriesKept};          // thread-safe; outlives the producer (declared before queues)
+    qint64 seq_ = 0;               // the send queue's thread only
+    std::atomic<qint64> sent_{0};  // written by the send queue's thread only
     std::atomic<qint64> repeatDone_{0};
     std::atomic<bool> cancelRepeat_{false};
     std::atomic<uint64_t> explainGeneration_{0};

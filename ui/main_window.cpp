@@ -30,6 +30,7 @@
 #include "widgets/deliveries_panel.h"
 #include "widgets/distribution_view.h"
 #include "widgets/explain_panel.h"
+#include "widgets/live_label.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/record_composer.h"
 #include "widgets/sender_view.h"
@@ -110,7 +111,7 @@ QDockWidget* MainWindow::addDock(const QString& title, const QString& name, QWid
 void MainWindow::buildDocks() {
     // Centre: the Record accumulator.
     accView_ = new AccumulatorView(accModel_, this);
-    accSummary_ = new QLabel;
+    accSummary_ = new LiveLabel(tr("100000 records in 1000 batches · running"));
     batchDetails_ = detailsLabel();
     batchDetails_->setText(tr("Click a batch for its details."));
     auto* accHeader = new QWidget;
@@ -133,7 +134,7 @@ void MainWindow::buildDocks() {
         addDock(tr("Cluster"), QStringLiteral("cluster"), cluster_, Qt::LeftDockWidgetArea);
 
     senderView_ = new SenderView(senderModel_, this);
-    senderSummary_ = new QLabel;
+    senderSummary_ = new LiveLabel(tr("5 in flight · 100000 completed · 0 retries · 0 failed"));
     requestDetails_ = detailsLabel();
     requestDetails_->setText(tr("Click a request for its details."));
     auto* sHeader = new QWidget;

@@ -27,6 +27,7 @@ class DistributionView;
 class MetricsPanel;
 class LogPanel;
 class LogRelay;
+class LiveLabel;
 class TopicInspector;
 
 // The main window: the Record accumulator view in the centre, every other screen in a dock
@@ -108,8 +109,8 @@ class MainWindow : public QMainWindow {
     TopicInspector* inspector_ = nullptr;
     QLabel* batchDetails_ = nullptr;
     QLabel* requestDetails_ = nullptr;
-    QLabel* accSummary_ = nullptr;
-    QLabel* senderSummary_ = nullptr;
+    LiveLabel* accSummary_ = nullptr;
+    LiveLabel* senderSummary_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     QDockWidget *composerDock_ = nullptr, *explainDock_ = nullptr, *clusterDock_ = nullptr,
                 *senderDock_ = nullptr, *metricsDock_ = nullptr, *logDock_ = nullptr,

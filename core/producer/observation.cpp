@@ -71,6 +71,7 @@ std::string_view eventTypeName(EventType type) {
 EventStream::EventStream(size_t capacity) : ring_(std::max<size_t>(capacity, 1)) {}
 
 void EventStream::publish(const Event& event) {
+    if (!enabled(event.type)) return;
     std::lock_guard lock(mu_);
     if (size_ == ring_.size()) {
         dropped_.fetch_add(1, std::memory_order_relaxed);

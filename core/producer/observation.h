@@ -111,16 +111,31 @@ struct Event {
 };
 
 // A bounded, lossy event stream: producers of events never block on a slow reader; when the
-// buffer is full new events are dropped and counted. Off by default; when off, emitting costs
-// one relaxed atomic load (check enabled() before building an Event). publish(), not
+// buffer is full new events are dropped and counted. Off by default; each type can be switched
+// on alone (RecordAppended is one event per record: a reader that does not need it keeps the
+// per-record cost and the buffer for the per-batch events). When a type is off, emitting it
+// costs one relaxed atomic load (check enabled(type) before building an Event). publish(), not
 // emit(): Qt defines `emit` as a macro. Thread-safe.
 class EventStream {
   public:
     explicit EventStream(size_t capacity = 65536);
 
-    void setEnabled(bool on) { enabled_.store(on, std::memory_order_relaxed); }
-    bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
+    static constexpr uint32_t bit(EventType t) { return 1u << static_cast<unsigned>(t); }
+    static constexpr uint32_t kAllTypes =
+        (1u << (static_cast<unsigned>(EventType::MetadataUpdated) + 1)) - 1;
 
+    // All types on or off.
+    void setEnabled(bool on) { setEnabledTypes(on ? kAllTypes : 0); }
+    // The types published: a mask of bit(type).
+    void setEnabledTypes(uint32_t mask) {
+        types_.store(mask & kAllTypes, std::memory_order_relaxed);
+    }
+    bool enabled() const { return types_.load(std::memory_order_relaxed) != 0; }
+    bool enabled(EventType t) const {
+        return (types_.load(std::memory_order_relaxed) & bit(t)) != 0;
+    }
+
+    // Drops events of types not enabled.
     void publish(const Event& event);
     // Moves up to `max` oldest events into `out` (appended); returns how many.
     size_t poll(std::vector<Event>& out, size_t max = SIZE_MAX);
@@ -133,7 +148,7 @@ class EventStream {
     std::string topicName(uint32_t id) const;
 
   private:
-    std::atomic<bool> enabled_{false};
+    std::atomic<uint32_t> types_{0};
     std::atomic<uint64_t> dropped_{0};
     std::mutex mu_;
     std::vector<Event> ring_;  // guarded by mu_

@@ -134,10 +134,10 @@ void RecordAccumulator::publish(EventType type, const ProducerBatch& batch, uint
 // ------------------------------------------------------------------ append (application threads)
 
 void RecordAccumulator::publishAppend(const TopicInfo& info, const PartitionQueue& q,
-                                      int32_t appendedBytes) {
-    if (!events_ || !events_->enabled()) return;
+                                      int32_t appendedBytes, int64_t sendNs) {
+    if (!events_ || !events_->enabled(EventType::RecordAppended)) return;
     Event e;
-    e.timeNs = clock_.nowNs();
+    e.timeNs = sendNs >= 0 ? sendNs : clock_.nowNs();  // send()'s reading spares one per record
     e.type = EventType::RecordAppended;
     e.topicId = info.topicId;
     e.partition = q.tp.partition;
@@ -254,7 +254,7 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
                 info.builtIn.updatePartitionInfo(partitionInfo, r->appendedBytes, cluster,
                                                  allBatchesFull(q));
                 r->partition = effective;
-                publishAppend(info, q, r->appendedBytes);
+                publishAppend(info, q, r->appendedBytes, sendNs);
                 return std::move(*r);
             }
         }
@@ -284,7 +284,7 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
                                              allBatchesFull(q));
             r.partition = effective;
             if (!r.future) return Error{"record does not fit a new batch for " + q.tp.toString()};
-            publishAppend(info, q, r.appendedBytes);
+            publishAppend(info, q, r.appendedBytes, sendNs);
             return r;
         }
     }

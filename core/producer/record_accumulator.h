@@ -219,7 +219,8 @@ class RecordAccumulator {
     void addIncomplete(const ProducerBatchPtr& batch);
     void publish(EventType type, const ProducerBatch& batch, uint32_t topicId);
     // RecordAppended for the last batch of q (call with q.mu held).
-    void publishAppend(const TopicInfo& info, const PartitionQueue& q, int32_t appendedBytes);
+    void publishAppend(const TopicInfo& info, const PartitionQueue& q, int32_t appendedBytes,
+                       int64_t sendNs);
 
     const Config config_;
     BufferPool& pool_;

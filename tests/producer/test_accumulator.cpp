@@ -598,6 +598,44 @@ class AccumulatorTest : public QObject {
         QCOMPARE(events.capacity(), size_t{8});
     }
 
+    // A reader can leave RecordAppended (one per record) off and keep the per-batch events;
+    // when on, it is stamped with send()'s clock reading, not a second one.
+    void eventTypesCanBeChosen() {
+        EventStream events(64);
+        AccumulatorFixture f(smallConfig(), 64 * 1024, nullptr, &events);
+        events.setEnabledTypes(EventStream::kAllTypes &
+                               ~EventStream::bit(EventType::RecordAppended));
+        QVERIFY(events.enabled());
+        QVERIFY(!events.enabled(EventType::RecordAppended));
+        QVERIFY(events.enabled(EventType::BatchCreated));
+        for (int i = 0; i < 3; ++i)
+            f.add(0);
+        std::vector<Event> out;
+        events.poll(out);
+        QCOMPARE(out.size(), size_t{1});
+        QVERIFY(out[0].type == EventType::BatchCreated);
+        // publish() itself drops a type that is off.
+        Event e;
+        e.type = EventType::RecordAppended;
+        events.publish(e);
+        QCOMPARE(events.poll(out), size_t{0});
+
+        events.setEnabledTypes(EventStream::bit(EventType::RecordAppended));
+        const std::span<const uint8_t> v(reinterpret_cast<const uint8_t*>(f.value.data()),
+                                         f.value.size());
+        const int64_t sendNs = f.clock.nowNs() - 12345;
+        QVERIFY(f.acc
+                    .append("t", 0, f.clock.wallMs(), std::nullopt, v, {}, Callback{}, 0, false,
+                            f.clock.nowMs(), f.cluster, sendNs)
+                    .ok());
+        out.clear();
+        QCOMPARE(events.poll(out), size_t{1});
+        QVERIFY(out[0].type == EventType::RecordAppended);
+        QCOMPARE(out[0].timeNs, sendNs);
+        events.setEnabled(false);
+        QVERIFY(!events.enabled());
+    }
+
     void snapshotShowsPoolAndBatches() {
         AccumulatorFixture f;
         f.add(0);

@@ -165,9 +165,16 @@ void AccumulatorView::relayout() {
     int most = 0;
     for (const auto& l : model_->lanes())
         most = std::max(most, static_cast<int>(l.batches.size()));
-    if (most != maxBatches_ || minimumSize() != sizeHint() || laneHeight() != lastLaneHeight_) {
+    // The width follows the longest lane in steps of kSlotStep boxes, shrinking only when the
+    // lane fell below half of it: a new minimum size re-lays out the scroll area, and under
+    // load the longest lane changes with nearly every snapshot.
+    const int want = std::max(3, most + 1);
+    int slots = slots_;
+    if (want > slots || want * 2 < slots)
+        slots = want <= 3 ? 3 : (want + kSlotStep - 1) / kSlotStep * kSlotStep;
+    if (slots != slots_ || minimumSize() != sizeHint() || laneHeight() != lastLaneHeight_) {
         lastLaneHeight_ = laneHeight();
-        maxBatches_ = most;
+        slots_ = slots;
         setMinimumSize(sizeHint());
     }
 }
@@ -177,8 +184,7 @@ QSize AccumulatorView::sizeHint() const {
     // Height: the lanes at their minimum height (they grow to fill a taller viewport).
     const int fh = fontMetrics().height();
     const int minLane = n > 24 ? std::max(14, fh + 2) : std::max(34, fh * 2 + 10);
-    return {kHeaderWidth + kGap + std::max(3, maxBatches_ + 1) * (boxWidth() + kGap),
-            n * minLane + 2};
+    return {kHeaderWidth + kGap + std::max(3, slots_) * (boxWidth() + kGap), n * minLane + 2};
 }
 
 QRect AccumulatorView::batchRect(int laneIndex, int slot) const {

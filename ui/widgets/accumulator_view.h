@@ -40,7 +40,8 @@ class AccumulatorView : public QWidget {
 
     AccumulatorModel* model_;
     uint64_t selected_ = 0;
-    int maxBatches_ = 0;
+    int slots_ = 3;  // box slots the width allows for (relayout())
+    static constexpr int kSlotStep = 8;
     int lastLaneHeight_ = 0;
     static constexpr int kHeaderWidth = 122;
     static constexpr int kGap = 6;

@@ -1,5 +1,7 @@
 #include "widgets/deliveries_panel.h"
 
+#include "widgets/live_label.h"
+
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -19,7 +21,7 @@ DeliveriesPanel::DeliveriesPanel(DeliveriesModel* model, QWidget* parent)
     filter_ = new QLineEdit(this);
     filter_->setPlaceholderText(tr("Filter deliveries (key, value, partition, error)…"));
     filter_->setClearButtonEnabled(true);
-    summary_ = new QLabel(this);
+    summary_ = new LiveLabel(tr("1000000 delivered · 0 failed"), this);
     proxy_ = new QSortFilterProxyModel(this);
     proxy_->setSourceModel(model_);
     proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);

@@ -12,6 +12,8 @@ class QPlainTextEdit;
 
 namespace bs::ui {
 
+class LiveLabel;
+
 // The Deliveries table with a filter (matches key, value, partition, error). A delivered row
 // opens its record in the topic inspector (double-click or context menu).
 class DeliveriesPanel : public QWidget {
@@ -36,7 +38,7 @@ class DeliveriesPanel : public QWidget {
     QLineEdit* filter_;
     QSortFilterProxyModel* proxy_;
     QTableView* table_;
-    QLabel* summary_;
+    LiveLabel* summary_;
 };
 
 // The Log dock: core (spdlog) and GUI messages, bounded.
