@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 #include <atomic>
@@ -97,7 +98,7 @@ class AppController : public QObject {
     // locateRecord() on a worker; answered by recordLocated().
     void requestLocate(const QString& topic, int partition, qint64 offset);
 
-    // Snapshot period (ms) of the views' poll; 50 = 20 Hz.
+    // Snapshot period (ms) of the views' poll: 50 = 20 Hz (100 while deliveries pour in).
     static constexpr int kPollMs = 50;
 
   Q_SIGNALS:
@@ -149,10 +150,11 @@ class AppController : public QObject {
     bool paused_ = false;
     bool repeating_ = false;
     qint64 repeatTotal_ = 0;
-    int tick_ = 0;
-    bool deliveriesBusy_ = false;  // the last hand-off was large: hand off less often
-    static constexpr int kBusyDrainTicks = 5;
-    static constexpr qint64 kBusyDeliveries = 2000;
+    bool busy_ = false;  // deliveries pour in: views refresh and take rows less often
+    QElapsedTimer lastDrain_, clusterClock_, metricsClock_;
+    static constexpr int kBusyPollMs = 100;
+    static constexpr int kBusyDrainMs = 250;
+    static constexpr qint64 kBusyRecordsPerSec = 40000;
     QTimer pollTimer_;
 
     mutable std::mutex mu_;

@@ -290,7 +290,7 @@ void MainWindow::buildActions() {
     buffer_ = new QProgressBar;
     buffer_->setMaximumWidth(220);
     buffer_->setMaximumHeight(fontMetrics().height() + 2);
-    buffer_->setRange(0, 1000);
+    buffer_->setRange(0, 100);
     buffer_->setFormat(tr("buffer %p% used"));
     buffer_->setToolTip(tr("buffer.memory in use by batches (BufferPool)"));
     statusBar()->addWidget(stateLabel_, 1);
@@ -365,9 +365,11 @@ void MainWindow::onSnapshot(const std::shared_ptr<const producer::ProducerSnapsh
     accModel_->update(*s);
     senderModel_->update(*s);
     const auto& pool = s->bufferPool;
+    // Whole percents, as shown: a progress bar repaints at once (repaint(), not update()) on
+    // every new value.
     if (pool.totalMemory > 0)
         buffer_->setValue(
-            static_cast<int>(1000 * (pool.totalMemory - pool.availableMemory) / pool.totalMemory));
+            static_cast<int>(100 * (pool.totalMemory - pool.availableMemory) / pool.totalMemory));
     accSummary_->setText(
         tr("%1 records in %2 batches · %3")
             .arg(accModel_->queuedRecords())
