@@ -54,6 +54,7 @@ struct Run {
     double p99BlockedMs = 0;  // GUI runs: its 99th percentile
     long frames = 0;          // GUI runs: paints of the accumulator + sender views
     double guiCpu = 0;        // GUI runs: CPU time of the GUI thread / wall time
+    double guiShare = 0;      // GUI runs: CPU time of the GUI thread / of the whole process
     double cpuSeconds = 0;    // CPU time of the whole process (pipeline, cluster, GUI)
     double cpuUsPerRecord() const { return delivered > 0 ? 1e6 * cpuSeconds / delivered : 0; }
     double recordsPerSec() const { return seconds > 0 ? double(delivered) / seconds : 0; }
@@ -238,8 +239,10 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
         },
         600000);
     run.seconds = secondsSince(start);
-    run.guiCpu = (threadCpuSeconds() - cpuStart) / run.seconds;
+    const double guiSeconds = threadCpuSeconds() - cpuStart;
+    run.guiCpu = guiSeconds / run.seconds;
     run.cpuSeconds = processCpuSeconds() - processStart;
+    run.guiShare = run.cpuSeconds > 0 ? guiSeconds / run.cpuSeconds : 0;
     run.delivered = static_cast<long>(controller->deliveredCount() - base);
     run.failed = static_cast<long>(controller->failedCount() - baseFailed);
     run.maxBlockedMs = hb.lateMs(1.0);
@@ -309,12 +312,12 @@ int main(int argc, char** argv) {
     std::printf("%-6s %-32s %10s %11s %8s %9s %8s %7s %10s %9s %8s\n", "round", "run", "delivered",
                 "records/s", "vs (1)", "CPU us/r", "vs (1)", "failed", "blocked ms", "frames/s",
                 "GUI cpu");
-    std::printf("%-6s %-32s %10s %11s %8s %9s %8s %7s %10s\n", "", "", "", "", "", "", "", "",
-                "p99/max");
+    std::printf("%-6s %-32s %10s %11s %8s %9s %8s %7s %10s %9s %8s\n", "", "", "", "", "", "", "",
+                "", "p99/max", "", "core/all");
     const char* names[] = {"(1) headless core Producer", "(2) AppController, no window",
                            "(3) AppController + MainWindow"};
     // Per run kind: records/s and CPU per record; per round, (3) against (1) and (2).
-    std::map<int, std::vector<double>> rates, cpus;
+    std::map<int, std::vector<double>> rates, cpus, shares;
     std::vector<double> rate31, rate32, cpu31, cpu32;
     for (int r = 1; r <= o.rounds; ++r) {
         std::map<int, Run> round;
@@ -327,6 +330,7 @@ int main(int argc, char** argv) {
             round[k] = run;
             rates[k].push_back(run.recordsPerSec());
             cpus[k].push_back(run.cpuUsPerRecord());
+            shares[k].push_back(run.guiShare);
             char vs[32] = "-", vsCpu[32] = "-", blocked[32] = "-", fps[32] = "-", cpu[32] = "-";
             if (round.count(0) && k > 0 && round[0].delivered > 0) {
                 std::snprintf(vs, sizeof vs, "%.1f%%",
@@ -337,7 +341,9 @@ int main(int argc, char** argv) {
             if (k > 0)
                 std::snprintf(blocked, sizeof blocked, "%.0f/%.0f", run.p99BlockedMs,
                               run.maxBlockedMs);
-            if (k > 0) std::snprintf(cpu, sizeof cpu, "%.0f%%", 100.0 * run.guiCpu);
+            if (k > 0)
+                std::snprintf(cpu, sizeof cpu, "%.0f%%/%.1f%%", 100.0 * run.guiCpu,
+                              100.0 * run.guiShare);
             if (k == 2) std::snprintf(fps, sizeof fps, "%.1f", double(run.frames) / run.seconds);
             std::printf("%-6d %-32s %10ld %11.0f %8s %9.3f %8s %7ld %10s %9s %8s\n", r, names[k],
                         run.delivered, run.recordsPerSec(), vs, run.cpuUsPerRecord(), vsCpu,
@@ -361,6 +367,11 @@ int main(int argc, char** argv) {
     for (const auto& [k, v] : rates)
         std::printf("  %-32s %11.0f records/s %9.3f CPU us/record\n", names[k], median(v),
                     median(cpus[k]));
+    // The GUI thread's share of all the CPU the process used: what drawing takes from the
+    // pipeline on a machine whose cores are all busy, and steadier than wall-clock rates.
+    if (shares.count(1) && shares.count(2))
+        std::printf("GUI thread's share of the process CPU, median: (2) %.1f%%, (3) %.1f%%\n",
+                    100.0 * median(shares[1]), 100.0 * median(shares[2]));
     // The ratios are taken within each round (the machine's speed drifts between rounds).
     if (!rate31.empty())
         std::printf(

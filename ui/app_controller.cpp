@@ -248,11 +248,13 @@ void AppController::drainDeliveries() {
     // hand-off rebuilds up to 10 000 table rows, and a table scrolling 20 times a second is
     // unreadable anyway.
     const qint64 sinceMs = lastDrain_.isValid() ? lastDrain_.elapsed() : kPollMs;
-    if (busy_ && sinceMs < kBusyDrainMs) return;
+    // Timers run a little late or early: half a tick of slack.
+    if (busy_ && sinceMs + kBusyPollMs / 2 < kBusyDrainMs) return;
     lastDrain_.start();
     DeliveryTick tick = feed_.drain();
     const qint64 n = tick.ok + tick.failed;
-    busy_ = n * 1000 >= kBusyRecordsPerSec * std::max<qint64>(sinceMs, 1);
+    const qint64 threshold = busy_ ? kBusyRecordsPerSec / 2 : kBusyRecordsPerSec;
+    busy_ = n * 1000 >= threshold * std::max<qint64>(sinceMs, 1);
     // The views' refresh: 20 Hz; 10 Hz while busy, the low end of smooth: on a small machine
     // the GUI thread's drawing is CPU the pipeline does not get (bench_gui_overhead).
     const int interval = busy_ ? kBusyPollMs : kPollMs;
@@ -282,6 +284,9 @@ void AppController::sendRepeated(const RecordDraft& draft, qint64 count, double 
         qint64 jobSent = 0;
         // Fetched once: the producer is replaced only by jobs of this same queue.
         const std::shared_ptr<producer::Producer> p = producer();
+        // Without a producer, or with a fixed record that cannot be built, every send fails
+        // alike: the first failure is reported and the repeat stops.
+        const bool hopeless = !p || (prepared.fixed && !*prepared.fixed);
         const auto start = std::chrono::steady_clock::now();
         qint64 i = 0;
         for (; i < count && !cancelRepeat_.load(); ++i) {
@@ -294,7 +299,10 @@ void AppController::sendRepeated(const RecordDraft& draft, qint64 count, double 
                         due, std::chrono::steady_clock::now() + std::chrono::milliseconds(20)));
                 if (cancelRepeat_.load()) break;
             }
-            if (sendOnWorker(prepared, p.get(), job, i + 1)) ++jobSent;
+            if (sendOnWorker(prepared, p.get(), job, i + 1))
+                ++jobSent;
+            else if (hopeless)
+                break;
             repeatDone_.store(i + 1, std::memory_order_relaxed);
         }
         feed_.seal(job, jobSent);

@@ -153,17 +153,19 @@ class AppController : public QObject {
     bool busy_ = false;  // deliveries pour in: views refresh and take rows less often
     QElapsedTimer lastDrain_, clusterClock_, metricsClock_;
     static constexpr int kBusyPollMs = 100;
-    static constexpr int kBusyDrainMs = 250;
+    static constexpr int kBusyDrainMs = 200;
+    // Busy from this rate up, idle again below half of it (no flapping near the threshold).
     static constexpr qint64 kBusyRecordsPerSec = 40000;
     QTimer pollTimer_;
 
+    // Thread-safe. Declared before the producer, so destroyed after it: a producer still
+    // alive here (the destructor closes it first) could only call back into a live feed.
+    DeliveryFeed feed_{kDeliveriesKept};
     mutable std::mutex mu_;
     std::shared_ptr<producer::Producer> producer_;      // guarded by mu_
     std::shared_ptr<broker::EmbeddedCluster> cluster_;  // guarded by mu_
-    DeliveryFeed feed_{
-        kDeliveriesKept};          // thread-safe; outlives the producer (declared before queues)
-    qint64 seq_ = 0;               // the send queue's thread only
-    std::atomic<qint64> sent_{0};  // written by the send queue's thread only
+    qint64 seq_ = 0;                                    // the send queue's thread only
+    std::atomic<qint64> sent_{0};                       // written by the send queue's thread only
     std::atomic<qint64> repeatDone_{0};
     std::atomic<bool> cancelRepeat_{false};
     std::atomic<uint64_t> explainGeneration_{0};

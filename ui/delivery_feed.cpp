@@ -107,6 +107,15 @@ DeliveryTick DeliveryFeed::drain() {
                 counts[p] = 0;
             }
         }
+        // Free the jobs every report of which was dropped or drained by an earlier drain (the
+        // ring taken below still points at the others). Decided under this one lock, after
+        // their counts were taken: no push can slip in between.
+        jobs_.erase(std::remove_if(jobs_.begin(), jobs_.end(),
+                                   [](const std::unique_ptr<SendJob>& j) {
+                                       return j->sealed.load(std::memory_order_acquire) &&
+                                              j->dropped + j->drained == j->sent;
+                                   }),
+                    jobs_.end());
         ring_.swap(spare_);
         start = start_;
         count = count_;
@@ -114,7 +123,7 @@ DeliveryTick DeliveryFeed::drain() {
     }
     if (count == 0) return tick;
     // Rows in push order (oldest first). The job strings are implicitly shared: a row's copy
-    // is a reference count, on this thread only. Jobs are freed only below, by this thread.
+    // is a reference count, on this thread only. Jobs are freed only above, by this thread.
     tick.rows.reserve(static_cast<qsizetype>(count));
     for (size_t k = 0; k < count; ++k) {
         DeliveryReport& r = spare_[(start + k) % keep_];
@@ -133,13 +142,6 @@ DeliveryTick DeliveryFeed::drain() {
         job->drained++;
         r = DeliveryReport{};
     }
-    std::lock_guard lock(mu_);
-    jobs_.erase(std::remove_if(jobs_.begin(), jobs_.end(),
-                               [](const std::unique_ptr<SendJob>& j) {
-                                   return j->sealed.load(std::memory_order_acquire) &&
-                                          j->dropped + j->drained == j->sent;
-                               }),
-                jobs_.end());
     return tick;
 }
 

@@ -29,8 +29,8 @@ struct SendJob {
     // reports pushed out of the ring unseen.
     std::vector<qint64> pendingOk;
     qint64 dropped = 0;
-    // GUI thread only: reports drained. Once sealed and dropped + drained == sent, no
-    // callback or ring slot can still point here and the job is freed.
+    // GUI thread only: reports drained. Once sealed and dropped + drained == sent, no callback
+    // or ring slot can still point here and the next drain frees the job.
     qint64 drained = 0;
 };
 

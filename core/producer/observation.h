@@ -84,11 +84,11 @@ enum class EventType : uint8_t {
     BatchDrained,
     RequestSent,
     ResponseReceived,
-    BatchCompleted,  // succeeded or failed for good (errorCode says)
-    BatchRetried,    // re-enqueued
-    BatchExpired,    // delivery.timeout.ms passed
-    BatchSplit,      // MESSAGE_TOO_LARGE: split into smaller batches
-    MetadataUpdated,
+    BatchCompleted,   // succeeded or failed for good (errorCode says)
+    BatchRetried,     // re-enqueued
+    BatchExpired,     // delivery.timeout.ms passed
+    BatchSplit,       // MESSAGE_TOO_LARGE: split into smaller batches
+    MetadataUpdated,  // keep last: EventStream::kAllTypes ends here
 };
 std::string_view eventTypeName(EventType type);
 
