@@ -61,18 +61,18 @@ QPixmap borderPixmap(const QSizeF& size, qreal radius, const QPen& pen, qreal dp
     return pm;
 }
 
-}  // namespace
+// A drained batch fades out over kGhostMs.
+qreal ghostAlpha(const AccumulatorModel::Batch& b, qint64 nowMs) {
+    if (!b.drained) return 1.0;
+    return std::clamp(1.0 - double(nowMs - b.drainedAtMs) / AccumulatorModel::kGhostMs, 0.15, 1.0);
+}
 
-void paintBatchBox(QPainter& p, const QRectF& r, const AccumulatorModel::Batch& b, qint64 lingerMs,
-                   qint64 nowMs, bool compact, bool selected, const QPalette& pal) {
+// Everything of a box but its fading.
+void drawBatchBody(QPainter& p, const QRectF& r, const AccumulatorModel::Batch& b, qint64 lingerMs,
+                   bool compact, bool selected, const QPalette& pal) {
     const ViewColors c = ViewColors::from(pal);
     QColor col = b.drained ? c.drained : c.forState(b.state);
-    qreal alpha = 1.0;
-    if (b.drained)
-        alpha =
-            std::clamp(1.0 - double(nowMs - b.drainedAtMs) / AccumulatorModel::kGhostMs, 0.15, 1.0);
     p.save();
-    p.setOpacity(alpha);
     const qreal radius = compact ? 2.5 : 4;
     // Background and fill toward capacity.
     QColor bg = col;
@@ -135,6 +135,58 @@ void paintBatchBox(QPainter& p, const QRectF& r, const AccumulatorModel::Batch& 
         p.drawText(r.adjusted(5, r.height() / 2 - 2, -4, -4), Qt::AlignLeft | Qt::AlignVCenter,
                    QStringLiteral("%1 / %2").arg(humanBytes(b.sizeBytes), humanBytes(b.capacity)));
     }
+    p.restore();
+}
+
+// The box as a pixmap, rendered once per look: under load most boxes are full batches that
+// look alike from frame to frame (same count, sizes, full age bar), and a blit costs a small
+// part of two antialiased rounded rectangles and three lines of text.
+QPixmap batchPixmap(QPainter& p, const QRect& r, const AccumulatorModel::Batch& b, qint64 lingerMs,
+                    bool compact, bool selected, const QPalette& pal) {
+    const int fillPx =
+        b.capacity > 0
+            ? qRound(r.width() * std::clamp(double(b.sizeBytes) / double(b.capacity), 0.0, 1.0))
+            : 0;
+    const int agePx =
+        !b.drained && lingerMs > 0
+            ? qRound(r.width() * std::clamp(double(b.ageMs) / double(lingerMs), 0.0, 1.0))
+            : -1;
+    const qreal dpr = p.device()->devicePixelRatioF();
+    const QString key = QStringLiteral("bs-batch-%1x%2-%3-%4-%5-%6-%7-%8-%9")
+                            .arg(r.width())
+                            .arg(r.height())
+                            .arg(int(b.state) * 4 + (b.drained ? 2 : 0) + (selected ? 1 : 0))
+                            .arg(b.attempts)
+                            .arg(b.records)
+                            .arg(humanBytes(b.sizeBytes), humanBytes(b.capacity))
+                            .arg(fillPx)
+                            .arg(agePx) +
+                        QStringLiteral("-%1-%2-%3-%4")
+                            .arg(compact)
+                            .arg(pal.cacheKey())
+                            .arg(p.font().key())
+                            .arg(dpr);
+    QPixmap pm;
+    if (QPixmapCache::find(key, &pm)) return pm;
+    pm = QPixmap(r.size() * dpr);
+    pm.setDevicePixelRatio(dpr);
+    pm.fill(Qt::transparent);
+    QPainter q(&pm);
+    q.setRenderHint(QPainter::Antialiasing);
+    q.setFont(p.font());
+    drawBatchBody(q, QRectF(QPointF(0, 0), QSizeF(r.size())), b, lingerMs, compact, selected, pal);
+    q.end();
+    QPixmapCache::insert(key, pm);
+    return pm;
+}
+
+}  // namespace
+
+void paintBatchBox(QPainter& p, const QRectF& r, const AccumulatorModel::Batch& b, qint64 lingerMs,
+                   qint64 nowMs, bool compact, bool selected, const QPalette& pal) {
+    p.save();
+    p.setOpacity(ghostAlpha(b, nowMs));
+    drawBatchBody(p, r, b, lingerMs, compact, selected, pal);
     p.restore();
 }
 
@@ -222,11 +274,14 @@ void AccumulatorView::paintEvent(QPaintEvent* event) {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     const ViewColors c = ViewColors::from(palette());
-    p.fillRect(event->rect(), c.base);
     const auto& lanes = model_->lanes();
     const int lh = laneHeight();
     const bool compact = lh < 30;
     const QFont base = font();
+    // The lanes paint their own background: fill only what they leave (large fills are the
+    // raster engine's costliest calls, and it hands them to helper threads).
+    p.fillRect(QRect(0, static_cast<int>(lanes.size()) * lh, width(), height()) & event->rect(),
+               c.base);
     if (lanes.isEmpty()) {
         p.setPen(c.dim);
         p.drawText(rect(), Qt::AlignCenter, tr("No partitions yet: send a record"));
@@ -236,7 +291,7 @@ void AccumulatorView::paintEvent(QPaintEvent* event) {
         const QRect laneRect(0, i * lh, width(), lh);
         if (!laneRect.intersects(event->rect())) continue;
         const auto& lane = lanes[i];
-        p.fillRect(laneRect, i % 2 ? c.laneB : c.laneA);
+        p.fillRect(laneRect & event->rect(), i % 2 ? c.laneB : c.laneA);
         // Header: partition, topic, queued records, muted (ordering wait).
         QRect head(6, laneRect.top(), kHeaderWidth - 8, lh);
         QFont bold = base;
@@ -283,8 +338,10 @@ void AccumulatorView::paintEvent(QPaintEvent* event) {
                 if (s < firstSlot) continue;
                 const QRect r = batchRect(i, s);
                 if (r.left() > endX) break;
-                paintBatchBox(p, r, b, model_->lingerMs(), model_->timeMs(), compact,
-                              b.id == selected_, palette());
+                p.setOpacity(ghostAlpha(b, model_->timeMs()));
+                p.drawPixmap(r.topLeft(), batchPixmap(p, r, b, model_->lingerMs(), compact,
+                                                      b.id == selected_, palette()));
+                p.setOpacity(1.0);
             }
     }
 }

@@ -223,8 +223,11 @@ void SenderView::paintEvent(QPaintEvent* event) {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     const ViewColors c = ViewColors::from(palette());
-    p.fillRect(event->rect(), c.base);
     const auto& nodes = model_->nodes();
+    // The lanes paint their own background: fill only what they leave.
+    p.fillRect(
+        QRect(0, static_cast<int>(nodes.size()) * laneHeight(), width(), height()) & event->rect(),
+        c.base);
     const QFont base = font();
     QFont small = base;
     small.setPointSizeF(base.pointSizeF() * 0.8);
@@ -240,7 +243,7 @@ void SenderView::paintEvent(QPaintEvent* event) {
     for (int li = 0; li < nodes.size(); ++li) {
         const auto& n = nodes[li];
         const QRect lane(0, li * lh, width(), lh);
-        p.fillRect(lane, li % 2 ? c.laneB : c.laneA);
+        p.fillRect(lane & event->rect(), li % 2 ? c.laneB : c.laneA);
         // Header: node, address, connection, totals.
         p.setPen(Qt::NoPen);
         p.setBrush(n.connected ? c.ok : c.error);
