@@ -1,9 +1,10 @@
-// What drawing costs the pipeline: the same load against the same in-process embedded cluster,
+// What drawing costs the pipeline: the same load against a fresh in-process embedded cluster,
 // (1) headless through the core Producer (as `batchscope-cli perf` sends), (2) through the GUI's
 // AppController::sendRepeated with no window, (3) the same with the real MainWindow shown and
-// redrawing at its 20 Hz poll. Prints records/s of each, the ratios, and how long the GUI
-// thread's event loop was blocked (a 10 ms QTimer heartbeat's p99 and worst lateness) and the
-// share of a core the GUI thread used.
+// redrawing from its poll. Prints per run records/s, CPU time of the whole process per record,
+// how long the GUI thread's event loop was blocked (a 10 ms QTimer heartbeat's p99 and worst
+// lateness), the views' frames/s, and the GUI thread's CPU (share of a core / share of all the
+// process used); then medians, and (3) against (1) and (2) as medians of per-round ratios.
 // Usage: bench_gui_overhead [--records N] [--value-size B] [--rounds R] [--runs 123]
 // (--runs picks which of the three run, e.g. `--runs 3` to profile the GUI alone; offscreen QPA
 // unless QT_QPA_PLATFORM is set).
@@ -295,16 +296,6 @@ int main(int argc, char** argv) {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     const Options o = parse(argc, argv);
     QApplication app(argc, argv);
-    QTemporaryDir dir;
-    bs::broker::ClusterConfig cc;
-    cc.dataDir = dir.path().toStdString();
-    cc.topics.push_back({"demo", 6});
-    auto cluster = bs::broker::EmbeddedCluster::start(cc);
-    if (!cluster) {
-        std::fprintf(stderr, "cluster: %s\n", cluster.error().message.c_str());
-        return 1;
-    }
-    const std::string bootstrap = (*cluster)->bootstrapServers();
     std::printf(
         "%ld records of %d bytes, keyless, acks=1 linger.ms=5 batch.size=16384, "
         "embedded 3-node cluster, topic demo (6 partitions)\n\n",
@@ -326,7 +317,20 @@ int main(int argc, char** argv) {
         for (int step = 0; step < 3; ++step) {
             const int k = r % 2 ? step : 2 - step;
             if (o.runs.find(char('1' + k)) == std::string::npos) continue;
+            // Every run gets a fresh cluster in a fresh directory: a cluster kept across runs
+            // wrote gigabytes by the last round, and every run got slower than the one before.
+            QTemporaryDir dir;
+            bs::broker::ClusterConfig cc;
+            cc.dataDir = dir.path().toStdString();
+            cc.topics.push_back({"demo", 6});
+            auto cluster = bs::broker::EmbeddedCluster::start(cc);
+            if (!cluster) {
+                std::fprintf(stderr, "cluster: %s\n", cluster.error().message.c_str());
+                return 1;
+            }
+            const std::string bootstrap = (*cluster)->bootstrapServers();
             const Run run = k == 0 ? runHeadless(bootstrap, o) : runGui(bootstrap, o, k == 2);
+            (void)(*cluster)->stop();
             round[k] = run;
             rates[k].push_back(run.recordsPerSec());
             cpus[k].push_back(run.cpuUsPerRecord());
@@ -383,6 +387,5 @@ int main(int argc, char** argv) {
             "drawing alone, (3) vs (2), median of rounds: throughput %+.1f%%, CPU per "
             "record %+.1f%%\n",
             100.0 * (median(rate32) - 1), 100.0 * (median(cpu32) - 1));
-    (void)(*cluster)->stop();
     return 0;
 }
