@@ -138,7 +138,8 @@ class AppController : public QObject {
     static void report(SendJob* job, qint64 seq, const producer::RecordMetadata& md,
                        const Error* error, QString key, QString value);
     void closeProducerOnWorker(bool flushFirst);
-    void drainDeliveries();
+    // Hands deliveries to the views unless busy and too soon; true if it did.
+    bool drainDeliveries();
     void poll();
 
     // GUI thread only.
@@ -153,7 +154,7 @@ class AppController : public QObject {
     bool busy_ = false;  // deliveries pour in: views refresh and take rows less often
     QElapsedTimer lastDrain_, clusterClock_, metricsClock_;
     static constexpr int kBusyPollMs = 100;
-    static constexpr int kBusyDrainMs = 200;
+    static constexpr int kBusyDrainMs = 500;
     // Busy from this rate up, idle again below half of it (no flapping near the threshold).
     static constexpr qint64 kBusyRecordsPerSec = 40000;
     QTimer pollTimer_;
