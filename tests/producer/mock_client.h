@@ -161,6 +161,7 @@ class MockClient final : public NetworkClient {
         return id;
     }
     void poll(int64_t, int64_t) override {
+        if (duringPoll) duringPoll();
         int64_t now = clock_.nowMs();
         // Request timeouts disconnect the node, as the real client does.
         std::set<int32_t> expired;
@@ -183,7 +184,10 @@ class MockClient final : public NetworkClient {
             if (d.callback) d.callback(d.response);
         }
     }
-    void wakeup() override {}
+    void wakeup() override { ++wakeups; }
+    // Runs at the start of every poll(): what another thread does while the sender sleeps.
+    std::function<void()> duringPoll;
+    int wakeups = 0;  // wakeup() calls (the sender interrupting its own poll)
     std::optional<int32_t> leastLoadedNode(int64_t nowMs) override {
         for (const auto& n : nodes_)
             if (isReady(n.id, nowMs)) return n.id;

@@ -37,6 +37,38 @@ class TestSender : public QObject {
         QVERIFY(!f.isDone());
     }
 
+    // Wakeups asked while the sender sleeps: the first interrupts the poll and publishes one
+    // SenderWoken; the rest, asked before the sender wakes, are covered by it. The next
+    // iteration starts afresh.
+    void wakeupsWhileSleepingInterruptOnce() {
+        Pipeline p(with(kPlain, {{"linger.ms", "100"}}));
+        p.events.setEnabled(true);
+        (void)p.takeEvents();
+        p.client->duringPoll = [&] {
+            for (int i = 0; i < 3; ++i)
+                p.sender->wakeup();
+        };
+        p.sender->runOnce();
+        QCOMPARE(p.client->wakeups, 1);
+        auto woken = [&] {
+            int n = 0;
+            for (const Event& e : p.takeEvents())
+                n += e.type == EventType::SenderWoken ? 1 : 0;
+            return n;
+        };
+        QCOMPARE(woken(), 1);
+        p.sender->runOnce();
+        QCOMPARE(p.client->wakeups, 2);
+        QCOMPARE(woken(), 1);
+        // Asked while busy (not sleeping): no interrupt, but the iteration after does not sleep
+        // through it (the flag is seen before polling).
+        p.client->duringPoll = {};
+        p.sender->wakeup();
+        p.sender->wakeup();
+        QCOMPARE(p.client->wakeups, 2);
+        QCOMPARE(woken(), 0);
+    }
+
     void oneRequestPerNodeWithOneBlobPerPartition() {
         Pipeline p(kPlain);  // p0 and p2 on node 0, p1 on node 1
         p.append(0, "a0");
