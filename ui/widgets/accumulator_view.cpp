@@ -35,32 +35,6 @@ QString stateLabel(const AccumulatorModel::Batch& b) {
     return {};
 }
 
-// A box's antialiased rounded outline, rendered once per size, pen and pixel ratio: stroking
-// it for every box of every frame was the costliest part of the view at full speed.
-QPixmap borderPixmap(const QSizeF& size, qreal radius, const QPen& pen, qreal dpr) {
-    const QString key = QStringLiteral("bs-box-%1x%2-%3-%4-%5-%6-%7")
-                            .arg(size.width())
-                            .arg(size.height())
-                            .arg(radius)
-                            .arg(pen.color().rgba())
-                            .arg(pen.widthF())
-                            .arg(int(pen.style()))
-                            .arg(dpr);
-    QPixmap pm;
-    if (QPixmapCache::find(key, &pm)) return pm;
-    pm = QPixmap((size * dpr).toSize());
-    pm.setDevicePixelRatio(dpr);
-    pm.fill(Qt::transparent);
-    QPainter p(&pm);
-    p.setRenderHint(QPainter::Antialiasing);
-    p.setPen(pen);
-    p.setBrush(Qt::NoBrush);
-    p.drawRoundedRect(QRectF(QPointF(0, 0), size).adjusted(0.7, 0.7, -0.7, -0.7), radius, radius);
-    p.end();
-    QPixmapCache::insert(key, pm);
-    return pm;
-}
-
 // A drained batch fades out over kGhostMs.
 qreal ghostAlpha(const AccumulatorModel::Batch& b, qint64 nowMs) {
     if (!b.drained) return 1.0;
@@ -107,7 +81,9 @@ void drawBatchBody(QPainter& p, const QRectF& r, const AccumulatorModel::Batch& 
     QPen pen(selected ? pal.color(QPalette::Highlight) : col, selected ? 2.4 : 1.4);
     if (b.state == producer::BatchState::Retrying) pen.setStyle(Qt::DashLine);
     if (b.drained) pen.setStyle(Qt::DotLine);
-    p.drawPixmap(r.topLeft(), borderPixmap(r.size(), radius, pen, p.device()->devicePixelRatioF()));
+    p.setPen(pen);
+    p.setBrush(Qt::NoBrush);
+    p.drawRoundedRect(r.adjusted(0.7, 0.7, -0.7, -0.7), radius, radius);
     // Text.
     p.setPen(c.text);
     QFont f = p.font();
@@ -181,14 +157,6 @@ QPixmap batchPixmap(QPainter& p, const QRect& r, const AccumulatorModel::Batch& 
 }
 
 }  // namespace
-
-void paintBatchBox(QPainter& p, const QRectF& r, const AccumulatorModel::Batch& b, qint64 lingerMs,
-                   qint64 nowMs, bool compact, bool selected, const QPalette& pal) {
-    p.save();
-    p.setOpacity(ghostAlpha(b, nowMs));
-    drawBatchBody(p, r, b, lingerMs, compact, selected, pal);
-    p.restore();
-}
 
 AccumulatorView::AccumulatorView(AccumulatorModel* model, QWidget* parent)
     : QWidget(parent), model_(model) {

@@ -62,8 +62,4 @@ class StateLegend : public QWidget {
     Kind kind_;
 };
 
-// Draws one state chip (also used by the legend so they always match).
-void paintBatchBox(QPainter& p, const QRectF& r, const AccumulatorModel::Batch& b, qint64 lingerMs,
-                   qint64 nowMs, bool compact, bool selected, const QPalette& pal);
-
 }  // namespace bs::ui
