@@ -279,6 +279,23 @@ class MockClient final : public NetworkClient {
     int initRequests_ = 0;
 };
 
+// One topic of a metadata response: partition p led (alone in its ISR) by leaders[p].
+inline protocol::MetadataResponse::MetadataResponseTopic metadataTopic(
+    const std::string& topic, const std::vector<int32_t>& leaders, int32_t leaderEpoch = 0) {
+    protocol::MetadataResponse::MetadataResponseTopic t;
+    t.name = topic;
+    for (size_t p = 0; p < leaders.size(); ++p) {
+        protocol::MetadataResponse::MetadataResponsePartition mp;
+        mp.partitionIndex = static_cast<int32_t>(p);
+        mp.leaderId = leaders[p];
+        mp.leaderEpoch = leaderEpoch;
+        mp.replicaNodes = {leaders[p]};
+        mp.isrNodes = {leaders[p]};
+        t.partitions.push_back(mp);
+    }
+    return t;
+}
+
 // Metadata for one topic: partition p led by leaders[p]; brokers 0..n-1 on localhost.
 inline protocol::MetadataResponse metadataFor(const std::string& topic,
                                               const std::vector<int32_t>& leaders,
@@ -286,18 +303,7 @@ inline protocol::MetadataResponse metadataFor(const std::string& topic,
     protocol::MetadataResponse m;
     for (int i = 0; i < brokers; ++i)
         m.brokers.push_back({i, "localhost", 9092 + i, std::nullopt});
-    protocol::MetadataResponse::MetadataResponseTopic t;
-    t.name = topic;
-    for (size_t p = 0; p < leaders.size(); ++p) {
-        protocol::MetadataResponse::MetadataResponsePartition mp;
-        mp.partitionIndex = static_cast<int32_t>(p);
-        mp.leaderId = leaders[p];
-        mp.leaderEpoch = 0;
-        mp.replicaNodes = {leaders[p]};
-        mp.isrNodes = {leaders[p]};
-        t.partitions.push_back(mp);
-    }
-    m.topics.push_back(t);
+    m.topics.push_back(metadataTopic(topic, leaders));
     return m;
 }
 

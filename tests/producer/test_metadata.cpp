@@ -7,6 +7,7 @@
 #include <cmath>
 #include <thread>
 
+#include "mock_client.h"
 #include "producer/metadata.h"
 
 using namespace bs::producer;
@@ -25,20 +26,8 @@ MetadataResponse response(const std::vector<std::pair<std::string, std::vector<i
     r.clusterId = "cluster-a";
     for (int32_t b = 0; b < brokers; ++b)
         r.brokers.push_back({b, "localhost", 9092 + b, std::nullopt});
-    for (const auto& [name, leaders] : topics) {
-        MetadataResponse::MetadataResponseTopic t;
-        t.name = name;
-        for (size_t p = 0; p < leaders.size(); ++p) {
-            MetadataResponse::MetadataResponsePartition mp;
-            mp.partitionIndex = static_cast<int32_t>(p);
-            mp.leaderId = leaders[p];
-            mp.leaderEpoch = 3;
-            mp.replicaNodes = {leaders[p]};
-            mp.isrNodes = {leaders[p]};
-            t.partitions.push_back(mp);
-        }
-        r.topics.push_back(t);
-    }
+    for (const auto& [name, leaders] : topics)
+        r.topics.push_back(bs::producer::test::metadataTopic(name, leaders, 3));
     return r;
 }
 
