@@ -114,13 +114,19 @@ void MainWindow::buildDocks() {
     accSummary_ = new LiveLabel(tr("100000 records in 1000 batches · running"));
     batchDetails_ = detailsLabel();
     batchDetails_->setText(tr("Click a batch for its details."));
+    // Title and summary, then the legend on a line of its own (five entries do not fit beside
+    // them in the default window; the legend wraps when narrower still).
     auto* accHeader = new QWidget;
-    auto* accHead = new QHBoxLayout(accHeader);
-    accHead->setContentsMargins(0, 0, 0, 0);
+    auto* accRows = new QVBoxLayout(accHeader);
+    accRows->setContentsMargins(0, 0, 0, 0);
+    accRows->setSpacing(0);
+    auto* accHead = new QHBoxLayout;
     auto* accTitle = new QLabel(tr("<b>Record accumulator</b> — one lane per partition"));
     accHead->addWidget(accTitle);
-    accHead->addWidget(new StateLegend(StateLegend::Kind::Accumulator), 1);
+    accHead->addStretch(1);
     accHead->addWidget(accSummary_);
+    accRows->addLayout(accHead);
+    accRows->addWidget(new StateLegend(StateLegend::Kind::Accumulator));
     setCentralWidget(framed(accHeader, accView_, batchDetails_));
 
     composer_ = new RecordComposer(controller_);

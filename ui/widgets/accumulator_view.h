@@ -1,5 +1,8 @@
 #pragma once
 
+#include <QColor>
+#include <QFontMetrics>
+#include <QVector>
 #include <QWidget>
 
 #include "models/accumulator_model.h"
@@ -54,11 +57,27 @@ class StateLegend : public QWidget {
     enum class Kind { Accumulator, Sender };
     explicit StateLegend(Kind kind, QWidget* parent = nullptr);
     QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+    bool hasHeightForWidth() const override;
+    int heightForWidth(int width) const override;
 
   protected:
     void paintEvent(QPaintEvent* event) override;
 
   private:
+    struct Item {
+        QColor color;
+        QString text;
+        Qt::PenStyle pen;  // the chip's border; NoPen: a bar (the linger age)
+    };
+    static constexpr int kMargin = 6;
+    static constexpr int kSpacing = 16;
+    QVector<Item> items() const;
+    QFont legendFont() const;
+    int lineHeight() const;
+    QVector<QPoint> flow(const QVector<Item>& items, int width) const;
+    static int entryWidth(const Item& item, const QFontMetrics& fm);
+
     Kind kind_;
 };
 

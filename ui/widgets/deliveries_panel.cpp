@@ -48,6 +48,11 @@ DeliveriesPanel::DeliveriesPanel(DeliveriesModel* model, QWidget* parent)
     table_->setColumnWidth(DeliveriesModel::Partition, cw * 10);
     table_->setColumnWidth(DeliveriesModel::Offset, cw * 9);
     table_->setColumnWidth(DeliveriesModel::Latency, cw * 11);
+    // Where each record landed first, then what it was: in a narrow dock the partition and
+    // offset stay in sight and the value is what scrolls away.
+    QHeaderView* header = table_->horizontalHeader();
+    header->moveSection(header->visualIndex(DeliveriesModel::Partition), 1);
+    header->moveSection(header->visualIndex(DeliveriesModel::Offset), 2);
     auto* top = new QHBoxLayout;
     top->addWidget(filter_, 1);
     top->addWidget(summary_);

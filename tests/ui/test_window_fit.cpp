@@ -1,0 +1,77 @@
+// The main window at its default size (no restored layout): the state legends above the
+// accumulator and sender views show every entry, wrapping instead of clipping, and the
+// Deliveries dock keeps each record's partition and offset in sight.
+#include <QHeaderView>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+
+#include "app_controller.h"
+#include "main_window.h"
+#include "models/deliveries_model.h"
+#include "widgets/accumulator_view.h"
+#include "widgets/deliveries_panel.h"
+
+using namespace bs::ui;
+
+class TestWindowFit : public QObject {
+    Q_OBJECT
+  private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void legendWrapsWhenNarrow() {
+        StateLegend legend(StateLegend::Kind::Accumulator);
+        const int wide = legend.sizeHint().width();
+        const int oneLine = legend.heightForWidth(wide);
+        QCOMPARE(legend.heightForWidth(wide * 2), oneLine);
+        QVERIFY(legend.heightForWidth(wide / 2) > oneLine);
+        // At its minimum width every entry has a line of its own: five entries, five lines.
+        QCOMPARE(legend.heightForWidth(legend.minimumSizeHint().width()), 5 * oneLine);
+    }
+
+    void everyLegendEntryShows() {
+        AppController controller;
+        MainWindow window(&controller);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCoreApplication::processEvents();
+        const auto legends = window.findChildren<StateLegend*>();
+        QCOMPARE(legends.size(), 2);
+        for (StateLegend* legend : legends) {
+            QVERIFY(legend->isVisible());
+            QVERIFY2(legend->height() >= legend->heightForWidth(legend->width()),
+                     qPrintable(QStringLiteral("legend %1 px wide needs %2 px, has %3")
+                                    .arg(legend->width())
+                                    .arg(legend->heightForWidth(legend->width()))
+                                    .arg(legend->height())));
+        }
+    }
+
+    void deliveriesShowPartitionAndOffset() {
+        AppController controller;
+        MainWindow window(&controller);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCoreApplication::processEvents();
+        QTableView* table = window.deliveriesPanel()->table();
+        const int viewport = table->viewport()->width();
+        for (int column : {int(DeliveriesModel::Seq), int(DeliveriesModel::Partition),
+                           int(DeliveriesModel::Offset)}) {
+            const int right = table->columnViewportPosition(column) + table->columnWidth(column);
+            QVERIFY2(table->columnViewportPosition(column) >= 0 && right <= viewport,
+                     qPrintable(QStringLiteral("column %1 ends at %2 px of a %3 px table")
+                                    .arg(column)
+                                    .arg(right)
+                                    .arg(viewport)));
+        }
+        // Key and value follow.
+        QHeaderView* header = table->horizontalHeader();
+        QVERIFY(header->visualIndex(DeliveriesModel::Offset) <
+                header->visualIndex(DeliveriesModel::Key));
+        QVERIFY(header->visualIndex(DeliveriesModel::Key) <
+                header->visualIndex(DeliveriesModel::Value));
+    }
+};
+
+QTEST_MAIN(TestWindowFit)
+#include "test_window_fit.moc"
