@@ -314,7 +314,8 @@ int main(int argc, char** argv) {
                 "", "p99/max", "", "core/all");
     const char* names[] = {"(1) headless core Producer", "(2) AppController, no window",
                            "(3) AppController + MainWindow"};
-    // Per run kind: records/s and CPU per record; per round, (3) against (1) and (2).
+    // Per run kind: records/s and CPU per record; per round, (3) against (1) and (2), (2) against
+    // (1).
     std::map<int, std::vector<double>> rates, cpus, shares;
     std::vector<double> rate21, rate31, rate32, cpu21, cpu31, cpu32;
     for (int r = 1; r <= o.rounds; ++r) {
@@ -388,8 +389,8 @@ int main(int argc, char** argv) {
         std::printf("GUI thread's share of the process CPU, median: (2) %.1f%%, (3) %.1f%%\n",
                     100.0 * median(shares[1]), 100.0 * median(shares[2]));
     // The ratios are taken within each round (the machine's speed drifts between rounds), with
-    // a 90 % bootstrap interval of their median: on a shared 2-core VM one run can be 8 % off,
-    // and a difference inside the interval is not one the bench has shown.
+    // a 90 % bootstrap interval of their median: on a shared 2-core VM runs of the same build vary
+    // by 13-15 %, and a difference inside the interval is not one the bench has shown.
     auto report = [&](const char* what, const std::vector<double>& rate,
                       const std::vector<double>& cpu) {
         if (rate.empty()) return;

@@ -102,10 +102,10 @@ inline std::string compareWithBroker(const MockClusterProcess& cluster, const st
     return "";
 }
 
-// For brokers without idempotent de-duplication (librdkafka 2.0.2's mock cluster appends a
-// request that timed out on the client and its retry): nothing lost, nothing reordered - the
-// first copy of each record per partition comes in send order - and every acknowledged offset
-// holds the record it was acknowledged for.
+// For brokers without idempotent de-duplication (librdkafka 2.0.2's mock cluster appends both a
+// request whose answer was lost, to a client timeout or to the broker going down, and its
+// retry): nothing lost, nothing reordered - the first copy of each record per partition comes
+// in send order - and every acknowledged offset holds the record it was acknowledged for.
 inline std::string compareAtLeastOnce(const MockClusterProcess& cluster, const std::string& topic,
                                       const std::vector<Sent>& sent, int* duplicates) {
     std::map<int32_t, std::vector<std::string>> expected, firstCopies;

@@ -362,8 +362,12 @@ QVector<QPoint> StateLegend::flow(const QVector<Item>& items, int width) const {
     return at;
 }
 
+int StateLegend::chipWidth(const Item& it) {
+    return it.pen == Qt::NoPen ? 18 : 14;
+}
+
 int StateLegend::entryWidth(const Item& it, const QFontMetrics& fm) {
-    return (it.pen == Qt::NoPen ? 18 : 14) + 5 + fm.horizontalAdvance(it.text) + 2;
+    return chipWidth(it) + 5 + fm.horizontalAdvance(it.text) + 2;
 }
 
 QSize StateLegend::sizeHint() const {
@@ -409,12 +413,12 @@ void StateLegend::paintEvent(QPaintEvent*) {
         fill.setAlpha(120);
         p.setBrush(fill);
         p.setPen(QPen(it.color, 1.4, it.pen == Qt::NoPen ? Qt::SolidLine : it.pen));
-        const QRectF chip(at[i].x(), top + (lh - h) / 2.0, it.pen == Qt::NoPen ? 18 : 14, h);
+        const QRectF chip(at[i].x(), top + (lh - h) / 2.0, chipWidth(it), h);
         if (it.pen == Qt::NoPen)
             p.drawRect(chip.adjusted(0, h * 0.6, 0, 0));
         else
             p.drawRoundedRect(chip, 2.5, 2.5);
-        const int x = at[i].x() + static_cast<int>(chip.width()) + 5;
+        const int x = at[i].x() + chipWidth(it) + 5;
         p.setPen(palette().color(QPalette::WindowText));
         p.drawText(QRect(x, top, fm.horizontalAdvance(it.text) + 2, lh), Qt::AlignVCenter, it.text);
     }

@@ -76,6 +76,7 @@ class StateLegend : public QWidget {
     QFont legendFont() const;
     int lineHeight() const;
     QVector<QPoint> flow(const QVector<Item>& items, int width) const;
+    static int chipWidth(const Item& item);
     static int entryWidth(const Item& item, const QFontMetrics& fm);
 
     Kind kind_;
