@@ -5,6 +5,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
+#include <memory>
 
 #include "app_controller.h"
 #include "main_window.h"
@@ -17,7 +18,18 @@ using namespace bs::ui;
 class TestWindowFit : public QObject {
     Q_OBJECT
   private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        controller_ = std::make_unique<AppController>();
+        window_ = std::make_unique<MainWindow>(controller_.get());
+        window_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+        QCoreApplication::processEvents();
+    }
+    void cleanupTestCase() {
+        window_.reset();
+        controller_.reset();
+    }
 
     void legendWrapsWhenNarrow() {
         StateLegend legend(StateLegend::Kind::Accumulator);
@@ -30,12 +42,7 @@ class TestWindowFit : public QObject {
     }
 
     void everyLegendEntryShows() {
-        AppController controller;
-        MainWindow window(&controller);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QCoreApplication::processEvents();
-        const auto legends = window.findChildren<StateLegend*>();
+        const auto legends = window_->findChildren<StateLegend*>();
         QCOMPARE(legends.size(), 2);
         for (StateLegend* legend : legends) {
             QVERIFY(legend->isVisible());
@@ -48,12 +55,7 @@ class TestWindowFit : public QObject {
     }
 
     void deliveriesShowPartitionAndOffset() {
-        AppController controller;
-        MainWindow window(&controller);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QCoreApplication::processEvents();
-        QTableView* table = window.deliveriesPanel()->table();
+        QTableView* table = window_->deliveriesPanel()->table();
         const int viewport = table->viewport()->width();
         for (int column : {int(DeliveriesModel::Seq), int(DeliveriesModel::Partition),
                            int(DeliveriesModel::Offset)}) {
@@ -71,6 +73,11 @@ class TestWindowFit : public QObject {
         QVERIFY(header->visualIndex(DeliveriesModel::Key) <
                 header->visualIndex(DeliveriesModel::Value));
     }
+
+  private:
+    // One window at its default size, no cluster: only its layout is looked at.
+    std::unique_ptr<AppController> controller_;
+    std::unique_ptr<MainWindow> window_;
 };
 
 QTEST_MAIN(TestWindowFit)
