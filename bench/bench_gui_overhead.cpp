@@ -107,7 +107,7 @@ Run runHeadless(const std::string& bootstrap, const Options& o) {
         std::fprintf(stderr, "config: %s\n", config.error().message.c_str());
         std::exit(1);
     }
-    auto created = bs::producer::Producer::create(*config);
+    auto created = bs::producer::KafkaProducer::create(*config);
     if (!created) {
         std::fprintf(stderr, "producer: %s\n", created.error().message.c_str());
         std::exit(1);

@@ -42,7 +42,7 @@ double runOurs(const Options& o, const std::string& bootstrap, const std::string
         {"key.serializer", "string"},
         {"value.serializer", "string"}});
     if (!config) throw std::runtime_error(config.error().message);
-    auto producer = bs::producer::Producer::create(*config);
+    auto producer = bs::producer::KafkaProducer::create(*config);
     if (!producer) throw std::runtime_error(producer.error().message);
     bs::producer::ProducerRecord r;
     r.topic = "bench-ours";

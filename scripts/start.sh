@@ -8,5 +8,5 @@ cmake --build build
 if [ -x build/app/batchscope ]; then
   exec build/app/batchscope "$@"
 fi
-# Until the GUI lands, start what exists: the embedded cluster, in the foreground.
+# Built without the GUI (-DBATCHSCOPE_BUILD_GUI=OFF): the embedded cluster, in the foreground.
 exec build/app/batchscope-cli broker "$@"

@@ -60,7 +60,7 @@ AppController::~AppController() {
     sendQueue_.reset();
 }
 
-std::shared_ptr<producer::Producer> AppController::producer() const {
+std::shared_ptr<producer::KafkaProducer> AppController::producer() const {
     std::lock_guard lock(mu_);
     return producer_;
 }
@@ -88,7 +88,7 @@ void AppController::applyProducerProps(PropertyMap producerProps) {
 }
 
 void AppController::closeProducerOnWorker(bool flushFirst) {
-    std::shared_ptr<producer::Producer> old;
+    std::shared_ptr<producer::KafkaProducer> old;
     {
         std::lock_guard lock(mu_);
         old = std::move(producer_);
@@ -145,9 +145,9 @@ void AppController::startOnWorker(ConnectionSettings settings, PropertyMap props
     if (!effective.count("client.id")) effective["client.id"] = "batchscope";
     auto config = producer::ProducerConfig::parse(effective);
     if (!config) return fail(qs("producer configuration: " + config.error().message));
-    auto created = producer::Producer::create(*config);
+    auto created = producer::KafkaProducer::create(*config);
     if (!created) return fail(qs("producer: " + created.error().message));
-    std::shared_ptr<producer::Producer> p(std::move(*created));
+    std::shared_ptr<producer::KafkaProducer> p(std::move(*created));
     // Every type but RecordAppended: the views work from batches, and one event per record
     // would cost a lock per record and, at full speed, crowd the per-batch events out of the
     // stream's buffer.
@@ -191,8 +191,8 @@ SendJob* AppController::openJob(const PreparedDraft& prepared) {
                       !prepared.fixed.has_value());
 }
 
-bool AppController::sendOnWorker(const PreparedDraft& prepared, producer::Producer* p, SendJob* job,
-                                 qint64 n) {
+bool AppController::sendOnWorker(const PreparedDraft& prepared, producer::KafkaProducer* p,
+                                 SendJob* job, qint64 n) {
     const RecordDraft& draft = prepared.draft;
     const qint64 nowMs = prepared.fixed ? 0 : QDateTime::currentMSecsSinceEpoch();
     std::optional<Result<producer::ProducerRecord>> expanded;
@@ -283,7 +283,7 @@ void AppController::sendRepeated(const RecordDraft& draft, qint64 count, double 
         SendJob* job = openJob(prepared);
         qint64 jobSent = 0;
         // Fetched once: the producer is replaced only by jobs of this same queue.
-        const std::shared_ptr<producer::Producer> p = producer();
+        const std::shared_ptr<producer::KafkaProducer> p = producer();
         // Without a producer, or with a fixed record that cannot be built, every send fails
         // alike: the first failure is reported and the repeat stops.
         const bool hopeless = !p || (prepared.fixed && !*prepared.fixed);

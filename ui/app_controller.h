@@ -120,7 +120,7 @@ class AppController : public QObject {
                        const RecordLocation& location);
 
   private:
-    std::shared_ptr<producer::Producer> producer() const;
+    std::shared_ptr<producer::KafkaProducer> producer() const;
     std::shared_ptr<broker::EmbeddedCluster> cluster() const;
     // Worker-thread halves.
     void startOnWorker(ConnectionSettings settings, PropertyMap props, bool keepCluster);
@@ -133,7 +133,8 @@ class AppController : public QObject {
     };
     SendJob* openJob(const PreparedDraft& prepared);
     // Sends record `n` of the job; false if it could not be handed to the producer.
-    bool sendOnWorker(const PreparedDraft& prepared, producer::Producer* p, SendJob* job, qint64 n);
+    bool sendOnWorker(const PreparedDraft& prepared, producer::KafkaProducer* p, SendJob* job,
+                      qint64 n);
     // A record's callback: its delivery report into the job's feed.
     static void report(SendJob* job, qint64 seq, const producer::RecordMetadata& md,
                        const Error* error, QString key, QString value);
@@ -163,10 +164,10 @@ class AppController : public QObject {
     // alive here (the destructor closes it first) could only call back into a live feed.
     DeliveryFeed feed_{kDeliveriesKept};
     mutable std::mutex mu_;
-    std::shared_ptr<producer::Producer> producer_;      // guarded by mu_
-    std::shared_ptr<broker::EmbeddedCluster> cluster_;  // guarded by mu_
-    qint64 seq_ = 0;                                    // the send queue's thread only
-    std::atomic<qint64> sent_{0};                       // written by the send queue's thread only
+    std::shared_ptr<producer::KafkaProducer> producer_;  // guarded by mu_
+    std::shared_ptr<broker::EmbeddedCluster> cluster_;   // guarded by mu_
+    qint64 seq_ = 0;                                     // the send queue's thread only
+    std::atomic<qint64> sent_{0};                        // written by the send queue's thread only
     std::atomic<qint64> repeatDone_{0};
     std::atomic<bool> cancelRepeat_{false};
     std::atomic<uint64_t> explainGeneration_{0};

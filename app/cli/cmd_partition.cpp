@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "client/metadata.h"
 #include "commands.h"
-#include "producer/metadata.h"
+#include "common/text.h"
 #include "producer/partitioner.h"
 #include "producer/producer_config.h"
-#include "producer/serializers.h"
 
 namespace bs::cli {
 
@@ -34,7 +34,7 @@ void usage(std::FILE* out) {
 }
 
 // A cluster where every partition of `topic` has a leader (what placement needs).
-std::shared_ptr<const producer::Cluster> syntheticCluster(const std::string& topic, int32_t n) {
+std::shared_ptr<const client::Cluster> syntheticCluster(const std::string& topic, int32_t n) {
     protocol::MetadataResponse m;
     m.brokers.push_back({0, "localhost", 9092, std::nullopt});
     protocol::MetadataResponse::MetadataResponseTopic t;
@@ -46,7 +46,7 @@ std::shared_ptr<const producer::Cluster> syntheticCluster(const std::string& top
         t.partitions.push_back(mp);
     }
     m.topics.push_back(t);
-    return producer::Cluster::fromResponse(m, nullptr);
+    return client::Cluster::fromResponse(m, nullptr);
 }
 
 }  // namespace
@@ -101,15 +101,13 @@ int runPartition(int argc, char** argv) {
     for (const auto& key : keys) {
         std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(key.data()), key.size());
         auto e = (*p)->explain(topic, producer::BytesView{bytes}, *cluster);
-        std::string where = e.partition == producer::kUnknownPartition
-                                ? "sticky (" + e.detail + ")"
-                                : std::to_string(e.partition);
+        std::string where = e.partition == client::kUnknownPartition ? "sticky (" + e.detail + ")"
+                                                                     : std::to_string(e.partition);
         if (e.keyed)
-            std::printf("%s %s %d %d %d %s\n", key.c_str(), producer::toHex(e.keyBytes).c_str(),
-                        e.murmur2, e.positive, e.positive % partitions, where.c_str());
+            std::printf("%s %s %d %d %d %s\n", key.c_str(), toHex(e.keyBytes).c_str(), e.murmur2,
+                        e.positive, e.positive % partitions, where.c_str());
         else
-            std::printf("%s %s - - - %s\n", key.c_str(), producer::toHex(bytes).c_str(),
-                        where.c_str());
+            std::printf("%s %s - - - %s\n", key.c_str(), toHex(bytes).c_str(), where.c_str());
     }
     return 0;
 }

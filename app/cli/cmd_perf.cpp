@@ -181,7 +181,7 @@ int runPerf(int argc, char** argv) {
         std::fprintf(stderr, "perf: %s\n", config.error().message.c_str());
         return 2;
     }
-    auto created = producer::Producer::create(*config);
+    auto created = producer::KafkaProducer::create(*config);
     if (!created) {
         std::fprintf(stderr, "perf: %s\n", created.error().message.c_str());
         return 1;

@@ -123,7 +123,7 @@ int runProduce(int argc, char** argv) {
         std::fprintf(stderr, "produce: %s\n", config.error().message.c_str());
         return 2;
     }
-    auto created = producer::Producer::create(*config);
+    auto created = producer::KafkaProducer::create(*config);
     if (!created) {
         std::fprintf(stderr, "produce: %s\n", created.error().message.c_str());
         return 1;

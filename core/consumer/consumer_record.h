@@ -7,12 +7,12 @@
 #include <string_view>
 #include <vector>
 
-#include "producer/topic_partition.h"
+#include "client/topic_partition.h"
 #include "protocol/record/record_batch.h"
 
 namespace bs::consumer {
 
-using producer::TopicPartition;
+using client::TopicPartition;
 using Bytes = std::span<const uint8_t>;
 
 // The stored RecordBatch a record came in (its v2 header as fetched).

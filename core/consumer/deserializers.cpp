@@ -5,7 +5,8 @@
 #include <cmath>
 #include <cstring>
 
-#include "producer/serializers.h"
+#include "common/json.h"
+#include "common/text.h"
 
 namespace bs::consumer {
 
@@ -117,13 +118,13 @@ class BasicDeserializer final : public Deserializer {
             std::memcpy(&f, &bits, sizeof f);
             out += javaDoubleToString(f);
         } else if (n == "bytes") {
-            out += producer::toHex(d);
+            out += toHex(d);
         } else if (n == "uuid") {
             if (Status s = validUuid(text); !s.ok()) return s;
             for (char c : text)
                 out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         } else if (n == "json") {
-            if (Status s = producer::validateJson(text); !s.ok())
+            if (Status s = validateJson(text); !s.ok())
                 return Error{"JsonDeserializer: " + s.message()};
             out += text;
         } else {

@@ -44,12 +44,12 @@ struct Fetcher::CompletedFetch {
 };
 
 Fetcher::Fetcher(const ConsumerConfig& config, SubscriptionState& subscriptions,
-                 producer::Metadata& metadata)
+                 client::Metadata& metadata)
     : config_(config), subscriptions_(subscriptions), metadata_(metadata) {}
 
 Fetcher::~Fetcher() = default;
 
-std::vector<Fetcher::PreparedFetch> Fetcher::prepareFetchRequests(const producer::Cluster& cluster,
+std::vector<Fetcher::PreparedFetch> Fetcher::prepareFetchRequests(const client::Cluster& cluster,
                                                                   int64_t nowMs) {
     std::set<TopicPartition> buffered;
     for (const auto& cf : completed_)

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "client/metadata.h"
 #include "consumer/consumer_config.h"
 #include "consumer/consumer_record.h"
 #include "consumer/subscription_state.h"
-#include "producer/metadata.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/record/record_batch.h"
 
@@ -30,7 +30,7 @@ bool isStaleMetadataError(protocol::ErrorCode e);
 class Fetcher {
   public:
     Fetcher(const ConsumerConfig& config, SubscriptionState& subscriptions,
-            producer::Metadata& metadata);
+            client::Metadata& metadata);
     ~Fetcher();
 
     struct PreparedFetch {
@@ -40,8 +40,7 @@ class Fetcher {
     // One request per leader for the partitions that have a position, a known leader, no
     // buffered data, no fetch in flight to that leader and no error backoff running.
     // Partitions without a known leader request a metadata update. Marks the nodes in flight.
-    std::vector<PreparedFetch> prepareFetchRequests(const producer::Cluster& cluster,
-                                                    int64_t nowMs);
+    std::vector<PreparedFetch> prepareFetchRequests(const client::Cluster& cluster, int64_t nowMs);
 
     // A response arrived; `body` is the message after the response header. Malformed bodies
     // fail every partition of the request (backoff + metadata refresh), never crash.
@@ -76,7 +75,7 @@ class Fetcher {
 
     const ConsumerConfig& config_;
     SubscriptionState& subscriptions_;
-    producer::Metadata& metadata_;
+    client::Metadata& metadata_;
     std::set<int32_t> nodesInFlight_;
     std::deque<std::unique_ptr<CompletedFetch>> completed_;
     std::optional<Error> pendingError_;

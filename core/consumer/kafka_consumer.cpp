@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "producer/network_client_asio.h"
+#include "client/network_client_asio.h"
 #include "protocol/frame.h"
 #include "protocol/messages/metadata.h"
 
@@ -38,7 +38,7 @@ KafkaConsumer::~KafkaConsumer() {
 
 Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::create(const ConsumerConfig& config,
                                                              const Clock& clock) {
-    producer::NetworkClientConfig nc;
+    client::NetworkClientConfig nc;
     nc.clientId = config.clientId.empty() ? "batchscope-consumer" : config.clientId;
     nc.reconnectBackoffMs = config.reconnectBackoffMs;
     nc.reconnectBackoffMaxMs = config.reconnectBackoffMaxMs;
@@ -49,7 +49,7 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::create(const ConsumerConfi
     nc.maxResponseSize = static_cast<int32_t>(std::min<int64_t>(
         INT32_MAX, std::max<int64_t>(100 << 20, int64_t{config.fetchMaxBytes} +
                                                     config.maxPartitionFetchBytes + (16 << 20))));
-    auto client = std::make_unique<producer::AsioNetworkClient>(nc, clock);
+    auto client = std::make_unique<client::AsioNetworkClient>(nc, clock);
     auto c = create(config, *client, clock);
     if (!c) return c.error();
     (*c)->ownedClient_ = std::move(client);
@@ -57,9 +57,9 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::create(const ConsumerConfi
 }
 
 Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::create(const ConsumerConfig& config,
-                                                             producer::NetworkClient& client,
+                                                             client::NetworkClient& client,
                                                              const Clock& clock) {
-    auto nodes = producer::Metadata::parseBootstrapServers(config.bootstrapServers);
+    auto nodes = client::Metadata::parseBootstrapServers(config.bootstrapServers);
     if (!nodes) return Error{"bootstrap.servers: " + nodes.error().message};
     auto keyDes = createDeserializer(config.keyDeserializer);
     if (!keyDes) return Error{"key.deserializer: " + keyDes.error().message};
@@ -118,14 +118,14 @@ void KafkaConsumer::maybeUpdateMetadata(int64_t nowMs) {
     metadata_.onRequestSent(nowMs);
     auto body = metadata_.newMetadataRequest();
     body.allowAutoTopicCreation = config_.allowAutoCreateTopics;
-    producer::ClientRequest req;
+    client::ClientRequest req;
     req.destination = *node;
     req.apiKey = ApiKey::Metadata;
     req.requestTimeoutMs = config_.requestTimeoutMs;
     req.writeBody = [body = std::move(body)](int16_t v, protocol::Writer& w) {
         encode(body, v, w);
     };
-    req.callback = [this](const producer::ClientResponse& r) {
+    req.callback = [this](const client::ClientResponse& r) {
         protocol::MetadataResponse resp;
         Status st = r.ok() ? protocol::decodeBody(resp, r.apiVersion, r.body) : Error{r.error};
         if (!st.ok()) {
@@ -149,12 +149,12 @@ void KafkaConsumer::sendResets(int64_t nowMs) {
                     subscriptions_.state({t.name, part.partitionIndex})->resetInFlight = false;
             continue;
         }
-        producer::ClientRequest req;
+        client::ClientRequest req;
         req.destination = p.node;
         req.apiKey = ApiKey::ListOffsets;
         req.requestTimeoutMs = config_.requestTimeoutMs;
         req.writeBody = [request](int16_t v, protocol::Writer& w) { encode(*request, v, w); };
-        req.callback = [this, request](const producer::ClientResponse& r) {
+        req.callback = [this, request](const client::ClientResponse& r) {
             if (!r.ok())
                 offsetFetcher_.handleResetFailure(*request, r.error, r.receivedMs);
             else
@@ -172,13 +172,13 @@ void KafkaConsumer::sendFetches(int64_t nowMs) {
             continue;
         }
         auto request = std::make_shared<protocol::FetchRequest>(std::move(p.request));
-        producer::ClientRequest req;
+        client::ClientRequest req;
         req.destination = p.node;
         req.apiKey = ApiKey::Fetch;
         // The broker may hold the request for fetch.max.wait.ms before answering.
         req.requestTimeoutMs = config_.requestTimeoutMs + config_.fetchMaxWaitMs;
         req.writeBody = [request](int16_t v, protocol::Writer& w) { encode(*request, v, w); };
-        req.callback = [this, request](const producer::ClientResponse& r) {
+        req.callback = [this, request](const client::ClientResponse& r) {
             if (!r.ok()) {
                 fetcher_.handleFetchFailure(r.destination, *request, r.error, r.receivedMs);
                 return;
@@ -307,14 +307,14 @@ Result<std::map<TopicPartition, ListOffsetsResult>> KafkaConsumer::listOffsets(
                     for (const auto& part : t.partitions)
                         pending.erase({t.name, part.partitionIndex});
                 auto request = std::make_shared<protocol::ListOffsetsRequest>(std::move(p.request));
-                producer::ClientRequest req;
+                client::ClientRequest req;
                 req.destination = p.node;
                 req.apiKey = ApiKey::ListOffsets;
                 req.requestTimeoutMs = config_.requestTimeoutMs;
                 req.writeBody = [request](int16_t v, protocol::Writer& w) {
                     encode(*request, v, w);
                 };
-                req.callback = [shared, request](const producer::ClientResponse& r) {
+                req.callback = [shared, request](const client::ClientResponse& r) {
                     --shared->inFlight;
                     if (!r.ok()) return shared->failed.push_back({*request, r.error});
                     auto parsed = OffsetFetcher::parseResponse(r.apiVersion, r.body);

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "client/metadata.h"
+#include "client/network_client.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "consumer/consumer_config.h"
@@ -16,8 +18,6 @@
 #include "consumer/fetcher.h"
 #include "consumer/offset_fetcher.h"
 #include "consumer/subscription_state.h"
-#include "producer/metadata.h"
-#include "producer/network_client.h"
 
 namespace bs::consumer {
 
@@ -33,7 +33,7 @@ class KafkaConsumer {
         const ConsumerConfig& config, const Clock& clock = SystemClock::instance());
     // Over a caller-provided client (it must outlive the consumer).
     static Result<std::unique_ptr<KafkaConsumer>> create(const ConsumerConfig& config,
-                                                         producer::NetworkClient& client,
+                                                         client::NetworkClient& client,
                                                          const Clock& clock);
     ~KafkaConsumer();
     KafkaConsumer(const KafkaConsumer&) = delete;
@@ -73,7 +73,7 @@ class KafkaConsumer {
     const ConsumerConfig& config() const { return config_; }
     const Deserializer& keyDeserializer() const { return *keyDeserializer_; }
     const Deserializer& valueDeserializer() const { return *valueDeserializer_; }
-    std::shared_ptr<const producer::Cluster> cluster() const { return metadata_.fetch(); }
+    std::shared_ptr<const client::Cluster> cluster() const { return metadata_.fetch(); }
 
   private:
     KafkaConsumer(const ConsumerConfig& config, const Clock& clock);
@@ -88,9 +88,9 @@ class KafkaConsumer {
 
     const ConsumerConfig config_;
     const Clock& clock_;
-    std::unique_ptr<producer::NetworkClient> ownedClient_;
-    producer::NetworkClient* client_ = nullptr;
-    producer::Metadata metadata_;
+    std::unique_ptr<client::NetworkClient> ownedClient_;
+    client::NetworkClient* client_ = nullptr;
+    client::Metadata metadata_;
     int64_t nodesVersionSent_ = -1;
     SubscriptionState subscriptions_;
     Fetcher fetcher_;

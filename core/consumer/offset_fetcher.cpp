@@ -10,7 +10,7 @@ namespace bs::consumer {
 using protocol::ErrorCode;
 
 std::vector<OffsetFetcher::PreparedListOffsets> OffsetFetcher::buildRequests(
-    const producer::Cluster& cluster, const std::map<TopicPartition, int64_t>& timestamps,
+    const client::Cluster& cluster, const std::map<TopicPartition, int64_t>& timestamps,
     std::vector<TopicPartition>& noLeader) {
     std::map<int32_t, protocol::ListOffsetsRequest> byNode;
     for (const auto& [tp, ts] : timestamps) {
@@ -54,7 +54,7 @@ Result<std::map<TopicPartition, ListOffsetsResult>> OffsetFetcher::parseResponse
 }
 
 std::vector<OffsetFetcher::PreparedListOffsets> OffsetFetcher::prepareResetRequests(
-    const producer::Cluster& cluster, int64_t nowMs) {
+    const client::Cluster& cluster, int64_t nowMs) {
     std::map<TopicPartition, int64_t> wanted;
     for (auto& [tp, st] : subscriptions_.all())
         if (st.resetNeeded && !st.resetInFlight && nowMs >= st.nextAllowedMs)

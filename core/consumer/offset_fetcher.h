@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "client/metadata.h"
 #include "consumer/consumer_config.h"
 #include "consumer/subscription_state.h"
-#include "producer/metadata.h"
 #include "protocol/errors.h"
 #include "protocol/messages/list_offsets.h"
 
@@ -37,7 +37,7 @@ struct ListOffsetsResult {
 class OffsetFetcher {
   public:
     OffsetFetcher(const ConsumerConfig& config, SubscriptionState& subscriptions,
-                  producer::Metadata& metadata)
+                  client::Metadata& metadata)
         : config_(config), subscriptions_(subscriptions), metadata_(metadata) {}
 
     struct PreparedListOffsets {
@@ -47,14 +47,14 @@ class OffsetFetcher {
     // Groups `timestamps` (partition -> timestamp, or -2 earliest / -1 latest) by leader.
     // Partitions without a known leader go to `noLeader`.
     static std::vector<PreparedListOffsets> buildRequests(
-        const producer::Cluster& cluster, const std::map<TopicPartition, int64_t>& timestamps,
+        const client::Cluster& cluster, const std::map<TopicPartition, int64_t>& timestamps,
         std::vector<TopicPartition>& noLeader);
     // Decodes a response body (after the header); malformed bytes are an error.
     static Result<std::map<TopicPartition, ListOffsetsResult>> parseResponse(
         int16_t version, std::span<const uint8_t> body);
 
     // Requests for the partitions awaiting a reset (marks them in flight).
-    std::vector<PreparedListOffsets> prepareResetRequests(const producer::Cluster& cluster,
+    std::vector<PreparedListOffsets> prepareResetRequests(const client::Cluster& cluster,
                                                           int64_t nowMs);
     void handleResetResponse(const protocol::ListOffsetsRequest& request, int16_t version,
                              std::span<const uint8_t> body, int64_t nowMs);
@@ -66,7 +66,7 @@ class OffsetFetcher {
 
     const ConsumerConfig& config_;
     SubscriptionState& subscriptions_;
-    producer::Metadata& metadata_;
+    client::Metadata& metadata_;
 };
 
 }  // namespace bs::consumer

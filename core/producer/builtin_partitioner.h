@@ -7,9 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "producer/cluster_view.h"
+#include "client/cluster_view.h"
 
 namespace bs::producer {
+
+using client::ClusterView;
 
 // Java's BuiltInPartitioner: the per-topic uniform sticky state of KIP-794 that the accumulator
 // uses for records without a partition. Stays on one partition until ~batch.size bytes were

@@ -9,11 +9,13 @@
 #include <optional>
 #include <vector>
 
+#include "client/topic_partition.h"
 #include "common/result.h"
 #include "producer/record_metadata.h"
-#include "producer/topic_partition.h"
 
 namespace bs::producer {
+
+using client::TopicPartition;
 
 // Java's ProduceRequestResult: the one completion shared by every record of a batch (so a
 // record's future costs no allocation). Set once by the sender thread; waited on by any thread.

@@ -6,7 +6,7 @@
 
 #include <stdexcept>
 
-#include "producer/network_client_asio.h"
+#include "client/network_client_asio.h"
 #include "protocol/record/record_batch.h"
 
 namespace bs::producer {
@@ -41,104 +41,109 @@ Status serialize(const Serializer& serializer, const std::string& topic, const F
 
 }  // namespace
 
-Producer::Producer(ProducerConfig config, const Clock& clock)
-    : config_(std::move(config)),
-      clock_(clock),
-      metrics_(clock),
-      metadata_(config_.retryBackoffMs, config_.metadataMaxAgeMs, clock) {}
+KafkaProducer::Internals::Internals(ProducerConfig cfg, const Clock& clk)
+    : config(std::move(cfg)),
+      clock(clk),
+      metrics(clk),
+      metadata(config.retryBackoffMs, config.metadataMaxAgeMs, clk) {}
 
-Producer::Producer(ProducerConfig config) : Producer(std::move(config), SystemClock::instance()) {
+KafkaProducer::KafkaProducer(ProducerConfig config, const Clock& clock)
+    : in_(std::make_shared<Internals>(std::move(config), clock)) {}
+
+KafkaProducer::KafkaProducer(ProducerConfig config)
+    : KafkaProducer(std::move(config), SystemClock::instance()) {
     Status st = init(nullptr);
     if (!st.ok()) throw std::invalid_argument(st.message());
 }
 
-Result<std::unique_ptr<Producer>> Producer::create(ProducerConfig config, const Clock& clock,
-                                                   std::unique_ptr<NetworkClient> client) {
-    std::unique_ptr<Producer> p(new Producer(std::move(config), clock));
+Result<std::unique_ptr<KafkaProducer>> KafkaProducer::create(
+    ProducerConfig config, const Clock& clock, std::unique_ptr<NetworkClient> client) {
+    std::unique_ptr<KafkaProducer> p(new KafkaProducer(std::move(config), clock));
     Status st = p->init(std::move(client));
     if (!st.ok()) return Error{st.message()};
     return p;
 }
 
-Status Producer::init(std::unique_ptr<NetworkClient> client) {
-    if (config_.clientId.empty())
-        config_.clientId = "producer-" + std::to_string(++producerCounter);
-    auto bootstrap = Metadata::parseBootstrapServers(config_.bootstrapServers);
+Status KafkaProducer::init(std::unique_ptr<NetworkClient> client) {
+    Internals& in = *in_;
+    if (in.config.clientId.empty())
+        in.config.clientId = "producer-" + std::to_string(++producerCounter);
+    auto bootstrap = Metadata::parseBootstrapServers(in.config.bootstrapServers);
     if (!bootstrap) return bootstrap.error();
-    metadata_.bootstrap(std::move(*bootstrap));
+    in.metadata.bootstrap(std::move(*bootstrap));
 
-    auto keySer = createSerializer(config_.keySerializer);
+    auto keySer = createSerializer(in.config.keySerializer);
     if (!keySer) return Error{"key.serializer: " + keySer.error().message};
-    auto valueSer = createSerializer(config_.valueSerializer);
+    auto valueSer = createSerializer(in.config.valueSerializer);
     if (!valueSer) return Error{"value.serializer: " + valueSer.error().message};
-    keySerializer_ = std::move(*keySer);
-    valueSerializer_ = std::move(*valueSer);
+    in.keySerializer = std::move(*keySer);
+    in.valueSerializer = std::move(*valueSer);
 
-    pool_ = std::make_unique<BufferPool>(config_.bufferMemory, config_.batchSize, clock_);
-    if (config_.enableIdempotence) transactionManager_ = std::make_unique<TransactionManager>();
-    accumulator_ =
-        std::make_unique<RecordAccumulator>(RecordAccumulator::Config::from(config_), *pool_,
-                                            clock_, transactionManager_.get(), &events_);
-    auto partitioner = createPartitioner(config_, accumulator_.get());
+    in.pool = std::make_unique<BufferPool>(in.config.bufferMemory, in.config.batchSize, in.clock);
+    if (in.config.enableIdempotence) in.transactionManager = std::make_unique<TransactionManager>();
+    in.accumulator =
+        std::make_unique<RecordAccumulator>(RecordAccumulator::Config::from(in.config), *in.pool,
+                                            in.clock, in.transactionManager.get(), &in.events);
+    auto partitioner = createPartitioner(in.config, in.accumulator.get());
     if (!partitioner) return Error{"partitioner.class: " + partitioner.error().message};
-    partitioner_ = std::move(*partitioner);
+    in.partitioner = std::move(*partitioner);
 
     if (!client) {
-        NetworkClientConfig nc;
-        nc.clientId = config_.clientId;
-        nc.reconnectBackoffMs = config_.reconnectBackoffMs;
-        nc.reconnectBackoffMaxMs = config_.reconnectBackoffMaxMs;
-        nc.maxInFlightRequestsPerConnection = config_.maxInFlightRequestsPerConnection;
-        nc.connectionSetupTimeoutMs = config_.socketConnectionSetupTimeoutMs;
-        nc.sendBufferBytes = config_.sendBufferBytes;
-        nc.receiveBufferBytes = config_.receiveBufferBytes;
-        client = std::make_unique<AsioNetworkClient>(nc, clock_);
+        client::NetworkClientConfig nc;
+        nc.clientId = in.config.clientId;
+        nc.reconnectBackoffMs = in.config.reconnectBackoffMs;
+        nc.reconnectBackoffMaxMs = in.config.reconnectBackoffMaxMs;
+        nc.maxInFlightRequestsPerConnection = in.config.maxInFlightRequestsPerConnection;
+        nc.connectionSetupTimeoutMs = in.config.socketConnectionSetupTimeoutMs;
+        nc.sendBufferBytes = in.config.sendBufferBytes;
+        nc.receiveBufferBytes = in.config.receiveBufferBytes;
+        client = std::make_unique<client::AsioNetworkClient>(nc, in.clock);
     }
-    client_ = std::move(client);
-    sender_ =
-        std::make_unique<Sender>(SenderConfig::from(config_), *client_, metadata_, *accumulator_,
-                                 transactionManager_.get(), &metrics_, &events_, clock_);
+    in.client = std::move(client);
+    in.sender = std::make_unique<Sender>(SenderConfig::from(in.config), *in.client, in.metadata,
+                                         *in.accumulator, in.transactionManager.get(), &in.metrics,
+                                         &in.events, in.clock);
 
-    BufferPool* pool = pool_.get();
-    metrics_.addGauge("buffer-available-bytes",
-                      "The total amount of buffer memory that is not being used.",
-                      [pool] { return static_cast<double>(pool->availableMemory()); });
-    metrics_.addGauge("buffer-total-bytes",
-                      "The maximum amount of buffer memory the client can use.",
-                      [pool] { return static_cast<double>(pool->totalMemory()); });
-    metrics_.addGauge("bufferpool-wait-time-ns-total",
-                      "The total time in nanoseconds an appender waits for space allocation.",
-                      [pool] { return static_cast<double>(pool->waitTimeNsTotal()); });
-    metrics_.addGauge("buffer-exhausted-total",
-                      "The total number of record sends that are dropped due to buffer exhaustion.",
-                      [pool] { return static_cast<double>(pool->exhaustedTotal()); });
-    metrics_.addGauge("waiting-threads",
-                      "The number of user threads blocked waiting for buffer memory.",
-                      [pool] { return static_cast<double>(pool->queued()); });
+    BufferPool* pool = in.pool.get();
+    in.metrics.addGauge("buffer-available-bytes",
+                        "The total amount of buffer memory that is not being used.",
+                        [pool] { return static_cast<double>(pool->availableMemory()); });
+    in.metrics.addGauge("buffer-total-bytes",
+                        "The maximum amount of buffer memory the client can use.",
+                        [pool] { return static_cast<double>(pool->totalMemory()); });
+    in.metrics.addGauge("bufferpool-wait-time-ns-total",
+                        "The total time in nanoseconds an appender waits for space allocation.",
+                        [pool] { return static_cast<double>(pool->waitTimeNsTotal()); });
+    in.metrics.addGauge(
+        "buffer-exhausted-total",
+        "The total number of record sends that are dropped due to buffer exhaustion.",
+        [pool] { return static_cast<double>(pool->exhaustedTotal()); });
+    in.metrics.addGauge("waiting-threads",
+                        "The number of user threads blocked waiting for buffer memory.",
+                        [pool] { return static_cast<double>(pool->queued()); });
 
-    ioThread_ = std::thread([this] {
+    senderThread_ = std::thread([this, internals = in_] {
         // Java's "kafka-producer-network-thread"; Linux keeps 15 characters (top, perf, gdb).
         pthread_setname_np(pthread_self(), "bs-sender");
-        ioThreadId_.store(std::this_thread::get_id());
-        sender_->run();
-        std::lock_guard lock(closeMu_);
-        senderFinished_ = true;
-        senderDone_.notify_all();
+        senderThreadId_.store(std::this_thread::get_id());
+        // Nothing of `this` is touched from here on: the producer may be destroyed inside run().
+        internals->sender->run();
+        std::lock_guard lock(internals->closeMu);
+        internals->senderFinished = true;
+        internals->senderDone.notify_all();
     });
     return {};
 }
 
-Producer::~Producer() {
+KafkaProducer::~KafkaProducer() {
     close();
-    if (ioThread_.joinable()) {
-        // Only when the last owner let go inside a send callback: nothing can join the thread.
-        spdlog::error("Producer destroyed from its own sender thread (a send callback)");
-        ioThread_.detach();
-    }
+    // Only when the last owner let go inside a send callback: nothing can join the thread, which
+    // still holds the Internals and frees them once Sender::run() returns.
+    if (senderThread_.joinable()) senderThread_.detach();
 }
 
-FutureRecordMetadata Producer::failed(const ProducerRecord& record, const Error& error,
-                                      Callback& callback) {
+FutureRecordMetadata KafkaProducer::failed(const ProducerRecord& record, const Error& error,
+                                           Callback& callback) {
     TopicPartition tp{record.topic, record.partition.value_or(kUnknownPartition)};
     auto result = std::make_shared<ProduceRequestResult>(tp);
     result->set(-1, -1, error);
@@ -159,15 +164,14 @@ FutureRecordMetadata Producer::failed(const ProducerRecord& record, const Error&
     return future;
 }
 
-Result<std::shared_ptr<const Cluster>> Producer::waitOnMetadata(const std::string& topic,
-                                                                std::optional<int32_t> partition,
-                                                                int64_t maxWaitMs, bool* waited) {
-    auto cluster = metadata_.fetch();
+Result<std::shared_ptr<const Cluster>> KafkaProducer::waitOnMetadata(
+    const std::string& topic, std::optional<int32_t> partition, int64_t maxWaitMs, bool* waited) {
+    auto cluster = in_->metadata.fetch();
     const int32_t known = cluster->partitionCountForTopic(topic);
     if (known == 0 || (partition && *partition >= known)) {
         if (waited) *waited = true;
-        auto awaited = metadata_.awaitTopic(
-            topic, maxWaitMs, [this] { sender_->wakeup(); }, partition);
+        auto awaited = in_->metadata.awaitTopic(
+            topic, maxWaitMs, [this] { in_->sender->wakeup(); }, partition);
         if (!awaited) return awaited.error();
         cluster = std::move(*awaited);
     }
@@ -179,26 +183,26 @@ Result<std::shared_ptr<const Cluster>> Producer::waitOnMetadata(const std::strin
     return cluster;
 }
 
-FutureRecordMetadata Producer::send(const ProducerRecord& record, Callback callback) {
-    if (closed_.load() || accumulator_->isClosed())
+FutureRecordMetadata KafkaProducer::send(const ProducerRecord& record, Callback callback) {
+    if (closed_.load() || in_->accumulator->isClosed())
         return failed(record, Error{"Cannot perform operation after producer has been closed"},
                       callback);
     // The clock is read as few times as possible: on a busy VM it costs more than the append.
     // This one reading also starts the record's latency (RecordMetadata::latencyUs).
-    const int64_t sendNs = clock_.nowNs();
+    const int64_t sendNs = in_->clock.nowNs();
     int64_t nowMs = sendNs / 1'000'000;
     const int64_t start = nowMs;
     bool waited = false;
-    auto cluster = waitOnMetadata(record.topic, record.partition, config_.maxBlockMs, &waited);
+    auto cluster = waitOnMetadata(record.topic, record.partition, in_->config.maxBlockMs, &waited);
     if (!cluster) return failed(record, cluster.error(), callback);
-    if (waited) nowMs = clock_.nowMs();
-    const int64_t remainingMs = std::max<int64_t>(0, config_.maxBlockMs - (nowMs - start));
+    if (waited) nowMs = in_->clock.nowMs();
+    const int64_t remainingMs = std::max<int64_t>(0, in_->config.maxBlockMs - (nowMs - start));
 
     SendScratch& s = scratch();
     BytesView key, value;
-    if (Status st = serialize(*keySerializer_, record.topic, record.key, s.key, key); !st.ok())
+    if (Status st = serialize(*in_->keySerializer, record.topic, record.key, s.key, key); !st.ok())
         return failed(record, Error{"Can't serialize key: " + st.message()}, callback);
-    if (Status st = serialize(*valueSerializer_, record.topic, record.value, s.value, value);
+    if (Status st = serialize(*in_->valueSerializer, record.topic, record.value, s.value, value);
         !st.ok())
         return failed(record, Error{"Can't serialize value: " + st.message()}, callback);
     s.headers.clear();
@@ -212,121 +216,124 @@ FutureRecordMetadata Producer::send(const ProducerRecord& record, Callback callb
 
     // Java's ensureValidRecordSize.
     size_t size = protocol::RecordBatchBuilder::estimateBatchSize(key, value, s.headers);
-    if (size > static_cast<size_t>(config_.maxRequestSize))
+    if (size > static_cast<size_t>(in_->config.maxRequestSize))
         return failed(record,
                       Error{"The message is " + std::to_string(size) +
                             " bytes when serialized which is larger than " +
-                            std::to_string(config_.maxRequestSize) +
+                            std::to_string(in_->config.maxRequestSize) +
                             ", which is the value of the max.request.size configuration."},
                       callback);
-    if (size > static_cast<size_t>(config_.bufferMemory))
+    if (size > static_cast<size_t>(in_->config.bufferMemory))
         return failed(record,
                       Error{"The message is " + std::to_string(size) +
                             " bytes when serialized which is larger than the total memory buffer "
                             "you have configured with the buffer.memory configuration."},
                       callback);
-    metrics_.recordRecordSize(static_cast<int64_t>(size), nowMs);
+    in_->metrics.recordRecordSize(static_cast<int64_t>(size), nowMs);
 
     int32_t partition = kUnknownPartition;
     if (record.partition) {
         partition = *record.partition;
     } else {
-        auto p = partitioner_->partition(record.topic, key, value, **cluster);
+        auto p = in_->partitioner->partition(record.topic, key, value, **cluster);
         if (!p) return failed(record, p.error(), callback);
         partition = *p;
         int32_t count = (*cluster)->partitionCountForTopic(record.topic);
         if (partition != kUnknownPartition && (partition < 0 || partition >= count))
             return failed(record,
-                          Error{"partitioner " + partitioner_->name() + " returned partition " +
+                          Error{"partitioner " + in_->partitioner->name() + " returned partition " +
                                 std::to_string(partition) + " for topic " + record.topic +
                                 " with " + std::to_string(count) + " partitions"},
                           callback);
     }
-    const int64_t timestamp = record.timestamp.value_or(clock_.wallMs());
-    const bool abortOnNewBatch = partitioner_->wantsOnNewBatch();
-    auto appended = accumulator_->append(record.topic, partition, timestamp, key, value, s.headers,
-                                         std::move(callback), remainingMs, abortOnNewBatch, nowMs,
-                                         **cluster, sendNs);
+    const int64_t timestamp = record.timestamp.value_or(in_->clock.wallMs());
+    const bool abortOnNewBatch = in_->partitioner->wantsOnNewBatch();
+    auto appended = in_->accumulator->append(record.topic, partition, timestamp, key, value,
+                                             s.headers, std::move(callback), remainingMs,
+                                             abortOnNewBatch, nowMs, **cluster, sendNs);
     if (appended && appended->abortForNewBatch) {
         // KIP-480: the partitioner may pick another partition for the record starting a batch.
-        partitioner_->onNewBatch(record.topic, **cluster, appended->partition);
-        auto p = record.partition ? Result<int32_t>(*record.partition)
-                                  : partitioner_->partition(record.topic, key, value, **cluster);
+        in_->partitioner->onNewBatch(record.topic, **cluster, appended->partition);
+        auto p = record.partition
+                     ? Result<int32_t>(*record.partition)
+                     : in_->partitioner->partition(record.topic, key, value, **cluster);
         if (!p) return failed(record, p.error(), callback);
-        appended =
-            accumulator_->append(record.topic, *p, timestamp, key, value, s.headers,
-                                 std::move(callback), remainingMs, false, nowMs, **cluster, sendNs);
+        appended = in_->accumulator->append(record.topic, *p, timestamp, key, value, s.headers,
+                                            std::move(callback), remainingMs, false, nowMs,
+                                            **cluster, sendNs);
     }
     if (!appended) return failed(record, appended.error(), callback);
-    if (appended->batchIsFull || appended->newBatchCreated) sender_->wakeup();
+    if (appended->batchIsFull || appended->newBatchCreated) in_->sender->wakeup();
     return appended->future ? *appended->future
                             : failed(record, Error{"record was not appended"}, callback);
 }
 
-void Producer::flush() {
-    accumulator_->beginFlush();
-    sender_->wakeup();
+void KafkaProducer::flush() {
+    in_->accumulator->beginFlush();
+    in_->sender->wakeup();
     // Futures complete after their callbacks ran, so this also waits for the callbacks (Java).
-    accumulator_->awaitFlushCompletion();
+    in_->accumulator->awaitFlushCompletion();
 }
 
-void Producer::close(std::chrono::milliseconds timeout) {
+void KafkaProducer::close(std::chrono::milliseconds timeout) {
     // From a callback (the sender thread) Java closes with timeout 0 and does not join itself.
-    const bool fromSender = ioThreadId_.load() == std::this_thread::get_id();
+    const bool fromSender = senderThreadId_.load() == std::this_thread::get_id();
     if (fromSender) timeout = std::chrono::milliseconds(0);
-    if (!closed_.exchange(true) && sender_) {
+    if (!closed_.exchange(true) && in_->sender) {
         if (timeout.count() > 0) {
-            sender_->initiateClose();
-            std::unique_lock lock(closeMu_);
+            in_->sender->initiateClose();
+            std::unique_lock lock(in_->closeMu);
             bool done;
             if (timeout == std::chrono::milliseconds::max())
-                done = (senderDone_.wait(lock, [this] { return senderFinished_; }), true);
+                done = (in_->senderDone.wait(lock, [this] { return in_->senderFinished; }), true);
             else
-                done = senderDone_.wait_for(lock, timeout, [this] { return senderFinished_; });
+                done =
+                    in_->senderDone.wait_for(lock, timeout, [this] { return in_->senderFinished; });
             if (!done)
                 spdlog::info("producer close timed out after {} ms: failing what is left",
                              timeout.count());
         }
-        sender_->forceClose();
-        metadata_.close();
-        pool_->close();
+        in_->sender->forceClose();
+        in_->metadata.close();
+        in_->pool->close();
     }
     // The sender thread ends on its own; a later close() or the destructor on another thread
     // joins it.
     if (fromSender) return;
     std::lock_guard lock(joinMu_);
-    if (ioThread_.joinable()) ioThread_.join();
+    if (senderThread_.joinable()) senderThread_.join();
 }
 
-Result<std::vector<PartitionInfo>> Producer::partitionsFor(const std::string& topic) {
-    auto cluster = waitOnMetadata(topic, std::nullopt, config_.maxBlockMs);
+Result<std::vector<PartitionInfo>> KafkaProducer::partitionsFor(const std::string& topic) {
+    auto cluster = waitOnMetadata(topic, std::nullopt, in_->config.maxBlockMs);
     if (!cluster) return cluster.error();
     return (*cluster)->partitionsForTopic(topic);
 }
 
-std::vector<Metric> Producer::metrics() const {
-    return metrics_.metrics();
+std::vector<Metric> KafkaProducer::metrics() const {
+    return in_->metrics.metrics();
 }
 
-ProducerSnapshot Producer::snapshot() const {
+ProducerSnapshot KafkaProducer::snapshot() const {
     ProducerSnapshot s;
-    s.timeMs = clock_.nowMs();
-    s.partitions = accumulator_->snapshotPartitions();
-    s.nodes = sender_->snapshotNodes();
-    s.bufferPool = accumulator_->snapshotBufferPool();
-    s.senderState = sender_->state();
+    s.timeMs = in_->clock.nowMs();
+    s.partitions = in_->accumulator->snapshotPartitions();
+    s.nodes = in_->sender->snapshotNodes();
+    s.bufferPool = in_->accumulator->snapshotBufferPool();
+    s.senderState = in_->sender->state();
     return s;
 }
 
-Result<PartitionExplanation> Producer::explain(const std::string& topic, const FieldValue& key) {
-    auto cluster = waitOnMetadata(topic, std::nullopt, config_.maxBlockMs);
+Result<PartitionExplanation> KafkaProducer::explain(const std::string& topic,
+                                                    const FieldValue& key) {
+    auto cluster = waitOnMetadata(topic, std::nullopt, in_->config.maxBlockMs);
     if (!cluster) return cluster.error();
     std::vector<uint8_t> bytes;
     bool isNull = false;
-    if (Status st = keySerializer_->serialize(topic, key, bytes, isNull); !st.ok())
+    if (Status st = in_->keySerializer->serialize(topic, key, bytes, isNull); !st.ok())
         return Error{"Can't serialize key: " + st.message()};
     BytesView k = isNull ? BytesView{} : BytesView{std::span<const uint8_t>(bytes)};
-    return partitioner_->explain(topic, k, **cluster);
+    return in_->partitioner->explain(topic, k, **cluster);
 }
 
 }  // namespace bs::producer

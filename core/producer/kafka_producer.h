@@ -14,12 +14,12 @@
 #include <thread>
 #include <vector>
 
+#include "client/metadata.h"
+#include "client/network_client.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "producer/buffer_pool.h"
 #include "producer/future_record_metadata.h"
-#include "producer/metadata.h"
-#include "producer/network_client.h"
 #include "producer/observation.h"
 #include "producer/partitioner.h"
 #include "producer/producer_config.h"
@@ -33,18 +33,23 @@
 
 namespace bs::producer {
 
+using client::Cluster;
+using client::Metadata;
+using client::NetworkClient;
+using client::PartitionInfo;
+
 // Thread-safe: send/flush/partitionsFor/metrics/snapshot from any number of threads.
-class Producer {
+class KafkaProducer {
   public:
     // Builds every part and starts the sender thread. `client` replaces the TCP client (tests).
-    static Result<std::unique_ptr<Producer>> create(ProducerConfig config,
-                                                    const Clock& clock = SystemClock::instance(),
-                                                    std::unique_ptr<NetworkClient> client = {});
+    static Result<std::unique_ptr<KafkaProducer>> create(
+        ProducerConfig config, const Clock& clock = SystemClock::instance(),
+        std::unique_ptr<NetworkClient> client = {});
     // As create(), throwing std::invalid_argument with the error's message on bad configuration.
-    explicit Producer(ProducerConfig config);
-    ~Producer();
-    Producer(const Producer&) = delete;
-    Producer& operator=(const Producer&) = delete;
+    explicit KafkaProducer(ProducerConfig config);
+    ~KafkaProducer();
+    KafkaProducer(const KafkaProducer&) = delete;
+    KafkaProducer& operator=(const KafkaProducer&) = delete;
 
     // Java's send(record, callback). Never throws: a record that cannot be sent (serialization,
     // metadata timeout after max.block.ms, too large, closed) gets a failed future, and its
@@ -61,17 +66,41 @@ class Producer {
 
     // --- observation (what the GUI draws)
     ProducerSnapshot snapshot() const;
-    EventStream& events() { return events_; }
-    void pauseSender(bool paused) { sender_->pause(paused); }
-    void stepSender() { sender_->step(); }
+    EventStream& events() { return in_->events; }
+    void pauseSender(bool paused) { in_->sender->pause(paused); }
+    void stepSender() { in_->sender->step(); }
     // Where a key would go now (the explain panel).
     Result<PartitionExplanation> explain(const std::string& topic, const FieldValue& key);
 
-    const ProducerConfig& config() const { return config_; }
-    Metadata& metadata() { return metadata_; }
+    const ProducerConfig& config() const { return in_->config; }
+    Metadata& metadata() { return in_->metadata; }
 
   private:
-    Producer(ProducerConfig config, const Clock& clock);
+    // Everything the sender thread uses, owned jointly by the producer and that thread: when the
+    // last owner lets go inside a send callback (on the sender thread, inside Sender::run()), the
+    // thread keeps these alive until run() returns and frees them itself.
+    struct Internals {
+        Internals(ProducerConfig config, const Clock& clock);
+
+        ProducerConfig config;
+        const Clock& clock;
+        EventStream events;
+        ProducerMetrics metrics;
+        Metadata metadata;
+        std::unique_ptr<BufferPool> pool;
+        std::unique_ptr<Serializer> keySerializer, valueSerializer;
+        std::unique_ptr<TransactionManager> transactionManager;
+        std::unique_ptr<RecordAccumulator> accumulator;
+        std::unique_ptr<Partitioner> partitioner;
+        std::unique_ptr<NetworkClient> client;
+        std::unique_ptr<Sender> sender;
+
+        std::mutex closeMu;
+        std::condition_variable senderDone;
+        bool senderFinished = false;  // guarded by closeMu
+    };
+
+    KafkaProducer(ProducerConfig config, const Clock& clock);
     Status init(std::unique_ptr<NetworkClient> client);
     FutureRecordMetadata failed(const ProducerRecord& record, const Error& error,
                                 Callback& callback);
@@ -80,25 +109,12 @@ class Producer {
                                                           int64_t maxWaitMs,
                                                           bool* waited = nullptr);
 
-    ProducerConfig config_;
-    const Clock& clock_;
-    EventStream events_;
-    ProducerMetrics metrics_;
-    Metadata metadata_;
-    std::unique_ptr<BufferPool> pool_;
-    std::unique_ptr<Serializer> keySerializer_, valueSerializer_;
-    std::unique_ptr<TransactionManager> transactionManager_;
-    std::unique_ptr<RecordAccumulator> accumulator_;
-    std::unique_ptr<Partitioner> partitioner_;
-    std::unique_ptr<NetworkClient> client_;
-    std::unique_ptr<Sender> sender_;
-    std::thread ioThread_;                       // joined under joinMu_
-    std::atomic<std::thread::id> ioThreadId_{};  // written by the sender thread as it starts
+    const std::shared_ptr<Internals> in_;  // the pointer never changes; see Internals
+    // Java's ioThread ("kafka-producer-network-thread"): runs Sender::run(). Joined under joinMu_
+    // by close() or the destructor; detached only when the producer is destroyed on it.
+    std::thread senderThread_;
+    std::atomic<std::thread::id> senderThreadId_{};  // written by the sender thread as it starts
     std::mutex joinMu_;
-
-    std::mutex closeMu_;
-    std::condition_variable senderDone_;
-    bool senderFinished_ = false;  // guarded by closeMu_
     std::atomic<bool> closed_{false};
 };
 

@@ -8,9 +8,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "producer/topic_partition.h"
+#include "client/topic_partition.h"
 
 namespace bs::producer {
+
+using client::TopicPartition;
 
 // ---------------------------------------------------------------- snapshot (what the GUI draws)
 

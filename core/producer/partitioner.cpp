@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "common/murmur2.h"
+#include "common/text.h"
 #include "producer/builtin_default_partitioner.h"
 #include "producer/legacy_partitioner.h"
 #include "producer/plugin_partitioner.h"

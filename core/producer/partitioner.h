@@ -8,11 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "client/cluster_view.h"
 #include "common/result.h"
-#include "producer/cluster_view.h"
 #include "producer/producer_batch.h"
 
 namespace bs::producer {
+
+using client::ClusterView;
+using client::kUnknownPartition;
 
 struct ProducerConfig;
 class RecordAccumulator;

@@ -9,13 +9,13 @@
 #include <span>
 #include <vector>
 
+#include "client/topic_partition.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "producer/buffer_pool.h"
 #include "producer/future_record_metadata.h"
 #include "producer/observation.h"
 #include "producer/record_metadata.h"
-#include "producer/topic_partition.h"
 #include "protocol/record/compression.h"
 
 namespace bs::protocol {
@@ -24,6 +24,8 @@ struct RecordHeader;
 }  // namespace bs::protocol
 
 namespace bs::producer {
+
+using client::TopicPartition;
 
 // A nullable byte string (Kafka's null key/value is nullopt).
 using BytesView = std::optional<std::span<const uint8_t>>;

@@ -7,9 +7,12 @@
 #include <variant>
 #include <vector>
 
-#include "producer/topic_partition.h"
+#include "client/topic_partition.h"
 
 namespace bs::producer {
+
+using client::kUnknownPartition;
+using client::TopicPartition;
 
 // A key or value before serialization. Each serializer accepts its native type and, for people
 // typing into the GUI/CLI, a std::string holding its text form (a number, hex bytes, a UUID,

@@ -17,16 +17,20 @@
 #include <unordered_set>
 #include <vector>
 
+#include "client/cluster_view.h"
+#include "client/topic_partition.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "producer/buffer_pool.h"
 #include "producer/builtin_partitioner.h"
-#include "producer/cluster_view.h"
 #include "producer/observation.h"
 #include "producer/producer_batch.h"
-#include "producer/topic_partition.h"
 
 namespace bs::producer {
+
+using client::ClusterView;
+using client::kUnknownPartition;
+using client::TopicPartition;
 
 struct ProducerConfig;
 

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "client/metadata.h"
+#include "client/network_client.h"
 #include "common/clock.h"
-#include "producer/metadata.h"
-#include "producer/network_client.h"
 #include "producer/observation.h"
 #include "producer/producer_batch.h"
 #include "producer/producer_metrics.h"
@@ -26,6 +26,14 @@
 #include "protocol/errors.h"
 
 namespace bs::producer {
+
+using client::ClientRequest;
+using client::ClientResponse;
+using client::Cluster;
+using client::Metadata;
+using client::NetworkClient;
+using client::Node;
+using client::TopicPartition;
 
 struct ProducerConfig;
 

@@ -8,6 +8,9 @@
 #include <cstring>
 #include <limits>
 
+#include "common/json.h"
+#include "common/text.h"
+
 namespace bs::producer {
 
 namespace {
@@ -58,49 +61,6 @@ std::string_view typeName(const FieldValue& v) {
 
 Error failure(std::string_view serializer, std::string_view what) {
     return Error{"serializer " + std::string(serializer) + ": " + std::string(what)};
-}
-
-// The first offset where `s` is not valid UTF-8, or npos.
-size_t invalidUtf8At(std::string_view s) {
-    size_t i = 0;
-    while (i < s.size()) {
-        // ASCII runs (most test payloads) eight bytes at a time.
-        uint64_t word;
-        if (i + sizeof word <= s.size()) {
-            std::memcpy(&word, s.data() + i, sizeof word);
-            if ((word & 0x8080808080808080ull) == 0) {
-                i += sizeof word;
-                continue;
-            }
-        }
-        const auto c = static_cast<unsigned char>(s[i]);
-        size_t n;
-        uint32_t cp;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 1, cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2, cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3, cp = c & 0x07;
-        } else {
-            return i;
-        }
-        if (i + n >= s.size()) return i;
-        for (size_t k = 1; k <= n; ++k) {
-            const auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80) return i;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        // Overlong forms, surrogates and values beyond U+10FFFF are not UTF-8.
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-            return i;
-        i += n + 1;
-    }
-    return std::string_view::npos;
 }
 
 template <class Int>
@@ -292,162 +252,6 @@ class BasicSerializer : public Serializer {
                                                              : PassThrough::No;
 };
 
-// ------------------------------------------------------------------ JSON validation
-
-class JsonValidator {
-  public:
-    explicit JsonValidator(std::string_view s) : s_(s) {}
-
-    Status run() {
-        if (auto at = invalidUtf8At(s_); at != std::string_view::npos)
-            return Error{"invalid UTF-8 at byte " + std::to_string(at)};
-        skipWs();
-        if (!value(0)) return error();
-        skipWs();
-        if (i_ != s_.size()) return fail("end of input"), error();
-        return {};
-    }
-
-  private:
-    static constexpr int kMaxDepth = 512;
-
-    Status error() const {
-        return Error{"invalid JSON at byte " + std::to_string(errAt_) + ": expected " + expected_};
-    }
-    bool fail(const char* what) {
-        if (expected_.empty()) {
-            expected_ = what;
-            errAt_ = i_;
-        }
-        return false;
-    }
-    void skipWs() {
-        while (i_ < s_.size() &&
-               (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r'))
-            ++i_;
-    }
-    bool literal(std::string_view word) {
-        if (s_.substr(i_, word.size()) != word) return fail("a JSON value");
-        i_ += word.size();
-        return true;
-    }
-    bool value(int depth) {
-        if (depth > kMaxDepth) return fail("less nesting (more than 512 levels)");
-        if (i_ >= s_.size()) return fail("a JSON value");
-        switch (s_[i_]) {
-            case '{':
-                return object(depth);
-            case '[':
-                return array(depth);
-            case '"':
-                return string();
-            case 't':
-                return literal("true");
-            case 'f':
-                return literal("false");
-            case 'n':
-                return literal("null");
-            default:
-                return number();
-        }
-    }
-    bool object(int depth) {
-        ++i_;
-        skipWs();
-        if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
-        for (;;) {
-            skipWs();
-            if (i_ >= s_.size() || s_[i_] != '"') return fail("a string key");
-            if (!string()) return false;
-            skipWs();
-            if (i_ >= s_.size() || s_[i_] != ':') return fail("':'");
-            ++i_;
-            skipWs();
-            if (!value(depth + 1)) return false;
-            skipWs();
-            if (i_ < s_.size() && s_[i_] == ',') {
-                ++i_;
-                continue;
-            }
-            if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
-            return fail("',' or '}'");
-        }
-    }
-    bool array(int depth) {
-        ++i_;
-        skipWs();
-        if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
-        for (;;) {
-            skipWs();
-            if (!value(depth + 1)) return false;
-            skipWs();
-            if (i_ < s_.size() && s_[i_] == ',') {
-                ++i_;
-                continue;
-            }
-            if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
-            return fail("',' or ']'");
-        }
-    }
-    bool string() {
-        ++i_;  // opening quote
-        while (i_ < s_.size()) {
-            const auto c = static_cast<unsigned char>(s_[i_]);
-            if (c == '"') return ++i_, true;
-            if (c < 0x20) return fail("no raw control character in a string (escape it)");
-            if (c == '\\') {
-                ++i_;
-                if (i_ >= s_.size()) break;
-                const char e = s_[i_];
-                if (e == 'u') {
-                    for (int k = 1; k <= 4; ++k)
-                        if (i_ + k >= s_.size() ||
-                            !std::isxdigit(static_cast<unsigned char>(s_[i_ + k])))
-                            return fail("4 hex digits after \\u");
-                    i_ += 5;
-                    continue;
-                }
-                if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos)
-                    return fail("a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
-            }
-            ++i_;
-        }
-        return fail("a closing '\"'");
-    }
-    bool digits() {
-        const size_t start = i_;
-        while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9')
-            ++i_;
-        return i_ > start;
-    }
-    bool number() {
-        if (i_ < s_.size() && s_[i_] == '-') ++i_;
-        if (i_ >= s_.size()) return fail("a JSON value");
-        if (s_[i_] == '0') {
-            ++i_;
-        } else if (s_[i_] >= '1' && s_[i_] <= '9') {
-            digits();
-        } else {
-            return fail("a JSON value");
-        }
-        if (i_ < s_.size() && s_[i_] == '.') {
-            ++i_;
-            if (!digits()) return fail("a digit after '.'");
-        }
-        if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
-            ++i_;
-            if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
-            if (!digits()) return fail("a digit in the exponent");
-        }
-        return true;
-    }
-
-    std::string_view s_;
-    size_t i_ = 0;
-    std::string expected_;
-    size_t errAt_ = 0;
-};
-
 }  // namespace
 
 std::span<const SerializerInfo> knownSerializers() {
@@ -482,56 +286,6 @@ Result<std::unique_ptr<Serializer>> createSerializer(std::string_view nameOrClas
         if (info.name == *name)
             return std::unique_ptr<Serializer>(std::make_unique<BasicSerializer>(info));
     return Error{"unknown serializer '" + std::string(nameOrClass) + "'"};
-}
-
-Status validateJson(std::string_view text) {
-    return JsonValidator(text).run();
-}
-
-Result<std::vector<uint8_t>> parseHex(std::string_view text) {
-    std::vector<uint8_t> out;
-    size_t i = 0;
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i])))
-        ++i;
-    if (text.substr(i, 2) == "0x" || text.substr(i, 2) == "0X") i += 2;
-    int high = -1;
-    size_t highAt = 0;
-    for (; i < text.size(); ++i) {
-        const char c = text[i];
-        if (std::isspace(static_cast<unsigned char>(c))) continue;
-        int v;
-        if (c >= '0' && c <= '9')
-            v = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            v = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            v = c - 'A' + 10;
-        else
-            return Error{"'" + std::string(1, c) + "' at offset " + std::to_string(i) +
-                         " is not a hex digit"};
-        if (high < 0) {
-            high = v;
-            highAt = i;
-        } else {
-            out.push_back(static_cast<uint8_t>(high << 4 | v));
-            high = -1;
-        }
-    }
-    if (high >= 0)
-        return Error{"odd number of hex digits (the digit at offset " + std::to_string(highAt) +
-                     " has no partner)"};
-    return out;
-}
-
-std::string toHex(std::span<const uint8_t> bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (uint8_t b : bytes) {
-        out += kDigits[b >> 4];
-        out += kDigits[b & 0xF];
-    }
-    return out;
 }
 
 }  // namespace bs::producer

@@ -52,11 +52,4 @@ Result<std::unique_ptr<Serializer>> createSerializer(std::string_view nameOrClas
 // The canonical short name for any accepted spelling; error naming the input otherwise.
 Result<std::string> canonicalSerializerName(std::string_view nameOrClass);
 
-// Strict RFC 8259 validation (no library in Debian's C++ set we depend on does this without a
-// new dependency); the error names the byte offset and what was expected.
-Status validateJson(std::string_view text);
-// Hex text ("0a ff", "0x0aff", whitespace ignored) to bytes; error names the offending offset.
-Result<std::vector<uint8_t>> parseHex(std::string_view text);
-std::string toHex(std::span<const uint8_t> bytes);
-
 }  // namespace bs::producer

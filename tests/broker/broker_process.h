@@ -46,7 +46,8 @@ class BrokerProcess {
         proc_.waitForBytesWritten(5000);
         return readLine(10000);
     }
-    // Reads everything the command prints until `lines` lines arrived.
+    // The next line the broker prints (trimmed), waiting up to `timeoutMs`; empty when none came
+    // in time or the broker exited.
     QByteArray readLine(int timeoutMs) {
         QElapsedTimer t;
         t.start();

@@ -10,6 +10,7 @@
 #include "protocol/frame.h"
 #include "protocol/messages/find_coordinator.h"
 #include "protocol/record/record_batch.h"
+#include "support/mock_clock.h"
 
 using namespace bs;
 using namespace bs::broker;

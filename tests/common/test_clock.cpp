@@ -1,10 +1,10 @@
 #include <QtTest>
 
-#include "common/clock.h"
+#include "support/mock_clock.h"
 
 class ClockTest : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void mockClockMovesOnlyWhenTold() {
         bs::MockClock clock(1'000'000, 5'000'000'000);
         QCOMPARE(clock.nowMs(), 5000);

@@ -341,7 +341,7 @@ class ConsumeIntegrationTest : public QObject {
                                                    {"value.serializer", "string"},
                                                    {"linger.ms", "50"}});
             QVERIFY2(cfg.ok(), cfg.ok() ? "" : cfg.error().message.c_str());
-            auto prod = producer::Producer::create(*cfg);
+            auto prod = producer::KafkaProducer::create(*cfg);
             QVERIFY(prod.ok());
             std::vector<producer::FutureRecordMetadata> futures;
             for (size_t i = 0; i < kSent.size(); ++i) {

@@ -6,13 +6,13 @@
 
 #include <random>
 
-#include "common/clock.h"
+#include "client/metadata.h"
 #include "consumer/fetcher.h"
 #include "consumer/subscription_state.h"
-#include "producer/metadata.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/record/record_batch.h"
 #include "protocol/writer.h"
+#include "support/mock_clock.h"
 
 using namespace bs;
 using namespace bs::consumer;
@@ -68,10 +68,10 @@ std::string str(const std::optional<Bytes>& b) {
 struct Fixture {
     MockClock clock;
     ConsumerConfig config;
-    producer::Metadata metadata{100, 300000, clock};
+    client::Metadata metadata{100, 300000, clock};
     SubscriptionState subs;
     Fetcher fetcher;
-    std::shared_ptr<const producer::Cluster> cluster;
+    std::shared_ptr<const client::Cluster> cluster;
 
     explicit Fixture(std::map<std::string, std::string> extra = {},
                      OffsetResetStrategy reset = OffsetResetStrategy::Latest)

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
 #include "producer/buffer_pool.h"
 #include "producer/record_accumulator.h"
 #include "static_cluster.h"
+#include "support/mock_clock.h"
 
 namespace bs::producer::test {
 

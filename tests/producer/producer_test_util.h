@@ -21,21 +21,21 @@ struct Sent {
     FutureRecordMetadata future;
 };
 
-inline std::unique_ptr<Producer> makeProducer(const std::string& bootstrap,
-                                              std::map<std::string, std::string> props) {
+inline std::unique_ptr<KafkaProducer> makeProducer(const std::string& bootstrap,
+                                                   std::map<std::string, std::string> props) {
     props["bootstrap.servers"] = bootstrap;
     props.try_emplace("key.serializer", "string");
     props.try_emplace("value.serializer", "string");
     auto config = ProducerConfig::parse(props);
     if (!config) throw std::runtime_error(config.error().message);
-    auto p = Producer::create(*config);
+    auto p = KafkaProducer::create(*config);
     if (!p) throw std::runtime_error(p.error().message);
     return std::move(*p);
 }
 
 // Sends `count` records "v<i>" with keys "k<i % keys>" (keys == 0: null keys).
-inline std::vector<Sent> produceNumbered(Producer& producer, const std::string& topic, int count,
-                                         int keys, int firstIndex = 0) {
+inline std::vector<Sent> produceNumbered(KafkaProducer& producer, const std::string& topic,
+                                         int count, int keys, int firstIndex = 0) {
     std::vector<Sent> sent;
     sent.reserve(static_cast<size_t>(count));
     for (int i = firstIndex; i < firstIndex + count; ++i) {

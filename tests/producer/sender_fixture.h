@@ -8,17 +8,22 @@
 #include <string>
 #include <vector>
 
-#include "mock_client.h"
+#include "client/metadata.h"
 #include "producer/buffer_pool.h"
-#include "producer/metadata.h"
 #include "producer/producer_config.h"
 #include "producer/producer_metrics.h"
 #include "producer/record_accumulator.h"
 #include "producer/sender.h"
 #include "producer/transaction_manager.h"
 #include "protocol/record/record_batch.h"
+#include "support/mock_client.h"
+#include "support/mock_clock.h"
 
 namespace bs::producer::test {
+
+using client::test::metadataFor;
+using client::test::metadataTopic;
+using client::test::MockClient;
 
 struct Pipeline {
     explicit Pipeline(std::map<std::string, std::string> overrides,

@@ -7,9 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "producer/cluster_view.h"
+#include "client/cluster_view.h"
 
 namespace bs::producer::test {
+
+using client::ClusterView;
+using client::TopicPartition;
 
 class StaticCluster final : public ClusterView {
   public:

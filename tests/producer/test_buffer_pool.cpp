@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "producer/buffer_pool.h"
+#include "support/mock_clock.h"
 
 using namespace bs::producer;
 

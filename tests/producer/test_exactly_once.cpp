@@ -35,7 +35,7 @@ const std::map<std::string, std::string> kIdempotent = {
     {"batch.size", "4096"},
     {"metadata.max.age.ms", "300000"}};
 
-double metric(const Producer& producer, const std::string& name) {
+double metric(const KafkaProducer& producer, const std::string& name) {
     for (const auto& m : producer.metrics())
         if (m.name == name && m.group == "producer-metrics") return m.value;
     return -1;
@@ -131,7 +131,7 @@ class ExactlyOnceTest : public QObject {
     std::unique_ptr<bs::broker::EmbeddedCluster> cluster_;
 
     // The node leading most partitions of `topic` (the fault then hits many of them).
-    int32_t busiestLeader(Producer& producer, const std::string& topic) {
+    int32_t busiestLeader(KafkaProducer& producer, const std::string& topic) {
         auto parts = producer.partitionsFor(topic);
         if (!parts) qFatal("partitionsFor: %s", parts.error().message.c_str());
         std::map<int32_t, int> led;

@@ -1,15 +1,32 @@
 // Producer API edge cases against the in-process embedded cluster: an explicit partition wins
-// over a partitioner that asks for onNewBatch, close() from a send callback, a partition the
-// metadata does not have yet.
+// over a partitioner that asks for onNewBatch, close() from a send callback, the last owner
+// letting go inside a send callback, a partition the metadata does not have yet.
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <atomic>
+#include <mutex>
 #include "broker/embedded_cluster.h"
 #include "producer_test_util.h"
 
 using namespace bs::producer;
 using namespace bs::producer::test;
+
+namespace {
+
+// Threads of this process named as the producer names its sender thread.
+int senderThreads() {
+    int n = 0;
+    for (const QString& task : QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs)) {
+        QFile comm(QStringLiteral("/proc/self/task/%1/comm").arg(task));
+        if (comm.open(QIODevice::ReadOnly) && comm.readAll().trimmed() == "bs-sender") ++n;
+    }
+    return n;
+}
+
+}  // namespace
 
 class TestProducerApi : public QObject {
     Q_OBJECT
@@ -103,6 +120,42 @@ class TestProducerApi : public QObject {
         QVERIFY(late.get().error().message.find("closed") != std::string::npos);
         producer->close();  // joins the sender thread
         producer.reset();
+    }
+
+    // The last owner letting go inside a send callback destroys the producer on its own sender
+    // thread, inside Sender::run(). That thread cannot be joined: it keeps what run() still uses
+    // and frees it when run() returns (under ASan a use after free or a leak fails the test),
+    // then ends.
+    void lastOwnerReleasedInACallback() {
+        const int before = senderThreads();
+        struct Owner {
+            std::mutex mu;
+            std::shared_ptr<KafkaProducer> producer;  // guarded by mu
+            std::atomic<bool> released{false};
+            std::atomic<bool> delivered{false};
+        };
+        auto owner = std::make_shared<Owner>();
+        owner->producer = makeProducer(cluster_->bootstrapServers(), {{"linger.ms", "0"}});
+        QCOMPARE(senderThreads(), before + 1);
+        ProducerRecord r;
+        r.topic = "api";
+        r.value = std::string("last");
+        {
+            std::lock_guard lock(owner->mu);  // the callback may run before send() returns
+            owner->producer->send(r, [owner](const RecordMetadata&, const bs::Error* error) {
+                owner->delivered = error == nullptr;
+                std::shared_ptr<KafkaProducer> last;
+                {
+                    std::lock_guard lock(owner->mu);
+                    last = std::move(owner->producer);
+                }
+                last.reset();  // ~KafkaProducer, on the sender thread
+                owner->released = true;
+            });
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(owner->released.load(), 30000);
+        QVERIFY(owner->delivered.load());
+        QTRY_COMPARE_WITH_TIMEOUT(senderThreads(), before, 30000);
     }
 
     // A partition beyond the known count waits for metadata (a topic may have grown) up to

@@ -13,7 +13,7 @@ using namespace bs::producer::test;
 
 namespace {
 // Sends `count` records in slices, running `midway` after the first slice.
-std::vector<Sent> produceAround(Producer& producer, const std::string& topic, int count,
+std::vector<Sent> produceAround(KafkaProducer& producer, const std::string& topic, int count,
                                 const std::function<void()>& midway) {
     auto sent = produceNumbered(producer, topic, count / 2, 13);
     midway();

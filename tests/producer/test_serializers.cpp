@@ -135,7 +135,6 @@ class SerializersTest : public QObject {
         QVERIFY(odd.error.find("odd number") != std::string::npos);
         auto bad = run("bytes", std::string("zz"));
         QVERIFY(bad.error.find("offset 0") != std::string::npos);
-        QCOMPARE(toHex(Bytes{0x00, 0xab, 0x10}), std::string("00ab10"));
     }
 
     // Kafka's UUIDSerializer writes uuid.toString() as UTF-8, not 16 raw bytes.
@@ -156,17 +155,8 @@ class SerializersTest : public QObject {
         QCOMPARE(run("json", int32_t{42}).bytes, bytesOf("42"));
         QCOMPARE(run("json", 0.5).bytes, bytesOf("0.5"));
         QVERIFY(!run("json", std::nan("")).ok);
-        for (const char* bad :
-             {"{\"a\":}", "[1,2,]", "01", "\"tab\there\"", "{\"a\" 1}", "tru", "[1] 2", "\"\\x\"",
-              "", "-", "1.", "1e", "{'a':1}", "[\"\\u12\"]"}) {
-            QVERIFY2(!validateJson(bad).ok(), bad);
-        }
-        auto e = validateJson("[1, 2, }");
-        QVERIFY2(e.message().find("byte 7") != std::string::npos, e.message().c_str());
-        QVERIFY(validateJson("\"scalar\"").ok());
-        std::string deep(600, '[');
-        deep += std::string(600, ']');
-        QVERIFY(validateJson(deep).message().find("nesting") != std::string::npos);
+        // The validator itself: tests/common/test_text_json.cpp.
+        QVERIFY(!run("json", std::string("[1, 2, }")).ok);
     }
 
     void nullPassesThroughEverySerializer() {

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "broker/storage/log.h"
-#include "common/clock.h"
 #include "storage/storage_test_util.h"
+#include "support/mock_clock.h"
 
 using namespace bs;
 using namespace bs::broker;

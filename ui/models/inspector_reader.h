@@ -117,7 +117,8 @@ class InspectorReader : public QObject {
     QString topic_;
     int outstanding_ = 0;
 
-    std::atomic<quint64> generation_{0};  // any thread: the browse results are kept for
+    // Any thread: the browse whose results are delivered; results of older ones are dropped.
+    std::atomic<quint64> generation_{0};
     // The consumer of the read running now (null between reads), so cancel() can wake it up.
     // Guarded by liveMu_. wakeupSent_: a wakeup may still be pending in the consumer.
     mutable std::mutex liveMu_;

@@ -6,7 +6,7 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
-#include "producer/serializers.h"
+#include "common/text.h"
 
 namespace bs::ui {
 
@@ -93,7 +93,7 @@ void ExplainPanel::showExplanation(const producer::PartitionExplanation& e, cons
     };
     row(tr("partitioner"), QString::fromStdString(e.partitioner).toHtmlEscaped());
     if (e.keyed) {
-        const QString hex = QString::fromStdString(producer::toHex(e.keyBytes));
+        const QString hex = QString::fromStdString(toHex(e.keyBytes));
         row(tr("key bytes"), QStringLiteral("<code>%1</code> (%2 bytes)")
                                  .arg(hex.left(96).toHtmlEscaped())
                                  .arg(e.keyBytes.size()));

@@ -1,4 +1,4 @@
-#include "producer/network_client_asio.h"
+#include "client/network_client_asio.h"
 
 #include <spdlog/spdlog.h>
 
@@ -15,7 +15,7 @@
 #include "protocol/headers.h"
 #include "protocol/messages/api_versions.h"
 
-namespace bs::producer {
+namespace bs::client {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -28,7 +28,7 @@ constexpr size_t kReadChunk = 64 * 1024;
 
 // One TCP connection attempt to a node. Handlers hold a shared_ptr, so the object outlives the
 // async operations even after the node moved on to a new connection; `closed` makes late
-// handlers no-ops. Sender thread only (handlers run inside poll()).
+// handlers no-ops. Owner thread only (handlers run inside poll()).
 struct AsioNetworkClient::Connection {
     struct InFlight {
         ApiKey apiKey;
@@ -568,4 +568,4 @@ void AsioNetworkClient::close() {
     io_.poll();
 }
 
-}  // namespace bs::producer
+}  // namespace bs::client

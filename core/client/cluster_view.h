@@ -5,9 +5,9 @@
 #include <span>
 #include <string_view>
 
-#include "producer/topic_partition.h"
+#include "client/topic_partition.h"
 
-namespace bs::producer {
+namespace bs::client {
 
 // The accumulator's and partitioners' view of cluster metadata (Java's Cluster /
 // MetadataSnapshot). Implemented by the sender's Metadata. An instance is an IMMUTABLE snapshot:
@@ -30,4 +30,4 @@ class ClusterView {
     virtual std::span<const TopicPartition> partitionsForNode(int32_t nodeId) const = 0;
 };
 
-}  // namespace bs::producer
+}  // namespace bs::client

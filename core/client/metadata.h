@@ -1,8 +1,9 @@
 #pragma once
 
 // Cluster metadata (Java: Cluster, Metadata/ProducerMetadata): the brokers, the partitions of the
-// topics in use and their leaders. Bootstrapped from bootstrap.servers, refreshed by the Sender
-// with Metadata requests every metadata.max.age.ms, on leader errors and for unknown topics.
+// topics in use and their leaders. Bootstrapped from bootstrap.servers, refreshed by the thread
+// that owns the NetworkClient (the producer's Sender, the consumer's poll) with Metadata requests
+// every metadata.max.age.ms, on leader errors and for unknown topics.
 
 #include <condition_variable>
 #include <cstdint>
@@ -16,14 +17,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "client/cluster_view.h"
+#include "client/network_client.h"
 #include "common/clock.h"
 #include "common/result.h"
-#include "producer/cluster_view.h"
-#include "producer/network_client.h"
 #include "protocol/errors.h"
 #include "protocol/messages/metadata.h"
 
-namespace bs::producer {
+namespace bs::client {
 
 struct PartitionInfo {
     TopicPartition tp;
@@ -76,9 +77,9 @@ class Cluster final : public ClusterView {
     std::unordered_map<int32_t, std::vector<TopicPartition>> byNode_;
 };
 
-// The producer's metadata: which topics it needs and when to refresh. Thread-safe (all state
-// under mu_): application threads add topics and wait for them; the Sender thread builds
-// requests and applies responses.
+// A client's metadata: which topics it needs and when to refresh. Thread-safe (all state under
+// mu_): application threads add topics and wait for them; the thread that owns the NetworkClient
+// (the producer's sender thread, the consumer's poll) builds requests and applies responses.
 class Metadata {
   public:
     // refreshBackoffMaxMs above refreshBackoffMs: failed updates back off exponentially (x2,
@@ -144,4 +145,4 @@ class Metadata {
     int64_t version_ = 0;                           // guarded by mu_
 };
 
-}  // namespace bs::producer
+}  // namespace bs::client

@@ -7,10 +7,11 @@
 #include <cmath>
 #include <thread>
 
-#include "mock_client.h"
-#include "producer/metadata.h"
+#include "client/metadata.h"
+#include "support/mock_client.h"
+#include "support/mock_clock.h"
 
-using namespace bs::producer;
+using namespace bs::client;
 using bs::protocol::ErrorCode;
 using bs::protocol::MetadataResponse;
 
@@ -27,7 +28,7 @@ MetadataResponse response(const std::vector<std::pair<std::string, std::vector<i
     for (int32_t b = 0; b < brokers; ++b)
         r.brokers.push_back({b, "localhost", 9092 + b, std::nullopt});
     for (const auto& [name, leaders] : topics)
-        r.topics.push_back(bs::producer::test::metadataTopic(name, leaders, 3));
+        r.topics.push_back(bs::client::test::metadataTopic(name, leaders, 3));
     return r;
 }
 

@@ -7,10 +7,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include "broker/embedded_cluster.h"
-#include "producer/network_client_asio.h"
+#include "client/network_client_asio.h"
 #include "protocol/frame.h"
 #include "protocol/messages/api_versions.h"
 #include "protocol/messages/metadata.h"
+#include "support/mock_clock.h"
 
 #include <sys/socket.h>
 #include <atomic>
@@ -22,7 +23,7 @@
 #include <set>
 #include <thread>
 
-using namespace bs::producer;
+using namespace bs::client;
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using bs::protocol::ApiKey;

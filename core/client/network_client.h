@@ -1,8 +1,9 @@
 #pragma once
 
-// The Sender's transport (Java: KafkaClient / NetworkClient). An interface so the Sender can be
-// driven in unit tests by a client that records requests and lets the test answer them (Java's
-// MockClient), while production uses AsioNetworkClient (network_client_asio.h).
+// The transport the producer's Sender and the consumer share (Java: KafkaClient /
+// NetworkClient). An interface so unit tests can drive the Sender with a client that records
+// requests and lets the test answer them (Java's MockClient), while production uses
+// AsioNetworkClient (network_client_asio.h).
 
 #include <cstdint>
 #include <functional>
@@ -11,22 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "client/node.h"
 #include "protocol/api_keys.h"
 #include "protocol/writer.h"
 
-namespace bs::producer {
-
-// A broker endpoint. Bootstrap servers get negative ids (-1, -2, ...) until metadata names them.
-struct Node {
-    int32_t id = -1;
-    std::string host;
-    int32_t port = 0;
-    std::optional<std::string> rack;
-    friend bool operator==(const Node&, const Node&) = default;
-    std::string toString() const {
-        return host + ":" + std::to_string(port) + " (id " + std::to_string(id) + ")";
-    }
-};
+namespace bs::client {
 
 // The outcome of one request, handed to its callback on the thread that calls poll().
 struct ClientResponse {
@@ -68,7 +58,7 @@ struct ClientRequest {
 };
 
 // Not thread-safe except wakeup(): everything else is called from the one thread that owns the
-// client (the Sender thread).
+// client (the producer's sender thread; the consumer's polling thread).
 class NetworkClient {
   public:
     virtual ~NetworkClient() = default;
@@ -110,4 +100,4 @@ class NetworkClient {
     virtual void close() = 0;
 };
 
-}  // namespace bs::producer
+}  // namespace bs::client

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace bs::producer {
+namespace bs::client {
 
 // Java's RecordMetadata.UNKNOWN_PARTITION: "let the accumulator's built-in sticky logic choose".
 inline constexpr int32_t kUnknownPartition = -1;
@@ -27,4 +27,4 @@ struct TopicPartitionHash {
     }
 };
 
-}  // namespace bs::producer
+}  // namespace bs::client

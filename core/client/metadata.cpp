@@ -1,4 +1,4 @@
-#include "producer/metadata.h"
+#include "client/metadata.h"
 
 #include <algorithm>
 #include <charconv>
@@ -7,7 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
-namespace bs::producer {
+namespace bs::client {
 
 using protocol::ErrorCode;
 
@@ -333,4 +333,4 @@ void Metadata::close() {
     updated_.notify_all();
 }
 
-}  // namespace bs::producer
+}  // namespace bs::client

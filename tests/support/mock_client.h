@@ -13,14 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
-#include "producer/network_client.h"
+#include "client/network_client.h"
 #include "protocol/frame.h"
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/metadata.h"
 #include "protocol/messages/produce.h"
+#include "support/mock_clock.h"
 
-namespace bs::producer::test {
+namespace bs::client::test {
 
 class MockClient final : public NetworkClient {
   public:
@@ -307,4 +307,4 @@ inline protocol::MetadataResponse metadataFor(const std::string& topic,
     return m;
 }
 
-}  // namespace bs::producer::test
+}  // namespace bs::client::test

@@ -14,10 +14,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "client/network_client.h"
 #include "common/clock.h"
-#include "producer/network_client.h"
 
-namespace bs::producer {
+namespace bs::client {
 
 struct NetworkClientConfig {
     std::string clientId = "batchscope";
@@ -56,7 +56,7 @@ class AsioNetworkClient final : public NetworkClient {
     struct Connection;  // defined in the .cpp
 
   private:
-    // Per node, survives reconnects. Sender thread only.
+    // Per node, survives reconnects. Owner thread only (see NetworkClient).
     struct NodeState {
         Node node;
         std::shared_ptr<Connection> conn;  // null when disconnected
@@ -94,12 +94,12 @@ class AsioNetworkClient final : public NetworkClient {
     NetworkClientConfig config_;
     const Clock& clock_;
     boost::asio::io_context io_;
-    std::map<int32_t, NodeState> nodes_;   // Sender thread only
-    std::vector<Completion> completions_;  // Sender thread only
+    std::map<int32_t, NodeState> nodes_;   // owner thread only
+    std::vector<Completion> completions_;  // owner thread only
     int32_t nextCorrelationId_ = 0;
     std::atomic<bool> wakeupPending_{false};
     std::minstd_rand rng_{std::random_device{}()};
     bool closed_ = false;
 };
 
-}  // namespace bs::producer
+}  // namespace bs::client
