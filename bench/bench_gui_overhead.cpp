@@ -210,15 +210,15 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     if (withWindow) {
         window = std::make_unique<bs::ui::MainWindow>(controller.get());
         window->show();
-        window->accumulatorView()->installEventFilter(&painter);
-        window->senderView()->installEventFilter(&painter);
+        window->findChild<AccumulatorView*>()->installEventFilter(&painter);
+        window->findChild<SenderView*>()->installEventFilter(&painter);
     }
     bs::ui::ConnectionSettings c;
     c.mode = bs::ui::ConnectionSettings::Mode::External;
     c.bootstrapServers = QString::fromStdString(bootstrap);
-    controller->connectTo(c, loadProps());
+    controller->session().connectTo(c, loadProps());
     Heartbeat hb;
-    if (!hb.runUntil([&] { return controller->isConnected(); }, 30000)) {
+    if (!hb.runUntil([&] { return controller->session().isConnected(); }, 30000)) {
         std::fprintf(stderr, "GUI run: could not connect\n");
         std::exit(1);
     }
@@ -228,21 +228,25 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     draft.valueSerializer = QStringLiteral("string");
     draft.valueText = QString::fromStdString(payload(o.valueSize));
     // Warm up as the headless run does; let the views settle before the clock starts.
-    controller->send(draft);
-    hb.runUntil([&] { return controller->deliveredCount() + controller->failedCount() >= 1; },
-                30000);
+    controller->sends().send(draft);
+    hb.runUntil(
+        [&] {
+            return controller->sends().deliveredCount() + controller->sends().failedCount() >= 1;
+        },
+        30000);
     hb.runUntil([&, t = Steady::now()] { return secondsSince(t) > 0.5; }, 30000);
-    const qint64 base = controller->deliveredCount();
-    const qint64 baseFailed = controller->failedCount();
+    const qint64 base = controller->sends().deliveredCount();
+    const qint64 baseFailed = controller->sends().failedCount();
     hb.reset();
     painter.frames = 0;
     const auto start = Steady::now();
     const double cpuStart = threadCpuSeconds();
     const double processStart = processCpuSeconds();
-    controller->sendRepeated(draft, o.records, 0);
+    controller->sends().sendRepeated(draft, o.records, 0);
     const bool finished = hb.runUntil(
         [&] {
-            return controller->deliveredCount() + controller->failedCount() - base - baseFailed >=
+            return controller->sends().deliveredCount() + controller->sends().failedCount() - base -
+                       baseFailed >=
                    o.records;
         },
         600000);
@@ -251,8 +255,8 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     run.guiCpu = guiSeconds / run.seconds;
     run.cpuSeconds = processCpuSeconds() - processStart;
     run.guiShare = run.cpuSeconds > 0 ? guiSeconds / run.cpuSeconds : 0;
-    run.delivered = static_cast<long>(controller->deliveredCount() - base);
-    run.failed = static_cast<long>(controller->failedCount() - baseFailed);
+    run.delivered = static_cast<long>(controller->sends().deliveredCount() - base);
+    run.failed = static_cast<long>(controller->sends().failedCount() - baseFailed);
     run.maxBlockedMs = hb.lateMs(1.0);
     run.p99BlockedMs = hb.lateMs(0.99);
     run.frames = painter.frames;

@@ -8,6 +8,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 
+#include "app_controller.h"
 #include "log_sink.h"
 #include "main_window.h"
 #include "models/accumulator_model.h"
@@ -28,8 +29,13 @@ constexpr int kTimeoutMs = 60000;
 constexpr int kMinRunMs = 9000;  // a few metric samples make the charts readable
 }  // namespace
 
-DemoRunner::DemoRunner(MainWindow* window, QString screenshotPath, bool demo, QObject* parent)
-    : QObject(parent), window_(window), path_(std::move(screenshotPath)), demo_(demo) {}
+DemoRunner::DemoRunner(AppController* controller, MainWindow* window, QString screenshotPath,
+                       bool demo, QObject* parent)
+    : QObject(parent),
+      controller_(controller),
+      window_(window),
+      path_(std::move(screenshotPath)),
+      demo_(demo) {}
 
 std::map<std::string, std::string> DemoRunner::demoProducerProps() {
     // A long linger and small batches: batches are seen filling and aging in the accumulator.
@@ -38,7 +44,7 @@ std::map<std::string, std::string> DemoRunner::demoProducerProps() {
 
 void DemoRunner::start() {
     clock_.start();
-    connect(window_->controller(), &AppController::connected, this, &DemoRunner::onConnected);
+    connect(&controller_->session(), &ClusterSession::connected, this, &DemoRunner::onConnected);
     connect(&check_, &QTimer::timeout, this, &DemoRunner::tick);
     check_.start(100);
 }
@@ -47,44 +53,51 @@ void DemoRunner::onConnected() {
     if (started_) return;
     started_ = true;
     if (!demo_) return;
-    AppController* c = window_->controller();
-    window_->logRelay()->post(
+    ClusterSession* c = &controller_->session();
+    window_->findChild<LogRelay*>()->post(
         tr("demo: node %1 slowed by %2 ms; keyed records at 8/s, keyless at 3/s")
             .arg(kSlowNode)
             .arg(kSlowNodeLatencyMs));
     if (c->embedded()) (void)c->setNodeLatency(kSlowNode, kSlowNodeLatencyMs);
-    RecordComposer* comp = window_->composer();
-    comp->keySerializerBox()->setCurrentText(QStringLiteral("string"));
-    comp->keyEdit()->setText(QStringLiteral("user-${n}"));
-    comp->valueSerializerBox()->setCurrentText(QStringLiteral("json"));
-    comp->valueEdit()->setPlainText(QStringLiteral("{\"order\": ${n}, \"item\": \"book\"}"));
-    comp->repeatCount()->setValue(100000);
-    comp->repeatRate()->setValue(8);
+    // The composer filled in as a user would (its fields by object name).
+    auto* comp = window_->findChild<RecordComposer*>();
+    comp->findChild<QComboBox*>(QStringLiteral("keySerializer"))
+        ->setCurrentText(QStringLiteral("string"));
+    comp->findChild<QLineEdit*>(QStringLiteral("key"))->setText(QStringLiteral("user-${n}"));
+    comp->findChild<QComboBox*>(QStringLiteral("valueSerializer"))
+        ->setCurrentText(QStringLiteral("json"));
+    comp->findChild<QPlainTextEdit*>(QStringLiteral("value"))
+        ->setPlainText(QStringLiteral("{\"order\": ${n}, \"item\": \"book\"}"));
+    comp->findChild<QSpinBox*>(QStringLiteral("repeatCount"))->setValue(100000);
+    comp->findChild<QDoubleSpinBox*>(QStringLiteral("repeatRate"))->setValue(8);
     comp->startRepeat();
     // Keyless records in parallel: the sticky partitioner fills one batch at a time.
     keyless_.setInterval(333);
-    connect(&keyless_, &QTimer::timeout, this, [c] {
+    SendService* sends = &controller_->sends();
+    connect(&keyless_, &QTimer::timeout, this, [c, sends] {
         RecordDraft d;
         d.topic = c->connection().topic;
         d.keySerializer = QStringLiteral("null");
         d.valueSerializer = QStringLiteral("string");
         d.valueText = QStringLiteral("keyless click event ${time}");
-        c->send(d);
+        sends->send(d);
     });
     keyless_.start();
 }
 
 QStringList DemoRunner::missing() const {
     QStringList m;
-    if (!window_->controller()->isConnected()) return {QStringLiteral("connection")};
+    if (!controller_->session().isConnected()) return {QStringLiteral("connection")};
     if (!demo_) return m;
-    if (window_->deliveriesModel()->rowCount() < 5) m << QStringLiteral("deliveries");
-    if (window_->accumulatorModel()->queuedRecords() < 3) m << QStringLiteral("accumulator");
-    if (window_->senderModel()->inFlightCount() < 1) m << QStringLiteral("sender");
-    if (window_->metricsHistory()->samples().size() < 4) m << QStringLiteral("metrics");
-    if (window_->distributionModel()->total(window_->controller()->connection().topic) < 5)
+    if (window_->findChild<DeliveriesModel*>()->rowCount() < 5) m << QStringLiteral("deliveries");
+    if (window_->findChild<AccumulatorModel*>()->queuedRecords() < 3)
+        m << QStringLiteral("accumulator");
+    if (window_->findChild<SenderModel*>()->inFlightCount() < 1) m << QStringLiteral("sender");
+    if (window_->findChild<MetricsHistory*>()->samples().size() < 4) m << QStringLiteral("metrics");
+    if (window_->findChild<DistributionModel*>()->total(controller_->session().connection().topic) <
+        5)
         m << QStringLiteral("distribution");
-    if (window_->explainPanel()->shownPartition() < 0) m << QStringLiteral("explain");
+    if (window_->findChild<ExplainPanel*>()->shownPartition() < 0) m << QStringLiteral("explain");
     return m;
 }
 
@@ -93,7 +106,8 @@ void DemoRunner::tick() {
     const QStringList m = missing();
     if (m.isEmpty() && clock_.elapsed() >= (demo_ ? kMinRunMs : 1000)) return capture(0);
     if (clock_.elapsed() > kTimeoutMs) {
-        window_->logRelay()->post(tr("screenshot: timed out waiting for %1").arg(m.join(", ")));
+        window_->findChild<LogRelay*>()->post(
+            tr("screenshot: timed out waiting for %1").arg(m.join(", ")));
         return capture(2);
     }
 }
@@ -104,7 +118,7 @@ void DemoRunner::capture(int codeIfWritten) {
     check_.stop();
     const QPixmap shot = window_->grab();
     const bool ok = !shot.isNull() && shot.save(path_, "PNG");
-    window_->controller()->cancelRepeat();
+    controller_->sends().cancelRepeat();
     Q_EMIT finished(ok ? codeIfWritten : 1);
 }
 

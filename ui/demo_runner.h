@@ -7,6 +7,7 @@
 
 namespace bs::ui {
 
+class AppController;
 class MainWindow;
 
 // `batchscope --screenshot FILE [--demo]`: with --demo, drives a short built-in scenario
@@ -17,7 +18,8 @@ class MainWindow;
 class DemoRunner : public QObject {
     Q_OBJECT
   public:
-    DemoRunner(MainWindow* window, QString screenshotPath, bool demo, QObject* parent = nullptr);
+    DemoRunner(AppController* controller, MainWindow* window, QString screenshotPath, bool demo,
+               QObject* parent = nullptr);
     void start();
     // What is still missing before the screenshot (empty when every view has data).
     QStringList missing() const;
@@ -33,6 +35,7 @@ class DemoRunner : public QObject {
     void tick();
     void capture(int codeIfWritten);
 
+    AppController* controller_;
     MainWindow* window_;
     QString path_;
     bool demo_;

@@ -22,18 +22,20 @@
 #include "models/accumulator_model.h"
 #include "models/deliveries_model.h"
 #include "models/distribution_model.h"
+#include "models/event_log.h"
 #include "models/metrics_history.h"
 #include "models/sender_model.h"
-#include "producer/serializers.h"
 #include "widgets/accumulator_view.h"
 #include "widgets/cluster_panel.h"
 #include "widgets/deliveries_panel.h"
 #include "widgets/distribution_view.h"
 #include "widgets/explain_panel.h"
 #include "widgets/live_label.h"
+#include "widgets/log_panel.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/record_composer.h"
 #include "widgets/sender_view.h"
+#include "widgets/state_legend.h"
 #include "widgets/topic_inspector.h"
 
 namespace bs::ui {
@@ -75,7 +77,8 @@ QLabel* detailsLabel() {
 
 MainWindow::MainWindow(AppController* controller, QWidget* parent)
     : QMainWindow(parent),
-      controller_(controller),
+      session_(&controller->session()),
+      sends_(&controller->sends()),
       accModel_(new AccumulatorModel(this)),
       senderModel_(new SenderModel(this)),
       deliveries_(new DeliveriesModel(this)),
@@ -91,7 +94,7 @@ MainWindow::MainWindow(AppController* controller, QWidget* parent)
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     buildDocks();
     buildActions();
-    wireController();
+    wireController(&controller->poller());
     relay_->install();
     relay_->post(tr("Batchscope started"));
     resize(1600, 1000);
@@ -113,6 +116,7 @@ void MainWindow::buildDocks() {
     accView_ = new AccumulatorView(accModel_, this);
     accSummary_ = new LiveLabel(tr("100000 records in 1000 batches · running"));
     batchDetails_ = detailsLabel();
+    batchDetails_->setObjectName(QStringLiteral("batchDetails"));
     batchDetails_->setText(tr("Click a batch for its details."));
     // Title and summary, then the legend on a line of its own (five entries do not fit beside
     // them in the default window; the legend wraps when narrower still).
@@ -129,19 +133,20 @@ void MainWindow::buildDocks() {
     accRows->addWidget(new StateLegend(StateLegend::Kind::Accumulator));
     setCentralWidget(framed(accHeader, accView_, batchDetails_));
 
-    composer_ = new RecordComposer(controller_);
+    composer_ = new RecordComposer(session_, sends_);
     auto* composerDock = addDock(tr("Record composer"), QStringLiteral("composer"), composer_,
                                  Qt::LeftDockWidgetArea);
     explain_ = new ExplainPanel;
     auto* explainDock = addDock(tr("Partitioner · explain"), QStringLiteral("explain"), explain_,
                                 Qt::LeftDockWidgetArea);
-    cluster_ = new ClusterPanel(controller_);
+    cluster_ = new ClusterPanel(session_);
     auto* clusterDock =
         addDock(tr("Cluster"), QStringLiteral("cluster"), cluster_, Qt::LeftDockWidgetArea);
 
     senderView_ = new SenderView(senderModel_, this);
     senderSummary_ = new LiveLabel(tr("5 in flight · 100000 completed · 0 retries · 0 failed"));
     requestDetails_ = detailsLabel();
+    requestDetails_->setObjectName(QStringLiteral("requestDetails"));
     requestDetails_->setText(tr("Click a request for its details."));
     auto* sHeader = new QWidget;
     auto* sHead = new QHBoxLayout(sHeader);
@@ -158,7 +163,7 @@ void MainWindow::buildDocks() {
                            metricsPanel_, Qt::BottomDockWidgetArea);
     splitDockWidget(senderDock_, metricsDock_, Qt::Vertical);
     // The inspector is wide and used now and then: a tab behind the metrics.
-    inspector_ = new TopicInspector(controller_);
+    inspector_ = new TopicInspector(session_);
     inspectorDock_ = addDock(tr("Topic inspector"), QStringLiteral("inspector"), inspector_,
                              Qt::BottomDockWidgetArea);
     tabifyDockWidget(metricsDock_, inspectorDock_);
@@ -191,18 +196,18 @@ void MainWindow::buildDocks() {
     });
     connect(composer_, &RecordComposer::keyChanged, this,
             [this](const QString& topic, const std::optional<std::vector<uint8_t>>& key) {
-                controller_->requestExplain(topic, key);
+                session_->requestExplain(topic, key);
                 distView_->setTopic(topic);
             });
     connect(explain_, &ExplainPanel::partitionerChosen, this, [this](const QString& cls) {
-        PropertyMap props = controller_->producerProps();
+        PropertyMap props = session_->producerProps();
         if (cls.isEmpty() || cls == QLatin1String("builtin"))
             props.erase("partitioner.class");
         else
             props["partitioner.class"] = cls.toStdString();
         relay_->post(tr("partitioner.class=%1: flushing and recreating the producer")
                          .arg(cls.isEmpty() ? QStringLiteral("builtin") : cls));
-        controller_->applyProducerProps(props);
+        session_->applyProducerProps(props);
     });
     connect(relay_, &LogRelay::lines, log_, &LogPanel::append);
     connect(deliveriesPanel_, &DeliveriesPanel::recordRequested, this,
@@ -221,13 +226,16 @@ void MainWindow::buildActions() {
 
     auto* send = composer_->sendAction();
     pause_ = new QAction(makeIcon(IconKind::Pause), tr("Pause sender"), this);
+    pause_->setObjectName(QStringLiteral("pauseSender"));
     pause_->setCheckable(true);
     pause_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     pause_->setToolTip(tr("Freeze draining: batches pile up in the accumulator (Ctrl+P)"));
     step_ = new QAction(makeIcon(IconKind::Step), tr("Step"), this);
+    step_->setObjectName(QStringLiteral("stepSender"));
     step_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     step_->setToolTip(tr("One sender iteration: drain what is ready once (Ctrl+T)"));
     flush_ = new QAction(makeIcon(IconKind::Flush), tr("Flush"), this);
+    flush_->setObjectName(QStringLiteral("flush"));
     flush_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
     flush_->setToolTip(tr(
         "Resume the sender and send everything buffered now, ignoring linger.ms (Ctrl+Shift+F)"));
@@ -248,11 +256,11 @@ void MainWindow::buildActions() {
     tb->addAction(connectAct);
     tb->addAction(clearAct);
 
-    connect(pause_, &QAction::toggled, controller_, &AppController::setSenderPaused);
-    connect(step_, &QAction::triggered, controller_, &AppController::stepSender);
+    connect(pause_, &QAction::toggled, session_, &ClusterSession::setSenderPaused);
+    connect(step_, &QAction::triggered, session_, &ClusterSession::stepSender);
     connect(flush_, &QAction::triggered, this, [this] {
         relay_->post(tr("flush(): sending everything buffered"));
-        controller_->flush();
+        session_->flush();
     });
     connect(connectAct, &QAction::triggered, this, &MainWindow::showConnectionDialog);
     connect(settingsAct, &QAction::triggered, this, &MainWindow::showSettingsDialog);
@@ -304,46 +312,45 @@ void MainWindow::buildActions() {
     statusBar()->addPermanentWidget(buffer_);
 }
 
-void MainWindow::wireController() {
-    connect(controller_, &AppController::connected, this, &MainWindow::onConnected);
-    connect(controller_, &AppController::connectionFailed, this, [this](const QString& e) {
+void MainWindow::wireController(const SnapshotPoller* poller) {
+    connect(session_, &ClusterSession::connected, this, &MainWindow::onConnected);
+    connect(session_, &ClusterSession::connectionFailed, this, [this](const QString& e) {
         stateLabel_->setText(tr("Not connected: %1").arg(e));
         relay_->post(tr("connection failed: %1").arg(e));
     });
-    connect(controller_, &AppController::snapshotReady, this, &MainWindow::onSnapshot);
-    connect(controller_, &AppController::eventsReady, this, &MainWindow::onEvents);
-    connect(controller_, &AppController::metricsReady, this, &MainWindow::onMetrics);
-    connect(controller_, &AppController::clusterChanged, this, &MainWindow::onCluster);
-    connect(controller_, &AppController::delivered, this, [this](const DeliveryTick& d) {
+    connect(poller, &SnapshotPoller::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(poller, &SnapshotPoller::eventsReady, this, &MainWindow::onEvents);
+    connect(poller, &SnapshotPoller::metricsReady, this, &MainWindow::onMetrics);
+    connect(poller, &SnapshotPoller::clusterChanged, this, &MainWindow::onCluster);
+    connect(sends_, &SendService::delivered, this, [this](const DeliveryTick& d) {
         deliveries_->add(d);
         distribution_->add(d);
     });
-    connect(controller_, &AppController::sendFailed, this,
+    connect(sends_, &SendService::sendFailed, this,
             [this](const QString& e) { relay_->post(tr("send failed: %1").arg(e)); });
-    connect(controller_, &AppController::explained, explain_, &ExplainPanel::showExplanation);
-    connect(controller_, &AppController::senderPausedChanged, this, [this](bool p) {
+    connect(session_, &ClusterSession::explained, explain_, &ExplainPanel::showExplanation);
+    connect(session_, &ClusterSession::senderPausedChanged, this, [this](bool p) {
         const QSignalBlocker block(pause_);
         pause_->setChecked(p);
         relay_->post(p ? tr("sender paused: nothing new is drained") : tr("sender resumed"));
     });
-    connect(controller_, &AppController::flushFinished, this,
+    connect(session_, &ClusterSession::flushFinished, this,
             [this] { relay_->post(tr("flush() completed")); });
-    connect(controller_, &AppController::repeatFinished, this, [this](qint64 n, bool cancelled) {
+    connect(sends_, &SendService::repeatFinished, this, [this](qint64 n, bool cancelled) {
         relay_->post(cancelled ? tr("repeat cancelled after %1 records").arg(n)
                                : tr("repeat finished: %1 records").arg(n));
     });
 }
 
 void MainWindow::onConnected(const QString& description) {
-    const auto& cfg = controller_->config();
+    const auto& cfg = session_->config();
     accModel_->setLimits(cfg.batchSize, cfg.lingerMs);
     senderModel_->setLimits(cfg.maxInFlightRequestsPerConnection, cfg.requestTimeoutMs);
     explain_->setPartitionerClass(QString::fromStdString(cfg.partitionerClass));
-    stateLabel_->setText(
-        tr("Connected to %1 (%2)").arg(description, controller_->bootstrapServers()));
+    stateLabel_->setText(tr("Connected to %1 (%2)").arg(description, session_->bootstrapServers()));
     setWindowTitle(tr("Batchscope — %1").arg(description));
-    relay_->post(tr("connected: %1, bootstrap.servers=%2")
-                     .arg(description, controller_->bootstrapServers()));
+    relay_->post(
+        tr("connected: %1, bootstrap.servers=%2").arg(description, session_->bootstrapServers()));
     relay_->post(tr("producer: batch.size=%1 linger.ms=%2 acks=%3 enable.idempotence=%4 "
                     "max.in.flight=%5")
                      .arg(cfg.batchSize)
@@ -354,16 +361,16 @@ void MainWindow::onConnected(const QString& description) {
     for (const auto& [key, why] : cfg.adjustments)
         relay_->post(
             tr("config: %1: %2").arg(QString::fromStdString(key), QString::fromStdString(why)));
-    const QString topic = controller_->connection().topic;
+    const QString topic = session_->connection().topic;
     if (!topic.isEmpty()) {
-        const int n = controller_->partitionCount(topic);
+        const int n = session_->partitionCount(topic);
         if (n > 0) {
             accModel_->setTopicPartitions(topic, n);
             distribution_->setTopicPartitions(topic, n);
         }
         distView_->setTopic(topic);
     }
-    onCluster(controller_->clusterInfo());
+    onCluster(session_->clusterInfo());
     composer_->validate();
 }
 
@@ -376,63 +383,17 @@ void MainWindow::onSnapshot(const std::shared_ptr<const producer::ProducerSnapsh
     if (pool.totalMemory > 0)
         buffer_->setValue(
             static_cast<int>(100 * (pool.totalMemory - pool.availableMemory) / pool.totalMemory));
-    accSummary_->setText(
-        tr("%1 records in %2 batches · %3")
-            .arg(accModel_->queuedRecords())
-            .arg(accModel_->queuedBatches())
-            .arg(QString::fromUtf8(producer::senderStateName(s->senderState).data())));
-    senderSummary_->setText(tr("%1 in flight · %2 completed · %3 retries · %4 failed")
-                                .arg(senderModel_->inFlightCount())
-                                .arg(senderModel_->completedRequests())
-                                .arg(senderModel_->retries())
-                                .arg(senderModel_->failedBatches()));
+    accSummary_->setText(accModel_->summary());
+    senderSummary_->setText(senderModel_->summary());
     if (selBatch_) updateBatchDetails();
     if (selCorrelation_ >= 0) updateRequestDetails();
 }
 
 void MainWindow::onEvents(const std::vector<producer::Event>& events) {
     senderModel_->applyEvents(events);
-    QStringList lines;
-    for (const auto& e : events) {
-        const auto name = producer::eventTypeName(e.type);
-        // Only the few logged types need the topic name (there can be 20000 events a tick).
-        auto tp = [&] {
-            return QStringLiteral("%1-%2").arg(controller_->topicName(e.topicId)).arg(e.partition);
-        };
-        switch (e.type) {
-            case producer::EventType::BatchRetried:
-            case producer::EventType::BatchExpired:
-            case producer::EventType::BatchSplit:
-                lines << QStringLiteral("%1 %2 batch %3 (%4 records, attempt %5) %6")
-                             .arg(QString::fromUtf8(name.data()), tp())
-                             .arg(e.batchId)
-                             .arg(e.recordCount)
-                             .arg(e.attempts)
-                             .arg(e.errorCode ? errorLabel(e.errorCode) : QString());
-                break;
-            case producer::EventType::BatchCompleted:
-                if (e.errorCode)
-                    lines << QStringLiteral("BatchCompleted %1 batch %2 failed: %3")
-                                 .arg(tp())
-                                 .arg(e.batchId)
-                                 .arg(errorLabel(e.errorCode));
-                break;
-            case producer::EventType::ResponseReceived:
-                if (e.errorCode)
-                    lines << QStringLiteral("ResponseReceived node %1 #%2: %3")
-                                 .arg(e.nodeId)
-                                 .arg(e.correlationId)
-                                 .arg(errorLabel(e.errorCode));
-                break;
-            case producer::EventType::MetadataUpdated:
-                lines << QStringLiteral("MetadataUpdated");
-                break;
-            default:
-                break;
-        }
-    }
-    for (const QString& l : lines)
-        relay_->post(l);
+    const auto topicName = [this](uint32_t id) { return session_->topicName(id); };
+    for (const auto& e : events)
+        if (auto line = eventLogLine(e, topicName)) relay_->post(*line);
 }
 
 void MainWindow::onMetrics(const std::vector<producer::Metric>& metrics, qint64 timeMs) {
@@ -440,20 +401,22 @@ void MainWindow::onMetrics(const std::vector<producer::Metric>& metrics, qint64 
     throughput_->setText(
         tr("%1 · %2 · %3 delivered")
             .arg(rate(metrics_->latest(0), tr("rec/s")), rate(metrics_->latest(1), tr("B/s")))
-            .arg(controller_->deliveredCount()));
+            .arg(sends_->deliveredCount()));
 }
 
 void MainWindow::onCluster(const ClusterInfo& info) {
     cluster_->showInfo(info);
+    inspector_->setClusterInfo(info);
     QStringList topics;
     for (const auto& t : info.topics)
         topics << t.name;
     composer_->setTopics(topics);
+    composer_->validate();  // a topic may have appeared or gone
     // Lanes for the topic being composed (and the connection's), even before any record.
     for (const auto& t : info.topics)
         for (const auto& [p, leader] : t.partitions)
             accModel_->setLeader(t.name, p, leader);
-    for (const QString& topic : {controller_->connection().topic, composer_->draft().topic})
+    for (const QString& topic : {session_->connection().topic, composer_->draft().topic})
         for (const auto& t : info.topics)
             if (t.name == topic && t.partitions.size() <= 1000) {
                 accModel_->setTopicPartitions(topic, static_cast<int>(t.partitions.size()));
@@ -461,30 +424,10 @@ void MainWindow::onCluster(const ClusterInfo& info) {
             }
 }
 
-QString MainWindow::batchDetails() const {
-    return batchDetails_->text();
-}
-
 void MainWindow::updateBatchDetails() {
-    const auto* lane = accModel_->lane(selTopic_, selPartition_);
-    if (!lane) return;
-    for (const auto& b : lane->batches) {
-        if (b.id != selBatch_) continue;
-        batchDetails_->setText(
-            tr("<b>%1-%2 batch %3</b>: %4 records, %5 of %6 bytes, age %7 ms of linger.ms %8, "
-               "attempts %9, base sequence %10, %11")
-                .arg(selTopic_)
-                .arg(selPartition_)
-                .arg(b.id)
-                .arg(b.records)
-                .arg(b.sizeBytes)
-                .arg(b.capacity)
-                .arg(b.ageMs)
-                .arg(accModel_->lingerMs())
-                .arg(b.attempts)
-                .arg(b.baseSequence)
-                .arg(b.drained ? tr("drained into a ProduceRequest")
-                               : QString::fromUtf8(producer::batchStateName(b.state).data())));
+    if (!accModel_->lane(selTopic_, selPartition_)) return;
+    if (auto text = accModel_->describeBatch(selTopic_, selPartition_, selBatch_)) {
+        batchDetails_->setText(*text);
         return;
     }
     batchDetails_->setText(tr("%1-%2 batch %3 has left the accumulator (sent).")
@@ -495,30 +438,8 @@ void MainWindow::updateBatchDetails() {
 }
 
 void MainWindow::updateRequestDetails() {
-    const auto* node = senderModel_->node(selNode_);
-    if (!node) return;
-    auto show = [&](const SenderModel::Request& r) {
-        QStringList ids;
-        for (auto id : r.batchIds)
-            ids << QString::number(id);
-        requestDetails_->setText(
-            tr("<b>node %1 ProduceRequest #%2</b>: %3 · %4 records · %5 bytes · %6 ms%7 · "
-               "batches %8")
-                .arg(selNode_)
-                .arg(r.correlationId)
-                .arg(r.partitions.join(QStringLiteral(", ")))
-                .arg(r.records)
-                .arg(r.bytes)
-                .arg(r.elapsedMs)
-                .arg(r.completed
-                         ? tr(" · completed: %1").arg(errorLabel(r.errorCode))
-                         : tr(" of request.timeout.ms %1").arg(senderModel_->requestTimeoutMs()))
-                .arg(ids.join(QStringLiteral(", "))));
-    };
-    for (const auto& r : node->inFlight)
-        if (r.correlationId == selCorrelation_) return show(r);
-    for (const auto& r : node->recent)
-        if (r.correlationId == selCorrelation_) return show(r);
+    if (auto text = senderModel_->describeRequest(selNode_, selCorrelation_))
+        requestDetails_->setText(*text);
 }
 
 void MainWindow::clearViews() {
@@ -526,11 +447,11 @@ void MainWindow::clearViews() {
     distribution_->clear();
     metrics_->clear();
     senderModel_->clear();
-    onConnected(controller_->connection().describe());
+    onConnected(session_->connection().describe());
 }
 
 void MainWindow::showConnectionDialog() {
-    ConnectionDialog dlg(controller_->connection(), this);
+    ConnectionDialog dlg(session_->connection(), this);
     if (dlg.exec() != QDialog::Accepted) return;
     const ConnectionSettings s = dlg.settings();
     QSettings settings;
@@ -538,11 +459,11 @@ void MainWindow::showConnectionDialog() {
     stateLabel_->setText(tr("connecting to %1…").arg(s.describe()));
     accModel_->clear();
     senderModel_->clear();
-    controller_->connectTo(s, controller_->producerProps());
+    session_->connectTo(s, session_->producerProps());
 }
 
 void MainWindow::showSettingsDialog() {
-    ProducerSettingsDialog dlg(controller_->producerProps(), controller_->bootstrapServers(), this);
+    ProducerSettingsDialog dlg(session_->producerProps(), session_->bootstrapServers(), this);
     if (dlg.exec() != QDialog::Accepted) return;
     const PropertyMap props = dlg.properties();
     QSettings settings;
@@ -552,7 +473,7 @@ void MainWindow::showSettingsDialog() {
         settings.setValue(QString::fromStdString(k), QString::fromStdString(v));
     settings.endGroup();
     relay_->post(tr("producer settings changed: flushing and recreating the producer"));
-    controller_->applyProducerProps(props);
+    session_->applyProducerProps(props);
 }
 
 void MainWindow::applyDefaultSizes() {

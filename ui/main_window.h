@@ -32,7 +32,8 @@ class TopicInspector;
 
 // The main window: the Record accumulator view in the centre, every other screen in a dock
 // (layout saved with QSettings), toolbar Pause / Step / Flush, status bar with throughput and
-// buffer use. Owns the models; the controller is shared with main() (and tests).
+// buffer use. Owns the models; the controller is shared with main() (and tests), which find the
+// window's parts by type or object name (the docks', actions' and labels' names are set here).
 class MainWindow : public QMainWindow {
     Q_OBJECT
   public:
@@ -42,27 +43,6 @@ class MainWindow : public QMainWindow {
     // Restores window layout and theme from QSettings (not done in tests/screenshots).
     void restoreLayout();
     void setTheme(Theme theme);
-
-    AppController* controller() const { return controller_; }
-    AccumulatorModel* accumulatorModel() const { return accModel_; }
-    SenderModel* senderModel() const { return senderModel_; }
-    DeliveriesModel* deliveriesModel() const { return deliveries_; }
-    DistributionModel* distributionModel() const { return distribution_; }
-    MetricsHistory* metricsHistory() const { return metrics_; }
-    RecordComposer* composer() const { return composer_; }
-    ExplainPanel* explainPanel() const { return explain_; }
-    ClusterPanel* clusterPanel() const { return cluster_; }
-    DeliveriesPanel* deliveriesPanel() const { return deliveriesPanel_; }
-    LogPanel* logPanel() const { return log_; }
-    AccumulatorView* accumulatorView() const { return accView_; }
-    SenderView* senderView() const { return senderView_; }
-    LogRelay* logRelay() const { return relay_; }
-    TopicInspector* topicInspector() const { return inspector_; }
-    QDockWidget* inspectorDock() const { return inspectorDock_; }
-    QAction* pauseAction() const { return pause_; }
-    QAction* stepAction() const { return step_; }
-    QAction* flushAction() const { return flush_; }
-    QString batchDetails() const;
 
     // Splits the docks in the default proportions of the current window size.
     void applyDefaultSizes();
@@ -75,7 +55,7 @@ class MainWindow : public QMainWindow {
   private:
     void buildDocks();
     void buildActions();
-    void wireController();
+    void wireController(const SnapshotPoller* poller);
     void onConnected(const QString& description);
     void onSnapshot(const std::shared_ptr<const producer::ProducerSnapshot>& s);
     void onEvents(const std::vector<producer::Event>& events);
@@ -89,7 +69,8 @@ class MainWindow : public QMainWindow {
     QDockWidget* addDock(const QString& title, const QString& name, QWidget* w,
                          Qt::DockWidgetArea area);
 
-    AppController* controller_;
+    ClusterSession* session_;
+    SendService* sends_;
     AccumulatorModel* accModel_;
     SenderModel* senderModel_;
     DeliveriesModel* deliveries_;

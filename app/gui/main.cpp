@@ -124,7 +124,8 @@ int main(int argc, char** argv) {
 
     DemoRunner* runner = nullptr;
     if (shooting) {
-        runner = new DemoRunner(&window, cli.value(screenshot), cli.isSet(demo), &window);
+        runner =
+            new DemoRunner(&controller, &window, cli.value(screenshot), cli.isSet(demo), &window);
         QObject::connect(runner, &DemoRunner::finished, &app, [](int code) {
             if (code == 2)
                 std::fprintf(stderr, "batchscope: screenshot taken before every view had data\n");
@@ -133,6 +134,6 @@ int main(int argc, char** argv) {
         });
         runner->start();
     }
-    controller.connectTo(conn, props);
+    controller.session().connectTo(conn, props);
     return QApplication::exec();
 }

@@ -35,17 +35,17 @@ class TestAccumulatorFlow : public QObject {
         const int leader = h.leaderOf(kPartition);
         QVERIFY(leader >= 0);
         // Slowed so the in-flight request is on screen long enough to be seen.
-        QCOMPARE(h.controller->setNodeLatency(leader, 1500), QString());
+        QCOMPARE(h.controller->session().setNodeLatency(leader, 1500), QString());
 
-        h.window->pauseAction()->trigger();
-        QVERIFY(h.controller->senderPaused());
-        RecordComposer* c = h.window->composer();
-        c->partitionSpin()->setValue(kPartition);
-        QTRY_VERIFY_WITH_TIMEOUT(c->sendButton()->isEnabled(), 10000);
+        child<QAction>(h.window.get(), "pauseSender")->trigger();
+        QVERIFY(h.controller->session().senderPaused());
+        RecordComposer* c = h.window->findChild<RecordComposer*>();
+        child<QSpinBox>(c, "partition")->setValue(kPartition);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(c, "send")->isEnabled(), 10000);
 
-        AccumulatorModel* acc = h.window->accumulatorModel();
+        AccumulatorModel* acc = h.window->findChild<AccumulatorModel*>();
         for (int n = 1; n <= 3; ++n) {
-            c->sendButton()->click();
+            child<QPushButton>(c, "send")->click();
             QTRY_COMPARE_WITH_TIMEOUT(openRecords(acc, kPartition), n, 20000);
         }
         const auto* lane = acc->lane(QStringLiteral("demo"), kPartition);
@@ -53,11 +53,11 @@ class TestAccumulatorFlow : public QObject {
         QCOMPARE(lane->queuedRecords(), 3);
         QCOMPARE(acc->queuedBatches(), 1);
         QCOMPARE(acc->lingerMs(), 60000);
-        SenderModel* snd = h.window->senderModel();
+        SenderModel* snd = h.window->findChild<SenderModel*>();
         QCOMPARE(snd->inFlightCount(), 0);
-        QCOMPARE(h.window->deliveriesModel()->rowCount(), 0);
+        QCOMPARE(h.window->findChild<DeliveriesModel*>()->rowCount(), 0);
 
-        h.window->flushAction()->trigger();
+        child<QAction>(h.window.get(), "flush")->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(acc->queuedRecords(), 0, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(snd->node(leader) && !snd->node(leader)->inFlight.isEmpty(),
                                  20000);
@@ -65,10 +65,10 @@ class TestAccumulatorFlow : public QObject {
         QCOMPARE(req.records, 3);
         QVERIFY(req.partitions.contains(QStringLiteral("demo-2")));
         QTRY_VERIFY_WITH_TIMEOUT(snd->completedRequests() >= 1 && snd->inFlightCount() == 0, 30000);
-        QTRY_COMPARE_WITH_TIMEOUT(h.window->deliveriesModel()->rowCount(), 3, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(h.window->findChild<DeliveriesModel*>()->rowCount(), 3, 30000);
         for (int r = 0; r < 3; ++r) {
-            QCOMPARE(h.window->deliveriesModel()->at(r).partition, kPartition);
-            QVERIFY(h.window->deliveriesModel()->at(r).offset >= 0);
+            QCOMPARE(h.window->findChild<DeliveriesModel*>()->at(r).partition, kPartition);
+            QVERIFY(h.window->findChild<DeliveriesModel*>()->at(r).offset >= 0);
         }
         QVERIFY(!snd->node(leader)->recent.isEmpty());
         QCOMPARE(snd->node(leader)->recent.back().errorCode, 0);

@@ -26,10 +26,10 @@ class TestClusterDock : public QObject {
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         ConnectionSettings c;  // embedded: 3 nodes, topic demo with 6 partitions
         c.dataDir = dir.path();
-        controller.connectTo(c, {});
-        QVERIFY(QTest::qWaitFor([&] { return controller.isConnected(); }, 30000));
+        controller.session().connectTo(c, {});
+        QVERIFY(QTest::qWaitFor([&] { return controller.session().isConnected(); }, 30000));
 
-        QTreeWidget* tree = window.clusterPanel()->tree();
+        QTreeWidget* tree = window.findChild<ClusterPanel*>()->findChild<QTreeWidget*>();
         // Brokers (3) + 3 nodes + Topics (1) + demo + 6 partitions.
         QVERIFY(QTest::qWaitFor(
             [&] {

@@ -6,6 +6,7 @@
 #include "models/accumulator_model.h"
 #include "models/deliveries_model.h"
 #include "models/distribution_model.h"
+#include "models/event_log.h"
 #include "models/metrics_history.h"
 #include "models/sender_model.h"
 #include "record_draft.h"
@@ -104,6 +105,120 @@ class TestModels : public QObject {
         QCOMPARE(m.node(1)->recent.size(), 1);
         QCOMPARE(m.node(1)->recent[0].errorCode, 6);
         QCOMPARE(m.node(1)->errorTotal, 1);
+    }
+
+    // The batch the user clicked, in words, from the model (the window only shows the text);
+    // once the batch has left for good there is nothing to describe.
+    void accumulatorDescribesABatchAndItsSummary() {
+        AccumulatorModel m;
+        m.setLimits(16384, 1000);
+        BatchSnapshot b;
+        b.batchId = 7;
+        b.recordCount = 3;
+        b.sizeBytes = 300;
+        b.capacity = 16384;
+        b.createdMs = 1000;
+        b.attempts = 1;
+        b.baseSequence = 42;
+        ProducerSnapshot s = snapshotWith(1400, {part(2, {b})});
+        s.senderState = SenderState::Running;
+        m.update(s);
+        const auto text = m.describeBatch(QStringLiteral("demo"), 2, 7);
+        QVERIFY(text);
+        QVERIFY2(text->startsWith(QStringLiteral("<b>demo-2 batch 7</b>: 3 records, 300 of 16384 "
+                                                 "bytes, age 400 ms of linger.ms 1000, attempts "
+                                                 "1, base sequence 42, ")),
+                 qPrintable(*text));
+        QVERIFY(!m.describeBatch(QStringLiteral("demo"), 2, 8));
+        QCOMPARE(m.summary(),
+                 QStringLiteral("3 records in 1 batches · %1")
+                     .arg(QString::fromUtf8(senderStateName(SenderState::Running).data())));
+        // Drained: still shown a moment, saying where it went; then gone.
+        m.update(snapshotWith(1500, {part(2, {})}));
+        QVERIFY(m.describeBatch(QStringLiteral("demo"), 2, 7)
+                    ->endsWith(QStringLiteral("drained into a ProduceRequest")));
+        m.update(snapshotWith(1500 + AccumulatorModel::kGhostMs, {part(2, {})}));
+        QVERIFY(!m.describeBatch(QStringLiteral("demo"), 2, 7));
+    }
+
+    // A request in words, in flight and once completed with its error; and the view's summary.
+    void senderDescribesARequestAndItsSummary() {
+        SenderModel m;
+        m.setLimits(5, 30000);
+        NodeSnapshot n;
+        n.nodeId = 1;
+        n.connected = true;
+        InFlightRequestSnapshot r;
+        r.correlationId = 11;
+        r.partitions = {TopicPartition{"demo", 4}};
+        r.recordCount = 2;
+        r.bytes = 120;
+        r.sentMs = 100;
+        r.batchIds = {5, 6};
+        n.inFlight = {r};
+        m.update(snapshotWith(350, {}, {n}));
+        QCOMPARE(
+            *m.describeRequest(1, 11),
+            QStringLiteral("<b>node 1 ProduceRequest #11</b>: demo-4 · 2 records · 120 bytes · "
+                           "250 ms of request.timeout.ms 30000 · batches 5, 6"));
+        QVERIFY(!m.describeRequest(1, 12));
+        QVERIFY(!m.describeRequest(2, 11));
+        QCOMPARE(m.summary(), QStringLiteral("1 in flight · 0 completed · 0 retries · 0 failed"));
+        Event e;
+        e.type = EventType::ResponseReceived;
+        e.nodeId = 1;
+        e.correlationId = 11;
+        e.errorCode = 6;
+        m.applyEvents({e});
+        n.inFlight.clear();
+        m.update(snapshotWith(400, {}, {n}));
+        QVERIFY2(m.describeRequest(1, 11)->contains(
+                     QStringLiteral(" · completed: NOT_LEADER_OR_FOLLOWER · ")),
+                 qPrintable(*m.describeRequest(1, 11)));
+    }
+
+    // The Log dock's lines: one for retries, expiries, splits, failures and metadata updates,
+    // none for the many routine events; the topic name is asked only for a line written.
+    void eventLogLinesForWhatMatters() {
+        int asked = 0;
+        const auto topicName = [&asked](uint32_t id) {
+            ++asked;
+            return id == 3 ? QStringLiteral("demo") : QStringLiteral("?");
+        };
+        Event retried;
+        retried.type = EventType::BatchRetried;
+        retried.topicId = 3;
+        retried.partition = 2;
+        retried.batchId = 9;
+        retried.recordCount = 12;
+        retried.attempts = 2;
+        retried.errorCode = 6;
+        QCOMPARE(*eventLogLine(retried, topicName),
+                 QStringLiteral("BatchRetried demo-2 batch 9 (12 records, attempt 2) "
+                                "NOT_LEADER_OR_FOLLOWER"));
+        Event failed = retried;
+        failed.type = EventType::BatchCompleted;
+        QCOMPARE(*eventLogLine(failed, topicName),
+                 QStringLiteral("BatchCompleted demo-2 batch 9 failed: NOT_LEADER_OR_FOLLOWER"));
+        QCOMPARE(asked, 2);
+        Event ok = failed;
+        ok.errorCode = 0;
+        QVERIFY(!eventLogLine(ok, topicName));
+        Event response;
+        response.type = EventType::ResponseReceived;
+        response.nodeId = 1;
+        response.correlationId = 11;
+        QVERIFY(!eventLogLine(response, topicName));
+        response.errorCode = -2;
+        QCOMPARE(*eventLogLine(response, topicName),
+                 QStringLiteral("ResponseReceived node 1 #11: DISCONNECTED"));
+        Event metadata;
+        metadata.type = EventType::MetadataUpdated;
+        QCOMPARE(*eventLogLine(metadata, topicName), QStringLiteral("MetadataUpdated"));
+        Event appended;
+        appended.type = EventType::RecordAppended;
+        QVERIFY(!eventLogLine(appended, topicName));
+        QCOMPARE(asked, 2);
     }
 
     void deliveriesNewestFirstAndCapped() {

@@ -24,24 +24,24 @@ class TestNodeDown : public QObject {
         const int leader = h.leaderOf(kPartition);
         QVERIFY(leader >= 0);
         // Slowed: the request is still in flight when the node goes down.
-        QCOMPARE(h.controller->setNodeLatency(leader, 3000), QString());
-        RecordComposer* c = h.window->composer();
-        c->partitionSpin()->setValue(kPartition);
-        QTRY_VERIFY_WITH_TIMEOUT(c->sendButton()->isEnabled(), 10000);
-        c->sendButton()->click();
+        QCOMPARE(h.controller->session().setNodeLatency(leader, 3000), QString());
+        RecordComposer* c = h.window->findChild<RecordComposer*>();
+        child<QSpinBox>(c, "partition")->setValue(kPartition);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(c, "send")->isEnabled(), 10000);
+        child<QPushButton>(c, "send")->click();
 
-        SenderModel* snd = h.window->senderModel();
+        SenderModel* snd = h.window->findChild<SenderModel*>();
         QTRY_VERIFY_WITH_TIMEOUT(snd->node(leader) && !snd->node(leader)->inFlight.isEmpty(),
                                  20000);
-        QCOMPARE(h.controller->setNodeUp(leader, false), QString());
+        QCOMPARE(h.controller->session().setNodeUp(leader, false), QString());
         QTRY_VERIFY_WITH_TIMEOUT(snd->retries() >= 1, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(snd->node(leader) && !snd->node(leader)->connected, 20000);
-        QCOMPARE(h.window->deliveriesModel()->rowCount(), 0);
+        QCOMPARE(h.window->findChild<DeliveriesModel*>()->rowCount(), 0);
 
-        QCOMPARE(h.controller->setNodeLatency(leader, 0), QString());
-        QCOMPARE(h.controller->setNodeUp(leader, true), QString());
-        QTRY_COMPARE_WITH_TIMEOUT(h.window->deliveriesModel()->rowCount(), 1, 45000);
-        const Delivery& d = h.window->deliveriesModel()->at(0);
+        QCOMPARE(h.controller->session().setNodeLatency(leader, 0), QString());
+        QCOMPARE(h.controller->session().setNodeUp(leader, true), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(h.window->findChild<DeliveriesModel*>()->rowCount(), 1, 45000);
+        const Delivery& d = h.window->findChild<DeliveriesModel*>()->at(0);
         QVERIFY2(d.ok(), qPrintable(d.error));
         QCOMPARE(d.partition, kPartition);
         QVERIFY(d.offset >= 0);

@@ -20,22 +20,23 @@ class TestSendKeyed : public QObject {
     void keyedRecordLandsOnMurmur2Partition() {
         test::Harness h;
         QVERIFY(h.waitConnected());
-        RecordComposer* c = h.window->composer();
-        c->keySerializerBox()->setCurrentText(QStringLiteral("string"));
-        c->keyEdit()->setText(QStringLiteral("order-42"));
-        QTRY_VERIFY_WITH_TIMEOUT(c->sendButton()->isEnabled(), 10000);
+        RecordComposer* c = h.window->findChild<RecordComposer*>();
+        child<QComboBox>(c, "keySerializer")->setCurrentText(QStringLiteral("string"));
+        child<QLineEdit>(c, "key")->setText(QStringLiteral("order-42"));
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(c, "send")->isEnabled(), 10000);
 
         const std::string key = "order-42";
         const int expected = bs::producer::partitionForKey(
             std::span(reinterpret_cast<const uint8_t*>(key.data()), key.size()), 6);
-        QTRY_COMPARE_WITH_TIMEOUT(h.window->explainPanel()->shownPartition(), expected, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(h.window->findChild<ExplainPanel*>()->shownPartition(), expected,
+                                  10000);
 
         h.window->activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(h.window.get()));
-        c->keyEdit()->setFocus();
-        QTest::keyClick(c->keyEdit(), Qt::Key_Return, Qt::ControlModifier);
+        child<QLineEdit>(c, "key")->setFocus();
+        QTest::keyClick(child<QLineEdit>(c, "key"), Qt::Key_Return, Qt::ControlModifier);
 
-        DeliveriesModel* m = h.window->deliveriesModel();
+        DeliveriesModel* m = h.window->findChild<DeliveriesModel*>();
         QTRY_COMPARE_WITH_TIMEOUT(m->rowCount(), 1, 30000);
         const Delivery& d = m->at(0);
         QVERIFY2(d.ok(), qPrintable(d.error));
@@ -46,7 +47,7 @@ class TestSendKeyed : public QObject {
                  expected);
 
         // A second record with the same key goes to the same partition, next offset.
-        c->sendButton()->click();
+        child<QPushButton>(c, "send")->click();
         QTRY_COMPARE_WITH_TIMEOUT(m->rowCount(), 2, 30000);
         QCOMPARE(m->at(0).partition, expected);
         QCOMPARE(m->at(0).offset, d.offset + 1);

@@ -7,6 +7,7 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
@@ -16,6 +17,7 @@
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTest>
+#include <QTextBrowser>
 #include <QToolButton>
 
 #include "models/deliveries_model.h"
@@ -58,8 +60,8 @@ class TestTopicInspector : public QObject {
 
     // Sends and waits until the deliveries table has the record; returns its delivery.
     Delivery sendOne(const RecordDraft& d) {
-        DeliveriesModel* m = h->window->deliveriesModel();
-        h->controller->send(d);
+        DeliveriesModel* m = h->window->findChild<DeliveriesModel*>();
+        h->controller->sends().send(d);
         ++delivered;
         const bool ok = QTest::qWaitFor([&] { return m->totalAdded() >= delivered; }, kWaitMs);
         if (!ok) return Delivery{};
@@ -69,11 +71,13 @@ class TestTopicInspector : public QObject {
     // Opens the inspector on demo-<partition> from `start`.
     void open(int partition, InspectorStart start, const QString& value = {},
               const QString& until = {}) {
-        ti->topicBox()->setCurrentText(QStringLiteral("demo"));
-        ti->partitionBox()->setCurrentIndex(ti->partitionBox()->findData(partition));
-        ti->startBox()->setCurrentIndex(ti->startBox()->findData(static_cast<int>(start)));
-        ti->startValue()->setText(value);
-        ti->untilEdit()->setText(until);
+        child<QComboBox>(ti, "topic")->setCurrentText(QStringLiteral("demo"));
+        child<QComboBox>(ti, "partition")
+            ->setCurrentIndex(child<QComboBox>(ti, "partition")->findData(partition));
+        child<QComboBox>(ti, "start")
+            ->setCurrentIndex(child<QComboBox>(ti, "start")->findData(static_cast<int>(start)));
+        child<QLineEdit>(ti, "startValue")->setText(value);
+        child<QLineEdit>(ti, "until")->setText(until);
         ti->read();
     }
 
@@ -81,16 +85,16 @@ class TestTopicInspector : public QObject {
     void initTestCase() {
         h = std::make_unique<test::Harness>();
         QVERIFY(h->waitConnected());
-        ti = h->window->topicInspector();
+        ti = h->window->findChild<TopicInspector*>();
         QVERIFY(ti);
-        QVERIFY(h->window->inspectorDock());
+        QVERIFY(child<QDockWidget>(h->window.get(), "inspector"));
         // A View menu toggle, like every dock.
-        QAction* toggle = h->window->inspectorDock()->toggleViewAction();
+        QAction* toggle = child<QDockWidget>(h->window.get(), "inspector")->toggleViewAction();
         bool inViewMenu = false;
         for (QAction* menu : h->window->menuBar()->actions())
             if (menu->menu() && menu->menu()->actions().contains(toggle)) inViewMenu = true;
         QVERIFY(inViewMenu);
-        QTRY_VERIFY_WITH_TIMEOUT(ti->partitionBox()->findData(5) >= 0, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QComboBox>(ti, "partition")->findData(5) >= 0, kWaitMs);
     }
 
     void cleanupTestCase() { h.reset(); }
@@ -105,7 +109,7 @@ class TestTopicInspector : public QObject {
 
         // All partitions from the earliest offset: the record is among them.
         open(-1, InspectorStart::Earliest);
-        InspectorModel* m = ti->model();
+        InspectorModel* m = ti->findChild<InspectorModel*>();
         QTRY_VERIFY_WITH_TIMEOUT(m->rowOf(2, sent.offset) >= 0, kWaitMs);
         const int row = m->rowOf(2, sent.offset);
         QCOMPARE(cell(m, row, InspectorModel::Key), QStringLiteral("order-7"));
@@ -131,16 +135,19 @@ class TestTopicInspector : public QObject {
                     .startsWith(QStringLiteral("base %1 · ").arg(b.baseOffset)));
 
         // The detail pane: batch header fields and where the embedded broker stored the batch.
-        ti->table()->selectRow(row);
-        QTRY_VERIFY_WITH_TIMEOUT(ti->location().has_value(), kWaitMs);
-        const RecordLocation loc = *ti->location();
+        child<QTableView>(ti, "records")->selectRow(row);
+        // The session locates it as the inspector asked it to; the detail pane shows that.
+        const RecordLocation loc =
+            h->controller->session().locateRecord(QStringLiteral("demo"), 2, sent.offset);
         QVERIFY2(loc.ok(), qPrintable(loc.error));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            child<QTextBrowser>(ti, "detail")->toPlainText().contains(loc.segmentPath), kWaitMs);
         QVERIFY(loc.segmentPath.endsWith(QStringLiteral(".log")));
         QVERIFY(QFileInfo::exists(loc.segmentPath));
         QVERIFY(loc.segmentPath.contains(QStringLiteral("demo-2")));
         QCOMPARE(loc.batchBaseOffset, b.baseOffset);
         QCOMPARE(loc.sizeInBytes, b.sizeInBytes);
-        const QString detail = ti->detailText();
+        const QString detail = child<QTextBrowser>(ti, "detail")->toPlainText();
         QVERIFY2(detail.contains(loc.segmentPath), qPrintable(detail));
         QVERIFY(detail.contains(QStringLiteral("byte %1").arg(loc.position)));
         QVERIFY(detail.contains(QStringLiteral("producer id")));
@@ -163,10 +170,12 @@ class TestTopicInspector : public QObject {
         QVERIFY(bs::protocol::validateBatch(span).ok());
 
         // Hex view of the value.
-        ti->payloadFieldBox()->setCurrentIndex(0);
-        ti->payloadModeBox()->setCurrentIndex(1);
-        QVERIFY2(ti->payloadView()->toPlainText().contains(QStringLiteral("68 65 6c 6c 6f")),
-                 qPrintable(ti->payloadView()->toPlainText()));
+        child<QComboBox>(ti, "payloadField")->setCurrentIndex(0);
+        child<QComboBox>(ti, "payloadMode")->setCurrentIndex(1);
+        QVERIFY2(child<QPlainTextEdit>(ti, "payload")
+                     ->toPlainText()
+                     .contains(QStringLiteral("68 65 6c 6c 6f")),
+                 qPrintable(child<QPlainTextEdit>(ti, "payload")->toPlainText()));
     }
 
     void deserializerSwitchChangesTheValue() {
@@ -175,19 +184,19 @@ class TestTopicInspector : public QObject {
         const Delivery sent = sendOne(d);
         QVERIFY2(sent.ok(), qPrintable(sent.error));
         open(1, InspectorStart::Offset, QString::number(sent.offset));
-        InspectorModel* m = ti->model();
+        InspectorModel* m = ti->findChild<InspectorModel*>();
         QTRY_VERIFY_WITH_TIMEOUT(m->rowOf(1, sent.offset) >= 0, kWaitMs);
         const int row = m->rowOf(1, sent.offset);
         QCOMPARE(row, 0);  // the read started at that offset
 
-        ti->valueDeserializerBox()->setCurrentText(QStringLiteral("int"));
+        child<QComboBox>(ti, "valueDeserializer")->setCurrentText(QStringLiteral("int"));
         QCOMPARE(cell(m, row, InspectorModel::Value), QStringLiteral("123456"));
-        ti->valueDeserializerBox()->setCurrentText(QStringLiteral("bytes"));
+        child<QComboBox>(ti, "valueDeserializer")->setCurrentText(QStringLiteral("bytes"));
         QCOMPARE(cell(m, row, InspectorModel::Value), QStringLiteral("0001e240"));
         // Four bytes are not a long: shown as an error, not a crash or garbage.
-        ti->valueDeserializerBox()->setCurrentText(QStringLiteral("long"));
+        child<QComboBox>(ti, "valueDeserializer")->setCurrentText(QStringLiteral("long"));
         QVERIFY(cell(m, row, InspectorModel::Value).startsWith(QStringLiteral("⚠")));
-        ti->valueDeserializerBox()->setCurrentText(QStringLiteral("string"));
+        child<QComboBox>(ti, "valueDeserializer")->setCurrentText(QStringLiteral("string"));
 
         // Pretty JSON in the detail pane.
         const Delivery json =
@@ -196,21 +205,21 @@ class TestTopicInspector : public QObject {
         QVERIFY2(json.ok(), qPrintable(json.error));
         open(1, InspectorStart::Offset, QString::number(json.offset));
         QTRY_VERIFY_WITH_TIMEOUT(m->rowOf(1, json.offset) >= 0, kWaitMs);
-        ti->table()->selectRow(m->rowOf(1, json.offset));
-        ti->payloadFieldBox()->setCurrentIndex(0);
-        ti->payloadModeBox()->setCurrentIndex(2);
-        const QString pretty = ti->payloadView()->toPlainText();
+        child<QTableView>(ti, "records")->selectRow(m->rowOf(1, json.offset));
+        child<QComboBox>(ti, "payloadField")->setCurrentIndex(0);
+        child<QComboBox>(ti, "payloadMode")->setCurrentIndex(2);
+        const QString pretty = child<QPlainTextEdit>(ti, "payload")->toPlainText();
         QVERIFY2(pretty.contains(QStringLiteral("\n    \"a\": 1,\n")), qPrintable(pretty));
-        ti->payloadModeBox()->setCurrentIndex(0);
+        child<QComboBox>(ti, "payloadMode")->setCurrentIndex(0);
     }
 
     void followAppendsNewRecords() {
         open(3, InspectorStart::Latest);
-        InspectorModel* m = ti->model();
+        InspectorModel* m = ti->findChild<InspectorModel*>();
         QTRY_VERIFY_WITH_TIMEOUT(!m->loaded().empty() && !m->loading(), kWaitMs);
         const int before = m->rowCount();
         QCOMPARE(before, 0);  // from the end: nothing yet
-        ti->followButton()->click();
+        child<QToolButton>(ti, "follow")->click();
         QVERIFY(ti->following());
         QVector<Delivery> sent;
         for (int i = 1; i <= 3; ++i) {
@@ -226,7 +235,7 @@ class TestTopicInspector : public QObject {
         const Delivery more = sendOne(draft(3, QStringLiteral("f"), QStringLiteral("follow-4")));
         QTRY_COMPARE_WITH_TIMEOUT(m->rowCount(), 4, kWaitMs);
         QCOMPARE(m->record(3).offset, more.offset);
-        ti->followButton()->click();
+        child<QToolButton>(ti, "follow")->click();
         QVERIFY(!ti->following());
     }
 
@@ -237,12 +246,12 @@ class TestTopicInspector : public QObject {
         const Delivery& target = sent[8];
         QVERIFY2(target.ok(), qPrintable(target.error));
 
-        DeliveriesPanel* panel = h->window->deliveriesPanel();
-        QTableView* table = panel->table();
+        DeliveriesPanel* panel = h->window->findChild<DeliveriesPanel*>();
+        QTableView* table = panel->findChild<QTableView*>();
         QModelIndex idx;
         for (int r = 0; r < panel->proxy()->rowCount() && !idx.isValid(); ++r) {
             const QModelIndex src = panel->proxy()->mapToSource(panel->proxy()->index(r, 0));
-            const Delivery& d = h->window->deliveriesModel()->at(src.row());
+            const Delivery& d = h->window->findChild<DeliveriesModel*>()->at(src.row());
             if (d.partition == target.partition && d.offset == target.offset)
                 idx = panel->proxy()->index(r, DeliveriesModel::Value);
         }
@@ -252,31 +261,35 @@ class TestTopicInspector : public QObject {
         QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, at);
         QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, at);
 
-        QVERIFY(h->window->inspectorDock()->isVisible());
-        QCOMPARE(ti->topicBox()->currentText(), QStringLiteral("demo"));
-        QCOMPARE(ti->partitionBox()->currentData().toInt(), 4);
-        QTRY_VERIFY_WITH_TIMEOUT(ti->table()->selectionModel()->currentIndex().isValid(), kWaitMs);
-        const int row = ti->table()->selectionModel()->currentIndex().row();
-        QCOMPARE(ti->model()->record(row).partition(), 4);
-        QCOMPARE(ti->model()->record(row).offset, target.offset);
-        QCOMPARE(cell(ti->model(), row, InspectorModel::Value), QStringLiteral("jump-8"));
+        QVERIFY(child<QDockWidget>(h->window.get(), "inspector")->isVisible());
+        QCOMPARE(child<QComboBox>(ti, "topic")->currentText(), QStringLiteral("demo"));
+        QCOMPARE(child<QComboBox>(ti, "partition")->currentData().toInt(), 4);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            child<QTableView>(ti, "records")->selectionModel()->currentIndex().isValid(), kWaitMs);
+        const int row = child<QTableView>(ti, "records")->selectionModel()->currentIndex().row();
+        QCOMPARE(ti->findChild<InspectorModel*>()->record(row).partition(), 4);
+        QCOMPARE(ti->findChild<InspectorModel*>()->record(row).offset, target.offset);
+        QCOMPARE(cell(ti->findChild<InspectorModel*>(), row, InspectorModel::Value),
+                 QStringLiteral("jump-8"));
         QCOMPARE(row, TopicInspector::kJumpContext);  // a few records of context above it
     }
 
     void rangeNewestAndOlderPages() {
         // Partition 4 holds jump-0..jump-11 (the previous test), nothing else.
-        InspectorModel* m = ti->model();
+        InspectorModel* m = ti->findChild<InspectorModel*>();
         open(4, InspectorStart::NewestN, QStringLiteral("3"));
         QTRY_VERIFY_WITH_TIMEOUT(!m->loaded().empty() && !m->loading(), kWaitMs);
         QCOMPARE(m->rowCount(), 3);
         QCOMPARE(cell(m, 2, InspectorModel::Value), QStringLiteral("jump-11"));
         QVERIFY(!m->canFetchMore({}));
         QVERIFY(m->canFetchOlder());
-        QVERIFY(ti->olderButton()->isEnabled());
+        QVERIFY(child<QPushButton>(ti, "older")->isEnabled());
         // Scrolling to the top loads the page before.
-        ti->table()->verticalScrollBar()->triggerAction(QAbstractSlider::SliderToMinimum);
+        child<QTableView>(ti, "records")
+            ->verticalScrollBar()
+            ->triggerAction(QAbstractSlider::SliderToMinimum);
         QTRY_VERIFY_WITH_TIMEOUT(m->rowCount() == 12 && !m->loading(), kWaitMs);
-        QVERIFY(!ti->olderButton()->isEnabled());
+        QVERIFY(!child<QPushButton>(ti, "older")->isEnabled());
         QVERIFY(!m->canFetchOlder());
         for (int r = 0; r < 12; ++r)
             QCOMPARE(cell(m, r, InspectorModel::Value), QStringLiteral("jump-%1").arg(r));
@@ -293,19 +306,20 @@ class TestTopicInspector : public QObject {
 
     void rowsOfOneBatchShareABand() {
         // With the sender paused, three records wait in one batch; two more go one by one.
-        DeliveriesModel* dm = h->window->deliveriesModel();
-        h->controller->setSenderPaused(true);
+        DeliveriesModel* dm = h->window->findChild<DeliveriesModel*>();
+        h->controller->session().setSenderPaused(true);
         for (int i = 0; i < 3; ++i)
-            h->controller->send(draft(0, QStringLiteral("b"), QStringLiteral("batched-%1").arg(i)));
-        QTRY_VERIFY_WITH_TIMEOUT(h->controller->sentCount() >= delivered + 3, kWaitMs);
-        h->controller->setSenderPaused(false);
+            h->controller->sends().send(
+                draft(0, QStringLiteral("b"), QStringLiteral("batched-%1").arg(i)));
+        QTRY_VERIFY_WITH_TIMEOUT(h->controller->sends().sentCount() >= delivered + 3, kWaitMs);
+        h->controller->session().setSenderPaused(false);
         delivered += 3;
         QTRY_VERIFY_WITH_TIMEOUT(dm->totalAdded() >= delivered, kWaitMs);
         for (int i = 0; i < 2; ++i)
             QVERIFY(
                 sendOne(draft(0, QStringLiteral("b"), QStringLiteral("single-%1").arg(i))).ok());
 
-        InspectorModel* m = ti->model();
+        InspectorModel* m = ti->findChild<InspectorModel*>();
         open(0, InspectorStart::Earliest);
         QTRY_VERIFY_WITH_TIMEOUT(m->rowCount() == 5 && !m->loading(), kWaitMs);
         QCOMPARE(m->record(0).batch->recordCount, 3);
@@ -333,26 +347,27 @@ class TestTopicInspector : public QObject {
     void lazyPagesAndTheRowCap() {
         constexpr int kCount = 700;
         const RecordDraft d = draft(5, QStringLiteral("lazy"), QStringLiteral("lazy-${n}"));
-        h->controller->sendRepeated(d, kCount, 0);
+        h->controller->sends().sendRepeated(d, kCount, 0);
         delivered += kCount;
-        QTRY_VERIFY_WITH_TIMEOUT(h->window->deliveriesModel()->totalAdded() >= delivered, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            h->window->findChild<DeliveriesModel*>()->totalAdded() >= delivered, 60000);
 
         // The view asks for the next page when scrolled to the bottom (canFetchMore/fetchMore).
-        h->window->inspectorDock()->show();
-        h->window->inspectorDock()->raise();
-        InspectorModel* m = ti->model();
+        child<QDockWidget>(h->window.get(), "inspector")->show();
+        child<QDockWidget>(h->window.get(), "inspector")->raise();
+        InspectorModel* m = ti->findChild<InspectorModel*>();
         open(5, InspectorStart::Earliest);
         QTRY_VERIFY_WITH_TIMEOUT(m->rowCount() == InspectorModel::kPageSize && !m->loading(),
                                  kWaitMs);
         QVERIFY(m->canFetchMore({}));
-        ti->table()->scrollToBottom();
+        child<QTableView>(ti, "records")->scrollToBottom();
         QTRY_COMPARE_WITH_TIMEOUT(m->rowCount(), kCount, kWaitMs);
         QVERIFY(!m->canFetchMore({}));
         QCOMPARE(cell(m, kCount - 1, InspectorModel::Value), QStringLiteral("lazy-%1").arg(kCount));
 
         // A model capped at one page drops the far end and can load it again.
         InspectorReader reader;
-        reader.setBootstrap(h->controller->bootstrapServers());
+        reader.setBootstrap(h->controller->session().bootstrapServers());
         InspectorModel capped(nullptr, InspectorModel::kPageSize);
         connect(&reader, &InspectorReader::pageReady, &capped,
                 [&](const std::shared_ptr<const InspectorPage>& p) { capped.applyPage(*p); });
@@ -381,7 +396,7 @@ class TestTopicInspector : public QObject {
         const Delivery sent = sendOne(d);
         QVERIFY2(sent.ok(), qPrintable(sent.error));
         open(1, InspectorStart::Offset, QString::number(sent.offset));
-        InspectorModel* m = ti->model();
+        InspectorModel* m = ti->findChild<InspectorModel*>();
         QTRY_VERIFY_WITH_TIMEOUT(m->rowOf(1, sent.offset) == 0, kWaitMs);
         QVERIFY(!m->record(0).key.has_value());
         QCOMPARE(cell(m, 0, InspectorModel::Key), QStringLiteral("null"));
@@ -408,7 +423,7 @@ class TestTopicInspector : public QObject {
         // Metadata for a topic that does not exist is retried until default.api.timeout.ms; a
         // new browse wakes that read up, and the wakeup does not leak into the new one.
         InspectorReader reader;
-        reader.setBootstrap(h->controller->bootstrapServers());
+        reader.setBootstrap(h->controller->session().bootstrapServers());
         std::vector<std::shared_ptr<const InspectorPage>> pages;
         connect(&reader, &InspectorReader::pageReady, &reader,
                 [&](const std::shared_ptr<const InspectorPage>& p) { pages.push_back(p); });
@@ -428,15 +443,15 @@ class TestTopicInspector : public QObject {
 
     void badInputIsReported() {
         open(4, InspectorStart::Offset, QStringLiteral("not-a-number"));
-        QVERIFY(ti->statusText().contains(QStringLiteral("not-a-number")));
-        ti->topicBox()->setCurrentText(QStringLiteral("no-such-topic-x"));
-        ti->partitionBox()->setCurrentIndex(0);
-        ti->startBox()->setCurrentIndex(0);
+        QVERIFY(child<QLabel>(ti, "status")->text().contains(QStringLiteral("not-a-number")));
+        child<QComboBox>(ti, "topic")->setCurrentText(QStringLiteral("no-such-topic-x"));
+        child<QComboBox>(ti, "partition")->setCurrentIndex(0);
+        child<QComboBox>(ti, "start")->setCurrentIndex(0);
         ti->read();
-        QTRY_VERIFY_WITH_TIMEOUT(!ti->model()->loading(), kWaitMs);
-        QCOMPARE(ti->model()->rowCount(), 0);
-        QVERIFY2(!ti->statusText().contains(QStringLiteral("records of")),
-                 qPrintable(ti->statusText()));
+        QTRY_VERIFY_WITH_TIMEOUT(!ti->findChild<InspectorModel*>()->loading(), kWaitMs);
+        QCOMPARE(ti->findChild<InspectorModel*>()->rowCount(), 0);
+        QVERIFY2(!child<QLabel>(ti, "status")->text().contains(QStringLiteral("records of")),
+                 qPrintable(child<QLabel>(ti, "status")->text()));
     }
 };
 

@@ -12,6 +12,7 @@
 #include "models/deliveries_model.h"
 #include "widgets/accumulator_view.h"
 #include "widgets/deliveries_panel.h"
+#include "widgets/state_legend.h"
 
 using namespace bs::ui;
 
@@ -55,7 +56,7 @@ class TestWindowFit : public QObject {
     }
 
     void deliveriesShowPartitionAndOffset() {
-        QTableView* table = window_->deliveriesPanel()->table();
+        QTableView* table = window_->findChild<DeliveriesPanel*>()->findChild<QTableView*>();
         const int viewport = table->viewport()->width();
         for (int column : {int(DeliveriesModel::Seq), int(DeliveriesModel::Partition),
                            int(DeliveriesModel::Offset)}) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include <QCoreApplication>
+
 namespace bs::ui {
 
 qint64 AccumulatorModel::Lane::queuedRecords() const {
@@ -108,6 +110,37 @@ void AccumulatorModel::update(const producer::ProducerSnapshot& s) {
         lanes_.push_back(std::move(lane));
     }
     Q_EMIT changed();
+}
+
+std::optional<QString> AccumulatorModel::describeBatch(const QString& topic, int partition,
+                                                       quint64 id) const {
+    const Lane* l = lane(topic, partition);
+    if (!l) return std::nullopt;
+    for (const auto& b : l->batches) {
+        if (b.id != id) continue;
+        return tr("<b>%1-%2 batch %3</b>: %4 records, %5 of %6 bytes, age %7 ms of linger.ms %8, "
+                  "attempts %9, base sequence %10, %11")
+            .arg(topic)
+            .arg(partition)
+            .arg(b.id)
+            .arg(b.records)
+            .arg(b.sizeBytes)
+            .arg(b.capacity)
+            .arg(b.ageMs)
+            .arg(lingerMs_)
+            .arg(b.attempts)
+            .arg(b.baseSequence)
+            .arg(b.drained ? tr("drained into a ProduceRequest")
+                           : QString::fromUtf8(producer::batchStateName(b.state).data()));
+    }
+    return std::nullopt;
+}
+
+QString AccumulatorModel::summary() const {
+    return tr("%1 records in %2 batches · %3")
+        .arg(queuedRecords())
+        .arg(queuedBatches())
+        .arg(QString::fromUtf8(producer::senderStateName(senderState_).data()));
 }
 
 }  // namespace bs::ui

@@ -4,6 +4,7 @@
 #include <QString>
 #include <QVector>
 #include <map>
+#include <optional>
 
 #include "producer/observation.h"
 
@@ -57,6 +58,12 @@ class AccumulatorModel : public QObject {
     qint64 timeMs() const { return timeMs_; }
     const producer::BufferPoolSnapshot& bufferPool() const { return pool_; }
     producer::SenderState senderState() const { return senderState_; }
+
+    // The clicked batch in words ("<b>demo-3 batch 7</b>: 12 records, ..."); nullopt once it
+    // has left the accumulator.
+    std::optional<QString> describeBatch(const QString& topic, int partition, quint64 id) const;
+    // The view's header line: "12 records in 3 batches · running".
+    QString summary() const;
 
     // How long a drained batch stays visible, fading.
     static constexpr qint64 kGhostMs = 900;

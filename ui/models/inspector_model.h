@@ -10,7 +10,7 @@
 
 #include "common/result.h"
 #include "consumer/deserializers.h"
-#include "models/inspector_reader.h"
+#include "models/inspector_page.h"
 
 namespace bs::ui {
 

@@ -3,7 +3,16 @@
 #include <algorithm>
 #include <set>
 
+#include "protocol/errors.h"
+
 namespace bs::ui {
+
+QString errorLabel(int code) {
+    if (code == 0) return QStringLiteral("OK");
+    if (code == -2) return QObject::tr("DISCONNECTED");
+    if (code == -3) return QObject::tr("RETRY");
+    return QString::fromUtf8(protocol::errorName(static_cast<protocol::ErrorCode>(code)).data());
+}
 
 void SenderModel::setLimits(int maxInFlight, qint64 requestTimeoutMs) {
     maxInFlight_ = std::max(1, maxInFlight);
@@ -179,6 +188,40 @@ void SenderModel::applyEvents(const std::vector<producer::Event>& events) {
                 break;
         }
     }
+}
+
+std::optional<QString> SenderModel::describeRequest(int nodeId, int correlationId) const {
+    const NodeLane* lane = node(nodeId);
+    if (!lane) return std::nullopt;
+    auto describe = [&](const Request& r) {
+        QStringList ids;
+        for (auto id : r.batchIds)
+            ids << QString::number(id);
+        return tr("<b>node %1 ProduceRequest #%2</b>: %3 · %4 records · %5 bytes · %6 ms%7 · "
+                  "batches %8")
+            .arg(nodeId)
+            .arg(r.correlationId)
+            .arg(r.partitions.join(QStringLiteral(", ")))
+            .arg(r.records)
+            .arg(r.bytes)
+            .arg(r.elapsedMs)
+            .arg(r.completed ? tr(" · completed: %1").arg(errorLabel(r.errorCode))
+                             : tr(" of request.timeout.ms %1").arg(requestTimeoutMs_))
+            .arg(ids.join(QStringLiteral(", ")));
+    };
+    for (const auto& r : lane->inFlight)
+        if (r.correlationId == correlationId) return describe(r);
+    for (const auto& r : lane->recent)
+        if (r.correlationId == correlationId) return describe(r);
+    return std::nullopt;
+}
+
+QString SenderModel::summary() const {
+    return tr("%1 in flight · %2 completed · %3 retries · %4 failed")
+        .arg(inFlightCount())
+        .arg(completedRequests())
+        .arg(retries_)
+        .arg(failedBatches_);
 }
 
 }  // namespace bs::ui

@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <QVector>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "producer/observation.h"
@@ -14,6 +15,10 @@ namespace bs::ui {
 // The Sender view's data: one lane per broker node with its in-flight ProduceRequests (from
 // ProducerSnapshot) and the requests that just completed, kept a moment with their outcome
 // (from the event stream) so completions and errors are seen. GUI thread only.
+// "OK", Kafka's error name, "DISCONNECTED" (-2: the connection closed before a response) or
+// "RETRY" (-3: retried without a broker error, e.g. request.timeout.ms).
+QString errorLabel(int code);
+
 class SenderModel : public QObject {
     Q_OBJECT
   public:
@@ -55,6 +60,12 @@ class SenderModel : public QObject {
     qint64 expiredBatches() const { return expired_; }
     int maxInFlight() const { return maxInFlight_; }
     qint64 requestTimeoutMs() const { return requestTimeoutMs_; }
+
+    // The clicked request in words ("<b>node 1 ProduceRequest #12</b>: ..."), in flight or
+    // among the recent; nullopt when the node or the request is not known.
+    std::optional<QString> describeRequest(int nodeId, int correlationId) const;
+    // The view's header line: "5 in flight · 120 completed · 0 retries · 0 failed".
+    QString summary() const;
     producer::SenderState senderState() const { return senderState_; }
 
     static constexpr qint64 kRecentMs = 1500;

@@ -13,9 +13,9 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
-#include "app_controller.h"
 #include "protocol/api_keys.h"
 #include "protocol/errors.h"
+#include "session/session_interfaces.h"
 
 namespace bs::ui {
 
@@ -26,8 +26,8 @@ QString errName(protocol::ErrorCode c) {
 }
 }  // namespace
 
-ClusterPanel::ClusterPanel(AppController* controller, QWidget* parent)
-    : QWidget(parent), controller_(controller) {
+ClusterPanel::ClusterPanel(FaultControls* faults, QWidget* parent)
+    : QWidget(parent), faults_(faults) {
     connection_ = new QLabel(this);
     connection_->setWordWrap(true);
     connection_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -111,7 +111,7 @@ ClusterPanel::ClusterPanel(AppController* controller, QWidget* parent)
     connect(node_, &QComboBox::currentIndexChanged, this, &ClusterPanel::refreshControls);
     connect(applyLatency, &QPushButton::clicked, this, [this, report] {
         const int n = selectedNode();
-        report(controller_->setNodeLatency(n, latency_->value()),
+        report(faults_->setNodeLatency(n, latency_->value()),
                tr("node %1 answers %2 ms later").arg(n).arg(latency_->value()));
     });
     connect(downUp_, &QPushButton::clicked, this, [this, report] {
@@ -119,7 +119,7 @@ ClusterPanel::ClusterPanel(AppController* controller, QWidget* parent)
         bool up = true;
         for (const auto& ni : info_.nodes)
             if (ni.id == n) up = ni.up;
-        report(controller_->setNodeUp(n, !up),
+        report(faults_->setNodeUp(n, !up),
                up ? tr("node %1 is down").arg(n) : tr("node %1 is up").arg(n));
         for (auto& ni : info_.nodes)
             if (ni.id == n) ni.up = !up;
@@ -127,8 +127,8 @@ ClusterPanel::ClusterPanel(AppController* controller, QWidget* parent)
     });
     connect(inject, &QPushButton::clicked, this, [this, report] {
         const int n = selectedNode();
-        report(controller_->injectErrors(n, api_->currentData().toInt(),
-                                         error_->currentData().toInt(), count_->value()),
+        report(faults_->injectErrors(n, api_->currentData().toInt(), error_->currentData().toInt(),
+                                     count_->value()),
                tr("node %1: next %2 %3 requests get %4")
                    .arg(n)
                    .arg(count_->value())

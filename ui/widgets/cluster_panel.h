@@ -13,16 +13,16 @@ class QGroupBox;
 
 namespace bs::ui {
 
-class AppController;
+class FaultControls;
 
 // The Cluster dock: connection, broker nodes (id, address, up/down), topics with partitions and
 // leaders; for the embedded cluster, per-node latency, down/up and error injection.
 class ClusterPanel : public QWidget {
     Q_OBJECT
   public:
-    explicit ClusterPanel(AppController* controller, QWidget* parent = nullptr);
+    // Node controls act through `faults` (they are shown for the embedded cluster only).
+    explicit ClusterPanel(FaultControls* faults, QWidget* parent = nullptr);
     void showInfo(const ClusterInfo& info);
-    QTreeWidget* tree() const { return tree_; }
 
   private:
     void refreshControls();
@@ -32,7 +32,7 @@ class ClusterPanel : public QWidget {
     void fitTreeToRows();
     static constexpr int kMaxTreeRows = 16;
 
-    AppController* controller_;
+    FaultControls* faults_;
     QLabel* connection_;
     QTreeWidget* tree_;
     QGroupBox* controls_;

@@ -7,11 +7,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
-#include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QTableView>
-#include <QTextBlock>
 #include <QVBoxLayout>
 
 namespace bs::ui {
@@ -93,32 +91,6 @@ void DeliveriesPanel::updateSummary() {
     summary_->setText(tr("%1 delivered · %2 failed")
                           .arg(model_->totalAdded() - model_->totalErrors())
                           .arg(model_->totalErrors()));
-}
-
-LogPanel::LogPanel(QWidget* parent) : QWidget(parent) {
-    text_ = new QPlainTextEdit(this);
-    text_->setReadOnly(true);
-    text_->setMaximumBlockCount(3000);
-    text_->setLineWrapMode(QPlainTextEdit::NoWrap);
-    QFont mono(QStringLiteral("monospace"));
-    mono.setStyleHint(QFont::Monospace);
-    mono.setPointSizeF(font().pointSizeF() * 0.9);
-    text_->setFont(mono);
-    auto* col = new QVBoxLayout(this);
-    col->setContentsMargins(2, 2, 2, 2);
-    col->addWidget(text_);
-}
-
-void LogPanel::append(const QStringList& lines) {
-    auto* bar = text_->verticalScrollBar();
-    const bool atEnd = bar->value() == bar->maximum();
-    for (const QString& l : lines)
-        text_->appendPlainText(l);
-    if (atEnd) bar->setValue(bar->maximum());
-}
-
-int LogPanel::lineCount() const {
-    return text_->document()->blockCount();
 }
 
 }  // namespace bs::ui

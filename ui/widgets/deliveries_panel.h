@@ -8,7 +8,6 @@ class QLineEdit;
 class QTableView;
 class QSortFilterProxyModel;
 class QLabel;
-class QPlainTextEdit;
 
 namespace bs::ui {
 
@@ -22,7 +21,6 @@ class DeliveriesPanel : public QWidget {
     explicit DeliveriesPanel(DeliveriesModel* model, QWidget* parent = nullptr);
     QLineEdit* filter() const { return filter_; }
     QSortFilterProxyModel* proxy() const { return proxy_; }
-    QTableView* table() const { return table_; }
     // Asks for the record of the table row `viewRow` (as sorted and filtered); false when the
     // row has no stored record (a failed send).
     bool showInInspector(int viewRow);
@@ -39,18 +37,6 @@ class DeliveriesPanel : public QWidget {
     QSortFilterProxyModel* proxy_;
     QTableView* table_;
     LiveLabel* summary_;
-};
-
-// The Log dock: core (spdlog) and GUI messages, bounded.
-class LogPanel : public QWidget {
-    Q_OBJECT
-  public:
-    explicit LogPanel(QWidget* parent = nullptr);
-    void append(const QStringList& lines);
-    int lineCount() const;
-
-  private:
-    QPlainTextEdit* text_;
 };
 
 }  // namespace bs::ui

@@ -20,8 +20,9 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-#include "app_controller.h"
 #include "icons.h"
+#include "session/send_service.h"
+#include "session/session_interfaces.h"
 
 namespace bs::ui {
 
@@ -51,8 +52,8 @@ QComboBox* serializerBox(QWidget* parent, const QString& initial) {
 }
 }  // namespace
 
-RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
-    : QWidget(parent), controller_(controller) {
+RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends, QWidget* parent)
+    : QWidget(parent), topics_(topics), sends_(sends) {
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setContentsMargins(0, 0, 0, 0);
@@ -63,7 +64,7 @@ RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
     topic_->setInsertPolicy(QComboBox::NoInsert);
     topic_->setObjectName(QStringLiteral("topic"));
     topic_->setToolTip(tr("Topic to send to (Kafka name rules: [a-zA-Z0-9._-], up to 249)"));
-    topicError_ = makeErrorLabel();
+    topicError_ = makeErrorLabel(QStringLiteral("topicError"));
     form->addRow(tr("&Topic"), topic_);
     form->addRow(QString(), topicError_);
 
@@ -73,22 +74,24 @@ RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
     partition_->setSpecialValueText(tr("auto (partitioner)"));
     partition_->setValue(-1);
     partition_->setToolTip(tr("An explicit partition always wins over the partitioner"));
-    partitionError_ = makeErrorLabel();
+    partitionError_ = makeErrorLabel(QStringLiteral("partitionError"));
     form->addRow(tr("&Partition"), partition_);
     form->addRow(QString(), partitionError_);
 
     keySer_ = serializerBox(this, QStringLiteral("string"));
+    keySer_->setObjectName(QStringLiteral("keySerializer"));
     key_ = new QLineEdit(QStringLiteral("user-${n}"), this);
     key_->setObjectName(QStringLiteral("key"));
     key_->setPlaceholderText(tr("key (templates: ${n} ${uuid} ${time})"));
     auto* keyRow = new QHBoxLayout;
     keyRow->addWidget(keySer_);
     keyRow->addWidget(key_, 1);
-    keyError_ = makeErrorLabel();
+    keyError_ = makeErrorLabel(QStringLiteral("keyError"));
     form->addRow(tr("Key"), keyRow);
     form->addRow(QString(), keyError_);
 
     valueSer_ = serializerBox(this, QStringLiteral("json"));
+    valueSer_->setObjectName(QStringLiteral("valueSerializer"));
     value_ = new QPlainTextEdit(this);
     value_->setObjectName(QStringLiteral("value"));
     value_->setPlainText(QStringLiteral("{\"n\": ${n}, \"msg\": \"hello\"}"));
@@ -98,11 +101,12 @@ RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
     valueCol->setSpacing(2);
     valueCol->addWidget(valueSer_, 0, Qt::AlignLeft);
     valueCol->addWidget(value_);
-    valueError_ = makeErrorLabel();
+    valueError_ = makeErrorLabel(QStringLiteral("valueError"));
     form->addRow(tr("Value"), valueCol);
     form->addRow(QString(), valueError_);
 
     headers_ = new QTableWidget(0, 2, this);
+    headers_->setObjectName(QStringLiteral("headers"));
     headers_->setHorizontalHeaderLabels({tr("Header"), tr("Value (UTF-8)")});
     headers_->horizontalHeader()->setStretchLastSection(true);
     headers_->verticalHeader()->hide();
@@ -120,7 +124,7 @@ RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
     auto* hdrRow = new QHBoxLayout;
     hdrRow->addWidget(headers_, 1);
     hdrRow->addLayout(hdrButtons);
-    headersError_ = makeErrorLabel();
+    headersError_ = makeErrorLabel(QStringLiteral("headersError"));
     form->addRow(tr("Headers"), hdrRow);
     form->addRow(QString(), headersError_);
 
@@ -139,11 +143,13 @@ RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
     send_->setDefault(true);
     send_->setToolTip(tr("Send one record (Ctrl+Return)"));
     count_ = new QSpinBox(this);
+    count_->setObjectName(QStringLiteral("repeatCount"));
     count_->setRange(1, 100000000);
     count_->setValue(100);
     count_->setPrefix(tr("× "));
     count_->setToolTip(tr("How many records to send"));
     rate_ = new QDoubleSpinBox(this);
+    rate_->setObjectName(QStringLiteral("repeatRate"));
     rate_->setRange(0, 1000000);
     rate_->setDecimals(1);
     rate_->setValue(10);
@@ -151,8 +157,10 @@ RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
     rate_->setSpecialValueText(tr("max rate"));
     rate_->setToolTip(tr("Records per second (0 = as fast as the producer accepts)"));
     repeat_ = new QPushButton(makeIcon(IconKind::Repeat), tr("Repeat"), this);
+    repeat_->setObjectName(QStringLiteral("repeat"));
     repeat_->setToolTip(tr("Send N records at R records/s; ${n} counts 1..N"));
     cancel_ = new QPushButton(makeIcon(IconKind::Cancel), tr("Cancel"), this);
+    cancel_->setObjectName(QStringLiteral("cancelRepeat"));
     cancel_->setEnabled(false);
     progress_ = new QProgressBar(this);
     progress_->setRange(0, 1);
@@ -181,7 +189,7 @@ RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
 
     connect(send_, &QPushButton::clicked, this, &RecordComposer::sendOne);
     connect(repeat_, &QPushButton::clicked, this, &RecordComposer::startRepeat);
-    connect(cancel_, &QPushButton::clicked, controller_, &AppController::cancelRepeat);
+    connect(cancel_, &QPushButton::clicked, sends_, &SendService::cancelRepeat);
     connect(addHeader, &QToolButton::clicked, this, [this] {
         headers_->insertRow(headers_->rowCount());
         headers_->setItem(headers_->rowCount() - 1, 0, new QTableWidgetItem(QStringLiteral("h")));
@@ -200,21 +208,20 @@ RecordComposer::RecordComposer(AppController* controller, QWidget* parent)
     connect(key_, &QLineEdit::textChanged, this, &RecordComposer::validate);
     connect(value_, &QPlainTextEdit::textChanged, this, &RecordComposer::validate);
     connect(headers_, &QTableWidget::itemChanged, this, &RecordComposer::validate);
-    connect(controller_, &AppController::connected, this, &RecordComposer::validate);
-    connect(controller_, &AppController::clusterChanged, this, &RecordComposer::validate);
-    connect(controller_, &AppController::repeatProgress, this, [this](qint64 done, qint64 total) {
+    connect(sends_, &SendService::repeatProgress, this, [this](qint64 done, qint64 total) {
         progress_->setRange(0, static_cast<int>(std::min<qint64>(total, INT_MAX)));
         progress_->setValue(static_cast<int>(std::min<qint64>(done, INT_MAX)));
     });
-    connect(controller_, &AppController::repeatFinished, this, [this] {
+    connect(sends_, &SendService::repeatFinished, this, [this] {
         cancel_->setEnabled(false);
         validate();
     });
     validate();
 }
 
-QLabel* RecordComposer::makeErrorLabel() {
+QLabel* RecordComposer::makeErrorLabel(const QString& name) {
     auto* l = new QLabel(this);
+    l->setObjectName(name);
     l->setWordWrap(true);
     l->setStyleSheet(QStringLiteral("color: #d63333;"));
     QFont f = l->font();
@@ -268,12 +275,12 @@ void RecordComposer::validate() {
     key_->setEnabled(d.keySerializer != QLatin1String("null"));
     value_->setEnabled(d.valueSerializer != QLatin1String("null"));
 
-    const QString topicErr = controller_->topicProblem(d.topic);
+    const QString topicErr = topics_->topicProblem(d.topic);
     setFieldError(topic_, topicError_, topicErr);
 
     QString partErr;
     if (d.partition) {
-        const int n = controller_->partitionCount(d.topic);
+        const int n = topics_->partitionCount(d.topic);
         if (n > 0 && *d.partition >= n)
             partErr = tr("partition %1 is out of range: '%2' has %3 partitions (0–%4)")
                           .arg(*d.partition)
@@ -295,17 +302,17 @@ void RecordComposer::validate() {
     setFieldError(headers_, headersError_, hdrErr);
 
     valid_ = topicErr.isEmpty() && partErr.isEmpty() && key && value && hdrErr.isEmpty();
-    const bool ready = valid_ && controller_->isConnected();
+    const bool ready = valid_ && topics_->isConnected();
     send_->setEnabled(ready);
     sendAction_->setEnabled(ready);
-    repeat_->setEnabled(ready && !controller_->repeating());
+    repeat_->setEnabled(ready && !sends_->repeating());
     if (key && topicErr.isEmpty()) Q_EMIT keyChanged(d.topic, *key);
 }
 
 void RecordComposer::sendOne() {
     validate();
     if (!send_->isEnabled()) return;
-    controller_->send(draft());
+    sends_->send(draft());
 }
 
 void RecordComposer::startRepeat() {
@@ -313,7 +320,7 @@ void RecordComposer::startRepeat() {
     if (!repeat_->isEnabled()) return;
     cancel_->setEnabled(true);
     repeat_->setEnabled(false);
-    controller_->sendRepeated(draft(), count_->value(), rate_->value());
+    sends_->sendRepeated(draft(), count_->value(), rate_->value());
 }
 
 }  // namespace bs::ui

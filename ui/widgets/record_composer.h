@@ -19,36 +19,24 @@ class QAction;
 
 namespace bs::ui {
 
-class AppController;
+class SendService;
+class TopicDirectory;
 
 // The Record composer: topic, partition (auto or explicit), key and value with a serializer
 // each, headers, timestamp; validated as typed (each field says why it is wrong and Send stays
-// disabled); Send (Ctrl+Return) and repeat N at R records/s with ${n}/${uuid}/${time}.
+// disabled); Send (Ctrl+Return) and repeat N at R records/s with ${n}/${uuid}/${time}. Its
+// fields carry object names (topic, partition, keySerializer, key, valueSerializer, value,
+// headers, send, repeatCount, repeatRate, repeat, cancelRepeat, and <field>Error labels).
 class RecordComposer : public QWidget {
     Q_OBJECT
   public:
-    explicit RecordComposer(AppController* controller, QWidget* parent = nullptr);
+    // Checks topics against `topics`; sends through `sends`.
+    RecordComposer(const TopicDirectory* topics, SendService* sends, QWidget* parent = nullptr);
 
     RecordDraft draft() const;
     bool isValid() const { return valid_; }
     QAction* sendAction() const { return sendAction_; }
     void setTopics(const QStringList& topics);
-
-    // Widgets, for the GUI tests.
-    QComboBox* topicBox() const { return topic_; }
-    QSpinBox* partitionSpin() const { return partition_; }
-    QComboBox* keySerializerBox() const { return keySer_; }
-    QLineEdit* keyEdit() const { return key_; }
-    QComboBox* valueSerializerBox() const { return valueSer_; }
-    QPlainTextEdit* valueEdit() const { return value_; }
-    QPushButton* sendButton() const { return send_; }
-    QPushButton* repeatButton() const { return repeat_; }
-    QSpinBox* repeatCount() const { return count_; }
-    QDoubleSpinBox* repeatRate() const { return rate_; }
-    QLabel* topicError() const { return topicError_; }
-    QLabel* partitionError() const { return partitionError_; }
-    QLabel* keyError() const { return keyError_; }
-    QLabel* valueError() const { return valueError_; }
 
   public Q_SLOTS:
     void validate();
@@ -60,10 +48,11 @@ class RecordComposer : public QWidget {
     void keyChanged(const QString& topic, const std::optional<std::vector<uint8_t>>& keyBytes);
 
   private:
-    QLabel* makeErrorLabel();
+    QLabel* makeErrorLabel(const QString& name);
     static void setFieldError(QWidget* field, QLabel* label, const QString& error);
 
-    AppController* controller_;
+    const TopicDirectory* topics_;
+    SendService* sends_;
     QComboBox* topic_;
     QSpinBox* partition_;
     QComboBox* keySer_;

@@ -18,13 +18,6 @@ QString humanBytes(qint64 b) {
 }
 }  // namespace
 
-QString errorLabel(int code) {
-    if (code == 0) return QStringLiteral("OK");
-    if (code == -2) return QObject::tr("DISCONNECTED");
-    if (code == -3) return QObject::tr("RETRY");
-    return QString::fromUtf8(protocol::errorName(static_cast<protocol::ErrorCode>(code)).data());
-}
-
 QStringList completionLines(const QFontMetrics& fm, const SenderModel::Request& r, int width,
                             int maxLines) {
     const QString id = QStringLiteral("#%1 ").arg(r.correlationId);

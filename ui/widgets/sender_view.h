@@ -49,9 +49,6 @@ class SenderView : public QWidget {
     static constexpr int kRecentMinWidth = 96 + 14;
 };
 
-// "OK", Kafka's error name, "DISCONNECTED" (-2: the connection closed before a response) or
-// "RETRY" (-3: retried without a broker error, e.g. request.timeout.ms).
-QString errorLabel(int code);
 // What a completion box says in `width` pixels and at most `maxLines` lines: "#12 ✓", or "#12 "
 // and the error's name, broken after underscores, the last line elided at the right (the
 // correlation id always shows).

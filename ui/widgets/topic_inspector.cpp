@@ -20,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include "models/inspector_format.h"
+#include "session/cluster_session.h"
 #include "theme.h"
 
 namespace bs::ui {
@@ -53,33 +54,35 @@ std::optional<qint64> parseTimestamp(const QString& text) {
 
 }  // namespace
 
-TopicInspector::TopicInspector(AppController* controller, QWidget* parent)
+TopicInspector::TopicInspector(ClusterSession* session, QWidget* parent)
     : QWidget(parent),
-      controller_(controller),
+      session_(session),
       model_(new InspectorModel(this)),
       reader_(new InspectorReader(this)) {
     buildUi();
-    connect(controller_, &AppController::connected, this, &TopicInspector::onConnected);
-    connect(controller_, &AppController::clusterChanged, this, &TopicInspector::onCluster);
-    connect(controller_, &AppController::recordLocated, this, &TopicInspector::onLocated);
+    connect(session_, &ClusterSession::connected, this, &TopicInspector::onConnected);
+    connect(session_, &ClusterSession::recordLocated, this, &TopicInspector::onLocated);
     connect(reader_, &InspectorReader::pageReady, this, &TopicInspector::onPage);
     connect(model_, &InspectorModel::newerWanted, this, &TopicInspector::requestNewer);
     connect(model_, &InspectorModel::olderWanted, this, &TopicInspector::requestOlder);
     applyColors();
-    if (controller_->isConnected()) onConnected();
+    if (session_->isConnected()) onConnected();
     updateStatus();
 }
 
 void TopicInspector::buildUi() {
     topic_ = new QComboBox;
+    topic_->setObjectName(QStringLiteral("topic"));
     topic_->setEditable(true);
     topic_->setInsertPolicy(QComboBox::NoInsert);
     topic_->setMinimumContentsLength(14);
     topic_->setToolTip(tr("Topic to read (from the cluster's metadata)"));
     partition_ = new QComboBox;
+    partition_->setObjectName(QStringLiteral("partition"));
     partition_->setToolTip(tr("One partition, or all of them"));
     partition_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     start_ = new QComboBox;
+    start_->setObjectName(QStringLiteral("start"));
     start_->addItem(tr("earliest"), static_cast<int>(InspectorStart::Earliest));
     start_->addItem(tr("latest"), static_cast<int>(InspectorStart::Latest));
     start_->addItem(tr("offset"), static_cast<int>(InspectorStart::Offset));
@@ -87,22 +90,29 @@ void TopicInspector::buildUi() {
     start_->addItem(tr("newest N"), static_cast<int>(InspectorStart::NewestN));
     start_->setToolTip(tr("Where each partition is read from (ListOffsets)"));
     startValue_ = new QLineEdit;
+    startValue_->setObjectName(QStringLiteral("startValue"));
     startValue_->setMaximumWidth(fontMetrics().averageCharWidth() * 24);
     until_ = new QLineEdit;
+    until_->setObjectName(QStringLiteral("until"));
     until_->setPlaceholderText(tr("end"));
     until_->setToolTip(tr("Last offset to show (a range); empty reads to the end"));
     until_->setMaximumWidth(fontMetrics().averageCharWidth() * 14);
     readButton_ = new QPushButton(tr("Read"));
+    readButton_->setObjectName(QStringLiteral("read"));
     readButton_->setToolTip(tr("Fetch from the start position"));
     follow_ = new QToolButton;
+    follow_->setObjectName(QStringLiteral("follow"));
     follow_->setText(tr("Follow"));
     follow_->setCheckable(true);
     follow_->setToolTip(tr("Keep polling and append records as they arrive (tail)"));
     older_ = new QPushButton(tr("Older"));
+    older_->setObjectName(QStringLiteral("older"));
     older_->setToolTip(tr("Load the page before the first loaded record"));
 
     keyDeser_ = new QComboBox;
+    keyDeser_->setObjectName(QStringLiteral("keyDeserializer"));
     valueDeser_ = new QComboBox;
+    valueDeser_->setObjectName(QStringLiteral("valueDeserializer"));
     for (const QString& d : inspectorDeserializers()) {
         keyDeser_->addItem(d);
         valueDeser_->addItem(d);
@@ -110,6 +120,7 @@ void TopicInspector::buildUi() {
     keyDeser_->setToolTip(tr("Key deserializer"));
     valueDeser_->setToolTip(tr("Value deserializer"));
     status_ = new QLabel;
+    status_->setObjectName(QStringLiteral("status"));
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* bar1 = new QHBoxLayout;
@@ -133,6 +144,7 @@ void TopicInspector::buildUi() {
     bar2->addWidget(status_, 1);
 
     table_ = new QTableView;
+    table_->setObjectName(QStringLiteral("records"));
     table_->setModel(model_);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -155,12 +167,16 @@ void TopicInspector::buildUi() {
     table_->setColumnWidth(InspectorModel::Size, cw * 7);
 
     detail_ = new QTextBrowser;
+    detail_->setObjectName(QStringLiteral("detail"));
     detail_->setOpenLinks(false);
     payloadField_ = new QComboBox;
+    payloadField_->setObjectName(QStringLiteral("payloadField"));
     payloadField_->addItems({tr("Value"), tr("Key")});
     payloadMode_ = new QComboBox;
+    payloadMode_->setObjectName(QStringLiteral("payloadMode"));
     payloadMode_->addItems({tr("Deserialized"), tr("Hex"), tr("Pretty JSON")});
     payload_ = new QPlainTextEdit;
+    payload_->setObjectName(QStringLiteral("payload"));
     payload_->setReadOnly(true);
     payload_->setLineWrapMode(QPlainTextEdit::NoWrap);
     QFont mono(QStringLiteral("monospace"));
@@ -257,21 +273,21 @@ void TopicInspector::updateStartHint() {
 
 void TopicInspector::onConnected() {
     // A producer recreated on the same cluster (new settings) keeps what is shown.
-    if (controller_->bootstrapServers() != reader_->bootstrap()) {
-        reader_->setBootstrap(controller_->bootstrapServers());
+    if (session_->bootstrapServers() != reader_->bootstrap()) {
+        reader_->setBootstrap(session_->bootstrapServers());
         setFollow(false);
         pendingSelect_.reset();
         model_->start(InspectorQuery{});
         error_.clear();
     }
-    onCluster(controller_->clusterInfo());
-    if (topic_->currentText().isEmpty() && !controller_->connection().topic.isEmpty())
-        topic_->setCurrentText(controller_->connection().topic);
+    setClusterInfo(session_->clusterInfo());
+    if (topic_->currentText().isEmpty() && !session_->connection().topic.isEmpty())
+        topic_->setCurrentText(session_->connection().topic);
     updatePartitions();
     updateStatus();
 }
 
-void TopicInspector::onCluster(const ClusterInfo& info) {
+void TopicInspector::setClusterInfo(const ClusterInfo& info) {
     cluster_ = info;
     QStringList names;
     for (const auto& t : info.topics)
@@ -293,7 +309,7 @@ void TopicInspector::updatePartitions() {
     int n = -1;
     for (const auto& t : cluster_.topics)
         if (t.name == topic_->currentText()) n = static_cast<int>(t.partitions.size());
-    if (n < 0) n = controller_->partitionCount(topic_->currentText());
+    if (n < 0) n = session_->partitionCount(topic_->currentText());
     if (n < 0) n = 0;
     if (partition_->count() == n + 1) return;
     const int was = partition_->currentIndex();
@@ -356,20 +372,20 @@ void TopicInspector::read() {
         updateStatus();
         return;
     }
-    if (!controller_->isConnected()) {
+    if (!session_->isConnected()) {
         error_ = tr("not connected");
         updateStatus();
         return;
     }
     // The embedded cluster knows its topics at once; elsewhere the reader's metadata decides.
-    if (controller_->embedded() && controller_->partitionCount(q->topic) < 0) {
+    if (session_->embedded() && session_->partitionCount(q->topic) < 0) {
         error_ = tr("unknown topic '%1'").arg(q->topic);
         model_->start(InspectorQuery{});
         updateStatus();
         return;
     }
     error_.clear();
-    reader_->setBootstrap(controller_->bootstrapServers());
+    reader_->setBootstrap(session_->bootstrapServers());
     model_->start(*q);
     model_->setLoading(true);
     reader_->open(*q, InspectorModel::kPageSize);
@@ -483,8 +499,7 @@ void TopicInspector::onCurrentRowChanged() {
     if (shown_ == id) return;  // the same record, moved by a prepend
     shown_ = id;
     location_.reset();
-    if (controller_->embedded())
-        controller_->requestLocate(model_->query().topic, id.first, id.second);
+    if (session_->embedded()) session_->requestLocate(model_->query().topic, id.first, id.second);
     showDetail();
 }
 
@@ -495,10 +510,6 @@ void TopicInspector::onLocated(const QString& topic, int partition, qint64 offse
         return;
     location_ = loc;
     showDetail();
-}
-
-QString TopicInspector::detailText() const {
-    return detail_->toPlainText();
 }
 
 void TopicInspector::showDetail() {
@@ -545,7 +556,7 @@ void TopicInspector::showDetail() {
     for (const auto& [label, value] : batchFields(b))
         html += row(label, esc(value));
     html += QStringLiteral("</table><b>%1</b><table>").arg(tr("Storage"));
-    if (!controller_->embedded()) {
+    if (!session_->embedded()) {
         html += row(tr("segment"), QStringLiteral("<span style='color:%1'>%2</span>")
                                        .arg(dim, tr("known only for the embedded cluster")));
     } else if (!location_) {
@@ -597,10 +608,6 @@ void TopicInspector::updatePayload() {
         }
     }
     payload_->setPlainText(text);
-}
-
-QString TopicInspector::statusText() const {
-    return status_->text();
 }
 
 void TopicInspector::updateStatus() {

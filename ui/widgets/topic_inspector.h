@@ -4,9 +4,10 @@
 #include <memory>
 #include <optional>
 
-#include "app_controller.h"
+#include "delivery.h"
 #include "models/inspector_model.h"
-#include "models/inspector_reader.h"
+#include "session/cluster_session.h"
+#include "session/inspector_reader.h"
 
 class QComboBox;
 class QLabel;
@@ -22,13 +23,16 @@ namespace bs::ui {
 // The Topic inspector dock: browse a topic's records by offset with the core consumer (Fetch),
 // rendered with the chosen deserializers, rows of one stored batch banded; the selected record's
 // fields, headers, batch header and (embedded cluster) the segment file and byte position that
-// hold its batch; hex and pretty-JSON views of its key and value. GUI thread only.
+// hold its batch; hex and pretty-JSON views of its key and value. Reads with its own consumer
+// (InspectorReader); asks the session where a record is stored. Its controls carry object names
+// (topic, partition, start, startValue, until, keyDeserializer, valueDeserializer, read, follow,
+// older, records, detail, payloadField, payloadMode, payload, status). GUI thread only.
 class TopicInspector : public QWidget {
     Q_OBJECT
   public:
     static constexpr int kJumpContext = 5;  // records shown before the one jumped to
 
-    explicit TopicInspector(AppController* controller, QWidget* parent = nullptr);
+    explicit TopicInspector(ClusterSession* session, QWidget* parent = nullptr);
 
     // Reads topic-partition from a few records before `offset` and selects that record.
     void showRecord(const QString& topic, int partition, qint64 offset);
@@ -37,27 +41,8 @@ class TopicInspector : public QWidget {
     void setFollow(bool on);
     bool following() const;
 
-    InspectorModel* model() const { return model_; }
-    InspectorReader* reader() const { return reader_; }
-    QComboBox* topicBox() const { return topic_; }
-    QComboBox* partitionBox() const { return partition_; }
-    QComboBox* startBox() const { return start_; }
-    QLineEdit* startValue() const { return startValue_; }
-    QLineEdit* untilEdit() const { return until_; }
-    QComboBox* keyDeserializerBox() const { return keyDeser_; }
-    QComboBox* valueDeserializerBox() const { return valueDeser_; }
-    QPushButton* readButton() const { return readButton_; }
-    QToolButton* followButton() const { return follow_; }
-    QPushButton* olderButton() const { return older_; }
-    QTableView* table() const { return table_; }
-    QComboBox* payloadFieldBox() const { return payloadField_; }
-    QComboBox* payloadModeBox() const { return payloadMode_; }
-    QPlainTextEdit* payloadView() const { return payload_; }
-    // The detail pane as plain text (record, headers, batch, storage).
-    QString detailText() const;
-    // The storage location of the selected record, once the controller answered.
-    const std::optional<RecordLocation>& location() const { return location_; }
-    QString statusText() const;
+    // The cluster's topics and partitions (the topic and partition choices).
+    void setClusterInfo(const ClusterInfo& info);
 
   protected:
     void changeEvent(QEvent* event) override;
@@ -65,7 +50,6 @@ class TopicInspector : public QWidget {
   private:
     void buildUi();
     void onConnected();
-    void onCluster(const ClusterInfo& info);
     void updatePartitions();
     void onPage(const std::shared_ptr<const InspectorPage>& page);
     void onLocated(const QString& topic, int partition, qint64 offset, const RecordLocation& loc);
@@ -81,7 +65,7 @@ class TopicInspector : public QWidget {
     std::optional<InspectorQuery> queryFromControls(QString& error) const;
     int selectedRow() const;
 
-    AppController* controller_;
+    ClusterSession* session_;
     InspectorModel* model_;
     InspectorReader* reader_;
     ClusterInfo cluster_;

@@ -1,4 +1,4 @@
-#include "models/inspector_reader.h"
+#include "session/inspector_reader.h"
 
 #include <algorithm>
 #include <chrono>

@@ -9,64 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "consumer/consumer_record.h"
 #include "job_queue.h"
+#include "models/inspector_page.h"
 
 namespace bs::consumer {
 class KafkaConsumer;
 }
 
 namespace bs::ui {
-
-// Where the topic inspector starts reading each partition.
-enum class InspectorStart { Earliest, Latest, Offset, Timestamp, NewestN };
-
-struct InspectorQuery {
-    QString topic;
-    int partition = -1;  // -1: every partition of the topic
-    InspectorStart start = InspectorStart::Earliest;
-    qint64 value = 0;   // the offset, the timestamp (epoch ms) or N
-    qint64 until = -1;  // last offset to show (a range); -1: up to the end
-};
-
-// One partition's share of a read: offsets [from, to); to = -1 reads up to the end.
-struct InspectorSpan {
-    int partition = 0;
-    qint64 from = 0;
-    qint64 to = -1;
-};
-
-// Initial: the first page of a query. Newer/Older: the pages after/before what is loaded.
-// Follow: a long poll past the end that returns as soon as records arrive.
-enum class PageKind { Initial, Newer, Older, Follow };
-
-// A partition's offsets as one read saw them.
-struct PartitionBounds {
-    qint64 begin = 0;  // log start offset
-    qint64 end = 0;    // log end offset (high watermark)
-    qint64 from = 0;   // where the read started
-    qint64 next = 0;   // the offset after the last one read (a newer read continues here)
-    qint64 to = -1;    // the span's exclusive limit, -1 = none
-};
-
-// A record of a page: a view into the ConsumerRecords chunk it came in, which the reference
-// keeps alive (one shared arena per poll, no copy per record).
-struct InspectorRecordRef {
-    std::shared_ptr<const consumer::ConsumerRecords> chunk;
-    uint32_t index = 0;
-    consumer::ConsumerRecord record() const { return (*chunk)[index]; }
-};
-
-// What one read returns. Built on the reader's worker, then owned by the GUI thread: chunks are
-// not thread-safe (lazily built header views), so only the GUI thread reads them afterwards.
-struct InspectorPage {
-    quint64 generation = 0;
-    PageKind kind = PageKind::Initial;
-    QString topic;
-    std::vector<InspectorRecordRef> records;  // ordered by partition, then offset
-    std::map<int, PartitionBounds> partitions;
-    QString error;
-};
 
 // Reads a topic with a core KafkaConsumer (no groups) on its own worker thread and hands pages
 // of records to the GUI thread by queued calls, so the GUI never waits on the network. One

@@ -1,0 +1,167 @@
+#include "session/send_service.h"
+
+#include <QDateTime>
+#include <chrono>
+#include <thread>
+
+#include "session/cluster_session.h"
+
+namespace bs::ui {
+
+namespace {
+
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+// Previews cost one short copy per record: no regex, no full-value copies.
+QString cheapPreview(const RecordDraft& d, bool key, qint64 n, qint64 nowMs) {
+    const QString& ser = key ? d.keySerializer : d.valueSerializer;
+    const QString& text = key ? d.keyText : d.valueText;
+    if (ser == QLatin1String("null")) return QStringLiteral("null");
+    return previewField(ser, hasTemplate(text) ? expandTemplate(text, n, nowMs) : text);
+}
+
+}  // namespace
+
+SendService::SendService(ClusterSession* session, QObject* parent)
+    : QObject(parent), session_(session) {
+    // A new connection or new settings stop a repeat (its records would go to the new producer).
+    connect(session_, &ClusterSession::replacingProducer, this, &SendService::cancelRepeat);
+}
+
+SendService::PreparedDraft::PreparedDraft(RecordDraft d) : draft(std::move(d)) {
+    bool templated = hasTemplate(draft.keyText) || hasTemplate(draft.valueText);
+    for (const auto& h : draft.headers)
+        templated = templated || hasTemplate(h.second);
+    if (!templated) {
+        // The same bytes every time: serialize once, preview once (a repeat of a fixed record
+        // then costs what a headless send costs).
+        fixed = toRecord(draft, 1, 0);
+        keyPreview = cheapPreview(draft, true, 1, 0);
+        valuePreview = cheapPreview(draft, false, 1, 0);
+    }
+}
+
+SendJob* SendService::openJob(const PreparedDraft& prepared) {
+    return feed_.open(prepared.draft.topic, prepared.keyPreview, prepared.valuePreview,
+                      !prepared.fixed.has_value());
+}
+
+bool SendService::sendOnWorker(const PreparedDraft& prepared, producer::KafkaProducer* p,
+                               SendJob* job, qint64 n) {
+    const RecordDraft& draft = prepared.draft;
+    const qint64 nowMs = prepared.fixed ? 0 : QDateTime::currentMSecsSinceEpoch();
+    std::optional<Result<producer::ProducerRecord>> expanded;
+    if (!prepared.fixed) expanded = toRecord(draft, n, nowMs);
+    const Result<producer::ProducerRecord>& record = prepared.fixed ? *prepared.fixed : *expanded;
+    if (!record) {
+        QMetaObject::invokeMethod(this,
+                                  [this, e = qs(record.error().message)] { Q_EMIT sendFailed(e); });
+        return false;
+    }
+    if (!p) {
+        QMetaObject::invokeMethod(this, [this] { Q_EMIT sendFailed(tr("not connected")); });
+        return false;
+    }
+    const qint64 seq = ++seq_;
+    // One writer (this thread): a plain store, not a locked increment, per record.
+    sent_.store(sent_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (!job->perRecordPreviews) {
+        // {job, seq}: 16 trivially copyable bytes, which std::function keeps inline. This is
+        // the path of a repeat at full speed: no allocation and no clock reading per record
+        // (the producer measures the latency).
+        p->send(*record, [job, seq](const producer::RecordMetadata& md, const Error* error) {
+            report(job, seq, md, error, {}, {});
+        });
+        return true;
+    }
+    p->send(*record, [job, seq, key = cheapPreview(draft, true, n, nowMs),
+                      value = cheapPreview(draft, false, n, nowMs)](
+                         const producer::RecordMetadata& md, const Error* error) mutable {
+        report(job, seq, md, error, std::move(key), std::move(value));
+    });
+    return true;
+}
+
+void SendService::report(SendJob* job, qint64 seq, const producer::RecordMetadata& md,
+                         const Error* error, QString key, QString value) {
+    // Any thread (the sender's, or the sending thread's for records failed at send()).
+    DeliveryReport r;
+    r.job = job;
+    r.seq = seq;
+    r.partition = md.partition;
+    r.offset = md.offset;
+    r.timestampMs = md.timestamp;
+    r.latencyMs = md.latencyUs >= 0 ? static_cast<float>(md.latencyUs) / 1000.0f : -1.0f;
+    r.key = std::move(key);
+    r.value = std::move(value);
+    if (error) r.error = qs(error->message);
+    job->feed->push(std::move(r));
+}
+
+void SendService::send(const RecordDraft& draft) {
+    session_->post([this, draft] {
+        const PreparedDraft prepared(draft);
+        SendJob* job = openJob(prepared);
+        feed_.seal(job, sendOnWorker(prepared, session_->producer().get(), job, 1) ? 1 : 0);
+    });
+}
+
+void SendService::sendRepeated(const RecordDraft& draft, qint64 count, double ratePerSec) {
+    if (repeating_ || count <= 0) return;
+    repeating_ = true;
+    repeatTotal_ = count;
+    repeatDone_ = 0;
+    cancelRepeat_ = false;
+    Q_EMIT repeatProgress(0, count);
+    session_->post([this, draft, count, ratePerSec] {
+        const PreparedDraft prepared(draft);
+        SendJob* job = openJob(prepared);
+        qint64 jobSent = 0;
+        // Fetched once: the producer is replaced only by jobs of this same queue.
+        const std::shared_ptr<producer::KafkaProducer> p = session_->producer();
+        // Without a producer, or with a fixed record that cannot be built, every send fails
+        // alike: the first failure is reported and the repeat stops.
+        const bool hopeless = !p || (prepared.fixed && !*prepared.fixed);
+        const auto start = std::chrono::steady_clock::now();
+        qint64 i = 0;
+        for (; i < count && !cancelRepeat_.load(); ++i) {
+            if (ratePerSec > 0) {
+                const auto due = start + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                             std::chrono::duration<double>(i / ratePerSec));
+                // Short naps so cancel takes effect quickly even at 1 record/s.
+                while (!cancelRepeat_.load() && std::chrono::steady_clock::now() < due)
+                    std::this_thread::sleep_until(std::min(
+                        due, std::chrono::steady_clock::now() + std::chrono::milliseconds(20)));
+                if (cancelRepeat_.load()) break;
+            }
+            if (sendOnWorker(prepared, p.get(), job, i + 1))
+                ++jobSent;
+            else if (hopeless)
+                break;
+            repeatDone_.store(i + 1, std::memory_order_relaxed);
+        }
+        feed_.seal(job, jobSent);
+        const bool cancelled = i < count;
+        QMetaObject::invokeMethod(this, [this, i, cancelled] {
+            repeating_ = false;
+            Q_EMIT repeatProgress(i, repeatTotal_);
+            Q_EMIT repeatFinished(i, cancelled);
+        });
+    });
+}
+
+void SendService::cancelRepeat() {
+    cancelRepeat_ = true;
+}
+
+qint64 SendService::takeDeliveries() {
+    DeliveryTick tick = feed_.drain();
+    const qint64 n = tick.ok + tick.failed;
+    if (n > 0) Q_EMIT delivered(tick);
+    if (repeating_) Q_EMIT repeatProgress(repeatDone_.load(), repeatTotal_);
+    return n;
+}
+
+}  // namespace bs::ui

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <optional>
+
+#include "delivery.h"
+#include "delivery_feed.h"
+#include "producer/kafka_producer.h"
+#include "record_draft.h"
+
+namespace bs::ui {
+
+class ClusterSession;
+
+// Sending from the GUI: one record, or a repeat of N at R records/s, built from a RecordDraft
+// and handed to the session's producer on the producer worker (never on the GUI thread). Each
+// record's callback (on the producer's sender thread) reports into the DeliveryFeed; the poller
+// hands what arrived to the views with takeDeliveries(). Lives on the GUI thread.
+class SendService : public QObject {
+    Q_OBJECT
+  public:
+    // `session` outlives this service's jobs: destroy the session first (it joins the worker
+    // and closes the producer, whose callbacks report into this feed).
+    explicit SendService(ClusterSession* session, QObject* parent = nullptr);
+
+    // Never block the caller.
+    void send(const RecordDraft& draft);
+    void sendRepeated(const RecordDraft& draft, qint64 count, double ratePerSec);
+    void cancelRepeat();
+    bool repeating() const { return repeating_; }
+    qint64 sentCount() const { return sent_.load(); }
+    qint64 deliveredCount() const { return feed_.okCount(); }
+    qint64 failedCount() const { return feed_.failedCount(); }
+
+    // GUI thread: what completed since the last call (emitted as delivered() when not empty),
+    // and the repeat's progress with it. Returns how many deliveries the tick held.
+    qint64 takeDeliveries();
+
+  Q_SIGNALS:
+    void delivered(const bs::ui::DeliveryTick& tick);
+    void sendFailed(const QString& error);
+    void repeatProgress(qint64 done, qint64 total);
+    void repeatFinished(qint64 sent, bool cancelled);
+
+  private:
+    // A draft ready to send many times: without templates, serialized and previewed once.
+    struct PreparedDraft {
+        explicit PreparedDraft(RecordDraft d);
+        RecordDraft draft;
+        std::optional<Result<producer::ProducerRecord>> fixed;
+        QString keyPreview, valuePreview;
+    };
+    SendJob* openJob(const PreparedDraft& prepared);
+    // Sends record `n` of the job (producer worker); false if it could not be handed over.
+    bool sendOnWorker(const PreparedDraft& prepared, producer::KafkaProducer* p, SendJob* job,
+                      qint64 n);
+    // A record's callback: its delivery report into the job's feed.
+    static void report(SendJob* job, qint64 seq, const producer::RecordMetadata& md,
+                       const Error* error, QString key, QString value);
+
+    ClusterSession* const session_;
+    // GUI thread only.
+    bool repeating_ = false;
+    qint64 repeatTotal_ = 0;
+    // Thread-safe.
+    DeliveryFeed feed_{kDeliveriesKept};
+    qint64 seq_ = 0;               // the producer worker only
+    std::atomic<qint64> sent_{0};  // written by the producer worker only
+    std::atomic<qint64> repeatDone_{0};
+    std::atomic<bool> cancelRepeat_{false};
+};
+
+}  // namespace bs::ui

@@ -1,0 +1,55 @@
+#include "session/snapshot_poller.h"
+
+#include <QDateTime>
+#include <algorithm>
+
+#include "session/cluster_session.h"
+#include "session/send_service.h"
+
+namespace bs::ui {
+
+SnapshotPoller::SnapshotPoller(ClusterSession* session, SendService* sends, QObject* parent)
+    : QObject(parent), session_(session), sends_(sends) {
+    timer_.setInterval(kPollMs);
+    connect(&timer_, &QTimer::timeout, this, &SnapshotPoller::poll);
+    timer_.start();
+}
+
+void SnapshotPoller::drainDeliveries() {
+    // Every tick while deliveries trickle in; while they pour in, every kBusyDrainMs: each
+    // hand-off rebuilds up to 10 000 table rows and redraws the table, the histogram and the
+    // progress, and a table scrolling 20 times a second is unreadable anyway.
+    const qint64 sinceMs = lastDrain_.isValid() ? lastDrain_.elapsed() : kPollMs;
+    // Timers run a little late or early: half a tick of slack.
+    if (busy_ && sinceMs + kBusyPollMs / 2 < kBusyDrainMs) return;
+    lastDrain_.start();
+    const qint64 n = sends_->takeDeliveries();
+    const qint64 threshold = busy_ ? kBusyRecordsPerSec / 2 : kBusyRecordsPerSec;
+    busy_ = n * 1000 >= threshold * std::max<qint64>(sinceMs, 1);
+    // The views' refresh: 20 Hz; 10 Hz while busy, the low end of smooth: on a small machine
+    // the GUI thread's drawing is CPU the pipeline does not get (bench_gui_overhead).
+    const int interval = busy_ ? kBusyPollMs : kPollMs;
+    if (timer_.interval() != interval) timer_.setInterval(interval);
+}
+
+void SnapshotPoller::poll() {
+    drainDeliveries();
+    auto p = session_->producer();
+    if (!p) return;
+    // Events first: a response's error must be known when the snapshot shows it gone.
+    std::vector<producer::Event> events;
+    p->events().poll(events, 20000);
+    if (!events.empty()) Q_EMIT eventsReady(events);
+    Q_EMIT snapshotReady(std::make_shared<const producer::ProducerSnapshot>(p->snapshot()));
+    if (!clusterClock_.isValid() || clusterClock_.elapsed() >= 500) {
+        clusterClock_.start();
+        Q_EMIT clusterChanged(session_->clusterInfo());
+    }
+    // Charts take a point a second, every two while busy (six charts redraw for each).
+    if (!metricsClock_.isValid() || metricsClock_.elapsed() >= (busy_ ? 2000 : 1000)) {
+        metricsClock_.start();
+        Q_EMIT metricsReady(p->metrics(), QDateTime::currentMSecsSinceEpoch());
+    }
+}
+
+}  // namespace bs::ui

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+#include <memory>
+#include <vector>
+
+#include "delivery.h"
+#include "producer/kafka_producer.h"
+
+namespace bs::ui {
+
+class ClusterSession;
+class SendService;
+
+// The views' clock: every tick it hands the deliveries that arrived to the views (SendService),
+// then the producer's new events, a snapshot, now and then the cluster and the metrics. 20 Hz;
+// 10 Hz while deliveries pour in, when the deliveries are handed over every 500 ms only. Lives
+// on the GUI thread; never blocks (snapshot() and events() take the producer's locks briefly).
+class SnapshotPoller : public QObject {
+    Q_OBJECT
+  public:
+    SnapshotPoller(ClusterSession* session, SendService* sends, QObject* parent = nullptr);
+
+    // Snapshot period (ms): 50 = 20 Hz (kBusyPollMs while deliveries pour in).
+    static constexpr int kPollMs = 50;
+    static constexpr int kBusyPollMs = 100;
+    static constexpr int kBusyDrainMs = 500;
+    // Busy from this rate up, idle again below half of it (no flapping near the threshold).
+    static constexpr qint64 kBusyRecordsPerSec = 40000;
+
+    bool busy() const { return busy_; }
+    void stop() { timer_.stop(); }
+
+  Q_SIGNALS:
+    void snapshotReady(const std::shared_ptr<const producer::ProducerSnapshot>& snapshot);
+    void eventsReady(const std::vector<producer::Event>& events);
+    void metricsReady(const std::vector<producer::Metric>& metrics, qint64 timeMs);
+    void clusterChanged(const ClusterInfo& info);
+
+  private:
+    void poll();
+    // Hands deliveries to the views unless busy and too soon.
+    void drainDeliveries();
+
+    ClusterSession* const session_;
+    SendService* const sends_;
+    // GUI thread only.
+    QTimer timer_;
+    bool busy_ = false;  // deliveries pour in: views refresh and take rows less often
+    QElapsedTimer lastDrain_, clusterClock_, metricsClock_;
+};
+
+}  // namespace bs::ui
