@@ -210,8 +210,8 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     if (withWindow) {
         window = std::make_unique<bs::ui::MainWindow>(controller.get());
         window->show();
-        window->findChild<AccumulatorView*>()->installEventFilter(&painter);
-        window->findChild<SenderView*>()->installEventFilter(&painter);
+        window->findChild<bs::ui::AccumulatorView*>()->installEventFilter(&painter);
+        window->findChild<bs::ui::SenderView*>()->installEventFilter(&painter);
     }
     bs::ui::ConnectionSettings c;
     c.mode = bs::ui::ConnectionSettings::Mode::External;

@@ -34,10 +34,10 @@ class TestDeliveriesPanel : public QObject {
         QCOMPARE(proxy->sortColumn(), -1);  // the model's order is the one shown
         QCOMPARE(seqAt(0), qint64(6));
         QCOMPARE(seqAt(5), qint64(1));
-        QCOMPARE(panel.table()->horizontalHeader()->sortIndicatorSection(),
+        QCOMPARE(panel.findChild<QTableView*>()->horizontalHeader()->sortIndicatorSection(),
                  int(DeliveriesModel::Seq));
 
-        panel.table()->sortByColumn(DeliveriesModel::Seq, Qt::AscendingOrder);
+        panel.findChild<QTableView*>()->sortByColumn(DeliveriesModel::Seq, Qt::AscendingOrder);
         QCOMPARE(seqAt(0), qint64(1));
         QCOMPARE(seqAt(5), qint64(6));
 

@@ -194,7 +194,7 @@ class TestModels : public QObject {
         retried.attempts = 2;
         retried.errorCode = 6;
         QCOMPARE(*eventLogLine(retried, topicName),
-                 QStringLiteral("BatchRetried demo-2 batch 9 (12 records, attempt 2) "
+                 QStringLiteral("batch retried demo-2 batch 9 (12 records, attempt 2) "
                                 "NOT_LEADER_OR_FOLLOWER"));
         Event failed = retried;
         failed.type = EventType::BatchCompleted;
