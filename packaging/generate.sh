@@ -3,7 +3,8 @@
 #   man/batchscope-cli.1.gz  help2man from `batchscope-cli --help` and `--version`, plus one
 #                            COMMANDS subsection per subcommand from `<command> --help`;
 #   man/batchscope.1.gz      help2man from the GUI's --help (offscreen Qt platform);
-#   icons/NxN/batchscope.png rsvg-convert from packaging/icons/batchscope.svg;
+#   icons/NxN/batchscope.png rsvg-convert from resources/icons/batchscope.svg (the one the GUI
+#                            compiles in);
 #   changelog.gz             packaging/changelog.
 # Everything is gzipped with -9n (no timestamp), as Debian policy and lintian want.
 # usage: generate.sh OUT_DIR CLI_BINARY GUI_BINARY|"" "ICON SIZES"
@@ -98,7 +99,7 @@ if [ -n "$gui" ]; then
   for s in $sizes; do
     mkdir -p "$out/icons/${s}x${s}"
     rsvg-convert --width "$s" --height "$s" --format png \
-      --output "$out/icons/${s}x${s}/batchscope.png" "$src/icons/batchscope.svg"
+      --output "$out/icons/${s}x${s}/batchscope.png" "$src/../resources/icons/batchscope.svg"
   done
 fi
 

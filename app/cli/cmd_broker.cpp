@@ -10,8 +10,10 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "broker/control_commands.h"
 #include "broker/embedded_cluster.h"
@@ -23,115 +25,23 @@ namespace {
 
 using broker::ClusterConfig;
 
-constexpr int kUsageError = 2;
-
-void printBrokerHelp(std::FILE* out) {
-    std::fprintf(
-        out,
-        "usage: batchscope-cli broker [options]\n"
-        "\n"
-        "Runs the embedded Kafka-compatible cluster. The first stdout line is\n"
-        "bootstrap.servers=HOST:PORT,... ; logs go to stderr. SIGINT/SIGTERM stop it cleanly.\n"
-        "\n"
-        "options:\n"
-        "  --nodes N                 broker nodes (default 3), ids 0..N-1\n"
-        "  --partitions P            partitions of auto-created topics (default 6)\n"
-        "  --port BASE|0             node i listens on BASE+i; 0 = ephemeral ports (default)\n"
-        "  --bind ADDR               listen address (default 127.0.0.1)\n"
-        "  --data-dir DIR            where partition logs live (default\n"
-        "                            $XDG_DATA_HOME/batchscope/cluster)\n"
-        "  --topic NAME[:P]          create a topic at start-up (repeatable)\n"
-        "  --auto-create true|false  create unknown topics on Metadata/Produce (default true)\n"
-        "  --segment-bytes N         roll segments at N bytes (default 1073741824)\n"
-        "  --retention-bytes N       keep about N bytes per partition, -1 = all (default 1 GiB)\n"
-        "  --max-message-bytes N     largest batch accepted (default 1048588)\n"
-        "  --flush-messages N        fsync every N messages (default: never, OS page cache)\n"
-        "  --flush-ms N              fsync at most N ms after an append (default: never)\n"
-        "  --io-threads N            network threads (default 2)\n"
-        "  --log-level LEVEL         trace|debug|info|warn|error|off (default info)\n"
-        "  --help                    this text\n"
-        "\n"
-        "stdin commands (fault injection), one per line:\n"
-        "%.*s",
-        static_cast<int>(broker::controlCommandsHelp().size()),
-        broker::controlCommandsHelp().data());
+[[noreturn]] void usageError(const std::string& message) {
+    // Reported like CLI11's own errors (main.cpp), with the usage exit code.
+    throw CLI::ValidationError(message);
 }
 
-template <class T>
-bool parseInt(std::string_view s, T& out) {
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && end == s.data() + s.size();
-}
-
-int usageError(const std::string& message) {
-    std::fprintf(stderr, "batchscope-cli broker: %s\n", message.c_str());
-    std::fprintf(stderr, "try 'batchscope-cli broker --help'\n");
-    return kUsageError;
-}
-
-// Parses the flags into `config`; returns an error message naming the flag, or "".
-std::string parseFlags(int argc, char** argv, ClusterConfig& config, std::string& logLevel) {
-    for (int i = 0; i < argc; ++i) {
-        const std::string_view flag = argv[i];
-        auto value = [&]() -> std::optional<std::string_view> {
-            if (i + 1 >= argc) return std::nullopt;
-            return std::string_view(argv[++i]);
-        };
-        auto intFlag = [&](auto& target) -> std::string {
-            auto v = value();
-            if (!v) return std::string(flag) + " needs a value";
-            if (!parseInt(*v, target)) {
-                return std::string(flag) + ": '" + std::string(*v) + "' is not an integer";
-            }
-            return "";
-        };
-        std::string err;
-        if (flag == "--nodes") {
-            err = intFlag(config.nodeCount);
-        } else if (flag == "--partitions") {
-            err = intFlag(config.defaultPartitions);
-        } else if (flag == "--port") {
-            err = intFlag(config.basePort);
-        } else if (flag == "--segment-bytes") {
-            err = intFlag(config.log.segmentBytes);
-        } else if (flag == "--retention-bytes") {
-            err = intFlag(config.log.retentionBytes);
-        } else if (flag == "--max-message-bytes") {
-            err = intFlag(config.log.maxMessageBytes);
-        } else if (flag == "--flush-messages") {
-            err = intFlag(config.log.flushMessages);
-        } else if (flag == "--flush-ms") {
-            err = intFlag(config.log.flushMs);
-        } else if (flag == "--io-threads") {
-            err = intFlag(config.ioThreads);
-        } else if (flag == "--bind" || flag == "--data-dir" || flag == "--log-level") {
-            auto v = value();
-            if (!v || v->empty()) return std::string(flag) + " needs a value";
-            if (flag == "--bind") config.bindAddress = std::string(*v);
-            if (flag == "--data-dir") config.dataDir = std::string(*v);
-            if (flag == "--log-level") logLevel = std::string(*v);
-        } else if (flag == "--auto-create") {
-            auto v = value();
-            if (!v || (*v != "true" && *v != "false")) {
-                return "--auto-create needs true or false";
-            }
-            config.autoCreateTopics = *v == "true";
-        } else if (flag == "--topic") {
-            auto v = value();
-            if (!v || v->empty()) return "--topic needs NAME[:PARTITIONS]";
-            broker::InitialTopic t;
-            const auto colon = v->rfind(':');
-            t.name = std::string(v->substr(0, colon));
-            if (colon != std::string_view::npos && !parseInt(v->substr(colon + 1), t.partitions)) {
-                return "--topic " + std::string(*v) + ": partitions after ':' must be an integer";
-            }
-            config.topics.push_back(std::move(t));
-        } else {
-            return "unknown option '" + std::string(flag) + "'";
-        }
-        if (!err.empty()) return err;
+// --topic NAME[:P]: the partition count, when given, is a whole number.
+Result<broker::InitialTopic> parseTopic(const std::string& v) {
+    broker::InitialTopic t;
+    const auto colon = v.rfind(':');
+    t.name = v.substr(0, colon);
+    if (colon != std::string::npos) {
+        const std::string p = v.substr(colon + 1);
+        auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), t.partitions);
+        if (p.empty() || ec != std::errc() || end != p.data() + p.size())
+            return Error{"--topic " + v + ": partitions after ':' must be an integer"};
     }
-    return "";
+    return t;
 }
 
 // Reads complete lines from stdin and runs them as control commands.
@@ -167,24 +77,8 @@ class StdinCommands {
     std::string pending_;
 };
 
-}  // namespace
-
-int runBroker(int argc, char** argv) {
-    ClusterConfig config;
-    config.dataDir = broker::defaultClusterDataDir();
-    std::string logLevel = "info";
-    for (int i = 0; i < argc; ++i) {
-        if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h") {
-            printBrokerHelp(stdout);
-            return 0;
-        }
-    }
-    if (auto err = parseFlags(argc, argv, config, logLevel); !err.empty()) return usageError(err);
-    if (auto s = broker::validateClusterConfig(config); !s) return usageError(s.message());
+int runBroker(const ClusterConfig& config, const std::string& logLevel) {
     const auto level = spdlog::level::from_str(logLevel);
-    if (level == spdlog::level::off && logLevel != "off") {
-        return usageError("--log-level: unknown level '" + logLevel + "'");
-    }
     spdlog::set_default_logger(spdlog::stderr_color_mt("broker"));
     spdlog::set_level(level);
 
@@ -240,6 +134,84 @@ int runBroker(int argc, char** argv) {
         return 1;
     }
     return 0;
+}
+
+}  // namespace
+
+void addBroker(CLI::App& app, Outcome& out) {
+    struct Args {
+        ClusterConfig config;
+        std::string logLevel = "info";
+        std::string autoCreate = "true";
+        std::vector<std::string> topics;
+    };
+    auto args = std::make_shared<Args>();
+    args->config.dataDir = broker::defaultClusterDataDir();
+    ClusterConfig& c = args->config;
+    auto* cmd = app.add_subcommand("broker", "run the embedded Kafka-compatible cluster");
+    cmd->footer(
+        "Runs the embedded Kafka-compatible cluster. The first stdout line is\n"
+        "bootstrap.servers=HOST:PORT,... ; logs go to stderr. SIGINT/SIGTERM stop it cleanly.\n"
+        "\n"
+        "stdin commands (fault injection), one per line:\n" +
+        std::string(broker::controlCommandsHelp()));
+    cmd->add_option("--nodes", c.nodeCount, "broker nodes, ids 0..N-1")
+        ->capture_default_str()
+        ->type_name("N");
+    cmd->add_option("--partitions", c.defaultPartitions, "partitions of auto-created topics")
+        ->capture_default_str()
+        ->type_name("P");
+    cmd->add_option("--port", c.basePort, "node i listens on BASE+i; 0 = ephemeral ports")
+        ->capture_default_str()
+        ->type_name("BASE|0");
+    cmd->add_option("--bind", c.bindAddress, "listen address")
+        ->capture_default_str()
+        ->type_name("ADDR");
+    cmd->add_option("--data-dir", c.dataDir,
+                    "where partition logs live (default $XDG_DATA_HOME/batchscope/cluster)")
+        ->type_name("DIR");
+    cmd->add_option("--topic", args->topics, "create a topic at start-up (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->type_name("NAME[:P]");
+    // Choices shown as the placeholder (bash completion offers them), default in the text.
+    cmd->add_option("--auto-create", args->autoCreate,
+                    "create unknown topics on Metadata/Produce (default true)")
+        ->check(CLI::IsMember({"true", "false"}).description(""))
+        ->type_name("true|false");
+    cmd->add_option("--segment-bytes", c.log.segmentBytes, "roll segments at N bytes")
+        ->capture_default_str()
+        ->type_name("N");
+    cmd->add_option("--retention-bytes", c.log.retentionBytes,
+                    "keep about N bytes per partition, -1 = all")
+        ->capture_default_str()
+        ->type_name("N");
+    cmd->add_option("--max-message-bytes", c.log.maxMessageBytes, "largest batch accepted")
+        ->capture_default_str()
+        ->type_name("N");
+    cmd->add_option("--flush-messages", c.log.flushMessages,
+                    "fsync every N messages (default: never, OS page cache)")
+        ->type_name("N");
+    cmd->add_option("--flush-ms", c.log.flushMs,
+                    "fsync at most N ms after an append (default: never)")
+        ->type_name("N");
+    cmd->add_option("--io-threads", c.ioThreads, "network threads")
+        ->capture_default_str()
+        ->type_name("N");
+    cmd->add_option("--log-level", args->logLevel, "log level (default info)")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}).description(""))
+        ->type_name("trace|debug|info|warn|error|off");
+    cmd->callback([args, &out] {
+        ClusterConfig config = args->config;
+        config.autoCreateTopics = args->autoCreate == "true";
+        for (const std::string& t : args->topics) {
+            auto topic = parseTopic(t);
+            if (!topic) usageError(topic.error().message);
+            config.topics.push_back(std::move(*topic));
+        }
+        if (auto s = broker::validateClusterConfig(config); !s) usageError(s.message());
+        out.exitCode = runBroker(config, args->logLevel);
+    });
 }
 
 }  // namespace bs::cli

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -31,32 +32,6 @@ extern "C" void onConsumeSignal(int) {
     gStop.store(true);
 }
 
-constexpr const char* kUsage =
-    R"(usage: batchscope-cli consume --bootstrap-server HOST:PORT --topic TOPIC [options]
-Reads records and prints them as kafka-console-consumer does (no consumer groups: partitions
-are assigned directly; without --partition every partition of the topic is read).
-  --bootstrap-server S       REQUIRED: the server(s) to connect to
-  --topic T                  the topic to consume
-  --partition P              only this partition (default start: latest unless --offset)
-  --offset O                 earliest | latest | a non-negative offset (needs --partition)
-  --from-beginning           start at the earliest offset
-  --max-messages N           exit after N messages
-  --timeout-ms MS            exit when no message arrived for MS milliseconds
-  --property K=V             formatter: print.timestamp, print.key, print.offset,
-                             print.partition, print.headers, print.value, print.epoch,
-                             print.delivery, key.separator, line.separator, headers.separator,
-                             null.literal, key.deserializer, value.deserializer,
-                             headers.deserializer
-  --formatter-config FILE    formatter properties file (--property takes precedence)
-  --key-deserializer D       render keys (string, int, long, ... or the Kafka class name)
-  --value-deserializer D     render values
-  --consumer-property K=V    consumer configuration (Java names)
-  --consumer.config FILE     consumer properties file (--consumer-property takes precedence)
-  --isolation-level L        read_uncommitted (read_committed is not supported)
-  --skip-message-on-error    skip records that cannot be rendered instead of stopping
-  --print-batches            print each stored batch's header before its first record
-)";
-
 struct Options {
     std::string bootstrap;
     std::optional<std::string> topic;
@@ -75,9 +50,9 @@ struct Options {
     bool printBatches = false;
 };
 
-int usageError(const std::string& msg) {
-    std::fprintf(stderr, "batchscope-cli consume: %s\n\n%s", msg.c_str(), kUsage);
-    return 1;
+// Reported like CLI11's own errors (main.cpp), with kafka-console-consumer's exit code 1.
+[[noreturn]] void usageError(const std::string& msg) {
+    throw CLI::ValidationError(msg);
 }
 
 Result<std::pair<std::string, std::string>> keyValue(const std::string& opt,
@@ -106,89 +81,38 @@ Result<std::vector<std::pair<std::string, std::string>>> loadProperties(const st
     return r;
 }
 
-Result<Options> parseArgs(int argc, char** argv) {
+// What CLI11 collected, before the checks Kafka's tool makes on the combination.
+struct RawOptions {
     Options o;
-    const std::vector<std::string> withArg = {"--bootstrap-server", "--topic",
-                                              "--partition",        "--offset",
-                                              "--max-messages",     "--timeout-ms",
-                                              "--property",         "--consumer-property",
-                                              "--consumer.config",  "--formatter-config",
-                                              "--key-deserializer", "--value-deserializer",
-                                              "--isolation-level",  "--group",
-                                              "--formatter"};
-    for (int i = 0; i < argc; ++i) {
-        std::string a = argv[i];
-        std::string value;
-        if (size_t eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
-            value = a.substr(eq + 1);
-            a = a.substr(0, eq);
-        } else if (std::find(withArg.begin(), withArg.end(), a) != withArg.end()) {
-            if (i + 1 >= argc) return Error{"Option " + a + " requires an argument"};
-            value = argv[++i];
-        }
-        if (a == "--bootstrap-server")
-            o.bootstrap = value;
-        else if (a == "--topic")
-            o.topic = value;
-        else if (a == "--partition") {
-            auto n = number(a, value);
-            if (!n || *n < 0 || *n > INT32_MAX)
-                return Error{"option --partition: bad partition '" + value + "'"};
-            o.partition = static_cast<int32_t>(*n);
-        } else if (a == "--offset")
-            o.offset = value;
-        else if (a == "--from-beginning")
-            o.fromBeginning = true;
-        else if (a == "--max-messages") {
-            auto n = number(a, value);
-            if (!n) return n.error();
-            o.maxMessages = *n;
-        } else if (a == "--timeout-ms") {
-            auto n = number(a, value);
-            if (!n) return n.error();
-            o.timeoutMs = *n;
-        } else if (a == "--property") {
-            auto kv = keyValue(a, value);
-            if (!kv) return kv.error();
-            o.formatterProps[kv->first] = kv->second;
-        } else if (a == "--consumer-property") {
-            auto kv = keyValue(a, value);
-            if (!kv) return kv.error();
-            o.consumerProps.push_back(*kv);
-        } else if (a == "--consumer.config")
-            o.consumerConfig = value;
-        else if (a == "--formatter-config")
-            o.formatterConfig = value;
-        else if (a == "--key-deserializer")
-            o.keyDeserializer = value;
-        else if (a == "--value-deserializer")
-            o.valueDeserializer = value;
-        else if (a == "--isolation-level")
-            o.isolationLevel = value;
-        else if (a == "--group")
-            o.group = value;
-        else if (a == "--formatter") {
-            if (value != "kafka.tools.DefaultMessageFormatter" &&
-                value != "org.apache.kafka.tools.consumer.DefaultMessageFormatter" &&
-                value != "DefaultMessageFormatter")
-                return Error{"--formatter: only DefaultMessageFormatter is available, not '" +
-                             value + "'"};
-        } else if (a == "--skip-message-on-error")
-            o.skipOnError = true;
-        else if (a == "--print-batches")
-            o.printBatches = true;
-        else
-            return Error{a == "--include"
-                             ? "--include (topic patterns) is not supported; use --topic"
-                             : "unrecognized option '" + a + "'"};
+    std::vector<std::string> properties, consumerProperties, include;
+    std::optional<std::string> formatterClass;
+};
+
+// ConsoleConsumerOptions.checkRequiredArgs, and the key=value arguments split.
+Result<Options> checkArgs(const RawOptions& raw) {
+    Options o = raw.o;
+    if (!raw.include.empty())
+        return Error{"--include (topic patterns) is not supported; use --topic"};
+    if (raw.formatterClass && *raw.formatterClass != "kafka.tools.DefaultMessageFormatter" &&
+        *raw.formatterClass != "org.apache.kafka.tools.consumer.DefaultMessageFormatter" &&
+        *raw.formatterClass != "DefaultMessageFormatter")
+        return Error{"--formatter: only DefaultMessageFormatter is available, not '" +
+                     *raw.formatterClass + "'"};
+    for (const std::string& p : raw.properties) {
+        auto kv = keyValue("--property", p);
+        if (!kv) return kv.error();
+        o.formatterProps[kv->first] = kv->second;
     }
-    // ConsoleConsumerOptions.checkRequiredArgs.
+    for (const std::string& p : raw.consumerProperties) {
+        auto kv = keyValue("--consumer-property", p);
+        if (!kv) return kv.error();
+        o.consumerProps.push_back(*kv);
+    }
     if (!o.topic) return Error{"Exactly one of --include/--topic is required."};
     if (o.partition && o.fromBeginning && o.offset)
         return Error{"Options from-beginning and offset cannot be specified together."};
     if (!o.partition && o.offset)
         return Error{"The partition is required when offset is specified."};
-    if (o.bootstrap.empty()) return Error{"Missing required argument \"[bootstrap-server]\""};
     if (o.group && o.partition)
         return Error{"Options group and partition cannot be specified together."};
     return o;
@@ -256,21 +180,11 @@ Status position(consumer::KafkaConsumer& c, const Options& o, const TopicPartiti
     return {};
 }
 
-}  // namespace
-
-int runConsume(int argc, char** argv) {
-    for (int i = 0; i < argc; ++i)
-        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-            std::fputs(kUsage, stdout);
-            return 0;
-        }
-    auto opts = parseArgs(argc, argv);
-    if (!opts) return usageError(opts.error().message);
-    const Options& o = *opts;
+int runConsume(const Options& o) {
     auto config = consumerConfig(o);
-    if (!config) return usageError(config.error().message);
+    if (!config) usageError(config.error().message);
     auto fmt = formatter(o);
-    if (!fmt) return usageError(fmt.error().message);
+    if (!fmt) usageError(fmt.error().message);
     if (o.group)
         std::fprintf(stderr,
                      "WARN consumer groups are not supported: reading %s without group "
@@ -306,7 +220,7 @@ int runConsume(int argc, char** argv) {
     if (o.partition) {
         TopicPartition tp{*o.topic, *o.partition};
         c.assign({tp});
-        if (Status s = position(c, o, tp); !s.ok()) return usageError(s.message());
+        if (Status s = position(c, o, tp); !s.ok()) usageError(s.message());
     } else {
         auto parts = c.partitionsFor(*o.topic, config->defaultApiTimeoutMs);
         if (!parts) return fail(parts.error().message);
@@ -358,6 +272,75 @@ int runConsume(int argc, char** argv) {
     }
     c.close();
     return finish(rc);
+}
+
+}  // namespace
+
+void addConsume(CLI::App& app, Outcome& out) {
+    auto raw = std::make_shared<RawOptions>();
+    Options& o = raw->o;
+    auto* cmd = app.add_subcommand("consume", "read records like kafka-console-consumer");
+    cmd->footer(
+        "Reads records and prints them as kafka-console-consumer does (no consumer groups:\n"
+        "partitions are assigned directly; without --partition every partition of the topic is\n"
+        "read).");
+    cmd->add_option("--bootstrap-server", o.bootstrap, "the server(s) to connect to")
+        ->required()
+        ->type_name("S");
+    cmd->add_option("--topic", o.topic, "the topic to consume")->type_name("T");
+    cmd->add_option("--include", raw->include, "topic patterns (not supported; use --topic)")
+        ->type_name("REGEX");
+    cmd->add_option("--partition", o.partition,
+                    "only this partition (default start: latest unless --offset)")
+        ->check(CLI::Range(0, INT32_MAX))
+        ->type_name("P");
+    cmd->add_option("--offset", o.offset,
+                    "earliest | latest | a non-negative offset (needs --partition)")
+        ->type_name("O");
+    cmd->add_flag("--from-beginning", o.fromBeginning, "start at the earliest offset");
+    cmd->add_option("--max-messages", o.maxMessages, "exit after N messages")->type_name("N");
+    cmd->add_option("--timeout-ms", o.timeoutMs, "exit when no message arrived for MS milliseconds")
+        ->type_name("MS");
+    cmd->add_option("--property", raw->properties,
+                    "formatter: print.timestamp, print.key, print.offset, print.partition, "
+                    "print.headers, print.value, print.epoch, print.delivery, key.separator, "
+                    "line.separator, headers.separator, null.literal, key.deserializer, "
+                    "value.deserializer, headers.deserializer")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->type_name("K=V");
+    cmd->add_option("--formatter-config", o.formatterConfig,
+                    "formatter properties file (--property takes precedence)")
+        ->type_name("FILE");
+    cmd->add_option("--formatter", raw->formatterClass,
+                    "the message formatter (only DefaultMessageFormatter)")
+        ->type_name("CLASS");
+    cmd->add_option("--key-deserializer", o.keyDeserializer,
+                    "render keys (string, int, long, ... or the Kafka class name)")
+        ->type_name("D");
+    cmd->add_option("--value-deserializer", o.valueDeserializer, "render values")->type_name("D");
+    cmd->add_option("--consumer-property", raw->consumerProperties,
+                    "consumer configuration (Java names)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->type_name("K=V");
+    cmd->add_option("--consumer.config", o.consumerConfig,
+                    "consumer properties file (--consumer-property takes precedence)")
+        ->type_name("FILE");
+    cmd->add_option("--isolation-level", o.isolationLevel,
+                    "read_uncommitted (read_committed is not supported)")
+        ->type_name("L");
+    cmd->add_option("--group", o.group, "accepted and ignored with a warning (no consumer groups)")
+        ->type_name("G");
+    cmd->add_flag("--skip-message-on-error", o.skipOnError,
+                  "skip records that cannot be rendered instead of stopping");
+    cmd->add_flag("--print-batches", o.printBatches,
+                  "print each stored batch's header before its first record");
+    cmd->callback([raw, &out] {
+        auto checked = checkArgs(*raw);
+        if (!checked) usageError(checked.error().message);
+        out.exitCode = runConsume(*checked);
+    });
 }
 
 }  // namespace bs::cli

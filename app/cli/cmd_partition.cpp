@@ -2,6 +2,7 @@
 // murmur2, toPositive, the modulo and the partition the chosen partitioner picks.
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,24 +15,6 @@
 namespace bs::cli {
 
 namespace {
-
-void usage(std::FILE* out) {
-    std::fprintf(
-        out,
-        "usage: batchscope-cli partition --partitions N [--partitioner NAME] "
-        "[--topic T] [KEY...]\n"
-        "Explains where keys go. Without KEYs, reads one key per line from stdin. Prints a\n"
-        "header line, then per key:\n"
-        "KEY  KEY_BYTES_HEX  MURMUR2  TO_POSITIVE  MODULO  PARTITION\n"
-        "\n"
-        "  --partitions N             partitions of the topic (required)\n"
-        "  --partitioner NAME         partitioner.class: builtin, sticky, legacy,\n"
-        "                             round-robin, a Java class name or a plugin .so\n"
-        "                             (default: builtin, Kafka 3.3+)\n"
-        "  --topic T                  topic name passed to the partitioner\n"
-        "                             (default: topic)\n"
-        "  -h, --help                 show this help\n");
-}
 
 // A cluster where every partition of `topic` has a leader (what placement needs).
 std::shared_ptr<const client::Cluster> syntheticCluster(const std::string& topic, int32_t n) {
@@ -49,39 +32,8 @@ std::shared_ptr<const client::Cluster> syntheticCluster(const std::string& topic
     return client::Cluster::fromResponse(m, nullptr);
 }
 
-}  // namespace
-
-int runPartition(int argc, char** argv) {
-    int32_t partitions = 0;
-    std::string partitioner, topic = "topic";
-    std::vector<std::string> keys;
-    for (int i = 0; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--help" || a == "-h") {
-            usage(stdout);
-            return 0;
-        } else if (a == "--partitions" && i + 1 < argc) {
-            try {
-                partitions = std::stoi(argv[++i]);
-            } catch (const std::exception&) {
-                partitions = 0;
-            }
-        } else if (a == "--partitioner" && i + 1 < argc) {
-            partitioner = argv[++i];
-        } else if (a == "--topic" && i + 1 < argc) {
-            topic = argv[++i];
-        } else if (!a.empty() && a[0] == '-' && a != "-") {
-            std::fprintf(stderr, "partition: unknown option '%s'\n", a.c_str());
-            usage(stderr);
-            return 2;
-        } else {
-            keys.push_back(a);
-        }
-    }
-    if (partitions <= 0) {
-        std::fprintf(stderr, "partition: --partitions must be a positive number\n");
-        return 2;
-    }
+int explain(int32_t partitions, const std::string& partitioner, const std::string& topic,
+            std::vector<std::string> keys) {
     auto config = producer::ProducerConfig::parse(std::vector<std::pair<std::string, std::string>>{
         {"bootstrap.servers", "localhost:9092"}, {"partitioner.class", partitioner}});
     if (!config) {
@@ -110,6 +62,37 @@ int runPartition(int argc, char** argv) {
             std::printf("%s %s - - - %s\n", key.c_str(), toHex(bytes).c_str(), where.c_str());
     }
     return 0;
+}
+
+}  // namespace
+
+void addPartition(CLI::App& app, Outcome& out) {
+    struct Args {
+        int32_t partitions = 0;
+        std::string partitioner, topic = "topic";
+        std::vector<std::string> keys;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("partition", "explain which partition keys go to");
+    cmd->footer(
+        "Explains where keys go. Without KEYs, reads one key per line from stdin. Prints a\n"
+        "header line, then per key:\n"
+        "KEY  KEY_BYTES_HEX  MURMUR2  TO_POSITIVE  MODULO  PARTITION");
+    cmd->add_option("--partitions", args->partitions, "partitions of the topic")
+        ->required()
+        ->check(CLI::Range(1, INT32_MAX))
+        ->type_name("N");
+    cmd->add_option("--partitioner", args->partitioner,
+                    "partitioner.class: builtin, sticky, legacy, round-robin, a Java class name "
+                    "or a plugin .so (default: builtin, Kafka 3.3+)")
+        ->type_name("NAME");
+    cmd->add_option("--topic", args->topic, "topic name passed to the partitioner")
+        ->capture_default_str()
+        ->type_name("T");
+    cmd->add_option("key", args->keys, "keys to place (default: stdin lines)")->type_name("KEY");
+    cmd->callback([args, &out] {
+        out.exitCode = explain(args->partitions, args->partitioner, args->topic, args->keys);
+    });
 }
 
 }  // namespace bs::cli

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -82,101 +83,38 @@ struct Stats {
     int64_t errors = 0;
 };
 
-void usage(std::FILE* out) {
-    std::fprintf(
-        out,
-        "usage: batchscope-cli perf --topic TOPIC --num-records N --throughput T\n"
-        "  (--record-size BYTES | --payload-file FILE) [options]\n"
-        "Like kafka-producer-perf-test, with the same progress and summary lines.\n"
-        "\n"
-        "  --topic TOPIC              topic to produce to (required)\n"
-        "  --num-records N            records to send (required)\n"
-        "  --throughput T             records/s cap; -1 means no throttling (required)\n"
-        "  --record-size BYTES        size of each record's value (one of this or\n"
-        "                             --payload-file is required)\n"
-        "  --payload-file FILE        values taken from FILE's lines (default: none)\n"
-        "  --keys K                   send K distinct keys; 0 sends keyless records\n"
-        "                             (default: 0)\n"
-        "  --producer-props K=V ...   producer config properties, bootstrap.servers among\n"
-        "                             them (default: Java producer defaults)\n"
-        "  --producer.config FILE     producer properties file (default: none)\n"
-        "  -h, --help                 show this help\n");
-}
-
-}  // namespace
-
-int runPerf(int argc, char** argv) {
+struct PerfArgs {
     std::string topic, configFile, payloadFile;
-    int64_t numRecords = -1, throughput = 0, recordSize = -1, keys = 0;
-    bool haveThroughput = false;
+    int64_t numRecords = 0, throughput = 0, recordSize = 0, keys = 0;
     std::vector<std::string> props;
-    for (int i = 0; i < argc; ++i) {
-        std::string a = argv[i];
-        auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
-        const char* v = nullptr;
-        try {
-            if (a == "--help" || a == "-h") {
-                usage(stdout);
-                return 0;
-            } else if (a == "--topic" && (v = next())) {
-                topic = v;
-            } else if (a == "--num-records" && (v = next())) {
-                numRecords = std::stoll(v);
-            } else if (a == "--throughput" && (v = next())) {
-                throughput = std::stoll(v);
-                haveThroughput = true;
-            } else if (a == "--record-size" && (v = next())) {
-                recordSize = std::stoll(v);
-            } else if (a == "--keys" && (v = next())) {
-                keys = std::stoll(v);
-            } else if (a == "--payload-file" && (v = next())) {
-                payloadFile = v;
-            } else if (a == "--producer.config" && (v = next())) {
-                configFile = v;
-            } else if (a == "--producer-props") {
-                while (i + 1 < argc && argv[i + 1][0] != '-')
-                    props.push_back(argv[++i]);
-            } else {
-                std::fprintf(stderr, "perf: unknown or incomplete option '%s'\n", a.c_str());
-                usage(stderr);
-                return 2;
-            }
-        } catch (const std::exception&) {
-            std::fprintf(stderr, "perf: %s needs a number, got '%s'\n", a.c_str(), v ? v : "");
-            return 2;
-        }
-    }
-    if (topic.empty() || numRecords < 0 || !haveThroughput ||
-        (recordSize < 0 && payloadFile.empty()) || keys < 0) {
-        std::fprintf(stderr,
-                     "perf: --topic, --num-records, --throughput and one of "
-                     "--record-size/--payload-file are required\n");
-        usage(stderr);
-        return 2;
-    }
+};
+
+int runPerf(const PerfArgs& a) {
+    const std::string& topic = a.topic;
+    const int64_t numRecords = a.numRecords, throughput = a.throughput, keys = a.keys;
     std::vector<std::string> payloads;
-    if (!payloadFile.empty()) {
-        std::ifstream in(payloadFile);
+    if (!a.payloadFile.empty()) {
+        std::ifstream in(a.payloadFile);
         if (!in) {
-            std::fprintf(stderr, "perf: cannot read %s\n", payloadFile.c_str());
+            std::fprintf(stderr, "perf: cannot read %s\n", a.payloadFile.c_str());
             return 2;
         }
         for (std::string line; std::getline(in, line);)
             if (!line.empty()) payloads.push_back(line);
         if (payloads.empty()) {
-            std::fprintf(stderr, "perf: %s has no payloads\n", payloadFile.c_str());
+            std::fprintf(stderr, "perf: %s has no payloads\n", a.payloadFile.c_str());
             return 2;
         }
     } else {
         // Java fills the payload with random uppercase letters.
         std::mt19937 rng(42);
-        std::string p(static_cast<size_t>(recordSize), 'A');
+        std::string p(static_cast<size_t>(a.recordSize), 'A');
         for (auto& c : p)
             c = static_cast<char>('A' + rng() % 26);
         payloads.push_back(std::move(p));
     }
     auto config = buildProducerConfig(
-        configFile, props, {{"key.serializer", "string"}, {"value.serializer", "string"}});
+        a.configFile, a.props, {{"key.serializer", "string"}, {"value.serializer", "string"}});
     if (!config) {
         std::fprintf(stderr, "perf: %s\n", config.error().message.c_str());
         return 2;
@@ -220,6 +158,46 @@ int runPerf(int argc, char** argv) {
     stats.printTotal();
     producer.close();
     return stats.errors == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+void addPerf(CLI::App& app, Outcome& out) {
+    auto args = std::make_shared<PerfArgs>();
+    auto* cmd = app.add_subcommand("perf", "measure the producer like kafka-producer-perf-test");
+    cmd->footer(
+        "Like kafka-producer-perf-test, with the same progress and summary lines; plus --keys K\n"
+        "to send K distinct keys.");
+    cmd->add_option("--topic", args->topic, "topic to produce to")->required()->type_name("TOPIC");
+    cmd->add_option("--num-records", args->numRecords, "records to send")
+        ->required()
+        ->check(CLI::NonNegativeNumber)
+        ->type_name("N");
+    cmd->add_option("--throughput", args->throughput, "records/s cap; -1 means no throttling")
+        ->required()
+        ->type_name("T");
+    auto* size = cmd->add_option("--record-size", args->recordSize, "size of each record's value")
+                     ->check(CLI::NonNegativeNumber)
+                     ->type_name("BYTES");
+    auto* file =
+        cmd->add_option("--payload-file", args->payloadFile, "values taken from FILE's lines")
+            ->type_name("FILE");
+    size->excludes(file);
+    cmd->add_option("--keys", args->keys, "send K distinct keys; 0 sends keyless records")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str()
+        ->type_name("K");
+    cmd->add_option("--producer-props", args->props,
+                    "producer config properties, bootstrap.servers among them (default: Java "
+                    "producer defaults)")
+        ->type_name("K=V");
+    cmd->add_option("--producer.config", args->configFile, "producer properties file")
+        ->type_name("FILE");
+    cmd->callback([args, size, file, &out] {
+        if (size->count() == 0 && file->count() == 0)
+            throw CLI::RequiredError("--record-size or --payload-file");
+        out.exitCode = runPerf(*args);
+    });
 }
 
 }  // namespace bs::cli

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -43,85 +44,36 @@ Result<ProducerConfig> buildProducerConfig(const std::string& configFile,
 
 namespace {
 
-void usage(std::FILE* out) {
-    std::fprintf(
-        out,
-        "usage: batchscope-cli produce --bootstrap-server HOST:PORT --topic TOPIC [options]\n"
-        "Reads records from stdin, one per line (like kafka-console-producer).\n"
-        "\n"
-        "  --bootstrap-server LIST    brokers to bootstrap from (required;\n"
-        "                             --broker-list is accepted as an alias)\n"
-        "  --topic TOPIC              topic to produce to (required)\n"
-        "  --property parse.key=B     split each line into key and value (default: false)\n"
-        "  --property key.separator=S separator between key and value (default: TAB)\n"
-        "  --producer-property K=V    a producer config property; repeatable\n"
-        "                             (default: Java producer defaults)\n"
-        "  --producer.config FILE     producer properties file (default: none)\n"
-        "  --compression-codec [C]    none|gzip|snappy|lz4|zstd; without a value: gzip\n"
-        "                             (default: compression.type, i.e. none)\n"
-        "  --report                   print 'partition offset' per input line, in input\n"
-        "                             order (default: off)\n"
-        "  -h, --help                 show this help\n");
-}
-
-}  // namespace
-
-int runProduce(int argc, char** argv) {
+struct ProduceArgs {
     std::string bootstrap, topic, configFile, compression;
-    std::vector<std::string> props;
-    bool parseKey = false, report = false;
+    std::vector<std::string> producerProps, properties, codec;
+    bool report = false;
+};
+
+int runProduce(const ProduceArgs& a) {
+    bool parseKey = false;
     std::string separator = "\t";
-    for (int i = 0; i < argc; ++i) {
-        std::string a = argv[i];
-        auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
-        const char* v = nullptr;
-        if (a == "--help" || a == "-h") {
-            usage(stdout);
-            return 0;
-        } else if (a == "--report") {
-            report = true;
-        } else if (a == "--compression-codec") {
-            // Kafka's tool: the codec is optional and defaults to gzip.
-            compression = (i + 1 < argc && argv[i + 1][0] != '-') ? argv[++i] : "gzip";
-        } else if ((a == "--bootstrap-server" || a == "--broker-list") && (v = next())) {
-            bootstrap = v;
-        } else if (a == "--topic" && (v = next())) {
-            topic = v;
-        } else if (a == "--producer.config" && (v = next())) {
-            configFile = v;
-        } else if (a == "--producer-property" && (v = next())) {
-            props.push_back(v);
-        } else if (a == "--property" && (v = next())) {
-            std::string p = v;
-            if (p == "parse.key=true")
-                parseKey = true;
-            else if (p == "parse.key=false")
-                parseKey = false;
-            else if (p.rfind("key.separator=", 0) == 0 && p.size() > 14)
-                separator = p.substr(14);
-            else {
-                std::fprintf(stderr, "produce: unsupported --property '%s'\n", v);
-                return 2;
-            }
+    for (const std::string& p : a.properties) {
+        if (p == "parse.key=true") {
+            parseKey = true;
+        } else if (p == "parse.key=false") {
+            parseKey = false;
+        } else if (p.rfind("key.separator=", 0) == 0 && p.size() > 14) {
+            separator = p.substr(14);
         } else {
-            std::fprintf(stderr, "produce: unknown or incomplete option '%s'\n", a.c_str());
-            usage(stderr);
-            return 2;
+            std::fprintf(stderr, "produce: unsupported --property '%s'\n", p.c_str());
+            return kUsageError;
         }
     }
-    if (bootstrap.empty() || topic.empty()) {
-        std::fprintf(stderr, "produce: --bootstrap-server and --topic are required\n");
-        usage(stderr);
-        return 2;
-    }
-    std::map<std::string, std::string> forced{{"bootstrap.servers", bootstrap},
+    const bool report = a.report;
+    std::map<std::string, std::string> forced{{"bootstrap.servers", a.bootstrap},
                                               {"key.serializer", "string"},
                                               {"value.serializer", "string"}};
-    if (!compression.empty()) forced["compression.type"] = compression;
-    auto config = buildProducerConfig(configFile, props, forced);
+    if (!a.compression.empty()) forced["compression.type"] = a.compression;
+    auto config = buildProducerConfig(a.configFile, a.producerProps, forced);
     if (!config) {
         std::fprintf(stderr, "produce: %s\n", config.error().message.c_str());
-        return 2;
+        return kUsageError;
     }
     auto created = producer::KafkaProducer::create(*config);
     if (!created) {
@@ -134,7 +86,7 @@ int runProduce(int argc, char** argv) {
     std::atomic<int> failures{0};
     while (std::getline(std::cin, line)) {
         producer::ProducerRecord r;
-        r.topic = topic;
+        r.topic = a.topic;
         if (parseKey) {
             auto pos = line.find(separator);
             if (pos == std::string::npos) {
@@ -166,6 +118,49 @@ int runProduce(int argc, char** argv) {
     }
     p.close();
     return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+void addProduce(CLI::App& app, Outcome& out) {
+    auto args = std::make_shared<ProduceArgs>();
+    auto* cmd = app.add_subcommand("produce", "send stdin lines like kafka-console-producer");
+    cmd->footer(
+        "Reads records from stdin, one per line (like kafka-console-producer); with --report,\n"
+        "prints 'partition offset' per input line, in input order, once each is acknowledged.");
+    cmd->add_option("--bootstrap-server,--broker-list", args->bootstrap,
+                    "brokers to bootstrap from (--broker-list is an alias)")
+        ->required()
+        ->type_name("LIST");
+    cmd->add_option("--topic", args->topic, "topic to produce to")->required()->type_name("TOPIC");
+    cmd->add_option("--property", args->properties,
+                    "parse.key=true|false splits each line into key and value (default false); "
+                    "key.separator=S separates them (default TAB)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->type_name("K=V");
+    cmd->add_option("--producer-property", args->producerProps,
+                    "a producer config property; repeatable (default: Java producer defaults)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->type_name("K=V");
+    cmd->add_option("--producer.config", args->configFile, "producer properties file")
+        ->type_name("FILE");
+    auto* compression =
+        cmd->add_option("--compression-codec", args->codec,
+                        "none|gzip|snappy|lz4|zstd; without a value: gzip (default: "
+                        "compression.type, i.e. none)")
+            ->expected(0, 1)
+            ->type_name("[CODEC]");
+    cmd->add_flag("--report", args->report,
+                  "print 'partition offset' per input line, in input order");
+    cmd->callback([args, compression, &out] {
+        // Kafka's tool: the codec is optional and defaults to gzip.
+        if (compression->count() > 0)
+            args->compression =
+                args->codec.empty() || args->codec.front().empty() ? "gzip" : args->codec.front();
+        out.exitCode = runProduce(*args);
+    });
 }
 
 }  // namespace bs::cli

@@ -5,10 +5,13 @@
 
 namespace bs::cli {
 
-int runVersion(int, char**) {
-    const auto v = bs::version();
-    std::printf("batchscope-cli %.*s\n", static_cast<int>(v.size()), v.data());
-    return 0;
+void addVersion(CLI::App& app, Outcome& out) {
+    auto* cmd = app.add_subcommand("version", "print the version");
+    cmd->callback([&out] {
+        const auto v = bs::version();
+        std::printf("batchscope-cli %.*s\n", static_cast<int>(v.size()), v.data());
+        out.exitCode = 0;
+    });
 }
 
 }  // namespace bs::cli

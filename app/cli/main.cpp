@@ -1,51 +1,47 @@
 // batchscope-cli: the headless front end (Kafka-tool-compatible subcommands).
 #include <cstdio>
-#include <cstring>
-#include <iterator>
+#include <string>
 
 #include "commands.h"
 #include "version.h"
 
-namespace {
-
-using bs::cli::Command;
-
-constexpr Command kCommands[] = {
-    {"version", "print the version", bs::cli::runVersion},
-    {"consume", "read records like kafka-console-consumer", bs::cli::runConsume},
-    {"dump-log", "print segment files like kafka-dump-log.sh", bs::cli::runDumpLog},
-    {"broker", "run the embedded Kafka-compatible cluster", bs::cli::runBroker},
-    {"produce", "send stdin lines like kafka-console-producer", bs::cli::runProduce},
-    {"perf", "measure the producer like kafka-producer-perf-test", bs::cli::runPerf},
-    {"partition", "explain which partition keys go to", bs::cli::runPartition},
-};
-
-void printUsage(std::FILE* out) {
-    std::fprintf(out, "usage: batchscope-cli <command> [options]\n\ncommands:\n");
-    for (const auto& c : kCommands) {
-        std::fprintf(out, "  %-12.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
-                     static_cast<int>(c.summary.size()), c.summary.data());
-    }
-    std::fprintf(out, "\n'batchscope-cli <command> --help' lists a command's options.\n");
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        printUsage(stderr);
-        return 2;
+    CLI::App app{"The headless, Qt-free side of Batchscope: Kafka-tool-compatible commands.",
+                 "batchscope-cli"};
+    app.get_formatter()->column_width(30);
+    const std::string_view v = bs::version();
+    app.set_version_flag("--version", "batchscope-cli " + std::string(v));
+    app.require_subcommand(1);
+    app.footer("'batchscope-cli <command> --help' lists a command's options.");
+
+    bs::cli::Outcome outcome;
+    bs::cli::addVersion(app, outcome);
+    bs::cli::addConsume(app, outcome);
+    bs::cli::addDumpLog(app, outcome);
+    bs::cli::addBroker(app, outcome);
+    bs::cli::addProduce(app, outcome);
+    bs::cli::addPerf(app, outcome);
+    bs::cli::addPartition(app, outcome);
+    // Listed under "commands:", where packaging/generate.sh and the bash completion read them.
+    for (CLI::App* command : app.get_subcommands({}))
+        command->group("commands");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help and --version are ParseErrors with exit code 0: CLI11 prints them.
+        if (e.get_exit_code() == 0) return app.exit(e);
+        const auto parsed = app.get_subcommands();
+        const std::string command = parsed.empty() ? "" : " " + parsed.front()->get_name();
+        // CLI11 reports a word that is no command as a missing command: name the word.
+        if (parsed.empty() && argc > 1 && argv[1][0] != '-') {
+            std::fprintf(stderr,
+                         "batchscope-cli: unknown command '%s'\ntry 'batchscope-cli --help'\n",
+                         argv[1]);
+            return bs::cli::kUsageError;
+        }
+        std::fprintf(stderr, "batchscope-cli%s: %s\ntry 'batchscope-cli%s --help'\n",
+                     command.c_str(), e.what(), command.c_str());
+        return command == " consume" ? bs::cli::kConsumeUsageError : bs::cli::kUsageError;
     }
-    const std::string_view name = argv[1];
-    if (name == "--help" || name == "-h") {
-        printUsage(stdout);
-        return 0;
-    }
-    if (name == "--version") return bs::cli::runVersion(0, nullptr);
-    for (const auto& c : kCommands) {
-        if (c.name == name) return c.run(argc - 2, argv + 2);
-    }
-    std::fprintf(stderr, "batchscope-cli: unknown command '%s'\n", argv[1]);
-    printUsage(stderr);
-    return 2;
+    return outcome.exitCode;
 }

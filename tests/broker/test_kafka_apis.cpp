@@ -102,7 +102,7 @@ class KafkaApisTest : public QObject {
         (void)replicas_->shutdown();
     }
 
-    void apiVersions() {
+    void apiVersionsAdvertisesOurRangesAndAnswersTooNewWithV0() {
         auto r = decodeResponse<protocol::ApiVersionsResponse>(
             send(0, ApiKey::ApiVersions, 3, protocol::ApiVersionsRequest{}), ApiKey::ApiVersions,
             3);
@@ -182,7 +182,7 @@ class KafkaApisTest : public QObject {
         QCOMPARE(r.topics[0].partitions[0].leaderId, -1);
     }
 
-    void createTopics() {
+    void createTopicsChecksEachTopicAndPersists() {
         protocol::CreateTopicsRequest req;
         req.topics = {{"a", 2, -1, {}, {}},
                       {"t", 1, -1, {}, {}},
@@ -252,7 +252,7 @@ class KafkaApisTest : public QObject {
         QCOMPARE(logEnd(0), 0);
     }
 
-    void idempotentSequences() {
+    void idempotentSequencesDropDuplicatesRejectGapsAndFenceOldEpochs() {
         auto id = metadata_->allocateProducerId();
         QVERIFY(id.ok());
         QCOMPARE(produce(0, 0, makeBatch(2, *id, 0, 0)).baseOffset, 0);
@@ -281,7 +281,7 @@ class KafkaApisTest : public QObject {
         QCOMPARE(fresh.producerEpoch, int16_t{0});
     }
 
-    void acksZero() {
+    void acksZeroAppendsWithoutAnswerAndClosesOnAFollower() {
         protocol::ProduceRequest req;
         req.acks = 0;
         auto batch = makeBatch(1);
@@ -291,7 +291,7 @@ class KafkaApisTest : public QObject {
         QCOMPARE(logEnd(0), 1);
     }
 
-    void injectedErrors() {
+    void injectedErrorsAnswerThenDisarmWithoutAppending() {
         faults_->injectErrors(0, ApiKey::Produce, ErrorCode::NOT_ENOUGH_REPLICAS, 2);
         QCOMPARE(produce(0, 0, makeBatch(1)).errorCode, ErrorCode::NOT_ENOUGH_REPLICAS);
         QCOMPARE(produce(0, 0, makeBatch(1)).errorCode, ErrorCode::NOT_ENOUGH_REPLICAS);
@@ -302,7 +302,7 @@ class KafkaApisTest : public QObject {
 
     // Answered as a broker-age probe (librdkafka's LZ4 feature check): the same node for the same
     // key, only nodes that are up, one answer per key in v4, bad key types named.
-    void findCoordinator() {
+    void findCoordinatorIsStablePerKeyAndAvoidsDownNodes() {
         protocol::FindCoordinatorRequest req;
         req.key = "billing";
         auto v2 = decodeResponse<protocol::FindCoordinatorResponse>(
@@ -348,7 +348,7 @@ class KafkaApisTest : public QObject {
             faults_->setDown(n, false);
     }
 
-    void fetchAndLongPoll() {
+    void fetchReturnsRecordsAndParksAtTheLogEnd() {
         QCOMPARE(produce(1, 1, makeBatch(5)).errorCode, ErrorCode::NONE);
         protocol::FetchRequest req;
         req.maxWaitMs = 500;
@@ -379,7 +379,7 @@ class KafkaApisTest : public QObject {
         QCOMPARE(wrong.responses[0].partitions[0].errorCode, ErrorCode::NOT_LEADER_OR_FOLLOWER);
     }
 
-    void listOffsets() {
+    void listOffsetsResolvesEarliestLatestByTimeAndMaxTimestamp() {
         QCOMPARE(produce(2, 2, makeBatch(4)).errorCode, ErrorCode::NONE);
         protocol::ListOffsetsRequest req;
         req.topics = {{"t", {{2, -1, -2}, {2, -1, -1}, {2, -1, 1'700'000'000'002}, {2, -1, -3}}}};
@@ -393,7 +393,7 @@ class KafkaApisTest : public QObject {
         QCOMPARE(ps[3].timestamp, 1'700'000'000'003);
     }
 
-    void moveLeader() {
+    void movedLeaderAcceptsProduceAndTheOldOneRefuses() {
         auto moved = metadata_->moveLeader("t", 0, 2);
         QVERIFY(moved.ok());
         QCOMPARE(moved->leaderEpoch, 1);
@@ -401,7 +401,7 @@ class KafkaApisTest : public QObject {
         QCOMPARE(produce(2, 0, makeBatch(1)).errorCode, ErrorCode::NONE);
     }
 
-    void malformedFramesClose() {
+    void malformedFramesCloseWithoutAppending() {
         std::vector<uint8_t> garbage{0, 0, 0, 1, 0, 0};
         QCOMPARE(apis_->handle(0, garbage).action, RequestOutcome::Action::Close);
         protocol::ProduceRequest req;

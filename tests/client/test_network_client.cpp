@@ -11,6 +11,7 @@
 #include "protocol/frame.h"
 #include "protocol/messages/api_versions.h"
 #include "protocol/messages/metadata.h"
+#include "support/eventually.h"
 #include "support/mock_clock.h"
 
 #include <sys/socket.h>
@@ -36,12 +37,8 @@ constexpr int64_t kWaitMs = 20000;  // real time allowed for socket I/O to happe
 // Polls the client until `done` holds or kWaitMs of real time passed.
 template <class F>
 bool pollUntil(AsioNetworkClient& client, const bs::Clock& clock, F done) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitMs);
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        client.poll(10, clock.nowMs());
-    }
-    return true;
+    return bs::test::eventually(
+        done, [&] { client.poll(10, clock.nowMs()); }, std::chrono::milliseconds(kWaitMs));
 }
 
 // A Metadata request for one topic (so each response says which request it answers).

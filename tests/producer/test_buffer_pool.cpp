@@ -4,23 +4,10 @@
 #include <thread>
 
 #include "producer/buffer_pool.h"
+#include "support/eventually.h"
 #include "support/mock_clock.h"
 
 using namespace bs::producer;
-
-namespace {
-
-// Waits (without a fixed sleep) until `cond` holds; the blocked thread is real.
-template <class F>
-bool eventually(F cond) {
-    for (int i = 0; i < 20000; ++i) {
-        if (cond()) return true;
-        std::this_thread::sleep_for(std::chrono::microseconds(500));
-    }
-    return cond();
-}
-
-}  // namespace
 
 class BufferPoolTest : public QObject {
     Q_OBJECT
@@ -111,7 +98,7 @@ class BufferPoolTest : public QObject {
             done = true;
             if (c.ok()) pool.deallocate(std::move(*c));
         });
-        QVERIFY(eventually([&] { return pool.queued() == 1; }));
+        QVERIFY(bs::test::eventually([&] { return pool.queued() == 1; }));
         QVERIFY(!done);
         clock.sleepMs(7);  // time passes on the injected clock while it waits
         pool.deallocate(std::move(*a));
@@ -138,7 +125,7 @@ class BufferPoolTest : public QObject {
             done = true;
             if (c.ok()) pool.deallocate(std::move(*c));
         });
-        QVERIFY(eventually([&] { return pool.queued() == 1 || done.load(); }));
+        QVERIFY(bs::test::eventually([&] { return pool.queued() == 1 || done.load(); }));
         QVERIFY(!done);  // before the fix it had already failed
         pool.deallocate(std::move(*held));
         waiter.join();
@@ -157,13 +144,13 @@ class BufferPoolTest : public QObject {
             if (r.ok()) firstBuf = std::move(*r);
             firstDone = ++order;
         });
-        QVERIFY(eventually([&] { return pool.queued() == 1; }));
+        QVERIFY(bs::test::eventually([&] { return pool.queued() == 1; }));
         std::thread second([&] {
             auto r = pool.allocate(1024, 600000);
             if (r.ok()) secondBuf = std::move(*r);
             secondDone = ++order;
         });
-        QVERIFY(eventually([&] { return pool.queued() == 2; }));
+        QVERIFY(bs::test::eventually([&] { return pool.queued() == 2; }));
         pool.deallocate(std::move(*held));
         first.join();
         QCOMPARE(firstDone.load(), 1);
@@ -193,10 +180,11 @@ class BufferPoolTest : public QObject {
             done = true;
             pool.deallocate(std::move(*r), 2500);
         });
-        QVERIFY(eventually([&] { return pool.queued() == 1; }));
+        QVERIFY(bs::test::eventually([&] { return pool.queued() == 1; }));
         pool.deallocate(std::move(*a));
         pool.deallocate(std::move(*b));
-        QVERIFY(eventually([&] { return pool.availableMemory() == 0; }));  // taken by the waiter
+        QVERIFY(bs::test::eventually(
+            [&] { return pool.availableMemory() == 0; }));  // taken by the waiter
         QVERIFY(!done);
         pool.deallocate(std::move(*c));
         big.join();
@@ -214,7 +202,7 @@ class BufferPoolTest : public QObject {
             auto r = pool.allocate(1024, 600000);
             if (!r.ok()) error = r.error().message;
         });
-        QVERIFY(eventually([&] { return pool.queued() == 1; }));
+        QVERIFY(bs::test::eventually([&] { return pool.queued() == 1; }));
         pool.close();
         waiter.join();
         QVERIFY2(error.find("closed") != std::string::npos, error.c_str());

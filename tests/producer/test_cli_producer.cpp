@@ -68,6 +68,59 @@ class TestCliProducer : public QObject {
         QVERIFY(r.err.contains("linger.ms"));
     }
 
+    // One parser (CLI11) for every command: numbers are whole numbers or an error, and an unknown
+    // option, a missing value or a missing required option is named; nothing is sent.
+    void badCommandLinesNameWhatIsWrong_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("named");
+        const QString bs = QStringLiteral("--bootstrap-server");
+        QTest::newRow("number with junk")
+            << QStringList{"perf", "--topic",       "t", "--num-records", "12abc", "--throughput",
+                           "-1",   "--record-size", "10"}
+            << "12abc";
+        QTest::newRow("unknown option")
+            << QStringList{"produce", bs, "localhost:1", "--topic", "t", "--bogus"} << "--bogus";
+        QTest::newRow("missing value")
+            << QStringList{"produce", bs, "localhost:1", "--topic"} << "--topic";
+        QTest::newRow("missing required") << QStringList{"produce", "--topic", "t"} << bs;
+        QTest::newRow("out of range")
+            << QStringList{"partition", "--partitions", "0", "k"} << "--partitions";
+        QTest::newRow("one of two required")
+            << QStringList{"perf", "--topic", "t", "--num-records", "1", "--throughput", "-1"}
+            << "--record-size";
+        QTest::newRow("broker number") << QStringList{"broker", "--nodes", "3x"} << "--nodes";
+        QTest::newRow("broker choice")
+            << QStringList{"broker", "--auto-create", "maybe"} << "--auto-create";
+        QTest::newRow("no command") << QStringList{} << "subcommand";
+        QTest::newRow("unknown command") << QStringList{"frobnicate"} << "frobnicate";
+    }
+    void badCommandLinesNameWhatIsWrong() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, named);
+        const Run r = cli(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(named), qPrintable(r.err));
+        QVERIFY2(r.err.contains("--help"), qPrintable(r.err));  // where to look
+        QCOMPARE(r.out, QString());
+    }
+
+    // --help comes from the same definitions as the parser (and, through help2man, the man page).
+    void helpListsCommandsAndOptions() {
+        const Run top = cli({"--help"});
+        QCOMPARE(top.code, 0);
+        QVERIFY2(top.out.contains("\ncommands:\n"), qPrintable(top.out));
+        for (const char* c :
+             {"version", "consume", "dump-log", "broker", "produce", "perf", "partition"})
+            QVERIFY2(top.out.contains(QStringLiteral("\n  %1 ").arg(c)), c);
+        const Run perf = cli({"perf", "--help"});
+        QCOMPARE(perf.code, 0);
+        for (const char* f : {"--topic", "--num-records", "--throughput", "--record-size",
+                              "--payload-file", "--keys", "--producer-props", "--producer.config"})
+            QVERIFY2(perf.out.contains(f), f);
+        const Run version = cli({"--version"});
+        QVERIFY2(version.out.startsWith("batchscope-cli "), qPrintable(version.out));
+    }
+
     void perfPrintsKafkaSummaryLine() {
         auto r = cli({"perf", "--topic", "perf", "--num-records", "3000", "--record-size", "50",
                       "--throughput", "-1", "--keys", "5", "--producer-props",

@@ -12,6 +12,7 @@
 #include "broker/embedded_cluster.h"
 #include "consumer/kafka_consumer.h"
 #include "producer_test_util.h"
+#include "support/eventually.h"
 
 using namespace bs::producer;
 using namespace bs::producer::test;
@@ -39,17 +40,6 @@ double metric(const KafkaProducer& producer, const std::string& name) {
     for (const auto& m : producer.metrics())
         if (m.name == name && m.group == "producer-metrics") return m.value;
     return -1;
-}
-
-// Waits (real time, generously) for `cond`.
-template <class F>
-bool eventually(F cond, std::chrono::seconds limit = std::chrono::seconds(30)) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!cond()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
 }
 
 std::string text(const std::optional<bs::consumer::Bytes>& b) {
@@ -182,13 +172,14 @@ class ExactlyOnceTest : public QObject {
         QVERIFY(cluster_->control().setLatency(slow, 2500).ok());
         auto more = produceNumbered(*producer, "slow", 1000, kKeys, 1000);
         sent.insert(sent.end(), more.begin(), more.end());
-        QVERIFY2(eventually([&] { return metric(*producer, "record-retry-total") > 0; }),
+        QVERIFY2(bs::test::eventually([&] { return metric(*producer, "record-retry-total") > 0; }),
                  "no retry after the leader slowed down");
         // A second round: records sent while it is slow time out too.
         const double firstRound = metric(*producer, "record-retry-total");
         more = produceNumbered(*producer, "slow", 1000, kKeys, 2000);
         sent.insert(sent.end(), more.begin(), more.end());
-        QVERIFY(eventually([&] { return metric(*producer, "record-retry-total") > firstRound; }));
+        QVERIFY(bs::test::eventually(
+            [&] { return metric(*producer, "record-retry-total") > firstRound; }));
         QVERIFY(cluster_->control().setLatency(slow, 0).ok());
         producer->flush();
         QCOMPARE(awaitAll(sent, std::chrono::seconds(60)), 0);
@@ -207,7 +198,7 @@ class ExactlyOnceTest : public QObject {
         // Slow answers (below request.timeout.ms) keep requests in flight to it...
         QVERIFY(cluster_->control().setLatency(leader, 400).ok());
         auto sent = produceNumbered(*producer, "downup", 1000, kKeys);
-        QVERIFY(eventually([&] {
+        QVERIFY(bs::test::eventually([&] {
             for (const auto& n : producer->snapshot().nodes)
                 if (n.nodeId == leader && !n.inFlight.empty()) return true;
             return false;
@@ -218,7 +209,7 @@ class ExactlyOnceTest : public QObject {
         auto more = produceNumbered(*producer, "downup", 1000, kKeys, 1000);
         sent.insert(sent.end(), more.begin(), more.end());
         // Noticed: the connection is gone, or fresh metadata no longer lists the node.
-        const bool noticed = eventually([&] {
+        const bool noticed = bs::test::eventually([&] {
             for (const auto& n : producer->snapshot().nodes)
                 if (n.nodeId == leader) return !n.connected;
             return true;

@@ -1,12 +1,16 @@
-// Faults injected into librdkafka's mock cluster while our Producer sends: with idempotence every
-// record lands in order per partition, exactly once where the fault loses no answer to an
+// Faults injected into librdkafka's mock cluster while our KafkaProducer sends: with idempotence
+// every record lands in order per partition, exactly once where the fault loses no answer to an
 // appended request (the mock does not de-duplicate retries); without, records on an
-// unreachable leader fail on their own futures after delivery.timeout.ms.
+// unreachable leader fail on their own futures after delivery.timeout.ms. Each case also checks
+// that its fault hit the traffic (a disconnect seen, retries counted), so none passes because
+// the fault came and went between requests.
 #include "producer_test_util.h"
 
 #include <QtTest/QtTest>
 
 #include <thread>
+
+#include "support/eventually.h"
 
 using namespace bs::producer;
 using namespace bs::producer::test;
@@ -21,6 +25,31 @@ std::vector<Sent> produceAround(KafkaProducer& producer, const std::string& topi
     sent.insert(sent.end(), rest.begin(), rest.end());
     return sent;
 }
+double metric(const KafkaProducer& producer, const std::string& name) {
+    for (const auto& m : producer.metrics())
+        if (m.name == name && m.group == "producer-metrics") return m.value;
+    return -1;
+}
+
+// Whether the producer's sender holds a connection to `node` (its snapshot).
+bool connectedTo(const KafkaProducer& producer, int32_t node) {
+    for (const auto& n : producer.snapshot().nodes)
+        if (n.nodeId == node) return n.connected;
+    return false;
+}
+
+// Sends 100 records at a time (numbered after those in `sent`) until `hit` holds, so traffic
+// meets a fault; false if it never did within `rounds`.
+bool produceUntil(KafkaProducer& producer, const std::string& topic, std::vector<Sent>& sent,
+                  const std::function<bool()>& hit, int rounds = 300) {
+    for (int i = 0; i < rounds; ++i) {
+        auto more = produceNumbered(producer, topic, 100, 13, static_cast<int>(sent.size()));
+        sent.insert(sent.end(), more.begin(), more.end());
+        if (bs::test::eventually(hit, std::chrono::milliseconds(100))) return true;
+    }
+    return false;
+}
+
 const std::map<std::string, std::string> kIdempotent = {{"linger.ms", "2"},
                                                         {"request.timeout.ms", "1000"},
                                                         {"retry.backoff.ms", "20"},
@@ -39,11 +68,17 @@ class TestProducerFaults : public QObject {
 
     void brokerDownAndUpInOrder() {
         auto producer = makeProducer(cluster_->bootstrap(), kIdempotent);
-        auto sent = produceAround(*producer, "down", 20000, [&] {
-            QVERIFY(cluster_->command("down 2"));
-            std::this_thread::sleep_for(std::chrono::milliseconds(300));
-            QVERIFY(cluster_->command("up 2"));
-        });
+        auto sent = produceNumbered(*producer, "down", 10000, 13);
+        // The fault must meet traffic: broker 2 is down while records keep coming, until the
+        // producer has seen its connection go.
+        QVERIFY(produceUntil(*producer, "down", sent, [&] { return connectedTo(*producer, 2); }));
+        QVERIFY(cluster_->command("down 2"));
+        const bool noticed =
+            produceUntil(*producer, "down", sent, [&] { return !connectedTo(*producer, 2); });
+        QVERIFY(cluster_->command("up 2"));
+        QVERIFY2(noticed, "the producer never saw broker 2 go down");
+        auto rest = produceNumbered(*producer, "down", 10000, 13, static_cast<int>(sent.size()));
+        sent.insert(sent.end(), rest.begin(), rest.end());
         producer->flush();
         QCOMPARE(awaitAll(sent, std::chrono::seconds(60)), 0);
         // A request the mock appended just before going down loses its answer, and the mock
@@ -58,11 +93,16 @@ class TestProducerFaults : public QObject {
 
     void rttBeyondRequestTimeoutInOrder() {
         auto producer = makeProducer(cluster_->bootstrap(), kIdempotent);
-        auto sent = produceAround(*producer, "rtt", 20000, [&] {
-            QVERIFY(cluster_->command("rtt 1 1500"));
-            std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-            QVERIFY(cluster_->command("rtt 1 0"));
-        });
+        auto sent = produceNumbered(*producer, "rtt", 10000, 13);
+        // Broker 1 answers after request.timeout.ms (1000) while records keep coming, until
+        // requests timed out and their batches were retried.
+        QVERIFY(cluster_->command("rtt 1 1500"));
+        const bool retried = produceUntil(
+            *producer, "rtt", sent, [&] { return metric(*producer, "record-retry-total") > 0; });
+        QVERIFY(cluster_->command("rtt 1 0"));
+        QVERIFY2(retried, "no request to broker 1 timed out");
+        auto rest = produceNumbered(*producer, "rtt", 10000, 13, static_cast<int>(sent.size()));
+        sent.insert(sent.end(), rest.begin(), rest.end());
         producer->flush();
         QCOMPARE(awaitAll(sent, std::chrono::seconds(60)), 0);
         // The mock appends the timed-out request and its retry (it keeps no producer state), so
@@ -98,10 +138,8 @@ class TestProducerFaults : public QObject {
             const std::string diff = compareWithBroker(*cluster_, topic.toStdString(), sent);
             QVERIFY2(diff.empty(), diff.c_str());
         }
-        double retries = 0;
-        for (const auto& m : producer->metrics())
-            if (m.name == "record-retry-total" && m.group == "producer-metrics") retries = m.value;
-        QVERIFY(retries > 0);
+        // The injected errors hit: their batches were retried.
+        QVERIFY(metric(*producer, "record-retry-total") > 0);
     }
 
     void withoutIdempotenceFailuresAfterDeliveryTimeout() {
