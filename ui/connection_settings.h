@@ -16,6 +16,9 @@ struct ConnectionSettings {
     QString topic = QStringLiteral("demo");
     QString dataDir;  // Embedded; empty: the cluster's default data dir
     bool autoCreateTopics = true;
+    // How long a new connection may take to answer its first Metadata request before the
+    // attempt is given up (the current connection stays meanwhile). Not persisted.
+    int connectTimeoutMs = 15000;
 
     QString describe() const;
     void save(QSettings& s) const;

@@ -2,6 +2,7 @@
 
 #include <QString>
 #include <QVector>
+#include <map>
 
 namespace bs::ui {
 
@@ -53,6 +54,9 @@ struct NodeInfo {
 struct TopicInfo {
     QString name;
     QVector<std::pair<int, int>> partitions;  // (partition, leader node or -1)
+    // Partitions whose leader is down, with that node: the embedded cluster keeps one replica,
+    // so no other node can lead them until it is back.
+    std::map<int, int> leaderDown;
 };
 struct ClusterInfo {
     bool embedded = false;

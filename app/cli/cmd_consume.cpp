@@ -218,6 +218,16 @@ int runConsume(const Options& o) {
     };
 
     if (o.partition) {
+        // Java's tool polls a missing partition until --timeout-ms and exits 0: say what is
+        // wrong instead.
+        auto parts = c.partitionsFor(*o.topic, config->defaultApiTimeoutMs);
+        if (!parts) return fail(parts.error().message);
+        if (std::find(parts->begin(), parts->end(), *o.partition) == parts->end()) {
+            std::fprintf(stderr, "ERROR partition %d does not exist: topic '%s' has %zu %s\n",
+                         *o.partition, o.topic->c_str(), parts->size(),
+                         parts->size() == 1 ? "partition" : "partitions");
+            return finish(1);
+        }
         TopicPartition tp{*o.topic, *o.partition};
         c.assign({tp});
         if (Status s = position(c, o, tp); !s.ok()) usageError(s.message());

@@ -76,6 +76,9 @@ class NetworkClient {
     virtual int64_t connectionDelay(int32_t node, int64_t nowMs) const = 0;
     // Whether the last connection attempt to `node` failed (and it is not connected).
     virtual bool connectionFailed(int32_t node) const = 0;
+    // Why the connection to `node` last failed ("cannot connect: Connection refused"); empty
+    // while connected or before any failure.
+    virtual std::string connectionError(int32_t /*node*/) const { return {}; }
     virtual int inFlightRequestCount(int32_t node) const = 0;
     virtual int inFlightRequestCount() const = 0;
     bool hasInFlightRequests() const { return inFlightRequestCount() > 0; }

@@ -122,6 +122,11 @@ bool AsioNetworkClient::connectionFailed(int32_t node) const {
     return ns && !ns->conn && ns->lastFailed;
 }
 
+std::string AsioNetworkClient::connectionError(int32_t node) const {
+    const NodeState* ns = find(node);
+    return ns && !ns->conn ? ns->lastError : std::string();
+}
+
 int AsioNetworkClient::inFlightRequestCount(int32_t node) const {
     const NodeState* ns = find(node);
     return ns && ns->conn ? static_cast<int>(ns->conn->inFlight.size()) : 0;
@@ -368,6 +373,7 @@ void AsioNetworkClient::onApiVersions(const std::shared_ptr<Connection>& c, int1
     if (NodeState* ns = find(c->nodeId)) {
         ns->failures = 0;
         ns->lastFailed = false;
+        ns->lastError.clear();
     }
     spdlog::debug("node {} ready ({} common APIs)", c->nodeId, c->versions.size());
 }
@@ -400,6 +406,7 @@ void AsioNetworkClient::fail(std::shared_ptr<Connection> c, const std::string& r
     if (NodeState* ns = find(c->nodeId); ns && ns->conn == c) {
         ns->conn.reset();
         ns->lastFailed = true;
+        ns->lastError = reason;
         ns->lastAttemptMs = now;
         // Exponential backoff with +-20% jitter, reconnect.backoff.ms after the first failure
         // and doubling per further one (Java: ClusterConnectionStates.updateReconnectBackoff).

@@ -43,6 +43,7 @@ class AsioNetworkClient final : public NetworkClient {
     bool isReady(int32_t node, int64_t nowMs) const override;
     int64_t connectionDelay(int32_t node, int64_t nowMs) const override;
     bool connectionFailed(int32_t node) const override;
+    std::string connectionError(int32_t node) const override;
     int inFlightRequestCount(int32_t node) const override;
     int inFlightRequestCount() const override;
     int32_t send(ClientRequest request, int64_t nowMs) override;
@@ -64,6 +65,7 @@ class AsioNetworkClient final : public NetworkClient {
         int64_t lastAttemptMs = -1;
         int64_t backoffMs = 0;
         bool lastFailed = false;
+        std::string lastError;  // why the last connection failed; cleared once ready
     };
     // A finished request waiting for its callback (run at the end of poll()).
     struct Completion {

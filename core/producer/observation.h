@@ -52,6 +52,7 @@ struct NodeSnapshot {
     std::string host;
     int32_t port = 0;
     bool connected = false;
+    std::string connectionError;  // why the last connection attempt failed (when not connected)
     std::vector<InFlightRequestSnapshot> inFlight;  // oldest first
 };
 

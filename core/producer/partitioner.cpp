@@ -43,19 +43,19 @@ std::optional<Kind> kindOf(std::string_view v) {
 
 std::span<const PartitionerInfo> knownPartitioners() {
     static const PartitionerInfo all[] = {
-        {"builtin", "Kafka 3.3+ (KIP-794)",
+        {"builtin", "Built-in default", "Kafka 3.3+ (KIP-794)",
          "keyed: murmur2 % partitions; keyless: uniform sticky, switching after ~batch.size bytes, "
          "optionally weighted by broker queue depth"},
-        {"sticky", "Kafka 2.4-3.2 (KIP-480)",
+        {"sticky", "Sticky default", "Kafka 2.4-3.2 (KIP-480)",
          "keyed: murmur2 % partitions; keyless: sticks to a partition until a new batch starts"},
-        {"uniform-sticky", "Kafka 2.4-3.2 (KIP-480)",
-         "every record sticky, keys ignored (UniformStickyPartitioner)"},
-        {"legacy", "Kafka <= 2.3",
+        {"uniform-sticky", "Uniform sticky, keys ignored", "Kafka 2.4+ (KIP-480)",
+         "every record sticky, keyed or not: switches partition at each new batch "
+         "(UniformStickyPartitioner)"},
+        {"legacy", "Legacy round robin", "Kafka <= 2.3",
          "keyed: murmur2 % partitions; keyless: round robin over available partitions from a "
          "random start"},
-        {"round-robin", "Kafka 2.4+", "every record to the next available partition, keys ignored"},
-        {"<path to .so>", "Batchscope plugin",
-         "a shared library implementing partitioner_plugin.h"},
+        {"round-robin", "Round robin, keys ignored", "Kafka 2.4+",
+         "every record to the next available partition, keys ignored (RoundRobinPartitioner)"},
     };
     return all;
 }

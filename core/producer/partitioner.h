@@ -72,10 +72,12 @@ class Partitioner {
 //   "legacy"                                                  DefaultPartitioner of Kafka <= 2.3
 //   "round-robin", org.apache.kafka.clients.producer.RoundRobinPartitioner
 struct PartitionerInfo {
-    std::string_view name;
+    std::string_view name;   // the partitioner.class value
+    std::string_view title;  // what it is, in words a learner can tell apart from the others
     std::string_view era;
     std::string_view description;
 };
+// The built-in partitioners (a plugin is any .so path, not listed).
 std::span<const PartitionerInfo> knownPartitioners();
 
 // Validates a partitioner.class value (a plugin path is checked to exist only when created).

@@ -43,9 +43,14 @@ double WindowedStat::rate(int64_t nowMs) const {
         sum += s.sum;
         oldest = std::min(oldest, s.startMs);
     }
-    // At least a second, so the first samples do not read as huge rates.
-    double elapsedMs = static_cast<double>(std::max<int64_t>(nowMs - oldest, 1000));
-    return sum * 1000.0 / elapsedMs;
+    // Java's Rate.windowSize: with fewer than (samples - 1) full windows retained, the missing
+    // ones are added to the elapsed time.
+    constexpr int kSamples = 2;
+    int64_t elapsedMs = nowMs - oldest;
+    const int64_t fullWindows = elapsedMs / ProducerMetrics::kWindowMs;
+    if (fullWindows < kSamples - 1)
+        elapsedMs += (kSamples - 1 - fullWindows) * ProducerMetrics::kWindowMs;
+    return sum * 1000.0 / static_cast<double>(elapsedMs);
 }
 
 double WindowedStat::avg(int64_t nowMs) const {
@@ -88,10 +93,10 @@ void ProducerMetrics::recordRequest(int32_t records, int64_t bytes) {
     bytesOut_.record(static_cast<double>(bytes), now);
 }
 
-void ProducerMetrics::recordLatency(int64_t latencyMs, int32_t) {
+void ProducerMetrics::recordLatency(double latencyMs, int32_t) {
     int64_t now = clock_.nowMs();
     std::lock_guard lock(mu_);
-    latency_.record(static_cast<double>(latencyMs), now);
+    latency_.record(latencyMs, now);
     responses_.record(1, now);
 }
 

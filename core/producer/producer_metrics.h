@@ -26,9 +26,11 @@ struct Metric {
 class WindowedStat {
   public:
     void record(double v, int64_t nowMs);
-    double rate(int64_t nowMs) const;  // sum per second over the live windows
-    double avg(int64_t nowMs) const;   // NaN without samples (as Java)
-    double max(int64_t nowMs) const;   // NaN without samples
+    // Sum per second over the live windows, as Java's Rate: the elapsed time counts at least
+    // one full window (a young stat reads low rather than spiking on its first samples).
+    double rate(int64_t nowMs) const;
+    double avg(int64_t nowMs) const;  // NaN without samples (as Java)
+    double max(int64_t nowMs) const;  // NaN without samples
     double total() const { return total_; }
 
   private:
@@ -56,7 +58,8 @@ class ProducerMetrics {
     void recordBatch(const std::string& topic, int32_t records, int64_t bytes,
                      double compressionRatio, int64_t queueTimeMs);
     void recordRequest(int32_t records, int64_t bytes);
-    void recordLatency(int64_t latencyMs, int32_t nodeId);
+    // Milliseconds with microsecond precision (Java records whole ms; on loopback that is 0).
+    void recordLatency(double latencyMs, int32_t nodeId);
     void recordRetries(const std::string& topic, int32_t records);
     void recordErrors(const std::string& topic, int32_t records);
     void recordBatchSplit();

@@ -505,7 +505,8 @@ void RecordAccumulator::reenqueue(const ProducerBatchPtr& batch, int64_t nowMs) 
         else
             q.batches.push_front(batch);
     }
-    publish(EventType::BatchRetried, *batch, info.topicId);
+    // BatchRetried is published by the Sender, which knows the broker's error: publishing it
+    // here too counted every retry twice.
 }
 
 Result<int32_t> RecordAccumulator::splitAndReenqueue(const ProducerBatchPtr& bigBatch) {

@@ -119,7 +119,13 @@ void Sender::updateConnectedSnapshot() {
     int64_t now = clock_.nowMs();
     std::lock_guard lock(snapshotMu_);
     for (const Node& n : cluster->nodes()) {
-        connected_[n.id] = client_.isReady(n.id, now) || client_.inFlightRequestCount(n.id) > 0;
+        const bool up = client_.isReady(n.id, now) || client_.inFlightRequestCount(n.id) > 0;
+        connected_[n.id] = up;
+        // Only while not connected (rare under load): no string copy per iteration when busy.
+        if (!up)
+            connectionErrors_[n.id] = client_.connectionError(n.id);
+        else if (auto e = connectionErrors_.find(n.id); e != connectionErrors_.end())
+            connectionErrors_.erase(e);
     }
 }
 
@@ -277,7 +283,10 @@ void Sender::sendProduceRequest(int32_t node, std::vector<ProducerBatchPtr> batc
     cr.requestTimeoutMs = config_.requestTimeoutMs;
     // The views point into the batches' buffers, alive until the callback ran.
     cr.writeBody = [req = std::move(req)](int16_t v, protocol::Writer& w) { encode(req, v, w); };
-    cr.callback = [this, batches](const ClientResponse& r) { handleProduceResponse(r, batches); };
+    // Latency in nanoseconds from here: ClientResponse's millisecond stamps read 0 on loopback.
+    cr.callback = [this, batches, sentNs = clock_.nowNs()](const ClientResponse& r) {
+        handleProduceResponse(r, batches, sentNs);
+    };
     int32_t correlationId = client_.send(std::move(cr), nowMs);
     if (metrics_) metrics_->recordRequest(snap.recordCount, snap.bytes);
     if (correlationId >= 0 && config_.acks != 0) {
@@ -300,7 +309,7 @@ void Sender::closeSnapshotRequest(int32_t node, int32_t correlationId) {
 }
 
 void Sender::handleProduceResponse(const ClientResponse& r,
-                                   const std::vector<ProducerBatchPtr>& batches) {
+                                   const std::vector<ProducerBatchPtr>& batches, int64_t sentNs) {
     closeSnapshotRequest(r.destination, r.correlationId);
     const int64_t now = r.receivedMs;
     auto failAll = [&](ErrorCode code, const std::string& why) {
@@ -321,7 +330,8 @@ void Sender::handleProduceResponse(const ClientResponse& r,
             completeBatch(b, PartitionResult{}, r.correlationId, now);
         return;
     }
-    if (metrics_) metrics_->recordLatency(r.requestLatencyMs(), r.destination);
+    if (metrics_)
+        metrics_->recordLatency(static_cast<double>(clock_.nowNs() - sentNs) / 1e6, r.destination);
     emitEvent(EventType::ResponseReceived, nullptr, r.destination, r.correlationId);
     protocol::ProduceResponse resp;
     Status st = protocol::decodeBody(resp, r.apiVersion, r.body);
@@ -523,6 +533,8 @@ std::vector<NodeSnapshot> Sender::snapshotNodes() const {
         s.port = n.port;
         auto it = connected_.find(n.id);
         s.connected = it != connected_.end() && it->second;
+        if (auto e = connectionErrors_.find(n.id); e != connectionErrors_.end())
+            s.connectionError = e->second;
         if (auto r = inFlightRequests_.find(n.id); r != inFlightRequests_.end())
             s.inFlight = r->second;
         out.push_back(std::move(s));

@@ -85,8 +85,9 @@ class Sender {
 
     int64_t sendProducerData(int64_t nowMs, bool drain);
     void sendProduceRequest(int32_t node, std::vector<ProducerBatchPtr> batches, int64_t nowMs);
+    // `sentNs`: Clock::nowNs() when the request was handed to the client.
     void handleProduceResponse(const ClientResponse& response,
-                               const std::vector<ProducerBatchPtr>& batches);
+                               const std::vector<ProducerBatchPtr>& batches, int64_t sentNs);
     void completeBatch(const ProducerBatchPtr& batch, const PartitionResult& result,
                        int32_t correlationId, int64_t nowMs);
     void completeBatchSuccess(const ProducerBatchPtr& batch, const PartitionResult& result);
@@ -131,6 +132,7 @@ class Sender {
     mutable std::mutex snapshotMu_;
     std::map<int32_t, std::vector<InFlightRequestSnapshot>> inFlightRequests_;  // snapshotMu_
     std::map<int32_t, bool> connected_;                                         // snapshotMu_
+    std::map<int32_t, std::string> connectionErrors_;                           // snapshotMu_
 };
 
 }  // namespace bs::producer

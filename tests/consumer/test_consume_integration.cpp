@@ -460,6 +460,39 @@ class ConsumeIntegrationTest : public QObject {
         QVERIFY(r.err.contains("The provided offset value '-4' is incorrect."));
     }
 
+    // A partition the topic does not have is named as missing, with a non-zero exit (the run
+    // used to wait out --timeout-ms, print TimeoutException and exit 0).
+    void missingPartitionIsAnError() {
+        QVERIFY(mock_.command("topic onepart 1 1"));
+        Run r =
+            run(cli(), {"consume", "--bootstrap-server", QString::fromStdString(mock_.bootstrap()),
+                        "--topic", "onepart", "--partition", "7", "--timeout-ms", "2000"});
+        QCOMPARE(r.rc, 1);
+        QVERIFY2(r.err.contains("partition 7 does not exist: topic 'onepart' has 1 partition\n"),
+                 qPrintable(r.err));
+        QVERIFY2(!r.err.contains("TimeoutException"), qPrintable(r.err));
+
+        if (!oursUp_) QSKIP("batchscope-cli broker did not start");
+        QVERIFY(kcatProduce(ours_.bootstrap(), "created-here", 0, "none", {{"a", "1"}}));
+        auto parts = makeConsumer(ours_.bootstrap())->partitionsFor("created-here", 10000);
+        QVERIFY2(parts.ok(), parts ? "" : parts.error().message.c_str());
+        const int missing = static_cast<int>(parts->size()) + 6;
+        r = run(cli(), {"consume", "--bootstrap-server", QString::fromStdString(ours_.bootstrap()),
+                        "--topic", "created-here", "--partition", QString::number(missing),
+                        "--timeout-ms", "2000"});
+        QCOMPARE(r.rc, 1);
+        QVERIFY2(r.err.contains(QString("partition %1 does not exist: topic 'created-here' has %2 ")
+                                    .arg(missing)
+                                    .arg(parts->size())),
+                 qPrintable(r.err));
+        // An existing partition is still read.
+        r = run(cli(), {"consume", "--bootstrap-server", QString::fromStdString(ours_.bootstrap()),
+                        "--topic", "created-here", "--partition", "0", "--from-beginning",
+                        "--max-messages", "1", "--property", "print.key=true"});
+        QCOMPARE(r.rc, 0);
+        QVERIFY2(r.out.startsWith("a\t"), qPrintable(r.out));
+    }
+
     void oursEveryCodec() {
         if (!oursUp_) QSKIP("batchscope-cli broker did not start");
         everyCodec(ours_, false);

@@ -38,7 +38,7 @@ struct Pipeline {
         metadata->bootstrap({Node{-1, "localhost", 9092, std::nullopt}});
         if (config.enableIdempotence) tm = std::make_unique<TransactionManager>();
         accumulator = std::make_unique<RecordAccumulator>(RecordAccumulator::Config::from(config),
-                                                          *pool, clock, tm.get());
+                                                          *pool, clock, tm.get(), &events);
         client = std::make_unique<MockClient>(clock, config.maxInFlightRequestsPerConnection);
         client->autoMetadata(metadataFor("t", leaders));
         client->autoInitProducerId(1000);
@@ -98,13 +98,13 @@ struct Pipeline {
 
     MockClock clock;
     ProducerConfig config;
+    EventStream events;  // before the parts that publish to it, so it outlives them
     std::unique_ptr<BufferPool> pool;
     std::unique_ptr<Metadata> metadata;
     std::unique_ptr<TransactionManager> tm;
     std::unique_ptr<RecordAccumulator> accumulator;
     std::unique_ptr<MockClient> client;
     std::unique_ptr<ProducerMetrics> metrics;
-    EventStream events;
     std::unique_ptr<Sender> sender;
 };
 

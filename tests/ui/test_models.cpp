@@ -264,11 +264,14 @@ class TestModels : public QObject {
 
     void metricsHistoryKeepsTheWindow() {
         MetricsHistory h(nullptr, 10);
-        h.add({Metric{"record-send-rate", "producer-metrics", "", 42.0}}, 1000);
-        h.add({Metric{"record-send-rate", "producer-metrics", "", 43.0}}, 12001);
+        h.add({Metric{"record-send-total", "producer-metrics", "", 100.0}}, 1000);
+        QVERIFY(std::isnan(h.latest(0)));  // no interval yet
+        h.add({Metric{"record-send-total", "producer-metrics", "", 650.0}}, 12000);
         QCOMPARE(h.samples().size(), 1u);  // the first fell out of the 10 s window
-        QCOMPARE(h.latest(0), 43.0);
+        QCOMPARE(h.latest(0), 50.0);       // 550 records in 11 s
         QVERIFY(std::isnan(h.latest(1)));
+        h.add({Metric{"batch-size-avg", "producer-metrics", "", 7.0}}, 13000);
+        QCOMPARE(h.latest(2), 7.0);  // an average is shown as it is
     }
 };
 

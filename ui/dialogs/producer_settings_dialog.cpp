@@ -163,6 +163,10 @@ void ProducerSettingsDialog::validate() {
     ok_->setEnabled(valid_);
 }
 
+QString ProducerSettingsDialog::message() const {
+    return error_->text();
+}
+
 QString ProducerSettingsDialog::errorText() const {
     return valid_ ? QString() : error_->text();
 }
@@ -171,30 +175,48 @@ void ProducerSettingsDialog::importFile() {
     const QString path =
         QFileDialog::getOpenFileName(this, tr("Import producer properties"), QString(),
                                      tr("Properties (*.properties);;All files (*)"));
-    if (path.isEmpty()) return;
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        QMessageBox::warning(this, tr("Import"), tr("Cannot read %1").arg(path));
-        return;
-    }
-    auto kv = producer::ProducerConfig::parsePropertiesText(f.readAll().toStdString());
-    if (!kv) {
-        QMessageBox::warning(this, tr("Import"), QString::fromStdString(kv.error().message));
-        return;
-    }
-    for (const auto& [k, v] : *kv) {
-        if (!editors_.contains(QString::fromStdString(k))) {
-            QMessageBox::warning(
-                this, tr("Import"),
-                tr("%1: unknown producer key '%2'").arg(path, QString::fromStdString(k)));
-            return;
+    if (!path.isEmpty()) importFrom(path);
+}
+
+QString ProducerSettingsDialog::importFrom(const QString& path) {
+    // All or nothing, as the CLI: a bad file changes no field and says which key is wrong.
+    const QString problem = [&]() -> QString {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) return tr("cannot read %1").arg(path);
+        auto kv = producer::ProducerConfig::parsePropertiesText(f.readAll().toStdString());
+        if (!kv) return QString::fromStdString(kv.error().message);
+        std::map<std::string, std::string> props;
+        for (const auto& [k, v] : *kv) {
+            const QString key = QString::fromStdString(k);
+            QWidget* editor = editors_.value(key);
+            if (!editor) return tr("unknown producer key '%1'").arg(key);
+            if (!editor->isEnabled())
+                return tr("'%1' is set by Batchscope, not by a properties file").arg(key);
+            auto* box = qobject_cast<QComboBox*>(editor);
+            if (box && box->findData(QString::fromStdString(v)) < 0) {
+                QStringList allowed;
+                for (int i = 1; i < box->count(); ++i)
+                    allowed << box->itemData(i).toString();
+                return tr("%1: '%2' is not one of %3")
+                    .arg(key, QString::fromStdString(v), allowed.join(QStringLiteral(", ")));
+            }
+            props[k] = v;
         }
+        if (!bootstrap_.isEmpty()) props["bootstrap.servers"] = bootstrap_.toStdString();
+        if (auto parsed = producer::ProducerConfig::parse(props); !parsed)
+            return QString::fromStdString(parsed.error().message);
+        for (auto it = editors_.begin(); it != editors_.end(); ++it)
+            if (it.value()->isEnabled()) setValue(it.key(), QString());
+        for (const auto& [k, v] : *kv)
+            setValue(QString::fromStdString(k), QString::fromStdString(v));
+        validate();
+        return {};
+    }();
+    if (!problem.isEmpty()) {
+        error_->setText(tr("Nothing imported from %1: %2").arg(path, problem));
+        error_->setStyleSheet(QStringLiteral("color:#d63333"));
     }
-    for (auto it = editors_.begin(); it != editors_.end(); ++it)
-        setValue(it.key(), QString());
-    for (const auto& [k, v] : *kv)
-        setValue(QString::fromStdString(k), QString::fromStdString(v));
-    validate();
+    return problem;
 }
 
 void ProducerSettingsDialog::exportFile() {

@@ -24,6 +24,11 @@ class ProducerSettingsDialog : public QDialog {
     // Sets one key's editor (tests, import).
     void setValue(const QString& key, const QString& value);
     QString errorText() const;
+    // Replaces the fields with a .properties file's keys, or, if any key or value is bad,
+    // changes nothing and shows why; returns that reason (empty when imported).
+    QString importFrom(const QString& path);
+    // The message line under the fields (validation errors, import problems).
+    QString message() const;
     bool isValid() const { return valid_; }
 
   private:

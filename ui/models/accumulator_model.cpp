@@ -23,8 +23,16 @@ void AccumulatorModel::setTopicPartitions(const QString& topic, int partitions) 
     topicPartitions_[topic] = partitions;
 }
 
-void AccumulatorModel::setLeader(const QString& topic, int partition, int node) {
-    leaders_[{topic, partition}] = node;
+QString AccumulatorModel::Lane::waitingReason() const {
+    if (leader >= 0 || downLeader < 0) return {};
+    return QObject::tr("waiting for leader: node %1 is down and %2-%3 has no other replica")
+        .arg(downLeader)
+        .arg(topic)
+        .arg(partition);
+}
+
+void AccumulatorModel::setLeader(const QString& topic, int partition, int node, int downNode) {
+    leaders_[{topic, partition}] = {node, downNode};
 }
 
 void AccumulatorModel::clear() {
@@ -66,7 +74,7 @@ void AccumulatorModel::update(const producer::ProducerSnapshot& s) {
     std::map<std::pair<QString, int>, Lane> next;
     for (const auto& [topic, n] : topicPartitions_)
         for (int p = 0; p < n; ++p)
-            next[{topic, p}] = Lane{topic, p, false, -1, {}};
+            next[{topic, p}] = Lane{topic, p, false, -1, -1, {}};
     for (const auto& ps : s.partitions) {
         const QString topic = QString::fromStdString(ps.tp.topic);
         Lane& lane = next[{topic, ps.tp.partition}];
@@ -106,7 +114,11 @@ void AccumulatorModel::update(const producer::ProducerSnapshot& s) {
     lanes_.reserve(static_cast<int>(next.size()));
     for (auto& [key, lane] : next) {
         auto leader = leaders_.find(key);
-        lane.leader = leader == leaders_.end() ? -1 : leader->second;
+        lane.leader = leader == leaders_.end() ? -1 : leader->second.first;
+        lane.downLeader = leader == leaders_.end() ? -1 : leader->second.second;
+        const bool waiting = lane.leader < 0 && lane.downLeader >= 0;
+        for (auto& b : lane.batches)
+            b.noLeader = waiting && !b.drained;
         lanes_.push_back(std::move(lane));
     }
     Q_EMIT changed();

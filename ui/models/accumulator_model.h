@@ -26,6 +26,7 @@ class AccumulatorModel : public QObject {
         int baseSequence = -1;
         producer::BatchState state = producer::BatchState::Open;
         bool drained = false;    // left the deque (drained into a request, or completed)
+        bool noLeader = false;   // waiting in a lane whose leader is down (Lane::waitingReason)
         qint64 drainedAtMs = 0;  // snapshot time it left
     };
     struct Lane {
@@ -33,8 +34,11 @@ class AccumulatorModel : public QObject {
         int partition = 0;
         bool muted = false;
         int leader = -1;         // leader node from cluster metadata, -1 unknown/offline
+        int downLeader = -1;     // no leader because this node, its only replica, is down
         QVector<Batch> batches;  // deque order, then drained ghosts
         qint64 queuedRecords() const;
+        // Why its batches cannot be sent ("waiting for leader: ..."); empty when they can.
+        QString waitingReason() const;
     };
 
     explicit AccumulatorModel(QObject* parent = nullptr) : QObject(parent) {}
@@ -44,7 +48,8 @@ class AccumulatorModel : public QObject {
     // Keeps lanes for every partition of `topic`, even empty ones (stable layout).
     void setTopicPartitions(const QString& topic, int partitions);
     // Leader node per partition (shown in the lane header; where its batches will be sent).
-    void setLeader(const QString& topic, int partition, int node);
+    // `downNode`: the partition has no leader because that node (its only replica) is down.
+    void setLeader(const QString& topic, int partition, int node, int downNode = -1);
     void update(const producer::ProducerSnapshot& snapshot);
     void clear();
 
@@ -74,7 +79,7 @@ class AccumulatorModel : public QObject {
   private:
     QVector<Lane> lanes_;                     // sorted by (topic, partition)
     std::map<QString, int> topicPartitions_;  // lanes to keep per topic
-    std::map<std::pair<QString, int>, int> leaders_;
+    std::map<std::pair<QString, int>, std::pair<int, int>> leaders_;  // (leader, down leader)
     qint64 batchSize_ = 16384;
     qint64 lingerMs_ = 5;
     qint64 timeMs_ = 0;

@@ -4,6 +4,7 @@
 #include <QString>
 #include <QVector>
 #include <deque>
+#include <map>
 #include <vector>
 
 #include "producer/producer_metrics.h"
@@ -19,6 +20,10 @@ class MetricsHistory : public QObject {
         QString metric;  // Java metric name
         QString title;
         QString unit;
+        // For a per-second series: Java's cumulative counter. The value shown is its increase
+        // over the last sample interval per second, the rate now; Java's windowed `metric`
+        // (2 x 30 s) lags minutes behind a rate that changed and reads low after a short burst.
+        QString total;
     };
     struct Sample {
         qint64 timeMs = 0;
@@ -39,6 +44,7 @@ class MetricsHistory : public QObject {
 
   private:
     std::deque<Sample> samples_;
+    std::map<QString, double> lastTotals_;  // per `total` counter, at the previous sample
     int keepSeconds_;
 };
 

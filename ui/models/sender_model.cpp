@@ -28,6 +28,14 @@ void SenderModel::clear() {
     Q_EMIT changed();
 }
 
+void SenderModel::setNodesDown(const std::set<int>& down) {
+    if (down == down_) return;
+    down_ = down;
+    for (auto& lane : nodes_)
+        lane.down = down_.count(lane.nodeId) > 0;
+    Q_EMIT changed();
+}
+
 const SenderModel::NodeLane* SenderModel::node(int nodeId) const {
     for (const auto& n : nodes_)
         if (n.nodeId == nodeId) return &n;
@@ -82,10 +90,14 @@ void SenderModel::update(const producer::ProducerSnapshot& s) {
     std::set<int> seen;
     std::set<Key> inFlightNow;
     for (const auto& ns : s.nodes) {
+        // A bootstrap server (negative id) is an address, not a broker: no lane.
+        if (ns.nodeId < 0) continue;
         NodeLane lane;
         lane.nodeId = ns.nodeId;
         lane.address = QStringLiteral("%1:%2").arg(QString::fromStdString(ns.host)).arg(ns.port);
         lane.connected = ns.connected;
+        lane.down = down_.count(ns.nodeId) > 0;
+        lane.connectionError = QString::fromStdString(ns.connectionError);
         for (const auto& r : ns.inFlight) {
             Request q;
             q.correlationId = r.correlationId;
@@ -111,6 +123,7 @@ void SenderModel::update(const producer::ProducerSnapshot& s) {
             NodeLane keep;
             keep.nodeId = id;
             keep.address = lane.address;
+            keep.down = down_.count(id) > 0;
             next.push_back(std::move(keep));
         }
     for (auto& lane : next) {

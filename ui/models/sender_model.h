@@ -6,6 +6,7 @@
 #include <QVector>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "producer/observation.h"
@@ -37,6 +38,8 @@ class SenderModel : public QObject {
         int nodeId = -1;
         QString address;
         bool connected = false;
+        bool down = false;          // the cluster reports the node down (embedded cluster)
+        QString connectionError;    // why the last connection attempt failed, if it did
         QVector<Request> inFlight;  // oldest first
         QVector<Request> recent;    // completed, newest last, fading
         qint64 completedTotal = 0;
@@ -46,6 +49,8 @@ class SenderModel : public QObject {
     explicit SenderModel(QObject* parent = nullptr) : QObject(parent) {}
 
     void setLimits(int maxInFlight, qint64 requestTimeoutMs);
+    // Nodes the cluster reports down: a lane without a connection says "down" only for these.
+    void setNodesDown(const std::set<int>& down);
     void update(const producer::ProducerSnapshot& snapshot);
     // BatchRetried / ResponseReceived / BatchExpired / BatchCompleted feed outcomes and counters.
     void applyEvents(const std::vector<producer::Event>& events);
@@ -84,6 +89,7 @@ class SenderModel : public QObject {
     std::map<Key, Request> responded_;
     // Which request carries each in-flight batch (to attribute retries and failures).
     std::map<uint64_t, Key> batchToRequest_;
+    std::set<int> down_;
     int maxInFlight_ = 5;
     qint64 requestTimeoutMs_ = 30000;
     qint64 retries_ = 0;

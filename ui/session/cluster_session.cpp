@@ -218,12 +218,13 @@ ClusterInfo ClusterSession::clusterInfo() const {
                                           static_cast<int>(n.pendingErrors.size())});
         }
         for (const auto& t : st.topics) {
-            TopicInfo ti{qs(t.name), {}};
+            TopicInfo ti{qs(t.name), {}, {}};
             for (const auto& p : t.partitions) {
                 const bool leaderUp = p.leader >= 0 &&
                                       p.leader < static_cast<int>(st.nodes.size()) &&
                                       st.nodes[static_cast<size_t>(p.leader)].up;
                 ti.partitions.push_back({p.partition, leaderUp ? p.leader : -1});
+                if (!leaderUp && p.leader >= 0) ti.leaderDown[p.partition] = p.leader;
             }
             info.topics.push_back(std::move(ti));
         }
@@ -231,13 +232,20 @@ ClusterInfo ClusterSession::clusterInfo() const {
     }
     if (auto p = producer()) {
         auto c = p->metadata().fetch();
+        // Bootstrap servers are addresses, not brokers: nothing to show until metadata named them.
+        if (c->isBootstrap()) return info;
         info.clusterId = qs(c->clusterId().value_or(""));
         for (const auto& n : c->nodes())
             info.nodes.push_back(NodeInfo{n.id, qs(n.host), n.port});
         for (const auto& t : c->topics()) {
-            TopicInfo ti{qs(t), {}};
-            for (const auto& pi : c->partitionsForTopic(t))
+            TopicInfo ti{qs(t), {}, {}};
+            for (const auto& pi : c->partitionsForTopic(t)) {
                 ti.partitions.push_back({pi.tp.partition, pi.leader});
+                // Offline: every replica is down, so no other node can take over.
+                if (pi.leader < 0 && !pi.offlineReplicas.empty() &&
+                    pi.offlineReplicas.size() == pi.replicas.size())
+                    ti.leaderDown[pi.tp.partition] = pi.offlineReplicas.front();
+            }
             info.topics.push_back(std::move(ti));
         }
     }

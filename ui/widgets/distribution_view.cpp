@@ -23,6 +23,15 @@ void DistributionView::setTopic(const QString& topic) {
     update();
 }
 
+QRect DistributionView::subtitleRect() const {
+    return QRect(8, 2, width() - 16, fontMetrics().height());
+}
+
+QRect DistributionView::plotRect() const {
+    const int fh = fontMetrics().height();
+    return QRect(34, 2 * fh + 8, width() - 42, height() - 3 * fh - 16);
+}
+
 void DistributionView::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
@@ -35,13 +44,15 @@ void DistributionView::paintEvent(QPaintEvent*) {
     small.setPointSizeF(font().pointSizeF() * 0.8);
     p.setPen(c.dim);
     p.setFont(small);
-    p.drawText(QRect(8, 2, width() - 16, fh), Qt::AlignLeft | Qt::AlignVCenter,
+    p.drawText(subtitleRect(), Qt::AlignLeft | Qt::AlignVCenter,
                tr("%1 · %2 records delivered").arg(topic_).arg(total));
     if (counts.isEmpty()) {
         p.drawText(rect(), Qt::AlignCenter, tr("No deliveries yet"));
         return;
     }
-    const QRect plot(34, fh + 6, width() - 42, height() - 2 * fh - 14);
+    // A text row between the subtitle and the plot: the tallest bar's count sits there (it
+    // overlapped the subtitle).
+    const QRect plot = plotRect();
     const qint64 most = std::max<qint64>(1, *std::max_element(counts.begin(), counts.end()));
     const int n = static_cast<int>(counts.size());
     const double slot = double(plot.width()) / n;

@@ -17,6 +17,10 @@ class DistributionView : public QWidget {
     QString topic() const { return topic_; }
     QSize sizeHint() const override { return {360, 180}; }
     QSize minimumSizeHint() const override { return {160, 90}; }
+    // "demo · N records delivered" on top; the bars below, leaving a text row above the
+    // tallest bar for its count.
+    QRect subtitleRect() const;
+    QRect plotRect() const;
 
     // Deliveries arrive in bursts, hundreds a second at full speed: the histogram repaints at
     // most this often (as the snapshot-driven views), not once per burst.

@@ -20,13 +20,20 @@ ExplainPanel::ExplainPanel(QWidget* parent) : QWidget(parent) {
     for (const auto& info : producer::knownPartitioners()) {
         const QString name = QString::fromUtf8(info.name.data(), qsizetype(info.name.size()));
         const QString era = QString::fromUtf8(info.era.data(), qsizetype(info.era.size()));
-        chooser_->addItem(QStringLiteral("%1 — %2").arg(name, era), name);
+        const QString title = QString::fromUtf8(info.title.data(), qsizetype(info.title.size()));
+        chooser_->addItem(QStringLiteral("%1 · %2").arg(title, era), name);
         chooser_->setItemData(
             chooser_->count() - 1,
             QString::fromUtf8(info.description.data(), qsizetype(info.description.size())),
             Qt::ToolTipRole);
     }
-    chooser_->addItem(tr("Custom plugin (.so)…"), QString::fromLatin1(kPluginItem));
+    chooser_->addItem(tr("Your own partitioner (plugin .so)…"), QString::fromLatin1(kPluginItem));
+    chooser_->setItemData(chooser_->count() - 1,
+                          tr("a shared library implementing partitioner_plugin.h"),
+                          Qt::ToolTipRole);
+    // The full names are in the popup; the closed box may elide (it must not widen the dock).
+    chooser_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    chooser_->setMinimumContentsLength(16);
     era_ = new QLabel(this);
     era_->setWordWrap(true);
     era_->setForegroundRole(QPalette::PlaceholderText);

@@ -23,9 +23,40 @@ QString humanValue(double v, const QString& unit) {
         if (v >= 1024) return QStringLiteral("%1 KB%2").arg(v / 1024, 0, 'f', 1).arg(suffix);
         return QStringLiteral("%1 B%2").arg(v, 0, 'f', 0).arg(suffix);
     }
+    // Loopback requests take tens of microseconds: "0.00 ms" said nothing.
+    if (unit == QLatin1String("ms") && v < 1)
+        return QStringLiteral("%1 µs").arg(v * 1000, 0, 'f', 0);
     return QStringLiteral("%1 %2").arg(v, 0, 'f', v < 10 ? 2 : 0).arg(unit);
 }
+
+// The x axis spans a whole number of minutes (at least one) with ticks on round seconds.
+struct TimeSpan {
+    int seconds;
+    int ticks;
+};
+TimeSpan timeSpanFor(double seconds) {
+    for (TimeSpan t : {TimeSpan{60, 4}, TimeSpan{120, 5}, TimeSpan{180, 4}, TimeSpan{240, 5}})
+        if (seconds <= t.seconds) return t;
+    return {60 * static_cast<int>(std::ceil(seconds / 60)),
+            1 + static_cast<int>(std::ceil(seconds / 60))};
+}
 }  // namespace
+
+double MetricsPanel::niceCeil(double v) {
+    if (!(v > 0)) return 1;
+    const double p = std::pow(10.0, std::floor(std::log10(v)));
+    for (double m : {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
+        if (m * p >= v * (1 - 1e-9)) return m * p;
+    return 10 * p;
+}
+
+int MetricsPanel::axisDecimals(double top) {
+    for (int d = 0; d < 3; ++d) {
+        const double scaled = top / 2 * std::pow(10.0, d);
+        if (std::abs(scaled - std::round(scaled)) < 1e-6) return d;
+    }
+    return 3;
+}
 
 MetricsPanel::MetricsPanel(MetricsHistory* history, QWidget* parent)
     : QWidget(parent), history_(history) {
@@ -56,13 +87,18 @@ MetricsPanel::MetricsPanel(MetricsHistory* history, QWidget* parent)
         ch.series->attachAxis(ch.y);
         auto* view = new QChartView(ch.chart, this);
         view->setRenderHint(QPainter::Antialiasing);
-        view->setMinimumSize(150, 96);
+        view->setMinimumSize(130, 72);  // eight fit the metrics dock of a 1366x768 window
         auto* title = new QLabel(series[i].title, this);
         QFont bold = title->font();
         bold.setBold(true);
         bold.setPointSizeF(bold.pointSizeF() * 0.9);
         title->setFont(bold);
-        title->setToolTip(series[i].metric);
+        title->setToolTip(
+            series[i].total.isEmpty()
+                ? series[i].metric
+                : tr("%1 per second over the last sample interval (Java's %2 averages the "
+                     "last 30 to 60 s)")
+                      .arg(series[i].total, series[i].metric));
         ch.value = new QLabel(QStringLiteral("–"), this);
         ch.value->setAlignment(Qt::AlignRight);
         auto* cell = new QVBoxLayout;
@@ -110,33 +146,50 @@ void MetricsPanel::changeEvent(QEvent* event) {
 
 void MetricsPanel::refresh() {
     const auto& samples = history_->samples();
-    if (samples.empty()) return;
-    const qint64 now = samples.back().timeMs;
     const auto& series = MetricsHistory::series();
+    if (samples.empty()) {
+        // Cleared: no stale headlines or lines.
+        for (auto& ch : charts_) {
+            ch.series->clear();
+            ch.value->setText(QStringLiteral("–"));
+        }
+        return;
+    }
+    const qint64 now = samples.back().timeMs;
+    const TimeSpan span = timeSpanFor((now - samples.front().timeMs) / 1000.0);
     for (int i = 0; i < charts_.size(); ++i) {
-        double hi = 1;
+        double hi = 0;
         for (const auto& s : samples)
             if (!std::isnan(s.values.value(i))) hi = std::max(hi, s.values.value(i));
-        // Byte series are plotted in KB or MB so axis labels stay short.
+        // Byte series are plotted in KB or MB, sub-millisecond latencies in µs, so axis labels
+        // stay short.
         double div = 1;
-        QString fmt = QStringLiteral("%.0f");
-        if (series[i].unit.startsWith(QLatin1Char('B')) && hi >= 1024 * 1024) {
+        QString suffix;
+        const QString& unit = series[i].unit;
+        if (unit.startsWith(QLatin1Char('B')) && hi >= 1024 * 1024) {
             div = 1024.0 * 1024.0;
-            fmt = QStringLiteral("%.0fM");
-        } else if (series[i].unit.startsWith(QLatin1Char('B')) && hi >= 1024) {
+            suffix = QStringLiteral("M");
+        } else if (unit.startsWith(QLatin1Char('B')) && hi >= 1024) {
             div = 1024.0;
-            fmt = QStringLiteral("%.0fK");
+            suffix = QStringLiteral("K");
+        } else if (unit == QLatin1String("ms") && hi > 0 && hi < 1) {
+            div = 0.001;
+            suffix = QStringLiteral("µs");
         }
         QList<QPointF> pts;
         for (const auto& s : samples) {
             const double v = s.values.value(i);
             if (!std::isnan(v)) pts.push_back(QPointF((s.timeMs - now) / 1000.0, v / div));
         }
-        charts_[i].series->replace(pts);
-        charts_[i].y->setLabelFormat(fmt);
-        charts_[i].y->setRange(0, hi / div * 1.15);
-        charts_[i].x->setRange(-std::max<double>(60, (now - samples.front().timeMs) / 1000.0), 0);
-        charts_[i].value->setText(humanValue(history_->latest(i), series[i].unit));
+        auto& ch = charts_[i];
+        ch.series->replace(pts);
+        // A round top and a middle tick it halves exactly: no "1 / 1 / 0", no 37M for 32 MB.
+        const double top = niceCeil(hi / div);
+        ch.y->setLabelFormat(QStringLiteral("%.%1f%2").arg(axisDecimals(top)).arg(suffix));
+        ch.y->setRange(0, top);
+        ch.x->setRange(-span.seconds, 0);
+        ch.x->setTickCount(span.ticks);
+        ch.value->setText(humanValue(history_->latest(i), unit));
     }
 }
 

@@ -23,6 +23,15 @@ class MetricsPanel : public QWidget {
     void applyPalette();
     // The chart of series `i` (MetricsHistory::series() order).
     QChart* chart(int i) const { return charts_.value(i).chart; }
+    QValueAxis* xAxis(int i) const { return charts_.value(i).x; }
+    QValueAxis* yAxis(int i) const { return charts_.value(i).y; }
+    // The headline value beside the chart's title.
+    QLabel* valueLabel(int i) const { return charts_.value(i).value; }
+
+    // A round axis top >= v: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten.
+    static double niceCeil(double v);
+    // Decimals that print 0, top/2 and top exactly (at most 3).
+    static int axisDecimals(double top);
 
   protected:
     void changeEvent(QEvent* event) override;

@@ -199,8 +199,9 @@ void TopicInspector::buildUi() {
     auto* split = new QSplitter(Qt::Horizontal);
     split->addWidget(table_);
     split->addWidget(detailTabs);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    // Even halves: the detail pane (record, batch, storage) was a sliver beside the table.
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
 
     auto* col = new QVBoxLayout(this);
     col->setContentsMargins(4, 4, 4, 4);
