@@ -11,9 +11,12 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <cmath>
+#include <set>
 
 #include "dialogs/connection_dialog.h"
 #include "dialogs/producer_settings_dialog.h"
@@ -307,15 +310,45 @@ void MainWindow::buildActions() {
     buffer_->setRange(0, 100);
     buffer_->setFormat(tr("buffer %p% used"));
     buffer_->setToolTip(tr("buffer.memory in use by batches (BufferPool)"));
+    stateLabel_->setObjectName(QStringLiteral("connectionState"));
+    cancelConnect_ = new QToolButton;
+    cancelConnect_->setObjectName(QStringLiteral("cancelConnect"));
+    cancelConnect_->setText(tr("Cancel"));
+    cancelConnect_->setToolTip(tr("Give up this connection attempt; the current one stays"));
+    cancelConnect_->setVisible(false);
+    connect(cancelConnect_, &QToolButton::clicked, session_, &ClusterSession::cancelConnect);
+    connectTick_ = new QTimer(this);
+    connectTick_->setInterval(500);
+    connect(connectTick_, &QTimer::timeout, this, &MainWindow::showConnecting);
+    throughput_->setObjectName(QStringLiteral("throughput"));
     statusBar()->addWidget(stateLabel_, 1);
+    statusBar()->addWidget(cancelConnect_);
     statusBar()->addPermanentWidget(throughput_);
     statusBar()->addPermanentWidget(buffer_);
 }
 
 void MainWindow::wireController(const SnapshotPoller* poller) {
+    connect(
+        session_, &ClusterSession::connectionStarted, this,
+        [this](const QString& description, int timeoutMs) {
+            relay_->post(tr("connecting to %1 (gives up after %2 s)%3")
+                             .arg(description)
+                             .arg(timeoutMs / 1000.0)
+                             .arg(session_->isConnected()
+                                      ? tr("; %1 stays in use until it answers").arg(connectedTo_)
+                                      : QString()));
+            cancelConnect_->setVisible(true);
+            connectTick_->start();
+            showConnecting();
+        });
     connect(session_, &ClusterSession::connected, this, &MainWindow::onConnected);
     connect(session_, &ClusterSession::connectionFailed, this, [this](const QString& e) {
-        stateLabel_->setText(tr("Not connected: %1").arg(e));
+        connectTick_->stop();
+        cancelConnect_->setVisible(false);
+        stateLabel_->setText(session_->isConnected()
+                                 ? tr("Could not connect: %1 · still connected to %2 (%3)")
+                                       .arg(e, connectedTo_, session_->bootstrapServers())
+                                 : tr("Not connected: %1").arg(e));
         relay_->post(tr("connection failed: %1").arg(e));
     });
     connect(poller, &SnapshotPoller::snapshotReady, this, &MainWindow::onSnapshot);
@@ -325,6 +358,7 @@ void MainWindow::wireController(const SnapshotPoller* poller) {
     connect(sends_, &SendService::delivered, this, [this](const DeliveryTick& d) {
         deliveries_->add(d);
         distribution_->add(d);
+        updateThroughput();
     });
     connect(sends_, &SendService::sendFailed, this,
             [this](const QString& e) { relay_->post(tr("send failed: %1").arg(e)); });
@@ -342,7 +376,31 @@ void MainWindow::wireController(const SnapshotPoller* poller) {
     });
 }
 
+void MainWindow::showConnecting() {
+    if (!session_->connecting()) {
+        connectTick_->stop();
+        cancelConnect_->setVisible(false);
+        return;
+    }
+    const ConnectionSettings& s = session_->pendingConnection();
+    QString text = tr("Connecting to %1… %2 s of %3 s")
+                       .arg(s.describe())
+                       .arg(session_->connectingForMs() / 1000)
+                       .arg(s.connectTimeoutMs / 1000.0);
+    if (session_->isConnected()) text += tr(" · still connected to %1").arg(connectedTo_);
+    stateLabel_->setText(text);
+}
+
 void MainWindow::onConnected(const QString& description) {
+    connectTick_->stop();
+    cancelConnect_->setVisible(false);
+    connectedTo_ = description;
+    if (shownBootstrap_ != session_->bootstrapServers()) {
+        // Another cluster: the old pipeline's lanes and requests do not belong to it.
+        shownBootstrap_ = session_->bootstrapServers();
+        accModel_->clear();
+        senderModel_->clear();
+    }
     const auto& cfg = session_->config();
     accModel_->setLimits(cfg.batchSize, cfg.lingerMs);
     senderModel_->setLimits(cfg.maxInFlightRequestsPerConnection, cfg.requestTimeoutMs);
@@ -392,20 +450,36 @@ void MainWindow::onSnapshot(const std::shared_ptr<const producer::ProducerSnapsh
 void MainWindow::onEvents(const std::vector<producer::Event>& events) {
     senderModel_->applyEvents(events);
     const auto topicName = [this](uint32_t id) { return session_->topicName(id); };
-    for (const auto& e : events)
+    bool metadataUpdated = false;
+    for (const auto& e : events) {
+        metadataUpdated = metadataUpdated || e.type == producer::EventType::MetadataUpdated;
         if (auto line = eventLogLine(e, topicName)) relay_->post(*line);
+    }
+    if (metadataUpdated)
+        for (const QString& line : session_->metadataChanges())
+            relay_->post(line);
 }
 
 void MainWindow::onMetrics(const std::vector<producer::Metric>& metrics, qint64 timeMs) {
     metrics_->add(metrics, timeMs);
+    updateThroughput();
+}
+
+void MainWindow::updateThroughput() {
+    // The delivered count is the Deliveries dock's, updated on the same hand-off (it lagged when
+    // it followed the metrics' slower clock) and cleared with it.
     throughput_->setText(
         tr("%1 · %2 · %3 delivered")
             .arg(rate(metrics_->latest(0), tr("rec/s")), rate(metrics_->latest(1), tr("B/s")))
-            .arg(sends_->deliveredCount()));
+            .arg(deliveries_->totalAdded() - deliveries_->totalErrors()));
 }
 
 void MainWindow::onCluster(const ClusterInfo& info) {
     cluster_->showInfo(info);
+    std::set<int> down;
+    for (const auto& n : info.nodes)
+        if (!n.up) down.insert(n.id);
+    senderModel_->setNodesDown(down);
     inspector_->setClusterInfo(info);
     QStringList topics;
     for (const auto& t : info.topics)
@@ -414,8 +488,11 @@ void MainWindow::onCluster(const ClusterInfo& info) {
     composer_->validate();  // a topic may have appeared or gone
     // Lanes for the topic being composed (and the connection's), even before any record.
     for (const auto& t : info.topics)
-        for (const auto& [p, leader] : t.partitions)
-            accModel_->setLeader(t.name, p, leader);
+        for (const auto& [p, leader] : t.partitions) {
+            auto downLeader = t.leaderDown.find(p);
+            accModel_->setLeader(t.name, p, leader,
+                                 downLeader == t.leaderDown.end() ? -1 : downLeader->second);
+        }
     for (const QString& topic : {session_->connection().topic, composer_->draft().topic})
         for (const auto& t : info.topics)
             if (t.name == topic && t.partitions.size() <= 1000) {
@@ -443,11 +520,13 @@ void MainWindow::updateRequestDetails() {
 }
 
 void MainWindow::clearViews() {
+    // Views only: the producer and its connection are left alone.
     deliveries_->clear();
     distribution_->clear();
     metrics_->clear();
     senderModel_->clear();
-    onConnected(session_->connection().describe());
+    updateThroughput();
+    relay_->post(tr("views cleared"));
 }
 
 void MainWindow::showConnectionDialog() {
@@ -456,9 +535,6 @@ void MainWindow::showConnectionDialog() {
     const ConnectionSettings s = dlg.settings();
     QSettings settings;
     s.save(settings);
-    stateLabel_->setText(tr("connecting to %1…").arg(s.describe()));
-    accModel_->clear();
-    senderModel_->clear();
     session_->connectTo(s, session_->producerProps());
 }
 

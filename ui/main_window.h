@@ -9,6 +9,8 @@ class QLabel;
 class QProgressBar;
 class QAction;
 class QDockWidget;
+class QTimer;
+class QToolButton;
 
 namespace bs::ui {
 
@@ -57,6 +59,8 @@ class MainWindow : public QMainWindow {
     void buildActions();
     void wireController(const SnapshotPoller* poller);
     void onConnected(const QString& description);
+    void showConnecting();
+    void updateThroughput();
     void onSnapshot(const std::shared_ptr<const producer::ProducerSnapshot>& s);
     void onEvents(const std::vector<producer::Event>& events);
     void onMetrics(const std::vector<producer::Metric>& metrics, qint64 timeMs);
@@ -101,6 +105,10 @@ class MainWindow : public QMainWindow {
 
     QAction *pause_ = nullptr, *step_ = nullptr, *flush_ = nullptr;
     QLabel* stateLabel_ = nullptr;
+    QToolButton* cancelConnect_ = nullptr;  // shown while a connection attempt runs
+    QTimer* connectTick_ = nullptr;         // refreshes the attempt's elapsed time
+    QString connectedTo_;                   // description of the connection in use
+    QString shownBootstrap_;                // the views show this connection's pipeline
     QLabel* throughput_ = nullptr;
     QProgressBar* buffer_ = nullptr;
 

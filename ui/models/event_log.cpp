@@ -12,10 +12,11 @@ std::optional<QString> eventLogLine(const producer::Event& e,
         case producer::EventType::BatchExpired:
         case producer::EventType::BatchSplit: {
             const auto name = producer::eventTypeName(e.type);
-            return QStringLiteral("%1 %2 batch %3 (%4 records, attempt %5) %6")
+            return QStringLiteral("%1 %2 batch %3 (%4, attempt %5) %6")
                 .arg(QString::fromUtf8(name.data()), tp())
                 .arg(e.batchId)
-                .arg(e.recordCount)
+                .arg(e.recordCount == 1 ? QStringLiteral("1 record")
+                                        : QStringLiteral("%1 records").arg(e.recordCount))
                 .arg(e.attempts)
                 .arg(e.errorCode ? errorLabel(e.errorCode) : QString());
         }
@@ -32,7 +33,9 @@ std::optional<QString> eventLogLine(const producer::Event& e,
                 .arg(e.correlationId)
                 .arg(errorLabel(e.errorCode));
         case producer::EventType::MetadataUpdated:
-            return QStringLiteral("MetadataUpdated");
+            // Refreshed every retry.backoff.ms while a leader is missing: the window says what
+            // changed instead (ClusterSession::metadataChanges).
+            return std::nullopt;
         default:
             return std::nullopt;
     }

@@ -2,6 +2,9 @@
 
 #include <chrono>
 #include <future>
+#include <thread>
+
+#include <QStringList>
 
 #include "broker/cluster_config.h"
 #include "broker/embedded_cluster.h"
@@ -22,19 +25,17 @@ ClusterSession::ClusterSession(QObject* parent)
     : QObject(parent),
       flushQueue_(std::make_unique<JobQueue>("bs-flush")),
       auxQueue_(std::make_unique<JobQueue>("bs-aux")),
-      producerQueue_(std::make_unique<JobQueue>("bs-send")) {}
+      producerQueue_(std::make_unique<JobQueue>("bs-send")),
+      connectQueue_(std::make_unique<JobQueue>("bs-connect")) {}
 
 ClusterSession::~ClusterSession() {
+    ++connectGeneration_;  // an attempt in progress gives up
+    connectQueue_.reset();
     producerQueue_->clear();
     std::promise<void> done;
     producerQueue_->post([this, &done] {
         closeProducerOnWorker(false);
-        std::shared_ptr<broker::EmbeddedCluster> c;
-        {
-            std::lock_guard lock(mu_);
-            c = std::move(cluster_);
-        }
-        if (c) (void)c->stop();
+        stopClusterOnWorker();
         done.set_value();
     });
     done.get_future().wait();
@@ -63,20 +64,55 @@ void ClusterSession::clearPending() {
 
 // ------------------------------------------------------------------ lifecycle
 
+namespace {
+std::filesystem::path dataDirOf(const ConnectionSettings& settings) {
+    return settings.dataDir.isEmpty() ? broker::defaultClusterDataDir()
+                                      : std::filesystem::path(settings.dataDir.toStdString());
+}
+
+// The running embedded cluster can serve `settings` as it is.
+bool sameCluster(const broker::ClusterConfig& running, const ConnectionSettings& settings) {
+    return running.nodeCount == settings.nodes &&
+           running.defaultPartitions == settings.partitions &&
+           running.autoCreateTopics == settings.autoCreateTopics &&
+           running.dataDir == dataDirOf(settings);
+}
+}  // namespace
+
 void ClusterSession::connectTo(const ConnectionSettings& settings, PropertyMap producerProps) {
-    Q_EMIT replacingProducer();
-    connected_ = false;
-    connection_ = settings;
-    props_ = std::move(producerProps);
-    producerQueue_->post(
-        [this, settings, props = props_] { startOnWorker(settings, props, false); });
+    const uint64_t generation = ++connectGeneration_;
+    connecting_ = true;
+    pending_ = settings;
+    connectClock_.start();
+    Q_EMIT connectionStarted(settings.describe(), settings.connectTimeoutMs);
+    connectQueue_->post([this, settings, props = std::move(producerProps), generation] {
+        attemptOnWorker(settings, props, generation);
+    });
+}
+
+void ClusterSession::cancelConnect() {
+    if (!connecting_) return;
+    ++connectGeneration_;
+    connecting_ = false;
+    Q_EMIT connectionFailed(tr("%1: connection attempt abandoned").arg(pending_.describe()));
 }
 
 void ClusterSession::applyProducerProps(PropertyMap producerProps) {
     Q_EMIT replacingProducer();
     props_ = std::move(producerProps);
-    producerQueue_->post(
-        [this, settings = connection_, props = props_] { startOnWorker(settings, props, true); });
+    producerQueue_->post([this, settings = connection_, props = props_, bootstrap = bootstrap_] {
+        closeProducerOnWorker(true);
+        auto next = createProducer(bootstrap.toStdString(), props);
+        if (!next) {
+            const QString why = qs(next.error().message);
+            QMetaObject::invokeMethod(this, [this, why] { Q_EMIT connectionFailed(why); });
+            return;
+        }
+        next->cluster = cluster();
+        next->settings = settings;
+        next->props = props;
+        installOnWorker(std::move(*next));
+    });
 }
 
 void ClusterSession::closeProducerOnWorker(bool flushFirst) {
@@ -91,43 +127,31 @@ void ClusterSession::closeProducerOnWorker(bool flushFirst) {
     old->close(std::chrono::milliseconds(3000));
 }
 
-void ClusterSession::startOnWorker(ConnectionSettings settings, PropertyMap props,
-                                   bool keepCluster) {
-    auto fail = [this](const QString& why) {
-        QMetaObject::invokeMethod(this, [this, why] { Q_EMIT connectionFailed(why); });
-    };
-    closeProducerOnWorker(keepCluster);
-
-    std::shared_ptr<broker::EmbeddedCluster> cl = cluster();
-    if (!keepCluster || settings.mode == ConnectionSettings::Mode::External) {
-        {
-            std::lock_guard lock(mu_);
-            cluster_.reset();
-        }
-        if (cl) (void)cl->stop();
-        cl.reset();
+void ClusterSession::stopClusterOnWorker() {
+    std::shared_ptr<broker::EmbeddedCluster> c;
+    {
+        std::lock_guard lock(mu_);
+        c = std::move(cluster_);
     }
-    std::string bootstrap = settings.bootstrapServers.toStdString();
-    if (settings.mode == ConnectionSettings::Mode::Embedded) {
-        if (!cl) {
-            broker::ClusterConfig cc;
-            cc.nodeCount = settings.nodes;
-            cc.defaultPartitions = settings.partitions;
-            cc.autoCreateTopics = settings.autoCreateTopics;
-            cc.dataDir = settings.dataDir.isEmpty()
-                             ? broker::defaultClusterDataDir()
-                             : std::filesystem::path(settings.dataDir.toStdString());
-            if (!settings.topic.isEmpty())
-                cc.topics.push_back({settings.topic.toStdString(), settings.partitions});
-            auto started = broker::EmbeddedCluster::start(cc);
-            if (!started) return fail(qs("embedded cluster: " + started.error().message));
-            cl = std::shared_ptr<broker::EmbeddedCluster>(std::move(*started));
-            std::lock_guard lock(mu_);
-            cluster_ = cl;
-        }
-        bootstrap = cl->bootstrapServers();
-    }
+    if (c) (void)c->stop();
+}
 
+Result<std::shared_ptr<broker::EmbeddedCluster>> ClusterSession::startCluster(
+    const ConnectionSettings& settings) {
+    broker::ClusterConfig cc;
+    cc.nodeCount = settings.nodes;
+    cc.defaultPartitions = settings.partitions;
+    cc.autoCreateTopics = settings.autoCreateTopics;
+    cc.dataDir = dataDirOf(settings);
+    if (!settings.topic.isEmpty())
+        cc.topics.push_back({settings.topic.toStdString(), settings.partitions});
+    auto started = broker::EmbeddedCluster::start(cc);
+    if (!started) return Error{"embedded cluster: " + started.error().message};
+    return std::shared_ptr<broker::EmbeddedCluster>(std::move(*started));
+}
+
+Result<ClusterSession::Installation> ClusterSession::createProducer(
+    std::string bootstrap, const PropertyMap& props) const {
     PropertyMap effective = props;
     effective["bootstrap.servers"] = bootstrap;
     // The composer serializes each record with the serializer chosen for it; the producer passes
@@ -136,29 +160,164 @@ void ClusterSession::startOnWorker(ConnectionSettings settings, PropertyMap prop
     effective["value.serializer"] = "bytes";
     if (!effective.count("client.id")) effective["client.id"] = "batchscope";
     auto config = producer::ProducerConfig::parse(effective);
-    if (!config) return fail(qs("producer configuration: " + config.error().message));
+    if (!config) return Error{"producer configuration: " + config.error().message};
     auto created = producer::KafkaProducer::create(*config);
-    if (!created) return fail(qs("producer: " + created.error().message));
-    std::shared_ptr<producer::KafkaProducer> p(std::move(*created));
+    if (!created) return Error{"producer: " + created.error().message};
+    Installation next;
+    next.producer = std::shared_ptr<producer::KafkaProducer>(std::move(*created));
     // Every type but RecordAppended: the views work from batches, and one event per record
     // would cost a lock per record and, at full speed, crowd the per-batch events out of the
     // stream's buffer.
-    p->events().setEnabledTypes(producer::EventStream::kAllTypes &
-                                ~producer::EventStream::bit(producer::EventType::RecordAppended));
-    p->pauseSender(workerPaused_.load());
+    next.producer->events().setEnabledTypes(
+        producer::EventStream::kAllTypes &
+        ~producer::EventStream::bit(producer::EventType::RecordAppended));
+    next.producer->pauseSender(workerPaused_.load());
+    next.config = *config;
+    next.bootstrap = std::move(bootstrap);
+    return next;
+}
+
+QString ClusterSession::awaitClusterOnWorker(producer::KafkaProducer& p,
+                                             const ConnectionSettings& settings,
+                                             uint64_t generation) const {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(settings.connectTimeoutMs);
+    for (;;) {
+        if (p.metadata().updateVersion() > 0) return {};  // a Metadata response arrived
+        if (stale(generation)) return tr("abandoned");
+        // Every bootstrap server failed to connect (refused, unknown host, setup timeout):
+        // that is the answer; waiting on would only repeat it.
+        QStringList reasons;
+        const auto nodes = p.snapshot().nodes;
+        for (const auto& n : nodes)
+            if (!n.connectionError.empty())
+                reasons << QStringLiteral("%1:%2: %3")
+                               .arg(qs(n.host))
+                               .arg(n.port)
+                               .arg(qs(n.connectionError));
+        if (!nodes.empty() && reasons.size() == static_cast<qsizetype>(nodes.size()))
+            return reasons.join(QStringLiteral("; "));
+        if (std::chrono::steady_clock::now() >= deadline)
+            return tr("no answer from %1 within %2 s%3")
+                .arg(settings.bootstrapServers)
+                .arg(settings.connectTimeoutMs / 1000.0)
+                .arg(reasons.isEmpty()
+                         ? QString()
+                         : QStringLiteral(" (%1)").arg(reasons.join(QStringLiteral("; "))));
+        // The attempt's own thread: polling keeps abandon and timeout prompt.
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+void ClusterSession::reportConnectFailure(uint64_t generation, const QString& why) {
+    QMetaObject::invokeMethod(this, [this, generation, why] {
+        if (stale(generation)) return;  // superseded or abandoned: already reported
+        connecting_ = false;
+        Q_EMIT connectionFailed(why);
+    });
+}
+
+void ClusterSession::postInstall(Installation next) {
+    // A repeat on the old connection ends before the switch (it holds the producer worker).
+    QMetaObject::invokeMethod(this, [this] { Q_EMIT replacingProducer(); });
+    producerQueue_->post([this, n = std::move(next)]() mutable { installOnWorker(std::move(n)); });
+}
+
+void ClusterSession::attemptOnWorker(ConnectionSettings settings, PropertyMap props,
+                                     uint64_t generation) {
+    if (stale(generation)) return;
+    const QString desc = settings.describe();
+    std::shared_ptr<broker::EmbeddedCluster> current = cluster();
+    if (settings.mode == ConnectionSettings::Mode::Embedded) {
+        if (current && !sameCluster(current->config(), settings) &&
+            current->config().dataDir == dataDirOf(settings)) {
+            // Two clusters cannot share a data directory: this switch stops the old one first.
+            QMetaObject::invokeMethod(this, [this] { Q_EMIT replacingProducer(); });
+            producerQueue_->post([this, settings, props, generation] {
+                if (stale(generation)) return;
+                closeProducerOnWorker(false);
+                stopClusterOnWorker();
+                auto cl = startCluster(settings);
+                if (!cl) return reportConnectFailure(generation, qs(cl.error().message));
+                auto next = createProducer((*cl)->bootstrapServers(), props);
+                if (!next) {
+                    (void)(*cl)->stop();
+                    return reportConnectFailure(generation, qs(next.error().message));
+                }
+                next->cluster = *cl;
+                next->settings = settings;
+                next->props = props;
+                next->generation = generation;
+                installOnWorker(std::move(*next));
+            });
+            return;
+        }
+        std::shared_ptr<broker::EmbeddedCluster> cl = current;
+        if (!cl || !sameCluster(cl->config(), settings)) {
+            auto started = startCluster(settings);
+            if (!started) return reportConnectFailure(generation, qs(started.error().message));
+            cl = *started;
+        }
+        auto next = createProducer(cl->bootstrapServers(), props);
+        if (!next || stale(generation)) {
+            if (cl != current) (void)cl->stop();
+            if (next) next->producer->close(std::chrono::milliseconds(0));
+            if (!next) reportConnectFailure(generation, qs(next.error().message));
+            return;
+        }
+        // Warm the metadata of the default topic so partition counts are known at once.
+        if (!settings.topic.isEmpty())
+            (void)next->producer->partitionsFor(settings.topic.toStdString());
+        next->cluster = cl;
+        next->settings = settings;
+        next->props = props;
+        next->generation = generation;
+        return postInstall(std::move(*next));
+    }
+    auto next = createProducer(settings.bootstrapServers.toStdString(), props);
+    if (!next) return reportConnectFailure(generation, qs(next.error().message));
+    const QString problem = awaitClusterOnWorker(*next->producer, settings, generation);
+    if (!problem.isEmpty()) {
+        next->producer->close(std::chrono::milliseconds(0));
+        return reportConnectFailure(generation, tr("%1: %2").arg(desc, problem));
+    }
+    next->settings = settings;
+    next->props = props;
+    next->generation = generation;
+    postInstall(std::move(*next));
+}
+
+void ClusterSession::installOnWorker(Installation next) {
+    const bool switching = next.generation != 0;
+    if (switching && stale(next.generation)) {
+        // Superseded between its first answer and now.
+        next.producer->close(std::chrono::milliseconds(0));
+        if (next.cluster && next.cluster != cluster()) (void)next.cluster->stop();
+        return;
+    }
+    if (switching) {
+        closeProducerOnWorker(false);
+        if (cluster() != next.cluster) stopClusterOnWorker();
+    }
     {
         std::lock_guard lock(mu_);
-        producer_ = p;
+        producer_ = next.producer;
+        cluster_ = next.cluster;
     }
-    // Warm the metadata of the default topic so partition counts are known at once.
-    if (!settings.topic.isEmpty()) (void)p->partitionsFor(settings.topic.toStdString());
-
-    const QString desc = settings.describe();
-    QMetaObject::invokeMethod(this, [this, cfg = *config, desc, bootstrap, keepCluster] {
-        config_ = cfg;
-        bootstrap_ = qs(bootstrap);
+    const QString desc = next.settings.describe();
+    QMetaObject::invokeMethod(this, [this, n = std::move(next), desc, switching] {
+        if (switching) {
+            // A newer attempt may be running: it reports for itself.
+            if (!stale(n.generation)) connecting_ = false;
+            connection_ = n.settings;
+            props_ = n.props;
+        }
+        seenNodes_.reset();  // a new producer: its metadata is summarized afresh
+        seenLeaders_.clear();
+        config_ = n.config;
+        bootstrap_ = qs(n.bootstrap);
         connected_ = true;
-        if (keepCluster) Q_EMIT producerRecreated();
+        if (!switching) Q_EMIT producerRecreated();
         Q_EMIT connected(desc);
     });
 }
@@ -301,6 +460,57 @@ QString ClusterSession::injectErrors(int node, int apiKey, int errorCode, int co
         cl->control().injectErrors(node, static_cast<protocol::ApiKey>(apiKey),
                                    static_cast<protocol::ErrorCode>(errorCode), count);
     return st ? QString() : qs(st.message());
+}
+
+QStringList ClusterSession::metadataChanges() {
+    QStringList out;
+    auto p = producer();
+    if (!p) return out;
+    auto c = p->metadata().fetch();
+    if (c->isBootstrap()) return out;
+    std::set<int> nodes;
+    for (const auto& n : c->nodes())
+        nodes.insert(n.id);
+    std::map<std::pair<std::string, int>, int> leaders;
+    for (const auto& t : c->topics())
+        for (const auto& pi : c->partitionsForTopic(t))
+            leaders[{t, pi.tp.partition}] = pi.leader;
+    auto node = [](int id) { return id < 0 ? tr("none") : tr("node %1").arg(id); };
+    if (!seenNodes_) {
+        QStringList brokers;
+        for (int id : nodes)
+            brokers << QString::number(id);
+        out << tr("metadata: brokers %1, %2 partitions known")
+                   .arg(brokers.join(QStringLiteral(", ")))
+                   .arg(leaders.size());
+    } else {
+        for (int id : *seenNodes_)
+            if (!nodes.count(id)) out << tr("metadata: node %1 left").arg(id);
+        for (int id : nodes)
+            if (!seenNodes_->count(id)) out << tr("metadata: node %1 joined").arg(id);
+        // Partitions grouped by change: a node going down moves many at once.
+        std::map<std::pair<int, int>, QStringList> moved;
+        for (const auto& [tp, leader] : leaders) {
+            auto before = seenLeaders_.find(tp);
+            const int was = before == seenLeaders_.end() ? -2 : before->second;
+            if (was != leader)
+                moved[{was, leader}] << QStringLiteral("%1-%2").arg(qs(tp.first)).arg(tp.second);
+        }
+        for (const auto& [change, parts] : moved) {
+            const QString list = parts.size() > 8
+                                     ? tr("%1 … (%2 partitions)")
+                                           .arg(parts.mid(0, 8).join(QStringLiteral(", ")))
+                                           .arg(parts.size())
+                                     : parts.join(QStringLiteral(", "));
+            out << (change.first == -2
+                        ? tr("metadata: %1: leader %2 (new)").arg(list, node(change.second))
+                        : tr("metadata: %1: leader %2 → %3")
+                              .arg(list, node(change.first), node(change.second)));
+        }
+    }
+    seenNodes_ = std::move(nodes);
+    seenLeaders_ = std::move(leaders);
+    return out;
 }
 
 QString ClusterSession::topicName(uint32_t topicId) const {

@@ -1,12 +1,16 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
+#include <QStringList>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,9 +52,20 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     // Closes the producer (its callbacks end), stops the embedded cluster, joins the workers.
     ~ClusterSession() override;
 
-    // Starts (or switches to) a connection with these user producer properties; asynchronous:
-    // emits connected() or connectionFailed().
+    // Starts (or switches to) a connection with these user producer properties, in the
+    // background: emits connectionStarted(), then connected() once the new cluster answered a
+    // Metadata request, or connectionFailed() with the reason (refused, no such host, no answer
+    // within settings.connectTimeoutMs). The current connection stays in use until the new one
+    // works (except an embedded cluster replaced by another on the same data directory). A newer
+    // connectTo() supersedes an attempt in progress.
     void connectTo(const ConnectionSettings& settings, PropertyMap producerProps);
+    // Gives up the attempt in progress (connectionFailed() says so); the current connection stays.
+    void cancelConnect();
+    // An attempt started by connectTo() is in progress.
+    bool connecting() const { return connecting_; }
+    const ConnectionSettings& pendingConnection() const { return pending_; }
+    // Milliseconds since the attempt in progress started.
+    qint64 connectingForMs() const { return connectClock_.isValid() ? connectClock_.elapsed() : 0; }
     // Recreates the producer with new properties after flushing the old one.
     void applyProducerProps(PropertyMap producerProps);
 
@@ -85,6 +100,10 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     int partitionCount(const QString& topic) const override;
     QString topicProblem(const QString& topic) const override;
     QString topicName(uint32_t topicId) const;
+    // What changed in the producer's metadata since the last call, one line per kind of change
+    // ("metadata: demo-0, demo-3: leader node 2 → none"); empty when nothing did. The first call
+    // for a producer summarizes it. GUI thread.
+    QStringList metadataChanges();
     QString setNodeLatency(int node, qint64 ms) override;
     QString setNodeUp(int node, bool up) override;
     QString injectErrors(int node, int apiKey, int errorCode, int count) override;
@@ -96,8 +115,10 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     void requestLocate(const QString& topic, int partition, qint64 offset);
 
   Q_SIGNALS:
-    // Emitted by connectTo() and applyProducerProps() before anything changes (a repeat stops).
+    // Emitted before the producer is replaced (a repeat stops): by applyProducerProps(), and
+    // once a connection attempt succeeded.
     void replacingProducer();
+    void connectionStarted(const QString& description, int timeoutMs);
     void connected(const QString& description);
     void connectionFailed(const QString& error);
     void producerRecreated();
@@ -109,9 +130,33 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
 
   private:
     std::shared_ptr<broker::EmbeddedCluster> cluster() const;
-    // Producer-worker halves.
-    void startOnWorker(ConnectionSettings settings, PropertyMap props, bool keepCluster);
+    // A producer ready to be installed, and what it was built for.
+    struct Installation {
+        std::shared_ptr<producer::KafkaProducer> producer;
+        producer::ProducerConfig config;
+        std::shared_ptr<broker::EmbeddedCluster> cluster;  // null for an external cluster
+        ConnectionSettings settings;
+        PropertyMap props;
+        std::string bootstrap;
+        uint64_t generation = 0;  // of the connectTo() it answers; 0: applyProducerProps
+    };
+    // Worker halves (they touch no GUI-thread state).
+    Result<Installation> createProducer(std::string bootstrap, const PropertyMap& props) const;
+    static Result<std::shared_ptr<broker::EmbeddedCluster>> startCluster(
+        const ConnectionSettings& settings);
+    // The connect worker's job: builds and tries the new connection while the old one serves.
+    void attemptOnWorker(ConnectionSettings settings, PropertyMap props, uint64_t generation);
+    // Waits until `p` got its first Metadata response; the reason it did not otherwise.
+    QString awaitClusterOnWorker(producer::KafkaProducer& p, const ConnectionSettings& settings,
+                                 uint64_t generation) const;
+    // The producer worker's job: replaces the producer (and cluster) with the new ones.
+    void installOnWorker(Installation next);
+    // Asks the GUI thread to stop a repeat, then installs on the producer worker.
+    void postInstall(Installation next);
     void closeProducerOnWorker(bool flushFirst);
+    void stopClusterOnWorker();
+    void reportConnectFailure(uint64_t generation, const QString& why);
+    bool stale(uint64_t generation) const { return generation != connectGeneration_.load(); }
 
     // GUI thread only.
     ConnectionSettings connection_;
@@ -119,6 +164,12 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     producer::ProducerConfig config_;
     QString bootstrap_;
     bool connected_ = false;
+    bool connecting_ = false;
+    // The metadata metadataChanges() last reported.
+    std::optional<std::set<int>> seenNodes_;
+    std::map<std::pair<std::string, int>, int> seenLeaders_;
+    ConnectionSettings pending_;  // the attempt in progress
+    QElapsedTimer connectClock_;
     bool paused_ = false;
 
     mutable std::mutex mu_;
@@ -126,11 +177,14 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     std::shared_ptr<broker::EmbeddedCluster> cluster_;   // guarded by mu_
     std::atomic<uint64_t> explainGeneration_{0};
     std::atomic<bool> workerPaused_{false};  // the pause wanted for producers created later
+    // Bumped by every connectTo()/cancelConnect(): an attempt of an older generation gives up.
+    std::atomic<uint64_t> connectGeneration_{0};
 
     // Declared last: destroyed (joined) first, before the state their jobs use.
     std::unique_ptr<JobQueue> flushQueue_;
     std::unique_ptr<JobQueue> auxQueue_;
     std::unique_ptr<JobQueue> producerQueue_;
+    std::unique_ptr<JobQueue> connectQueue_;  // posts installs to producerQueue_: joined before it
 };
 
 }  // namespace bs::ui
