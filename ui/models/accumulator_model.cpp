@@ -130,20 +130,21 @@ std::optional<QString> AccumulatorModel::describeBatch(const QString& topic, int
     if (!l) return std::nullopt;
     for (const auto& b : l->batches) {
         if (b.id != id) continue;
-        return tr("<b>%1-%2 batch %3</b>: %4 records, %5 of %6 bytes, age %7 ms of linger.ms %8, "
+        return tr("<b>%1-%2 batch %3</b>: %4, %5 of %6 bytes, age %7 ms of linger.ms %8, "
                   "attempts %9, base sequence %10, %11")
             .arg(topic)
             .arg(partition)
             .arg(b.id)
-            .arg(b.records)
+            .arg(b.records == 1 ? tr("1 record") : tr("%1 records").arg(b.records))
             .arg(b.sizeBytes)
             .arg(b.capacity)
             .arg(b.ageMs)
             .arg(lingerMs_)
             .arg(b.attempts)
             .arg(b.baseSequence)
-            .arg(b.drained ? tr("drained into a ProduceRequest")
-                           : QString::fromUtf8(producer::batchStateName(b.state).data()));
+            .arg(b.drained    ? tr("drained into a ProduceRequest")
+                 : b.noLeader ? l->waitingReason()
+                              : QString::fromUtf8(producer::batchStateName(b.state).data()));
     }
     return std::nullopt;
 }

@@ -7,6 +7,13 @@
 
 namespace bs::ui {
 
+QString connectionLabel(const SenderModel::NodeLane& lane) {
+    if (lane.connected) return {};
+    if (lane.down) return QObject::tr("down");
+    if (!lane.connectionError.isEmpty()) return QObject::tr("unreachable");
+    return QObject::tr("not connected");
+}
+
 QString errorLabel(int code) {
     if (code == 0) return QStringLiteral("OK");
     if (code == -2) return QObject::tr("DISCONNECTED");

@@ -99,4 +99,9 @@ class SenderModel : public QObject {
     producer::SenderState senderState_ = producer::SenderState::NotStarted;
 };
 
+// A lane's connection in a word: empty when connected, "down" (the cluster says so),
+// "unreachable" (the last connection attempt failed) or "not connected" (no connection needed
+// yet: the producer connects to a broker when it has something for it).
+QString connectionLabel(const SenderModel::NodeLane& lane);
+
 }  // namespace bs::ui

@@ -20,6 +20,8 @@ QString humanBytes(qint64 b) {
 
 QString stateLabel(const AccumulatorModel::Batch& b) {
     if (b.drained) return QObject::tr("DRAINED");
+    // Not "OPEN": it cannot leave until its partition has a leader again.
+    if (b.noLeader) return QObject::tr("NO LEADER");
     switch (b.state) {
         case producer::BatchState::Open:
             return QObject::tr("OPEN");
@@ -128,20 +130,21 @@ QPixmap batchPixmap(QPainter& p, const QRect& r, const AccumulatorModel::Batch& 
             ? qRound(r.width() * std::clamp(double(b.ageMs) / double(lingerMs), 0.0, 1.0))
             : -1;
     const qreal dpr = p.device()->devicePixelRatioF();
-    const QString key = QStringLiteral("bs-batch-%1x%2-%3-%4-%5-%6-%7-%8-%9")
-                            .arg(r.width())
-                            .arg(r.height())
-                            .arg(int(b.state) * 4 + (b.drained ? 2 : 0) + (selected ? 1 : 0))
-                            .arg(b.attempts)
-                            .arg(b.records)
-                            .arg(humanBytes(b.sizeBytes), humanBytes(b.capacity))
-                            .arg(fillPx)
-                            .arg(agePx) +
-                        QStringLiteral("-%1-%2-%3-%4")
-                            .arg(compact)
-                            .arg(pal.cacheKey())
-                            .arg(p.font().key())
-                            .arg(dpr);
+    const QString key =
+        QStringLiteral("bs-batch-%1x%2-%3-%4-%5-%6-%7-%8-%9")
+            .arg(r.width())
+            .arg(r.height())
+            .arg(int(b.state) * 8 + (b.noLeader ? 4 : 0) + (b.drained ? 2 : 0) + (selected ? 1 : 0))
+            .arg(b.attempts)
+            .arg(b.records)
+            .arg(humanBytes(b.sizeBytes), humanBytes(b.capacity))
+            .arg(fillPx)
+            .arg(agePx) +
+        QStringLiteral("-%1-%2-%3-%4")
+            .arg(compact)
+            .arg(pal.cacheKey())
+            .arg(p.font().key())
+            .arg(dpr);
     QPixmap pm;
     if (QPixmapCache::find(key, &pm)) return pm;
     pm = QPixmap(r.size() * dpr);
@@ -286,6 +289,8 @@ void AccumulatorView::paintEvent(QPaintEvent* event) {
                        q ? tr("%1 queued").arg(q) : QString());
             QString sub = lane.topic;
             if (lane.leader >= 0) sub += tr(" → node %1").arg(lane.leader);
+            if (lane.leader < 0 && lane.downLeader >= 0)
+                sub += tr(" · no leader (node %1 down)").arg(lane.downLeader);
             if (lane.muted) sub += tr(" · muted");
             p.drawText(head.adjusted(0, lh / 2 - 2, 0, -3), Qt::AlignLeft | Qt::AlignVCenter,
                        QFontMetrics(p.font()).elidedText(sub, Qt::ElideRight, head.width()));

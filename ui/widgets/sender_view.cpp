@@ -161,7 +161,11 @@ QString SenderView::toolTipAt(const QPoint& pos) const {
         return tr("node %1 at %2%3\n%4 of max.in.flight.requests.per.connection %5 in flight\n"
                   "%6 completed, %7 with an error")
             .arg(n.nodeId)
-            .arg(n.address, n.connected ? QString() : tr(" (not connected)"))
+            .arg(n.address,
+                 connectionLabel(n).isEmpty() ? QString()
+                 : n.connectionError.isEmpty()
+                     ? QStringLiteral(" (%1)").arg(connectionLabel(n))
+                     : QStringLiteral(" (%1: %2)").arg(connectionLabel(n), n.connectionError))
             .arg(n.inFlight.size())
             .arg(model_->maxInFlight())
             .arg(n.completedTotal)
@@ -239,7 +243,9 @@ void SenderView::paintEvent(QPaintEvent* event) {
         p.fillRect(lane & event->rect(), li % 2 ? c.laneB : c.laneA);
         // Header: node, address, connection, totals.
         p.setPen(Qt::NoPen);
-        p.setBrush(n.connected ? c.ok : c.error);
+        const QString state = connectionLabel(n);
+        // Red only for a node that is down or could not be reached; idle is not an error.
+        p.setBrush(n.connected ? c.ok : (n.down || !n.connectionError.isEmpty()) ? c.error : c.dim);
         p.drawEllipse(QPointF(12, lane.top() + 6 + fh / 2.0), 4.5, 4.5);
         p.setFont(bold);
         p.setPen(c.text);
@@ -248,7 +254,7 @@ void SenderView::paintEvent(QPaintEvent* event) {
         p.setFont(small);
         p.setPen(c.dim);
         p.drawText(QRect(8, lane.top() + 6 + fh, kHeaderWidth - 10, fh), Qt::AlignVCenter,
-                   n.connected ? n.address : tr("%1 · down").arg(n.address));
+                   state.isEmpty() ? n.address : tr("%1 · %2").arg(n.address, state));
         // Counts as the completion boxes mark them (✓ ok, ✗ error); the tooltip spells them out.
         p.drawText(QRect(8, lane.top() + 6 + 2 * fh - 2, kHeaderWidth - 10, fh), Qt::AlignVCenter,
                    QFontMetrics(small).elidedText(
