@@ -29,6 +29,10 @@ void LogPanel::append(const QStringList& lines) {
     if (atEnd) bar->setValue(bar->maximum());
 }
 
+QString LogPanel::text() const {
+    return text_->toPlainText();
+}
+
 int LogPanel::lineCount() const {
     return text_->document()->blockCount();
 }

@@ -14,6 +14,7 @@ class LogPanel : public QWidget {
     explicit LogPanel(QWidget* parent = nullptr);
     void append(const QStringList& lines);
     int lineCount() const;
+    QString text() const;
 
   private:
     QPlainTextEdit* text_;
