@@ -101,10 +101,12 @@ void SendService::report(SendJob* job, qint64 seq, const producer::RecordMetadat
 }
 
 void SendService::send(const RecordDraft& draft) {
-    session_->post([this, draft] {
+    // ${n} counts single sends too (1, 2, 3, ...), so repeated clicks make distinct records.
+    const qint64 n = ++singleSends_;
+    session_->post([this, draft, n] {
         const PreparedDraft prepared(draft);
         SendJob* job = openJob(prepared);
-        feed_.seal(job, sendOnWorker(prepared, session_->producer().get(), job, 1) ? 1 : 0);
+        feed_.seal(job, sendOnWorker(prepared, session_->producer().get(), job, n) ? 1 : 0);
     });
 }
 

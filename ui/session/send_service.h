@@ -64,6 +64,7 @@ class SendService : public QObject {
     // GUI thread only.
     bool repeating_ = false;
     qint64 repeatTotal_ = 0;
+    qint64 singleSends_ = 0;  // GUI thread: ${n} of the last single send
     // Thread-safe.
     DeliveryFeed feed_{kDeliveriesKept};
     qint64 seq_ = 0;               // the producer worker only

@@ -141,7 +141,7 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     send_ = new QPushButton(makeIcon(IconKind::Send), tr("Send"), this);
     send_->setObjectName(QStringLiteral("send"));
     send_->setDefault(true);
-    send_->setToolTip(tr("Send one record (Ctrl+Return)"));
+    send_->setToolTip(tr("Send one record (Ctrl+Return); ${n} counts single sends: 1, 2, 3, …"));
     count_ = new QSpinBox(this);
     count_->setObjectName(QStringLiteral("repeatCount"));
     count_->setRange(1, 100000000);
@@ -167,6 +167,8 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     progress_->setValue(0);
     progress_->setFormat(QStringLiteral("%v / %m"));
     progress_->setMaximumHeight(fontMetrics().height() + 4);
+    progress_->setObjectName(QStringLiteral("repeatProgress"));
+    progress_->setVisible(false);  // only while a repeat runs ("0 / 1" said nothing)
 
     auto* sendRow = new QHBoxLayout;
     sendRow->addWidget(send_);
@@ -211,8 +213,10 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     connect(sends_, &SendService::repeatProgress, this, [this](qint64 done, qint64 total) {
         progress_->setRange(0, static_cast<int>(std::min<qint64>(total, INT_MAX)));
         progress_->setValue(static_cast<int>(std::min<qint64>(done, INT_MAX)));
+        progress_->setVisible(sends_->repeating());
     });
     connect(sends_, &SendService::repeatFinished, this, [this] {
+        progress_->setVisible(false);
         cancel_->setEnabled(false);
         validate();
     });
