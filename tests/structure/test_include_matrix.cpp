@@ -2,6 +2,7 @@
 // allowed edge (docs/ARCHITECTURE.md):
 //     common <- protocol, records <- client <- producer, consumer
 //     common <- protocol, records <- storage <- broker
+//     common <- security <- client, broker
 //     core <- ui <- app/gui;  core <- app/cli
 // Nothing in core/ or app/cli/ includes Qt; nothing in ui/ includes socket code. A new directory
 // must be given a layer here before it can include anything. CMake catches a missing link; this
@@ -34,8 +35,8 @@ struct Layer {
     bool socketsAllowed = true;
 };
 
-const std::set<std::string_view> kCore = {"common",   "protocol", "records", "client", "producer",
-                                          "consumer", "storage",  "broker",  "core"};
+const std::set<std::string_view> kCore = {"common",   "protocol", "records", "security", "client",
+                                          "producer", "consumer", "storage", "broker",   "core"};
 
 // Longest directory first, so core/protocol/record/ wins over core/protocol/.
 const std::vector<Layer>& layers() {
@@ -44,11 +45,16 @@ const std::vector<Layer>& layers() {
             {"common", "core/common/", {"core/"}, {}},
             {"records", "core/protocol/record/", {"core/"}, {"common"}},
             {"protocol", "core/protocol/", {"core/"}, {"common"}},
-            {"client", "core/client/", {"core/"}, {"common", "protocol"}},
+            // TLS contexts and SASL mechanisms, shared by the client and the broker.
+            {"security", "core/security/", {"core/"}, {"common"}},
+            {"client", "core/client/", {"core/"}, {"common", "protocol", "security"}},
             {"producer", "core/producer/", {"core/"}, {"common", "protocol", "records", "client"}},
             {"consumer", "core/consumer/", {"core/"}, {"common", "protocol", "records", "client"}},
             {"storage", "core/broker/storage/", {"core/"}, {"common", "protocol", "records"}},
-            {"broker", "core/broker/", {"core/"}, {"common", "protocol", "records", "storage"}},
+            {"broker",
+             "core/broker/",
+             {"core/"},
+             {"common", "protocol", "records", "storage", "security"}},
             {"core", "core/", {"core/"}, {}},
             {"ui", "ui/", {"ui/", "core/"}, kCore, true, false},
             {"cli", "app/cli/", {"app/cli/", "core/"}, kCore},
