@@ -112,14 +112,17 @@ const std::vector<Sent> kSent = {
     {"k0", big("v0")}, {std::nullopt, big("v1")}, {"k2", std::nullopt}, {"k3", big("v3")}};
 
 bool kcatProduce(const std::string& bootstrap, const std::string& topic, int partition,
-                 const std::string& codec, const std::vector<Sent>& recs) {
+                 const std::string& codec, const std::vector<Sent>& recs,
+                 const QStringList& extra = {}) {
     QByteArray in;
     for (const auto& r : recs)
         in += QByteArray::fromStdString(r.key.value_or("") + ":" + r.value.value_or("") + "\n");
     Run r = run("kcat",
-                {"-P", "-b", QString::fromStdString(bootstrap), "-t", QString::fromStdString(topic),
-                 "-p", QString::number(partition), "-z", QString::fromStdString(codec), "-K:", "-Z",
-                 "-H", "h1=v1", "-H", "h2=v2", "-X", "topic.metadata.refresh.interval.ms=1000"},
+                QStringList{"-P", "-b", QString::fromStdString(bootstrap), "-t",
+                            QString::fromStdString(topic), "-p", QString::number(partition), "-z",
+                            QString::fromStdString(codec), "-K:", "-Z", "-H", "h1=v1", "-H",
+                            "h2=v2", "-X", "topic.metadata.refresh.interval.ms=1000"} +
+                    extra,
                 in);
     if (r.rc != 0) qWarning("kcat failed: %s", qPrintable(r.err));
     return r.rc == 0;
@@ -512,7 +515,8 @@ class ConsumeIntegrationTest : public QObject {
 
     void dumpLogOfOurSegments() {
         if (!oursUp_) QSKIP("batchscope-cli broker did not start");
-        QVERIFY(kcatProduce(ours_.bootstrap(), "dump", 0, "gzip", kSent));
+        // One batch for kSent: kcat's 5 ms linger split it in two once under ctest -j2 load.
+        QVERIFY(kcatProduce(ours_.bootstrap(), "dump", 0, "gzip", kSent, {"-X", "linger.ms=200"}));
         QVERIFY(kcatProduce(ours_.bootstrap(), "dump", 0, "lz4", {{"k4", big("v4")}}));
         const QString seg = dataDir_.path() + "/dump-0/00000000000000000000.log";
         QVERIFY(QFile::exists(seg));
