@@ -4,8 +4,8 @@
 
 namespace bs::ui {
 
-// Toolbar icons drawn with QPainter at every requested size (crisp at any device pixel ratio;
-// Debian's Qt 6.4 here ships no SVG icon engine).
+// The toolbar and menu glyphs and the application icon: SVGs from resources/icons/ (compiled in
+// through resources/batchscope.qrc), rendered with Qt SVG at every requested size.
 enum class IconKind { Send, Pause, Step, Flush, Settings, Connect, Clear, Repeat, Cancel, App };
 QIcon makeIcon(IconKind kind);
 

@@ -3,7 +3,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QFile>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -12,7 +11,7 @@
 #include "app_controller.h"
 #include "demo_runner.h"
 #include "main_window.h"
-#include "producer/producer_config.h"
+#include "session/producer_properties.h"
 #include "version.h"
 
 using namespace bs::ui;
@@ -77,28 +76,13 @@ int main(int argc, char** argv) {
         settings.endGroup();
     }
     if (cli.isSet(config)) {
-        QFile file(cli.value(config));
-        if (!file.open(QIODevice::ReadOnly)) {
-            std::fprintf(stderr, "batchscope: cannot read %s\n", qPrintable(cli.value(config)));
-            return 2;
-        }
-        auto kv = bs::producer::ProducerConfig::parsePropertiesText(file.readAll().toStdString());
-        if (!kv) {
+        auto loaded = loadProducerProperties(cli.value(config));
+        if (!loaded) {
             std::fprintf(stderr, "batchscope: %s: %s\n", qPrintable(cli.value(config)),
-                         kv.error().message.c_str());
+                         loaded.error().message.c_str());
             return 2;
         }
-        props.clear();
-        for (const auto& [k, v] : *kv)
-            props[k] = v;
-        // Checked now so a bad file is named at start-up, not later in the status bar.
-        auto check = props;
-        if (!check.count("bootstrap.servers")) check["bootstrap.servers"] = "localhost:9092";
-        if (auto parsed = bs::producer::ProducerConfig::parse(check); !parsed) {
-            std::fprintf(stderr, "batchscope: %s: %s\n", qPrintable(cli.value(config)),
-                         parsed.error().message.c_str());
-            return 2;
-        }
+        props = std::move(*loaded);
         if (auto it = props.find("bootstrap.servers"); it != props.end()) {
             if (!cli.isSet(bootstrap) && !it->second.empty()) {
                 conn.mode = ConnectionSettings::Mode::External;

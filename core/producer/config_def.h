@@ -5,9 +5,14 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
+#include "common/result.h"
+
 namespace bs::producer {
+
+struct ProducerConfig;
 
 // Java's ConfigDef.Type for the keys we support.
 enum class ConfigType { Boolean, Int, Long, Double, String, List, Class };
@@ -18,7 +23,22 @@ enum class ConfigGroup { Batching, Delivery, Reliability, Partitioning, Network,
 std::string_view configTypeName(ConfigType type);
 std::string_view configGroupName(ConfigGroup group);
 
-// One key's metadata (Java's ConfigDef.ConfigKey): what the editor and the error messages show.
+// A value parsed for its key's type (Java's ConfigDef.parseType): booleans, Int and Long keys as
+// int64_t, String and Class keys as text, List keys as their elements.
+using ConfigValue = std::variant<bool, int64_t, std::string, std::vector<std::string>>;
+
+// Where a key's value lives in ProducerConfig. `set` stores a parsed value (after any check only
+// the engine can make, such as a compression level for its codec); `get` renders the field in
+// the key's own syntax. Both null for keys accepted without effect.
+struct ConfigAccess {
+    Status (*set)(ProducerConfig&, const ConfigValue&) = nullptr;
+    std::string (*get)(const ProducerConfig&) = nullptr;
+};
+
+// One key, the only place it is defined (Java's ConfigDef.ConfigKey): its type, default and
+// bounds, what the editor and the error messages show, and where ProducerConfig keeps it.
+// ProducerConfig::parse() and values() go through these; a new key is one entry here plus its
+// field (test_config checks the field's initial value against the default here).
 struct ConfigKeyDef {
     std::string_view name;
     ConfigType type;
@@ -33,6 +53,10 @@ struct ConfigKeyDef {
     ConfigGroup group;
     // Accepted for compatibility but with no effect here (named so in the GUI).
     bool noEffect = false;
+    ConfigAccess access = {};
+
+    // Java's parseType, then the bounds and the allowed values. Errors name the key and value.
+    Result<ConfigValue> parse(std::string_view raw) const;
 };
 
 // Every producer key we accept, in the order the editor lists them. Immutable, thread-safe.

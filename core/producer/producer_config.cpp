@@ -9,14 +9,10 @@
 #include <variant>
 
 #include "producer/config_def.h"
-#include "producer/partitioner.h"
-#include "producer/serializers.h"
 
 namespace bs::producer {
 
 namespace {
-
-using Value = std::variant<bool, int64_t, std::string, std::vector<std::string>>;
 
 std::string_view trim(std::string_view s) {
     const auto ws = [](char c) {
@@ -27,214 +23,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && ws(s.back()))
         s.remove_suffix(1);
     return s;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string upper(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
-Error keyError(std::string_view key, std::string_view raw, const std::string& reason) {
-    return Error{"invalid value '" + std::string(raw) + "' for configuration " + std::string(key) +
-                 ": " + reason};
-}
-
-// Java's ConfigDef.parseType for one key, then its validator.
-Result<Value> parseValue(const ConfigKeyDef& def, std::string_view raw) {
-    const std::string_view v = trim(raw);
-    switch (def.type) {
-        case ConfigType::Boolean: {
-            const std::string l = lower(v);
-            if (l == "true") return Value{true};
-            if (l == "false") return Value{false};
-            return keyError(def.name, raw, "expected true or false");
-        }
-        case ConfigType::Int:
-        case ConfigType::Long: {
-            int64_t n = 0;
-            const char* b = v.data();
-            const char* e = v.data() + v.size();
-            if (b != e && *b == '+') ++b;  // Java's Long.parseLong accepts a leading '+'
-            auto [p, ec] = std::from_chars(b, e, n);
-            const bool isInt = def.type == ConfigType::Int;
-            if (v.empty() || ec == std::errc::invalid_argument || p != e)
-                return keyError(def.name, raw,
-                                std::string("expected ") + (isInt ? "an int" : "a long"));
-            if (ec == std::errc::result_out_of_range || (isInt && (n > INT32_MAX || n < INT32_MIN)))
-                return keyError(def.name, raw,
-                                std::string("out of range for ") + (isInt ? "an int" : "a long"));
-            if (def.min && static_cast<double>(n) < *def.min)
-                return keyError(
-                    def.name, raw,
-                    "must be at least " + std::to_string(static_cast<int64_t>(*def.min)));
-            if (def.max && static_cast<double>(n) > *def.max)
-                return keyError(
-                    def.name, raw,
-                    "must be at most " + std::to_string(static_cast<int64_t>(*def.max)));
-            return Value{n};
-        }
-        case ConfigType::Double:
-            return keyError(def.name, raw, "double keys are not used");
-        case ConfigType::String:
-        case ConfigType::Class: {
-            std::string s(v);
-            if (!def.validValues.empty()) {
-                // security.protocol compares case-insensitively, as Java's
-                // CaseInsensitiveValidString.
-                const bool ci = def.name == "security.protocol";
-                const auto match = std::find_if(
-                    def.validValues.begin(), def.validValues.end(),
-                    [&](std::string_view ok) { return ci ? upper(ok) == upper(s) : ok == s; });
-                if (match == def.validValues.end()) {
-                    std::string list;
-                    for (auto ok : def.validValues)
-                        list += (list.empty() ? "" : ", ") + std::string(ok);
-                    return keyError(def.name, raw, "must be one of [" + list + "]");
-                }
-                s = std::string(*match);
-            }
-            return Value{std::move(s)};
-        }
-        case ConfigType::List: {
-            std::vector<std::string> items;
-            if (!v.empty()) {
-                size_t start = 0;
-                for (;;) {
-                    const size_t comma = v.find(',', start);
-                    const auto item = trim(
-                        v.substr(start, comma == std::string_view::npos ? v.npos : comma - start));
-                    if (item.empty()) return keyError(def.name, raw, "empty list element");
-                    items.emplace_back(item);
-                    if (comma == std::string_view::npos) break;
-                    start = comma + 1;
-                }
-            }
-            return Value{std::move(items)};
-        }
-    }
-    return keyError(def.name, raw, "unsupported type");
-}
-
-Status validateHostPort(std::string_view key, std::string_view entry) {
-    // host:port or [ipv6]:port, as Java's ClientUtils.parseAndValidateAddresses.
-    const size_t colon = entry.rfind(':');
-    if (colon == std::string_view::npos || colon == 0)
-        return keyError(key, entry, "expected host:port");
-    const std::string_view host = entry.substr(0, colon);
-    const std::string_view port = entry.substr(colon + 1);
-    int p = -1;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || p < 0 || p > 65535)
-        return keyError(key, entry, "port must be a number 0..65535");
-    if (host.front() == '[' && host.back() != ']')
-        return keyError(key, entry, "unterminated [ipv6]");
-    return {};
-}
-
-int64_t asInt(const Value& v) {
-    return std::get<int64_t>(v);
-}
-
-// Applies one parsed key to the config; errors for values our engine cannot honour.
-Status apply(ProducerConfig& c, std::string_view key, const Value& v) {
-    const auto i32 = [&] { return static_cast<int32_t>(asInt(v)); };
-    if (key == "bootstrap.servers") {
-        c.bootstrapServers = std::get<std::vector<std::string>>(v);
-        for (const auto& e : c.bootstrapServers)
-            if (auto st = validateHostPort(key, e); !st) return st;
-    } else if (key == "client.id") {
-        c.clientId = std::get<std::string>(v);
-    } else if (key == "metadata.max.age.ms") {
-        c.metadataMaxAgeMs = asInt(v);
-    } else if (key == "metadata.max.idle.ms") {
-        c.metadataMaxIdleMs = asInt(v);
-    } else if (key == "reconnect.backoff.ms") {
-        c.reconnectBackoffMs = asInt(v);
-    } else if (key == "reconnect.backoff.max.ms") {
-        c.reconnectBackoffMaxMs = asInt(v);
-    } else if (key == "connections.max.idle.ms") {
-        c.connectionsMaxIdleMs = asInt(v);
-    } else if (key == "send.buffer.bytes") {
-        c.sendBufferBytes = i32();
-    } else if (key == "receive.buffer.bytes") {
-        c.receiveBufferBytes = i32();
-    } else if (key == "request.timeout.ms") {
-        c.requestTimeoutMs = i32();
-    } else if (key == "socket.connection.setup.timeout.ms") {
-        c.socketConnectionSetupTimeoutMs = asInt(v);
-    } else if (key == "socket.connection.setup.timeout.max.ms") {
-        c.socketConnectionSetupTimeoutMaxMs = asInt(v);
-    } else if (key == "security.protocol") {
-        c.securityProtocol = std::get<std::string>(v);
-    } else if (key == "batch.size") {
-        c.batchSize = i32();
-    } else if (key == "linger.ms") {
-        c.lingerMs = std::min<int64_t>(asInt(v), INT32_MAX);  // Java caps linger to an int
-    } else if (key == "buffer.memory") {
-        c.bufferMemory = asInt(v);
-    } else if (key == "max.block.ms") {
-        c.maxBlockMs = asInt(v);
-    } else if (key == "max.request.size") {
-        c.maxRequestSize = i32();
-    } else if (key == "compression.type") {
-        auto t = protocol::parseCompressionType(std::get<std::string>(v));
-        if (!t) return Error{"configuration compression.type: " + t.error().message};
-        c.compressionType = *t;
-    } else if (key == "compression.gzip.level" || key == "compression.lz4.level" ||
-               key == "compression.zstd.level") {
-        const auto type = key == "compression.gzip.level"  ? protocol::CompressionType::Gzip
-                          : key == "compression.lz4.level" ? protocol::CompressionType::Lz4
-                                                           : protocol::CompressionType::Zstd;
-        if (auto st = protocol::validateCompressionLevel(type, i32()); !st)
-            return keyError(key, std::to_string(i32()), st.message());
-        (type == protocol::CompressionType::Gzip  ? c.compressionGzipLevel
-         : type == protocol::CompressionType::Lz4 ? c.compressionLz4Level
-                                                  : c.compressionZstdLevel) = i32();
-    } else if (key == "acks") {
-        const auto& s = std::get<std::string>(v);
-        c.acks = s == "all" ? int16_t{-1} : static_cast<int16_t>(std::stoi(s));
-    } else if (key == "enable.idempotence") {
-        c.enableIdempotence = std::get<bool>(v);
-    } else if (key == "max.in.flight.requests.per.connection") {
-        c.maxInFlightRequestsPerConnection = i32();
-    } else if (key == "retries") {
-        c.retries = i32();
-    } else if (key == "retry.backoff.ms") {
-        c.retryBackoffMs = asInt(v);
-    } else if (key == "retry.backoff.max.ms") {
-        c.retryBackoffMaxMs = asInt(v);
-    } else if (key == "delivery.timeout.ms") {
-        c.deliveryTimeoutMs = i32();
-    } else if (key == "partitioner.class") {
-        c.partitionerClass = std::get<std::string>(v);
-        if (auto st = validatePartitionerClass(c.partitionerClass); !st)
-            return Error{"configuration partitioner.class: " + st.message()};
-    } else if (key == "partitioner.adaptive.partitioning.enable") {
-        c.partitionerAdaptivePartitioningEnable = std::get<bool>(v);
-    } else if (key == "partitioner.availability.timeout.ms") {
-        c.partitionerAvailabilityTimeoutMs = asInt(v);
-    } else if (key == "partitioner.ignore.keys") {
-        c.partitionerIgnoreKeys = std::get<bool>(v);
-    } else if (key == "key.serializer" || key == "value.serializer") {
-        auto name = canonicalSerializerName(std::get<std::string>(v));
-        if (!name) return Error{"configuration " + std::string(key) + ": " + name.error().message};
-        (key == "key.serializer" ? c.keySerializer : c.valueSerializer) = *name;
-    } else if (key == "interceptor.classes") {
-        if (!std::get<std::vector<std::string>>(v).empty())
-            return Error{
-                "configuration interceptor.classes: producer interceptors are not supported"};
-    }
-    // Remaining keys are accepted for compatibility and have no effect (see ConfigKeyDef).
-    return {};
 }
 
 }  // namespace
@@ -264,10 +52,11 @@ Result<ProducerConfig> ProducerConfig::parse(const std::map<std::string, std::st
         auto given = kv.find(std::string(def.name));
         std::optional<std::string_view> raw =
             given != kv.end() ? std::optional<std::string_view>(given->second) : def.defaultValue;
-        if (!raw) continue;  // null default: the field's own default stands
-        auto value = parseValue(def, *raw);
+        if (!raw) continue;            // null default: the field's own default stands
+        auto value = def.parse(*raw);  // also for keys without effect: a bad value is an error
         if (!value) return value.error();
-        if (auto st = apply(c, def.name, *value); !st) return Error{st.message()};
+        if (!def.access.set) continue;
+        if (auto st = def.access.set(c, *value); !st) return Error{st.message()};
     }
     c.originals = kv;
     const auto userSet = [&](const char* key) { return kv.contains(key); };
@@ -504,62 +293,16 @@ Result<ProducerConfig> ProducerConfig::parsePropertiesFile(const std::string& pa
 
 std::vector<std::pair<std::string, std::string>> ProducerConfig::values() const {
     std::vector<std::pair<std::string, std::string>> out;
-    const auto join = [](const std::vector<std::string>& v) {
-        std::string s;
-        for (const auto& e : v)
-            s += (s.empty() ? "" : ",") + e;
-        return s;
-    };
-    const auto b = [](bool v) { return std::string(v ? "true" : "false"); };
-    const std::map<std::string_view, std::string> known = {
-        {"bootstrap.servers", join(bootstrapServers)},
-        {"client.id", clientId},
-        {"metadata.max.age.ms", std::to_string(metadataMaxAgeMs)},
-        {"metadata.max.idle.ms", std::to_string(metadataMaxIdleMs)},
-        {"reconnect.backoff.ms", std::to_string(reconnectBackoffMs)},
-        {"reconnect.backoff.max.ms", std::to_string(reconnectBackoffMaxMs)},
-        {"connections.max.idle.ms", std::to_string(connectionsMaxIdleMs)},
-        {"send.buffer.bytes", std::to_string(sendBufferBytes)},
-        {"receive.buffer.bytes", std::to_string(receiveBufferBytes)},
-        {"request.timeout.ms", std::to_string(requestTimeoutMs)},
-        {"socket.connection.setup.timeout.ms", std::to_string(socketConnectionSetupTimeoutMs)},
-        {"socket.connection.setup.timeout.max.ms",
-         std::to_string(socketConnectionSetupTimeoutMaxMs)},
-        {"security.protocol", securityProtocol},
-        {"batch.size", std::to_string(batchSize)},
-        {"linger.ms", std::to_string(lingerMs)},
-        {"buffer.memory", std::to_string(bufferMemory)},
-        {"max.block.ms", std::to_string(maxBlockMs)},
-        {"max.request.size", std::to_string(maxRequestSize)},
-        {"compression.type", std::string(protocol::compressionName(compressionType))},
-        {"compression.gzip.level", std::to_string(compressionGzipLevel)},
-        {"compression.lz4.level", std::to_string(compressionLz4Level)},
-        {"compression.zstd.level", std::to_string(compressionZstdLevel)},
-        {"acks", acks == -1 ? std::string("all") : std::to_string(acks)},
-        {"enable.idempotence", b(enableIdempotence)},
-        {"max.in.flight.requests.per.connection", std::to_string(maxInFlightRequestsPerConnection)},
-        {"retries", std::to_string(retries)},
-        {"retry.backoff.ms", std::to_string(retryBackoffMs)},
-        {"retry.backoff.max.ms", std::to_string(retryBackoffMaxMs)},
-        {"delivery.timeout.ms", std::to_string(deliveryTimeoutMs)},
-        {"partitioner.class", partitionerClass},
-        {"partitioner.adaptive.partitioning.enable", b(partitionerAdaptivePartitioningEnable)},
-        {"partitioner.availability.timeout.ms", std::to_string(partitionerAvailabilityTimeoutMs)},
-        {"partitioner.ignore.keys", b(partitionerIgnoreKeys)},
-        {"key.serializer", keySerializer},
-        {"value.serializer", valueSerializer},
-    };
     for (const ConfigKeyDef& def : producerConfigDefs()) {
-        auto it = known.find(def.name);
-        if (it != known.end()) {
-            out.emplace_back(std::string(def.name), it->second);
-        } else {
-            auto given = originals.find(std::string(def.name));
-            out.emplace_back(std::string(def.name),
-                             given != originals.end() ? std::string(trim(given->second))
-                             : def.defaultValue       ? std::string(*def.defaultValue)
-                                                      : std::string());
+        if (def.access.get) {
+            out.emplace_back(std::string(def.name), def.access.get(*this));
+            continue;
         }
+        auto given = originals.find(std::string(def.name));
+        out.emplace_back(std::string(def.name), given != originals.end()
+                                                    ? std::string(trim(given->second))
+                                                : def.defaultValue ? std::string(*def.defaultValue)
+                                                                   : std::string());
     }
     return out;
 }

@@ -79,6 +79,21 @@ class ConfigTest : public QObject {
                  std::string_view("delivery"));
     }
 
+    // A key is defined once, in its ConfigKeyDef: a field's initial value is that key's default,
+    // so a ProducerConfig made without parse() agrees with one that parsed nothing.
+    void fieldInitialValuesAreTheKeysDefaults() {
+        const ProducerConfig fresh;
+        auto parsed = ProducerConfig::defaults();
+        QVERIFY2(parsed.ok(), parsed.ok() ? "" : parsed.error().message.c_str());
+        int checked = 0;
+        for (const auto& def : bs::producer::producerConfigDefs()) {
+            if (!def.access.get) continue;
+            QCOMPARE(def.access.get(fresh), def.access.get(*parsed));
+            ++checked;
+        }
+        QVERIFY(checked >= 30);
+    }
+
     void everyKeyIsApplied_data() {
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("given");
