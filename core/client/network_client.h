@@ -55,6 +55,11 @@ struct ClientRequest {
     bool expectResponse = true;
     int32_t requestTimeoutMs = 30000;
     RequestCompletionHandler callback;
+    // Optional: called inside send() with the whole frame (size prefix, header, body) once it is
+    // built for the negotiated version and queued on the connection (Java: NetworkClient.doSend
+    // handing a Send to the Selector). The frame is valid only during the call.
+    std::function<void(int32_t correlationId, int16_t version, std::span<const uint8_t> frame)>
+        onWritten;
 };
 
 // Not thread-safe except wakeup(): everything else is called from the one thread that owns the

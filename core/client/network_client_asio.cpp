@@ -207,6 +207,7 @@ int32_t AsioNetworkClient::enqueue(const std::shared_ptr<Connection>& c, ClientR
         request.writeBody(version, w);
         w.patchInt32(sizePos, static_cast<int32_t>(w.position() - sizePos - 4));
     }
+    if (request.onWritten) request.onWritten(correlationId, version, frame);
     c->inFlight.push_back(Connection::InFlight{
         request.apiKey, version, correlationId, nowMs, nowMs + request.requestTimeoutMs,
         request.expectResponse, internal, std::move(request.callback)});

@@ -68,7 +68,10 @@ class KafkaProducer {
     ProducerSnapshot snapshot() const;
     EventStream& events() { return in_->events; }
     void pauseSender(bool paused) { in_->sender->pause(paused); }
-    void stepSender() { in_->sender->step(); }
+    // One sender iteration while paused; false (nothing done) when the sender is not paused.
+    bool stepSender() { return in_->sender->step(); }
+    // Frames of the requests written (off until given a capacity: each kept frame is a copy).
+    RequestFrameLog& requestFrames() { return in_->sender->requestFrames(); }
     // Where a key would go now (the explain panel).
     Result<PartitionExplanation> explain(const std::string& topic, const FieldValue& key);
 

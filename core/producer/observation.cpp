@@ -62,8 +62,70 @@ std::string_view eventTypeName(EventType type) {
             return "batch expired";
         case EventType::BatchSplit:
             return "batch split";
+        case EventType::ReadyVerdict:
+            return "ready verdict";
+        case EventType::ReadyChecked:
+            return "ready checked";
+        case EventType::NodeDrained:
+            return "node drained";
+        case EventType::RequestWritten:
+            return "request written";
+        case EventType::MetadataRequested:
+            return "metadata requested";
         case EventType::MetadataUpdated:
             return "metadata updated";
+    }
+    return "unknown";
+}
+
+std::string_view readyReasonName(ReadyReason reason) {
+    switch (reason) {
+        case ReadyReason::None:
+            return "none";
+        case ReadyReason::BatchFull:
+            return "batch full";
+        case ReadyReason::LingerExpired:
+            return "linger expired";
+        case ReadyReason::Exhausted:
+            return "buffer exhausted";
+        case ReadyReason::Closing:
+            return "closing";
+        case ReadyReason::Flushing:
+            return "flush";
+        case ReadyReason::Lingering:
+            return "lingering";
+        case ReadyReason::BackingOff:
+            return "retry backoff";
+        case ReadyReason::Muted:
+            return "muted (in flight)";
+        case ReadyReason::NoData:
+            return "no data";
+        case ReadyReason::NotConnected:
+            return "not connected";
+        case ReadyReason::ConnectionFailed:
+            return "connection failed";
+        case ReadyReason::MaxInFlight:
+            return "max.in.flight reached";
+    }
+    return "unknown";
+}
+
+std::string_view metadataCauseName(MetadataCause cause) {
+    switch (cause) {
+        case MetadataCause::None:
+            return "none";
+        case MetadataCause::UnknownLeader:
+            return "leader unknown";
+        case MetadataCause::ErrorResponse:
+            return "error response";
+        case MetadataCause::Disconnected:
+            return "disconnected";
+        case MetadataCause::ConnectionFailed:
+            return "connection failed";
+        case MetadataCause::TopicAwaited:
+            return "topic awaited";
+        case MetadataCause::MaxAge:
+            return "metadata.max.age.ms";
     }
     return "unknown";
 }

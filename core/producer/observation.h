@@ -87,13 +87,53 @@ enum class EventType : uint8_t {
     BatchDrained,
     RequestSent,
     ResponseReceived,
-    BatchCompleted,   // succeeded or failed for good (errorCode says)
-    BatchRetried,     // re-enqueued
-    BatchExpired,     // delivery.timeout.ms passed
-    BatchSplit,       // MESSAGE_TOO_LARGE: split into smaller batches
-    MetadataUpdated,  // keep last: EventStream::kAllTypes ends here
+    BatchCompleted,     // succeeded or failed for good (errorCode says)
+    BatchRetried,       // re-enqueued
+    BatchExpired,       // delivery.timeout.ms passed
+    BatchSplit,         // MESSAGE_TOO_LARGE: split into smaller batches
+    ReadyVerdict,       // ready() and NetworkClient.ready() on one node: ready or why not
+    ReadyChecked,       // ready() finished: nextReadyCheckDelayMs
+    NodeDrained,        // drain() for one node: drainIndex rotation, batches, bytes
+    RequestWritten,     // NetworkClient framed a request onto the connection (any API)
+    MetadataRequested,  // the sender asked for a metadata refresh, and why
+    MetadataUpdated,    // keep last: EventStream::kAllTypes ends here
 };
 std::string_view eventTypeName(EventType type);
+
+// Why ready() and NetworkClient.ready() did or did not let a node's data go (ReadyVerdict).
+enum class ReadyReason : uint8_t {
+    None,
+    // ready: the first batch of a partition led by the node is sendable because ...
+    BatchFull,      // ... it is full, or more batches wait behind it
+    LingerExpired,  // ... it waited linger.ms
+    Exhausted,      // ... send() callers wait for buffer.memory
+    Closing,        // ... the producer is closing
+    Flushing,       // ... flush() is waiting
+    // not ready
+    Lingering,         // its batches wait for linger.ms (delayMs left)
+    BackingOff,        // a retried batch waits retry.backoff.ms (delayMs left)
+    Muted,             // max.in.flight.requests.per.connection=1: a batch is in flight
+    NoData,            // no batch for a partition it leads
+    NotConnected,      // NetworkClient.ready(): connecting or not yet connected
+    ConnectionFailed,  // NetworkClient.ready(): the last connection attempt failed
+    MaxInFlight,       // NetworkClient.ready(): max.in.flight.requests.per.connection reached
+};
+std::string_view readyReasonName(ReadyReason reason);
+inline bool isReadyReason(ReadyReason r) {
+    return r >= ReadyReason::BatchFull && r <= ReadyReason::Flushing;
+}
+
+// Why the sender asked for new metadata (MetadataRequested).
+enum class MetadataCause : uint8_t {
+    None,
+    UnknownLeader,     // ready() found partitions with no known leader (topicId, partition)
+    ErrorResponse,     // a produce response named stale metadata (errorCode, partition)
+    Disconnected,      // a ProduceRequest's connection broke (nodeId)
+    ConnectionFailed,  // a leader could not be connected to (nodeId)
+    TopicAwaited,      // send()/partitionsFor() wait for a topic not in metadata yet
+    MaxAge,            // metadata.max.age.ms passed since the last refresh
+};
+std::string_view metadataCauseName(MetadataCause cause);
 
 inline constexpr uint32_t kNoTopic = 0xffffffffu;
 
@@ -101,6 +141,7 @@ inline constexpr uint32_t kNoTopic = 0xffffffffu;
 struct Event {
     int64_t timeNs = 0;  // Clock::nowNs()
     EventType type = EventType::RecordAppended;
+    uint8_t reason = 0;     // ReadyVerdict: ReadyReason; MetadataRequested: MetadataCause
     int16_t errorCode = 0;  // Kafka error code (BatchCompleted, BatchRetried, ResponseReceived)
     uint32_t topicId = kNoTopic;  // EventStream::topicName(topicId)
     int32_t partition = -1;
@@ -111,6 +152,20 @@ struct Event {
     int32_t attempts = 0;
     int64_t bytes = 0;
     int64_t offset = -1;  // BatchCompleted: base offset
+    // Sender.runOnce iteration (1, 2, ...) of events the sender thread publishes; -1 for events
+    // of application threads (BatchCreated, BatchFull, RecordAppended, SenderWoken).
+    int64_t iteration = -1;
+    int32_t batchCount = 0;       // NodeDrained, RequestSent: batches taken / carried
+    int32_t drainIndex = -1;      // NodeDrained: the node's drainIndex drain() started at
+    int32_t nextDrainIndex = -1;  // NodeDrained: where the node's next drain() starts
+    int32_t partitionCount = 0;   // NodeDrained: partitions the node leads (drainIndex modulus)
+    int16_t apiKey = -1;          // RequestWritten
+    int16_t apiVersion = -1;      // RequestWritten
+    bool step = false;            // ReadyChecked: this iteration was a Step of a paused sender
+    int64_t waitedMs = -1;        // ReadyVerdict: how long the deciding batch waited
+    // ReadyVerdict: ms until the node may be ready (Lingering, BackingOff, connection backoff);
+    // ReadyChecked: nextReadyCheckDelayMs (-1: nothing to wait for).
+    int64_t delayMs = -1;
 };
 
 // A bounded, lossy event stream: producers of events never block on a slow reader; when the
@@ -146,6 +201,11 @@ class EventStream {
     uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
     size_t capacity() const { return ring_.size(); }
 
+    // The Sender.runOnce iteration now running: the sender thread sets it as an iteration
+    // begins; the accumulator stamps the events it publishes on the sender thread with it.
+    void setIteration(int64_t n) { iteration_.store(n, std::memory_order_relaxed); }
+    int64_t iteration() const { return iteration_.load(std::memory_order_relaxed); }
+
     // Stable small ids for topic names so Event stays allocation-free.
     uint32_t topicId(std::string_view topic);
     std::string topicName(uint32_t id) const;
@@ -153,6 +213,7 @@ class EventStream {
   private:
     std::atomic<uint32_t> types_{0};
     std::atomic<uint64_t> dropped_{0};
+    std::atomic<int64_t> iteration_{-1};
     std::mutex mu_;
     std::vector<Event> ring_;  // guarded by mu_
     size_t head_ = 0;          // guarded by mu_: index of the oldest event

@@ -117,12 +117,17 @@ std::vector<RecordAccumulator::PartitionQueue*> RecordAccumulator::queuesOf(Topi
     return out;
 }
 
-void RecordAccumulator::publish(EventType type, const ProducerBatch& batch, uint32_t topicId) {
-    if (!events_ || !events_->enabled()) return;
+void RecordAccumulator::publish(EventType type, const ProducerBatch& batch, uint32_t topicId,
+                                int32_t nodeId) {
+    if (!events_ || !events_->enabled(type)) return;
     Event e;
     e.timeNs = clock_.nowNs();
     e.type = type;
     e.topicId = topicId;
+    e.nodeId = nodeId;
+    // Only these come from the sender thread (the others from send()).
+    if (type == EventType::BatchClosed || type == EventType::BatchDrained)
+        e.iteration = events_->iteration();
     e.partition = batch.topicPartition().partition;
     e.batchId = batch.batchId();
     e.recordCount = batch.recordCount();
@@ -317,8 +322,29 @@ bool RecordAccumulator::shouldBackoff(bool hasLeaderChanged, const ProducerBatch
     return !hasLeaderChanged && shouldWaitMore;
 }
 
+namespace {
+
+// Ready reasons outrank each other in the order of the enum; not-ready ones by the shortest wait.
+void noteVerdict(RecordAccumulator::NodeVerdict& v, ReadyReason reason, int64_t waited,
+                 int64_t delay) {
+    const bool ready = isReadyReason(reason);
+    const bool wasReady = isReadyReason(v.reason);
+    bool better;
+    if (v.reason == ReadyReason::NoData)
+        better = true;
+    else if (ready != wasReady)
+        better = ready;
+    else if (ready)
+        better = reason < v.reason;
+    else
+        better = v.reason == ReadyReason::Muted || (delay >= 0 && delay < v.delayMs);
+    if (better) v = {reason, waited, delay};
+}
+
+}  // namespace
+
 RecordAccumulator::ReadyCheckResult RecordAccumulator::ready(const ClusterView& cluster,
-                                                             int64_t nowMs) {
+                                                             int64_t nowMs, bool explain) {
     ReadyCheckResult result;
     const bool exhausted = pool_.queued() > 0;
     const bool flushing = flushInProgress();
@@ -358,6 +384,7 @@ RecordAccumulator::ReadyCheckResult RecordAccumulator::ready(const ClusterView& 
             }
             if (!leader) {
                 result.unknownLeaderTopics.insert(q->tp.topic);
+                if (explain) result.unknownLeaders.push_back(q->tp);
                 continue;
             }
             if (!queueSizes.empty())
@@ -369,16 +396,36 @@ RecordAccumulator::ReadyCheckResult RecordAccumulator::ready(const ClusterView& 
                                                   config_.partitionAvailabilityTimeoutMs)
                     --index;
             }
-            if (result.readyNodes.contains(*leader) || isMuted(q->tp)) continue;
+            // Java skips partitions of nodes already ready; explaining only looks at them.
+            const bool alreadyReady = result.readyNodes.contains(*leader);
+            if (alreadyReady && !explain) continue;
+            if (isMuted(q->tp)) {
+                if (explain && !alreadyReady)
+                    noteVerdict(result.verdicts[*leader], ReadyReason::Muted, waited, -1);
+                continue;
+            }
             const int64_t timeToWait =
                 backingOff ? retryBackoff(attempts > 0 ? attempts - 1 : 0) : config_.lingerMs;
             const bool expired = waited >= timeToWait;
             const bool sendable = full || expired || exhausted || closed || flushing;
-            if (sendable && !backingOff) {
+            if (alreadyReady) {
+                // explaining: the verdict below, no effect on the result
+            } else if (sendable && !backingOff) {
                 result.readyNodes.insert(*leader);
             } else {
                 result.nextReadyCheckDelayMs = std::min(result.nextReadyCheckDelayMs,
                                                         std::max<int64_t>(timeToWait - waited, 0));
+            }
+            if (explain) {
+                ReadyReason why = backingOff  ? ReadyReason::BackingOff
+                                  : full      ? ReadyReason::BatchFull
+                                  : expired   ? ReadyReason::LingerExpired
+                                  : exhausted ? ReadyReason::Exhausted
+                                  : closed    ? ReadyReason::Closing
+                                  : flushing  ? ReadyReason::Flushing
+                                              : ReadyReason::Lingering;
+                noteVerdict(result.verdicts[*leader], why, waited,
+                            isReadyReason(why) ? -1 : std::max<int64_t>(timeToWait - waited, 0));
             }
         }
         if (queueSizes.empty())
@@ -418,6 +465,7 @@ std::vector<ProducerBatchPtr> RecordAccumulator::drainBatchesForOneNode(const Cl
     size_t& drainIndexRef = nodesDrainIndex_[node];
     size_t drainIndex = drainIndexRef % parts.size();
     const size_t start = drainIndex;
+    int32_t records = 0;
     do {
         const TopicPartition& tp = parts[drainIndex];
         drainIndexRef = drainIndex;
@@ -461,10 +509,25 @@ std::vector<ProducerBatchPtr> RecordAccumulator::drainBatchesForOneNode(const Cl
             events_ && events_->enabled() ? events_->topicId(tp.topic) : kNoTopic;
         publish(EventType::BatchClosed, *batch, topicId);
         size += static_cast<int64_t>(batch->records().size());
+        records += batch->recordCount();
         batch->drained(nowMs);
-        publish(EventType::BatchDrained, *batch, topicId);
+        publish(EventType::BatchDrained, *batch, topicId, node);
         ready.push_back(std::move(batch));
     } while (start != drainIndex);
+    if (events_ && events_->enabled(EventType::NodeDrained)) {
+        Event e;
+        e.timeNs = clock_.nowNs();
+        e.type = EventType::NodeDrained;
+        e.nodeId = node;
+        e.iteration = events_->iteration();
+        e.drainIndex = static_cast<int32_t>(start);
+        e.nextDrainIndex = static_cast<int32_t>(drainIndexRef);
+        e.partitionCount = static_cast<int32_t>(parts.size());
+        e.batchCount = static_cast<int32_t>(ready.size());
+        e.recordCount = records;
+        e.bytes = size;
+        events_->publish(e);
+    }
     return ready;
 }
 
@@ -515,7 +578,6 @@ Result<int32_t> RecordAccumulator::splitAndReenqueue(const ProducerBatchPtr& big
     auto& batches = *split;
     TopicInfo& info = topicInfo(bigBatch->topicPartition().topic);
     PartitionQueue& q = queueFor(info, bigBatch->topicPartition().partition);
-    publish(EventType::BatchSplit, *bigBatch, info.topicId);
     // Newest first, each to the front: the deque ends up in record order.
     for (auto it = batches.rbegin(); it != batches.rend(); ++it) {
         addIncomplete(*it);
@@ -542,7 +604,6 @@ std::vector<ProducerBatchPtr> RecordAccumulator::expiredBatches(int64_t nowMs) {
                     break;
                 }
                 first->abortRecordAppends();
-                publish(EventType::BatchExpired, *first, info->topicId);
                 expired.push_back(std::move(first));
                 q->batches.pop_front();
             }

@@ -91,10 +91,20 @@ class RecordAccumulator {
         int32_t partition = kUnknownPartition;  // the effective partition
     };
 
+    // Why a node is or is not ready (ready(..., explain)): the most telling partition's reason.
+    struct NodeVerdict {
+        ReadyReason reason = ReadyReason::NoData;
+        int64_t waitedMs = -1;  // the deciding batch's wait
+        int64_t delayMs = -1;   // Lingering / BackingOff: ms left
+    };
     struct ReadyCheckResult {
         std::set<int32_t> readyNodes;
         int64_t nextReadyCheckDelayMs = INT64_MAX;
         std::set<std::string> unknownLeaderTopics;
+        // Filled only when ready() is asked to explain: per leader node with batches, and the
+        // partitions whose leader is unknown.
+        std::map<int32_t, NodeVerdict> verdicts;
+        std::vector<TopicPartition> unknownLeaders;
     };
 
     // `stateProvider` is null without idempotence; `events` may be null.
@@ -117,7 +127,8 @@ class RecordAccumulator {
                                       const ClusterView& cluster, int64_t sendNs = -1);
 
     // --- sender thread
-    ReadyCheckResult ready(const ClusterView& cluster, int64_t nowMs);
+    // `explain`: also say per node why (verdicts; costs a map insert per partition).
+    ReadyCheckResult ready(const ClusterView& cluster, int64_t nowMs, bool explain = false);
     // Per node, batches whose total estimated size stays within maxSize (the first batch is
     // always taken), starting at a rotating partition per node. Batches come out closed
     // (finished bytes), in state InFlight, with producer state assigned when idempotent.
@@ -221,7 +232,8 @@ class RecordAccumulator {
                                                          int32_t maxSize, int64_t nowMs);
     void insertInSequenceOrder(std::deque<ProducerBatchPtr>& dq, const ProducerBatchPtr& batch);
     void addIncomplete(const ProducerBatchPtr& batch);
-    void publish(EventType type, const ProducerBatch& batch, uint32_t topicId);
+    // `nodeId` for BatchDrained; events of the sender thread carry the runOnce iteration.
+    void publish(EventType type, const ProducerBatch& batch, uint32_t topicId, int32_t nodeId = -1);
     // RecordAppended for the last batch of q (call with q.mu held).
     void publishAppend(const TopicInfo& info, const PartitionQueue& q, int32_t appendedBytes,
                        int64_t sendNs);

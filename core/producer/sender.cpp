@@ -46,6 +46,7 @@ SenderConfig SenderConfig::from(const ProducerConfig& c) {
     s.retryBackoffMs = c.retryBackoffMs;
     s.reconnectBackoffMs = c.reconnectBackoffMs;
     s.guaranteeMessageOrder = c.maxInFlightRequestsPerConnection == 1;
+    s.maxInFlightRequestsPerConnection = c.maxInFlightRequestsPerConnection;
     return s;
 }
 
@@ -89,6 +90,7 @@ void Sender::run() {
 void Sender::runOnce() {
     // What this iteration does below covers every wakeup asked for until now.
     wakeupRequested_.store(false);
+    if (events_) events_->setIteration(++iteration_);
     int64_t now = clock_.nowMs();
     // Tell the client about the brokers the latest metadata names.
     if (int64_t v = metadata_.updateVersion(); v != clusterVersionSent_) {
@@ -97,11 +99,12 @@ void Sender::runOnce() {
     }
     bool blocked = transactionManager_ && maybeInitProducerId(now);
     const bool paused = paused_.load();  // read once: a pause arriving now waits for the next
-    bool drain = !blocked && (!paused || steps_.load() > 0);
-    if (drain && paused) steps_.fetch_sub(1);
+    const bool step = paused && !blocked && steps_.load() > 0;
+    bool drain = !blocked && (!paused || step);
+    if (step) steps_.fetch_sub(1);
     if (state_.load() == SenderState::Running || state_.load() == SenderState::Paused)
         state_ = paused ? SenderState::Paused : SenderState::Running;
-    int64_t pollTimeout = sendProducerData(now, drain);
+    int64_t pollTimeout = sendProducerData(now, drain, step);
     if (blocked) pollTimeout = std::min(pollTimeout, config_.retryBackoffMs);
     pollTimeout = std::min(pollTimeout, maybeUpdateMetadata(now));
     // Dekker-style handshake with wakeup(): either it sees sleeping_ and interrupts the poll, or
@@ -165,6 +168,18 @@ int64_t Sender::maybeUpdateMetadata(int64_t nowMs) {
     auto node = client_.leastLoadedNode(nowMs);
     if (!node) return config_.reconnectBackoffMs;
     if (!client_.ready(*node, nowMs)) return config_.reconnectBackoffMs;
+    if (!metadataCausePublished_ && observing(EventType::MetadataRequested) &&
+        metadata_.updateVersion() > 0) {
+        // Not asked for by the sender: send() waits for a topic, or the data is old.
+        Event e;
+        e.timeNs = clock_.nowNs();
+        e.type = EventType::MetadataRequested;
+        e.iteration = iteration_;
+        e.reason = static_cast<uint8_t>(metadata_.updateRequested() ? MetadataCause::TopicAwaited
+                                                                    : MetadataCause::MaxAge);
+        events_->publish(e);
+    }
+    metadataCausePublished_ = false;
     metadata_.onRequestSent(nowMs);
     auto body = metadata_.newMetadataRequest();
     ClientRequest req;
@@ -190,11 +205,12 @@ int64_t Sender::maybeUpdateMetadata(int64_t nowMs) {
         metadata_.update(resp, r.receivedMs);
         emitEvent(EventType::MetadataUpdated, nullptr, r.destination, r.correlationId);
     };
+    observeWrite(req);
     client_.send(std::move(req), nowMs);
     return config_.requestTimeoutMs;
 }
 
-int64_t Sender::sendProducerData(int64_t nowMs, bool drain) {
+int64_t Sender::sendProducerData(int64_t nowMs, bool drain, bool step) {
     auto cluster = metadata_.fetch();
     int64_t pollTimeout = INT64_MAX;
     std::map<int32_t, std::vector<ProducerBatchPtr>> batches;
@@ -215,11 +231,14 @@ int64_t Sender::sendProducerData(int64_t nowMs, bool drain) {
             ErrorCode::REQUEST_TIMED_OUT);
     }
     if (drain) {
-        auto result = accumulator_.ready(*cluster, nowMs);
+        const bool explain = observing(EventType::ReadyVerdict);
+        auto result = accumulator_.ready(*cluster, nowMs, explain);
         if (!result.unknownLeaderTopics.empty()) {
             for (const auto& t : result.unknownLeaderTopics)
                 metadata_.add(t, nowMs);
-            metadata_.requestUpdate();
+            requestMetadataUpdate(
+                MetadataCause::UnknownLeader, -1,
+                result.unknownLeaders.empty() ? nullptr : &result.unknownLeaders.front());
         }
         std::set<int32_t> readyNodes;
         int64_t notReadyTimeout = INT64_MAX;
@@ -230,10 +249,12 @@ int64_t Sender::sendProducerData(int64_t nowMs, bool drain) {
                 readyNodes.insert(node);
             else if (client_.connectionFailed(node))
                 // Java's handleServerDisconnect: the leader may have moved.
-                metadata_.requestUpdate();
+                requestMetadataUpdate(MetadataCause::ConnectionFailed, node);
             if (!ok)
                 notReadyTimeout = std::min(notReadyTimeout, client_.connectionDelay(node, nowMs));
         }
+        if (explain || observing(EventType::ReadyChecked))
+            publishReadiness(*cluster, result, readyNodes, step);
         batches = accumulator_.drain(*cluster, readyNodes, config_.maxRequestSize, nowMs);
         for (const auto& [node, list] : batches) {
             for (const auto& b : list) {
@@ -287,14 +308,110 @@ void Sender::sendProduceRequest(int32_t node, std::vector<ProducerBatchPtr> batc
     cr.callback = [this, batches, sentNs = clock_.nowNs()](const ClientResponse& r) {
         handleProduceResponse(r, batches, sentNs);
     };
+    observeWrite(cr);
     int32_t correlationId = client_.send(std::move(cr), nowMs);
     if (metrics_) metrics_->recordRequest(snap.recordCount, snap.bytes);
+    const auto batchCount = static_cast<int32_t>(snap.batchIds.size());
     if (correlationId >= 0 && config_.acks != 0) {
         snap.correlationId = correlationId;
         std::lock_guard lock(snapshotMu_);
         inFlightRequests_[node].push_back(std::move(snap));
     }
-    emitEvent(EventType::RequestSent, nullptr, node, correlationId);
+    if (observing(EventType::RequestSent)) {
+        Event e;
+        e.timeNs = clock_.nowNs();
+        e.type = EventType::RequestSent;
+        e.iteration = iteration_;
+        e.nodeId = node;
+        e.correlationId = correlationId;
+        e.batchCount = batchCount;
+        e.recordCount = snap.recordCount;
+        e.bytes = snap.bytes;
+        events_->publish(e);
+    }
+}
+
+void Sender::observeWrite(ClientRequest& request) {
+    if (!observing(EventType::RequestWritten) && !frames_.enabled()) return;
+    request.onWritten = [this, node = request.destination, api = request.apiKey,
+                         expect = request.expectResponse](int32_t correlationId, int16_t version,
+                                                          std::span<const uint8_t> frame) {
+        const int64_t now = clock_.nowMs();
+        frames_.record(node, correlationId, api, version, expect, now, frame);
+        if (!observing(EventType::RequestWritten)) return;
+        Event e;
+        e.timeNs = clock_.nowNs();
+        e.type = EventType::RequestWritten;
+        e.iteration = iteration_;
+        e.nodeId = node;
+        e.correlationId = correlationId;
+        e.apiKey = static_cast<int16_t>(api);
+        e.apiVersion = version;
+        e.bytes = static_cast<int64_t>(frame.size());
+        // acks=0: no response will come, the request is done once written.
+        e.attempts = expect ? 1 : 0;
+        events_->publish(e);
+    };
+}
+
+void Sender::publishReadiness(const Cluster& cluster, const RecordAccumulator::ReadyCheckResult& r,
+                              const std::set<int32_t>& readyNodes, bool step) {
+    if (observing(EventType::ReadyVerdict)) {
+        const int64_t now = clock_.nowMs();
+        for (const Node& n : cluster.nodes()) {
+            auto it = r.verdicts.find(n.id);
+            RecordAccumulator::NodeVerdict v =
+                it != r.verdicts.end() ? it->second : RecordAccumulator::NodeVerdict{};
+            if (r.readyNodes.contains(n.id) && !readyNodes.contains(n.id)) {
+                // ready() said yes; NetworkClient.ready() said no.
+                v.reason =
+                    client_.connectionFailed(n.id) ? ReadyReason::ConnectionFailed
+                    : client_.inFlightRequestCount(n.id) >= config_.maxInFlightRequestsPerConnection
+                        ? ReadyReason::MaxInFlight
+                        : ReadyReason::NotConnected;
+                const int64_t delay = client_.connectionDelay(n.id, now);
+                v.delayMs = delay == INT64_MAX ? -1 : delay;
+            }
+            Event e;
+            e.timeNs = clock_.nowNs();
+            e.type = EventType::ReadyVerdict;
+            e.iteration = iteration_;
+            e.nodeId = n.id;
+            e.reason = static_cast<uint8_t>(v.reason);
+            e.waitedMs = v.waitedMs;
+            e.delayMs = v.delayMs;
+            events_->publish(e);
+        }
+    }
+    if (observing(EventType::ReadyChecked)) {
+        Event e;
+        e.timeNs = clock_.nowNs();
+        e.type = EventType::ReadyChecked;
+        e.iteration = iteration_;
+        e.step = step;
+        e.batchCount = static_cast<int32_t>(readyNodes.size());
+        e.delayMs = r.nextReadyCheckDelayMs == INT64_MAX ? -1 : r.nextReadyCheckDelayMs;
+        events_->publish(e);
+    }
+}
+
+void Sender::requestMetadataUpdate(MetadataCause cause, int32_t node, const TopicPartition* tp,
+                                   int16_t errorCode) {
+    metadata_.requestUpdate();
+    if (!observing(EventType::MetadataRequested)) return;
+    metadataCausePublished_ = true;
+    Event e;
+    e.timeNs = clock_.nowNs();
+    e.type = EventType::MetadataRequested;
+    e.iteration = iteration_;
+    e.reason = static_cast<uint8_t>(cause);
+    e.nodeId = node;
+    e.errorCode = errorCode;
+    if (tp) {
+        e.topicId = events_->topicId(tp->topic);
+        e.partition = tp->partition;
+    }
+    events_->publish(e);
 }
 
 void Sender::closeSnapshotRequest(int32_t node, int32_t correlationId) {
@@ -321,7 +438,7 @@ void Sender::handleProduceResponse(const ClientResponse& r,
                   static_cast<int16_t>(ErrorCode::NETWORK_EXCEPTION));
         spdlog::debug("produce request {} to node {} failed: {}", r.correlationId, r.destination,
                       r.error);
-        metadata_.requestUpdate();
+        requestMetadataUpdate(MetadataCause::Disconnected, r.destination);
         return failAll(ErrorCode::NETWORK_EXCEPTION, r.error);
     }
     if (r.versionMismatch) return failAll(ErrorCode::UNSUPPORTED_VERSION, r.error);
@@ -393,7 +510,9 @@ void Sender::completeBatch(const ProducerBatchPtr& batch, const PartitionResult&
             if (!result.message.empty()) why += ": " + result.message;
             failBatch(batch, Error{why}, error);
         }
-        if (isInvalidMetadata(error)) metadata_.requestUpdate();
+        if (isInvalidMetadata(error))
+            requestMetadataUpdate(MetadataCause::ErrorResponse, -1, &batch->topicPartition(),
+                                  static_cast<int16_t>(error));
     } else {
         completeBatchSuccess(batch, result);
     }
@@ -472,10 +591,12 @@ std::vector<ProducerBatchPtr> Sender::expiredInflightBatches(int64_t nowMs) {
 
 void Sender::emitEvent(EventType type, const ProducerBatch* batch, int32_t node,
                        int32_t correlationId, int16_t errorCode, int64_t offset) {
-    if (!events_ || !events_->enabled()) return;
+    if (!observing(type)) return;
     Event e;
     e.timeNs = clock_.nowNs();
     e.type = type;
+    // SenderWoken comes from the waking thread, not from an iteration.
+    if (type != EventType::SenderWoken) e.iteration = iteration_;
     e.errorCode = errorCode;
     e.nodeId = node;
     e.correlationId = correlationId;
@@ -513,13 +634,17 @@ void Sender::wakeup() {
 }
 
 void Sender::pause(bool paused) {
+    // Steps belong to one pause: none is carried into the next.
+    steps_ = 0;
     paused_ = paused;
     wakeup();
 }
 
-void Sender::step() {
+bool Sender::step() {
+    if (!paused_.load()) return false;
     steps_.fetch_add(1);
     wakeup();
+    return true;
 }
 
 std::vector<NodeSnapshot> Sender::snapshotNodes() const {

@@ -22,6 +22,7 @@
 #include "producer/producer_batch.h"
 #include "producer/producer_metrics.h"
 #include "producer/record_accumulator.h"
+#include "producer/request_frames.h"
 #include "producer/transaction_manager.h"
 #include "protocol/errors.h"
 
@@ -46,6 +47,7 @@ struct SenderConfig {
     int64_t reconnectBackoffMs = 50;
     // max.in.flight.requests.per.connection == 1: mute a partition while a batch is in flight.
     bool guaranteeMessageOrder = false;
+    int32_t maxInFlightRequestsPerConnection = 5;
     static SenderConfig from(const ProducerConfig& config);
 };
 
@@ -67,9 +69,12 @@ class Sender {
     void forceClose();
     void wakeup();
     bool isRunning() const { return running_.load(); }
-    // Pause: nothing new is drained (in-flight requests still complete); step(): one drain.
+    // Pause: nothing new is drained (in-flight requests still complete). step(): while paused,
+    // the next runOnce drains once; false (and nothing remembered) when not paused.
     void pause(bool paused);
-    void step();
+    bool step();
+    // The frames of requests written, for the request frame view (off until given a capacity).
+    RequestFrameLog& requestFrames() { return frames_; }
     SenderState state() const { return state_.load(); }
     // Per node, the in-flight ProduceRequests (oldest first).
     std::vector<NodeSnapshot> snapshotNodes() const;
@@ -83,7 +88,8 @@ class Sender {
         std::string message;
     };
 
-    int64_t sendProducerData(int64_t nowMs, bool drain);
+    // `step`: this drain is a Step of the paused sender.
+    int64_t sendProducerData(int64_t nowMs, bool drain, bool step);
     void sendProduceRequest(int32_t node, std::vector<ProducerBatchPtr> batches, int64_t nowMs);
     // `sentNs`: Clock::nowNs() when the request was handed to the client.
     void handleProduceResponse(const ClientResponse& response,
@@ -104,6 +110,16 @@ class Sender {
     bool maybeInitProducerId(int64_t nowMs);
     void emitEvent(EventType type, const ProducerBatch* batch, int32_t node, int32_t correlationId,
                    int16_t errorCode = 0, int64_t offset = -1);
+    // ReadyVerdict per node (the accumulator's verdict, then NetworkClient.ready's) and
+    // ReadyChecked; nodes the cluster names without data get NoData.
+    void publishReadiness(const Cluster& cluster, const RecordAccumulator::ReadyCheckResult& r,
+                          const std::set<int32_t>& readyNodes, bool step);
+    // metadata_.requestUpdate(), publishing why.
+    void requestMetadataUpdate(MetadataCause cause, int32_t node = -1,
+                               const TopicPartition* tp = nullptr, int16_t errorCode = 0);
+    // The ClientRequest hook publishing RequestWritten (and keeping the frame when asked).
+    void observeWrite(ClientRequest& request);
+    bool observing(EventType type) const { return events_ && events_->enabled(type); }
     void closeSnapshotRequest(int32_t node, int32_t correlationId);
     void updateConnectedSnapshot();
 
@@ -119,15 +135,19 @@ class Sender {
     std::atomic<bool> running_{true};
     std::atomic<bool> forceClose_{false};
     std::atomic<bool> paused_{false};
-    std::atomic<int> steps_{0};
+    std::atomic<int> steps_{0};  // Steps asked for while paused, not yet run
     std::atomic<SenderState> state_{SenderState::NotStarted};
     std::atomic<bool> wakeupRequested_{false};  // set by wakeup(), cleared by the sender thread
     std::atomic<bool> sleeping_{false};         // sender thread: true around client_.poll
 
     // Sender thread only.
     std::map<TopicPartition, std::vector<ProducerBatchPtr>> inFlightBatches_;
-    int64_t clusterVersionSent_ = -1;  // metadata version last pushed to the client
-    int64_t nextInitAttemptMs_ = 0;    // InitProducerId retry backoff
+    int64_t clusterVersionSent_ = -1;      // metadata version last pushed to the client
+    int64_t nextInitAttemptMs_ = 0;        // InitProducerId retry backoff
+    int64_t iteration_ = 0;                // runOnce count
+    bool metadataCausePublished_ = false;  // a MetadataRequested since the last Metadata request
+
+    RequestFrameLog frames_;
 
     mutable std::mutex snapshotMu_;
     std::map<int32_t, std::vector<InFlightRequestSnapshot>> inFlightRequests_;  // snapshotMu_

@@ -50,7 +50,7 @@ struct Pipeline {
             sender->runOnce();
     }
 
-    // Events of the Sender (off until a test enables them).
+    // Events of the Sender and the accumulator (off until a test enables them).
     std::vector<Event> takeEvents() {
         std::vector<Event> out;
         events.poll(out);

@@ -581,7 +581,7 @@ class AccumulatorTest : public QObject {
         f.add(0);
         f.clock.sleepMs(10);
         f.acc.drain(f.cluster, nodes({0}), 1 << 20, f.clock.nowMs());
-        QCOMPARE(events.poll(out), size_t{3});
+        QCOMPARE(events.poll(out), size_t{4});
         QVERIFY(out[0].type == EventType::RecordAppended);
         QCOMPARE(out[0].recordCount, 2);
         QCOMPARE(events.topicName(out[0].topicId), std::string("t"));
@@ -589,9 +589,14 @@ class AccumulatorTest : public QObject {
         QVERIFY(out[2].type == EventType::BatchDrained);
         QCOMPARE(out[2].batchId, out[0].batchId);
         QCOMPARE(out[2].timeNs, f.clock.nowNs());
+        QCOMPARE(out[2].nodeId, 0);
+        QVERIFY(out[3].type == EventType::NodeDrained);
+        QCOMPARE(out[3].batchCount, 1);
+        QCOMPARE(out[3].recordCount, 2);
         // Bounded and lossy: a full buffer drops new events and counts them.
         for (int i = 0; i < 10; ++i)
             f.add(1);
+        out.clear();
         QCOMPARE(events.poll(out), size_t{8});
         // 13 events: 10 appended, 2 batches created, 1 batch full.
         QCOMPARE(events.dropped(), uint64_t{5});

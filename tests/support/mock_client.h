@@ -147,6 +147,16 @@ class MockClient final : public NetworkClient {
         request.writeBody(r.version, w);  // now, as a socket write would
         r.callback = std::move(request.callback);
         int32_t id = r.correlationId;
+        if (request.onWritten && isReady(r.destination, nowMs)) {
+            std::vector<uint8_t> frame;
+            protocol::Writer fw(frame);
+            const size_t sizePos = fw.reserveInt32();
+            protocol::RequestHeader h{r.apiKey, r.version, id, "mock"};
+            encode(h, protocol::requestHeaderVersion(r.apiKey, r.version), fw);
+            fw.raw(r.body);
+            fw.patchInt32(sizePos, static_cast<int32_t>(fw.position() - sizePos - 4));
+            request.onWritten(id, r.version, frame);
+        }
         if (r.apiKey == protocol::ApiKey::Produce) ++produceSent_;
         if (!isReady(r.destination, nowMs)) {
             complete(std::move(r), {}, true, false);
