@@ -24,6 +24,8 @@ using protocol::ApiKey;
 namespace {
 constexpr int16_t kApiVersionsNewest = 3;
 constexpr size_t kReadChunk = 64 * 1024;
+// The longest single wait of poll(); the caller polls again when it has nothing sooner to do.
+constexpr int64_t kMaxPollMs = 3600 * 1000;
 }  // namespace
 
 // One TCP connection attempt to a node. Handlers hold a shared_ptr, so the object outlives the
@@ -464,7 +466,10 @@ void AsioNetworkClient::poll(int64_t timeoutMs, int64_t nowMs) {
     if (closed_) return;
     if (!completions_.empty()) timeoutMs = 0;
     timeoutMs = std::min(timeoutMs, nextTimeoutMs(nowMs));
+    // Asio adds the timeout to steady_clock::now() in nanoseconds: keep that from overflowing.
+    timeoutMs = std::min<int64_t>(timeoutMs, kMaxPollMs);
     io_.restart();
+    // Blocks (idleWork_ keeps io_ busy) until a handler runs, wakeup() posts, or the timeout.
     if (timeoutMs > 0) io_.run_one_for(std::chrono::milliseconds(timeoutMs));
     io_.poll();
     checkTimeouts(clock_.nowMs());

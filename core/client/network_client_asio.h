@@ -4,6 +4,7 @@
 // reconnect backoff, in-flight requests matched by correlation id, request timeouts.
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <deque>
@@ -96,6 +97,11 @@ class AsioNetworkClient final : public NetworkClient {
     NetworkClientConfig config_;
     const Clock& clock_;
     boost::asio::io_context io_;
+    // Keeps io_ from running out of work while no socket operation is pending (an idle client),
+    // so that poll() blocks for its timeout instead of returning at once; wakeup()'s post ends
+    // that wait. Declared after io_: released before it is destroyed.
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> idleWork_{
+        io_.get_executor()};
     std::map<int32_t, NodeState> nodes_;   // owner thread only
     std::vector<Completion> completions_;  // owner thread only
     int32_t nextCorrelationId_ = 0;

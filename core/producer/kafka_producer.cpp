@@ -321,6 +321,7 @@ ProducerSnapshot KafkaProducer::snapshot() const {
     s.nodes = in_->sender->snapshotNodes();
     s.bufferPool = in_->accumulator->snapshotBufferPool();
     s.senderState = in_->sender->state();
+    s.senderIterations = in_->sender->iterations();
     return s;
 }
 

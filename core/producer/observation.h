@@ -74,6 +74,7 @@ struct ProducerSnapshot {
     std::vector<NodeSnapshot> nodes;
     BufferPoolSnapshot bufferPool;
     SenderState senderState = SenderState::NotStarted;
+    int64_t senderIterations = 0;  // Sender.runOnce iterations begun so far
 };
 
 // ---------------------------------------------------------------- event stream

@@ -90,7 +90,8 @@ void Sender::run() {
 void Sender::runOnce() {
     // What this iteration does below covers every wakeup asked for until now.
     wakeupRequested_.store(false);
-    if (events_) events_->setIteration(++iteration_);
+    iterations_.store(++iteration_, std::memory_order_relaxed);
+    if (events_) events_->setIteration(iteration_);
     int64_t now = clock_.nowMs();
     // Tell the client about the brokers the latest metadata names.
     if (int64_t v = metadata_.updateVersion(); v != clusterVersionSent_) {

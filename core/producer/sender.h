@@ -76,6 +76,8 @@ class Sender {
     // The frames of requests written, for the request frame view (off until given a capacity).
     RequestFrameLog& requestFrames() { return frames_; }
     SenderState state() const { return state_.load(); }
+    // runOnce iterations begun so far.
+    int64_t iterations() const { return iterations_.load(std::memory_order_relaxed); }
     // Per node, the in-flight ProduceRequests (oldest first).
     std::vector<NodeSnapshot> snapshotNodes() const;
 
@@ -139,6 +141,7 @@ class Sender {
     std::atomic<SenderState> state_{SenderState::NotStarted};
     std::atomic<bool> wakeupRequested_{false};  // set by wakeup(), cleared by the sender thread
     std::atomic<bool> sleeping_{false};         // sender thread: true around client_.poll
+    std::atomic<int64_t> iterations_{0};        // written by the sender thread (= iteration_)
 
     // Sender thread only.
     std::map<TopicPartition, std::vector<ProducerBatchPtr>> inFlightBatches_;

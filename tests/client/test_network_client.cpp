@@ -293,6 +293,32 @@ class NetworkClientTest : public QObject {
         if (cluster_) QVERIFY(cluster_->stop().ok());
     }
 
+    // An idle client (no connection, nothing in flight) has no socket operation pending: poll()
+    // must still wait for its timeout (it returned at once, and an idle producer's sender spun
+    // ~55 000 iterations a second), and wakeup() from another thread, before or during that
+    // wait, must end it.
+    void idlePollWaitsUntilWokenUp() {
+        constexpr int64_t kHourMs = 3600 * 1000;
+        bs::MockClock clock;
+        AsioNetworkClient client(smallConfig(), clock);
+        client.setNodes({brokerNode_});  // known, never connected
+        client.wakeup();                 // before the poll: not lost
+        client.poll(kHourMs, clock.nowMs());
+        std::atomic<int> polls{0};
+        std::atomic<bool> stop{false};
+        std::thread poller([&] {
+            while (!stop.load()) {
+                client.poll(kHourMs, clock.nowMs());
+                ++polls;
+            }
+        });
+        QTest::qWait(200);  // room to spin: a poll that does not block returns thousands of times
+        stop = true;
+        client.wakeup();
+        poller.join();  // a wakeup that does not end the poll hangs here (the test times out)
+        QVERIFY2(polls.load() <= 1, qPrintable(QString("%1 polls").arg(polls.load())));
+    }
+
     // ---------------------------------------------------------------- against our broker
 
     void negotiatesTheNewestCommonVersions() {
