@@ -16,6 +16,7 @@
 #include "models/distribution_model.h"
 #include "models/metrics_history.h"
 #include "models/sender_model.h"
+#include "models/timeline_model.h"
 #include "widgets/deliveries_panel.h"
 #include "widgets/explain_panel.h"
 #include "widgets/record_composer.h"
@@ -29,13 +30,19 @@ constexpr int kTimeoutMs = 60000;
 constexpr int kMinRunMs = 9000;  // a few metric samples make the charts readable
 }  // namespace
 
-DemoRunner::DemoRunner(AppController* controller, MainWindow* window, QString screenshotPath,
-                       bool demo, QObject* parent)
+DemoRunner::DemoRunner(ClusterSession* session, SendService* sends, QWidget* window,
+                       QString screenshotPath, bool demo, QObject* parent)
     : QObject(parent),
-      controller_(controller),
+      session_(session),
+      sends_(sends),
       window_(window),
       path_(std::move(screenshotPath)),
       demo_(demo) {}
+
+DemoRunner::DemoRunner(AppController* controller, QWidget* window, QString screenshotPath,
+                       bool demo, QObject* parent)
+    : DemoRunner(&controller->session(), &controller->sends(), window, std::move(screenshotPath),
+                 demo, parent) {}
 
 std::map<std::string, std::string> DemoRunner::demoProducerProps() {
     // A long linger and small batches: batches are seen filling and aging in the accumulator.
@@ -44,16 +51,29 @@ std::map<std::string, std::string> DemoRunner::demoProducerProps() {
 
 void DemoRunner::start() {
     clock_.start();
-    connect(&controller_->session(), &ClusterSession::connected, this, &DemoRunner::onConnected);
+    connect(session_, &ClusterSession::connected, this, &DemoRunner::onConnected);
+    if (path_.isEmpty()) {
+        if (session_->isConnected()) onConnected();
+        return;
+    }
     connect(&check_, &QTimer::timeout, this, &DemoRunner::tick);
     check_.start(100);
+}
+
+void DemoRunner::stop() {
+    keyless_.stop();
+    check_.stop();
+    sends_->cancelRepeat();
+    if (started_ && demo_ && session_->embedded()) (void)session_->setNodeLatency(kSlowNode, 0);
+    if (started_ && demo_) window_->findChild<LogRelay*>()->post(tr("demo stopped"));
+    started_ = false;
 }
 
 void DemoRunner::onConnected() {
     if (started_) return;
     started_ = true;
     if (!demo_) return;
-    ClusterSession* c = &controller_->session();
+    ClusterSession* c = session_;
     window_->findChild<LogRelay*>()->post(
         tr("demo: node %1 slowed by %2 ms; keyed records at 8/s, keyless at 3/s")
             .arg(kSlowNode)
@@ -73,7 +93,7 @@ void DemoRunner::onConnected() {
     comp->startRepeat();
     // Keyless records in parallel: the sticky partitioner fills one batch at a time.
     keyless_.setInterval(333);
-    SendService* sends = &controller_->sends();
+    SendService* sends = sends_;
     connect(&keyless_, &QTimer::timeout, this, [c, sends] {
         RecordDraft d;
         d.topic = c->connection().topic;
@@ -87,15 +107,25 @@ void DemoRunner::onConnected() {
 
 QStringList DemoRunner::missing() const {
     QStringList m;
-    if (!controller_->session().isConnected()) return {QStringLiteral("connection")};
+    if (!session_->isConnected()) return {QStringLiteral("connection")};
     if (!demo_) return m;
-    if (window_->findChild<DeliveriesModel*>()->rowCount() < 5) m << QStringLiteral("deliveries");
+    const auto* deliveries = window_->findChild<DeliveriesModel*>();
+    if (deliveries->rowCount() < 5) m << QStringLiteral("deliveries");
+    // Both kinds of record went out side by side (neither waits for the other's sends).
+    bool keyed = false, keyless = false;
+    for (int r = 0; r < deliveries->rowCount() && !(keyed && keyless); ++r) {
+        const Delivery& d = deliveries->at(r);
+        if (!d.ok()) continue;
+        (d.key == QLatin1String("null") ? keyless : keyed) = true;
+    }
+    if (!keyed) m << QStringLiteral("keyed deliveries");
+    if (!keyless) m << QStringLiteral("keyless deliveries");
+    if (window_->findChild<TimelineModel*>()->rowCount() < 10) m << QStringLiteral("send path");
     if (window_->findChild<AccumulatorModel*>()->queuedRecords() < 3)
         m << QStringLiteral("accumulator");
     if (window_->findChild<SenderModel*>()->inFlightCount() < 1) m << QStringLiteral("sender");
     if (window_->findChild<MetricsHistory*>()->samples().size() < 4) m << QStringLiteral("metrics");
-    if (window_->findChild<DistributionModel*>()->total(controller_->session().connection().topic) <
-        5)
+    if (window_->findChild<DistributionModel*>()->total(session_->connection().topic) < 5)
         m << QStringLiteral("distribution");
     if (window_->findChild<ExplainPanel*>()->shownPartition() < 0) m << QStringLiteral("explain");
     return m;
@@ -118,7 +148,7 @@ void DemoRunner::capture(int codeIfWritten) {
     check_.stop();
     const QPixmap shot = window_->grab();
     const bool ok = !shot.isNull() && shot.save(path_, "PNG");
-    controller_->sends().cancelRepeat();
+    sends_->cancelRepeat();
     Q_EMIT finished(ok ? codeIfWritten : 1);
 }
 

@@ -4,23 +4,33 @@
 #include <QObject>
 #include <QString>
 #include <QTimer>
+#include <map>
+#include <string>
+
+class QWidget;
 
 namespace bs::ui {
 
 class AppController;
-class MainWindow;
+class ClusterSession;
+class SendService;
 
-// `batchscope --screenshot FILE [--demo]`: with --demo, drives a short built-in scenario
-// (keyed and keyless records at a low rate, a long linger so batches are seen filling, one node
-// slowed so requests are seen in flight), waits until every main view has data, then renders
-// the window to FILE. Emits finished(exit code): 0 written, 1 could not write, 2 timed out
-// waiting for data (the PNG is still written, showing what was there).
+// The built-in demo: keyed records (a repeat) and keyless ones (single sends) side by side, one
+// node slowed so requests are seen in flight. `batchscope --screenshot FILE [--demo]` runs it
+// (with a long linger so batches are seen filling), waits until every main view has data, then
+// renders the window to FILE and emits finished(exit code): 0 written, 1 could not write, 2
+// timed out waiting for data (the PNG is still written, showing what was there). Without a
+// screenshot path it runs until stop() (Help ▸ Run the demo). GUI thread.
 class DemoRunner : public QObject {
     Q_OBJECT
   public:
-    DemoRunner(AppController* controller, MainWindow* window, QString screenshotPath, bool demo,
+    DemoRunner(ClusterSession* session, SendService* sends, QWidget* window, QString screenshotPath,
+               bool demo, QObject* parent = nullptr);
+    DemoRunner(AppController* controller, QWidget* window, QString screenshotPath, bool demo,
                QObject* parent = nullptr);
     void start();
+    // Stops sending and gives the slowed node its speed back.
+    void stop();
     // What is still missing before the screenshot (empty when every view has data).
     QStringList missing() const;
 
@@ -35,8 +45,9 @@ class DemoRunner : public QObject {
     void tick();
     void capture(int codeIfWritten);
 
-    AppController* controller_;
-    MainWindow* window_;
+    ClusterSession* session_;
+    SendService* sends_;
+    QWidget* window_;
     QString path_;
     bool demo_;
     bool started_ = false;

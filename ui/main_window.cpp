@@ -18,6 +18,7 @@
 #include <cmath>
 #include <set>
 
+#include "demo_runner.h"
 #include "dialogs/connection_dialog.h"
 #include "dialogs/producer_settings_dialog.h"
 #include "icons.h"
@@ -28,6 +29,7 @@
 #include "models/event_log.h"
 #include "models/metrics_history.h"
 #include "models/sender_model.h"
+#include "send_path.h"
 #include "widgets/accumulator_view.h"
 #include "widgets/cluster_panel.h"
 #include "widgets/deliveries_panel.h"
@@ -37,8 +39,10 @@
 #include "widgets/log_panel.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/record_composer.h"
+#include "widgets/request_frame_view.h"
 #include "widgets/sender_view.h"
 #include "widgets/state_legend.h"
+#include "widgets/timeline_panel.h"
 #include "widgets/topic_inspector.h"
 
 namespace bs::ui {
@@ -170,7 +174,12 @@ void MainWindow::buildDocks() {
     inspectorDock_ = addDock(tr("Topic inspector"), QStringLiteral("inspector"), inspector_,
                              Qt::BottomDockWidgetArea);
     tabifyDockWidget(metricsDock_, inspectorDock_);
-    metricsDock_->raise();
+    // The send path, step by step: in front, the metrics and the inspector a tab away.
+    sendPath_ = new SendPath(session_, this);
+    auto* sendPathDock = addDock(tr("Send path"), QStringLiteral("sendPath"), sendPath_->panel(),
+                                 Qt::BottomDockWidgetArea);
+    tabifyDockWidget(metricsDock_, sendPathDock);
+    sendPathDock->raise();
 
     // Right column: deliveries, where they landed, and the log.
     deliveriesPanel_ = new DeliveriesPanel(deliveries_);
@@ -181,6 +190,10 @@ void MainWindow::buildDocks() {
                         Qt::RightDockWidgetArea);
     log_ = new LogPanel;
     logDock_ = addDock(tr("Log"), QStringLiteral("log"), log_, Qt::RightDockWidgetArea);
+    auto* frameDock = addDock(tr("Request frame"), QStringLiteral("requestFrame"),
+                              sendPath_->frameView(), Qt::RightDockWidgetArea);
+    tabifyDockWidget(logDock_, frameDock);
+    logDock_->raise();
     composerDock_ = composerDock;
     explainDock_ = explainDock;
     clusterDock_ = clusterDock;
@@ -196,9 +209,27 @@ void MainWindow::buildDocks() {
         selNode_ = node;
         selCorrelation_ = corr;
         updateRequestDetails();
+        sendPath_->showRequestFrame(node, corr);
+    });
+    // A Send path line selects what it names in the accumulator or the Sender view.
+    connect(sendPath_, &SendPath::batchChosen, this,
+            [this](const QString& topic, int partition, quint64 id) {
+                selTopic_ = topic;
+                selPartition_ = partition;
+                selBatch_ = id;
+                accView_->selectBatch(id);
+                batchDetails_->setText(tr("%1-%2 batch %3").arg(topic).arg(partition).arg(id));
+                updateBatchDetails();
+            });
+    connect(sendPath_, &SendPath::requestChosen, this, [this](int node, int corr) {
+        selNode_ = node;
+        selCorrelation_ = corr;
+        senderView_->selectRequest(corr);
+        updateRequestDetails();
     });
     connect(composer_, &RecordComposer::keyChanged, this,
             [this](const QString& topic, const std::optional<std::vector<uint8_t>>& key) {
+                explain_->setExplicitPartition(composer_->draft().partition);
                 session_->requestExplain(topic, key);
                 distView_->setTopic(topic);
             });
@@ -236,7 +267,9 @@ void MainWindow::buildActions() {
     step_ = new QAction(makeIcon(IconKind::Step), tr("Step"), this);
     step_->setObjectName(QStringLiteral("stepSender"));
     step_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
-    step_->setToolTip(tr("One sender iteration: drain what is ready once (Ctrl+T)"));
+    step_->setToolTip(
+        tr("While paused: one sender iteration (Sender.runOnce), shown in the Send path (Ctrl+T)"));
+    step_->setEnabled(false);  // only while paused
     flush_ = new QAction(makeIcon(IconKind::Flush), tr("Flush"), this);
     flush_->setObjectName(QStringLiteral("flush"));
     flush_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
@@ -295,6 +328,24 @@ void MainWindow::buildActions() {
         connect(a, &QAction::triggered, this, [this, t] { setTheme(t); });
     }
     auto* help = menuBar()->addMenu(tr("&Help"));
+    // The demo, live: keyed and keyless records side by side, node 1 slowed (Help ▸ again stops).
+    auto* demo = help->addAction(tr("Run the demo"));
+    demo->setObjectName(QStringLiteral("runDemo"));
+    demo->setCheckable(true);
+    demo->setToolTip(
+        tr("Keyed records (a repeat, 8/s) and keyless ones (3/s) sent side by side "
+           "to the connection's topic, node 1 slowed: compare the partitioners"));
+    connect(demo, &QAction::toggled, this, [this](bool on) {
+        if (auto* running = findChild<DemoRunner*>(QStringLiteral("liveDemo"))) {
+            running->stop();
+            running->setObjectName(QString());
+            running->deleteLater();
+        }
+        if (!on) return;
+        auto* runner = new DemoRunner(session_, sends_, this, QString(), true, this);
+        runner->setObjectName(QStringLiteral("liveDemo"));
+        runner->start();
+    });
     help->addAction(tr("About Batchscope"), this, [this] {
         QMessageBox::about(
             this, tr("About Batchscope"),
@@ -366,6 +417,7 @@ void MainWindow::wireController(const SnapshotPoller* poller) {
     connect(session_, &ClusterSession::senderPausedChanged, this, [this](bool p) {
         const QSignalBlocker block(pause_);
         pause_->setChecked(p);
+        step_->setEnabled(p);
         relay_->post(p ? tr("sender paused: nothing new is drained") : tr("sender resumed"));
     });
     connect(session_, &ClusterSession::flushFinished, this,
@@ -405,6 +457,7 @@ void MainWindow::onConnected(const QString& description) {
     accModel_->setLimits(cfg.batchSize, cfg.lingerMs);
     senderModel_->setLimits(cfg.maxInFlightRequestsPerConnection, cfg.requestTimeoutMs);
     explain_->setPartitionerClass(QString::fromStdString(cfg.partitionerClass));
+    sendPath_->onConnected();
     stateLabel_->setText(tr("Connected to %1 (%2)").arg(description, session_->bootstrapServers()));
     setWindowTitle(tr("Batchscope — %1").arg(description));
     relay_->post(
@@ -449,6 +502,7 @@ void MainWindow::onSnapshot(const std::shared_ptr<const producer::ProducerSnapsh
 
 void MainWindow::onEvents(const std::vector<producer::Event>& events) {
     senderModel_->applyEvents(events);
+    sendPath_->applyEvents(events);
     const auto topicName = [this](uint32_t id) { return session_->topicName(id); };
     bool metadataUpdated = false;
     for (const auto& e : events) {
@@ -477,8 +531,12 @@ void MainWindow::updateThroughput() {
 void MainWindow::onCluster(const ClusterInfo& info) {
     cluster_->showInfo(info);
     std::set<int> down;
-    for (const auto& n : info.nodes)
+    QList<int> nodes;
+    for (const auto& n : info.nodes) {
+        nodes << n.id;
         if (!n.up) down.insert(n.id);
+    }
+    sendPath_->setNodes(nodes);
     senderModel_->setNodesDown(down);
     inspector_->setClusterInfo(info);
     QStringList topics;
@@ -525,6 +583,7 @@ void MainWindow::clearViews() {
     distribution_->clear();
     metrics_->clear();
     senderModel_->clear();
+    sendPath_->clear();
     updateThroughput();
     relay_->post(tr("views cleared"));
 }

@@ -31,6 +31,7 @@ class LogPanel;
 class LogRelay;
 class LiveLabel;
 class TopicInspector;
+class SendPath;
 
 // The main window: the Record accumulator view in the centre, every other screen in a dock
 // (layout saved with QSettings), toolbar Pause / Step / Flush, status bar with throughput and
@@ -92,6 +93,7 @@ class MainWindow : public QMainWindow {
     MetricsPanel* metricsPanel_ = nullptr;
     LogPanel* log_ = nullptr;
     TopicInspector* inspector_ = nullptr;
+    SendPath* sendPath_ = nullptr;  // the Send path and Request frame docks
     QLabel* batchDetails_ = nullptr;
     QLabel* requestDetails_ = nullptr;
     LiveLabel* accSummary_ = nullptr;

@@ -19,6 +19,14 @@ QString qs(const std::string& s) {
     return QString::fromStdString(s);
 }
 
+// The event types a producer publishes: RecordAppended only when asked (see setRecordEvents).
+uint32_t eventTypes(bool perRecord) {
+    using producer::EventStream;
+    return perRecord
+               ? EventStream::kAllTypes
+               : EventStream::kAllTypes & ~EventStream::bit(producer::EventType::RecordAppended);
+}
+
 }  // namespace
 
 ClusterSession::ClusterSession(QObject* parent)
@@ -165,12 +173,8 @@ Result<ClusterSession::Installation> ClusterSession::createProducer(
     if (!created) return Error{"producer: " + created.error().message};
     Installation next;
     next.producer = std::shared_ptr<producer::KafkaProducer>(std::move(*created));
-    // Every type but RecordAppended: the views work from batches, and one event per record
-    // would cost a lock per record and, at full speed, crowd the per-batch events out of the
-    // stream's buffer.
-    next.producer->events().setEnabledTypes(
-        producer::EventStream::kAllTypes &
-        ~producer::EventStream::bit(producer::EventType::RecordAppended));
+    next.producer->events().setEnabledTypes(eventTypes(recordEvents_.load()));
+    if (frameCapture_.load()) next.producer->requestFrames().setCapacity(kFramesKept);
     next.producer->pauseSender(workerPaused_.load());
     next.config = *config;
     next.bootstrap = std::move(bootstrap);
@@ -333,7 +337,27 @@ void ClusterSession::setSenderPaused(bool paused) {
 }
 
 void ClusterSession::stepSender() {
+    // Only while paused (the Step action is disabled otherwise): one sender iteration.
+    if (!paused_) return;
     if (auto p = producer()) p->stepSender();
+}
+
+void ClusterSession::setRecordEvents(bool on) {
+    recordEvents_ = on;
+    if (auto p = producer()) p->events().setEnabledTypes(eventTypes(on));
+}
+
+void ClusterSession::setFrameCapture(bool on) {
+    frameCapture_ = on;
+    if (auto p = producer()) p->requestFrames().setCapacity(on ? kFramesKept : 0);
+}
+
+std::optional<producer::RequestFrame> ClusterSession::requestFrame(int node,
+                                                                   int correlationId) const {
+    auto p = producer();
+    producer::RequestFrame f;
+    if (!p || !p->requestFrames().find(node, correlationId, f)) return std::nullopt;
+    return f;
 }
 
 void ClusterSession::flush() {
@@ -460,6 +484,13 @@ QString ClusterSession::injectErrors(int node, int apiKey, int errorCode, int co
         cl->control().injectErrors(node, static_cast<protocol::ApiKey>(apiKey),
                                    static_cast<protocol::ErrorCode>(errorCode), count);
     return st ? QString() : qs(st.message());
+}
+
+QString ClusterSession::moveLeader(const QString& topic, int partition, int toNode) {
+    auto cl = cluster();
+    if (!cl) return tr("node controls need the embedded cluster");
+    auto moved = cl->control().moveLeader(topic.toStdString(), partition, toNode);
+    return moved ? QString() : qs(moved.error().message);
 }
 
 QStringList ClusterSession::metadataChanges() {

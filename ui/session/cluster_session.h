@@ -89,7 +89,18 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     // --- pipeline control
     void setSenderPaused(bool paused);
     bool senderPaused() const { return paused_; }
+    // While paused: one sender iteration (Sender.runOnce). Ignored while running.
     void stepSender();
+    // RecordAppended on or off (the Send path's per-record lines), for this producer and the
+    // next. Off by default: one event per record costs a lock per record and, at full speed,
+    // crowds the per-batch events out of the stream's buffer.
+    void setRecordEvents(bool on);
+    // Keeps the frames of the last kFramesKept requests written (the request frame view), for
+    // this producer and the next; off by default (each kept frame is a copy).
+    void setFrameCapture(bool on);
+    static constexpr size_t kFramesKept = 64;
+    // A kept frame of the current producer (any thread); nullopt when not kept.
+    std::optional<producer::RequestFrame> requestFrame(int node, int correlationId) const;
     // Resumes a paused sender and waits (off the GUI thread) until everything buffered completed.
     void flush();
     // Where `key` (serialized; nullopt for a null key) would go now; answered by explained().
@@ -107,6 +118,9 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     QString setNodeLatency(int node, qint64 ms) override;
     QString setNodeUp(int node, bool up) override;
     QString injectErrors(int node, int apiKey, int errorCode, int count) override;
+    // Makes `toNode` the leader of topic-partition in the embedded cluster; the producer learns
+    // it from a NOT_LEADER_OR_FOLLOWER answer and the metadata refresh that follows.
+    QString moveLeader(const QString& topic, int partition, int toNode);
     // Segment file and byte position of the batch holding topic-partition@offset (embedded
     // cluster only). Any thread; it reads the offset index and walks a few batch headers of the
     // file (Log::locate), so the GUI asks through requestLocate().
@@ -177,6 +191,8 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     std::shared_ptr<broker::EmbeddedCluster> cluster_;   // guarded by mu_
     std::atomic<uint64_t> explainGeneration_{0};
     std::atomic<bool> workerPaused_{false};  // the pause wanted for producers created later
+    std::atomic<bool> recordEvents_{false};  // RecordAppended wanted by producers created later
+    std::atomic<bool> frameCapture_{false};  // frames kept by producers created later
     // Bumped by every connectTo()/cancelConnect(): an attempt of an older generation gives up.
     std::atomic<uint64_t> connectGeneration_{0};
 

@@ -25,9 +25,14 @@ QString cheapPreview(const RecordDraft& d, bool key, qint64 n, qint64 nowMs) {
 }  // namespace
 
 SendService::SendService(ClusterSession* session, QObject* parent)
-    : QObject(parent), session_(session) {
+    : QObject(parent), session_(session), repeatQueue_(std::make_unique<JobQueue>("bs-repeat")) {
     // A new connection or new settings stop a repeat (its records would go to the new producer).
     connect(session_, &ClusterSession::replacingProducer, this, &SendService::cancelRepeat);
+}
+
+SendService::~SendService() {
+    cancelRepeat();
+    repeatQueue_.reset();
 }
 
 SendService::PreparedDraft::PreparedDraft(RecordDraft d) : draft(std::move(d)) {
@@ -64,9 +69,8 @@ bool SendService::sendOnWorker(const PreparedDraft& prepared, producer::KafkaPro
         QMetaObject::invokeMethod(this, [this] { Q_EMIT sendFailed(tr("not connected")); });
         return false;
     }
-    const qint64 seq = ++seq_;
-    // One writer (this thread): a plain store, not a locked increment, per record.
-    sent_.store(sent_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    const qint64 seq = seq_.fetch_add(1, std::memory_order_relaxed) + 1;
+    sent_.fetch_add(1, std::memory_order_relaxed);
     if (!job->perRecordPreviews) {
         // {job, seq}: 16 trivially copyable bytes, which std::function keeps inline. This is
         // the path of a repeat at full speed: no allocation and no clock reading per record
@@ -117,40 +121,47 @@ void SendService::sendRepeated(const RecordDraft& draft, qint64 count, double ra
     repeatDone_ = 0;
     cancelRepeat_ = false;
     Q_EMIT repeatProgress(0, count);
+    // The producer in use once the connection changes asked for before are done; the repeat
+    // then runs on its own worker, beside single sends. A later change cancels it.
     session_->post([this, draft, count, ratePerSec] {
-        const PreparedDraft prepared(draft);
-        SendJob* job = openJob(prepared);
-        qint64 jobSent = 0;
-        // Fetched once: the producer is replaced only by jobs of this same queue.
-        const std::shared_ptr<producer::KafkaProducer> p = session_->producer();
-        // Without a producer, or with a fixed record that cannot be built, every send fails
-        // alike: the first failure is reported and the repeat stops.
-        const bool hopeless = !p || (prepared.fixed && !*prepared.fixed);
-        const auto start = std::chrono::steady_clock::now();
-        qint64 i = 0;
-        for (; i < count && !cancelRepeat_.load(); ++i) {
-            if (ratePerSec > 0) {
-                const auto due = start + std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                             std::chrono::duration<double>(i / ratePerSec));
-                // Short naps so cancel takes effect quickly even at 1 record/s.
-                while (!cancelRepeat_.load() && std::chrono::steady_clock::now() < due)
-                    std::this_thread::sleep_until(std::min(
-                        due, std::chrono::steady_clock::now() + std::chrono::milliseconds(20)));
-                if (cancelRepeat_.load()) break;
-            }
-            if (sendOnWorker(prepared, p.get(), job, i + 1))
-                ++jobSent;
-            else if (hopeless)
-                break;
-            repeatDone_.store(i + 1, std::memory_order_relaxed);
-        }
-        feed_.seal(job, jobSent);
-        const bool cancelled = i < count;
-        QMetaObject::invokeMethod(this, [this, i, cancelled] {
-            repeating_ = false;
-            Q_EMIT repeatProgress(i, repeatTotal_);
-            Q_EMIT repeatFinished(i, cancelled);
+        repeatQueue_->post([this, draft, count, ratePerSec, p = session_->producer()] {
+            repeatOnWorker(draft, count, ratePerSec, p);
         });
+    });
+}
+
+void SendService::repeatOnWorker(const RecordDraft& draft, qint64 count, double ratePerSec,
+                                 const std::shared_ptr<producer::KafkaProducer>& p) {
+    const PreparedDraft prepared(draft);
+    SendJob* job = openJob(prepared);
+    qint64 jobSent = 0;
+    // Without a producer, or with a fixed record that cannot be built, every send fails
+    // alike: the first failure is reported and the repeat stops.
+    const bool hopeless = !p || (prepared.fixed && !*prepared.fixed);
+    const auto start = std::chrono::steady_clock::now();
+    qint64 i = 0;
+    for (; i < count && !cancelRepeat_.load(); ++i) {
+        if (ratePerSec > 0) {
+            const auto due = start + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                         std::chrono::duration<double>(i / ratePerSec));
+            // Short naps so cancel takes effect quickly even at 1 record/s.
+            while (!cancelRepeat_.load() && std::chrono::steady_clock::now() < due)
+                std::this_thread::sleep_until(std::min(
+                    due, std::chrono::steady_clock::now() + std::chrono::milliseconds(20)));
+            if (cancelRepeat_.load()) break;
+        }
+        if (sendOnWorker(prepared, p.get(), job, i + 1))
+            ++jobSent;
+        else if (hopeless)
+            break;
+        repeatDone_.store(i + 1, std::memory_order_relaxed);
+    }
+    feed_.seal(job, jobSent);
+    const bool cancelled = i < count;
+    QMetaObject::invokeMethod(this, [this, i, cancelled] {
+        repeating_ = false;
+        Q_EMIT repeatProgress(i, repeatTotal_);
+        Q_EMIT repeatFinished(i, cancelled);
     });
 }
 

@@ -3,10 +3,12 @@
 #include <QObject>
 #include <QString>
 #include <atomic>
+#include <memory>
 #include <optional>
 
 #include "delivery.h"
 #include "delivery_feed.h"
+#include "job_queue.h"
 #include "producer/kafka_producer.h"
 #include "record_draft.h"
 
@@ -15,15 +17,20 @@ namespace bs::ui {
 class ClusterSession;
 
 // Sending from the GUI: one record, or a repeat of N at R records/s, built from a RecordDraft
-// and handed to the session's producer on the producer worker (never on the GUI thread). Each
-// record's callback (on the producer's sender thread) reports into the DeliveryFeed; the poller
-// hands what arrived to the views with takeDeliveries(). Lives on the GUI thread.
+// and handed to the session's producer, never on the GUI thread: single records on the producer
+// worker (after any connection change asked for before them), a repeat on its own worker
+// (`bs-repeat`), so a Send during a repeat goes out at once instead of after it, as two threads
+// of a Java application share one KafkaProducer. Each record's callback (on the producer's
+// sender thread) reports into the DeliveryFeed; the poller hands what arrived to the views with
+// takeDeliveries(). Lives on the GUI thread.
 class SendService : public QObject {
     Q_OBJECT
   public:
     // `session` outlives this service's jobs: destroy the session first (it joins the worker
     // and closes the producer, whose callbacks report into this feed).
     explicit SendService(ClusterSession* session, QObject* parent = nullptr);
+    // Stops a repeat and joins its worker.
+    ~SendService() override;
 
     // Never block the caller.
     void send(const RecordDraft& draft);
@@ -56,6 +63,9 @@ class SendService : public QObject {
     // Sends record `n` of the job (producer worker); false if it could not be handed over.
     bool sendOnWorker(const PreparedDraft& prepared, producer::KafkaProducer* p, SendJob* job,
                       qint64 n);
+    // The repeat's loop (the repeat worker).
+    void repeatOnWorker(const RecordDraft& draft, qint64 count, double ratePerSec,
+                        const std::shared_ptr<producer::KafkaProducer>& p);
     // A record's callback: its delivery report into the job's feed.
     static void report(SendJob* job, qint64 seq, const producer::RecordMetadata& md,
                        const Error* error, QString key, QString value);
@@ -67,10 +77,12 @@ class SendService : public QObject {
     qint64 singleSends_ = 0;  // GUI thread: ${n} of the last single send
     // Thread-safe.
     DeliveryFeed feed_{kDeliveriesKept};
-    qint64 seq_ = 0;               // the producer worker only
-    std::atomic<qint64> sent_{0};  // written by the producer worker only
+    std::atomic<qint64> seq_{0};   // send() order, from both workers
+    std::atomic<qint64> sent_{0};  // from both workers
     std::atomic<qint64> repeatDone_{0};
     std::atomic<bool> cancelRepeat_{false};
+    // Declared last: joined first, before the state its job uses.
+    std::unique_ptr<JobQueue> repeatQueue_;
 };
 
 }  // namespace bs::ui

@@ -28,6 +28,11 @@ class AccumulatorView : public QWidget {
     std::optional<Hit> batchAt(const QPoint& pos) const;
     QRect batchRect(int laneIndex, int slot) const;
     uint64_t selectedBatch() const { return selected_; }
+    // Highlights a batch chosen elsewhere (the Send path).
+    void selectBatch(uint64_t batchId) {
+        selected_ = batchId;
+        update();
+    }
 
   Q_SIGNALS:
     void batchClicked(const QString& topic, int partition, quint64 batchId);

@@ -85,7 +85,22 @@ void ExplainPanel::setPartitionerClass(const QString& value) {
     }
 }
 
+void ExplainPanel::setExplicitPartition(std::optional<int> partition) {
+    if (partition == explicit_) return;
+    explicit_ = partition;
+    render();
+}
+
 void ExplainPanel::showExplanation(const producer::PartitionExplanation& e, const QString& error) {
+    last_ = e;
+    lastError_ = error;
+    render();
+}
+
+void ExplainPanel::render() {
+    if (!last_) return;
+    const producer::PartitionExplanation& e = *last_;
+    const QString& error = lastError_;
     if (!error.isEmpty()) {
         body_->setText(
             QStringLiteral("<span style='color:#d63333'>%1</span>").arg(error.toHtmlEscaped()));
@@ -98,6 +113,12 @@ void ExplainPanel::showExplanation(const producer::PartitionExplanation& e, cons
         html += QStringLiteral("<tr><td style='padding-right:10px'><b>%1</b></td><td>%2</td></tr>")
                     .arg(k, v);
     };
+    if (explicit_) {
+        row(tr("partition()"),
+            tr("the record names partition %1: KafkaProducer.partition() returns it first, "
+               "the partitioner is not asked. It would have chosen:")
+                .arg(*explicit_));
+    }
     row(tr("partitioner"), QString::fromStdString(e.partitioner).toHtmlEscaped());
     if (e.keyed) {
         const QString hex = QString::fromStdString(toHex(e.keyBytes));
@@ -121,6 +142,11 @@ void ExplainPanel::showExplanation(const producer::PartitionExplanation& e, cons
         row(tr("state"), QString::fromStdString(e.detail).toHtmlEscaped());
     html += QStringLiteral("</table>");
     body_->setText(html);
+    if (explicit_) {
+        shownPartition_ = *explicit_;
+        result_->setText(tr("→ partition %1 (explicit)").arg(*explicit_));
+        return;
+    }
     shownPartition_ = e.partition;
     result_->setText(e.partition >= 0 ? QStringLiteral("→ partition %1").arg(e.partition)
                                       : tr("→ chosen at append (sticky)"));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QWidget>
+#include <optional>
 
 #include "producer/partitioner.h"
 
@@ -20,6 +21,9 @@ class ExplainPanel : public QWidget {
     // partitioner.class as configured ("" = built-in).
     void setPartitionerClass(const QString& value);
     void showExplanation(const producer::PartitionExplanation& e, const QString& error);
+    // The composer's explicit partition (nullopt: the partitioner decides). KafkaProducer's
+    // partition() returns the record's partition first, so an explicit one wins.
+    void setExplicitPartition(std::optional<int> partition);
     QString text() const;
     int shownPartition() const { return shownPartition_; }
     QComboBox* chooser() const { return chooser_; }
@@ -32,8 +36,13 @@ class ExplainPanel : public QWidget {
     QLabel* era_;
     QLabel* body_;
     QLabel* result_;
+    void render();
+
     int shownPartition_ = -1;
     QString pluginPath_;
+    std::optional<int> explicit_;
+    std::optional<producer::PartitionExplanation> last_;  // the last explanation shown
+    QString lastError_;
 };
 
 }  // namespace bs::ui

@@ -25,6 +25,12 @@ class SenderView : public QWidget {
     QRect requestRect(int nodeId, int correlationId) const;
     // The hover text at `pos`: the request's full description and outcome; empty if none.
     QString toolTipAt(const QPoint& pos) const;
+    // Highlights a request chosen elsewhere (the Send path).
+    void selectRequest(int correlationId) {
+        selected_ = correlationId;
+        update();
+    }
+    int selectedRequest() const { return selected_; }
 
   Q_SIGNALS:
     void requestClicked(int nodeId, int correlationId);

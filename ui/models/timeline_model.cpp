@@ -1,0 +1,515 @@
+#include "models/timeline_model.h"
+
+#include <QColor>
+#include <QFont>
+#include <QLocale>
+#include <algorithm>
+
+#include "protocol/api_keys.h"
+#include "protocol/errors.h"
+
+namespace bs::ui {
+
+using producer::Event;
+using producer::EventType;
+using producer::ReadyReason;
+
+namespace {
+
+QString errorName(int16_t code) {
+    return QString::fromUtf8(protocol::errorName(static_cast<protocol::ErrorCode>(code)).data());
+}
+
+// "14 310 B" / "14.0 KB": bytes as a learner reads them.
+QString bytes(int64_t b) {
+    if (b < 100 * 1024)
+        return QLocale::c().toString(static_cast<qlonglong>(b)).replace(',', ' ') +
+               QStringLiteral(" B");
+    return QStringLiteral("%1 KB").arg(static_cast<double>(b) / 1024.0, 0, 'f', 1);
+}
+
+QString reasonText(ReadyReason r, int64_t waitedMs, int64_t delayMs) {
+    const QString name = QString::fromUtf8(producer::readyReasonName(r).data());
+    switch (r) {
+        case ReadyReason::LingerExpired:
+            return QStringLiteral("%1, waited %2 ms").arg(name).arg(waitedMs);
+        case ReadyReason::Lingering:
+            return QStringLiteral("lingering, %1 ms left").arg(delayMs);
+        case ReadyReason::BackingOff:
+            return QStringLiteral("retry backoff, %1 ms left").arg(delayMs);
+        case ReadyReason::ConnectionFailed:
+        case ReadyReason::NotConnected:
+            return delayMs > 0 ? QStringLiteral("%1, reconnect in %2 ms").arg(name).arg(delayMs)
+                               : name;
+        default:
+            return name;
+    }
+}
+
+TimelineModel::Step stepOf(EventType t) {
+    using S = TimelineModel::Step;
+    switch (t) {
+        case EventType::RecordAppended:
+        case EventType::BatchCreated:
+        case EventType::BatchFull:
+        case EventType::SenderWoken:
+            return S::Append;
+        case EventType::ReadyVerdict:
+        case EventType::ReadyChecked:
+            return S::Ready;
+        case EventType::BatchClosed:
+        case EventType::BatchDrained:
+        case EventType::NodeDrained:
+            return S::Drain;
+        case EventType::RequestSent:
+        case EventType::RequestWritten:
+            return S::Request;
+        case EventType::ResponseReceived:
+        case EventType::BatchCompleted:
+            return S::Response;
+        case EventType::MetadataRequested:
+        case EventType::MetadataUpdated:
+            return S::Metadata;
+        case EventType::BatchRetried:
+        case EventType::BatchExpired:
+        case EventType::BatchSplit:
+            return S::Retry;
+    }
+    return S::Append;
+}
+
+}  // namespace
+
+TimelineModel::TimelineModel(QObject* parent) : QAbstractListModel(parent) {}
+
+QString TimelineModel::stepName(Step s) {
+    switch (s) {
+        case Step::Append:
+            return tr("send() / append()");
+        case Step::Ready:
+            return tr("ready()");
+        case Step::Drain:
+            return tr("drain()");
+        case Step::Request:
+            return tr("request");
+        case Step::Response:
+            return tr("response");
+        case Step::Metadata:
+            return tr("metadata");
+        case Step::Retry:
+            return tr("retry / expiry");
+    }
+    return {};
+}
+
+void TimelineModel::buildRows(const std::vector<Event>& events, std::deque<Row>& out) {
+    for (const Event& e : events) {
+        // The client frames a ProduceRequest inside sendProduceRequest's client.send(), so its
+        // RequestWritten is published just before the RequestSent that names the request: shown
+        // the other way round, the call first, then what it did.
+        if (e.type == EventType::RequestWritten &&
+            static_cast<protocol::ApiKey>(e.apiKey) == protocol::ApiKey::Produce) {
+            flushWritten(out);
+            written_ = e;
+            continue;
+        }
+        const bool sentOfWritten = written_ && e.type == EventType::RequestSent &&
+                                   e.nodeId == written_->nodeId &&
+                                   e.correlationId == written_->correlationId;
+        if (!sentOfWritten) flushWritten(out);
+        switch (e.type) {
+            case EventType::BatchClosed:
+                continue;  // BatchDrained follows at once
+            case EventType::ReadyVerdict:
+                verdicts_.push_back(
+                    {e.nodeId, static_cast<ReadyReason>(e.reason), e.waitedMs, e.delayMs});
+                continue;
+            case EventType::BatchDrained:
+                drained_.push_back({e.topicId, e.partition, e.batchId});
+                continue;
+            default:
+                break;
+        }
+        Row r;
+        r.e = e;
+        r.step = stepOf(e.type);
+        if (e.type == EventType::ReadyChecked) {
+            r.verdicts.swap(verdicts_);
+            verdicts_.clear();
+            if (e.step) stepIteration_ = e.iteration;
+            // An iteration with no data anywhere says nothing (the sender iterates for every
+            // response and timeout); a Step's is kept, it is what the learner asked for.
+            const bool idle =
+                std::all_of(r.verdicts.begin(), r.verdicts.end(),
+                            [](const Verdict& v) { return v.reason == ReadyReason::NoData; });
+            if (idle && !e.step) continue;
+        } else if (e.type == EventType::NodeDrained) {
+            // drain() publishes its BatchDrained events, then the node's summary.
+            r.drained.swap(drained_);
+            drained_.clear();
+        }
+        r.inStep = e.iteration >= 0 && e.iteration == stepIteration_;
+        out.push_back(std::move(r));
+        if (sentOfWritten) flushWritten(out);
+    }
+}
+
+void TimelineModel::flushWritten(std::deque<Row>& out) {
+    if (!written_) return;
+    Row r;
+    r.e = *written_;
+    r.step = stepOf(r.e.type);
+    r.inStep = r.e.iteration >= 0 && r.e.iteration == stepIteration_;
+    out.push_back(std::move(r));
+    written_.reset();
+}
+
+void TimelineModel::applyEvents(const std::vector<Event>& events) {
+    std::deque<Row> rows;
+    buildRows(events, rows);
+    if (rows.empty()) return;
+    if (held_) {
+        for (auto& r : rows)
+            pending_.push_back(std::move(r));
+        while (static_cast<int>(pending_.size()) > capacity_)
+            pending_.pop_front();
+        Q_EMIT heldCountChanged(heldCount());
+        return;
+    }
+    insert(std::move(rows));
+}
+
+void TimelineModel::insert(std::deque<Row>&& rows) {
+    if (rows.empty()) return;
+    // Drop the oldest first so the view's rows never exceed the cap.
+    const int incoming = static_cast<int>(std::min<size_t>(rows.size(), capacity_));
+    while (static_cast<int>(rows.size()) > incoming)
+        rows.pop_front();
+    const int overflow = static_cast<int>(rows_.size()) + incoming - capacity_;
+    if (overflow > 0) {
+        beginRemoveRows({}, 0, overflow - 1);
+        rows_.erase(rows_.begin(), rows_.begin() + overflow);
+        endRemoveRows();
+    }
+    const int first = static_cast<int>(rows_.size());
+    beginInsertRows({}, first, first + incoming - 1);
+    for (auto& r : rows)
+        rows_.push_back(std::move(r));
+    endInsertRows();
+}
+
+void TimelineModel::setHeld(bool held) {
+    if (held == held_) return;
+    held_ = held;
+    if (!held_) {
+        insert(std::move(pending_));
+        pending_.clear();
+        Q_EMIT heldCountChanged(0);
+    }
+}
+
+void TimelineModel::clear() {
+    beginResetModel();
+    rows_.clear();
+    pending_.clear();
+    verdicts_.clear();
+    drained_.clear();
+    written_.reset();
+    endResetModel();
+    Q_EMIT heldCountChanged(0);
+}
+
+void TimelineModel::setCapacity(int rows) {
+    capacity_ = std::max(rows, 1);
+    const int overflow = static_cast<int>(rows_.size()) - capacity_;
+    if (overflow > 0) {
+        beginRemoveRows({}, 0, overflow - 1);
+        rows_.erase(rows_.begin(), rows_.begin() + overflow);
+        endRemoveRows();
+    }
+}
+
+int TimelineModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+QString TimelineModel::topicName(uint32_t id) const {
+    return names_ ? names_(id) : QString::number(id);
+}
+
+QString TimelineModel::tp(uint32_t topicId, int32_t partition) const {
+    return QStringLiteral("%1-%2").arg(topicName(topicId)).arg(partition);
+}
+
+QVariant TimelineModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= static_cast<int>(rows_.size())) return {};
+    const Row& r = rows_[static_cast<size_t>(index.row())];
+    const Event& e = r.e;
+    switch (role) {
+        case Qt::DisplayRole:
+            return text(index.row());
+        case Qt::ToolTipRole:
+            return QStringLiteral("%1 · %2 ms")
+                .arg(QString::fromUtf8(producer::eventTypeName(e.type).data()))
+                .arg(static_cast<double>(e.timeNs) / 1e6, 0, 'f', 3);
+        case Qt::ForegroundRole:
+            if (e.errorCode != 0 && e.type != EventType::BatchExpired)
+                return QColor(0xc0, 0x39, 0x2b);
+            return {};
+        case Qt::FontRole:
+            if (e.type == EventType::ReadyChecked) {
+                QFont f;
+                f.setBold(true);
+                return f;
+            }
+            return {};
+        case StepRole:
+            return static_cast<int>(r.step);
+        case NodeRole:
+            return e.nodeId;
+        case NodesRole: {
+            QList<int> nodes;
+            if (e.nodeId >= 0) nodes << e.nodeId;
+            for (const Verdict& v : r.verdicts)
+                nodes << v.node;
+            return QVariant::fromValue(nodes);
+        }
+        case PartitionRole: {
+            QStringList tps;
+            if (e.partition >= 0 && e.topicId != producer::kNoTopic)
+                tps << tp(e.topicId, e.partition);
+            for (const Drained& d : r.drained)
+                tps << tp(d.topicId, d.partition);
+            return tps.join(QLatin1Char(';'));
+        }
+        case TopicRole:
+            if (e.topicId != producer::kNoTopic) return topicName(e.topicId);
+            if (!r.drained.empty()) return topicName(r.drained.front().topicId);
+            return QString();
+        case BatchIdRole:
+            if (e.batchId) return static_cast<qulonglong>(e.batchId);
+            if (!r.drained.empty()) return static_cast<qulonglong>(r.drained.front().batchId);
+            return qulonglong{0};
+        case CorrelationRole:
+            return e.correlationId;
+        case IterationRole:
+            return static_cast<qlonglong>(e.iteration);
+        case InStepRole:
+            return r.inStep;
+        default:
+            return {};
+    }
+}
+
+QString TimelineModel::text(int row) const {
+    if (row < 0 || row >= static_cast<int>(rows_.size())) return {};
+    const Row& r = rows_[static_cast<size_t>(row)];
+    const QString s = sentence(r);
+    // Lines an iteration run by Step produced hang under its ready() line.
+    if (r.inStep && r.e.type != EventType::ReadyChecked) return QStringLiteral("    └ ") + s;
+    return s;
+}
+
+QString TimelineModel::sentence(const Row& r) const {
+    const Event& e = r.e;
+    switch (e.type) {
+        case EventType::RecordAppended:
+            return tr("doSend() -> append(): %1 batch #%2 now holds %3 records (+%4)")
+                .arg(tp(e.topicId, e.partition))
+                .arg(e.batchId)
+                .arg(e.recordCount)
+                .arg(bytes(e.bytes));
+        case EventType::BatchCreated:
+            return tr("append(): no batch to take the record -> new batch %1 #%2 (%3 buffer), "
+                      "wakeup()")
+                .arg(tp(e.topicId, e.partition))
+                .arg(e.batchId)
+                .arg(bytes(e.bytes));
+        case EventType::BatchFull:
+            return tr("append(): tryAppend failed (batch full) -> %1 #%2 closed for appends "
+                      "with %3 records, %4")
+                .arg(tp(e.topicId, e.partition))
+                .arg(e.batchId)
+                .arg(e.recordCount)
+                .arg(bytes(e.bytes));
+        case EventType::SenderWoken:
+            return tr(
+                "Sender.wakeup(): the sender's poll() is interrupted (new or full batch, "
+                "flush)");
+        case EventType::ReadyChecked: {
+            QStringList ready, notReady;
+            for (const Verdict& v : r.verdicts) {
+                const QString item =
+                    tr("node %1 (%2)").arg(v.node).arg(reasonText(v.reason, v.waitedMs, v.delayMs));
+                (producer::isReadyReason(v.reason) ? ready : notReady) << item;
+            }
+            QString s =
+                tr("Sender.runOnce #%1%2: ready() -> %3")
+                    .arg(e.iteration)
+                    .arg(e.step ? tr(" (Step)") : QString())
+                    .arg(ready.isEmpty() ? tr("no node ready") : ready.join(QStringLiteral(", ")));
+            if (!notReady.isEmpty())
+                s += tr("; not ready: %1").arg(notReady.join(QStringLiteral(", ")));
+            if (e.delayMs >= 0) s += tr("; next ready check in %1 ms").arg(e.delayMs);
+            return s;
+        }
+        case EventType::NodeDrained: {
+            QStringList parts;
+            for (const Drained& d : r.drained)
+                parts << QStringLiteral("P%1").arg(d.partition);
+            if (e.batchCount == 0)
+                return tr("drain(node %1): nothing drainable (drainIndex stays %2)")
+                    .arg(e.nodeId)
+                    .arg(e.nextDrainIndex);
+            return tr("drain(node %1): %2 (drainIndex %3 -> %4 of %5), %6 batches, %7 records, "
+                      "%8 <= max.request.size %9")
+                .arg(e.nodeId)
+                .arg(parts.join(QStringLiteral(", ")))
+                .arg(e.drainIndex)
+                .arg(e.nextDrainIndex)
+                .arg(e.partitionCount)
+                .arg(e.batchCount)
+                .arg(e.recordCount)
+                .arg(bytes(e.bytes))
+                .arg(bytes(settings_.maxRequestSize));
+        }
+        case EventType::RequestSent:
+            return tr("sendProduceRequests: node %1 correlation %2, %3 batches, %4 records, %5, "
+                      "acks=%6")
+                .arg(e.nodeId)
+                .arg(e.correlationId)
+                .arg(e.batchCount)
+                .arg(e.recordCount)
+                .arg(bytes(e.bytes))
+                .arg(settings_.acks == -1 ? QStringLiteral("all")
+                                          : QString::number(settings_.acks));
+        case EventType::RequestWritten: {
+            const auto api = static_cast<protocol::ApiKey>(e.apiKey);
+            QString s = tr("NetworkClient: %1Request v%2 %3 written to node %4 (%5)")
+                            .arg(QString::fromUtf8(protocol::apiName(api).data()))
+                            .arg(e.apiVersion)
+                            .arg(e.correlationId)
+                            .arg(e.nodeId)
+                            .arg(bytes(e.bytes));
+            if (api == protocol::ApiKey::Produce && e.attempts == 0)
+                s += tr(", acks=0: no response expected, done once written");
+            return s;
+        }
+        case EventType::ResponseReceived:
+            if (e.errorCode)
+                return tr("handleProduceResponse: request %1 to node %2 failed: %3")
+                    .arg(e.correlationId)
+                    .arg(e.nodeId)
+                    .arg(errorName(e.errorCode));
+            return tr("handleProduceResponse: response %1 from node %2")
+                .arg(e.correlationId)
+                .arg(e.nodeId);
+        case EventType::BatchCompleted:
+            if (e.errorCode)
+                return tr("failBatch: %1 #%2 (%3 records) failed: %4")
+                    .arg(tp(e.topicId, e.partition))
+                    .arg(e.batchId)
+                    .arg(e.recordCount)
+                    .arg(errorName(e.errorCode));
+            return tr("completeBatch: %1 #%2 done, %3 records at offset %4")
+                .arg(tp(e.topicId, e.partition))
+                .arg(e.batchId)
+                .arg(e.recordCount)
+                .arg(e.offset);
+        case EventType::BatchRetried:
+            return tr("reenqueueBatch: %1 #%2 back to the front of its deque, attempt %3 next "
+                      "(%4)")
+                .arg(tp(e.topicId, e.partition))
+                .arg(e.batchId)
+                .arg(e.attempts + 1)
+                .arg(e.errorCode ? errorName(e.errorCode) : tr("request failed"));
+        case EventType::BatchExpired:
+            return tr("expiredBatches: %1 #%2 (%3 records) expired: delivery.timeout.ms passed")
+                .arg(tp(e.topicId, e.partition))
+                .arg(e.batchId)
+                .arg(e.recordCount);
+        case EventType::BatchSplit:
+            return tr("splitAndReenqueue: %1 #%2 MESSAGE_TOO_LARGE -> split into smaller batches")
+                .arg(tp(e.topicId, e.partition))
+                .arg(e.batchId);
+        case EventType::MetadataRequested: {
+            switch (static_cast<producer::MetadataCause>(e.reason)) {
+                case producer::MetadataCause::UnknownLeader:
+                    return tr("metadata: leader of %1 unknown -> requestUpdate()")
+                        .arg(e.partition >= 0 ? tp(e.topicId, e.partition) : tr("a partition"));
+                case producer::MetadataCause::ErrorResponse:
+                    return tr("metadata: %1 answered %2 -> requestUpdate()")
+                        .arg(tp(e.topicId, e.partition), errorName(e.errorCode));
+                case producer::MetadataCause::Disconnected:
+                    return tr("metadata: node %1 disconnected -> requestUpdate()").arg(e.nodeId);
+                case producer::MetadataCause::ConnectionFailed:
+                    return tr("metadata: connecting to node %1 failed (its leadership may have "
+                              "moved) -> requestUpdate()")
+                        .arg(e.nodeId);
+                case producer::MetadataCause::TopicAwaited:
+                    return tr("metadata: waitOnMetadata() waits for a topic -> refresh");
+                case producer::MetadataCause::MaxAge:
+                    return tr("metadata: metadata.max.age.ms passed -> refresh");
+                case producer::MetadataCause::None:
+                    break;
+            }
+            return tr("metadata: refresh requested");
+        }
+        case EventType::MetadataUpdated:
+            return tr("metadata: update from node %1 (response %2): leaders as the cluster "
+                      "now says")
+                .arg(e.nodeId)
+                .arg(e.correlationId);
+        case EventType::BatchClosed:
+        case EventType::BatchDrained:
+        case EventType::ReadyVerdict:
+            break;
+    }
+    return QString::fromUtf8(producer::eventTypeName(e.type).data());
+}
+
+// ------------------------------------------------------------------ filter
+
+void TimelineFilter::setPartition(const QString& tp) {
+    partition_ = tp.trimmed();
+    invalidateRowsFilter();
+}
+
+void TimelineFilter::setNode(int node) {
+    node_ = node;
+    invalidateRowsFilter();
+}
+
+void TimelineFilter::setStep(int step) {
+    step_ = step;
+    invalidateRowsFilter();
+}
+
+void TimelineFilter::setOnlyStepIterations(bool on) {
+    onlySteps_ = on;
+    invalidateRowsFilter();
+}
+
+bool TimelineFilter::filterAcceptsRow(int row, const QModelIndex& parent) const {
+    const QModelIndex i = sourceModel()->index(row, 0, parent);
+    if (step_ >= 0 && i.data(TimelineModel::StepRole).toInt() != step_) return false;
+    if (onlySteps_ && !i.data(TimelineModel::InStepRole).toBool()) return false;
+    if (node_ >= 0 && !i.data(TimelineModel::NodesRole).value<QList<int>>().contains(node_))
+        return false;
+    if (!partition_.isEmpty()) {
+        const QStringList tps =
+            i.data(TimelineModel::PartitionRole).toString().split(QLatin1Char(';'));
+        // "3" matches partition 3 of any topic, "t-3" that partition only.
+        bool hit = false;
+        for (const QString& tp : tps) {
+            if (tp.isEmpty()) continue;
+            if (tp == partition_ || (!partition_.contains(QLatin1Char('-')) &&
+                                     tp.section(QLatin1Char('-'), -1) == partition_))
+                hit = true;
+        }
+        if (!hit) return false;
+    }
+    return true;
+}
+
+}  // namespace bs::ui

@@ -1,0 +1,125 @@
+#pragma once
+
+#include <QAbstractListModel>
+#include <QSortFilterProxyModel>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "producer/observation.h"
+
+namespace bs::ui {
+
+// The "Send path" timeline: every pipeline event as one line, in the Java client's words with
+// its function names, newest last. Events arrive in batches (applyEvents, GUI thread) and are
+// kept as compact rows; a line's text is built only when a view asks for it, so the model can
+// hold many lines cheaply. ReadyVerdict events fold into their iteration's ready() line,
+// BatchDrained into the drain(node) line; BatchClosed (always followed by BatchDrained) is not
+// shown. Oldest rows are dropped past a cap. Lives on the GUI thread.
+class TimelineModel : public QAbstractListModel {
+    Q_OBJECT
+  public:
+    // The pipeline step a line belongs to (the step filter).
+    enum class Step { Append, Ready, Drain, Request, Response, Metadata, Retry };
+    enum Role {
+        StepRole = Qt::UserRole + 1,  // int(Step)
+        NodeRole,                     // the node the line names, -1 if none
+        PartitionRole,                // "topic-partition" the line names, or several, ; joined
+        BatchIdRole,                  // qulonglong, 0 if none
+        CorrelationRole,              // int, -1 if none
+        TopicRole,
+        IterationRole,  // Sender.runOnce iteration, -1 for application-thread events
+        InStepRole,     // bool: part of an iteration run by Step
+        NodesRole,      // QList<int>: every node the line names
+    };
+    struct Settings {
+        int acks = -1;
+        int maxRequestSize = 1048576;
+    };
+
+    explicit TimelineModel(QObject* parent = nullptr);
+
+    // Resolves an event's topic id to a name (the producer's EventStream).
+    void setTopicNames(std::function<QString(uint32_t)> names) { names_ = std::move(names); }
+    void setSettings(Settings s) { settings_ = s; }
+    void applyEvents(const std::vector<producer::Event>& events);
+    // Held: new lines wait (counted) and the lines shown stay still; released: they are added.
+    void setHeld(bool held);
+    bool held() const { return held_; }
+    int heldCount() const { return static_cast<int>(pending_.size()); }
+    void clear();
+    // Lines kept at most (oldest dropped first).
+    void setCapacity(int rows);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    // The sentence of row `row` (what DisplayRole shows).
+    QString text(int row) const;
+    static QString stepName(Step s);
+
+  Q_SIGNALS:
+    void heldCountChanged(int n);
+
+  private:
+    struct Verdict {
+        int32_t node;
+        producer::ReadyReason reason;
+        int64_t waitedMs, delayMs;
+    };
+    struct Drained {
+        uint32_t topicId;
+        int32_t partition;
+        uint64_t batchId;
+    };
+    struct Row {
+        producer::Event e;
+        Step step;
+        bool inStep = false;
+        std::vector<Verdict> verdicts;  // ReadyChecked
+        std::vector<Drained> drained;   // NodeDrained
+    };
+    // Turns events into rows (folding verdicts and drains); appends to `out`.
+    void buildRows(const std::vector<producer::Event>& events, std::deque<Row>& out);
+    // Appends the held-back RequestWritten, if any.
+    void flushWritten(std::deque<Row>& out);
+    void insert(std::deque<Row>&& rows);
+    QString topicName(uint32_t id) const;
+    QString tp(uint32_t topicId, int32_t partition) const;
+    QString sentence(const Row& r) const;
+
+    std::deque<Row> rows_;
+    std::deque<Row> pending_;  // held rows
+    // Folding state across applyEvents calls (a tick may end between an iteration's events).
+    std::vector<Verdict> verdicts_;
+    std::vector<Drained> drained_;
+    std::optional<producer::Event> written_;  // a Produce RequestWritten awaiting its RequestSent
+    int64_t stepIteration_ = -1;
+    bool held_ = false;
+    int capacity_ = 50000;
+    Settings settings_;
+    std::function<QString(uint32_t)> names_;
+};
+
+// Filters the timeline by partition ("topic-p"), node and pipeline step; empty = all.
+class TimelineFilter : public QSortFilterProxyModel {
+    Q_OBJECT
+  public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    void setPartition(const QString& tp);
+    void setNode(int node);               // -1: all
+    void setStep(int step);               // -1: all, else int(TimelineModel::Step)
+    void setOnlyStepIterations(bool on);  // only what Step runs did
+
+  protected:
+    bool filterAcceptsRow(int row, const QModelIndex& parent) const override;
+
+  private:
+    QString partition_;
+    int node_ = -1;
+    int step_ = -1;
+    bool onlySteps_ = false;
+};
+
+}  // namespace bs::ui
