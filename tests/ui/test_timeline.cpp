@@ -12,6 +12,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSpinBox>
 #include <QTest>
 
@@ -184,6 +185,43 @@ class TestTimeline : public QObject {
             QVERIFY(
                 panel->filter()->index(i, 0).data().toString().contains(QStringLiteral("P0")) ||
                 panel->filter()->index(i, 0).data().toString().contains(QStringLiteral("demo-0")));
+    }
+
+    // drain() for one node starts at the partition after the one it began with last time
+    // (RecordAccumulator's per-node drainIndex): each drain(node) line starts where the previous
+    // one for that node left off, so the partitions take turns at the front of the request.
+    void drainRotatesThroughANodesPartitions() {
+        test::Harness h(PropertyMap{{"linger.ms", "0"}});
+        QVERIFY(h.waitConnected());
+        Parts w(h);
+        const int node = h.leaderOf(0);
+        int other = -1;
+        for (int p = 1; p < 6 && other < 0; ++p)
+            if (h.leaderOf(p) == node) other = p;
+        QVERIFY2(other > 0, "no second partition led by the leader of demo-0");
+        const int from = w.model->rowCount();
+        for (int i = 0; i < 4; ++i) {
+            sendTo(w.composer, i % 2 ? other : 0, QStringLiteral("turn %1").arg(i));
+            QTRY_COMPARE_WITH_TIMEOUT(w.deliveries->rowCount(), i + 1, 30000);
+        }
+        const QRegularExpression re(
+            QStringLiteral("^drain\\(node %1\\): .* \\(drainIndex (\\d+) -> (\\d+) of (\\d+)\\)")
+                .arg(node));
+        QList<QPair<int, int>> drains;  // (start, next)
+        const QStringList l = lines(w.model);
+        for (int i = from; i < l.size(); ++i)
+            if (auto m = re.match(l[i]); m.hasMatch()) {
+                QCOMPARE(m.captured(3).toInt(), 2);  // the node leads two demo partitions
+                drains << qMakePair(m.captured(1).toInt(), m.captured(2).toInt());
+            }
+        QVERIFY2(drains.size() >= 4, qPrintable(dump(l.mid(from))));
+        QSet<int> starts;
+        for (int i = 0; i < drains.size(); ++i) {
+            starts.insert(drains[i].first);
+            if (i > 0)
+                QVERIFY2(drains[i].first == drains[i - 1].second, qPrintable(dump(l.mid(from))));
+        }
+        QCOMPARE(starts.size(), 2);  // both partitions were first in turn
     }
 
     void stepWhilePausedAndLeaderMove() {
