@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "client/metadata.h"
+#include "cmd_produce.h"
 #include "commands.h"
 #include "common/text.h"
 #include "producer/partitioner.h"
@@ -86,9 +87,7 @@ void addPartition(CLI::App& app, Outcome& out) {
                     "partitioner.class: builtin, sticky, legacy, round-robin, a Java class name "
                     "or a plugin .so (default: builtin, Kafka 3.3+)")
         ->type_name("NAME");
-    cmd->add_option("--topic", args->topic, "topic name passed to the partitioner")
-        ->capture_default_str()
-        ->type_name("T");
+    addTopicOption(cmd, args->topic, "topic name passed to the partitioner")->capture_default_str();
     cmd->add_option("key", args->keys, "keys to place (default: stdin lines)")->type_name("KEY");
     cmd->callback([args, &out] {
         out.exitCode = explain(args->partitions, args->partitioner, args->topic, args->keys);

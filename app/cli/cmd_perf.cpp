@@ -84,13 +84,13 @@ struct Stats {
 };
 
 struct PerfArgs {
-    std::string topic, configFile, payloadFile;
+    ProducerOptions producer;
+    std::string payloadFile;
     int64_t numRecords = 0, throughput = 0, recordSize = 0, keys = 0;
-    std::vector<std::string> props;
 };
 
 int runPerf(const PerfArgs& a) {
-    const std::string& topic = a.topic;
+    const std::string& topic = a.producer.topic;
     const int64_t numRecords = a.numRecords, throughput = a.throughput, keys = a.keys;
     std::vector<std::string> payloads;
     if (!a.payloadFile.empty()) {
@@ -113,8 +113,7 @@ int runPerf(const PerfArgs& a) {
             c = static_cast<char>('A' + rng() % 26);
         payloads.push_back(std::move(p));
     }
-    auto config = buildProducerConfig(
-        a.configFile, a.props, {{"key.serializer", "string"}, {"value.serializer", "string"}});
+    auto config = a.producer.config({{"key.serializer", "string"}, {"value.serializer", "string"}});
     if (!config) {
         std::fprintf(stderr, "perf: %s\n", config.error().message.c_str());
         return 2;
@@ -164,11 +163,11 @@ int runPerf(const PerfArgs& a) {
 
 void addPerf(CLI::App& app, Outcome& out) {
     auto args = std::make_shared<PerfArgs>();
-    auto* cmd = app.add_subcommand("perf", "measure the producer like kafka-producer-perf-test");
-    cmd->footer(
+    auto* cmd = addProducerCommand(
+        app, "perf", "measure the producer like kafka-producer-perf-test",
         "Like kafka-producer-perf-test, with the same progress and summary lines; plus --keys K\n"
-        "to send K distinct keys.");
-    cmd->add_option("--topic", args->topic, "topic to produce to")->required()->type_name("TOPIC");
+        "to send K distinct keys.",
+        args->producer, PropertiesFlag::ProducerProps);
     cmd->add_option("--num-records", args->numRecords, "records to send")
         ->required()
         ->check(CLI::NonNegativeNumber)
@@ -187,12 +186,6 @@ void addPerf(CLI::App& app, Outcome& out) {
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str()
         ->type_name("K");
-    cmd->add_option("--producer-props", args->props,
-                    "producer config properties, bootstrap.servers among them (default: Java "
-                    "producer defaults)")
-        ->type_name("K=V");
-    cmd->add_option("--producer.config", args->configFile, "producer properties file")
-        ->type_name("FILE");
     cmd->callback([args, size, file, &out] {
         if (size->count() == 0 && file->count() == 0)
             throw CLI::RequiredError("--record-size or --payload-file");

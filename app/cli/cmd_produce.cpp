@@ -42,11 +42,39 @@ Result<ProducerConfig> buildProducerConfig(const std::string& configFile,
     return ProducerConfig::parse(kv);
 }
 
+CLI::Option* addTopicOption(CLI::App* cmd, std::string& topic, const std::string& help) {
+    return cmd->add_option("--topic", topic, help)->type_name("TOPIC");
+}
+
+CLI::App* addProducerCommand(CLI::App& app, const std::string& name, const std::string& description,
+                             const std::string& footer, ProducerOptions& options,
+                             PropertiesFlag flag) {
+    auto* cmd = app.add_subcommand(name, description);
+    cmd->footer(footer);
+    addTopicOption(cmd, options.topic, "topic to produce to")->required();
+    if (flag == PropertiesFlag::ProducerProperty) {
+        cmd->add_option("--producer-property", options.properties,
+                        "a producer config property; repeatable (default: Java producer defaults)")
+            ->expected(1)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+            ->type_name("K=V");
+    } else {
+        cmd->add_option("--producer-props", options.properties,
+                        "producer config properties, bootstrap.servers among them (default: Java "
+                        "producer defaults)")
+            ->type_name("K=V");
+    }
+    cmd->add_option("--producer.config", options.configFile, "producer properties file")
+        ->type_name("FILE");
+    return cmd;
+}
+
 namespace {
 
 struct ProduceArgs {
-    std::string bootstrap, topic, configFile, compression;
-    std::vector<std::string> producerProps, properties, codec;
+    ProducerOptions producer;
+    std::string bootstrap, compression;
+    std::vector<std::string> properties, codec;
     bool report = false;
 };
 
@@ -70,7 +98,7 @@ int runProduce(const ProduceArgs& a) {
                                               {"key.serializer", "string"},
                                               {"value.serializer", "string"}};
     if (!a.compression.empty()) forced["compression.type"] = a.compression;
-    auto config = buildProducerConfig(a.configFile, a.producerProps, forced);
+    auto config = a.producer.config(forced);
     if (!config) {
         std::fprintf(stderr, "produce: %s\n", config.error().message.c_str());
         return kUsageError;
@@ -86,7 +114,7 @@ int runProduce(const ProduceArgs& a) {
     std::atomic<int> failures{0};
     while (std::getline(std::cin, line)) {
         producer::ProducerRecord r;
-        r.topic = a.topic;
+        r.topic = a.producer.topic;
         if (parseKey) {
             auto pos = line.find(separator);
             if (pos == std::string::npos) {
@@ -124,28 +152,21 @@ int runProduce(const ProduceArgs& a) {
 
 void addProduce(CLI::App& app, Outcome& out) {
     auto args = std::make_shared<ProduceArgs>();
-    auto* cmd = app.add_subcommand("produce", "send stdin lines like kafka-console-producer");
-    cmd->footer(
+    auto* cmd = addProducerCommand(
+        app, "produce", "send stdin lines like kafka-console-producer",
         "Reads records from stdin, one per line (like kafka-console-producer); with --report,\n"
-        "prints 'partition offset' per input line, in input order, once each is acknowledged.");
+        "prints 'partition offset' per input line, in input order, once each is acknowledged.",
+        args->producer, PropertiesFlag::ProducerProperty);
     cmd->add_option("--bootstrap-server,--broker-list", args->bootstrap,
                     "brokers to bootstrap from (--broker-list is an alias)")
         ->required()
         ->type_name("LIST");
-    cmd->add_option("--topic", args->topic, "topic to produce to")->required()->type_name("TOPIC");
     cmd->add_option("--property", args->properties,
                     "parse.key=true|false splits each line into key and value (default false); "
                     "key.separator=S separates them (default TAB)")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->type_name("K=V");
-    cmd->add_option("--producer-property", args->producerProps,
-                    "a producer config property; repeatable (default: Java producer defaults)")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->type_name("K=V");
-    cmd->add_option("--producer.config", args->configFile, "producer properties file")
-        ->type_name("FILE");
     auto* compression =
         cmd->add_option("--compression-codec", args->codec,
                         "none|gzip|snappy|lz4|zstd; without a value: gzip (default: "

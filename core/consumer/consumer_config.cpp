@@ -1,9 +1,8 @@
 #include "consumer/consumer_config.h"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
-#include <functional>
+#include <climits>
+#include <variant>
 
 #include "consumer/deserializers.h"
 
@@ -11,181 +10,185 @@ namespace bs::consumer {
 
 namespace {
 
-constexpr ConsumerConfigDef kDefs[] = {
-    {"bootstrap.servers", "", "host:port pairs used to discover the cluster"},
-    {"client.id", "", "id sent with every request"},
-    {"client.rack", "", "rack id sent in Fetch requests"},
-    {"fetch.min.bytes", "1", "bytes the broker waits for before answering a Fetch"},
-    {"fetch.max.bytes", "52428800", "bytes a Fetch response may carry in total"},
-    {"fetch.max.wait.ms", "500", "how long the broker may hold a Fetch (long polling)"},
-    {"max.partition.fetch.bytes", "1048576", "bytes per partition in one Fetch response"},
-    {"max.poll.records", "500", "records one poll() returns at most"},
-    {"auto.offset.reset", "latest", "earliest, latest or none: where to start without a position"},
-    {"check.crcs", "true", "accepted; fetched batches' CRC32C is always verified here"},
-    {"isolation.level", "read_uncommitted", "only read_uncommitted (no transactions here)"},
-    {"request.timeout.ms", "30000", "how long to wait for a response"},
-    {"default.api.timeout.ms", "60000", "timeout of blocking calls such as offsetsForTimes"},
-    {"retry.backoff.ms", "100", "wait before retrying a failed request"},
-    {"reconnect.backoff.ms", "50", "wait before reconnecting"},
-    {"reconnect.backoff.max.ms", "1000", "maximum reconnect backoff"},
-    {"metadata.max.age.ms", "300000", "refresh metadata at least this often"},
-    {"socket.connection.setup.timeout.ms", "10000", "connection setup timeout"},
-    {"send.buffer.bytes", "131072", "SO_SNDBUF (-1: OS default)"},
-    {"receive.buffer.bytes", "65536", "SO_RCVBUF (-1: OS default)"},
-    {"allow.auto.create.topics", "true", "let Metadata requests create missing topics"},
-    {"key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer",
-     "how keys are rendered"},
-    {"value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer",
-     "how values are rendered"},
-    {"security.protocol", "PLAINTEXT", "only PLAINTEXT"},
-    {"group.id", "", "accepted, no effect: this consumer has no groups", true},
-    {"group.instance.id", "", "accepted, no effect", true},
-    {"enable.auto.commit", "true", "accepted, no effect (no groups, no commits)", true},
-    {"auto.commit.interval.ms", "5000", "accepted, no effect", true},
-    {"session.timeout.ms", "45000", "accepted, no effect", true},
-    {"heartbeat.interval.ms", "3000", "accepted, no effect", true},
-    {"max.poll.interval.ms", "300000", "accepted, no effect", true},
-    {"partition.assignment.strategy", "", "accepted, no effect", true},
-    {"exclude.internal.topics", "true", "accepted, no effect", true},
-    {"connections.max.idle.ms", "540000", "accepted, no effect", true},
-};
+using T = ConfigType;
+using CC = ConsumerConfig;
+constexpr double kIntMax = INT32_MAX;
+constexpr double kLongMax = 9223372036854775807.0;
+constexpr ConfigBounds kNatural{0, kIntMax};  // Int keys from 0
+constexpr ConfigBounds kNaturalLong{0, kLongMax};
+constexpr ConfigBounds kBufferBytes{-1, kIntMax};  // -1: the OS default
+constexpr std::string_view kOffsetResets[] = {"earliest", "latest", "none"};
+constexpr std::string_view kIsolationLevels[] = {"read_committed", "read_uncommitted"};
+constexpr std::string_view kSecurityProtocols[] = {"PLAINTEXT"};
 
-std::string_view trim(std::string_view s) {
-    const auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!s.empty() && ws(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && ws(s.back()))
-        s.remove_suffix(1);
-    return s;
+Status setAutoOffsetReset(CC& c, const ConfigValue& v) {
+    const auto& s = std::get<std::string>(v);  // one of kOffsetResets
+    c.autoOffsetReset = s == "earliest" ? OffsetResetStrategy::Earliest
+                        : s == "none"   ? OffsetResetStrategy::None
+                                        : OffsetResetStrategy::Latest;
+    return {};
+}
+std::string getAutoOffsetReset(const CC& c) {
+    return std::string(offsetResetName(c.autoOffsetReset));
 }
 
-Error bad(std::string_view key, std::string_view raw, std::string_view why) {
-    return Error{"invalid value '" + std::string(raw) + "' for configuration " + std::string(key) +
-                 ": " + std::string(why)};
-}
-
-Status parseLong(std::string_view key, std::string_view raw, int64_t lo, int64_t hi, int64_t& out) {
-    std::string_view v = trim(raw);
-    const char* b = v.data();
-    const char* e = v.data() + v.size();
-    if (b != e && *b == '+') ++b;
-    auto [p, ec] = std::from_chars(b, e, out);
-    if (v.empty() || ec == std::errc::invalid_argument || p != e)
-        return bad(key, raw, "expected a number");
-    if (ec == std::errc::result_out_of_range || out < lo || out > hi)
-        return bad(key, raw,
-                   "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+Status setIsolationLevel(CC&, const ConfigValue& v) {
+    const auto& s = std::get<std::string>(v);
+    if (s == "read_committed")
+        return configValueError("isolation.level", s,
+                                "read_committed is not supported (this consumer has no "
+                                "transaction support); use read_uncommitted");
     return {};
 }
 
-template <class T>
-Status parseInt(std::string_view key, std::string_view raw, int64_t lo, int64_t hi, T& out) {
-    int64_t n = 0;
-    Status s = parseLong(key, raw, lo, hi, n);
-    if (s.ok()) out = static_cast<T>(n);
-    return s;
+// key.deserializer and value.deserializer: a name deserializers.h knows, kept canonical.
+template <auto Field>
+ConsumerConfigAccess deserializer() {
+    return {[](CC& c, const ConfigValue& v) -> Status {
+                const auto& s = std::get<std::string>(v);
+                auto name = canonicalDeserializerName(s);
+                if (!name)
+                    return configValueError(
+                        Field == &CC::keyDeserializer ? "key.deserializer" : "value.deserializer",
+                        s, name.error().message);
+                c.*Field = *name;
+                return {};
+            },
+            fieldAccess<Field>().get};
 }
 
-Status parseBool(std::string_view key, std::string_view raw, bool& out) {
-    std::string l(trim(raw));
-    for (char& c : l)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (l == "true" || l == "false") {
-        out = l == "true";
-        return {};
-    }
-    return bad(key, raw, "expected true or false");
+const std::vector<ConsumerConfigDef>& defs() {
+    static const std::vector<ConsumerConfigDef> all = {
+        {"bootstrap.servers",
+         T::List,
+         "",
+         {},
+         "host:port pairs used to discover the cluster",
+         false,
+         bootstrapServersAccess<&CC::bootstrapServers>()},
+        {"client.id",
+         T::String,
+         "",
+         {},
+         "id sent with every request",
+         false,
+         fieldAccess<&CC::clientId>()},
+        {"client.rack",
+         T::String,
+         "",
+         {},
+         "rack id sent in Fetch requests",
+         false,
+         fieldAccess<&CC::clientRack>()},
+        {"fetch.min.bytes", T::Int, "1", kNatural,
+         "bytes the broker waits for before answering a Fetch", false,
+         fieldAccess<&CC::fetchMinBytes>()},
+        {"fetch.max.bytes", T::Int, "52428800", kNatural,
+         "bytes a Fetch response may carry in total", false, fieldAccess<&CC::fetchMaxBytes>()},
+        {"fetch.max.wait.ms", T::Int, "500", kNatural,
+         "how long the broker may hold a Fetch (long polling)", false,
+         fieldAccess<&CC::fetchMaxWaitMs>()},
+        {"max.partition.fetch.bytes", T::Int, "1048576", kNatural,
+         "bytes per partition in one Fetch response", false,
+         fieldAccess<&CC::maxPartitionFetchBytes>()},
+        {"max.poll.records",
+         T::Int,
+         "500",
+         {1, kIntMax},
+         "records one poll() returns at most",
+         false,
+         fieldAccess<&CC::maxPollRecords>()},
+        {"auto.offset.reset",
+         T::String,
+         "latest",
+         {std::nullopt, std::nullopt, kOffsetResets},
+         "earliest, latest or none: where to start without a position",
+         false,
+         {setAutoOffsetReset, getAutoOffsetReset}},
+        {"check.crcs",
+         T::Boolean,
+         "true",
+         {},
+         "accepted; fetched batches' CRC32C is always verified here",
+         false,
+         fieldAccess<&CC::checkCrcs>()},
+        {"isolation.level",
+         T::String,
+         "read_uncommitted",
+         {std::nullopt, std::nullopt, kIsolationLevels},
+         "only read_uncommitted (no transactions here)",
+         false,
+         {setIsolationLevel, nullptr}},
+        {"request.timeout.ms", T::Int, "30000", kNatural, "how long to wait for a response", false,
+         fieldAccess<&CC::requestTimeoutMs>()},
+        {"default.api.timeout.ms", T::Int, "60000", kNatural,
+         "timeout of blocking calls such as offsetsForTimes", false,
+         fieldAccess<&CC::defaultApiTimeoutMs>()},
+        {"retry.backoff.ms", T::Long, "100", kNaturalLong, "wait before retrying a failed request",
+         false, fieldAccess<&CC::retryBackoffMs>()},
+        {"reconnect.backoff.ms", T::Long, "50", kNaturalLong, "wait before reconnecting", false,
+         fieldAccess<&CC::reconnectBackoffMs>()},
+        {"reconnect.backoff.max.ms", T::Long, "1000", kNaturalLong, "maximum reconnect backoff",
+         false, fieldAccess<&CC::reconnectBackoffMaxMs>()},
+        {"metadata.max.age.ms", T::Long, "300000", kNaturalLong,
+         "refresh metadata at least this often", false, fieldAccess<&CC::metadataMaxAgeMs>()},
+        {"socket.connection.setup.timeout.ms", T::Long, "10000", kNaturalLong,
+         "connection setup timeout", false, fieldAccess<&CC::socketConnectionSetupTimeoutMs>()},
+        {"send.buffer.bytes", T::Int, "131072", kBufferBytes, "SO_SNDBUF (-1: OS default)", false,
+         fieldAccess<&CC::sendBufferBytes>()},
+        {"receive.buffer.bytes", T::Int, "65536", kBufferBytes, "SO_RCVBUF (-1: OS default)", false,
+         fieldAccess<&CC::receiveBufferBytes>()},
+        {"allow.auto.create.topics",
+         T::Boolean,
+         "true",
+         {},
+         "let Metadata requests create missing topics",
+         false,
+         fieldAccess<&CC::allowAutoCreateTopics>()},
+        {"key.deserializer",
+         T::Class,
+         "org.apache.kafka.common.serialization.ByteArrayDeserializer",
+         {},
+         "how keys are rendered",
+         false,
+         deserializer<&CC::keyDeserializer>()},
+        {"value.deserializer",
+         T::Class,
+         "org.apache.kafka.common.serialization.ByteArrayDeserializer",
+         {},
+         "how values are rendered",
+         false,
+         deserializer<&CC::valueDeserializer>()},
+        {"security.protocol",
+         T::String,
+         "PLAINTEXT",
+         {std::nullopt, std::nullopt, kSecurityProtocols, true},
+         "only PLAINTEXT"},
+        {"group.id", T::String, "", {}, "accepted, no effect: this consumer has no groups", true},
+        {"group.instance.id", T::String, "", {}, "accepted, no effect", true},
+        {"enable.auto.commit",
+         T::Boolean,
+         "true",
+         {},
+         "accepted, no effect (no groups, no commits)",
+         true},
+        {"auto.commit.interval.ms", T::Int, "5000", kNatural, "accepted, no effect", true},
+        {"session.timeout.ms", T::Int, "45000", {}, "accepted, no effect", true},
+        {"heartbeat.interval.ms", T::Int, "3000", {}, "accepted, no effect", true},
+        {"max.poll.interval.ms", T::Int, "300000", {1, kIntMax}, "accepted, no effect", true},
+        {"partition.assignment.strategy", T::List, "", {}, "accepted, no effect", true},
+        {"exclude.internal.topics", T::Boolean, "true", {}, "accepted, no effect", true},
+        {"connections.max.idle.ms", T::Long, "540000", {}, "accepted, no effect", true},
+    };
+    return all;
 }
 
-Status validateServer(std::string_view key, std::string_view entry) {
-    const size_t colon = entry.rfind(':');
-    if (colon == std::string_view::npos || colon == 0) return bad(key, entry, "expected host:port");
-    int64_t port = 0;
-    if (!parseLong(key, entry.substr(colon + 1), 0, 65535, port).ok())
-        return bad(key, entry, "bad port in '" + std::string(entry) + "'");
-    return {};
-}
-
-constexpr int64_t kIntMax = INT32_MAX;
-
-// Applies one key to `c`; errors name the key.
-Status apply(ConsumerConfig& c, const std::string& key, const std::string& raw) {
-    const std::string_view v = trim(raw);
-    if (key == "bootstrap.servers") {
-        c.bootstrapServers.clear();
-        size_t start = 0;
-        while (start <= v.size()) {
-            size_t comma = v.find(',', start);
-            auto item = trim(v.substr(start, comma == v.npos ? v.npos : comma - start));
-            if (!item.empty()) {
-                if (Status s = validateServer(key, item); !s.ok()) return s;
-                c.bootstrapServers.emplace_back(item);
-            }
-            if (comma == v.npos) break;
-            start = comma + 1;
-        }
-        return {};
-    }
-    if (key == "client.id" || key == "client.rack") {
-        (key == "client.id" ? c.clientId : c.clientRack) = std::string(v);
-        return {};
-    }
-    if (key == "fetch.min.bytes") return parseInt(key, raw, 0, kIntMax, c.fetchMinBytes);
-    if (key == "fetch.max.bytes") return parseInt(key, raw, 0, kIntMax, c.fetchMaxBytes);
-    if (key == "fetch.max.wait.ms") return parseInt(key, raw, 0, kIntMax, c.fetchMaxWaitMs);
-    if (key == "max.partition.fetch.bytes")
-        return parseInt(key, raw, 0, kIntMax, c.maxPartitionFetchBytes);
-    if (key == "max.poll.records") return parseInt(key, raw, 1, kIntMax, c.maxPollRecords);
-    if (key == "auto.offset.reset") {
-        if (v == "earliest")
-            c.autoOffsetReset = OffsetResetStrategy::Earliest;
-        else if (v == "latest")
-            c.autoOffsetReset = OffsetResetStrategy::Latest;
-        else if (v == "none")
-            c.autoOffsetReset = OffsetResetStrategy::None;
-        else
-            return bad(key, raw, "must be one of [earliest, latest, none]");
-        return {};
-    }
-    if (key == "check.crcs") return parseBool(key, raw, c.checkCrcs);
-    if (key == "isolation.level") {
-        if (v == "read_uncommitted") return {};
-        if (v == "read_committed")
-            return bad(key, raw,
-                       "read_committed is not supported (this consumer has no "
-                       "transaction support); use read_uncommitted");
-        return bad(key, raw, "must be one of [read_committed, read_uncommitted]");
-    }
-    if (key == "request.timeout.ms") return parseInt(key, raw, 0, kIntMax, c.requestTimeoutMs);
-    if (key == "default.api.timeout.ms")
-        return parseInt(key, raw, 0, kIntMax, c.defaultApiTimeoutMs);
-    if (key == "retry.backoff.ms") return parseInt(key, raw, 0, INT64_MAX, c.retryBackoffMs);
-    if (key == "reconnect.backoff.ms")
-        return parseInt(key, raw, 0, INT64_MAX, c.reconnectBackoffMs);
-    if (key == "reconnect.backoff.max.ms")
-        return parseInt(key, raw, 0, INT64_MAX, c.reconnectBackoffMaxMs);
-    if (key == "metadata.max.age.ms") return parseInt(key, raw, 0, INT64_MAX, c.metadataMaxAgeMs);
-    if (key == "socket.connection.setup.timeout.ms")
-        return parseInt(key, raw, 0, INT64_MAX, c.socketConnectionSetupTimeoutMs);
-    if (key == "send.buffer.bytes") return parseInt(key, raw, -1, kIntMax, c.sendBufferBytes);
-    if (key == "receive.buffer.bytes") return parseInt(key, raw, -1, kIntMax, c.receiveBufferBytes);
-    if (key == "allow.auto.create.topics") return parseBool(key, raw, c.allowAutoCreateTopics);
-    if (key == "key.deserializer" || key == "value.deserializer") {
-        auto name = canonicalDeserializerName(v);
-        if (!name) return bad(key, raw, name.error().message);
-        (key == "key.deserializer" ? c.keyDeserializer : c.valueDeserializer) = *name;
-        return {};
-    }
-    if (key == "security.protocol") {
-        std::string u(v);
-        for (char& ch : u)
-            ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        if (u == "PLAINTEXT") return {};
-        return bad(key, raw, "only PLAINTEXT is supported");
-    }
-    for (const auto& d : kDefs)
-        if (d.noEffect && d.name == key) return {};
-    return Error{"unknown consumer configuration '" + key + "'"};
+// Parses one key's value and stores it; errors name the key and the value.
+Status apply(ConsumerConfig& c, const ConsumerConfigDef& def, std::string_view raw) {
+    auto value = def.parse(raw);  // also for keys without effect: a bad value is an error
+    if (!value) return value.error();
+    if (!def.access.set) return {};
+    return def.access.set(c, *value);
 }
 
 }  // namespace
@@ -203,15 +206,25 @@ std::string_view offsetResetName(OffsetResetStrategy s) {
 }
 
 std::span<const ConsumerConfigDef> consumerConfigDefs() {
-    return kDefs;
+    return defs();
+}
+
+const ConsumerConfigDef* findConsumerConfigDef(std::string_view name) {
+    const auto& all = defs();
+    auto it = std::find_if(all.begin(), all.end(), [&](const auto& d) { return d.name == name; });
+    return it == all.end() ? nullptr : &*it;
 }
 
 Result<ConsumerConfig> ConsumerConfig::parse(
     const std::vector<std::pair<std::string, std::string>>& kv) {
     ConsumerConfig c;
+    for (const ConsumerConfigDef& def : defs())
+        if (Status s = apply(c, def, def.defaultValue); !s.ok()) return Error{s.message()};
     for (const auto& [rawKey, value] : kv) {
-        std::string key(trim(rawKey));
-        if (Status s = apply(c, key, value); !s.ok()) return Error{s.message()};
+        const std::string key(trimConfigText(rawKey));
+        const ConsumerConfigDef* def = findConsumerConfigDef(key);
+        if (!def) return Error{"unknown consumer configuration '" + key + "'"};
+        if (Status s = apply(c, *def, value); !s.ok()) return Error{s.message()};
         c.originals[key] = value;
     }
     if (c.bootstrapServers.empty())

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/config_value.h"
 #include "common/result.h"
 
 namespace bs::consumer {
@@ -17,15 +18,34 @@ namespace bs::consumer {
 enum class OffsetResetStrategy { Earliest, Latest, None };
 std::string_view offsetResetName(OffsetResetStrategy s);
 
-// One accepted key (Java: ConfigDef.ConfigKey), for help texts and editors.
+struct ConsumerConfig;
+
+// Where a key's value lives in ConsumerConfig (see bs::ConfigAccess).
+using ConsumerConfigAccess = ConfigAccess<ConsumerConfig>;
+
+// One key, the only place it is defined (Java: ConfigDef.ConfigKey): type, default, bounds or
+// allowed values, help text and where ConsumerConfig keeps it. parse() goes through these; a new
+// key is one entry in consumer_config.cpp plus its field (test_formatting checks the field's
+// initial value against the default here).
 struct ConsumerConfigDef {
     std::string_view name;
-    std::string_view defaultValue;  // Java's default in the key's syntax ("" = none)
+    ConfigType type;
+    std::string_view defaultValue;  // Java's default in the key's syntax
+    ConfigBounds bounds;
     std::string_view doc;
     // Accepted for compatibility with Java configs but without effect here (no groups).
     bool noEffect = false;
+    ConsumerConfigAccess access = {};
+
+    // Java's parseType, then the bounds and the allowed values. Errors name the key and value.
+    Result<ConfigValue> parse(std::string_view raw) const {
+        return parseConfigValue(name, type, bounds, raw);
+    }
 };
+// Every consumer key we accept. Immutable, thread-safe.
 std::span<const ConsumerConfigDef> consumerConfigDefs();
+// nullptr if `name` is not a consumer key.
+const ConsumerConfigDef* findConsumerConfigDef(std::string_view name);
 
 // The validated consumer configuration (Java: ConsumerConfig) for a consumer without groups.
 // Java property names and defaults. Built only through parse(), so always valid; a value type.
@@ -56,7 +76,8 @@ struct ConsumerConfig {
 
     std::map<std::string, std::string> originals;
 
-    // Unknown keys and bad values are errors naming the key; later duplicates win.
+    // Every key starts at its table default; unknown keys and bad values are errors naming the
+    // key; later duplicates win.
     static Result<ConsumerConfig> parse(const std::vector<std::pair<std::string, std::string>>& kv);
     static Result<ConsumerConfig> parse(const std::map<std::string, std::string>& kv);
 };

@@ -12,26 +12,6 @@
 
 namespace bs::producer {
 
-std::string_view configTypeName(ConfigType type) {
-    switch (type) {
-        case ConfigType::Boolean:
-            return "boolean";
-        case ConfigType::Int:
-            return "int";
-        case ConfigType::Long:
-            return "long";
-        case ConfigType::Double:
-            return "double";
-        case ConfigType::String:
-            return "string";
-        case ConfigType::List:
-            return "list";
-        case ConfigType::Class:
-            return "class";
-    }
-    return "unknown";
-}
-
 std::string_view configGroupName(ConfigGroup group) {
     switch (group) {
         case ConfigGroup::Batching:
@@ -58,119 +38,21 @@ using PC = ProducerConfig;
 constexpr double kIntMax = 2147483647.0;
 constexpr double kLongMax = 9223372036854775807.0;
 
-std::string_view trim(std::string_view s) {
-    const auto ws = [](char c) {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
-    };
-    while (!s.empty() && ws(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && ws(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string upper(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
-Error keyError(std::string_view key, std::string_view raw, const std::string& reason) {
-    return Error{"invalid value '" + std::string(raw) + "' for configuration " + std::string(key) +
-                 ": " + reason};
-}
-
 // --- how fields take and give their values (ConfigAccess)
-
-template <auto Field>
-std::string getNumber(const PC& c) {
-    return std::to_string(c.*Field);
-}
-template <auto Field>
-std::string getText(const PC& c) {
-    return c.*Field;
-}
-template <auto Field>
-std::string getFlag(const PC& c) {
-    return c.*Field ? "true" : "false";
-}
-
-// Int and Long keys: parse() checked the range of the field's type and the key's bounds.
-template <auto Field>
-ConfigAccess number() {
-    return {[](PC& c, const ConfigValue& v) -> Status {
-                using F = std::remove_reference_t<decltype(c.*Field)>;
-                c.*Field = static_cast<F>(std::get<int64_t>(v));
-                return {};
-            },
-            getNumber<Field>};
-}
-template <auto Field>
-ConfigAccess text() {
-    return {[](PC& c, const ConfigValue& v) -> Status {
-                c.*Field = std::get<std::string>(v);
-                return {};
-            },
-            getText<Field>};
-}
-template <auto Field>
-ConfigAccess flag() {
-    return {[](PC& c, const ConfigValue& v) -> Status {
-                c.*Field = std::get<bool>(v);
-                return {};
-            },
-            getFlag<Field>};
-}
 
 template <protocol::CompressionType Type, auto Field>
 ConfigAccess compressionLevel() {
     return {[](PC& c, const ConfigValue& v) -> Status {
                 const auto level = static_cast<int32_t>(std::get<int64_t>(v));
                 if (auto st = protocol::validateCompressionLevel(Type, level); !st)
-                    return keyError(std::string("compression.") +
-                                        std::string(protocol::compressionName(Type)) + ".level",
-                                    std::to_string(level), st.message());
+                    return configValueError(std::string("compression.") +
+                                                std::string(protocol::compressionName(Type)) +
+                                                ".level",
+                                            std::to_string(level), st.message());
                 c.*Field = level;
                 return {};
             },
-            getNumber<Field>};
-}
-
-Status validateHostPort(std::string_view key, std::string_view entry) {
-    // host:port or [ipv6]:port, as Java's ClientUtils.parseAndValidateAddresses.
-    const size_t colon = entry.rfind(':');
-    if (colon == std::string_view::npos || colon == 0)
-        return keyError(key, entry, "expected host:port");
-    const std::string_view host = entry.substr(0, colon);
-    const std::string_view port = entry.substr(colon + 1);
-    int p = -1;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || p < 0 || p > 65535)
-        return keyError(key, entry, "port must be a number 0..65535");
-    if (host.front() == '[' && host.back() != ']')
-        return keyError(key, entry, "unterminated [ipv6]");
-    return {};
-}
-
-Status setBootstrapServers(PC& c, const ConfigValue& v) {
-    c.bootstrapServers = std::get<std::vector<std::string>>(v);
-    for (const auto& e : c.bootstrapServers)
-        if (auto st = validateHostPort("bootstrap.servers", e); !st) return st;
-    return {};
-}
-std::string getBootstrapServers(const PC& c) {
-    std::string s;
-    for (const auto& e : c.bootstrapServers)
-        s += (s.empty() ? "" : ",") + e;
-    return s;
+            fieldAccess<Field>().get};
 }
 
 Status setLingerMs(PC& c, const ConfigValue& v) {
@@ -236,7 +118,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "batch until it is full or linger.ms passes. 0 disables batching (one record per batch).",
          G::Batching,
          false,
-         number<&PC::batchSize>()},
+         fieldAccess<&PC::batchSize>()},
         {"linger.ms",
          T::Long,
          "5",
@@ -247,7 +129,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "fuller batches. Default 5 since Kafka 4.0 (KIP-1030).",
          G::Batching,
          false,
-         {setLingerMs, getNumber<&PC::lingerMs>}},
+         {setLingerMs, fieldAccess<&PC::lingerMs>().get}},
         {"buffer.memory",
          T::Long,
          "33554432",
@@ -258,7 +140,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "max.block.ms when it is used up.",
          G::Batching,
          false,
-         number<&PC::bufferMemory>()},
+         fieldAccess<&PC::bufferMemory>()},
         {"max.request.size",
          T::Int,
          "1048576",
@@ -268,7 +150,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Largest ProduceRequest in bytes; also caps a single record's size.",
          G::Batching,
          false,
-         number<&PC::maxRequestSize>()},
+         fieldAccess<&PC::maxRequestSize>()},
         {"compression.type",
          T::String,
          "none",
@@ -331,7 +213,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "How long send() may block waiting for metadata or buffer memory before failing.",
          G::Delivery,
          false,
-         number<&PC::maxBlockMs>()},
+         fieldAccess<&PC::maxBlockMs>()},
         {"request.timeout.ms",
          T::Int,
          "30000",
@@ -341,7 +223,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "How long to wait for a response to a request before failing it (and retrying).",
          G::Delivery,
          false,
-         number<&PC::requestTimeoutMs>()},
+         fieldAccess<&PC::requestTimeoutMs>()},
         {"delivery.timeout.ms",
          T::Int,
          "120000",
@@ -352,7 +234,7 @@ const std::vector<ConfigKeyDef>& defs() {
          ">= linger.ms + request.timeout.ms.",
          G::Delivery,
          false,
-         number<&PC::deliveryTimeoutMs>()},
+         fieldAccess<&PC::deliveryTimeoutMs>()},
         // reliability
         {"enable.idempotence",
          T::Boolean,
@@ -364,7 +246,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Requires acks=all, retries > 0, max.in.flight.requests.per.connection <= 5.",
          G::Reliability,
          false,
-         flag<&PC::enableIdempotence>()},
+         fieldAccess<&PC::enableIdempotence>()},
         {"retries",
          T::Int,
          "2147483647",
@@ -375,7 +257,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "delivery.timeout.ms).",
          G::Reliability,
          false,
-         number<&PC::retries>()},
+         fieldAccess<&PC::retries>()},
         {"retry.backoff.ms",
          T::Long,
          "100",
@@ -385,7 +267,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Initial wait before retrying a failed batch; doubles per attempt (with 20% jitter).",
          G::Reliability,
          false,
-         number<&PC::retryBackoffMs>()},
+         fieldAccess<&PC::retryBackoffMs>()},
         {"retry.backoff.max.ms",
          T::Long,
          "1000",
@@ -395,7 +277,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Upper bound of the exponential retry backoff.",
          G::Reliability,
          false,
-         number<&PC::retryBackoffMaxMs>()},
+         fieldAccess<&PC::retryBackoffMaxMs>()},
         {"max.in.flight.requests.per.connection",
          T::Int,
          "5",
@@ -406,7 +288,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "retries may reorder records.",
          G::Reliability,
          false,
-         number<&PC::maxInFlightRequestsPerConnection>()},
+         fieldAccess<&PC::maxInFlightRequestsPerConnection>()},
         {"transactional.id",
          T::String,
          std::nullopt,
@@ -436,7 +318,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "these, or the path of a plugin shared library.",
          G::Partitioning,
          false,
-         {setPartitionerClass, getText<&PC::partitionerClass>}},
+         {setPartitionerClass, fieldAccess<&PC::partitionerClass>().get}},
         {"partitioner.adaptive.partitioning.enable",
          T::Boolean,
          "true",
@@ -447,7 +329,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "with shorter queues.",
          G::Partitioning,
          false,
-         flag<&PC::partitionerAdaptivePartitioningEnable>()},
+         fieldAccess<&PC::partitionerAdaptivePartitioningEnable>()},
         {"partitioner.availability.timeout.ms",
          T::Long,
          "0",
@@ -458,7 +340,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "(0 = off).",
          G::Partitioning,
          false,
-         number<&PC::partitionerAvailabilityTimeoutMs>()},
+         fieldAccess<&PC::partitionerAvailabilityTimeoutMs>()},
         {"partitioner.ignore.keys",
          T::Boolean,
          "false",
@@ -468,7 +350,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Built-in partitioner: ignore keys, placing keyed records like keyless ones.",
          G::Partitioning,
          false,
-         flag<&PC::partitionerIgnoreKeys>()},
+         fieldAccess<&PC::partitionerIgnoreKeys>()},
         // serialization
         {"key.serializer",
          T::Class,
@@ -480,7 +362,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "null, or the Kafka class name.",
          G::Serialization,
          false,
-         {setKeySerializer, getText<&PC::keySerializer>}},
+         {setKeySerializer, fieldAccess<&PC::keySerializer>().get}},
         {"value.serializer",
          T::Class,
          "org.apache.kafka.common.serialization.ByteArraySerializer",
@@ -490,7 +372,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "How values become bytes (same choices as key.serializer).",
          G::Serialization,
          false,
-         {setValueSerializer, getText<&PC::valueSerializer>}},
+         {setValueSerializer, fieldAccess<&PC::valueSerializer>().get}},
         // network
         {"bootstrap.servers",
          T::List,
@@ -501,7 +383,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "host:port pairs used to discover the cluster.",
          G::Network,
          false,
-         {setBootstrapServers, getBootstrapServers}},
+         bootstrapServersAccess<&PC::bootstrapServers>()},
         {"client.id",
          T::String,
          "",
@@ -511,7 +393,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Name sent with every request, shown in broker logs and quotas.",
          G::Network,
          false,
-         text<&PC::clientId>()},
+         fieldAccess<&PC::clientId>()},
         {"client.dns.lookup",
          T::String,
          "use_all_dns_ips",
@@ -529,7 +411,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Refresh metadata at least this often, even without errors.",
          G::Network,
          false,
-         number<&PC::metadataMaxAgeMs>()},
+         fieldAccess<&PC::metadataMaxAgeMs>()},
         {"metadata.max.idle.ms",
          T::Long,
          "300000",
@@ -539,7 +421,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Forget metadata of topics not produced to for this long.",
          G::Network,
          false,
-         number<&PC::metadataMaxIdleMs>()},
+         fieldAccess<&PC::metadataMaxIdleMs>()},
         {"reconnect.backoff.ms",
          T::Long,
          "50",
@@ -549,7 +431,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Initial wait before reconnecting to a broker.",
          G::Network,
          false,
-         number<&PC::reconnectBackoffMs>()},
+         fieldAccess<&PC::reconnectBackoffMs>()},
         {"reconnect.backoff.max.ms",
          T::Long,
          "1000",
@@ -559,7 +441,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Upper bound of the exponential reconnect backoff.",
          G::Network,
          false,
-         number<&PC::reconnectBackoffMaxMs>()},
+         fieldAccess<&PC::reconnectBackoffMaxMs>()},
         {"connections.max.idle.ms",
          T::Long,
          "540000",
@@ -569,7 +451,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Close connections idle for this long.",
          G::Network,
          false,
-         number<&PC::connectionsMaxIdleMs>()},
+         fieldAccess<&PC::connectionsMaxIdleMs>()},
         {"socket.connection.setup.timeout.ms",
          T::Long,
          "10000",
@@ -579,7 +461,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Initial time allowed to establish a connection.",
          G::Network,
          false,
-         number<&PC::socketConnectionSetupTimeoutMs>()},
+         fieldAccess<&PC::socketConnectionSetupTimeoutMs>()},
         {"socket.connection.setup.timeout.max.ms",
          T::Long,
          "30000",
@@ -589,7 +471,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Upper bound of the connection setup timeout.",
          G::Network,
          false,
-         number<&PC::socketConnectionSetupTimeoutMaxMs>()},
+         fieldAccess<&PC::socketConnectionSetupTimeoutMaxMs>()},
         {"send.buffer.bytes",
          T::Int,
          "131072",
@@ -599,7 +481,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "TCP send buffer (SO_SNDBUF); -1 = OS default.",
          G::Network,
          false,
-         number<&PC::sendBufferBytes>()},
+         fieldAccess<&PC::sendBufferBytes>()},
         {"receive.buffer.bytes",
          T::Int,
          "32768",
@@ -609,7 +491,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "TCP receive buffer (SO_RCVBUF); -1 = OS default.",
          G::Network,
          false,
-         number<&PC::receiveBufferBytes>()},
+         fieldAccess<&PC::receiveBufferBytes>()},
         {"security.protocol",
          T::String,
          "PLAINTEXT",
@@ -619,7 +501,7 @@ const std::vector<ConfigKeyDef>& defs() {
          "Only PLAINTEXT is supported.",
          G::Network,
          false,
-         text<&PC::securityProtocol>()},
+         fieldAccess<&PC::securityProtocol>()},
         {"interceptor.classes",
          T::List,
          "",
@@ -682,76 +564,9 @@ const std::vector<ConfigKeyDef>& defs() {
 }  // namespace
 
 Result<ConfigValue> ConfigKeyDef::parse(std::string_view raw) const {
-    const std::string_view v = trim(raw);
-    switch (type) {
-        case ConfigType::Boolean: {
-            const std::string l = lower(v);
-            if (l == "true") return ConfigValue{true};
-            if (l == "false") return ConfigValue{false};
-            return keyError(name, raw, "expected true or false");
-        }
-        case ConfigType::Int:
-        case ConfigType::Long: {
-            int64_t n = 0;
-            const char* b = v.data();
-            const char* e = v.data() + v.size();
-            if (b != e && *b == '+') ++b;  // Java's Long.parseLong accepts a leading '+'
-            auto [p, ec] = std::from_chars(b, e, n);
-            const bool isInt = type == ConfigType::Int;
-            if (v.empty() || ec == std::errc::invalid_argument || p != e)
-                return keyError(name, raw,
-                                std::string("expected ") + (isInt ? "an int" : "a long"));
-            if (ec == std::errc::result_out_of_range || (isInt && (n > INT32_MAX || n < INT32_MIN)))
-                return keyError(name, raw,
-                                std::string("out of range for ") + (isInt ? "an int" : "a long"));
-            if (min && static_cast<double>(n) < *min)
-                return keyError(name, raw,
-                                "must be at least " + std::to_string(static_cast<int64_t>(*min)));
-            if (max && static_cast<double>(n) > *max)
-                return keyError(name, raw,
-                                "must be at most " + std::to_string(static_cast<int64_t>(*max)));
-            return ConfigValue{n};
-        }
-        case ConfigType::Double:
-            return keyError(name, raw, "double keys are not used");
-        case ConfigType::String:
-        case ConfigType::Class: {
-            std::string s(v);
-            if (!validValues.empty()) {
-                // security.protocol compares case-insensitively, as Java's
-                // CaseInsensitiveValidString.
-                const bool ci = name == "security.protocol";
-                const auto match = std::find_if(
-                    validValues.begin(), validValues.end(),
-                    [&](std::string_view ok) { return ci ? upper(ok) == upper(s) : ok == s; });
-                if (match == validValues.end()) {
-                    std::string list;
-                    for (auto ok : validValues)
-                        list += (list.empty() ? "" : ", ") + std::string(ok);
-                    return keyError(name, raw, "must be one of [" + list + "]");
-                }
-                s = std::string(*match);
-            }
-            return ConfigValue{std::move(s)};
-        }
-        case ConfigType::List: {
-            std::vector<std::string> items;
-            if (!v.empty()) {
-                size_t start = 0;
-                for (;;) {
-                    const size_t comma = v.find(',', start);
-                    const auto item = trim(
-                        v.substr(start, comma == std::string_view::npos ? v.npos : comma - start));
-                    if (item.empty()) return keyError(name, raw, "empty list element");
-                    items.emplace_back(item);
-                    if (comma == std::string_view::npos) break;
-                    start = comma + 1;
-                }
-            }
-            return ConfigValue{std::move(items)};
-        }
-    }
-    return keyError(name, raw, "unsupported type");
+    // security.protocol compares case-insensitively, as Java's CaseInsensitiveValidString.
+    return parseConfigValue(name, type,
+                            ConfigBounds{min, max, validValues, name == "security.protocol"}, raw);
 }
 
 std::span<const ConfigKeyDef> producerConfigDefs() {

@@ -5,35 +5,27 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
+#include "common/config_value.h"
 #include "common/result.h"
 
 namespace bs::producer {
 
 struct ProducerConfig;
 
-// Java's ConfigDef.Type for the keys we support.
-enum class ConfigType { Boolean, Int, Long, Double, String, List, Class };
+// Java's ConfigDef.Type and parsed values, shared with the consumer's table.
+using bs::ConfigType;
+using bs::configTypeName;
+using bs::ConfigValue;
 
 // Where the GUI's configuration editor shows a key.
 enum class ConfigGroup { Batching, Delivery, Reliability, Partitioning, Network, Serialization };
 
-std::string_view configTypeName(ConfigType type);
 std::string_view configGroupName(ConfigGroup group);
 
-// A value parsed for its key's type (Java's ConfigDef.parseType): booleans, Int and Long keys as
-// int64_t, String and Class keys as text, List keys as their elements.
-using ConfigValue = std::variant<bool, int64_t, std::string, std::vector<std::string>>;
-
-// Where a key's value lives in ProducerConfig. `set` stores a parsed value (after any check only
-// the engine can make, such as a compression level for its codec); `get` renders the field in
-// the key's own syntax. Both null for keys accepted without effect.
-struct ConfigAccess {
-    Status (*set)(ProducerConfig&, const ConfigValue&) = nullptr;
-    std::string (*get)(const ProducerConfig&) = nullptr;
-};
+// Where a key's value lives in ProducerConfig (see bs::ConfigAccess).
+using ConfigAccess = bs::ConfigAccess<ProducerConfig>;
 
 // One key, the only place it is defined (Java's ConfigDef.ConfigKey): its type, default and
 // bounds, what the editor and the error messages show, and where ProducerConfig keeps it.

@@ -12,21 +12,6 @@
 
 namespace bs::producer {
 
-namespace {
-
-std::string_view trim(std::string_view s) {
-    const auto ws = [](char c) {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
-    };
-    while (!s.empty() && ws(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && ws(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
-}  // namespace
-
 int32_t ProducerConfig::compressionLevel() const {
     switch (compressionType) {
         case protocol::CompressionType::Gzip:
@@ -300,7 +285,7 @@ std::vector<std::pair<std::string, std::string>> ProducerConfig::values() const 
         }
         auto given = originals.find(std::string(def.name));
         out.emplace_back(std::string(def.name), given != originals.end()
-                                                    ? std::string(trim(given->second))
+                                                    ? std::string(trimConfigText(given->second))
                                                 : def.defaultValue ? std::string(*def.defaultValue)
                                                                    : std::string());
     }

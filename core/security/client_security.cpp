@@ -1,5 +1,7 @@
 #include "security/client_security.h"
 
+#include <utility>
+
 #include "security/jaas_config.h"
 
 namespace bs::security {
@@ -10,6 +12,21 @@ std::string get(const std::map<std::string, std::string>& props, const std::stri
     const auto it = props.find(key);
     return it == props.end() ? fallback : it->second;
 }
+
+// The ssl.* settings and where ClientTlsSettings keeps each.
+constexpr std::pair<std::string_view, std::string ClientTlsSettings::*> kTlsSettings[] = {
+    {"ssl.truststore.type", &ClientTlsSettings::truststoreType},
+    {"ssl.truststore.location", &ClientTlsSettings::truststoreLocation},
+    {"ssl.truststore.certificates", &ClientTlsSettings::truststoreCertificates},
+    {"ssl.truststore.password", &ClientTlsSettings::truststorePassword},
+    {"ssl.keystore.type", &ClientTlsSettings::keystoreType},
+    {"ssl.keystore.location", &ClientTlsSettings::keystoreLocation},
+    {"ssl.keystore.password", &ClientTlsSettings::keystorePassword},
+    {"ssl.key.password", &ClientTlsSettings::keyPassword},
+    {"ssl.keystore.key", &ClientTlsSettings::keystoreKey},
+    {"ssl.keystore.certificate.chain", &ClientTlsSettings::keystoreCertificateChain},
+    {"ssl.endpoint.identification.algorithm", &ClientTlsSettings::endpointIdentificationAlgorithm},
+};
 
 }  // namespace
 
@@ -48,24 +65,18 @@ Result<ClientSecurity> parseClientSecurity(const std::map<std::string, std::stri
     }
     out.protocol = *protocol;
     if (usesTls(out.protocol)) {
-        ClientTlsSettings tls;
+        ClientTlsSettings tls;  // Kafka's defaults, then what was given
+        for (const auto& [key, field] : kTlsSettings) {
+            const auto it = props.find(std::string(key));
+            if (it != props.end()) tls.*field = it->second;
+        }
         // With a location or PEM text but no type, PEM is what we can read (Java: JKS).
-        const bool pemGiven =
-            props.count("ssl.truststore.certificates") || props.count("ssl.truststore.location");
-        tls.truststoreType = get(props, "ssl.truststore.type", pemGiven ? "PEM" : "JKS");
-        tls.truststoreLocation = get(props, "ssl.truststore.location");
-        tls.truststoreCertificates = get(props, "ssl.truststore.certificates");
-        tls.truststorePassword = get(props, "ssl.truststore.password");
-        const bool keyGiven =
-            props.count("ssl.keystore.location") || props.count("ssl.keystore.key");
-        tls.keystoreType = get(props, "ssl.keystore.type", keyGiven ? "PEM" : "JKS");
-        tls.keystoreLocation = get(props, "ssl.keystore.location");
-        tls.keystorePassword = get(props, "ssl.keystore.password");
-        tls.keyPassword = get(props, "ssl.key.password");
-        tls.keystoreKey = get(props, "ssl.keystore.key");
-        tls.keystoreCertificateChain = get(props, "ssl.keystore.certificate.chain");
-        tls.endpointIdentificationAlgorithm =
-            get(props, "ssl.endpoint.identification.algorithm", "https");
+        if (!props.count("ssl.truststore.type") &&
+            (props.count("ssl.truststore.certificates") || props.count("ssl.truststore.location")))
+            tls.truststoreType = "PEM";
+        if (!props.count("ssl.keystore.type") &&
+            (props.count("ssl.keystore.location") || props.count("ssl.keystore.key")))
+            tls.keystoreType = "PEM";
         auto ctx = makeClientTlsContext(tls);
         if (!ctx) return ctx.error();
         out.tls = std::move(*ctx);

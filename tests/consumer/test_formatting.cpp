@@ -113,6 +113,63 @@ class FormattingTest : public QObject {
                      .ok());
     }
 
+    // A key is defined once, in its ConsumerConfigDef: a field's initial value is that key's
+    // default, and parse() starts every key there.
+    void configFieldInitialValuesAreTheKeysDefaults() {
+        const ConsumerConfig fresh;
+        auto parsed =
+            ConsumerConfig::parse(std::map<std::string, std::string>{{"bootstrap.servers", "a:1"}});
+        QVERIFY2(parsed.ok(), parsed.ok() ? "" : parsed.error().message.c_str());
+        int checked = 0;
+        for (const auto& def : consumerConfigDefs()) {
+            QVERIFY(findConsumerConfigDef(def.name) == &def);
+            QVERIFY2(!def.doc.empty(), std::string(def.name).c_str());
+            QVERIFY2(def.parse(def.defaultValue).ok(), std::string(def.name).c_str());
+            if (!def.access.get || def.name == "bootstrap.servers") continue;
+            QCOMPARE(def.access.get(fresh), def.access.get(*parsed));
+            auto value = def.parse(def.defaultValue);
+            ConsumerConfig viaSetter;
+            QVERIFY(def.access.set(viaSetter, *value).ok());
+            QCOMPARE(def.access.get(viaSetter), def.access.get(fresh));
+            ++checked;
+        }
+        QVERIFY(checked >= 20);
+        QVERIFY(findConsumerConfigDef("no.such.key") == nullptr);
+    }
+
+    // Errors name the key and the value; a key without effect still gets its value checked.
+    void configErrorsNameKeyAndValue() {
+        const auto errorFor = [](const std::string& key, const std::string& value) {
+            auto c = ConsumerConfig::parse(
+                std::map<std::string, std::string>{{"bootstrap.servers", "a:1"}, {key, value}});
+            return c.ok() ? std::string("<accepted>") : c.error().message;
+        };
+        QCOMPARE(errorFor("max.poll.records", "0"),
+                 std::string("invalid value '0' for configuration max.poll.records: must be at "
+                             "least 1"));
+        QCOMPARE(errorFor("fetch.max.wait.ms", "12abc"),
+                 std::string("invalid value '12abc' for configuration fetch.max.wait.ms: expected "
+                             "an int"));
+        QCOMPARE(errorFor("isolation.level", "read_committed"),
+                 std::string("invalid value 'read_committed' for configuration isolation.level: "
+                             "read_committed is not supported (this consumer has no transaction "
+                             "support); use read_uncommitted"));
+        QCOMPARE(errorFor("enable.auto.commit", "yes"),
+                 std::string("invalid value 'yes' for configuration enable.auto.commit: expected "
+                             "true or false"));
+        QVERIFY2(errorFor("key.deserializer", "FooDeserializer")
+                     .starts_with("invalid value 'FooDeserializer' for configuration "
+                                  "key.deserializer: "),
+                 errorFor("key.deserializer", "FooDeserializer").c_str());
+        QCOMPARE(errorFor("security.protocol", "plaintext"), std::string("<accepted>"));
+        auto badServer = ConsumerConfig::parse(
+            std::map<std::string, std::string>{{"bootstrap.servers", "a:1,b"}});
+        QVERIFY(!badServer.ok());
+        QCOMPARE(badServer.error().message,
+                 std::string("invalid value 'b' for configuration bootstrap.servers: expected "
+                             "host:port"));
+    }
+
     void deserializersInvertSerializers() {
         const std::vector<std::pair<std::string, std::string>> cases = {
             {"string", "héllo"},

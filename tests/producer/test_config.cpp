@@ -2,8 +2,11 @@
 
 #include <fstream>
 
+#include "client/network_client_asio.h"
 #include "producer/config_def.h"
 #include "producer/producer_config.h"
+#include "producer/record_accumulator.h"
+#include "producer/sender.h"
 
 using bs::producer::ProducerConfig;
 using KV = std::map<std::string, std::string>;
@@ -92,6 +95,68 @@ class ConfigTest : public QObject {
             ++checked;
         }
         QVERIFY(checked >= 30);
+    }
+
+    // The sub-configs' own defaults cannot drift from the table: a default-made
+    // RecordAccumulator::Config, SenderConfig and NetworkClientConfig hold each key's default,
+    // and agree with what from() makes of a configuration that set nothing.
+    void subConfigDefaultsAreTheKeysDefaults() {
+        using bs::producer::findConfigDef;
+        const auto number = [](std::string_view key) -> int64_t {
+            const auto* def = findConfigDef(key);
+            auto v = def->parse(*def->defaultValue);
+            return std::get<int64_t>(*v);
+        };
+        const auto flag = [](std::string_view key) {
+            const auto* def = findConfigDef(key);
+            auto v = def->parse(*def->defaultValue);
+            return std::get<bool>(*v);
+        };
+        const auto parsed = ProducerConfig::defaults();
+        QVERIFY2(parsed.ok(), parsed.ok() ? "" : parsed.error().message.c_str());
+        const ProducerConfig& nothingSet = *parsed;
+
+        const bs::producer::RecordAccumulator::Config acc;
+        QCOMPARE(int64_t{acc.batchSize}, number("batch.size"));
+        QCOMPARE(acc.lingerMs, number("linger.ms"));
+        QCOMPARE(acc.retryBackoffMs, number("retry.backoff.ms"));
+        QCOMPARE(acc.retryBackoffMaxMs, number("retry.backoff.max.ms"));
+        QCOMPARE(int64_t{acc.deliveryTimeoutMs}, number("delivery.timeout.ms"));
+        QCOMPARE(acc.enableAdaptivePartitioning, flag("partitioner.adaptive.partitioning.enable"));
+        QCOMPARE(acc.partitionAvailabilityTimeoutMs, number("partitioner.availability.timeout.ms"));
+        QCOMPARE(*findConfigDef("compression.type")->defaultValue, std::string_view("none"));
+        QVERIFY(acc.compression == bs::protocol::CompressionType::None);
+        QCOMPARE(acc.compressionLevel, 0);
+        const auto accFrom = bs::producer::RecordAccumulator::Config::from(nothingSet);
+        QCOMPARE(acc.batchSize, accFrom.batchSize);
+        QCOMPARE(acc.lingerMs, accFrom.lingerMs);
+        QCOMPARE(acc.deliveryTimeoutMs, accFrom.deliveryTimeoutMs);
+        QCOMPARE(acc.partitionAvailabilityTimeoutMs, accFrom.partitionAvailabilityTimeoutMs);
+
+        const bs::producer::SenderConfig sender;
+        QCOMPARE(*findConfigDef("acks")->defaultValue, std::string_view("all"));
+        QCOMPARE(sender.acks, int16_t{-1});
+        QCOMPARE(int64_t{sender.maxRequestSize}, number("max.request.size"));
+        QCOMPARE(int64_t{sender.requestTimeoutMs}, number("request.timeout.ms"));
+        QCOMPARE(int64_t{sender.retries}, number("retries"));
+        QCOMPARE(sender.retryBackoffMs, number("retry.backoff.ms"));
+        QCOMPARE(sender.reconnectBackoffMs, number("reconnect.backoff.ms"));
+        QCOMPARE(sender.guaranteeMessageOrder,
+                 number("max.in.flight.requests.per.connection") == 1);
+        const auto senderFrom = bs::producer::SenderConfig::from(nothingSet);
+        QCOMPARE(sender.acks, senderFrom.acks);
+        QCOMPARE(sender.retries, senderFrom.retries);
+        QCOMPARE(sender.guaranteeMessageOrder, senderFrom.guaranteeMessageOrder);
+
+        // The client layer cannot read the producer's table: checked against the producer's keys.
+        const bs::client::NetworkClientConfig net;
+        QCOMPARE(net.reconnectBackoffMs, number("reconnect.backoff.ms"));
+        QCOMPARE(net.reconnectBackoffMaxMs, number("reconnect.backoff.max.ms"));
+        QCOMPARE(int64_t{net.maxInFlightRequestsPerConnection},
+                 number("max.in.flight.requests.per.connection"));
+        QCOMPARE(net.connectionSetupTimeoutMs, number("socket.connection.setup.timeout.ms"));
+        QCOMPARE(int64_t{net.sendBufferBytes}, number("send.buffer.bytes"));
+        QCOMPARE(int64_t{net.receiveBufferBytes}, number("receive.buffer.bytes"));
     }
 
     void everyKeyIsApplied_data() {

@@ -26,6 +26,43 @@ ProducerSnapshot snapshotWith(int64_t timeMs, std::vector<PartitionSnapshot> par
 PartitionSnapshot part(int p, std::vector<BatchSnapshot> batches) {
     return PartitionSnapshot{TopicPartition{"demo", p}, std::move(batches), false};
 }
+// Batch 7: 3 records, 300 of 16384 bytes, created at 1000 ms.
+BatchSnapshot batch7() {
+    BatchSnapshot b;
+    b.batchId = 7;
+    b.recordCount = 3;
+    b.sizeBytes = 300;
+    b.capacity = 16384;
+    b.createdMs = 1000;
+    return b;
+}
+// Node 1, connected, with ProduceRequest #11 in flight: demo-4, batches 5 and 6 (2 records,
+// 120 bytes), sent at 100 ms.
+NodeSnapshot nodeWithOneRequest() {
+    NodeSnapshot n;
+    n.nodeId = 1;
+    n.host = "127.0.0.1";
+    n.port = 9092;
+    n.connected = true;
+    InFlightRequestSnapshot r;
+    r.correlationId = 11;
+    r.partitions = {TopicPartition{"demo", 4}};
+    r.recordCount = 2;
+    r.bytes = 120;
+    r.sentMs = 100;
+    r.batchIds = {5, 6};
+    n.inFlight = {r};
+    return n;
+}
+// Node 1's answer to request #11: NOT_LEADER_OR_FOLLOWER (6).
+Event notLeaderResponse() {
+    Event e;
+    e.type = EventType::ResponseReceived;
+    e.nodeId = 1;
+    e.correlationId = 11;
+    e.errorCode = 6;
+    return e;
+}
 }  // namespace
 
 class TestModels : public QObject {
@@ -47,13 +84,7 @@ class TestModels : public QObject {
         AccumulatorModel m;
         m.setLimits(16384, 1000);
         m.setTopicPartitions(QStringLiteral("demo"), 6);
-        BatchSnapshot b;
-        b.batchId = 7;
-        b.recordCount = 3;
-        b.sizeBytes = 300;
-        b.capacity = 16384;
-        b.createdMs = 1000;
-        m.update(snapshotWith(1400, {part(2, {b})}));
+        m.update(snapshotWith(1400, {part(2, {batch7()})}));
         QCOMPARE(m.lanes().size(), 6);  // empty partitions keep their lane
         const auto* lane = m.lane(QStringLiteral("demo"), 2);
         QVERIFY(lane);
@@ -73,30 +104,14 @@ class TestModels : public QObject {
     void senderCompletionTakesTheResponseError() {
         SenderModel m;
         m.setLimits(5, 30000);
-        NodeSnapshot n;
-        n.nodeId = 1;
-        n.host = "127.0.0.1";
-        n.port = 9092;
-        n.connected = true;
-        InFlightRequestSnapshot r;
-        r.correlationId = 11;
-        r.partitions = {TopicPartition{"demo", 4}};
-        r.recordCount = 2;
-        r.bytes = 120;
-        r.sentMs = 100;
-        n.inFlight = {r};
+        NodeSnapshot n = nodeWithOneRequest();
         m.update(snapshotWith(350, {}, {n}));
         QCOMPARE(m.inFlightCount(), 1);
         QCOMPARE(m.node(1)->inFlight[0].elapsedMs, 250);
         QCOMPARE(m.node(1)->inFlight[0].partitions, QStringList{QStringLiteral("demo-4")});
-        Event e;
-        e.type = EventType::ResponseReceived;
-        e.nodeId = 1;
-        e.correlationId = 11;
-        e.errorCode = 6;  // NOT_LEADER_OR_FOLLOWER
         Event retried;
         retried.type = EventType::BatchRetried;
-        m.applyEvents({e, retried});
+        m.applyEvents({notLeaderResponse(), retried});
         n.inFlight.clear();
         m.update(snapshotWith(400, {}, {n}));
         QCOMPARE(m.inFlightCount(), 0);
@@ -112,12 +127,7 @@ class TestModels : public QObject {
     void accumulatorDescribesABatchAndItsSummary() {
         AccumulatorModel m;
         m.setLimits(16384, 1000);
-        BatchSnapshot b;
-        b.batchId = 7;
-        b.recordCount = 3;
-        b.sizeBytes = 300;
-        b.capacity = 16384;
-        b.createdMs = 1000;
+        BatchSnapshot b = batch7();
         b.attempts = 1;
         b.baseSequence = 42;
         ProducerSnapshot s = snapshotWith(1400, {part(2, {b})});
@@ -145,17 +155,7 @@ class TestModels : public QObject {
     void senderDescribesARequestAndItsSummary() {
         SenderModel m;
         m.setLimits(5, 30000);
-        NodeSnapshot n;
-        n.nodeId = 1;
-        n.connected = true;
-        InFlightRequestSnapshot r;
-        r.correlationId = 11;
-        r.partitions = {TopicPartition{"demo", 4}};
-        r.recordCount = 2;
-        r.bytes = 120;
-        r.sentMs = 100;
-        r.batchIds = {5, 6};
-        n.inFlight = {r};
+        NodeSnapshot n = nodeWithOneRequest();
         m.update(snapshotWith(350, {}, {n}));
         QCOMPARE(
             *m.describeRequest(1, 11),
@@ -164,12 +164,7 @@ class TestModels : public QObject {
         QVERIFY(!m.describeRequest(1, 12));
         QVERIFY(!m.describeRequest(2, 11));
         QCOMPARE(m.summary(), QStringLiteral("1 in flight · 0 completed · 0 retries · 0 failed"));
-        Event e;
-        e.type = EventType::ResponseReceived;
-        e.nodeId = 1;
-        e.correlationId = 11;
-        e.errorCode = 6;
-        m.applyEvents({e});
+        m.applyEvents({notLeaderResponse()});
         n.inFlight.clear();
         m.update(snapshotWith(400, {}, {n}));
         QVERIFY2(m.describeRequest(1, 11)->contains(
