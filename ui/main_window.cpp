@@ -295,7 +295,10 @@ void MainWindow::buildActions() {
     connect(pause_, &QAction::toggled, session_, &ClusterSession::setSenderPaused);
     connect(step_, &QAction::triggered, session_, &ClusterSession::stepSender);
     connect(flush_, &QAction::triggered, this, [this] {
-        relay_->post(tr("flush(): sending everything buffered"));
+        relay_->post(session_->senderPaused()
+                         ? tr("flush(): the sender was paused and is resumed to send everything "
+                              "buffered (pause again to watch batches pile up)")
+                         : tr("flush(): sending everything buffered"));
         session_->flush();
     });
     connect(connectAct, &QAction::triggered, this, &MainWindow::showConnectionDialog);
@@ -423,8 +426,9 @@ void MainWindow::wireController(const SnapshotPoller* poller) {
     connect(session_, &ClusterSession::flushFinished, this,
             [this] { relay_->post(tr("flush() completed")); });
     connect(sends_, &SendService::repeatFinished, this, [this](qint64 n, bool cancelled) {
-        relay_->post(cancelled ? tr("repeat cancelled after %1 records").arg(n)
-                               : tr("repeat finished: %1 records").arg(n));
+        const QString count = n == 1 ? tr("1 record") : tr("%1 records").arg(n);
+        relay_->post(cancelled ? tr("repeat cancelled after %1").arg(count)
+                               : tr("repeat finished: %1").arg(count));
     });
 }
 
@@ -565,7 +569,7 @@ void MainWindow::updateBatchDetails() {
         batchDetails_->setText(*text);
         return;
     }
-    batchDetails_->setText(tr("%1-%2 batch %3 has left the accumulator (sent).")
+    batchDetails_->setText(tr("%1-%2 batch %3 has left the accumulator (sent, or expired).")
                                .arg(selTopic_)
                                .arg(selPartition_)
                                .arg(selBatch_));
@@ -573,8 +577,16 @@ void MainWindow::updateBatchDetails() {
 }
 
 void MainWindow::updateRequestDetails() {
-    if (auto text = senderModel_->describeRequest(selNode_, selCorrelation_))
+    if (selCorrelation_ < 0) return;
+    if (auto text = senderModel_->describeRequest(selNode_, selCorrelation_)) {
         requestDetails_->setText(*text);
+        return;
+    }
+    // Gone from the view: say so rather than keep describing it as if it were still there.
+    requestDetails_->setText(tr("node %1 ProduceRequest #%2 completed and left the view.")
+                                 .arg(selNode_)
+                                 .arg(selCorrelation_));
+    selCorrelation_ = -1;
 }
 
 void MainWindow::clearViews() {

@@ -217,12 +217,12 @@ std::optional<QString> SenderModel::describeRequest(int nodeId, int correlationI
         QStringList ids;
         for (auto id : r.batchIds)
             ids << QString::number(id);
-        return tr("<b>node %1 ProduceRequest #%2</b>: %3 · %4 records · %5 bytes · %6 ms%7 · "
-                  "batches %8")
+        return tr("<b>node %1 ProduceRequest #%2</b>: %3 · %4 · %5 bytes · %6 ms%7 · "
+                  "carries batch ids %8 (as in the accumulator's batch details)")
             .arg(nodeId)
             .arg(r.correlationId)
             .arg(r.partitions.join(QStringLiteral(", ")))
-            .arg(r.records)
+            .arg(r.records == 1 ? tr("1 record") : tr("%1 records").arg(r.records))
             .arg(r.bytes)
             .arg(r.elapsedMs)
             .arg(r.completed ? tr(" · completed: %1").arg(errorLabel(r.errorCode))

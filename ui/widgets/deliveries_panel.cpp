@@ -49,6 +49,11 @@ DeliveriesPanel::DeliveriesPanel(DeliveriesModel* model, QWidget* parent)
     // Where each record landed first, then what it was: in a narrow dock the partition and
     // offset stay in sight and the value is what scrolls away.
     QHeaderView* header = table_->horizontalHeader();
+    // Rows come in callback order (newest first), which is not the order of "#" when partitions
+    // complete out of step: no arrow until a header click really sorts.
+    header->setSortIndicatorShown(false);
+    connect(header, &QHeaderView::sectionClicked, header,
+            [header] { header->setSortIndicatorShown(true); });
     header->moveSection(header->visualIndex(DeliveriesModel::Partition), 1);
     header->moveSection(header->visualIndex(DeliveriesModel::Offset), 2);
     auto* top = new QHBoxLayout;

@@ -21,10 +21,18 @@ QVector<StateLegend::Item> StateLegend::items() const {
                 {c.closed, tr("full / closed"), Qt::SolidLine},
                 {c.retrying, tr("retrying"), Qt::DashLine},
                 {c.drained, tr("drained → request"), Qt::DotLine},
-                {c.linger, tr("age → linger.ms"), Qt::NoPen}};
+                {c.linger, tr("age → linger.ms"), Qt::NoPen},
+                {c.warn, tr("linger expired (sendable)"), Qt::NoPen}};
     return {{c.inFlight, tr("in flight (elapsed → request.timeout.ms)"), Qt::SolidLine},
             {c.ok, tr("completed"), Qt::SolidLine},
             {c.error, tr("error"), Qt::SolidLine}};
+}
+
+QStringList StateLegend::texts() const {
+    QStringList out;
+    for (const auto& item : items())
+        out << item.text;
+    return out;
 }
 
 QFont StateLegend::legendFont() const {

@@ -18,6 +18,8 @@ class StateLegend : public QWidget {
     QSize minimumSizeHint() const override;
     bool hasHeightForWidth() const override;
     int heightForWidth(int width) const override;
+    // The entries' words, in order.
+    QStringList texts() const;
 
   protected:
     void paintEvent(QPaintEvent* event) override;
