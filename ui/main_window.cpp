@@ -9,6 +9,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
@@ -71,6 +72,20 @@ QWidget* framed(QWidget* header, QWidget* view, QLabel* footer) {
     col->addWidget(scroll, 1);
     if (footer) col->addWidget(footer);
     return w;
+}
+
+// A dock body that may be taller than its dock in a small window: it scrolls vertically
+// instead of being cut off (the explain panel lost its last rows).
+QScrollArea* scrolled(QWidget* body) {
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(body);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Never narrower than the body: it would be cut on the right, with no bar to reach it.
+    scroll->setMinimumWidth(body->minimumSizeHint().width() +
+                            scroll->verticalScrollBar()->sizeHint().width());
+    return scroll;
 }
 
 QLabel* detailsLabel() {
@@ -141,11 +156,11 @@ void MainWindow::buildDocks() {
     setCentralWidget(framed(accHeader, accView_, batchDetails_));
 
     composer_ = new RecordComposer(session_, sends_);
-    auto* composerDock = addDock(tr("Record composer"), QStringLiteral("composer"), composer_,
-                                 Qt::LeftDockWidgetArea);
+    auto* composerDock = addDock(tr("Record composer"), QStringLiteral("composer"),
+                                 scrolled(composer_), Qt::LeftDockWidgetArea);
     explain_ = new ExplainPanel;
-    auto* explainDock = addDock(tr("Partitioner · explain"), QStringLiteral("explain"), explain_,
-                                Qt::LeftDockWidgetArea);
+    auto* explainDock = addDock(tr("Partitioner · explain"), QStringLiteral("explain"),
+                                scrolled(explain_), Qt::LeftDockWidgetArea);
     cluster_ = new ClusterPanel(session_);
     auto* clusterDock =
         addDock(tr("Cluster"), QStringLiteral("cluster"), cluster_, Qt::LeftDockWidgetArea);

@@ -100,10 +100,15 @@ void drawBatchBody(QPainter& p, const QRectF& r, const AccumulatorModel::Batch& 
         bold.setPointSizeF(f.pointSizeF() * 0.85);
         p.setFont(bold);
         const QRectF top = r.adjusted(5, 2, -4, -r.height() / 2);
-        p.drawText(top, Qt::AlignLeft | Qt::AlignVCenter,
-                   QObject::tr("%n rec", nullptr, b.records));
         QFont small = f;
         small.setPointSizeF(f.pointSizeF() * 0.75);
+        // The state wins the room ("RETRY 1" was cut): the count shortens, then goes.
+        const qreal stateW = QFontMetricsF(small).horizontalAdvance(stateLabel(b));
+        QString count = QObject::tr("%1 rec").arg(b.records);
+        if (QFontMetricsF(bold).horizontalAdvance(count) + stateW + 4 > top.width())
+            count = QString::number(b.records);
+        if (QFontMetricsF(bold).horizontalAdvance(count) + stateW + 4 > top.width()) count.clear();
+        p.drawText(top, Qt::AlignLeft | Qt::AlignVCenter, count);
         p.setFont(small);
         p.setPen(col.lightness() > 150 && pal.color(QPalette::Base).lightness() > 128
                      ? col.darker(160)

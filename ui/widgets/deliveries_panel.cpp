@@ -40,7 +40,9 @@ DeliveriesPanel::DeliveriesPanel(DeliveriesModel* model, QWidget* parent)
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setWordWrap(false);
     const int cw = fontMetrics().averageCharWidth();
-    table_->setColumnWidth(DeliveriesModel::Seq, cw * 7);
+    // Room for an eight-digit "#" and the header's sort arrow ("352..." was cut).
+    table_->setColumnWidth(DeliveriesModel::Seq,
+                           fontMetrics().horizontalAdvance(QStringLiteral("00000000")) + 24);
     table_->setColumnWidth(DeliveriesModel::Key, cw * 14);
     table_->setColumnWidth(DeliveriesModel::Value, cw * 28);
     table_->setColumnWidth(DeliveriesModel::Partition, cw * 10);
@@ -56,6 +58,7 @@ DeliveriesPanel::DeliveriesPanel(DeliveriesModel* model, QWidget* parent)
             [header] { header->setSortIndicatorShown(true); });
     header->moveSection(header->visualIndex(DeliveriesModel::Partition), 1);
     header->moveSection(header->visualIndex(DeliveriesModel::Offset), 2);
+    header->moveSection(header->visualIndex(DeliveriesModel::Latency), 3);
     auto* top = new QHBoxLayout;
     top->addWidget(filter_, 1);
     top->addWidget(summary_);

@@ -292,9 +292,16 @@ void SenderView::paintEvent(QPaintEvent* event) {
             p.setFont(bold);
             p.setPen(c.text);
             const QRect t = r.adjusted(6, 3, -6, -8);
-            p.drawText(t, Qt::AlignLeft | Qt::AlignTop, tr("#%1").arg(q.correlationId));
+            const QString id = tr("#%1").arg(q.correlationId);
+            p.drawText(t, Qt::AlignLeft | Qt::AlignTop, id);
             p.setFont(small);
-            p.drawText(t, Qt::AlignRight | Qt::AlignTop, tr("%1 ms").arg(q.elapsedMs));
+            // The age only where it does not run into the id ("#298506 ms"); the bar and the
+            // tooltip show it anyway.
+            const QString age = tr("%1 ms").arg(q.elapsedMs);
+            if (QFontMetrics(bold).horizontalAdvance(id) +
+                    QFontMetrics(small).horizontalAdvance(age) + 8 <=
+                t.width())
+                p.drawText(t, Qt::AlignRight | Qt::AlignTop, age);
             p.setPen(c.dim);
             const QString parts = q.partitions.join(QStringLiteral(", "));
             p.drawText(t.adjusted(0, fh, 0, 0), Qt::AlignLeft | Qt::AlignTop,
