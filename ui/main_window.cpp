@@ -8,6 +8,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
@@ -195,6 +196,18 @@ void MainWindow::buildDocks() {
                                  Qt::BottomDockWidgetArea);
     tabifyDockWidget(metricsDock_, sendPathDock);
     sendPathDock->raise();
+    // The inspector needs rows and a detail pane: raised, its tab takes most of the bottom
+    // area from the Sender; the metrics' tab gives it back.
+    connect(inspectorDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible && !inspectorDock_->isFloating())
+            resizeDocks({senderDock_, inspectorDock_}, {height() * 18 / 100, height() * 48 / 100},
+                        Qt::Vertical);
+    });
+    connect(metricsDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible && sizedOnce_ && !metricsDock_->isFloating())
+            resizeDocks({senderDock_, metricsDock_}, {height() * 27 / 100, height() * 25 / 100},
+                        Qt::Vertical);
+    });
 
     // Right column: deliveries, where they landed, and the log.
     deliveriesPanel_ = new DeliveriesPanel(deliveries_);
@@ -657,7 +670,14 @@ void MainWindow::showEvent(QShowEvent* event) {
 
 void MainWindow::restoreLayout() {
     QSettings s;
-    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray()) && screen()) {
+        // First start: the default size, or the screen's free area when smaller (a 1366x768
+        // laptop got a 1600x1000 window hanging off the screen).
+        const QRect avail = screen()->availableGeometry();
+        resize(size().boundedTo(avail.size()));
+        move(avail.topLeft() +
+             QPoint((avail.width() - width()) / 2, (avail.height() - height()) / 2));
+    }
     layoutRestored_ = restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     setTheme(themeFromName(s.value(QStringLiteral("window/theme")).toString()));
 }

@@ -1,0 +1,158 @@
+// The default layout at 1680x1050 and at 1366x768 (a common laptop): the window fits, and every
+// dock's essentials are in sight without scrolling sideways: three broker lanes and their
+// completions in the Sender, the Deliveries' #, partition, offset and latency, the composer's
+// Send, the explain panel whole or scrollable, every metrics chart, and the Topic inspector's
+// rows and detail pane once raised.
+
+#include <QAbstractScrollArea>
+#include <QChartView>
+#include <QDockWidget>
+#include <QHeaderView>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+#include <memory>
+
+#include "app_controller.h"
+#include "main_window.h"
+#include "models/deliveries_model.h"
+#include "models/sender_model.h"
+#include "widgets/deliveries_panel.h"
+#include "widgets/explain_panel.h"
+#include "widgets/record_composer.h"
+#include "widgets/sender_view.h"
+#include "widgets/topic_inspector.h"
+
+using namespace bs::ui;
+
+namespace {
+
+QAbstractScrollArea* scrollAreaOf(QWidget* w) {
+    for (QWidget* p = w->parentWidget(); p; p = p->parentWidget())
+        if (auto* area = qobject_cast<QAbstractScrollArea*>(p)) return area;
+    return nullptr;
+}
+
+// The part of `w` its window shows (clipped by scroll areas and docks).
+QRect shown(QWidget* w) {
+    return w->visibleRegion().boundingRect();
+}
+
+QString describe(QWidget* w) {
+    const QRect r = shown(w);
+    return QStringLiteral("%1: %2x%3 shown of %4x%5")
+        .arg(QString::fromLatin1(w->metaObject()->className()))
+        .arg(r.width())
+        .arg(r.height())
+        .arg(w->width())
+        .arg(w->height());
+}
+
+// Three brokers with a request in flight each, as the embedded cluster gives.
+void threeBrokers(SenderModel* m) {
+    bs::producer::ProducerSnapshot s;
+    s.timeMs = 1000;
+    for (int id = 0; id < 3; ++id) {
+        bs::producer::NodeSnapshot n;
+        n.nodeId = id;
+        n.host = "127.0.0.1";
+        n.port = 40000 + id;
+        n.connected = true;
+        bs::producer::InFlightRequestSnapshot r;
+        r.correlationId = 298500 + id;
+        r.partitions = {{"demo", id}};
+        r.batchIds = {uint64_t(10 + id)};
+        r.recordCount = 3;
+        r.bytes = 300;
+        r.sentMs = 10;
+        n.inFlight.push_back(r);
+        s.nodes.push_back(n);
+    }
+    m->update(s);
+}
+
+}  // namespace
+
+class TestWindowSizes : public QObject {
+    Q_OBJECT
+  private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void essentialsInSight_data() {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1680x1050") << QSize(1680, 1050);
+        QTest::newRow("1366x768") << QSize(1366, 768);
+    }
+
+    void essentialsInSight() {
+        QFETCH(QSize, size);
+        AppController controller;  // not connected: only the layout is looked at
+        MainWindow w(&controller);
+        threeBrokers(w.senderModel());
+        w.resize(size);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.applyDefaultSizes();
+        QCoreApplication::processEvents();
+        QCOMPARE(w.size(), size);  // its minimum size fits the screen
+
+        // Sender: all three lanes, the slots and the completions column, no sideways scroll.
+        SenderView* sender = w.senderView();
+        QAbstractScrollArea* senderArea = scrollAreaOf(sender);
+        QVERIFY(senderArea);
+        QVERIFY(!senderArea->horizontalScrollBar()->isVisible());
+        QVERIFY2(shown(sender).height() >= sender->minimumSizeHint().height(),
+                 qPrintable(describe(sender)));
+        QCOMPARE(shown(sender).width(), sender->width());
+
+        // Deliveries: #, partition, offset and latency inside the table.
+        QTableView* table = w.deliveriesPanel()->table();
+        for (int column : {int(DeliveriesModel::Seq), int(DeliveriesModel::Partition),
+                           int(DeliveriesModel::Offset), int(DeliveriesModel::Latency)}) {
+            const int right = table->columnViewportPosition(column) + table->columnWidth(column);
+            QVERIFY2(right <= table->viewport()->width(),
+                     qPrintable(QStringLiteral("column %1 ends at %2 of %3")
+                                    .arg(column)
+                                    .arg(right)
+                                    .arg(table->viewport()->width())));
+        }
+
+        // Composer: Send in sight.
+        QPushButton* send = w.composer()->sendButton();
+        QCOMPARE(shown(send).size(), send->size());
+
+        // Explain: whole, or scrollable to its last row; never cut sideways.
+        ExplainPanel* explain = w.explainPanel();
+        QAbstractScrollArea* explainArea = scrollAreaOf(explain);
+        QVERIFY(explainArea);
+        QCOMPARE(shown(explain).width(), explain->width());
+        QVERIFY2(shown(explain).height() == explain->height() ||
+                     explainArea->verticalScrollBar()->maximum() > 0,
+                 qPrintable(describe(explain)));
+        QVERIFY(explain->height() >= explain->minimumSizeHint().height());
+
+        // Metrics: every chart whole and big enough to read.
+        const auto charts = w.findChildren<QChartView*>();
+        QCOMPARE(charts.size(), 8);
+        for (QChartView* chart : charts) {
+            QCOMPARE(shown(chart).size(), chart->size());
+            QVERIFY2(chart->width() >= 150 && chart->height() >= 80, qPrintable(describe(chart)));
+        }
+
+        // Topic inspector, raised: a page of rows and a detail pane beside them.
+        w.inspectorDock()->raise();
+        QCoreApplication::processEvents();
+        QTableView* rows = w.topicInspector()->table();
+        const int visibleRows =
+            rows->viewport()->height() / rows->verticalHeader()->defaultSectionSize();
+        QVERIFY2(visibleRows >= (size.height() >= 1000 ? 14 : 8),
+                 qPrintable(QString::number(visibleRows)));
+        QVERIFY2(rows->width() <= w.topicInspector()->width() * 6 / 10, qPrintable(describe(rows)));
+    }
+};
+
+QTEST_MAIN(TestWindowSizes)
+#include "test_window_sizes.moc"
