@@ -138,7 +138,7 @@ class TestWindowSizes : public QObject {
         const auto charts = w.findChildren<QChartView*>();
         QCOMPARE(charts.size(), 8);
         for (QChartView* chart : charts) {
-            QCOMPARE(shown(chart).size(), chart->size());
+            QCOMPARE(shown(chart->viewport()).size(), chart->viewport()->size());
             QVERIFY2(chart->width() >= 150 && chart->height() >= 80, qPrintable(describe(chart)));
         }
 

@@ -101,14 +101,15 @@ int SenderView::laneHeight() const {
 // Error names are long (NOT_LEADER_OR_FOLLOWER): a wide view gives completions more room.
 int SenderView::recentWidth() const {
     // What the in-flight slots leave at their minimum width, and no more than a quarter.
-    const int spare = width() - kHeaderWidth - kGap - model_->maxInFlight() * (84 + kGap);
+    const int spare =
+        width() - kHeaderWidth - kGap - model_->maxInFlight() * (kSlotMinWidth + kGap);
     return std::clamp(std::min((width() - kHeaderWidth) / 4, spare), kRecentMinWidth, 200);
 }
 
-// Slots share the width left by the header and the completions column (84..170 px each).
+// Slots share the width left by the header and the completions column (72..170 px each).
 int SenderView::slotWidth() const {
     const int avail = width() - kHeaderWidth - recentWidth() - kGap;
-    return std::clamp(avail / std::max(1, model_->maxInFlight()) - kGap, 84, 170);
+    return std::clamp(avail / std::max(1, model_->maxInFlight()) - kGap, kSlotMinWidth, 170);
 }
 
 QSize SenderView::sizeHint() const {
@@ -119,7 +120,7 @@ QSize SenderView::sizeHint() const {
 
 QSize SenderView::minimumSizeHint() const {
     const int n = std::max<int>(1, static_cast<int>(model_->nodes().size()));
-    return {kHeaderWidth + model_->maxInFlight() * (84 + kGap) + kRecentMinWidth,
+    return {kHeaderWidth + model_->maxInFlight() * (kSlotMinWidth + kGap) + kRecentMinWidth,
             n * laneHeight() + 2};
 }
 

@@ -51,6 +51,8 @@ class SenderView : public QWidget {
     int selected_ = -1;
     static constexpr int kHeaderWidth = 138;
     static constexpr int kGap = 6;
+    // Five slots, the header and the completions fit the Sender dock of a 1366 px window.
+    static constexpr int kSlotMinWidth = 72;
     // The completions column (the two newest): at least this, wider when the view is.
     static constexpr int kRecentMinWidth = 96 + 14;
 };
