@@ -163,8 +163,8 @@ void MainWindow::buildDocks() {
     auto* explainDock = addDock(tr("Partitioner · explain"), QStringLiteral("explain"),
                                 scrolled(explain_), Qt::LeftDockWidgetArea);
     cluster_ = new ClusterPanel(session_);
-    auto* clusterDock =
-        addDock(tr("Cluster"), QStringLiteral("cluster"), cluster_, Qt::LeftDockWidgetArea);
+    auto* clusterDock = addDock(tr("Cluster"), QStringLiteral("cluster"), scrolled(cluster_),
+                                Qt::LeftDockWidgetArea);
 
     senderView_ = new SenderView(senderModel_, this);
     senderSummary_ = new LiveLabel(tr("5 in flight · 100000 completed · 0 retries · 0 failed"));
@@ -205,8 +205,7 @@ void MainWindow::buildDocks() {
     });
     connect(metricsDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible && sizedOnce_ && !metricsDock_->isFloating())
-            resizeDocks({senderDock_, metricsDock_}, {height() * 27 / 100, height() * 25 / 100},
-                        Qt::Vertical);
+            resizeDocks({senderDock_, metricsDock_}, senderAndMetricsHeights(), Qt::Vertical);
     });
 
     // Right column: deliveries, where they landed, and the log.
@@ -654,12 +653,23 @@ void MainWindow::showSettingsDialog() {
 void MainWindow::applyDefaultSizes() {
     // Proportions of the default layout for the current window size.
     const int w = width(), h = height();
+    // A short window (768 px) gives the composer and the Sender the height they need to show
+    // Send and three brokers; the accumulator in the centre takes what is left.
+    const bool shortWindow = h < 900;
     resizeDocks({composerDock_, deliveriesDock_}, {w * 25 / 100, w * 24 / 100}, Qt::Horizontal);
     resizeDocks({composerDock_, explainDock_, clusterDock_},
-                {h * 36 / 100, h * 22 / 100, h * 42 / 100}, Qt::Vertical);
+                shortWindow ? QList<int>{h * 50 / 100, h * 20 / 100, h * 30 / 100}
+                            : QList<int>{h * 36 / 100, h * 22 / 100, h * 42 / 100},
+                Qt::Vertical);
     resizeDocks({deliveriesDock_, distDock_, logDock_}, {h * 46 / 100, h * 27 / 100, h * 27 / 100},
                 Qt::Vertical);
-    resizeDocks({senderDock_, metricsDock_}, {h * 27 / 100, h * 25 / 100}, Qt::Vertical);
+    resizeDocks({senderDock_, metricsDock_}, senderAndMetricsHeights(), Qt::Vertical);
+}
+
+QList<int> MainWindow::senderAndMetricsHeights() const {
+    const int h = height();
+    return h < 900 ? QList<int>{h * 36 / 100, h * 27 / 100}
+                   : QList<int>{h * 27 / 100, h * 25 / 100};
 }
 
 void MainWindow::showEvent(QShowEvent* event) {

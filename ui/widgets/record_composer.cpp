@@ -170,17 +170,21 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     progress_->setObjectName(QStringLiteral("repeatProgress"));
     progress_->setVisible(false);  // only while a repeat runs ("0 / 1" said nothing)
 
+    // Two short rows, not one long one: the composer's width sets the left column's, which a
+    // 1366 px window cannot spare.
     auto* sendRow = new QHBoxLayout;
     sendRow->addWidget(send_);
-    sendRow->addSpacing(12);
-    sendRow->addWidget(count_);
-    sendRow->addWidget(rate_);
+    sendRow->addStretch(1);
     sendRow->addWidget(repeat_);
     sendRow->addWidget(cancel_);
+    auto* repeatRow = new QHBoxLayout;
+    repeatRow->addWidget(count_, 1);
+    repeatRow->addWidget(rate_, 1);
     auto* col = new QVBoxLayout(this);
     col->setContentsMargins(8, 6, 8, 6);
     col->addLayout(form);
     col->addLayout(sendRow);
+    col->addLayout(repeatRow);
     col->addWidget(progress_);
     col->addStretch();
 
