@@ -89,6 +89,13 @@ QScrollArea* scrolled(QWidget* body) {
     return scroll;
 }
 
+// The default heights of the Sender dock and the metrics / inspector tabs below it in a window
+// `h` px high: a short one (768 px) gives the Sender room for three brokers.
+QList<int> senderAndMetricsHeights(int h) {
+    return h < 900 ? QList<int>{h * 36 / 100, h * 27 / 100}
+                   : QList<int>{h * 27 / 100, h * 25 / 100};
+}
+
 QLabel* detailsLabel() {
     auto* l = new QLabel;
     l->setWordWrap(true);
@@ -205,7 +212,8 @@ void MainWindow::buildDocks() {
     });
     connect(metricsDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible && sizedOnce_ && !metricsDock_->isFloating())
-            resizeDocks({senderDock_, metricsDock_}, senderAndMetricsHeights(), Qt::Vertical);
+            resizeDocks({senderDock_, metricsDock_}, senderAndMetricsHeights(height()),
+                        Qt::Vertical);
     });
 
     // Right column: deliveries, where they landed, and the log.
@@ -663,13 +671,7 @@ void MainWindow::applyDefaultSizes() {
                 Qt::Vertical);
     resizeDocks({deliveriesDock_, distDock_, logDock_}, {h * 46 / 100, h * 27 / 100, h * 27 / 100},
                 Qt::Vertical);
-    resizeDocks({senderDock_, metricsDock_}, senderAndMetricsHeights(), Qt::Vertical);
-}
-
-QList<int> MainWindow::senderAndMetricsHeights() const {
-    const int h = height();
-    return h < 900 ? QList<int>{h * 36 / 100, h * 27 / 100}
-                   : QList<int>{h * 27 / 100, h * 25 / 100};
+    resizeDocks({senderDock_, metricsDock_}, senderAndMetricsHeights(height()), Qt::Vertical);
 }
 
 void MainWindow::showEvent(QShowEvent* event) {

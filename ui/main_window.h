@@ -49,8 +49,6 @@ class MainWindow : public QMainWindow {
 
     // Splits the docks in the default proportions of the current window size.
     void applyDefaultSizes();
-    // The default heights of the Sender dock and the metrics / inspector tabs below it.
-    QList<int> senderAndMetricsHeights() const;
 
   protected:
     void showEvent(QShowEvent* event) override;
