@@ -20,6 +20,7 @@
 #include "main_window.h"
 #include "models/deliveries_model.h"
 #include "models/sender_model.h"
+#include "ui_harness.h"
 #include "widgets/deliveries_panel.h"
 #include "widgets/explain_panel.h"
 #include "widgets/record_composer.h"
@@ -91,7 +92,7 @@ class TestWindowSizes : public QObject {
         QFETCH(QSize, size);
         AppController controller;  // not connected: only the layout is looked at
         MainWindow w(&controller);
-        threeBrokers(w.senderModel());
+        threeBrokers(w.findChild<SenderModel*>());
         w.resize(size);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -100,7 +101,7 @@ class TestWindowSizes : public QObject {
         QCOMPARE(w.size(), size);  // its minimum size fits the screen
 
         // Sender: all three lanes, the slots and the completions column, no sideways scroll.
-        SenderView* sender = w.senderView();
+        SenderView* sender = w.findChild<SenderView*>();
         QAbstractScrollArea* senderArea = scrollAreaOf(sender);
         QVERIFY(senderArea);
         QVERIFY(!senderArea->horizontalScrollBar()->isVisible());
@@ -109,7 +110,7 @@ class TestWindowSizes : public QObject {
         QCOMPARE(shown(sender).width(), sender->width());
 
         // Deliveries: #, partition, offset and latency inside the table.
-        QTableView* table = w.deliveriesPanel()->table();
+        QTableView* table = w.findChild<DeliveriesPanel*>()->findChild<QTableView*>();
         for (int column : {int(DeliveriesModel::Seq), int(DeliveriesModel::Partition),
                            int(DeliveriesModel::Offset), int(DeliveriesModel::Latency)}) {
             const int right = table->columnViewportPosition(column) + table->columnWidth(column);
@@ -121,11 +122,11 @@ class TestWindowSizes : public QObject {
         }
 
         // Composer: Send in sight.
-        QPushButton* send = w.composer()->sendButton();
+        QPushButton* send = child<QPushButton>(w.findChild<RecordComposer*>(), "send");
         QCOMPARE(shown(send).size(), send->size());
 
         // Explain: whole, or scrollable to its last row; never cut sideways.
-        ExplainPanel* explain = w.explainPanel();
+        ExplainPanel* explain = w.findChild<ExplainPanel*>();
         QAbstractScrollArea* explainArea = scrollAreaOf(explain);
         QVERIFY(explainArea);
         QCOMPARE(shown(explain).width(), explain->width());
@@ -143,14 +144,15 @@ class TestWindowSizes : public QObject {
         }
 
         // Topic inspector, raised: a page of rows and a detail pane beside them.
-        w.inspectorDock()->raise();
+        child<QDockWidget>(&w, "inspector")->raise();
         QCoreApplication::processEvents();
-        QTableView* rows = w.topicInspector()->table();
+        auto* inspector = w.findChild<TopicInspector*>();
+        QTableView* rows = child<QTableView>(inspector, "records");
         const int visibleRows =
             rows->viewport()->height() / rows->verticalHeader()->defaultSectionSize();
         QVERIFY2(visibleRows >= (size.height() >= 1000 ? 14 : 8),
                  qPrintable(QString::number(visibleRows)));
-        QVERIFY2(rows->width() <= w.topicInspector()->width() * 6 / 10, qPrintable(describe(rows)));
+        QVERIFY2(rows->width() <= inspector->width() * 6 / 10, qPrintable(describe(rows)));
     }
 };
 
