@@ -26,6 +26,7 @@
 #include "icons.h"
 #include "log_sink.h"
 #include "models/accumulator_model.h"
+#include "models/batch_records.h"
 #include "models/deliveries_model.h"
 #include "models/distribution_model.h"
 #include "models/event_log.h"
@@ -601,6 +602,13 @@ void MainWindow::onCluster(const ClusterInfo& info) {
 void MainWindow::updateBatchDetails() {
     if (!accModel_->lane(selTopic_, selPartition_)) return;
     if (auto text = accModel_->describeBatch(selTopic_, selPartition_, selBatch_)) {
+        // What the batch holds: offsets count from the batch's base, which the broker assigns.
+        if (auto producer = session_->producer())
+            if (auto bytes =
+                    producer->batchRecords({selTopic_.toStdString(), selPartition_}, selBatch_);
+                bytes && !bytes->empty())
+                *text += tr("<br>records (offset delta: key → value):<br>%1")
+                             .arg(batchRecordsText(*bytes));
         batchDetails_->setText(*text);
         return;
     }

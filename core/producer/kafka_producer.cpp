@@ -314,6 +314,11 @@ std::vector<Metric> KafkaProducer::metrics() const {
     return in_->metrics.metrics();
 }
 
+std::optional<std::vector<uint8_t>> KafkaProducer::batchRecords(const TopicPartition& tp,
+                                                                uint64_t batchId) const {
+    return in_->accumulator->batchRecords(tp, batchId);
+}
+
 ProducerSnapshot KafkaProducer::snapshot() const {
     ProducerSnapshot s;
     s.timeMs = in_->clock.nowMs();

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -66,6 +67,9 @@ class KafkaProducer {
 
     // --- observation (what the GUI draws)
     ProducerSnapshot snapshot() const;
+    // The records of a batch still in the accumulator (RecordAccumulator::batchRecords).
+    std::optional<std::vector<uint8_t>> batchRecords(const TopicPartition& tp,
+                                                     uint64_t batchId) const;
     EventStream& events() { return in_->events; }
     void pauseSender(bool paused) { in_->sender->pause(paused); }
     // One sender iteration while paused; false (nothing done) when the sender is not paused.

@@ -131,6 +131,13 @@ void ProducerBatch::closeForRecordAppends() {
     if (state() == BatchState::Open) setState(BatchState::Closed);
 }
 
+void ProducerBatch::copyForViewing(std::vector<uint8_t>& out) const {
+    if (closed_)
+        out.assign(finished_.begin(), finished_.end());
+    else
+        builder_->copyOpenBatch(out);
+}
+
 Status ProducerBatch::close() {
     if (closed_) return {};
     appendsClosed_ = true;

@@ -79,6 +79,9 @@ class ProducerBatch {
     bool isClosed() const { return closed_; }
     // The finished RecordBatch bytes; empty until close().
     std::span<const uint8_t> records() const { return finished_; }
+    // The batch as a viewer reads it (RecordBatchReader): the finished bytes once closed, else an
+    // uncompressed copy of the records appended so far. Allocates `out`; not for the hot path.
+    void copyForViewing(std::vector<uint8_t>& out) const;
     // Mutable view for the sender to rewrite producer state on an epoch bump.
     std::span<uint8_t> mutableRecords() { return mutableFinished_; }
 

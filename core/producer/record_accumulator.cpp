@@ -791,6 +791,20 @@ std::vector<PartitionSnapshot> RecordAccumulator::snapshotPartitions() const {
     return out;
 }
 
+std::optional<std::vector<uint8_t>> RecordAccumulator::batchRecords(const TopicPartition& tp,
+                                                                    uint64_t batchId) const {
+    PartitionQueue* q = findQueue(tp);
+    if (!q) return std::nullopt;
+    std::lock_guard lock(q->mu);
+    for (const auto& b : q->batches) {
+        if (b->batchId() != batchId) continue;
+        std::vector<uint8_t> out;
+        b->copyForViewing(out);
+        return out;
+    }
+    return std::nullopt;
+}
+
 BufferPoolSnapshot RecordAccumulator::snapshotBufferPool() const {
     BufferPoolSnapshot s;
     s.totalMemory = pool_.totalMemory();

@@ -176,6 +176,10 @@ class RecordAccumulator {
     // Per partition deques (oldest batch first), topics then partitions in order.
     std::vector<PartitionSnapshot> snapshotPartitions() const;
     BufferPoolSnapshot snapshotBufferPool() const;
+    // The records of batch `batchId` while it waits in tp's deque, as a RecordBatch v2 a
+    // RecordBatchReader reads (see ProducerBatch::copyForViewing); nullopt once it has left.
+    std::optional<std::vector<uint8_t>> batchRecords(const TopicPartition& tp,
+                                                     uint64_t batchId) const;
     // The built-in sticky state of a topic (nullptr before its first keyless record).
     std::shared_ptr<const BuiltInPartitioner::StickyPartitionInfo> stickyPartitionInfo(
         std::string_view topic) const;

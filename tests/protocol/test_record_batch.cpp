@@ -289,6 +289,44 @@ class RecordBatchTest : public QObject {
         QCOMPARE(parseBatchHeader(*a)->producerId, int64_t{-1});
     }
 
+    // A viewer's copy of an open batch: a valid uncompressed batch of the records so far (even
+    // for a gzip builder), equal to what close() then writes in every record; the builder goes
+    // on appending as if nothing happened, and a closed builder gives no copy.
+    void copyOpenBatch() {
+        std::vector<uint8_t> buffer(1000);
+        RecordBatchBuilder builder(buffer, CompressionType::Gzip);
+        std::vector<uint8_t> copy;
+        builder.copyOpenBatch(copy);
+        QVERIFY(copy.empty());
+        QVERIFY(builder.tryAppend(kT, bytesOf("k0"), bytesOf("v0")));
+        QVERIFY(builder.tryAppend(kT + 5, std::nullopt, bytesOf("v1")));
+        builder.copyOpenBatch(copy);
+        std::vector<uint8_t> scratch;
+        QVERIFY(validateBatchRecords(copy, scratch).ok());
+        const auto header = parseBatchHeader(copy);
+        QVERIFY(header.ok());
+        QCOMPARE(header->compression(), CompressionType::None);
+        QCOMPARE(header->recordCount, 2);
+        QCOMPARE(header->maxTimestamp, kT + 5);
+        RecordBatchReader reader(copy);
+        QVERIFY(reader.nextBatch());
+        Record r;
+        QVERIFY(reader.nextRecord(r));
+        QCOMPARE(r.offset, int64_t{0});
+        QCOMPARE(str(*r.key), std::string("k0"));
+        QVERIFY(reader.nextRecord(r));
+        QCOMPARE(r.offset, int64_t{1});
+        QVERIFY(!r.key);
+        QCOMPARE(str(*r.value), std::string("v1"));
+        QVERIFY(!reader.nextRecord(r));
+        QVERIFY(builder.tryAppend(kT, bytesOf("k2"), bytesOf("v2")));
+        auto built = builder.close();
+        QVERIFY(built.ok());
+        QCOMPARE(parseBatchHeader(*built)->recordCount, 3);
+        builder.copyOpenBatch(copy);
+        QVERIFY(copy.empty());
+    }
+
     // Incompressible records filling the capacity: the compressed batch is larger than the
     // buffer and lives in the builder's scratch, still valid.
     void compressedLargerThanCapacity() {

@@ -1,10 +1,13 @@
 // Small things a newcomer trips over: Flush says it resumes a paused sender, the Deliveries
 // table shows no sort arrow while rows are in callback order, details say "1 record" and say
-// when their batch has left, and the accumulator legend explains the expired-linger colour.
+// when their batch has left, batch details list the batch's records, and the accumulator legend
+// explains the expired-linger colour.
 
 #include <QAction>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -43,6 +46,8 @@ class TestDetailsAndLegends : public QObject {
         QVERIFY(session.senderPaused());
         RecordComposer* c = h.window->findChild<RecordComposer*>();
         child<QSpinBox>(c, "partition")->setValue(2);
+        child<QLineEdit>(c, "key")->setText(QStringLiteral("order-${n}"));
+        child<QPlainTextEdit>(c, "value")->setPlainText(QStringLiteral("[1,2]"));
         QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(c, "send")->isEnabled(), 10000);
         child<QPushButton>(c, "send")->click();
         AccumulatorModel* acc = h.window->findChild<AccumulatorModel*>();
@@ -53,6 +58,16 @@ class TestDetailsAndLegends : public QObject {
                                                                      lane->batches[0].id);
         auto* details = child<QLabel>(h.window.get(), "batchDetails");
         QVERIFY2(details->text().contains(QStringLiteral(": 1 record,")),
+                 qPrintable(details->text()));
+        // The details list what the open batch holds, read back from its buffer.
+        QVERIFY2(details->text().contains(QStringLiteral("0: order-1 → [1,2]")),
+                 qPrintable(details->text()));
+        // A second record joins the same open batch and its list.
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(c, "send")->isEnabled(), 10000);
+        child<QPushButton>(c, "send")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(details->text().contains(QStringLiteral("1: order-2 → [1,2]")),
+                                 20000);
+        QVERIFY2(details->text().contains(QStringLiteral(": 2 records,")),
                  qPrintable(details->text()));
 
         QSignalSpy flushed(&session, &ClusterSession::flushFinished);

@@ -200,7 +200,14 @@ class RecordBatchBuilder {
     // Idempotent: later calls return the same span. A codec failure is an error.
     Result<Bytes> close();
 
+    // A finished, uncompressed copy of the batch as it would be if closed now (header, CRC and
+    // the records appended so far), for viewers that read an open batch with RecordBatchReader.
+    // Before close() only: then the buffer holds uncompressed records. Allocates `out`.
+    void copyOpenBatch(std::vector<uint8_t>& out) const;
+
   private:
+    // Fills the header of the `size`-byte batch at `batch` and its CRC.
+    void writeHeader(uint8_t* batch, size_t size, CompressionType codec) const;
     // Record size minus its length varint (Java: DefaultRecord.sizeOfBodyInBytes).
     size_t recordBodySize(int64_t timestampMs, std::optional<Bytes> key, std::optional<Bytes> value,
                           std::span<const RecordHeader> headers) const;

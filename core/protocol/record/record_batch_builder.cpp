@@ -181,7 +181,20 @@ Result<Bytes> RecordBatchBuilder::close() {
         closed_ = false;
         return Error{"record batch: " + std::to_string(size) + " bytes exceed the limit"};
     }
-    int16_t attributes = static_cast<int16_t>(compression_);
+    writeHeader(batch, size, compression_);
+    built_ = Bytes(batch, size);
+    return built_;
+}
+
+void RecordBatchBuilder::copyOpenBatch(std::vector<uint8_t>& out) const {
+    out.clear();
+    if (closed_ || recordCount_ == 0) return;
+    out.assign(buffer_, buffer_ + writePos_);
+    writeHeader(out.data(), out.size(), CompressionType::None);
+}
+
+void RecordBatchBuilder::writeHeader(uint8_t* batch, size_t size, CompressionType codec) const {
+    int16_t attributes = static_cast<int16_t>(codec);
     if (timestampType_ == TimestampType::LogAppendTime) attributes |= kTimestampTypeMask;
     if (transactional_) attributes |= kTransactionalFlagMask;
     using detail::putBe16;
@@ -200,8 +213,6 @@ Result<Bytes> RecordBatchBuilder::close() {
     putBe32(batch + kBaseSequenceOffset, static_cast<uint32_t>(baseSequence_));
     putBe32(batch + kRecordsCountOffset, static_cast<uint32_t>(recordCount_));
     putBe32(batch + kCrcOffset, crc32c(batch + kAttributesOffset, size - kAttributesOffset));
-    built_ = Bytes(batch, size);
-    return built_;
 }
 
 }  // namespace bs::protocol
