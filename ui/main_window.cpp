@@ -93,8 +93,7 @@ QScrollArea* scrolled(QWidget* body) {
 // The default heights of the Sender dock and the metrics / inspector tabs below it in a window
 // `h` px high: a short one (768 px) gives the Sender room for three brokers.
 QList<int> senderAndMetricsHeights(int h) {
-    return h < 900 ? QList<int>{h * 36 / 100, h * 27 / 100}
-                   : QList<int>{h * 27 / 100, h * 25 / 100};
+    return {h * 27 / 100, h * 25 / 100};
 }
 
 QLabel* detailsLabel() {
@@ -207,12 +206,14 @@ void MainWindow::buildDocks() {
     // The inspector needs rows and a detail pane: raised, its tab takes most of the bottom
     // area from the Sender; the metrics' tab gives it back.
     connect(inspectorDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
-        if (visible && !inspectorDock_->isFloating())
+        if (visible && !inspectorDock_->isFloating() &&
+            !tabifiedDockWidgets(senderDock_).contains(inspectorDock_))
             resizeDocks({senderDock_, inspectorDock_}, {height() * 18 / 100, height() * 48 / 100},
                         Qt::Vertical);
     });
     connect(metricsDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
-        if (visible && sizedOnce_ && !metricsDock_->isFloating())
+        if (visible && sizedOnce_ && !metricsDock_->isFloating() &&
+            !tabifiedDockWidgets(senderDock_).contains(metricsDock_))
             resizeDocks({senderDock_, metricsDock_}, senderAndMetricsHeights(height()),
                         Qt::Vertical);
     });
@@ -672,14 +673,29 @@ void MainWindow::applyDefaultSizes() {
     // A short window (768 px) gives the composer and the Sender the height they need to show
     // Send and three brokers; the accumulator in the centre takes what is left.
     const bool shortWindow = h < 900;
-    resizeDocks({composerDock_, deliveriesDock_}, {w * 25 / 100, w * 24 / 100}, Qt::Horizontal);
+    // Below 900 px the centre column cannot hold the accumulator, the Sender and the metrics at
+    // readable heights: the Sender joins the metrics' tabs (raised), and the accumulator keeps
+    // room for its lanes.
+    if (shortWindow && !tabifiedDockWidgets(senderDock_).contains(metricsDock_)) {
+        tabifyDockWidget(metricsDock_, senderDock_);
+        senderDock_->raise();
+    }
+    // A narrow window (1366 px) keeps the sides slimmer so the Sender in the centre shows five
+    // in-flight slots and the completions column without scrolling sideways.
+    const bool narrowWindow = w < 1500;
+    resizeDocks({composerDock_, deliveriesDock_},
+                {w * (narrowWindow ? 23 : 25) / 100, w * (narrowWindow ? 23 : 24) / 100},
+                Qt::Horizontal);
     resizeDocks({composerDock_, explainDock_, clusterDock_},
                 shortWindow ? QList<int>{h * 50 / 100, h * 20 / 100, h * 30 / 100}
                             : QList<int>{h * 36 / 100, h * 22 / 100, h * 42 / 100},
                 Qt::Vertical);
     resizeDocks({deliveriesDock_, distDock_, logDock_}, {h * 46 / 100, h * 27 / 100, h * 27 / 100},
                 Qt::Vertical);
-    resizeDocks({senderDock_, metricsDock_}, senderAndMetricsHeights(height()), Qt::Vertical);
+    if (shortWindow)
+        resizeDocks({senderDock_}, {h * 42 / 100}, Qt::Vertical);
+    else
+        resizeDocks({senderDock_, metricsDock_}, senderAndMetricsHeights(h), Qt::Vertical);
 }
 
 void MainWindow::showEvent(QShowEvent* event) {

@@ -38,8 +38,11 @@ class TestWindowFit : public QObject {
         const int oneLine = legend.heightForWidth(wide);
         QCOMPARE(legend.heightForWidth(wide * 2), oneLine);
         QVERIFY(legend.heightForWidth(wide / 2) > oneLine);
-        // At its minimum width every entry has a line of its own: six entries, six lines.
-        QCOMPARE(legend.heightForWidth(legend.minimumSizeHint().width()), 6 * oneLine);
+        // At its minimum width (its widest entry) the six entries take five or six lines: two
+        // short ones may share one.
+        const int narrow = legend.heightForWidth(legend.minimumSizeHint().width());
+        QVERIFY2(narrow >= 5 * oneLine && narrow <= 6 * oneLine,
+                 qPrintable(QString::number(narrow)));
     }
 
     void everyLegendEntryShows() {

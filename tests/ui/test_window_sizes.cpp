@@ -1,8 +1,9 @@
 // The default layout at 1680x1050 and at 1366x768 (a common laptop): the window fits, and every
-// dock's essentials are in sight without scrolling sideways: three broker lanes and their
-// completions in the Sender, the Deliveries' #, partition, offset and latency, the composer's
-// Send, the explain panel whole or scrollable, every metrics chart, and the Topic inspector's
-// rows and detail pane once raised.
+// dock's essentials are in sight without scrolling sideways: the accumulator's six lanes, three
+// broker lanes and their completions in the Sender, the Deliveries' #, partition, offset and
+// latency, the composer's Send, the explain panel whole or scrollable, every metrics chart (a
+// tab beside the Sender in a short window), and the Topic inspector's rows and detail pane once
+// raised.
 
 #include <QAbstractScrollArea>
 #include <QChartView>
@@ -18,9 +19,11 @@
 
 #include "app_controller.h"
 #include "main_window.h"
+#include "models/accumulator_model.h"
 #include "models/deliveries_model.h"
 #include "models/sender_model.h"
 #include "ui_harness.h"
+#include "widgets/accumulator_view.h"
 #include "widgets/deliveries_panel.h"
 #include "widgets/explain_panel.h"
 #include "widgets/record_composer.h"
@@ -75,6 +78,25 @@ void threeBrokers(SenderModel* m) {
     m->update(s);
 }
 
+// Topic demo's six partitions, one open batch each.
+void sixPartitions(AccumulatorModel* m) {
+    bs::producer::ProducerSnapshot s;
+    s.timeMs = 1000;
+    for (int p = 0; p < 6; ++p) {
+        bs::producer::PartitionSnapshot ps;
+        ps.tp = {"demo", p};
+        bs::producer::BatchSnapshot b;
+        b.batchId = uint64_t(p + 1);
+        b.recordCount = 2;
+        b.sizeBytes = 200;
+        b.capacity = 16384;
+        b.createdMs = 990;
+        ps.batches.push_back(b);
+        s.partitions.push_back(ps);
+    }
+    m->update(s);
+}
+
 }  // namespace
 
 class TestWindowSizes : public QObject {
@@ -93,6 +115,7 @@ class TestWindowSizes : public QObject {
         AppController controller;  // not connected: only the layout is looked at
         MainWindow w(&controller);
         threeBrokers(w.findChild<SenderModel*>());
+        sixPartitions(w.findChild<AccumulatorModel*>());
         w.resize(size);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -100,11 +123,18 @@ class TestWindowSizes : public QObject {
         QCoreApplication::processEvents();
         QCOMPARE(w.size(), size);  // its minimum size fits the screen
 
+        // The accumulator, the window's centre: all six lanes at their height or more.
+        auto* acc = w.findChild<AccumulatorView*>();
+        QVERIFY2(shown(acc).height() >= acc->sizeHint().height(), qPrintable(describe(acc)));
+
         // Sender: all three lanes, the slots and the completions column, no sideways scroll.
         SenderView* sender = w.findChild<SenderView*>();
         QAbstractScrollArea* senderArea = scrollAreaOf(sender);
         QVERIFY(senderArea);
-        QVERIFY(!senderArea->horizontalScrollBar()->isVisible());
+        QVERIFY2(!senderArea->horizontalScrollBar()->isVisible(),
+                 qPrintable(QStringLiteral("sender needs %1 px, its viewport has %2 px")
+                                .arg(sender->minimumSizeHint().width())
+                                .arg(senderArea->viewport()->width())));
         QVERIFY2(shown(sender).height() >= sender->minimumSizeHint().height(),
                  qPrintable(describe(sender)));
         QCOMPARE(shown(sender).width(), sender->width());
@@ -114,11 +144,12 @@ class TestWindowSizes : public QObject {
         for (int column : {int(DeliveriesModel::Seq), int(DeliveriesModel::Partition),
                            int(DeliveriesModel::Offset), int(DeliveriesModel::Latency)}) {
             const int right = table->columnViewportPosition(column) + table->columnWidth(column);
-            QVERIFY2(right <= table->viewport()->width(),
-                     qPrintable(QStringLiteral("column %1 ends at %2 of %3")
-                                    .arg(column)
-                                    .arg(right)
-                                    .arg(table->viewport()->width())));
+            QVERIFY2(
+                table->columnViewportPosition(column) >= 0 && right <= table->viewport()->width(),
+                qPrintable(QStringLiteral("column %1 ends at %2 of %3")
+                               .arg(column)
+                               .arg(right)
+                               .arg(table->viewport()->width())));
         }
 
         // Composer: Send in sight.
@@ -135,7 +166,9 @@ class TestWindowSizes : public QObject {
                  qPrintable(describe(explain)));
         QVERIFY(explain->height() >= explain->minimumSizeHint().height());
 
-        // Metrics: every chart whole and big enough to read.
+        // Metrics (a tab beside the Sender in a short window): every chart whole and readable.
+        child<QDockWidget>(&w, "metrics")->raise();
+        QCoreApplication::processEvents();
         const auto charts = w.findChildren<QChartView*>();
         QCOMPARE(charts.size(), 8);
         for (QChartView* chart : charts) {

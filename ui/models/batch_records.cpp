@@ -1,5 +1,6 @@
 #include "models/batch_records.h"
 
+#include <QObject>
 #include <QStringList>
 #include <string_view>
 

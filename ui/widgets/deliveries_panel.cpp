@@ -1,5 +1,7 @@
 #include "widgets/deliveries_panel.h"
 
+#include <algorithm>
+
 #include "widgets/live_label.h"
 
 #include <QHBoxLayout>
@@ -40,14 +42,22 @@ DeliveriesPanel::DeliveriesPanel(DeliveriesModel* model, QWidget* parent)
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setWordWrap(false);
     const int cw = fontMetrics().averageCharWidth();
-    // Room for an eight-digit "#" and the header's sort arrow ("352..." was cut).
+    // Room for a seven-digit "#" and the header's sort arrow ("352..." was cut).
     table_->setColumnWidth(DeliveriesModel::Seq,
-                           fontMetrics().horizontalAdvance(QStringLiteral("00000000")) + 24);
+                           fontMetrics().horizontalAdvance(QStringLiteral("0000000")) + 22);
     table_->setColumnWidth(DeliveriesModel::Key, cw * 14);
     table_->setColumnWidth(DeliveriesModel::Value, cw * 28);
     table_->setColumnWidth(DeliveriesModel::Partition, cw * 10);
     table_->setColumnWidth(DeliveriesModel::Offset, cw * 9);
-    table_->setColumnWidth(DeliveriesModel::Latency, cw * 11);
+    // Wide enough for its header's words, which are longer than the numbers under them.
+    const int headerPad = 4 * cw;
+    table_->setColumnWidth(
+        DeliveriesModel::Latency,
+        std::max(cw * 11,
+                 table_->horizontalHeader()->fontMetrics().horizontalAdvance(
+                     model_->headerData(DeliveriesModel::Latency, Qt::Horizontal, Qt::DisplayRole)
+                         .toString()) +
+                     headerPad));
     // Where each record landed first, then what it was: in a narrow dock the partition and
     // offset stay in sight and the value is what scrolls away.
     QHeaderView* header = table_->horizontalHeader();

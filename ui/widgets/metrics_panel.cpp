@@ -87,7 +87,7 @@ MetricsPanel::MetricsPanel(MetricsHistory* history, QWidget* parent)
         ch.series->attachAxis(ch.y);
         auto* view = new QChartView(ch.chart, this);
         view->setRenderHint(QPainter::Antialiasing);
-        view->setMinimumSize(130, 72);  // eight fit the metrics dock of a 1366x768 window
+        view->setMinimumSize(130, 80);  // eight fit the metrics dock of a 1366x768 window
         auto* title = new QLabel(series[i].title, this);
         QFont bold = title->font();
         bold.setBold(true);

@@ -106,7 +106,7 @@ int SenderView::recentWidth() const {
     return std::clamp(std::min((width() - kHeaderWidth) / 4, spare), kRecentMinWidth, 200);
 }
 
-// Slots share the width left by the header and the completions column (72..170 px each).
+// Slots share the width left by the header and the completions column (70..170 px each).
 int SenderView::slotWidth() const {
     const int avail = width() - kHeaderWidth - recentWidth() - kGap;
     return std::clamp(avail / std::max(1, model_->maxInFlight()) - kGap, kSlotMinWidth, 170);
@@ -250,12 +250,18 @@ void SenderView::paintEvent(QPaintEvent* event) {
         p.drawEllipse(QPointF(12, lane.top() + 6 + fh / 2.0), 4.5, 4.5);
         p.setFont(bold);
         p.setPen(c.text);
-        p.drawText(QRect(22, lane.top() + 6, kHeaderWidth - 24, fh), Qt::AlignVCenter,
-                   tr("node %1").arg(n.nodeId));
+        const QString name = tr("node %1").arg(n.nodeId);
+        p.drawText(QRect(22, lane.top() + 6, kHeaderWidth - 24, fh), Qt::AlignVCenter, name);
         p.setFont(small);
         p.setPen(c.dim);
+        // The state beside the name, the address below: together they did not fit one line.
+        if (!state.isEmpty()) {
+            const int x = 22 + QFontMetrics(bold).horizontalAdvance(name) + 6;
+            p.drawText(QRect(x, lane.top() + 6, kHeaderWidth - x - 2, fh), Qt::AlignVCenter,
+                       QFontMetrics(small).elidedText(state, Qt::ElideRight, kHeaderWidth - x - 2));
+        }
         p.drawText(QRect(8, lane.top() + 6 + fh, kHeaderWidth - 10, fh), Qt::AlignVCenter,
-                   state.isEmpty() ? n.address : tr("%1 · %2").arg(n.address, state));
+                   QFontMetrics(small).elidedText(n.address, Qt::ElideRight, kHeaderWidth - 10));
         // Counts as the completion boxes mark them (✓ ok, ✗ error); the tooltip spells them out.
         p.drawText(QRect(8, lane.top() + 6 + 2 * fh - 2, kHeaderWidth - 10, fh), Qt::AlignVCenter,
                    QFontMetrics(small).elidedText(

@@ -49,10 +49,10 @@ class SenderView : public QWidget {
 
     SenderModel* model_;
     int selected_ = -1;
-    static constexpr int kHeaderWidth = 138;
+    static constexpr int kHeaderWidth = 150;  // "node 0 not connected" on one line
     static constexpr int kGap = 6;
     // Five slots, the header and the completions fit the Sender dock of a 1366 px window.
-    static constexpr int kSlotMinWidth = 72;
+    static constexpr int kSlotMinWidth = 70;
     // The completions column (the two newest): at least this, wider when the view is.
     static constexpr int kRecentMinWidth = 96 + 14;
 };
