@@ -160,7 +160,8 @@ class TestModels : public QObject {
         QCOMPARE(
             *m.describeRequest(1, 11),
             QStringLiteral("<b>node 1 ProduceRequest #11</b>: demo-4 · 2 records · 120 bytes · "
-                           "250 ms of request.timeout.ms 30000 · batches 5, 6"));
+                           "250 ms of request.timeout.ms 30000 · carries batch ids 5, 6 (as in the "
+                           "accumulator's batch details)"));
         QVERIFY(!m.describeRequest(1, 12));
         QVERIFY(!m.describeRequest(2, 11));
         QCOMPARE(m.summary(), QStringLiteral("1 in flight · 0 completed · 0 retries · 0 failed"));

@@ -9,8 +9,13 @@ namespace bs::ui {
 
 RequestFrameView::RequestFrameView(QWidget* parent)
     : QWidget(parent),
-      keep_(new QCheckBox(tr("Keep the frames of the last 64 requests (copies each request)"))),
+      keep_(new QCheckBox(tr("Keep frames (last 64)"))),
       text_(new QPlainTextEdit) {
+    // Short: the dock shares the window's narrow right column (a long label set its minimum
+    // width and pushed a 1366 px window off the screen).
+    keep_->setToolTip(
+        tr("Keeps a copy of the bytes of the last 64 requests, so a click on a "
+           "request shows its frame (costs one copy per request)."));
     text_->setReadOnly(true);
     text_->setLineWrapMode(QPlainTextEdit::NoWrap);
     text_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
