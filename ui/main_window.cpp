@@ -608,7 +608,7 @@ void MainWindow::updateBatchDetails() {
             if (auto bytes =
                     producer->batchRecords({selTopic_.toStdString(), selPartition_}, selBatch_);
                 bytes && !bytes->empty())
-                *text += tr("<br>records (offset delta: key → value):<br>%1")
+                *text += tr("<br>records (offset delta: key → value): %1")
                              .arg(batchRecordsText(*bytes));
         batchDetails_->setText(*text);
         return;

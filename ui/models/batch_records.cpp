@@ -45,7 +45,8 @@ QString batchRecordsText(std::span<const uint8_t> batch, int maxShown) {
         return QObject::tr("records unreadable: %1")
             .arg(QString::fromStdString(reader.error()).toHtmlEscaped());
     if (total > shown) lines << QObject::tr("… and %1 more").arg(total - shown);
-    return lines.join(QStringLiteral("<br>"));
+    // One flowing paragraph: a line each would take the accumulator's height for its lanes.
+    return lines.join(QStringLiteral(" · "));
 }
 
 }  // namespace bs::ui
