@@ -3,12 +3,16 @@
 namespace bs::protocol {
 namespace {
 
+// SaslHandshake's schema says "flexibleVersions": "none".
+constexpr int16_t kNeverFlexible = INT16_MAX;
+
 // Ranges and flexible versions from Kafka's message schemas (common/message/*.json).
 constexpr ApiVersionRange kApis[] = {
     {ApiKey::Produce, 3, 11, 9},        {ApiKey::Fetch, 4, 12, 12},
     {ApiKey::ListOffsets, 1, 7, 6},     {ApiKey::Metadata, 0, 12, 9},
-    {ApiKey::FindCoordinator, 0, 4, 3}, {ApiKey::ApiVersions, 0, 3, 3},
-    {ApiKey::CreateTopics, 2, 7, 5},    {ApiKey::InitProducerId, 0, 4, 2},
+    {ApiKey::FindCoordinator, 0, 4, 3}, {ApiKey::SaslHandshake, 0, 1, kNeverFlexible},
+    {ApiKey::ApiVersions, 0, 3, 3},     {ApiKey::CreateTopics, 2, 7, 5},
+    {ApiKey::InitProducerId, 0, 4, 2},  {ApiKey::SaslAuthenticate, 0, 2, 2},
 };
 
 }  // namespace
@@ -60,6 +64,10 @@ std::string_view apiName(ApiKey api) {
             return "CreateTopics";
         case ApiKey::InitProducerId:
             return "InitProducerId";
+        case ApiKey::SaslHandshake:
+            return "SaslHandshake";
+        case ApiKey::SaslAuthenticate:
+            return "SaslAuthenticate";
     }
     return "Unknown";
 }

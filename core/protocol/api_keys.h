@@ -14,9 +14,11 @@ enum class ApiKey : int16_t {
     ListOffsets = 2,
     Metadata = 3,
     FindCoordinator = 10,
+    SaslHandshake = 17,
     ApiVersions = 18,
     CreateTopics = 19,
     InitProducerId = 22,
+    SaslAuthenticate = 36,
 };
 
 // The version range we implement for one API, and the first "flexible" version (compact

@@ -47,6 +47,9 @@ class Encoder {
         if (nullable) return nullableString(f, s);
         string(f, s.value_or(std::string()));
     }
+    void bytes(const char*, const std::vector<uint8_t>& b) {
+        flexible_ ? w_.compactBytes(b) : w_.bytes(b);
+    }
     void records(const char*, const RecordsView& r) {
         flexible_ ? w_.compactNullableBytes(r.bytes, r.isNull)
                   : w_.nullableBytes(r.bytes, r.isNull);
@@ -143,6 +146,10 @@ class Decoder {
         if (nullable) return nullableString(f, s);
         s.emplace();
         string(f, *s);
+    }
+    void bytes(const char* f, std::vector<uint8_t>& b) {
+        const auto view = flexible_ ? r_.compactBytes(f) : r_.bytes(f);
+        b.assign(view.begin(), view.end());
     }
     void records(const char* f, RecordsView& r) {
         r = flexible_ ? r_.compactNullableBytes(f) : r_.nullableBytes(f);

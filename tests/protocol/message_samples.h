@@ -241,6 +241,26 @@ inline void fill(CreateTopicsResponse& m, int16_t v) {
     m.topics = {t};
 }
 
+inline void fill(SaslHandshakeRequest& m, int16_t) {
+    m.mechanism = "SCRAM-SHA-512";
+}
+
+inline void fill(SaslHandshakeResponse& m, int16_t) {
+    m.errorCode = ErrorCode::UNSUPPORTED_SASL_MECHANISM;
+    m.mechanisms = {"PLAIN", "SCRAM-SHA-256"};
+}
+
+inline void fill(SaslAuthenticateRequest& m, int16_t) {
+    m.authBytes = {'n', ',', ',', 'n', '=', 'u', 0, 0xff};
+}
+
+inline void fill(SaslAuthenticateResponse& m, int16_t v) {
+    m.errorCode = ErrorCode::SASL_AUTHENTICATION_FAILED;
+    m.errorMessage = "bad proof";
+    m.authBytes = {'v', '=', 1, 0x80};
+    if (v >= 1) m.sessionLifetimeMs = 3600000;
+}
+
 // Our encoding of `m` at `version`.
 template <class T>
 std::vector<uint8_t> encoded(const T& m, int16_t version) {
@@ -262,7 +282,8 @@ using AllMessages =
                ProduceRequest, ProduceResponse, FetchRequest, FetchResponse, ListOffsetsRequest,
                ListOffsetsResponse, InitProducerIdRequest, InitProducerIdResponse,
                CreateTopicsRequest, CreateTopicsResponse, FindCoordinatorRequest,
-               FindCoordinatorResponse>;
+               FindCoordinatorResponse, SaslHandshakeRequest, SaslHandshakeResponse,
+               SaslAuthenticateRequest, SaslAuthenticateResponse>;
 
 // Kafka's name of each message type (as the vector generators spell it).
 template <class T>
@@ -299,6 +320,14 @@ template <>
 inline constexpr const char* kName<CreateTopicsRequest> = "CreateTopicsRequest";
 template <>
 inline constexpr const char* kName<CreateTopicsResponse> = "CreateTopicsResponse";
+template <>
+inline constexpr const char* kName<SaslHandshakeRequest> = "SaslHandshakeRequest";
+template <>
+inline constexpr const char* kName<SaslHandshakeResponse> = "SaslHandshakeResponse";
+template <>
+inline constexpr const char* kName<SaslAuthenticateRequest> = "SaslAuthenticateRequest";
+template <>
+inline constexpr const char* kName<SaslAuthenticateResponse> = "SaslAuthenticateResponse";
 
 // Calls f(std::type_identity<T>{}) once per message type (a tag: no message is built).
 template <class F>

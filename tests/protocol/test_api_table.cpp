@@ -9,7 +9,7 @@ class ApiTableTest : public QObject {
     Q_OBJECT
   private slots:
     void supportedRanges() {
-        QCOMPARE(supportedApis().size(), size_t(8));
+        QCOMPARE(supportedApis().size(), size_t(10));
         auto produce = supportedRange(ApiKey::Produce);
         QVERIFY(produce);
         QCOMPARE(produce->minVersion, int16_t(3));
@@ -33,6 +33,9 @@ class ApiTableTest : public QObject {
         QVERIFY(isFlexible(ApiKey::ListOffsets, 6));
         QVERIFY(!isFlexible(ApiKey::FindCoordinator, 2));
         QVERIFY(isFlexible(ApiKey::FindCoordinator, 3));
+        QVERIFY(!isFlexible(ApiKey::SaslHandshake, 1));  // "flexibleVersions": "none"
+        QVERIFY(!isFlexible(ApiKey::SaslAuthenticate, 1));
+        QVERIFY(isFlexible(ApiKey::SaslAuthenticate, 2));
         QCOMPARE(requestHeaderVersion(ApiKey::Produce, 8), int16_t(1));
         QCOMPARE(requestHeaderVersion(ApiKey::Produce, 9), int16_t(2));
         QCOMPARE(responseHeaderVersion(ApiKey::Produce, 8), int16_t(0));

@@ -29,6 +29,37 @@ class MessagesGoldenTest : public QObject {
     }
 
   private slots:
+    void saslHandshakeV1Request() {
+        RequestHeader h{ApiKey::SaslHandshake, 1, 3, std::string("bs")};
+        Bytes expected = cat(Bytes{0, 0, 0, 19}, Bytes{0, 17, 0, 1, 0, 0, 0, 3, 0, 2}, "bs",
+                             Bytes{0, 5}, "PLAIN");  // never flexible: classic string
+        QCOMPARE(encodeRequestFrame(h, SaslHandshakeRequest{"PLAIN"}), expected);
+        SaslHandshakeResponse r{ErrorCode::UNSUPPORTED_SASL_MECHANISM, {"PLAIN"}};
+        QCOMPARE(body(r, 1), cat(Bytes{0, 33, 0, 0, 0, 1, 0, 5}, "PLAIN"));
+    }
+
+    void saslAuthenticateV2RequestWithHeaderV2() {
+        RequestHeader h{ApiKey::SaslAuthenticate, 2, 4, std::string("bs")};
+        SaslAuthenticateRequest m{{0, 'a', 0, 'b'}};
+        Bytes expected = cat(Bytes{0, 0, 0, 19}, Bytes{0, 36, 0, 2, 0, 0, 0, 4, 0, 2}, "bs",
+                             Bytes{0},                  // header tags
+                             Bytes{5, 0, 'a', 0, 'b'},  // compact bytes: length + 1
+                             Bytes{0});                 // body tags
+        QCOMPARE(encodeRequestFrame(h, m), expected);
+        QCOMPARE(body(m, 0), (Bytes{0, 0, 0, 4, 0, 'a', 0, 'b'}));
+    }
+
+    void saslAuthenticateV1Response() {
+        Bytes wire =
+            cat(Bytes{0, 0, 0xff, 0xff, 0, 0, 0, 4}, "v=ab", Bytes{0, 0, 0, 0, 0, 0, 0x0e, 0x10});
+        auto r = decoded<SaslAuthenticateResponse>(wire, 1);
+        QVERIFY(r.errorCode == ErrorCode::NONE);
+        QVERIFY(!r.errorMessage);
+        QCOMPARE(r.authBytes, (Bytes{'v', '=', 'a', 'b'}));
+        QCOMPARE(r.sessionLifetimeMs, int64_t(3600));
+        QCOMPARE(body(r, 1), wire);
+    }
+
     void requestHeaderV1WithApiVersionsV0() {
         RequestHeader h{ApiKey::ApiVersions, 0, 1, std::string("bs")};
         Bytes expected = cat(Bytes{0, 0, 0, 12}, Bytes{0, 18, 0, 0, 0, 0, 0, 1, 0, 2}, "bs");

@@ -45,7 +45,7 @@ class MessagesRoundTripTest : public QObject {
                 ++checked;
             }
         });
-        QCOMPARE(checked, 2 * (4 + 13 + 9 + 9 + 7 + 5 + 6 + 5));
+        QCOMPARE(checked, 2 * (4 + 13 + 9 + 9 + 7 + 5 + 6 + 5 + 2 + 3));
     }
 
     void samplesCarryNonDefaultValues() {

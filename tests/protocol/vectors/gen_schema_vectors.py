@@ -14,7 +14,7 @@ import sys
 REPO = sys.argv[1] if len(sys.argv) > 1 else "/work/.mirror/apache+kafka/repo"
 RANGES = {"ApiVersions": (0, 3), "Metadata": (0, 12), "Produce": (3, 11), "Fetch": (4, 12),
           "ListOffsets": (1, 7), "InitProducerId": (0, 4), "CreateTopics": (2, 7),
-          "FindCoordinator": (0, 4)}
+          "FindCoordinator": (0, 4), "SaslHandshake": (0, 1), "SaslAuthenticate": (0, 2)}
 
 
 def schema(name):
@@ -243,6 +243,23 @@ def find_coordinator_response(v):
                  "ErrorMessage": "loading"}]}
 
 
+def sasl_handshake_request(v):
+    return {"Mechanism": "SCRAM-SHA-512"}
+
+
+def sasl_handshake_response(v):
+    return {"ErrorCode": 33, "Mechanisms": ["PLAIN", "SCRAM-SHA-256"]}
+
+
+def sasl_authenticate_request(v):
+    return {"AuthBytes": [ord("n"), ord(","), ord(","), ord("n"), ord("="), ord("u"), 0, 0xFF]}
+
+
+def sasl_authenticate_response(v):
+    return {"ErrorCode": 58, "ErrorMessage": "bad proof", "AuthBytes": [ord("v"), ord("="), 1, 0x80],
+            "SessionLifetimeMs": 3600000}
+
+
 MESSAGES = [
     ("ApiVersions", api_versions_request, api_versions_response),
     ("Metadata", metadata_request, metadata_response),
@@ -252,6 +269,8 @@ MESSAGES = [
     ("InitProducerId", init_producer_id_request, init_producer_id_response),
     ("CreateTopics", create_topics_request, create_topics_response),
     ("FindCoordinator", find_coordinator_request, find_coordinator_response),
+    ("SaslHandshake", sasl_handshake_request, sasl_handshake_response),
+    ("SaslAuthenticate", sasl_authenticate_request, sasl_authenticate_response),
 ]
 
 print("#pragma once\n")
