@@ -7,6 +7,7 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include "broker/control_commands.h"
 #include "broker/embedded_cluster.h"
 #include "commands.h"
+#include "security/security_protocol.h"
 
 namespace bs::cli {
 
@@ -144,6 +146,9 @@ void addBroker(CLI::App& app, Outcome& out) {
         std::string logLevel = "info";
         std::string autoCreate = "true";
         std::vector<std::string> topics;
+        std::string securityProtocol = "PLAINTEXT";
+        std::string saslMechanisms;
+        std::vector<std::string> saslUsers;
     };
     auto args = std::make_shared<Args>();
     args->config.dataDir = broker::defaultClusterDataDir();
@@ -198,6 +203,25 @@ void addBroker(CLI::App& app, Outcome& out) {
     cmd->add_option("--io-threads", c.ioThreads, "network threads")
         ->capture_default_str()
         ->type_name("N");
+    cmd->add_option("--security-protocol", args->securityProtocol,
+                    "listener protocol (default PLAINTEXT)")
+        ->check(CLI::IsMember({"PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"}).description(""))
+        ->type_name("PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL");
+    cmd->add_option("--ssl-cert", c.security.tls.certFile,
+                    "the nodes' PEM certificate (chain) for SSL / SASL_SSL")
+        ->type_name("FILE");
+    cmd->add_option("--ssl-key", c.security.tls.keyFile, "its PEM private key (unencrypted)")
+        ->type_name("FILE");
+    cmd->add_option("--ssl-client-ca", c.security.tls.clientCaFile,
+                    "PEM CA that must sign client certificates (mutual TLS)")
+        ->type_name("FILE");
+    cmd->add_option("--sasl-mechanisms", args->saslMechanisms,
+                    "comma-separated: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512")
+        ->type_name("LIST");
+    cmd->add_option("--sasl-user", args->saslUsers, "a SASL login (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->type_name("USER:PASSWORD");
     cmd->add_option("--log-level", args->logLevel, "log level (default info)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}).description(""))
         ->type_name("trace|debug|info|warn|error|off");
@@ -208,6 +232,22 @@ void addBroker(CLI::App& app, Outcome& out) {
             auto topic = parseTopic(t);
             if (!topic) usageError(topic.error().message);
             config.topics.push_back(std::move(*topic));
+        }
+        config.security.protocol = *security::securityProtocolFromName(args->securityProtocol);
+        if (!args->saslMechanisms.empty()) {
+            config.security.saslMechanisms.clear();
+            std::string_view list = args->saslMechanisms;
+            for (size_t pos = 0; pos <= list.size();) {
+                const size_t comma = std::min(list.find(',', pos), list.size());
+                config.security.saslMechanisms.emplace_back(list.substr(pos, comma - pos));
+                pos = comma + 1;
+            }
+        }
+        for (const std::string& user : args->saslUsers) {
+            const size_t colon = user.find(':');
+            if (colon == std::string::npos || colon == 0 || colon + 1 == user.size())
+                usageError("--sasl-user needs USER:PASSWORD (both non-empty)");
+            config.security.saslUsers[user.substr(0, colon)] = user.substr(colon + 1);
         }
         if (auto s = broker::validateClusterConfig(config); !s) usageError(s.message());
         out.exitCode = runBroker(config, args->logLevel);

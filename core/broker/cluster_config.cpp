@@ -47,7 +47,7 @@ Status validateClusterConfig(const ClusterConfig& c) {
             return Error{"--topic " + t.name + ": partitions must be 1..10000"};
         }
     }
-    return {};
+    return validateListenerSecurity(c.security);
 }
 
 std::filesystem::path defaultClusterDataDir() {

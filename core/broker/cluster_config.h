@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "broker/listener_security.h"
 #include "broker/storage/log_config.h"
 #include "common/result.h"
 
@@ -38,6 +39,8 @@ struct ClusterConfig {
     int32_t maxRequestBytes = 100 * 1024 * 1024;
     // Threads running the one io_context every node's sockets share.
     int ioThreads = 2;
+    // TLS and SASL on every node's listener (default PLAINTEXT).
+    ListenerSecurity security;
 };
 
 // Checks ranges and names; the error names the offending setting.

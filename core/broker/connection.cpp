@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 
 #include "broker/delayed_fetch.h"
+#include "broker/sasl_authenticator.h"
 #include "protocol/frame.h"
 
 namespace bs::broker {
@@ -22,19 +23,43 @@ constexpr size_t kMaxQueuedResponses = 64;
 Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& context)
     : ctx_(context),
       strand_(socket.get_executor()),
-      socket_(std::move(socket)),
+      plain_(std::move(socket)),
       writeTimer_(strand_),
       fetchTimer_(strand_) {
     boost::system::error_code ec;
-    auto ep = socket_.remote_endpoint(ec);
+    auto ep = plain_.remote_endpoint(ec);
     if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
-    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    plain_.set_option(asio::ip::tcp::no_delay(true), ec);
+    if (ctx_.tls) tls_.emplace(std::move(plain_), *ctx_.tls);
+    if (ctx_.sasl) {
+        sasl_ =
+            std::make_unique<SaslServerAuthenticator>(*ctx_.sasl, *ctx_.apis, ctx_.nodeId, peer_);
+    }
+}
+
+asio::ip::tcp::socket& Connection::socket() {
+    return tls_ ? tls_->next_layer() : plain_;
 }
 
 Connection::~Connection() = default;
 
 void Connection::start() {
-    asio::post(strand_, [self = shared_from_this()] { self->readSize(); });
+    asio::post(strand_, [self = shared_from_this()] {
+        if (!self->tls_) return self->readSize();
+        self->tls_->async_handshake(
+            asio::ssl::stream_base::server,
+            [self](const boost::system::error_code& ec) { self->onHandshake(ec); });
+    });
+}
+
+void Connection::onHandshake(const boost::system::error_code& ec) {
+    if (ec) {
+        // A PLAINTEXT client on this port lands here too ("wrong version number").
+        spdlog::info("node {}: {}: TLS handshake failed: {}; closing", ctx_.nodeId, peer_,
+                     ec.message());
+        return doClose("TLS handshake failed");
+    }
+    readSize();
 }
 
 void Connection::close() {
@@ -47,10 +72,12 @@ void Connection::readSize() {
         return;
     }
     reading_ = true;
-    asio::async_read(socket_, asio::buffer(sizeBuf_),
-                     [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-                         self->onSize(ec);
-                     });
+    withStream([&](auto& stream) {
+        asio::async_read(stream, asio::buffer(sizeBuf_),
+                         [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                             self->onSize(ec);
+                         });
+    });
 }
 
 void Connection::onSize(const boost::system::error_code& ec) {
@@ -65,10 +92,12 @@ void Connection::onSize(const boost::system::error_code& ec) {
         return doClose("bad frame size");
     }
     body_.resize(static_cast<size_t>(*size));
-    asio::async_read(socket_, asio::buffer(body_),
-                     [self = shared_from_this()](const boost::system::error_code& ec2, size_t) {
-                         self->onBody(ec2);
-                     });
+    withStream([&](auto& stream) {
+        asio::async_read(stream, asio::buffer(body_),
+                         [self = shared_from_this()](const boost::system::error_code& ec2, size_t) {
+                             self->onBody(ec2);
+                         });
+    });
 }
 
 void Connection::onBody(const boost::system::error_code& ec) {
@@ -80,9 +109,16 @@ void Connection::onBody(const boost::system::error_code& ec) {
 }
 
 void Connection::handleRequest() {
-    RequestOutcome out = ctx_.apis->handle(ctx_.nodeId, body_);
+    RequestOutcome out =
+        sasl_ && !sasl_->complete() ? sasl_->handle(body_) : ctx_.apis->handle(ctx_.nodeId, body_);
     switch (out.action) {
         case RequestOutcome::Action::Respond:
+            enqueue(std::move(out.response));
+            break;
+        case RequestOutcome::Action::RespondAndClose:
+            spdlog::debug("node {}: {}: {}; closing after the answer", ctx_.nodeId, peer_,
+                          out.reason);
+            closeAfterWrites_ = true;
             enqueue(std::move(out.response));
             break;
         case RequestOutcome::Action::NoResponse:
@@ -129,19 +165,22 @@ void Connection::pumpWrites() {
         buffers.emplace_back(asio::buffer(o.frame));
     }
     writingCount_ = buffers.size();
-    asio::async_write(socket_, buffers,
-                      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-                          for (size_t i = 0; i < self->writingCount_; ++i) {
-                              self->outbound_.pop_front();
-                          }
-                          self->writingCount_ = 0;
-                          if (ec) return self->doClose("write failed");
-                          if (self->closeAfterWrites_ && self->outbound_.empty()) {
-                              return self->doClose("request rejected");
-                          }
-                          self->pumpWrites();
-                          self->readSize();
-                      });
+    withStream([&](auto& stream) {
+        asio::async_write(stream, buffers,
+                          [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                              self->onWritten(ec);
+                          });
+    });
+}
+
+void Connection::onWritten(const boost::system::error_code& ec) {
+    for (size_t i = 0; i < writingCount_; ++i)
+        outbound_.pop_front();
+    writingCount_ = 0;
+    if (ec) return doClose("write failed");
+    if (closeAfterWrites_ && outbound_.empty()) return doClose("request rejected");
+    pumpWrites();
+    readSize();
 }
 
 void Connection::park(std::shared_ptr<DelayedFetch> fetch) {
@@ -182,8 +221,8 @@ void Connection::doClose(const char* why) {
     closed_ = true;
     spdlog::debug("node {}: connection {} closed ({})", ctx_.nodeId, peer_, why);
     boost::system::error_code ec;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
+    socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    socket().close(ec);
     writeTimer_.cancel();
     fetchTimer_.cancel();
     parked_.reset();

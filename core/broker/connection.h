@@ -3,19 +3,24 @@
 #include <array>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "broker/kafka_apis.h"
 #include "broker/partition.h"
+#include "security/tls.h"
 
 namespace bs::broker {
 
 class DelayedFetch;
+class SaslCredentialStore;
+class SaslServerAuthenticator;
 
 // What a connection needs from its node; owned by the NodeServer, which outlives its
 // connections.
@@ -24,13 +29,17 @@ struct ConnectionContext {
     KafkaApis* apis = nullptr;
     FaultInjector* faults = nullptr;
     int32_t maxRequestBytes = 0;
+    security::TlsContext tls;                   // null: the listener is not TLS
+    const SaslCredentialStore* sasl = nullptr;  // null: no SASL login
 };
 
 // One client connection to one node (Kafka: a Processor's channel). Reads size-prefixed
 // frames, hands each to KafkaApis and writes the responses in request order, each no earlier
 // than its handling time plus the node's injected latency. Like Kafka, it stops reading while
 // a Fetch is parked (so responses keep request order) and while too many responses queue up.
-// A malformed frame closes the connection. Thread ownership: the socket's executor is a strand
+// A malformed frame closes the connection. On a TLS listener the TLS handshake comes first; on a
+// SASL listener a SaslServerAuthenticator takes every frame until the login completes.
+// Thread ownership: the socket's executor is a strand
 // (the acceptor creates it so); every member is touched only on it; close() may be called from
 // any thread (it posts).
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -49,20 +58,34 @@ class Connection : public std::enable_shared_from_this<Connection> {
         Clock::time_point readyAt;
     };
 
+    void onHandshake(const boost::system::error_code& ec);
     void readSize();
     void onSize(const boost::system::error_code& ec);
     void onBody(const boost::system::error_code& ec);
     void handleRequest();
     void enqueue(std::vector<uint8_t> frame);
     void pumpWrites();
+    void onWritten(const boost::system::error_code& ec);
     void park(std::shared_ptr<DelayedFetch> fetch);
     void retryParked();
     void finishParked(std::vector<uint8_t> frame);
     void doClose(const char* why);
+    boost::asio::ip::tcp::socket& socket();
+    // Calls f(stream) with the TLS stream or the plain socket.
+    template <class F>
+    void withStream(F&& f) {
+        if (tls_) {
+            f(*tls_);
+        } else {
+            f(plain_);
+        }
+    }
 
     const ConnectionContext& ctx_;
     boost::asio::any_io_executor strand_;
-    boost::asio::ip::tcp::socket socket_;
+    boost::asio::ip::tcp::socket plain_;  // moved into tls_ on a TLS listener
+    std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
+    std::unique_ptr<SaslServerAuthenticator> sasl_;
     boost::asio::steady_timer writeTimer_;
     boost::asio::steady_timer fetchTimer_;
     std::array<uint8_t, 4> sizeBuf_{};

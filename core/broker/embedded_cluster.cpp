@@ -40,6 +40,14 @@ Status EmbeddedCluster::init() {
     replicas_ = std::make_unique<ReplicaManager>(config_.dataDir, config_.log, *metadata_, clock_);
     if (auto s = replicas_->loadLogs(); !s) return s;
     faults_ = std::make_unique<FaultInjector>(config_.nodeCount);
+    if (security::usesTls(config_.security.protocol)) {
+        auto tls = security::makeServerTlsContext(config_.security.tls);
+        if (!tls) return Error{tls.error().message};
+        tls_ = std::move(*tls);
+    }
+    if (security::usesSasl(config_.security.protocol)) {
+        sasl_ = std::make_unique<SaslCredentialStore>(config_.security);
+    }
 
     const std::string host =
         config_.advertisedHost.empty() ? config_.bindAddress : config_.advertisedHost;
@@ -56,16 +64,18 @@ Status EmbeddedCluster::init() {
     control_ = std::make_unique<ClusterControl>(nodes_, host, *faults_, *metadata_,
                                                 config_.defaultPartitions);
     for (auto& node : nodes_)
-        node->startAccepting(*apis_, *faults_, config_.maxRequestBytes);
+        node->startAccepting(*apis_, *faults_, config_.maxRequestBytes, tls_, sasl_.get());
 
     work_.emplace(io_.get_executor());
     if (config_.log.flushMs != LogConfig::kNever) scheduleFlush();
     for (int i = 0; i < config_.ioThreads; ++i) {
         threads_.emplace_back([this] { io_.run(); });
     }
-    spdlog::info("cluster {} started: {} nodes, bootstrap.servers={}, data dir {}",
-                 metadata_->clusterId(), config_.nodeCount, bootstrapServers(),
-                 config_.dataDir.string());
+    spdlog::info(
+        "cluster {} started: {} nodes, bootstrap.servers={}, security.protocol={}, "
+        "data dir {}",
+        metadata_->clusterId(), config_.nodeCount, bootstrapServers(),
+        security::securityProtocolName(config_.security.protocol), config_.dataDir.string());
     return {};
 }
 

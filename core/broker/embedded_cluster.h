@@ -14,6 +14,7 @@
 #include "broker/cluster_control.h"
 #include "broker/fault_injector.h"
 #include "broker/kafka_apis.h"
+#include "broker/listener_security.h"
 #include "broker/metadata_cache.h"
 #include "broker/node_server.h"
 #include "broker/replica_manager.h"
@@ -60,6 +61,8 @@ class EmbeddedCluster {
     std::unique_ptr<ReplicaManager> replicas_;
     std::unique_ptr<FaultInjector> faults_;
     std::unique_ptr<KafkaApis> apis_;
+    security::TlsContext tls_;                   // null unless SSL / SASL_SSL
+    std::unique_ptr<SaslCredentialStore> sasl_;  // null unless SASL_*
     // io_ outlives the nodes (their acceptors) and the connections, which stop() drains.
     boost::asio::io_context io_;
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

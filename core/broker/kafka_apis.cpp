@@ -79,6 +79,19 @@ RequestOutcome KafkaApis::handle(int32_t nodeId, std::span<uint8_t> frame) {
             return handleInitProducerId(nodeId, h, parsed->body);
         case ApiKey::FindCoordinator:
             return handleFindCoordinator(nodeId, h, parsed->body);
+        case ApiKey::SaslHandshake: {
+            // Reached only on a PLAINTEXT/SSL listener or after the login (the connection's
+            // SaslServerAuthenticator answers first): Kafka says ILLEGAL_SASL_STATE.
+            protocol::SaslHandshakeResponse r;
+            r.errorCode = ErrorCode::ILLEGAL_SASL_STATE;
+            return respond(h, r);
+        }
+        case ApiKey::SaslAuthenticate: {
+            protocol::SaslAuthenticateResponse r;
+            r.errorCode = ErrorCode::ILLEGAL_SASL_STATE;
+            r.errorMessage = "SaslAuthenticate request received while no SASL login is expected";
+            return respond(h, r);
+        }
     }
     return closeConnection("unhandled api key");
 }

@@ -29,10 +29,11 @@ struct BrokerEndpoint {
 // What the network layer does after one request.
 struct RequestOutcome {
     enum class Action {
-        Respond,     // send `response`
-        NoResponse,  // acks=0 produce
-        Close,       // malformed or unsupported request, or acks=0 produce that failed
-        Park,        // a Fetch waiting for data: complete `delayedFetch` later
+        Respond,          // send `response`
+        NoResponse,       // acks=0 produce
+        Close,            // malformed or unsupported request, or acks=0 produce that failed
+        RespondAndClose,  // send `response`, then close (a refused SASL login)
+        Park,             // a Fetch waiting for data: complete `delayedFetch` later
     };
     Action action = Action::Respond;
     std::vector<uint8_t> response;  // a complete size-prefixed response frame

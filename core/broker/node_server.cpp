@@ -43,11 +43,14 @@ Status NodeServer::openLocked() {
     return {};
 }
 
-void NodeServer::startAccepting(KafkaApis& apis, FaultInjector& faults, int32_t maxRequestBytes) {
+void NodeServer::startAccepting(KafkaApis& apis, FaultInjector& faults, int32_t maxRequestBytes,
+                                security::TlsContext tls, const SaslCredentialStore* sasl) {
     std::lock_guard lock(mu_);
     context_.apis = &apis;
     context_.faults = &faults;
     context_.maxRequestBytes = maxRequestBytes;
+    context_.tls = std::move(tls);
+    context_.sasl = sasl;
     accepting_ = true;
     if (acceptor_.is_open()) acceptLocked();
 }

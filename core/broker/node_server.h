@@ -25,8 +25,12 @@ class NodeServer {
     // Binds and listens (port 0 picks an ephemeral port the first time; later opens reuse the
     // port first bound, so clients find the node again).
     Status open();
-    // Starts accepting connections served by `apis`; call once, after open().
-    void startAccepting(KafkaApis& apis, FaultInjector& faults, int32_t maxRequestBytes);
+    // Starts accepting connections served by `apis`; call once, after open(). `tls` (may be
+    // null) wraps each connection in TLS; `sasl` (may be null, else outlives this) requires a
+    // SASL login first.
+    void startAccepting(KafkaApis& apis, FaultInjector& faults, int32_t maxRequestBytes,
+                        security::TlsContext tls = nullptr,
+                        const SaslCredentialStore* sasl = nullptr);
     // Closes the listener and every connection (takeDown). Idempotent.
     void close();
     // open() + accepting again after close() (bringUp). Idempotent.
