@@ -264,6 +264,7 @@ void Metadata::update(const protocol::MetadataResponse& response, int64_t nowMs)
         lastSuccessfulRefreshMs_ = nowMs;
         needUpdate_ = false;
         attempts_ = 0;
+        fatalError_.clear();
         backoffMs_ = backoffLocked(0);
         // Topics still unknown or leaderless: ask again after the backoff (Java does so for
         // new topics until they appear).
@@ -290,6 +291,20 @@ void Metadata::failedUpdate(int64_t nowMs) {
     updated_.notify_all();
 }
 
+void Metadata::fatalError(std::string why) {
+    {
+        std::lock_guard lock(mu_);
+        fatalError_ = std::move(why);
+    }
+    updated_.notify_all();
+}
+
+std::optional<std::string> Metadata::fatalErrorMessage() const {
+    std::lock_guard lock(mu_);
+    if (fatalError_.empty()) return std::nullopt;
+    return fatalError_;
+}
+
 Result<std::shared_ptr<const Cluster>> Metadata::awaitTopic(const std::string& topic,
                                                             int64_t maxWaitMs,
                                                             const std::function<void()>& wakeSender,
@@ -299,6 +314,7 @@ Result<std::shared_ptr<const Cluster>> Metadata::awaitTopic(const std::string& t
     std::unique_lock lock(mu_);
     while (true) {
         if (closed_) return Error{"producer closed while waiting for metadata of '" + topic + "'"};
+        if (!fatalError_.empty()) return Error{fatalError_};
         const int32_t count = cluster_->partitionCountForTopic(topic);
         if (count > 0 && (!partition || *partition < count)) return cluster_;
         ErrorCode err = cluster_->topicError(topic);

@@ -110,6 +110,10 @@ class Metadata {
     bool requestInFlight() const;
     void update(const protocol::MetadataResponse& response, int64_t nowMs);
     void failedUpdate(int64_t nowMs);
+    // A broker refused us (TLS or SASL; Java: Metadata.fatalError): waits for metadata fail
+    // with `why` at once until an update succeeds.
+    void fatalError(std::string why);
+    std::optional<std::string> fatalErrorMessage() const;
 
     // Blocks until `topic` has partitions in metadata (Java: KafkaProducer.waitOnMetadata), the
     // topic is known to be invalid, or maxWaitMs passes. `wakeSender` is called each round so the
@@ -134,6 +138,7 @@ class Metadata {
     std::condition_variable updated_;
     std::shared_ptr<const Cluster> cluster_;  // guarded by mu_
     std::set<std::string> topics_;            // guarded by mu_
+    std::string fatalError_;                  // guarded by mu_; empty: none
     bool needUpdate_ = true;                  // guarded by mu_
     bool inFlight_ = false;                   // guarded by mu_
     bool closed_ = false;                     // guarded by mu_

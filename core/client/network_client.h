@@ -103,6 +103,9 @@ class NetworkClient {
     virtual std::optional<int32_t> leastLoadedNode(int64_t nowMs) = 0;
     // The newest version of `api` usable with `node` (after negotiation), or nullopt.
     virtual std::optional<int16_t> apiVersion(int32_t node, protocol::ApiKey api) const = 0;
+    // Why the last connection attempt to `node` was refused by TLS or SASL (Java:
+    // NetworkClient.authenticationException); such failures are not retried away silently.
+    virtual std::optional<std::string> authenticationError(int32_t) const { return std::nullopt; }
     // Closes every connection; in-flight requests complete as disconnected (no more callbacks
     // after close() returns).
     virtual void close() = 0;

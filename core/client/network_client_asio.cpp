@@ -6,6 +6,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
 #include <cmath>
@@ -14,6 +15,9 @@
 #include "protocol/frame.h"
 #include "protocol/headers.h"
 #include "protocol/messages/api_versions.h"
+#include "protocol/messages/sasl_authenticate.h"
+#include "protocol/messages/sasl_handshake.h"
+#include "security/sasl_client.h"
 
 namespace bs::client {
 
@@ -39,15 +43,32 @@ struct AsioNetworkClient::Connection {
         int64_t createdMs;
         int64_t deadlineMs;
         bool expectResponse;
-        bool internal;  // the ApiVersions handshake
+        bool internal;  // connection setup: ApiVersions, SaslHandshake, SaslAuthenticate
         RequestCompletionHandler callback;
         bool written = false;  // its frame has gone out (unwritten ones are the tail)
     };
-    enum class State { Connecting, CheckingApiVersions, Ready };
+    enum class State { Connecting, TlsHandshake, CheckingApiVersions, Authenticating, Ready };
 
-    Connection(asio::io_context& io, int32_t id) : socket(io), resolver(io), nodeId(id) {}
+    Connection(asio::io_context& io, int32_t id, const security::TlsContext& tlsContext)
+        : socket(io), resolver(io), nodeId(id) {
+        if (tlsContext) tls = std::make_unique<asio::ssl::stream<tcp::socket>>(io, *tlsContext);
+    }
+    tcp::socket& lowest() { return tls ? tls->next_layer() : socket; }
+    // Calls f(stream) with the TLS stream or the plain socket.
+    template <class F>
+    void withStream(F&& f) {
+        if (tls) {
+            f(*tls);
+        } else {
+            f(socket);
+        }
+    }
 
-    tcp::socket socket;
+    tcp::socket socket;  // unused on TLS connections (the stream owns its own)
+    std::unique_ptr<asio::ssl::stream<tcp::socket>> tls;
+    security::TlsVerifyFailure verifyFailure;  // why the broker's certificate was refused
+    std::unique_ptr<security::SaslClient> sasl;
+    std::string host;
     tcp::resolver resolver;
     int32_t nodeId;
     State state = State::Connecting;
@@ -63,6 +84,28 @@ struct AsioNetworkClient::Connection {
     std::vector<uint8_t> rbuf = std::vector<uint8_t>(kReadChunk);
     size_t rstart = 0, rend = 0;
 };
+
+namespace {
+// Where the setup stalled, with a hint at the setting that usually causes it.
+std::string setupTimeoutReason(const AsioNetworkClient::Connection& c) {
+    using S = AsioNetworkClient::Connection::State;
+    switch (c.state) {
+        case S::Connecting:
+            return "connection setup timed out (socket.connection.setup.timeout.ms) while "
+                   "connecting";
+        case S::TlsHandshake:
+            return "connection setup timed out during the TLS handshake (is it a TLS port?)";
+        case S::CheckingApiVersions:
+            return std::string("connection setup timed out waiting for ApiVersions") +
+                   (c.tls ? "" : " (a TLS port? check security.protocol)");
+        case S::Authenticating:
+            return "connection setup timed out during the SASL login";
+        case S::Ready:
+            break;
+    }
+    return "connection setup timed out";
+}
+}  // namespace
 
 AsioNetworkClient::AsioNetworkClient(NetworkClientConfig config, const Clock& clock)
     : config_(std::move(config)), clock_(clock) {}
@@ -150,7 +193,8 @@ std::optional<int16_t> AsioNetworkClient::apiVersion(int32_t node, ApiKey api) c
 }
 
 void AsioNetworkClient::connect(NodeState& ns, int64_t nowMs) {
-    auto c = std::make_shared<Connection>(io_, ns.node.id);
+    auto c = std::make_shared<Connection>(io_, ns.node.id, config_.security.tls);
+    c->host = ns.node.host;
     c->setupDeadlineMs = nowMs + config_.connectionSetupTimeoutMs;
     ns.conn = c;
     ns.lastAttemptMs = nowMs;
@@ -161,24 +205,69 @@ void AsioNetworkClient::connect(NodeState& ns, int64_t nowMs) {
             if (c->closed) return;
             if (ec) return fail(c, "cannot resolve: " + ec.message(), false);
             asio::async_connect(
-                c->socket, results,
+                c->lowest(), results,
                 [this, c](const boost::system::error_code& ec2, const tcp::endpoint&) {
                     if (c->closed) return;
                     if (ec2) return fail(c, "cannot connect: " + ec2.message(), false);
                     boost::system::error_code ignored;
-                    c->socket.set_option(tcp::no_delay(true), ignored);
+                    tcp::socket& socket = c->lowest();
+                    socket.set_option(tcp::no_delay(true), ignored);
                     if (config_.sendBufferBytes > 0)
-                        c->socket.set_option(
+                        socket.set_option(
                             asio::socket_base::send_buffer_size(config_.sendBufferBytes), ignored);
                     if (config_.receiveBufferBytes > 0)
-                        c->socket.set_option(
+                        socket.set_option(
                             asio::socket_base::receive_buffer_size(config_.receiveBufferBytes),
                             ignored);
-                    c->state = Connection::State::CheckingApiVersions;
-                    startRead(c);
-                    startApiVersions(c, kApiVersionsNewest);
+                    if (!c->tls) {
+                        c->state = Connection::State::CheckingApiVersions;
+                        startRead(c);
+                        return startApiVersions(c, kApiVersionsNewest);
+                    }
+                    c->state = Connection::State::TlsHandshake;
+                    security::prepareClientSession(c->tls->native_handle(), c->host,
+                                                   config_.security.verifyHostName);
+                    // A raw pointer: the stream (owned by c) keeps the callback.
+                    Connection* raw = c.get();
+                    c->tls->set_verify_callback([raw](bool preverified,
+                                                      asio::ssl::verify_context& ctx) {
+                        return security::recordVerifyResult(preverified, ctx, raw->verifyFailure);
+                    });
+                    c->tls->async_handshake(asio::ssl::stream_base::client,
+                                            [this, c](const boost::system::error_code& ec3) {
+                                                onTlsHandshake(c, ec3);
+                                            });
                 });
         });
+}
+
+void AsioNetworkClient::onTlsHandshake(const std::shared_ptr<Connection>& c,
+                                       const boost::system::error_code& ec) {
+    if (c->closed) return;
+    if (ec) {
+        std::string why = "TLS handshake failed: ";
+        const auto& vf = c->verifyFailure;
+        if (!vf.reason.empty()) {
+            why +=
+                "the broker's certificate (subject " + vf.subject + ") was refused: " + vf.reason;
+            why += vf.reason.find("hostname") != std::string::npos ||
+                           vf.reason.find("IP address") != std::string::npos
+                       ? " (host '" + c->host +
+                             "'; ssl.endpoint.identification.algorithm=https checks it)"
+                       : " (check ssl.truststore.location / ssl.truststore.certificates)";
+        } else {
+            why += ec.message();
+            if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+                why +=
+                    " (the broker closed the connection: is it a TLS port, and does it want "
+                    "a client certificate, ssl.keystore.location?)";
+            }
+        }
+        return fail(c, why, false, true);
+    }
+    c->state = Connection::State::CheckingApiVersions;
+    startRead(c);
+    startApiVersions(c, kApiVersionsNewest);
 }
 
 void AsioNetworkClient::startApiVersions(const std::shared_ptr<Connection>& c, int16_t version) {
@@ -228,41 +317,43 @@ void AsioNetworkClient::startWrite(const std::shared_ptr<Connection>& c) {
     if (c->writing.empty()) return;
     for (const auto& f : c->writing)
         c->writeBuffers.emplace_back(asio::buffer(f));
-    asio::async_write(
-        c->socket, c->writeBuffers, [this, c](const boost::system::error_code& ec, size_t) {
-            if (c->closed) return;
-            if (ec) return fail(c, "write failed: " + ec.message(), false);
-            size_t written = c->writing.size();
-            c->writing.clear();
-            // The first `written` unwritten entries just went out (frames leave in send
-            // order). Requests that expect no response (acks=0) are done now; earlier entries
-            // still waiting for answers must not be counted among them.
-            int64_t now = clock_.nowMs();
-            size_t seen = 0;
-            for (auto it = c->inFlight.begin(); it != c->inFlight.end() && seen < written;) {
-                if (it->written) {
-                    ++it;
-                    continue;
+    c->withStream([&](auto& stream) {
+        asio::async_write(
+            stream, c->writeBuffers, [this, c](const boost::system::error_code& ec, size_t) {
+                if (c->closed) return;
+                if (ec) return fail(c, "write failed: " + ec.message(), false);
+                size_t written = c->writing.size();
+                c->writing.clear();
+                // The first `written` unwritten entries just went out (frames leave in send
+                // order). Requests that expect no response (acks=0) are done now; earlier entries
+                // still waiting for answers must not be counted among them.
+                int64_t now = clock_.nowMs();
+                size_t seen = 0;
+                for (auto it = c->inFlight.begin(); it != c->inFlight.end() && seen < written;) {
+                    if (it->written) {
+                        ++it;
+                        continue;
+                    }
+                    ++seen;
+                    it->written = true;
+                    if (it->expectResponse) {
+                        ++it;
+                        continue;
+                    }
+                    Completion done;
+                    done.callback = std::move(it->callback);
+                    done.response.destination = c->nodeId;
+                    done.response.apiKey = it->apiKey;
+                    done.response.apiVersion = it->version;
+                    done.response.correlationId = it->correlationId;
+                    done.response.createdMs = it->createdMs;
+                    done.response.receivedMs = now;
+                    completions_.push_back(std::move(done));
+                    it = c->inFlight.erase(it);
                 }
-                ++seen;
-                it->written = true;
-                if (it->expectResponse) {
-                    ++it;
-                    continue;
-                }
-                Completion done;
-                done.callback = std::move(it->callback);
-                done.response.destination = c->nodeId;
-                done.response.apiKey = it->apiKey;
-                done.response.apiVersion = it->version;
-                done.response.correlationId = it->correlationId;
-                done.response.createdMs = it->createdMs;
-                done.response.receivedMs = now;
-                completions_.push_back(std::move(done));
-                it = c->inFlight.erase(it);
-            }
-            if (!c->writeQueue.empty()) startWrite(c);
-        });
+                if (!c->writeQueue.empty()) startWrite(c);
+            });
+    });
 }
 
 void AsioNetworkClient::startRead(const std::shared_ptr<Connection>& c) {
@@ -275,40 +366,48 @@ void AsioNetworkClient::startRead(const std::shared_ptr<Connection>& c) {
         }
         if (c->rbuf.size() - c->rend < kReadChunk / 4) c->rbuf.resize(c->rbuf.size() * 2);
     }
-    c->socket.async_read_some(
-        asio::buffer(c->rbuf.data() + c->rend, c->rbuf.size() - c->rend),
-        [this, c](const boost::system::error_code& ec, size_t n) {
-            if (c->closed) return;
-            if (ec) {
-                return fail(c,
-                            ec == asio::error::eof ? "connection closed by the broker"
-                                                   : "read failed: " + ec.message(),
-                            false);
-            }
-            c->rend += n;
-            while (!c->closed && c->rend - c->rstart >= protocol::kFrameSizeBytes) {
-                std::span<const uint8_t, 4> prefix(c->rbuf.data() + c->rstart, 4);
-                auto size = protocol::readFrameSize(prefix, config_.maxResponseSize);
-                if (!size) return fail(c, "garbage response: " + size.error().message, false);
-                size_t total = protocol::kFrameSizeBytes + static_cast<size_t>(*size);
-                if (c->rend - c->rstart < total) {
-                    if (c->rbuf.size() < total) {
-                        std::memmove(c->rbuf.data(), c->rbuf.data() + c->rstart,
-                                     c->rend - c->rstart);
-                        c->rend -= c->rstart;
-                        c->rstart = 0;
-                        c->rbuf.resize(total + kReadChunk);
+    c->withStream([&](auto& stream) {
+        stream.async_read_some(
+            asio::buffer(c->rbuf.data() + c->rend, c->rbuf.size() - c->rend),
+            [this, c](const boost::system::error_code& ec, size_t n) {
+                if (c->closed) return;
+                if (ec) {
+                    std::string why =
+                        ec == asio::error::eof || ec == asio::ssl::error::stream_truncated
+                            ? "connection closed by the broker"
+                            : "read failed: " + ec.message();
+                    if (c->state == Connection::State::CheckingApiVersions && !c->tls) {
+                        why +=
+                            " before it answered ApiVersions (a TLS port? check "
+                            "security.protocol)";
                     }
-                    break;
+                    return fail(c, why, false);
                 }
-                onFrame(c, std::span<const uint8_t>(c->rbuf.data() + c->rstart + 4,
-                                                    static_cast<size_t>(*size)));
-                c->rstart += total;
-            }
-            if (c->closed) return;
-            if (c->rstart == c->rend) c->rstart = c->rend = 0;
-            startRead(c);
-        });
+                c->rend += n;
+                while (!c->closed && c->rend - c->rstart >= protocol::kFrameSizeBytes) {
+                    std::span<const uint8_t, 4> prefix(c->rbuf.data() + c->rstart, 4);
+                    auto size = protocol::readFrameSize(prefix, config_.maxResponseSize);
+                    if (!size) return fail(c, "garbage response: " + size.error().message, false);
+                    size_t total = protocol::kFrameSizeBytes + static_cast<size_t>(*size);
+                    if (c->rend - c->rstart < total) {
+                        if (c->rbuf.size() < total) {
+                            std::memmove(c->rbuf.data(), c->rbuf.data() + c->rstart,
+                                         c->rend - c->rstart);
+                            c->rend -= c->rstart;
+                            c->rstart = 0;
+                            c->rbuf.resize(total + kReadChunk);
+                        }
+                        break;
+                    }
+                    onFrame(c, std::span<const uint8_t>(c->rbuf.data() + c->rstart + 4,
+                                                        static_cast<size_t>(*size)));
+                    c->rstart += total;
+                }
+                if (c->closed) return;
+                if (c->rstart == c->rend) c->rstart = c->rend = 0;
+                startRead(c);
+            });
+    });
 }
 
 void AsioNetworkClient::onFrame(const std::shared_ptr<Connection>& c,
@@ -327,7 +426,7 @@ void AsioNetworkClient::onFrame(const std::shared_ptr<Connection>& c,
     }
     Connection::InFlight req = std::move(*it);
     c->inFlight.erase(it);
-    if (req.internal) return onApiVersions(c, req.version, parsed->body);
+    if (req.internal) return onInternal(c, req.apiKey, req.version, parsed->body);
     Completion done;
     done.callback = std::move(req.callback);
     done.body.assign(parsed->body.begin(), parsed->body.end());
@@ -372,22 +471,122 @@ void AsioNetworkClient::onApiVersions(const std::shared_ptr<Connection>& c, int1
         int16_t lo = std::max(k.minVersion, ours->minVersion);
         if (hi >= lo) c->versions[k.apiKey] = hi;
     }
+    if (security::usesSasl(config_.security.protocol)) return startSaslHandshake(c);
+    markReady(c);
+}
+
+void AsioNetworkClient::markReady(const std::shared_ptr<Connection>& c) {
     c->state = Connection::State::Ready;
     if (NodeState* ns = find(c->nodeId)) {
         ns->failures = 0;
         ns->lastFailed = false;
         ns->lastError.clear();
+        ns->authError.clear();
     }
     spdlog::debug("node {} ready ({} common APIs)", c->nodeId, c->versions.size());
 }
 
+void AsioNetworkClient::onInternal(const std::shared_ptr<Connection>& c, ApiKey api,
+                                   int16_t version, std::span<const uint8_t> body) {
+    if (api == ApiKey::SaslHandshake) return onSaslHandshake(c, body);
+    if (api == ApiKey::SaslAuthenticate) return onSaslAuthenticate(c, version, body);
+    onApiVersions(c, version, body);
+}
+
+void AsioNetworkClient::startSaslHandshake(const std::shared_ptr<Connection>& c) {
+    const auto& sec = config_.security;
+    if (!c->versions.count(static_cast<int16_t>(ApiKey::SaslAuthenticate))) {
+        return fail(c, "the broker does not offer SaslAuthenticate (Kafka 1.0+ needed for SASL)",
+                    false, true);
+    }
+    c->state = Connection::State::Authenticating;
+    c->sasl = std::make_unique<security::SaslClient>(sec.saslMechanism, sec.saslUsername,
+                                                     sec.saslPassword);
+    ClientRequest req;
+    req.destination = c->nodeId;
+    req.apiKey = ApiKey::SaslHandshake;
+    req.requestTimeoutMs = static_cast<int32_t>(config_.connectionSetupTimeoutMs);
+    req.writeBody = [mechanism = sec.saslMechanism](int16_t v, protocol::Writer& w) {
+        encode(protocol::SaslHandshakeRequest{mechanism}, v, w);
+    };
+    enqueue(c, std::move(req), 1, clock_.nowMs(), true);
+}
+
+void AsioNetworkClient::onSaslHandshake(const std::shared_ptr<Connection>& c,
+                                        std::span<const uint8_t> body) {
+    protocol::SaslHandshakeResponse resp;
+    if (Status st = protocol::decodeBody(resp, 1, body); !st.ok()) {
+        return fail(c, "garbage SaslHandshake response: " + st.message(), false);
+    }
+    const std::string& mechanism = config_.security.saslMechanism;
+    if (resp.errorCode == protocol::ErrorCode::UNSUPPORTED_SASL_MECHANISM) {
+        std::string enabled;
+        for (const auto& m : resp.mechanisms)
+            enabled += (enabled.empty() ? "" : ", ") + m;
+        return fail(c,
+                    "sasl.mechanism=" + mechanism + " is not enabled on the broker (it enables " +
+                        (enabled.empty() ? std::string("none") : enabled) + ")",
+                    false, true);
+    }
+    if (resp.errorCode != protocol::ErrorCode::NONE) {
+        return fail(c,
+                    "SaslHandshake failed: " + std::string(protocol::errorName(resp.errorCode)) +
+                        " (does this listener use SASL? check security.protocol)",
+                    false, true);
+    }
+    sendSaslToken(c, c->sasl->initialResponse());
+}
+
+void AsioNetworkClient::sendSaslToken(const std::shared_ptr<Connection>& c, std::string token) {
+    const int16_t version =
+        std::min<int16_t>(2, c->versions.at(static_cast<int16_t>(ApiKey::SaslAuthenticate)));
+    ClientRequest req;
+    req.destination = c->nodeId;
+    req.apiKey = ApiKey::SaslAuthenticate;
+    req.requestTimeoutMs = static_cast<int32_t>(config_.connectionSetupTimeoutMs);
+    req.writeBody = [token = std::move(token)](int16_t v, protocol::Writer& w) mutable {
+        protocol::SaslAuthenticateRequest m;
+        m.authBytes.assign(token.begin(), token.end());
+        security::wipe(token);  // it may hold the password (PLAIN)
+        encode(m, v, w);
+    };
+    enqueue(c, std::move(req), version, clock_.nowMs(), true);
+}
+
+void AsioNetworkClient::onSaslAuthenticate(const std::shared_ptr<Connection>& c, int16_t version,
+                                           std::span<const uint8_t> body) {
+    protocol::SaslAuthenticateResponse resp;
+    if (Status st = protocol::decodeBody(resp, version, body); !st.ok()) {
+        return fail(c, "garbage SaslAuthenticate response: " + st.message(), false);
+    }
+    const auto& sec = config_.security;
+    if (resp.errorCode != protocol::ErrorCode::NONE) {
+        return fail(
+            c,
+            "SASL " + sec.saslMechanism + " authentication of user '" + sec.saslUsername +
+                "' failed: " +
+                resp.errorMessage.value_or(std::string(protocol::errorName(resp.errorCode))) +
+                " (check sasl.jaas.config)",
+            false, true);
+    }
+    auto next = c->sasl->evaluate(std::string_view(
+        reinterpret_cast<const char*>(resp.authBytes.data()), resp.authBytes.size()));
+    if (!next)
+        return fail(c, "SASL " + sec.saslMechanism + ": " + next.error().message, false, true);
+    if (*next) return sendSaslToken(c, std::move(**next));
+    c->sasl.reset();
+    spdlog::debug("node {}: authenticated as '{}' with {}", c->nodeId, sec.saslUsername,
+                  sec.saslMechanism);
+    markReady(c);
+}
+
 void AsioNetworkClient::fail(std::shared_ptr<Connection> c, const std::string& reason,
-                             bool timedOut) {
+                             bool timedOut, bool authFailure) {
     if (c->closed) return;
     c->closed = true;
     boost::system::error_code ignored;
     c->resolver.cancel();
-    c->socket.close(ignored);
+    c->lowest().close(ignored);
     int64_t now = clock_.nowMs();
     for (auto& req : c->inFlight) {
         if (req.internal) continue;
@@ -408,6 +607,7 @@ void AsioNetworkClient::fail(std::shared_ptr<Connection> c, const std::string& r
     c->writeQueue.clear();
     if (NodeState* ns = find(c->nodeId); ns && ns->conn == c) {
         ns->conn.reset();
+        if (authFailure) ns->authError = "node " + std::to_string(c->nodeId) + ": " + reason;
         ns->lastFailed = true;
         ns->lastError = reason;
         ns->lastAttemptMs = now;
@@ -421,7 +621,12 @@ void AsioNetworkClient::fail(std::shared_ptr<Connection> c, const std::string& r
         std::uniform_real_distribution<double> jitter(0.8, 1.2);
         ns->backoffMs = static_cast<int64_t>(capped * jitter(rng_));
     }
-    spdlog::debug("disconnected from node {}: {}", c->nodeId, reason);
+    if (authFailure) {
+        // Java logs these as errors too: they need the user's attention, not a retry.
+        spdlog::warn("connection to node {} failed authentication: {}", c->nodeId, reason);
+    } else {
+        spdlog::debug("disconnected from node {}: {}", c->nodeId, reason);
+    }
 }
 
 int64_t AsioNetworkClient::nextTimeoutMs(int64_t nowMs) const {
@@ -457,7 +662,7 @@ void AsioNetworkClient::checkTimeouts(int64_t nowMs) {
     }
     for (size_t i = 0; i < expired.size(); ++i) {
         fail(expired[i],
-             setup[i] ? "connection setup timed out" : "request timed out (request.timeout.ms)",
+             setup[i] ? setupTimeoutReason(*expired[i]) : "request timed out (request.timeout.ms)",
              !setup[i]);
     }
 }
@@ -568,6 +773,12 @@ std::optional<int32_t> AsioNetworkClient::leastLoadedNode(int64_t nowMs) {
     if (best) return best;
     if (connecting) return connecting;
     return idle;
+}
+
+std::optional<std::string> AsioNetworkClient::authenticationError(int32_t node) const {
+    const NodeState* ns = find(node);
+    if (!ns || ns->authError.empty()) return std::nullopt;
+    return ns->authError;
 }
 
 void AsioNetworkClient::close() {

@@ -1,7 +1,8 @@
 #pragma once
 
-// NetworkClient over TCP with Boost.Asio: one connection per node, ApiVersions negotiation,
-// reconnect backoff, in-flight requests matched by correlation id, request timeouts.
+// NetworkClient over TCP with Boost.Asio: one connection per node, optionally TLS (ssl::stream)
+// and a SASL login (SaslHandshake v1 + SaslAuthenticate after ApiVersions), ApiVersions
+// negotiation, reconnect backoff, in-flight requests matched by correlation id, timeouts.
 
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
@@ -17,6 +18,7 @@
 
 #include "client/network_client.h"
 #include "common/clock.h"
+#include "security/client_security.h"
 
 namespace bs::client {
 
@@ -30,6 +32,8 @@ struct NetworkClientConfig {
     int32_t maxResponseSize = 100 * 1024 * 1024;
     int sendBufferBytes = 131072;    // send.buffer.bytes; -1 = OS default
     int receiveBufferBytes = 32768;  // receive.buffer.bytes; -1 = OS default
+    // security.protocol with its TLS context and SASL login (holds the password).
+    security::ClientSecurity security;
 };
 
 class AsioNetworkClient final : public NetworkClient {
@@ -53,6 +57,7 @@ class AsioNetworkClient final : public NetworkClient {
     void disconnect(int32_t node) override;
     std::optional<int32_t> leastLoadedNode(int64_t nowMs) override;
     std::optional<int16_t> apiVersion(int32_t node, protocol::ApiKey api) const override;
+    std::optional<std::string> authenticationError(int32_t node) const override;
     void close() override;
 
     struct Connection;  // defined in the .cpp
@@ -67,6 +72,7 @@ class AsioNetworkClient final : public NetworkClient {
         int64_t backoffMs = 0;
         bool lastFailed = false;
         std::string lastError;  // why the last connection failed; cleared once ready
+        std::string authError;  // the last attempt failed TLS or SASL (fatal, as in Java)
     };
     // A finished request waiting for its callback (run at the end of poll()).
     struct Completion {
@@ -82,8 +88,19 @@ class AsioNetworkClient final : public NetworkClient {
     void onFrame(const std::shared_ptr<Connection>& c, std::span<const uint8_t> frame);
     void onApiVersions(const std::shared_ptr<Connection>& c, int16_t version,
                        std::span<const uint8_t> body);
+    void onTlsHandshake(const std::shared_ptr<Connection>& c, const boost::system::error_code& ec);
+    void startSaslHandshake(const std::shared_ptr<Connection>& c);
+    void onSaslHandshake(const std::shared_ptr<Connection>& c, std::span<const uint8_t> body);
+    void sendSaslToken(const std::shared_ptr<Connection>& c, std::string token);
+    void onSaslAuthenticate(const std::shared_ptr<Connection>& c, int16_t version,
+                            std::span<const uint8_t> body);
+    void markReady(const std::shared_ptr<Connection>& c);
+    void onInternal(const std::shared_ptr<Connection>& c, protocol::ApiKey api, int16_t version,
+                    std::span<const uint8_t> body);
     // Closes the connection and fails its requests; `reason` goes to their responses.
-    void fail(std::shared_ptr<Connection> c, const std::string& reason, bool timedOut);
+    // `authFailure`: TLS or SASL refused us; kept as the node's authenticationError().
+    void fail(std::shared_ptr<Connection> c, const std::string& reason, bool timedOut,
+              bool authFailure = false);
     void checkTimeouts(int64_t nowMs);
     void runCompletions();
     int32_t enqueue(const std::shared_ptr<Connection>& c, ClientRequest&& request, int16_t version,

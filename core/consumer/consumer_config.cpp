@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "consumer/deserializers.h"
+#include "security/client_security.h"
 
 namespace bs::consumer {
 
@@ -19,7 +20,8 @@ constexpr ConfigBounds kNaturalLong{0, kLongMax};
 constexpr ConfigBounds kBufferBytes{-1, kIntMax};  // -1: the OS default
 constexpr std::string_view kOffsetResets[] = {"earliest", "latest", "none"};
 constexpr std::string_view kIsolationLevels[] = {"read_committed", "read_uncommitted"};
-constexpr std::string_view kSecurityProtocols[] = {"PLAINTEXT"};
+constexpr std::string_view kSecurityProtocols[] = {"PLAINTEXT", "SSL", "SASL_PLAINTEXT",
+                                                   "SASL_SSL"};
 
 Status setAutoOffsetReset(CC& c, const ConfigValue& v) {
     const auto& s = std::get<std::string>(v);  // one of kOffsetResets
@@ -163,7 +165,41 @@ const std::vector<ConsumerConfigDef>& defs() {
          T::String,
          "PLAINTEXT",
          {std::nullopt, std::nullopt, kSecurityProtocols, true},
-         "only PLAINTEXT"},
+         "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"},
+        // ssl.* and sasl.*: checked together once every key is known (parseClientSecurity).
+        {"ssl.truststore.type", T::String, "", {}, "PEM or PKCS12 (PEM when a location is given)"},
+        {"ssl.truststore.location",
+         T::String,
+         "",
+         {},
+         "CA certificates that sign the brokers' certificates"},
+        {"ssl.truststore.password", T::String, "", {}, "password of a PKCS12 truststore (hidden)"},
+        {"ssl.truststore.certificates", T::String, "", {}, "CA certificates as PEM text"},
+        {"ssl.keystore.type",
+         T::String,
+         "",
+         {},
+         "PEM or PKCS12: client certificate for mutual TLS"},
+        {"ssl.keystore.location",
+         T::String,
+         "",
+         {},
+         "file with the client's key and certificate chain"},
+        {"ssl.keystore.password", T::String, "", {}, "password of a PKCS12 keystore (hidden)"},
+        {"ssl.key.password", T::String, "", {}, "passphrase of an encrypted PEM key (hidden)"},
+        {"ssl.keystore.key", T::String, "", {}, "the client's private key as PEM text (hidden)"},
+        {"ssl.keystore.certificate.chain",
+         T::String,
+         "",
+         {},
+         "the client's certificate chain as PEM text"},
+        {"ssl.endpoint.identification.algorithm",
+         T::String,
+         "https",
+         {},
+         "https: host name checked; empty: not"},
+        {"sasl.mechanism", T::String, "GSSAPI", {}, "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"},
+        {"sasl.jaas.config", T::String, "", {}, "the SASL login (username, password; hidden)"},
         {"group.id", T::String, "", {}, "accepted, no effect: this consumer has no groups", true},
         {"group.instance.id", T::String, "", {}, "accepted, no effect", true},
         {"enable.auto.commit",
@@ -229,6 +265,9 @@ Result<ConsumerConfig> ConsumerConfig::parse(
     }
     if (c.bootstrapServers.empty())
         return Error{"missing required configuration bootstrap.servers (host:port,...)"};
+    auto security = security::parseClientSecurity(c.originals);
+    if (!security) return Error{"configuration " + security.error().message};
+    c.security = std::move(*security);
     return c;
 }
 

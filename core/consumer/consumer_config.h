@@ -11,6 +11,7 @@
 
 #include "common/config_value.h"
 #include "common/result.h"
+#include "security/client_security.h"
 
 namespace bs::consumer {
 
@@ -74,6 +75,8 @@ struct ConsumerConfig {
     std::string keyDeserializer = "bytes";
     std::string valueDeserializer = "bytes";
 
+    // security.protocol, ssl.* and sasl.*: TLS context and SASL login.
+    security::ClientSecurity security;
     std::map<std::string, std::string> originals;
 
     // Every key starts at its table default; unknown keys and bad values are errors naming the

@@ -45,6 +45,7 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::create(const ConsumerConfi
     nc.connectionSetupTimeoutMs = config.socketConnectionSetupTimeoutMs;
     nc.sendBufferBytes = config.sendBufferBytes;
     nc.receiveBufferBytes = config.receiveBufferBytes;
+    nc.security = config.security;
     // A Fetch response may exceed fetch.max.bytes by one batch (KIP-74): leave room for it.
     nc.maxResponseSize = static_cast<int32_t>(std::min<int64_t>(
         INT32_MAX, std::max<int64_t>(100 << 20, int64_t{config.fetchMaxBytes} +
@@ -114,7 +115,9 @@ Status KafkaConsumer::checkUsable() {
 void KafkaConsumer::maybeUpdateMetadata(int64_t nowMs) {
     if (metadata_.timeToNextUpdate(nowMs) > 0) return;
     auto node = client_->leastLoadedNode(nowMs);
-    if (!node || !client_->ready(*node, nowMs)) return;
+    if (!node) return;
+    if (auto refused = client_->authenticationError(*node)) metadata_.fatalError(*refused);
+    if (!client_->ready(*node, nowMs)) return;
     metadata_.onRequestSent(nowMs);
     auto body = metadata_.newMetadataRequest();
     body.allowAutoTopicCreation = config_.allowAutoCreateTopics;
@@ -261,6 +264,7 @@ Result<std::vector<int32_t>> KafkaConsumer::partitionsFor(const std::string& top
                 ids.push_back(p.tp.partition);
             return ids;
         }
+        if (auto refused = metadata_.fatalErrorMessage()) return Error{*refused};
         last = cluster->topicError(topic);
         if (last != ErrorCode::NONE && !protocol::isRetriable(last))
             return Error{"topic '" + topic + "': " + std::string(protocol::errorName(last))};

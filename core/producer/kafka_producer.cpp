@@ -97,6 +97,7 @@ Status KafkaProducer::init(std::unique_ptr<NetworkClient> client) {
         nc.connectionSetupTimeoutMs = in.config.socketConnectionSetupTimeoutMs;
         nc.sendBufferBytes = in.config.sendBufferBytes;
         nc.receiveBufferBytes = in.config.receiveBufferBytes;
+        nc.security = in.config.security;
         client = std::make_unique<client::AsioNetworkClient>(nc, in.clock);
     }
     in.client = std::move(client);

@@ -44,6 +44,9 @@ Result<ProducerConfig> ProducerConfig::parse(const std::map<std::string, std::st
         if (auto st = def.access.set(c, *value); !st) return Error{st.message()};
     }
     c.originals = kv;
+    auto security = security::parseClientSecurity(kv);
+    if (!security) return Error{"configuration " + security.error().message};
+    c.security = std::move(*security);
     const auto userSet = [&](const char* key) { return kv.contains(key); };
 
     // Java: reconnect.backoff.ms alone disables the exponential reconnect backoff.
@@ -279,11 +282,16 @@ Result<ProducerConfig> ProducerConfig::parsePropertiesFile(const std::string& pa
 std::vector<std::pair<std::string, std::string>> ProducerConfig::values() const {
     std::vector<std::pair<std::string, std::string>> out;
     for (const ConfigKeyDef& def : producerConfigDefs()) {
+        auto given = originals.find(std::string(def.name));
+        // Java's Type.PASSWORD: secrets are shown as [hidden].
+        if (given != originals.end() && security::isSecretSetting(def.name)) {
+            out.emplace_back(std::string(def.name), "[hidden]");
+            continue;
+        }
         if (def.access.get) {
             out.emplace_back(std::string(def.name), def.access.get(*this));
             continue;
         }
-        auto given = originals.find(std::string(def.name));
         out.emplace_back(std::string(def.name), given != originals.end()
                                                     ? std::string(trimConfigText(given->second))
                                                 : def.defaultValue ? std::string(*def.defaultValue)

@@ -11,6 +11,7 @@
 
 #include "common/result.h"
 #include "protocol/record/compression.h"
+#include "security/client_security.h"
 
 namespace bs::producer {
 
@@ -31,7 +32,9 @@ struct ProducerConfig {
     int32_t requestTimeoutMs = 30000;                // request.timeout.ms
     int64_t socketConnectionSetupTimeoutMs = 10000;  // socket.connection.setup.timeout.ms
     int64_t socketConnectionSetupTimeoutMaxMs = 30000;  // socket.connection.setup.timeout.max.ms
-    std::string securityProtocol = "PLAINTEXT";         // security.protocol (only PLAINTEXT)
+    std::string securityProtocol = "PLAINTEXT";         // security.protocol
+    // security.protocol, ssl.* and sasl.* made usable: TLS context and SASL login.
+    security::ClientSecurity security;
 
     // --- batching
     int32_t batchSize = 16384;         // batch.size
