@@ -134,14 +134,12 @@ class SecureSessionTest : public QObject {
 
         spdlog::default_logger()->flush();
         shown += logs_.str();
-        QVERIFY2(logs_.str().find("SASL") != std::string::npos || !logs_.str().empty(),
-                 "nothing was logged: the check below would prove nothing");
+        QVERIFY2(!logs_.str().empty(), "nothing was logged: the check below would prove nothing");
         QVERIFY2(shown.find(kPassword) == std::string::npos, "the password was shown");
     }
 
     void cleanupTestCase() {
         if (cluster_) QVERIFY(cluster_->stop().ok());
-        spdlog::set_default_logger(nullptr);
     }
 };
 
