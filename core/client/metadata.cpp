@@ -265,6 +265,7 @@ void Metadata::update(const protocol::MetadataResponse& response, int64_t nowMs)
         needUpdate_ = false;
         attempts_ = 0;
         fatalError_.clear();
+        connectionProblem_.clear();
         backoffMs_ = backoffLocked(0);
         // Topics still unknown or leaderless: ask again after the backoff (Java does so for
         // new topics until they appear).
@@ -299,6 +300,21 @@ void Metadata::fatalError(std::string why) {
     updated_.notify_all();
 }
 
+void Metadata::checkConnection(const NetworkClient& client, int32_t node) {
+    if (auto refused = client.authenticationError(node)) fatalError(*refused);
+    if (!client.connectionFailed(node)) return;
+    std::string where = "node " + std::to_string(node);
+    if (const Node* n = fetch()->nodeById(node))
+        where = n->host + ":" + std::to_string(n->port) + " (" + where + ")";
+    std::lock_guard lock(mu_);
+    connectionProblem_ = where + ": " + client.connectionError(node);
+}
+
+std::string Metadata::connectionProblem() const {
+    std::lock_guard lock(mu_);
+    return connectionProblem_;
+}
+
 std::optional<std::string> Metadata::fatalErrorMessage() const {
     std::lock_guard lock(mu_);
     if (fatalError_.empty()) return std::nullopt;
@@ -329,7 +345,10 @@ Result<std::shared_ptr<const Cluster>> Metadata::awaitTopic(const std::string& t
                              " is not present in metadata after " + std::to_string(maxWaitMs) +
                              " ms (max.block.ms)"};
             return Error{"Topic " + topic + " not present in metadata after " +
-                         std::to_string(maxWaitMs) + " ms (max.block.ms)"};
+                         std::to_string(maxWaitMs) + " ms (max.block.ms)" +
+                         (connectionProblem_.empty()
+                              ? std::string()
+                              : "; last connection problem: " + connectionProblem_)};
         }
         needUpdate_ = true;
         lock.unlock();

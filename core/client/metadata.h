@@ -114,6 +114,12 @@ class Metadata {
     // with `why` at once until an update succeeds.
     void fatalError(std::string why);
     std::optional<std::string> fatalErrorMessage() const;
+    // Before a metadata request to `node`: a TLS or SASL refusal becomes the fatal error, and a
+    // failed connection is remembered ("127.0.0.1:9093 (node -1): cannot connect: Connection
+    // refused") until an update succeeds, so a wait that times out names the broker it could
+    // not reach and why.
+    void checkConnection(const NetworkClient& client, int32_t node);
+    std::string connectionProblem() const;
 
     // Blocks until `topic` has partitions in metadata (Java: KafkaProducer.waitOnMetadata), the
     // topic is known to be invalid, or maxWaitMs passes. `wakeSender` is called each round so the
@@ -139,6 +145,7 @@ class Metadata {
     std::shared_ptr<const Cluster> cluster_;  // guarded by mu_
     std::set<std::string> topics_;            // guarded by mu_
     std::string fatalError_;                  // guarded by mu_; empty: none
+    std::string connectionProblem_;           // guarded by mu_; empty: none
     bool needUpdate_ = true;                  // guarded by mu_
     bool inFlight_ = false;                   // guarded by mu_
     bool closed_ = false;                     // guarded by mu_

@@ -381,6 +381,19 @@ void AsioNetworkClient::startRead(const std::shared_ptr<Connection>& c) {
                             " before it answered ApiVersions (a TLS port? check "
                             "security.protocol)";
                     }
+                    // TLS 1.3 refuses a client certificate after the client's side of the
+                    // handshake is done: the refusal is the first read (fatal, as Java's
+                    // SslAuthenticationException).
+                    if (c->tls && c->state == Connection::State::CheckingApiVersions &&
+                        ec.category() == asio::error::get_ssl_category()) {
+                        return fail(c,
+                                    "TLS: the broker refused the connection after the "
+                                    "handshake: " +
+                                        ec.message() +
+                                        " (does it want a client certificate? "
+                                        "ssl.keystore.location)",
+                                    false, true);
+                    }
                     return fail(c, why, false);
                 }
                 c->rend += n;

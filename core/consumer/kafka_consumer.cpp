@@ -116,7 +116,7 @@ void KafkaConsumer::maybeUpdateMetadata(int64_t nowMs) {
     if (metadata_.timeToNextUpdate(nowMs) > 0) return;
     auto node = client_->leastLoadedNode(nowMs);
     if (!node) return;
-    if (auto refused = client_->authenticationError(*node)) metadata_.fatalError(*refused);
+    metadata_.checkConnection(*client_, *node);
     if (!client_->ready(*node, nowMs)) return;
     metadata_.onRequestSent(nowMs);
     auto body = metadata_.newMetadataRequest();
@@ -274,7 +274,10 @@ Result<std::vector<int32_t>> KafkaConsumer::partitionsFor(const std::string& top
                          std::to_string(timeoutMs) + " ms" +
                          (last != ErrorCode::NONE
                               ? " (last error " + std::string(protocol::errorName(last)) + ")"
-                              : std::string())};
+                              : std::string()) +
+                         (metadata_.connectionProblem().empty()
+                              ? std::string()
+                              : "; last connection problem: " + metadata_.connectionProblem())};
         if (wakeup_.exchange(false)) return Error{"wakeup"};
         if (!metadata_.updateRequested()) metadata_.requestUpdate();  // e.g. topic being created
         runOnce(remaining);

@@ -168,7 +168,7 @@ int64_t Sender::maybeUpdateMetadata(int64_t nowMs) {
     if (wait > 0) return wait;
     auto node = client_.leastLoadedNode(nowMs);
     if (!node) return config_.reconnectBackoffMs;
-    if (auto refused = client_.authenticationError(*node)) metadata_.fatalError(*refused);
+    metadata_.checkConnection(client_, *node);
     if (!client_.ready(*node, nowMs)) return config_.reconnectBackoffMs;
     if (!metadataCausePublished_ && observing(EventType::MetadataRequested) &&
         metadata_.updateVersion() > 0) {

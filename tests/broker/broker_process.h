@@ -20,8 +20,10 @@ class BrokerProcess {
     }
 
     // Starts the broker and reads its first stdout line; returns false with a message on failure.
+    // Logs at warn unless `extra` gives --log-level.
     bool start(const QString& dataDir, QStringList extra = {}) {
-        QStringList args{"broker", "--port", "0", "--data-dir", dataDir, "--log-level", "warn"};
+        QStringList args{"broker", "--port", "0", "--data-dir", dataDir};
+        if (!extra.contains("--log-level")) args += QStringList{"--log-level", "warn"};
         args += extra;
         proc_.setProgram(BS_BINARY_DIR "/app/batchscope-cli");
         proc_.setArguments(args);

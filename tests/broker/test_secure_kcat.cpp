@@ -166,7 +166,7 @@ class SecureKcatTest : public QObject {
         QTest::addColumn<QStringList>("flags");
         QTest::addColumn<QString>("expected");
         QTest::newRow("protocol") << QStringList{"--security-protocol", "TLS"}
-                                  << "--security-protocol needs PLAINTEXT, SSL";
+                                  << "--security-protocol: TLS not in {PLAINTEXT,SSL,SASL_PLAINTEXT,SASL_SSL}";
         QTest::newRow("no cert") << QStringList{"--security-protocol", "SSL"}
                                  << "--security-protocol SSL needs --ssl-cert and --ssl-key";
         QTest::newRow("missing cert")

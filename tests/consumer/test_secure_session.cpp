@@ -71,7 +71,10 @@ class SecureSessionTest : public QObject {
     void sessionNeverShowsThePassword() {
         const auto props =
             clientProps(cluster_->bootstrapServers(), certs_.path("ca.pem"), kPassword);
-        auto cfg = producer::ProducerConfig::parse(props);
+        auto producerProps = props;
+        producerProps["key.serializer"] = "string";
+        producerProps["value.serializer"] = "string";
+        auto cfg = producer::ProducerConfig::parse(producerProps);
         QVERIFY2(cfg.ok(), cfg.ok() ? "" : cfg.error().message.c_str());
         std::string shown;
         for (const auto& [k, v] : cfg->values())
