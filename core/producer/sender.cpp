@@ -137,6 +137,7 @@ bool Sender::maybeInitProducerId(int64_t nowMs) {
     if (!transactionManager_->needsInitProducerId()) return transactionManager_->initInFlight();
     if (nowMs < nextInitAttemptMs_) return true;
     auto node = client_.leastLoadedNode(nowMs);
+    if (node) metadata_.checkConnection(client_, *node);  // before ready() retries it
     if (!node || !client_.ready(*node, nowMs)) return true;
     int16_t version = client_.apiVersion(*node, ApiKey::InitProducerId).value_or(0);
     auto body = transactionManager_->initProducerIdRequest(version);
