@@ -23,3 +23,7 @@ if(BATCHSCOPE_BUILD_GUI OR BATCHSCOPE_BUILD_TESTS)
   endif()
   find_package(Qt6 6.4 REQUIRED COMPONENTS ${qt_components})
 endif()
+if(BATCHSCOPE_BUILD_GUI)
+  # Saved connections keep the SASL password in the system keyring (qtkeychain-qt6-dev).
+  find_package(Qt6Keychain REQUIRED)
+endif()

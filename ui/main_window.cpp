@@ -33,6 +33,7 @@
 #include "models/metrics_history.h"
 #include "models/sender_model.h"
 #include "send_path.h"
+#include "session/password_store.h"
 #include "widgets/accumulator_view.h"
 #include "widgets/cluster_panel.h"
 #include "widgets/deliveries_panel.h"
@@ -114,7 +115,8 @@ MainWindow::MainWindow(AppController* controller, QWidget* parent)
       deliveries_(new DeliveriesModel(this)),
       distribution_(new DistributionModel(this)),
       metrics_(new MetricsHistory(this)),
-      relay_(new LogRelay(this)) {
+      relay_(new LogRelay(this)),
+      passwords_(new PasswordStore(this)) {
     setWindowTitle(tr("Batchscope"));
     setWindowIcon(makeIcon(IconKind::App));
     setObjectName(QStringLiteral("MainWindow"));
@@ -650,6 +652,13 @@ void MainWindow::showConnectionDialog() {
     const ConnectionSettings s = dlg.settings();
     QSettings settings;
     s.save(settings);
+    if (s.usesSasl()) {
+        // The keyring may prompt; the connection does not wait for it.
+        passwords_->save(s.passwordAccount(), s.saslPassword, [relay = relay_](const QString& e) {
+            relay->post(e.isEmpty() ? tr("SASL password saved in the system keyring")
+                                    : tr("SASL password not saved: %1").arg(e));
+        });
+    }
     session_->connectTo(s, session_->producerProps());
 }
 

@@ -32,6 +32,7 @@ class LogRelay;
 class LiveLabel;
 class TopicInspector;
 class SendPath;
+class PasswordStore;
 
 // The main window: the Record accumulator view in the centre, every other screen in a dock
 // (layout saved with QSettings), toolbar Pause / Step / Flush, status bar with throughput and
@@ -82,6 +83,7 @@ class MainWindow : public QMainWindow {
     DistributionModel* distribution_;
     MetricsHistory* metrics_;
     LogRelay* relay_;
+    PasswordStore* passwords_;
 
     AccumulatorView* accView_ = nullptr;
     SenderView* senderView_ = nullptr;

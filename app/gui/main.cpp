@@ -11,6 +11,7 @@
 #include "app_controller.h"
 #include "demo_runner.h"
 #include "main_window.h"
+#include "session/password_store.h"
 #include "session/producer_properties.h"
 #include "version.h"
 
@@ -118,6 +119,20 @@ int main(int argc, char** argv) {
         });
         runner->start();
     }
-    controller.session().connectTo(conn, props);
+    if (conn.usesSasl() && conn.saslPassword.isEmpty()) {
+        // A saved secured connection: its password is in the system keyring, if anywhere.
+        auto* passwords = new PasswordStore(&window);
+        passwords->load(conn.passwordAccount(), [&controller, conn, props](const QString& password,
+                                                                           const QString& error) {
+            ConnectionSettings withPassword = conn;
+            withPassword.saslPassword = password;
+            if (!error.isEmpty())
+                std::fprintf(stderr, "batchscope: SASL password of '%s': %s\n",
+                             qPrintable(conn.saslUsername), qPrintable(error));
+            controller.session().connectTo(withPassword, props);
+        });
+    } else {
+        controller.session().connectTo(conn, props);
+    }
     return QApplication::exec();
 }

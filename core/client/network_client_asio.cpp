@@ -8,6 +8,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -107,6 +109,72 @@ std::string setupTimeoutReason(const AsioNetworkClient::Connection& c) {
 }
 }  // namespace
 
+const char* connectionStageName(ConnectionStage stage) {
+    switch (stage) {
+        case ConnectionStage::Connecting:
+            return "TCP connect";
+        case ConnectionStage::TlsHandshake:
+            return "TLS handshake";
+        case ConnectionStage::ApiVersions:
+            return "ApiVersions";
+        case ConnectionStage::Authenticating:
+            return "SASL authentication";
+        case ConnectionStage::Ready:
+            return "ready";
+    }
+    return "?";
+}
+
+namespace {
+ConnectionStage stageOf(AsioNetworkClient::Connection::State s) {
+    using S = AsioNetworkClient::Connection::State;
+    switch (s) {
+        case S::Connecting:
+            return ConnectionStage::Connecting;
+        case S::TlsHandshake:
+            return ConnectionStage::TlsHandshake;
+        case S::CheckingApiVersions:
+            return ConnectionStage::ApiVersions;
+        case S::Authenticating:
+            return ConnectionStage::Authenticating;
+        case S::Ready:
+            break;
+    }
+    return ConnectionStage::Ready;
+}
+
+// The negotiated protocol and the broker's certificate, for the Test connection report.
+std::string describeTlsSession(SSL* ssl) {
+    std::string out = SSL_get_version(ssl);
+    if (X509* peer = SSL_get1_peer_certificate(ssl)) {
+        auto name = [](const X509_NAME* n) {
+            char buf[256];
+            X509_NAME_oneline(n, buf, sizeof buf);
+            return std::string(buf);
+        };
+        out += ", server certificate " + name(X509_get_subject_name(peer)) + " (issuer " +
+               name(X509_get_issuer_name(peer)) + ")";
+        X509_free(peer);
+    }
+    return out;
+}
+}  // namespace
+
+ConnectionProgress AsioNetworkClient::progress(int32_t node) const {
+    ConnectionProgress p;
+    const NodeState* ns = find(node);
+    if (!ns) return p;
+    p.tls = ns->tls;
+    if (ns->conn) {
+        p.stage = stageOf(ns->conn->state);
+    } else {
+        p.stage = ns->stage;
+        p.failed = ns->lastFailed;
+        p.error = ns->lastError;
+    }
+    return p;
+}
+
 AsioNetworkClient::AsioNetworkClient(NetworkClientConfig config, const Clock& clock)
     : config_(std::move(config)), clock_(clock) {}
 
@@ -198,6 +266,7 @@ void AsioNetworkClient::connect(NodeState& ns, int64_t nowMs) {
     c->setupDeadlineMs = nowMs + config_.connectionSetupTimeoutMs;
     ns.conn = c;
     ns.lastAttemptMs = nowMs;
+    ns.tls.clear();
     spdlog::debug("connecting to node {}", ns.node.toString());
     c->resolver.async_resolve(
         ns.node.host, std::to_string(ns.node.port),
@@ -265,6 +334,7 @@ void AsioNetworkClient::onTlsHandshake(const std::shared_ptr<Connection>& c,
         }
         return fail(c, why, false, true);
     }
+    if (NodeState* ns = find(c->nodeId)) ns->tls = describeTlsSession(c->tls->native_handle());
     c->state = Connection::State::CheckingApiVersions;
     startRead(c);
     startApiVersions(c, kApiVersionsNewest);
@@ -492,6 +562,7 @@ void AsioNetworkClient::markReady(const std::shared_ptr<Connection>& c) {
     c->state = Connection::State::Ready;
     if (NodeState* ns = find(c->nodeId)) {
         ns->failures = 0;
+        ns->stage = ConnectionStage::Ready;
         ns->lastFailed = false;
         ns->lastError.clear();
         ns->authError.clear();
@@ -623,6 +694,7 @@ void AsioNetworkClient::fail(std::shared_ptr<Connection> c, const std::string& r
         if (authFailure) ns->authError = "node " + std::to_string(c->nodeId) + ": " + reason;
         ns->lastFailed = true;
         ns->lastError = reason;
+        ns->stage = stageOf(c->state);
         ns->lastAttemptMs = now;
         // Exponential backoff with +-20% jitter, reconnect.backoff.ms after the first failure
         // and doubling per further one (Java: ClusterConnectionStates.updateReconnectBackoff).

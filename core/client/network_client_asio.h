@@ -22,6 +22,20 @@
 
 namespace bs::client {
 
+// How far a connection's setup got, in order (the connection dialog's Test connection names
+// the step that failed).
+enum class ConnectionStage { Connecting, TlsHandshake, ApiVersions, Authenticating, Ready };
+const char* connectionStageName(ConnectionStage stage);
+
+// The last connection attempt to a node: where it stopped and what TLS said.
+struct ConnectionProgress {
+    ConnectionStage stage = ConnectionStage::Connecting;  // reached (Ready) or failed in
+    bool failed = false;
+    std::string error;  // why it failed
+    // After a TLS handshake: "TLSv1.3, server certificate CN=localhost (issuer CN=...)".
+    std::string tls;
+};
+
 struct NetworkClientConfig {
     std::string clientId = "batchscope";
     std::string clientSoftwareVersion = "0.1.0";  // ApiVersions v3 (KIP-511)
@@ -59,6 +73,8 @@ class AsioNetworkClient final : public NetworkClient {
     std::optional<int16_t> apiVersion(int32_t node, protocol::ApiKey api) const override;
     std::optional<std::string> authenticationError(int32_t node) const override;
     void close() override;
+    // Owner thread, as the rest.
+    ConnectionProgress progress(int32_t node) const;
 
     struct Connection;  // defined in the .cpp
 
@@ -73,6 +89,8 @@ class AsioNetworkClient final : public NetworkClient {
         bool lastFailed = false;
         std::string lastError;  // why the last connection failed; cleared once ready
         std::string authError;  // the last attempt failed TLS or SASL (fatal, as in Java)
+        ConnectionStage stage = ConnectionStage::Connecting;  // of the last attempt
+        std::string tls;                                      // its TLS session, once shaken
     };
     // A finished request waiting for its callback (run at the end of poll()).
     struct Completion {

@@ -367,7 +367,7 @@ class TestTopicInspector : public QObject {
 
         // A model capped at one page drops the far end and can load it again.
         InspectorReader reader;
-        reader.setBootstrap(h->controller->session().bootstrapServers());
+        reader.setConnection(h->controller->session().clientProperties());
         InspectorModel capped(nullptr, InspectorModel::kPageSize);
         connect(&reader, &InspectorReader::pageReady, &capped,
                 [&](const std::shared_ptr<const InspectorPage>& p) { capped.applyPage(*p); });
@@ -423,7 +423,7 @@ class TestTopicInspector : public QObject {
         // Metadata for a topic that does not exist is retried until default.api.timeout.ms; a
         // new browse wakes that read up, and the wakeup does not leak into the new one.
         InspectorReader reader;
-        reader.setBootstrap(h->controller->session().bootstrapServers());
+        reader.setConnection(h->controller->session().clientProperties());
         std::vector<std::shared_ptr<const InspectorPage>> pages;
         connect(&reader, &InspectorReader::pageReady, &reader,
                 [&](const std::shared_ptr<const InspectorPage>& p) { pages.push_back(p); });

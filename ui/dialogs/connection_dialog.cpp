@@ -1,22 +1,31 @@
 #include "dialogs/connection_dialog.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "broker/cluster_config.h"
+#include "client/connection_probe.h"
+#include "job_queue.h"
 
 namespace bs::ui {
 
 ConnectionDialog::ConnectionDialog(const ConnectionSettings& current, QWidget* parent)
-    : QDialog(parent) {
+    : QDialog(parent),
+      cancelProbe_(std::make_shared<std::atomic<bool>>(false)),
+      probeQueue_(std::make_unique<JobQueue>("bs-probe")) {
     setWindowTitle(tr("Connection"));
     embedded_ = new QRadioButton(tr("Embedded cluster (in this process)"), this);
     external_ = new QRadioButton(tr("External Kafka cluster"), this);
@@ -32,8 +41,48 @@ ConnectionDialog::ConnectionDialog(const ConnectionSettings& current, QWidget* p
     autoCreate_ = new QCheckBox(tr("auto.create.topics.enable"), this);
     autoCreate_->setChecked(current.autoCreateTopics);
     bootstrap_ = new QLineEdit(current.bootstrapServers, this);
+    bootstrap_->setObjectName(QStringLiteral("bootstrapServers"));
     bootstrap_->setPlaceholderText(QStringLiteral("host1:9092,host2:9092"));
+
+    protocol_ = new QComboBox(this);
+    protocol_->setObjectName(QStringLiteral("securityProtocol"));
+    protocol_->addItems({QStringLiteral("PLAINTEXT"), QStringLiteral("SSL"),
+                         QStringLiteral("SASL_PLAINTEXT"), QStringLiteral("SASL_SSL")});
+    protocol_->setCurrentText(current.securityProtocol);
+    mechanism_ = new QComboBox(this);
+    mechanism_->setObjectName(QStringLiteral("saslMechanism"));
+    mechanism_->addItems({QStringLiteral("PLAIN"), QStringLiteral("SCRAM-SHA-256"),
+                          QStringLiteral("SCRAM-SHA-512")});
+    mechanism_->setCurrentText(current.saslMechanism);
+    user_ = new QLineEdit(current.saslUsername, this);
+    user_->setObjectName(QStringLiteral("saslUser"));
+    password_ = new QLineEdit(current.saslPassword, this);
+    password_->setObjectName(QStringLiteral("saslPassword"));
+    password_->setEchoMode(QLineEdit::Password);
+    caFile_ = new QLineEdit(current.caFile, this);
+    caFile_->setObjectName(QStringLiteral("caFile"));
+    caFile_->setPlaceholderText(tr("the system's CAs"));
+    caFile_->setToolTip(tr("ssl.truststore.location: PEM file of the CA certificates that sign "
+                           "the brokers' certificates"));
+    clientCert_ = new QLineEdit(current.clientCertFile, this);
+    clientCert_->setObjectName(QStringLiteral("clientCertificate"));
+    clientCert_->setPlaceholderText(tr("none (no mutual TLS)"));
+    clientCert_->setToolTip(tr("ssl.keystore.location: PEM file with this client's private key "
+                               "and certificate chain, for brokers that require mutual TLS"));
+    verifyHost_ = new QCheckBox(tr("Check the broker's host name"), this);
+    verifyHost_->setToolTip(tr("ssl.endpoint.identification.algorithm=https (unchecked: empty)"));
+    verifyHost_->setChecked(current.verifyHostName);
+    securityHint_ = new QLabel(this);
+    securityHint_->setWordWrap(true);
+    test_ = new QPushButton(tr("Test connection"), this);
+    test_->setObjectName(QStringLiteral("testConnection"));
+    testResult_ = new QLabel(this);
+    testResult_->setObjectName(QStringLiteral("testResult"));
+    testResult_->setWordWrap(true);
+    testResult_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     error_ = new QLabel(this);
+    error_->setObjectName(QStringLiteral("connectionError"));
+    error_->setWordWrap(true);
     error_->setStyleSheet(QStringLiteral("color:#d63333"));
 
     auto* emb = new QGroupBox(this);
@@ -47,6 +96,22 @@ ConnectionDialog::ConnectionDialog(const ConnectionSettings& current, QWidget* p
     auto* xf = new QFormLayout(ext);
     xf->addRow(tr("bootstrap.servers"), bootstrap_);
 
+    auto* sec = new QGroupBox(tr("Security"), this);
+    auto* sf = new QFormLayout(sec);
+    sf->addRow(tr("security.protocol"), protocol_);
+    sf->addRow(tr("sasl.mechanism"), mechanism_);
+    sf->addRow(tr("User"), user_);
+    sf->addRow(tr("Password"), password_);
+    sf->addRow(tr("CA file (PEM)"), fileField(caFile_, tr("CA certificates (PEM)")));
+    sf->addRow(tr("Client certificate"), fileField(clientCert_, tr("Client key and certificate")));
+    sf->addRow(QString(), verifyHost_);
+    sf->addRow(securityHint_);
+    auto* testRow = new QHBoxLayout;
+    testRow->addWidget(test_);
+    testRow->addStretch(1);
+    sf->addRow(testRow);
+    sf->addRow(testResult_);
+
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     ok_ = buttons->button(QDialogButtonBox::Ok);
     ok_->setText(tr("Connect"));
@@ -55,20 +120,70 @@ ConnectionDialog::ConnectionDialog(const ConnectionSettings& current, QWidget* p
     col->addWidget(emb);
     col->addWidget(external_);
     col->addWidget(ext);
+    col->addWidget(sec);
     col->addWidget(error_);
     col->addWidget(buttons);
     (current.mode == ConnectionSettings::Mode::External ? external_ : embedded_)->setChecked(true);
     auto toggle = [emb, ext, this] {
         emb->setEnabled(embedded_->isChecked());
         ext->setEnabled(external_->isChecked());
-        validate();
+        updateSecurityFields();
     };
     connect(embedded_, &QRadioButton::toggled, this, toggle);
-    connect(bootstrap_, &QLineEdit::textChanged, this, &ConnectionDialog::validate);
-    connect(topic_, &QLineEdit::textChanged, this, &ConnectionDialog::validate);
+    for (QLineEdit* e : {bootstrap_, topic_, user_, password_, caFile_, clientCert_})
+        connect(e, &QLineEdit::textChanged, this, &ConnectionDialog::validate);
+    connect(protocol_, &QComboBox::currentTextChanged, this,
+            &ConnectionDialog::updateSecurityFields);
+    connect(mechanism_, &QComboBox::currentTextChanged, this, &ConnectionDialog::validate);
+    connect(test_, &QPushButton::clicked, this, &ConnectionDialog::testConnection);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     toggle();
+}
+
+ConnectionDialog::~ConnectionDialog() {
+    cancelProbe_->store(true);
+    probeQueue_.reset();  // the probe sees the flag within ~50 ms
+}
+
+QWidget* ConnectionDialog::fileField(QLineEdit* edit, const QString& title) {
+    auto* box = new QWidget(this);
+    auto* row = new QHBoxLayout(box);
+    row->setContentsMargins(0, 0, 0, 0);
+    auto* browse = new QToolButton(box);
+    browse->setText(tr("Browse…"));
+    row->addWidget(edit, 1);
+    row->addWidget(browse);
+    connect(browse, &QToolButton::clicked, this, [this, edit, title] {
+        const QString f = QFileDialog::getOpenFileName(this, title, edit->text(),
+                                                       tr("PEM files (*.pem *.crt *.key);;All (*)"));
+        if (!f.isEmpty()) edit->setText(f);
+    });
+    return box;
+}
+
+void ConnectionDialog::updateSecurityFields() {
+    const ConnectionSettings s = settings();
+    const bool external = s.mode == ConnectionSettings::Mode::External;
+    for (QWidget* w : {static_cast<QWidget*>(mechanism_), static_cast<QWidget*>(user_),
+                       static_cast<QWidget*>(password_)})
+        w->setEnabled(s.usesSasl());
+    for (QWidget* w : {caFile_->parentWidget(), clientCert_->parentWidget(),
+                       static_cast<QWidget*>(verifyHost_)})
+        w->setEnabled(s.usesTls() && external);
+    QStringList hint;
+    if (!external && s.usesTls())
+        hint << tr("The embedded cluster listens with TLS, using a certificate made when it "
+                   "starts (self-signed, for localhost and 127.0.0.1) that Batchscope trusts.");
+    if (!external && s.usesSasl())
+        hint << tr("It accepts the user and password above with PLAIN, SCRAM-SHA-256 and "
+                   "SCRAM-SHA-512.");
+    if (external && s.securityProtocol == QLatin1String("PLAINTEXT"))
+        hint << tr("PLAINTEXT keeps any security settings of the producer properties "
+                   "(--config).");
+    securityHint_->setText(hint.join(QLatin1Char(' ')));
+    securityHint_->setVisible(!hint.isEmpty());
+    validate();
 }
 
 void ConnectionDialog::validate() {
@@ -86,8 +201,39 @@ void ConnectionDialog::validate() {
         if (auto st = broker::validateTopicName(topic_->text().toStdString()); !st)
             err = QString::fromStdString(st.message());
     }
+    if (err.isEmpty()) err = settings().securityProblem();
     error_->setText(err);
     ok_->setEnabled(err.isEmpty());
+    test_->setEnabled(err.isEmpty() && external_->isChecked());
+    test_->setToolTip(external_->isChecked()
+                          ? tr("Connects to the first bootstrap server as the producer will "
+                               "and reports each step")
+                          : tr("For an external cluster (the embedded one is started on Connect)"));
+}
+
+void ConnectionDialog::testConnection() {
+    const ConnectionSettings s = settings();
+    std::map<std::string, std::string> props = s.securityProperties();
+    props["bootstrap.servers"] = s.bootstrapServers.toStdString();
+    test_->setEnabled(false);
+    testResult_->setStyleSheet(QString());
+    testResult_->setText(tr("Connecting to %1…").arg(s.bootstrapServers.section(QLatin1Char(','), 0, 0)));
+    QPointer<ConnectionDialog> self(this);
+    probeQueue_->post([self, props = std::move(props), cancel = cancelProbe_] {
+        const client::ProbeReport report = client::probeConnection(props, kTestTimeoutMs, cancel.get());
+        const bool ok = report.ok();
+        const QString text = QString::fromStdString(report.text());
+        if (cancel->load()) return;  // the dialog is closing: nothing to show
+        // The dialog outlives this job (its destructor joins the queue).
+        QMetaObject::invokeMethod(self.data(), [self, ok, text] {
+            if (!self) return;
+            self->testResult_->setStyleSheet(ok ? QStringLiteral("color:#2e8b57")
+                                                : QStringLiteral("color:#d63333"));
+            self->testResult_->setText(text);
+            self->validate();
+            Q_EMIT self->testFinished(ok, text);
+        });
+    });
 }
 
 ConnectionSettings ConnectionDialog::settings() const {
@@ -100,6 +246,13 @@ ConnectionSettings ConnectionDialog::settings() const {
     s.topic = topic_->text().trimmed();
     s.dataDir = dataDir_->text().trimmed();
     s.autoCreateTopics = autoCreate_->isChecked();
+    s.securityProtocol = protocol_->currentText();
+    s.saslMechanism = mechanism_->currentText();
+    s.saslUsername = user_->text().trimmed();
+    s.saslPassword = password_->text();
+    s.caFile = caFile_->text().trimmed();
+    s.clientCertFile = clientCert_->text().trimmed();
+    s.verifyHostName = verifyHost_->isChecked();
     return s;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QDialog>
+#include <atomic>
+#include <memory>
 
 #include "connection_settings.h"
 
@@ -8,19 +10,37 @@ class QRadioButton;
 class QLineEdit;
 class QSpinBox;
 class QCheckBox;
+class QComboBox;
 class QLabel;
+class QPushButton;
+class QGroupBox;
 
 namespace bs::ui {
 
-// Switches between the embedded cluster and an external one at run time.
+class JobQueue;
+
+// Switches between the embedded cluster and an external one at run time, each PLAINTEXT or
+// secured (TLS, SASL). Test connection tries the external cluster's first bootstrap server off
+// the GUI thread and shows each setup step. The password is shown as dots and never logged.
 class ConnectionDialog : public QDialog {
     Q_OBJECT
   public:
     explicit ConnectionDialog(const ConnectionSettings& current, QWidget* parent = nullptr);
+    ~ConnectionDialog() override;
     ConnectionSettings settings() const;
+
+    // How long Test connection waits for the broker.
+    static constexpr int kTestTimeoutMs = 10000;
+
+  Q_SIGNALS:
+    // Test connection finished; `report` is the step list shown.
+    void testFinished(bool ok, const QString& report);
 
   private:
     void validate();
+    void updateSecurityFields();
+    void testConnection();
+    QWidget* fileField(QLineEdit* edit, const QString& title);
 
     QRadioButton* embedded_;
     QRadioButton* external_;
@@ -30,8 +50,21 @@ class ConnectionDialog : public QDialog {
     QLineEdit* dataDir_;
     QCheckBox* autoCreate_;
     QLineEdit* bootstrap_;
+    QComboBox* protocol_;
+    QComboBox* mechanism_;
+    QLineEdit* user_;
+    QLineEdit* password_;
+    QLineEdit* caFile_;
+    QLineEdit* clientCert_;
+    QCheckBox* verifyHost_;
+    QLabel* securityHint_;
+    QPushButton* test_;
+    QLabel* testResult_;
     QLabel* error_;
-    class QPushButton* ok_;
+    QPushButton* ok_;
+    // The probe's worker; the flag ends a probe still running when the dialog closes.
+    std::shared_ptr<std::atomic<bool>> cancelProbe_;
+    std::unique_ptr<JobQueue> probeQueue_;
 };
 
 }  // namespace bs::ui

@@ -1,6 +1,9 @@
 #include "session/cluster_session.h"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -10,6 +13,8 @@
 #include "broker/embedded_cluster.h"
 #include "protocol/api_keys.h"
 #include "protocol/errors.h"
+#include "security/client_security.h"
+#include "security/self_signed.h"
 
 namespace bs::ui {
 
@@ -34,6 +39,9 @@ ClusterSession::ClusterSession(QObject* parent)
       flushQueue_(std::make_unique<JobQueue>("bs-flush")),
       auxQueue_(std::make_unique<JobQueue>("bs-aux")),
       producerQueue_(std::make_unique<JobQueue>("bs-send")),
+      tlsDir_((std::filesystem::temp_directory_path() /
+               ("batchscope-tls-" + std::to_string(::getpid())))
+                  .string()),
       connectQueue_(std::make_unique<JobQueue>("bs-connect")) {}
 
 ClusterSession::~ClusterSession() {
@@ -50,6 +58,8 @@ ClusterSession::~ClusterSession() {
     flushQueue_.reset();
     auxQueue_.reset();
     producerQueue_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(tlsDir_, ignored);
 }
 
 std::shared_ptr<producer::KafkaProducer> ClusterSession::producer() const {
@@ -78,12 +88,36 @@ std::filesystem::path dataDirOf(const ConnectionSettings& settings) {
                                       : std::filesystem::path(settings.dataDir.toStdString());
 }
 
+// The SASL users an embedded cluster started for `settings` knows.
+std::map<std::string, std::string> saslUsersOf(const ConnectionSettings& settings) {
+    if (!settings.usesSasl()) return {};
+    return {{settings.saslUsername.toStdString(), settings.saslPassword.toStdString()}};
+}
+
 // The running embedded cluster can serve `settings` as it is.
 bool sameCluster(const broker::ClusterConfig& running, const ConnectionSettings& settings) {
     return running.nodeCount == settings.nodes &&
            running.defaultPartitions == settings.partitions &&
            running.autoCreateTopics == settings.autoCreateTopics &&
-           running.dataDir == dataDirOf(settings);
+           running.dataDir == dataDirOf(settings) &&
+           security::securityProtocolName(running.security.protocol) ==
+               settings.securityProtocol.toStdString() &&
+           running.security.saslUsers == saslUsersOf(settings);
+}
+
+// The client security settings for `settings`: from the connection dialog, except that an
+// external cluster left at PLAINTEXT keeps those of the producer properties (a --config file
+// with ssl.* and sasl.* keys).
+PropertyMap securityFor(const ConnectionSettings& settings, const PropertyMap& props,
+                        const std::string& clusterCertificate) {
+    if (settings.mode == ConnectionSettings::Mode::External &&
+        settings.securityProtocol == QLatin1String("PLAINTEXT")) {
+        PropertyMap kept;
+        for (std::string_view key : security::clientSecurityKeys())
+            if (auto it = props.find(std::string(key)); it != props.end()) kept.insert(*it);
+        return kept;
+    }
+    return settings.securityProperties(clusterCertificate);
 }
 }  // namespace
 
@@ -93,6 +127,11 @@ void ClusterSession::connectTo(const ConnectionSettings& settings, PropertyMap p
     pending_ = settings;
     connectClock_.start();
     Q_EMIT connectionStarted(settings.describe(), settings.connectTimeoutMs);
+    if (const QString problem = settings.securityProblem(); !problem.isEmpty()) {
+        // E.g. a saved SASL connection whose password the keyring did not have.
+        return reportConnectFailure(
+            generation, tr("%1: %2 (Cluster ▸ Connection…)").arg(settings.describe(), problem));
+    }
     connectQueue_->post([this, settings, props = std::move(producerProps), generation] {
         attemptOnWorker(settings, props, generation);
     });
@@ -110,13 +149,20 @@ void ClusterSession::applyProducerProps(PropertyMap producerProps) {
     props_ = std::move(producerProps);
     producerQueue_->post([this, settings = connection_, props = props_, bootstrap = bootstrap_] {
         closeProducerOnWorker(true);
-        auto next = createProducer(bootstrap.toStdString(), props);
+        std::string certificate;
+        {
+            std::lock_guard lock(mu_);
+            certificate = clusterCertificate_;
+        }
+        auto next = createProducer(bootstrap.toStdString(), props,
+                                   securityFor(settings, props, certificate));
         if (!next) {
             const QString why = qs(next.error().message);
             QMetaObject::invokeMethod(this, [this, why] { Q_EMIT connectionFailed(why); });
             return;
         }
         next->cluster = cluster();
+        next->clusterCertificate = certificate;
         next->settings = settings;
         next->props = props;
         installOnWorker(std::move(*next));
@@ -144,8 +190,8 @@ void ClusterSession::stopClusterOnWorker() {
     if (c) (void)c->stop();
 }
 
-Result<std::shared_ptr<broker::EmbeddedCluster>> ClusterSession::startCluster(
-    const ConnectionSettings& settings) {
+Result<ClusterSession::StartedCluster> ClusterSession::startCluster(
+    const ConnectionSettings& settings) const {
     broker::ClusterConfig cc;
     cc.nodeCount = settings.nodes;
     cc.defaultPartitions = settings.partitions;
@@ -153,14 +199,42 @@ Result<std::shared_ptr<broker::EmbeddedCluster>> ClusterSession::startCluster(
     cc.dataDir = dataDirOf(settings);
     if (!settings.topic.isEmpty())
         cc.topics.push_back({settings.topic.toStdString(), settings.partitions});
+    StartedCluster out;
+    if (auto protocol = security::securityProtocolFromName(settings.securityProtocol.toStdString()))
+        cc.security.protocol = *protocol;
+    if (settings.usesTls()) {
+        // Nodes listen on 127.0.0.1 and clients may say localhost: both are in the certificate.
+        auto identity =
+            security::makeSelfSignedIdentity("localhost", {"localhost"}, {"127.0.0.1", "::1"}, 30);
+        if (!identity) return Error{"embedded cluster: " + identity.error().message};
+        auto files = security::writeIdentity(*identity, tlsDir_);
+        if (!files) return Error{"embedded cluster: " + files.error().message};
+        cc.security.tls.certFile = files->first;
+        cc.security.tls.keyFile = files->second;
+        out.certificate = identity->certificatePem;
+    }
+    if (settings.usesSasl()) {
+        cc.security.saslMechanisms = {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"};
+        cc.security.saslUsers = saslUsersOf(settings);
+    }
     auto started = broker::EmbeddedCluster::start(cc);
     if (!started) return Error{"embedded cluster: " + started.error().message};
-    return std::shared_ptr<broker::EmbeddedCluster>(std::move(*started));
+    out.cluster = std::shared_ptr<broker::EmbeddedCluster>(std::move(*started));
+    return out;
+}
+
+PropertyMap ClusterSession::clientProperties() const {
+    if (bootstrap_.isEmpty()) return {};
+    PropertyMap p = security_;
+    p["bootstrap.servers"] = bootstrap_.toStdString();
+    return p;
 }
 
 Result<ClusterSession::Installation> ClusterSession::createProducer(
-    std::string bootstrap, const PropertyMap& props) const {
+    std::string bootstrap, const PropertyMap& props, const PropertyMap& security) const {
     PropertyMap effective = props;
+    for (std::string_view key : security::clientSecurityKeys()) effective.erase(std::string(key));
+    for (const auto& [k, v] : security) effective[k] = v;
     effective["bootstrap.servers"] = bootstrap;
     // The composer serializes each record with the serializer chosen for it; the producer passes
     // those bytes through (as a Java app with a byte[] producer would).
@@ -178,6 +252,7 @@ Result<ClusterSession::Installation> ClusterSession::createProducer(
     next.producer->pauseSender(workerPaused_.load());
     next.config = *config;
     next.bootstrap = std::move(bootstrap);
+    next.security = security;
     return next;
 }
 
@@ -243,12 +318,14 @@ void ClusterSession::attemptOnWorker(ConnectionSettings settings, PropertyMap pr
                 stopClusterOnWorker();
                 auto cl = startCluster(settings);
                 if (!cl) return reportConnectFailure(generation, qs(cl.error().message));
-                auto next = createProducer((*cl)->bootstrapServers(), props);
+                auto next = createProducer(cl->cluster->bootstrapServers(), props,
+                                           securityFor(settings, props, cl->certificate));
                 if (!next) {
-                    (void)(*cl)->stop();
+                    (void)cl->cluster->stop();
                     return reportConnectFailure(generation, qs(next.error().message));
                 }
-                next->cluster = *cl;
+                next->cluster = cl->cluster;
+                next->clusterCertificate = cl->certificate;
                 next->settings = settings;
                 next->props = props;
                 next->generation = generation;
@@ -257,12 +334,18 @@ void ClusterSession::attemptOnWorker(ConnectionSettings settings, PropertyMap pr
             return;
         }
         std::shared_ptr<broker::EmbeddedCluster> cl = current;
+        std::string certificate;
         if (!cl || !sameCluster(cl->config(), settings)) {
             auto started = startCluster(settings);
             if (!started) return reportConnectFailure(generation, qs(started.error().message));
-            cl = *started;
+            cl = started->cluster;
+            certificate = started->certificate;
+        } else {
+            std::lock_guard lock(mu_);
+            certificate = clusterCertificate_;
         }
-        auto next = createProducer(cl->bootstrapServers(), props);
+        auto next = createProducer(cl->bootstrapServers(), props,
+                                   securityFor(settings, props, certificate));
         if (!next || stale(generation)) {
             if (cl != current) (void)cl->stop();
             if (next) next->producer->close(std::chrono::milliseconds(0));
@@ -273,12 +356,14 @@ void ClusterSession::attemptOnWorker(ConnectionSettings settings, PropertyMap pr
         if (!settings.topic.isEmpty())
             (void)next->producer->partitionsFor(settings.topic.toStdString());
         next->cluster = cl;
+        next->clusterCertificate = certificate;
         next->settings = settings;
         next->props = props;
         next->generation = generation;
         return postInstall(std::move(*next));
     }
-    auto next = createProducer(settings.bootstrapServers.toStdString(), props);
+    auto next = createProducer(settings.bootstrapServers.toStdString(), props,
+                               securityFor(settings, props, {}));
     if (!next) return reportConnectFailure(generation, qs(next.error().message));
     const QString problem = awaitClusterOnWorker(*next->producer, settings, generation);
     if (!problem.isEmpty()) {
@@ -307,6 +392,7 @@ void ClusterSession::installOnWorker(Installation next) {
         std::lock_guard lock(mu_);
         producer_ = next.producer;
         cluster_ = next.cluster;
+        clusterCertificate_ = next.clusterCertificate;
     }
     const QString desc = next.settings.describe();
     QMetaObject::invokeMethod(this, [this, n = std::move(next), desc, switching] {
@@ -320,6 +406,7 @@ void ClusterSession::installOnWorker(Installation next) {
         seenLeaders_.clear();
         config_ = n.config;
         bootstrap_ = qs(n.bootstrap);
+        security_ = n.security;
         connected_ = true;
         if (!switching) Q_EMIT producerRecreated();
         Q_EMIT connected(desc);

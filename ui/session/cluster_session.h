@@ -76,6 +76,9 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     // The configuration in effect (valid once connected).
     const producer::ProducerConfig& config() const { return config_; }
     QString bootstrapServers() const { return bootstrap_; }
+    // What another client of this cluster needs (the inspector's consumer): bootstrap.servers
+    // and the connection's security settings (with the password). Empty before connecting.
+    PropertyMap clientProperties() const;
     bool embedded() const { return connection_.mode == ConnectionSettings::Mode::Embedded; }
 
     // --- the producer worker (any thread)
@@ -149,15 +152,23 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
         std::shared_ptr<producer::KafkaProducer> producer;
         producer::ProducerConfig config;
         std::shared_ptr<broker::EmbeddedCluster> cluster;  // null for an external cluster
+        std::string clusterCertificate;  // the embedded cluster's generated one (SSL), PEM
+        PropertyMap security;            // the client security settings it connected with
         ConnectionSettings settings;
         PropertyMap props;
         std::string bootstrap;
         uint64_t generation = 0;  // of the connectTo() it answers; 0: applyProducerProps
     };
     // Worker halves (they touch no GUI-thread state).
-    Result<Installation> createProducer(std::string bootstrap, const PropertyMap& props) const;
-    static Result<std::shared_ptr<broker::EmbeddedCluster>> startCluster(
-        const ConnectionSettings& settings);
+    Result<Installation> createProducer(std::string bootstrap, const PropertyMap& props,
+                                        const PropertyMap& security) const;
+    // The embedded cluster for `settings`, listening with its security.protocol (a certificate
+    // made now for TLS, in tlsDir_; the user of the settings as the one SASL user).
+    struct StartedCluster {
+        std::shared_ptr<broker::EmbeddedCluster> cluster;
+        std::string certificate;  // PEM, empty without TLS
+    };
+    Result<StartedCluster> startCluster(const ConnectionSettings& settings) const;
     // The connect worker's job: builds and tries the new connection while the old one serves.
     void attemptOnWorker(ConnectionSettings settings, PropertyMap props, uint64_t generation);
     // Waits until `p` got its first Metadata response; the reason it did not otherwise.
@@ -175,6 +186,7 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     // GUI thread only.
     ConnectionSettings connection_;
     PropertyMap props_;
+    PropertyMap security_;  // the current connection's client security settings
     producer::ProducerConfig config_;
     QString bootstrap_;
     bool connected_ = false;
@@ -189,6 +201,9 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     mutable std::mutex mu_;
     std::shared_ptr<producer::KafkaProducer> producer_;  // guarded by mu_
     std::shared_ptr<broker::EmbeddedCluster> cluster_;   // guarded by mu_
+    std::string clusterCertificate_;                     // cluster_'s (SSL), guarded by mu_
+    // Where a secured embedded cluster's certificate and key are written; removed on exit.
+    const std::string tlsDir_;
     std::atomic<uint64_t> explainGeneration_{0};
     std::atomic<bool> workerPaused_{false};  // the pause wanted for producers created later
     std::atomic<bool> recordEvents_{false};  // RecordAppended wanted by producers created later

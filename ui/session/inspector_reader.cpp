@@ -36,11 +36,11 @@ InspectorReader::~InspectorReader() {
     if (consumer_) consumer_->close();
 }
 
-void InspectorReader::setBootstrap(const QString& bootstrap) {
-    if (bootstrap == bootstrap_) return;
-    bootstrap_ = bootstrap;
+void InspectorReader::setConnection(const std::map<std::string, std::string>& clientProps) {
+    if (clientProps == connection_) return;
+    connection_ = clientProps;
     cancel();
-    queue_->post([this, b = bootstrap.toStdString()] { wantedBootstrap_ = b; });
+    queue_->post([this, c = clientProps] { wantedConnection_ = c; });
 }
 
 void InspectorReader::cancel() {
@@ -89,24 +89,24 @@ void InspectorReader::deliver(std::shared_ptr<InspectorPage> page) {
 }
 
 consumer::KafkaConsumer* InspectorReader::consumerOnWorker(std::string& error) {
-    if (consumer_ && consumerBootstrap_ == wantedBootstrap_) return startUsing(consumer_.get());
+    if (consumer_ && consumerConnection_ == wantedConnection_) return startUsing(consumer_.get());
     if (consumer_) consumer_->close();
     consumer_.reset();
-    if (wantedBootstrap_.empty()) {
+    if (wantedConnection_.empty()) {
         error = "not connected";
         return nullptr;
     }
     // Bytes in, bytes out: the model renders them with the deserializer chosen in the view.
     // A short fetch.max.wait.ms keeps Follow responsive.
-    auto config = consumer::ConsumerConfig::parse(std::map<std::string, std::string>{
-        {"bootstrap.servers", wantedBootstrap_},
-        {"client.id", "batchscope-inspector"},
-        {"auto.offset.reset", "earliest"},
-        {"fetch.max.wait.ms", std::to_string(kFollowWaitMs)},
-        {"max.poll.records", "500"},
-        {"request.timeout.ms", std::to_string(kApiTimeoutMs)},
-        {"default.api.timeout.ms", std::to_string(kApiTimeoutMs)},
-        {"allow.auto.create.topics", "false"}});
+    std::map<std::string, std::string> props = wantedConnection_;
+    props.insert({{"client.id", "batchscope-inspector"},
+                  {"auto.offset.reset", "earliest"},
+                  {"fetch.max.wait.ms", std::to_string(kFollowWaitMs)},
+                  {"max.poll.records", "500"},
+                  {"request.timeout.ms", std::to_string(kApiTimeoutMs)},
+                  {"default.api.timeout.ms", std::to_string(kApiTimeoutMs)},
+                  {"allow.auto.create.topics", "false"}});
+    auto config = consumer::ConsumerConfig::parse(props);
     if (!config) {
         error = "consumer configuration: " + config.error().message;
         return nullptr;
@@ -117,7 +117,7 @@ consumer::KafkaConsumer* InspectorReader::consumerOnWorker(std::string& error) {
         return nullptr;
     }
     consumer_ = std::move(*created);
-    consumerBootstrap_ = wantedBootstrap_;
+    consumerConnection_ = wantedConnection_;
     return startUsing(consumer_.get());
 }
 

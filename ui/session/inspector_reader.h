@@ -31,10 +31,11 @@ class InspectorReader : public QObject {
     explicit InspectorReader(QObject* parent = nullptr);
     ~InspectorReader() override;
 
-    // The cluster to read (bootstrap.servers). A change cancels the current browse and drops
-    // the consumer (the next read makes a new one).
-    void setBootstrap(const QString& bootstrap);
-    QString bootstrap() const { return bootstrap_; }
+    // The cluster to read: bootstrap.servers and its security settings (ClusterSession::
+    // clientProperties()). A change cancels the current browse and drops the consumer (the next
+    // read makes a new one).
+    void setConnection(const std::map<std::string, std::string>& clientProps);
+    const std::map<std::string, std::string>& connection() const { return connection_; }
 
     // Starts a new browse: resolves each partition's start offset and reads the first page.
     void open(const InspectorQuery& query, int pageSize);
@@ -63,7 +64,7 @@ class InspectorReader : public QObject {
     void deliver(std::shared_ptr<InspectorPage> page);
 
     // GUI thread only.
-    QString bootstrap_;
+    std::map<std::string, std::string> connection_;
     QString topic_;
     int outstanding_ = 0;
 
@@ -76,8 +77,8 @@ class InspectorReader : public QObject {
     std::atomic<bool> wakeupSent_{false};
     // Worker thread only.
     std::unique_ptr<consumer::KafkaConsumer> consumer_;
-    std::string consumerBootstrap_;
-    std::string wantedBootstrap_;  // set by jobs posted from setBootstrap()
+    std::map<std::string, std::string> consumerConnection_;
+    std::map<std::string, std::string> wantedConnection_;  // set by jobs from setConnection()
 
     // Declared last: joined first, before the state its jobs use.
     std::unique_ptr<JobQueue> queue_;

@@ -274,8 +274,8 @@ void TopicInspector::updateStartHint() {
 
 void TopicInspector::onConnected() {
     // A producer recreated on the same cluster (new settings) keeps what is shown.
-    if (session_->bootstrapServers() != reader_->bootstrap()) {
-        reader_->setBootstrap(session_->bootstrapServers());
+    if (session_->clientProperties() != reader_->connection()) {
+        reader_->setConnection(session_->clientProperties());
         setFollow(false);
         pendingSelect_.reset();
         model_->start(InspectorQuery{});
@@ -386,7 +386,7 @@ void TopicInspector::read() {
         return;
     }
     error_.clear();
-    reader_->setBootstrap(session_->bootstrapServers());
+    reader_->setConnection(session_->clientProperties());
     model_->start(*q);
     model_->setLoading(true);
     reader_->open(*q, InspectorModel::kPageSize);
