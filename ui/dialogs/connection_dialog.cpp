@@ -28,7 +28,9 @@ ConnectionDialog::ConnectionDialog(const ConnectionSettings& current, QWidget* p
       probeQueue_(std::make_unique<JobQueue>("bs-probe")) {
     setWindowTitle(tr("Connection"));
     embedded_ = new QRadioButton(tr("Embedded cluster (in this process)"), this);
+    embedded_->setObjectName(QStringLiteral("embedded"));
     external_ = new QRadioButton(tr("External Kafka cluster"), this);
+    external_->setObjectName(QStringLiteral("external"));
     nodes_ = new QSpinBox(this);
     nodes_->setRange(1, 9);
     nodes_->setValue(current.nodes);
