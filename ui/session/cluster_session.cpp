@@ -130,7 +130,7 @@ void ClusterSession::connectTo(const ConnectionSettings& settings, PropertyMap p
     if (const QString problem = settings.securityProblem(); !problem.isEmpty()) {
         // E.g. a saved SASL connection whose password the keyring did not have.
         return reportConnectFailure(
-            generation, tr("%1: %2 (Cluster ▸ Connection…)").arg(settings.describe(), problem));
+            generation, tr("%1: %2 (File ▸ Connection…)").arg(settings.describe(), problem));
     }
     connectQueue_->post([this, settings, props = std::move(producerProps), generation] {
         attemptOnWorker(settings, props, generation);
