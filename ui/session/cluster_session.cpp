@@ -36,12 +36,12 @@ uint32_t eventTypes(bool perRecord) {
 
 ClusterSession::ClusterSession(QObject* parent)
     : QObject(parent),
-      flushQueue_(std::make_unique<JobQueue>("bs-flush")),
-      auxQueue_(std::make_unique<JobQueue>("bs-aux")),
-      producerQueue_(std::make_unique<JobQueue>("bs-send")),
       tlsDir_((std::filesystem::temp_directory_path() /
                ("batchscope-tls-" + std::to_string(::getpid())))
                   .string()),
+      flushQueue_(std::make_unique<JobQueue>("bs-flush")),
+      auxQueue_(std::make_unique<JobQueue>("bs-aux")),
+      producerQueue_(std::make_unique<JobQueue>("bs-send")),
       connectQueue_(std::make_unique<JobQueue>("bs-connect")) {}
 
 ClusterSession::~ClusterSession() {
