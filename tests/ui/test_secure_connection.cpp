@@ -152,7 +152,10 @@ class TestSecureConnection : public QObject {
         QCOMPARE(client.at("sasl.mechanism"), std::string("SCRAM-SHA-512"));
         QVERIFY(client.count("ssl.truststore.certificates"));
         // The producer shows its settings with the secret hidden.
-        QCOMPARE(session.config().values().at("sasl.jaas.config"), std::string("[hidden]"));
+        std::string shownJaas;
+        for (const auto& [k, v] : session.config().values())
+            if (k == "sasl.jaas.config") shownJaas = v;
+        QCOMPARE(shownJaas, std::string("[hidden]"));
 
         RecordComposer* c = h.window->findChild<RecordComposer*>();
         child<QComboBox>(c, "valueSerializer")->setCurrentText(QStringLiteral("string"));
