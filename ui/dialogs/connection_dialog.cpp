@@ -82,6 +82,10 @@ ConnectionDialog::ConnectionDialog(const ConnectionSettings& current, QWidget* p
     testResult_->setObjectName(QStringLiteral("testResult"));
     testResult_->setWordWrap(true);
     testResult_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    testResult_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    // Room for the four steps (one wrapped) from the start: the dialog does not grow past a
+    // short screen when the report arrives.
+    testResult_->setMinimumHeight(testResult_->fontMetrics().lineSpacing() * 5);
     error_ = new QLabel(this);
     error_->setObjectName(QStringLiteral("connectionError"));
     error_->setWordWrap(true);
