@@ -292,9 +292,9 @@ class ConfigTest : public QObject {
         QTest::newRow("partitioner") << "partitioner.class"
                                      << "hash"
                                      << "unknown partitioner";
-        QTest::newRow("ssl") << "security.protocol"
-                             << "SSL"
-                             << "one of [PLAINTEXT]";
+        QTest::newRow("security") << "security.protocol"
+                                  << "TLS"
+                                  << "'TLS'";
         QTest::newRow("interceptors") << "interceptor.classes"
                                       << "a.B"
                                       << "not supported";

@@ -2,7 +2,8 @@
 // allowed edge (docs/ARCHITECTURE.md):
 //     common <- protocol, records <- client <- producer, consumer
 //     common <- protocol, records <- storage <- broker
-//     common <- security <- client, broker
+//     common <- security <- client, broker; producer, consumer (their configs hold the
+//     parsed security settings)
 //     core <- ui <- app/gui;  core <- app/cli
 // Nothing in core/ or app/cli/ includes Qt; nothing in ui/ includes socket code. A new directory
 // must be given a layer here before it can include anything. CMake catches a missing link; this
@@ -48,8 +49,14 @@ const std::vector<Layer>& layers() {
             // TLS contexts and SASL mechanisms, shared by the client and the broker.
             {"security", "core/security/", {"core/"}, {"common"}},
             {"client", "core/client/", {"core/"}, {"common", "protocol", "security"}},
-            {"producer", "core/producer/", {"core/"}, {"common", "protocol", "records", "client"}},
-            {"consumer", "core/consumer/", {"core/"}, {"common", "protocol", "records", "client"}},
+            {"producer",
+             "core/producer/",
+             {"core/"},
+             {"common", "protocol", "records", "security", "client"}},
+            {"consumer",
+             "core/consumer/",
+             {"core/"},
+             {"common", "protocol", "records", "security", "client"}},
             {"storage", "core/broker/storage/", {"core/"}, {"common", "protocol", "records"}},
             {"broker",
              "core/broker/",
