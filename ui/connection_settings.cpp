@@ -36,16 +36,17 @@ QString ConnectionSettings::securityProblem() const {
         if (saslMechanism != QLatin1String("PLAIN") &&
             saslMechanism != QLatin1String("SCRAM-SHA-256") &&
             saslMechanism != QLatin1String("SCRAM-SHA-512"))
-            return QStringLiteral("sasl.mechanism: '%1' is not PLAIN, SCRAM-SHA-256 or "
-                                  "SCRAM-SHA-512")
+            return QStringLiteral(
+                       "sasl.mechanism: '%1' is not PLAIN, SCRAM-SHA-256 or "
+                       "SCRAM-SHA-512")
                 .arg(saslMechanism);
         if (saslUsername.trimmed().isEmpty()) return QStringLiteral("SASL user: give a user name");
         if (saslPassword.isEmpty()) return QStringLiteral("SASL password: give the password");
     }
     if (usesTls() && mode == Mode::External) {
-        for (const auto& [label, file] : {std::pair{QStringLiteral("CA file"), caFile},
-                                          std::pair{QStringLiteral("Client certificate"),
-                                                    clientCertFile}}) {
+        for (const auto& [label, file] :
+             {std::pair{QStringLiteral("CA file"), caFile},
+              std::pair{QStringLiteral("Client certificate"), clientCertFile}}) {
             if (file.isEmpty()) continue;
             const QFileInfo fi(file);
             if (!fi.exists()) return QStringLiteral("%1: '%2' does not exist").arg(label, file);

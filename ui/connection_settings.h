@@ -28,8 +28,8 @@ struct ConnectionSettings {
     QString saslUsername;
     // Never saved with the rest: PasswordStore keeps it in the system keyring.
     QString saslPassword;
-    QString caFile;          // External: ssl.truststore.location (PEM); empty: the system's CAs
-    QString clientCertFile;  // External: ssl.keystore.location (PEM: key + chain), mutual TLS
+    QString caFile;              // External: ssl.truststore.location (PEM); empty: the system's CAs
+    QString clientCertFile;      // External: ssl.keystore.location (PEM: key + chain), mutual TLS
     bool verifyHostName = true;  // ssl.endpoint.identification.algorithm=https
 
     bool usesTls() const;

@@ -122,15 +122,15 @@ int main(int argc, char** argv) {
     if (conn.usesSasl() && conn.saslPassword.isEmpty()) {
         // A saved secured connection: its password is in the system keyring, if anywhere.
         auto* passwords = new PasswordStore(&window);
-        passwords->load(conn.passwordAccount(), [&controller, conn, props](const QString& password,
-                                                                           const QString& error) {
-            ConnectionSettings withPassword = conn;
-            withPassword.saslPassword = password;
-            if (!error.isEmpty())
-                std::fprintf(stderr, "batchscope: SASL password of '%s': %s\n",
-                             qPrintable(conn.saslUsername), qPrintable(error));
-            controller.session().connectTo(withPassword, props);
-        });
+        passwords->load(conn.passwordAccount(),
+                        [&controller, conn, props](const QString& password, const QString& error) {
+                            ConnectionSettings withPassword = conn;
+                            withPassword.saslPassword = password;
+                            if (!error.isEmpty())
+                                std::fprintf(stderr, "batchscope: SASL password of '%s': %s\n",
+                                             qPrintable(conn.saslUsername), qPrintable(error));
+                            controller.session().connectTo(withPassword, props);
+                        });
     } else {
         controller.session().connectTo(conn, props);
     }

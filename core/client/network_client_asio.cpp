@@ -2,14 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <chrono>
 #include <cmath>
 #include <cstring>

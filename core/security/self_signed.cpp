@@ -60,13 +60,15 @@ Result<SelfSignedIdentity> makeSelfSignedIdentity(const std::string& commonName,
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
                                reinterpret_cast<const unsigned char*>("Batchscope"), -1, -1, 0);
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>(commonName.c_str()), -1,
-                               -1, 0);
+                               reinterpret_cast<const unsigned char*>(commonName.c_str()), -1, -1,
+                               0);
     X509_set_issuer_name(cert.get(), name);
 
     std::string san;
-    for (const auto& d : dnsNames) san += (san.empty() ? "" : ",") + std::string("DNS:") + d;
-    for (const auto& ip : ipAddresses) san += (san.empty() ? "" : ",") + std::string("IP:") + ip;
+    for (const auto& d : dnsNames)
+        san += (san.empty() ? "" : ",") + std::string("DNS:") + d;
+    for (const auto& ip : ipAddresses)
+        san += (san.empty() ? "" : ",") + std::string("IP:") + ip;
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
@@ -105,8 +107,8 @@ Result<std::pair<std::string, std::string>> writeIdentity(const SelfSignedIdenti
     if (ec) return Error{"cannot create " + dir + ": " + ec.message()};
     const fs::path cert = fs::path(dir) / "server.pem";
     const fs::path key = fs::path(dir) / "server.key";
-    for (const auto& [path, text] : {std::pair{cert, &identity.certificatePem},
-                                     std::pair{key, &identity.privateKeyPem}}) {
+    for (const auto& [path, text] :
+         {std::pair{cert, &identity.certificatePem}, std::pair{key, &identity.privateKeyPem}}) {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         if (!out) return Error{"cannot write " + path.string()};
         if (path == key)

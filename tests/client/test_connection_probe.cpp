@@ -100,9 +100,9 @@ class ConnectionProbeTest : public QObject {
         const auto r = client::probeConnection(props("SCRAM-SHA-512", kPassword), 10000);
         const auto* sasl = step(r, "SASL authentication");
         QCOMPARE(sasl->outcome, Outcome::Failed);
-        QVERIFY2(sasl->detail.find("sasl.mechanism=SCRAM-SHA-512 is not enabled") !=
-                     std::string::npos,
-                 sasl->detail.c_str());
+        QVERIFY2(
+            sasl->detail.find("sasl.mechanism=SCRAM-SHA-512 is not enabled") != std::string::npos,
+            sasl->detail.c_str());
     }
 
     void untrustedCertificateFailsAtTls() {
@@ -160,8 +160,9 @@ class ConnectionProbeTest : public QObject {
         QVERIFY2(r.settingsError.find("ssl.truststore.location") != std::string::npos,
                  r.settingsError.c_str());
         p = props("SCRAM-SHA-256", kPassword);
-        p["sasl.jaas.config"] = "org.apache.kafka.common.security.scram.ScramLoginModule "
-                                "required username=\"alice\"";
+        p["sasl.jaas.config"] =
+            "org.apache.kafka.common.security.scram.ScramLoginModule "
+            "required username=\"alice\"";
         r = client::probeConnection(p, 10000);
         QVERIFY2(r.settingsError.find("sasl.jaas.config") != std::string::npos,
                  r.settingsError.c_str());

@@ -24,8 +24,8 @@ class SelfSignedTest : public QObject {
         QVERIFY(id->certificatePem.starts_with("-----BEGIN CERTIFICATE-----"));
         QVERIFY(id->privateKeyPem.starts_with("-----BEGIN PRIVATE KEY-----"));
 
-        BIO* bio = BIO_new_mem_buf(id->certificatePem.data(),
-                                   static_cast<int>(id->certificatePem.size()));
+        BIO* bio =
+            BIO_new_mem_buf(id->certificatePem.data(), static_cast<int>(id->certificatePem.size()));
         X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
         BIO_free(bio);
         QVERIFY(cert);

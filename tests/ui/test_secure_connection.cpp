@@ -10,12 +10,12 @@
 #include <QAbstractItemView>
 #include <QComboBox>
 #include <QFile>
-#include <QSettings>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -98,8 +98,9 @@ class TestSecureConnection : public QObject {
         child<QLineEdit>(&dlg, "saslPassword")->setText(QStringLiteral("wrong-password"));
         const QString missing = dir_.path() + QStringLiteral("/no-such-ca.pem");
         child<QLineEdit>(&dlg, "caFile")->setText(missing);
-        QVERIFY2(error->text().contains(QStringLiteral("CA file")) && error->text().contains(missing),
-                 qPrintable(error->text()));
+        QVERIFY2(
+            error->text().contains(QStringLiteral("CA file")) && error->text().contains(missing),
+            qPrintable(error->text()));
         QVERIFY(!test->isEnabled());
         child<QLineEdit>(&dlg, "caFile")->setText(QString::fromStdString(files->first));
         QVERIFY2(error->text().isEmpty(), qPrintable(error->text()));
@@ -144,7 +145,8 @@ class TestSecureConnection : public QObject {
         QSignalSpy failed(&session, &ClusterSession::connectionFailed);
         session.connectTo(s, {});
         QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty() || !failed.isEmpty(), 30000);
-        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+        QVERIFY2(failed.isEmpty(),
+                 failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
         QVERIFY2(connected.at(0).at(0).toString().contains(QStringLiteral("SASL_SSL")),
                  qPrintable(connected.at(0).at(0).toString()));
         const PropertyMap client = session.clientProperties();

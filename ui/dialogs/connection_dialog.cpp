@@ -64,13 +64,15 @@ ConnectionDialog::ConnectionDialog(const ConnectionSettings& current, QWidget* p
     caFile_ = new QLineEdit(current.caFile, this);
     caFile_->setObjectName(QStringLiteral("caFile"));
     caFile_->setPlaceholderText(tr("the system's CAs"));
-    caFile_->setToolTip(tr("ssl.truststore.location: PEM file of the CA certificates that sign "
-                           "the brokers' certificates"));
+    caFile_->setToolTip(
+        tr("ssl.truststore.location: PEM file of the CA certificates that sign "
+           "the brokers' certificates"));
     clientCert_ = new QLineEdit(current.clientCertFile, this);
     clientCert_->setObjectName(QStringLiteral("clientCertificate"));
     clientCert_->setPlaceholderText(tr("none (no mutual TLS)"));
-    clientCert_->setToolTip(tr("ssl.keystore.location: PEM file with this client's private key "
-                               "and certificate chain, for brokers that require mutual TLS"));
+    clientCert_->setToolTip(
+        tr("ssl.keystore.location: PEM file with this client's private key "
+           "and certificate chain, for brokers that require mutual TLS"));
     verifyHost_ = new QCheckBox(tr("Check the broker's host name"), this);
     verifyHost_->setToolTip(tr("ssl.endpoint.identification.algorithm=https (unchecked: empty)"));
     verifyHost_->setChecked(current.verifyHostName);
@@ -161,8 +163,8 @@ QWidget* ConnectionDialog::fileField(QLineEdit* edit, const QString& title) {
     row->addWidget(edit, 1);
     row->addWidget(browse);
     connect(browse, &QToolButton::clicked, this, [this, edit, title] {
-        const QString f = QFileDialog::getOpenFileName(this, title, edit->text(),
-                                                       tr("PEM files (*.pem *.crt *.key);;All (*)"));
+        const QString f = QFileDialog::getOpenFileName(
+            this, title, edit->text(), tr("PEM files (*.pem *.crt *.key);;All (*)"));
         if (!f.isEmpty()) edit->setText(f);
     });
     return box;
@@ -174,19 +176,22 @@ void ConnectionDialog::updateSecurityFields() {
     for (QWidget* w : {static_cast<QWidget*>(mechanism_), static_cast<QWidget*>(user_),
                        static_cast<QWidget*>(password_)})
         w->setEnabled(s.usesSasl());
-    for (QWidget* w : {caFile_->parentWidget(), clientCert_->parentWidget(),
-                       static_cast<QWidget*>(verifyHost_)})
+    for (QWidget* w :
+         {caFile_->parentWidget(), clientCert_->parentWidget(), static_cast<QWidget*>(verifyHost_)})
         w->setEnabled(s.usesTls() && external);
     QStringList hint;
     if (!external && s.usesTls())
-        hint << tr("The embedded cluster listens with TLS, using a certificate made when it "
-                   "starts (self-signed, for localhost and 127.0.0.1) that Batchscope trusts.");
+        hint << tr(
+            "The embedded cluster listens with TLS, using a certificate made when it "
+            "starts (self-signed, for localhost and 127.0.0.1) that Batchscope trusts.");
     if (!external && s.usesSasl())
-        hint << tr("It accepts the user and password above with PLAIN, SCRAM-SHA-256 and "
-                   "SCRAM-SHA-512.");
+        hint << tr(
+            "It accepts the user and password above with PLAIN, SCRAM-SHA-256 and "
+            "SCRAM-SHA-512.");
     if (external && s.securityProtocol == QLatin1String("PLAINTEXT"))
-        hint << tr("PLAINTEXT keeps any security settings of the producer properties "
-                   "(--config).");
+        hint << tr(
+            "PLAINTEXT keeps any security settings of the producer properties "
+            "(--config).");
     securityHint_->setText(hint.join(QLatin1Char(' ')));
     securityHint_->setVisible(!hint.isEmpty());
     validate();
@@ -223,10 +228,12 @@ void ConnectionDialog::testConnection() {
     props["bootstrap.servers"] = s.bootstrapServers.toStdString();
     test_->setEnabled(false);
     testResult_->setStyleSheet(QString());
-    testResult_->setText(tr("Connecting to %1…").arg(s.bootstrapServers.section(QLatin1Char(','), 0, 0)));
+    testResult_->setText(
+        tr("Connecting to %1…").arg(s.bootstrapServers.section(QLatin1Char(','), 0, 0)));
     QPointer<ConnectionDialog> self(this);
     probeQueue_->post([self, props = std::move(props), cancel = cancelProbe_] {
-        const client::ProbeReport report = client::probeConnection(props, kTestTimeoutMs, cancel.get());
+        const client::ProbeReport report =
+            client::probeConnection(props, kTestTimeoutMs, cancel.get());
         const bool ok = report.ok();
         const QString text = QString::fromStdString(report.text());
         if (cancel->load()) return;  // the dialog is closing: nothing to show

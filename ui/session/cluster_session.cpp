@@ -233,8 +233,10 @@ PropertyMap ClusterSession::clientProperties() const {
 Result<ClusterSession::Installation> ClusterSession::createProducer(
     std::string bootstrap, const PropertyMap& props, const PropertyMap& security) const {
     PropertyMap effective = props;
-    for (std::string_view key : security::clientSecurityKeys()) effective.erase(std::string(key));
-    for (const auto& [k, v] : security) effective[k] = v;
+    for (std::string_view key : security::clientSecurityKeys())
+        effective.erase(std::string(key));
+    for (const auto& [k, v] : security)
+        effective[k] = v;
     effective["bootstrap.servers"] = bootstrap;
     // The composer serializes each record with the serializer chosen for it; the producer passes
     // those bytes through (as a Java app with a byte[] producer would).

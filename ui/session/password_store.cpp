@@ -32,9 +32,10 @@ void PasswordStore::load(const QString& account,
     connect(job, &QKeychain::Job::finished, this, [done = std::move(done)](QKeychain::Job* j) {
         auto* read = static_cast<QKeychain::ReadPasswordJob*>(j);
         if (j->error() == QKeychain::NoError) return done(read->textData(), QString());
-        done(QString(), j->error() == QKeychain::EntryNotFound
-                            ? tr("the system keyring has no password for it")
-                            : tr("the system keyring could not be read (%1)").arg(j->errorString()));
+        done(QString(),
+             j->error() == QKeychain::EntryNotFound
+                 ? tr("the system keyring has no password for it")
+                 : tr("the system keyring could not be read (%1)").arg(j->errorString()));
     });
     job->start();
 }
