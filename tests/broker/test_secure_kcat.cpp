@@ -165,8 +165,9 @@ class SecureKcatTest : public QObject {
     void brokerFlagErrors_data() {
         QTest::addColumn<QStringList>("flags");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("protocol") << QStringList{"--security-protocol", "TLS"}
-                                  << "--security-protocol: TLS not in {PLAINTEXT,SSL,SASL_PLAINTEXT,SASL_SSL}";
+        QTest::newRow("protocol")
+            << QStringList{"--security-protocol", "TLS"}
+            << "--security-protocol: TLS not in {PLAINTEXT,SSL,SASL_PLAINTEXT,SASL_SSL}";
         QTest::newRow("no cert") << QStringList{"--security-protocol", "SSL"}
                                  << "--security-protocol SSL needs --ssl-cert and --ssl-key";
         QTest::newRow("missing cert")
