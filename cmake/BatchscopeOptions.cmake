@@ -12,7 +12,7 @@ if(BATCHSCOPE_SANITIZE)
   endif()
 endif()
 
-# bs_project_target(<target>): warnings-as-errors and the shared include root.
+# bs_project_target(<target>): warnings as errors.
 function(bs_project_target target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Werror
                          -Wnon-virtual-dtor -Wcast-align -Wunused -Woverloaded-virtual
@@ -26,8 +26,28 @@ function(bs_project_target target)
                          "$<$<NOT:$<CONFIG:Debug>>:${optimiser_false_positives}>")
 endfunction()
 
+# bs_publish_headers(<target> <scope> <dir>...): <target>'s include root is its own folder in the
+# build tree, ${CMAKE_BINARY_DIR}/include/<target>, holding links to the headers directly in
+# each core/<dir> (not in its subfolders, which are other libraries: protocol/record,
+# broker/storage). A library that does not link <target> cannot resolve "<dir>/x.h", so the
+# compiler refuses an #include the layering (docs/ARCHITECTURE.md) does not allow.
+function(bs_publish_headers target scope)
+  set(root ${CMAKE_BINARY_DIR}/include/${target})
+  file(REMOVE_RECURSE ${root})  # no links left to headers that were removed
+  foreach(dir IN LISTS ARGN)
+    file(GLOB headers CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/core/${dir}/*.h)
+    file(MAKE_DIRECTORY ${root}/${dir})
+    foreach(header IN LISTS headers)
+      get_filename_component(file ${header} NAME)
+      file(CREATE_LINK ${header} ${root}/${dir}/${file} SYMBOLIC)
+    endforeach()
+  endforeach()
+  target_include_directories(${target} ${scope} ${root})
+endfunction()
+
 # bs_core_library(<name> DIRS <dir>... [LIBS ...]): one static library per core concern, from
-# the .cpp files directly in each <dir>; each concern builds (and breaks) on its own.
+# the .cpp files directly in each <dir>; each concern builds (and breaks) on its own, and
+# publishes only its own headers (bs_publish_headers).
 function(bs_core_library name)
   cmake_parse_arguments(ARG "" "" "DIRS;LIBS" ${ARGN})
   set(srcs)
@@ -38,12 +58,12 @@ function(bs_core_library name)
   if(NOT srcs)
     # A concern with no code yet still has a target, so dependents configure.
     add_library(${name} INTERFACE)
-    target_include_directories(${name} INTERFACE ${PROJECT_SOURCE_DIR}/core)
+    bs_publish_headers(${name} INTERFACE ${ARG_DIRS})
     target_link_libraries(${name} INTERFACE ${ARG_LIBS})
     return()
   endif()
   add_library(${name} STATIC ${srcs})
-  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/core)
+  bs_publish_headers(${name} PUBLIC ${ARG_DIRS})
   target_link_libraries(${name} PUBLIC ${ARG_LIBS})
   set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   bs_project_target(${name})

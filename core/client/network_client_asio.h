@@ -36,6 +36,9 @@ struct ConnectionProgress {
     std::string tls;
 };
 
+// Filled by each client from its own key table (KafkaProducer, KafkaConsumer). The client layer
+// cannot see those tables, so the keyed defaults here are the producer's, and test_config checks
+// them against the producer's keys.
 struct NetworkClientConfig {
     std::string clientId = "batchscope";
     std::string clientSoftwareVersion = "0.1.0";  // ApiVersions v3 (KIP-511)

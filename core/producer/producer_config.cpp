@@ -104,6 +104,11 @@ Result<ProducerConfig> ProducerConfig::parse(const std::map<std::string, std::st
     return c;
 }
 
+const ProducerConfig& defaultProducerConfig() {
+    static const ProducerConfig defaults = *ProducerConfig::defaults();  // test_config parses it
+    return defaults;
+}
+
 Result<ProducerConfig> ProducerConfig::parse(
     const std::vector<std::pair<std::string, std::string>>& kv) {
     std::map<std::string, std::string> m;

@@ -91,4 +91,9 @@ struct ProducerConfig {
     static Result<ProducerConfig> defaults() { return parse(std::map<std::string, std::string>{}); }
 };
 
+// Every key at its ConfigKeyDef default (defaults(), so from the table), made once; the
+// sub-configs (RecordAccumulator::Config, SenderConfig) take their defaults from it, so a
+// default is written only in config_def.cpp. Immutable, thread-safe.
+const ProducerConfig& defaultProducerConfig();
+
 }  // namespace bs::producer

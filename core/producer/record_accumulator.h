@@ -25,14 +25,13 @@
 #include "producer/builtin_partitioner.h"
 #include "producer/observation.h"
 #include "producer/producer_batch.h"
+#include "producer/producer_config.h"
 
 namespace bs::producer {
 
 using client::ClusterView;
 using client::kUnknownPartition;
 using client::TopicPartition;
-
-struct ProducerConfig;
 
 // Idempotence hooks the accumulator calls while draining (Java's TransactionManager methods that
 // RecordAccumulator uses). Implemented by the sender's TransactionManager. Called with a
@@ -67,18 +66,22 @@ class ProducerStateProvider {
 // buffer allocation); state marked "sender thread" is touched only by the sender.
 class RecordAccumulator {
   public:
+    // The producer keys it reads; defaults are the keys' (defaultProducerConfig()).
     struct Config {
-        int32_t batchSize = 16384;
-        protocol::CompressionType compression = protocol::CompressionType::None;
-        int32_t compressionLevel = 0;
-        int64_t lingerMs = 5;
-        int64_t retryBackoffMs = 100;
-        int64_t retryBackoffMaxMs = 1000;
-        // Java's CommonClientConfigs.RETRY_BACKOFF_JITTER; tests set 0 for exact backoffs.
+        int32_t batchSize = defaultProducerConfig().batchSize;
+        protocol::CompressionType compression = defaultProducerConfig().compressionType;
+        int32_t compressionLevel = defaultProducerConfig().compressionLevel();
+        int64_t lingerMs = defaultProducerConfig().lingerMs;
+        int64_t retryBackoffMs = defaultProducerConfig().retryBackoffMs;
+        int64_t retryBackoffMaxMs = defaultProducerConfig().retryBackoffMaxMs;
+        // Java's CommonClientConfigs.RETRY_BACKOFF_JITTER (not a key); tests set 0 for exact
+        // backoffs.
         double retryBackoffJitter = 0.2;
-        int32_t deliveryTimeoutMs = 120000;
-        bool enableAdaptivePartitioning = true;
-        int64_t partitionAvailabilityTimeoutMs = 0;
+        int32_t deliveryTimeoutMs = defaultProducerConfig().deliveryTimeoutMs;
+        bool enableAdaptivePartitioning =
+            defaultProducerConfig().partitionerAdaptivePartitioningEnable;
+        int64_t partitionAvailabilityTimeoutMs =
+            defaultProducerConfig().partitionerAvailabilityTimeoutMs;
         static Config from(const ProducerConfig& config);
     };
 

@@ -20,6 +20,7 @@
 #include "common/clock.h"
 #include "producer/observation.h"
 #include "producer/producer_batch.h"
+#include "producer/producer_config.h"
 #include "producer/producer_metrics.h"
 #include "producer/record_accumulator.h"
 #include "producer/request_frames.h"
@@ -36,18 +37,18 @@ using client::NetworkClient;
 using client::Node;
 using client::TopicPartition;
 
-struct ProducerConfig;
-
+// The producer keys the sender reads; defaults are the keys' (defaultProducerConfig()).
 struct SenderConfig {
-    int16_t acks = -1;
-    int32_t maxRequestSize = 1048576;
-    int32_t requestTimeoutMs = 30000;
-    int32_t retries = INT32_MAX;
-    int64_t retryBackoffMs = 100;
-    int64_t reconnectBackoffMs = 50;
+    int16_t acks = defaultProducerConfig().acks;
+    int32_t maxRequestSize = defaultProducerConfig().maxRequestSize;
+    int32_t requestTimeoutMs = defaultProducerConfig().requestTimeoutMs;
+    int32_t retries = defaultProducerConfig().retries;
+    int64_t retryBackoffMs = defaultProducerConfig().retryBackoffMs;
+    int64_t reconnectBackoffMs = defaultProducerConfig().reconnectBackoffMs;
     // max.in.flight.requests.per.connection == 1: mute a partition while a batch is in flight.
-    bool guaranteeMessageOrder = false;
-    int32_t maxInFlightRequestsPerConnection = 5;
+    bool guaranteeMessageOrder = defaultProducerConfig().maxInFlightRequestsPerConnection == 1;
+    int32_t maxInFlightRequestsPerConnection =
+        defaultProducerConfig().maxInFlightRequestsPerConnection;
     static SenderConfig from(const ProducerConfig& config);
 };
 

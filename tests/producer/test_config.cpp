@@ -97,9 +97,9 @@ class ConfigTest : public QObject {
         QVERIFY(checked >= 30);
     }
 
-    // The sub-configs' own defaults cannot drift from the table: a default-made
-    // RecordAccumulator::Config, SenderConfig and NetworkClientConfig hold each key's default,
-    // and agree with what from() makes of a configuration that set nothing.
+    // Sub-configs are not a second place for defaults: a default-made RecordAccumulator::Config,
+    // SenderConfig and NetworkClientConfig hold each key's default from the table, and agree
+    // with what from() makes of a configuration that set nothing.
     void subConfigDefaultsAreTheKeysDefaults() {
         using bs::producer::findConfigDef;
         const auto number = [](std::string_view key) -> int64_t {
@@ -148,7 +148,7 @@ class ConfigTest : public QObject {
         QCOMPARE(sender.retries, senderFrom.retries);
         QCOMPARE(sender.guaranteeMessageOrder, senderFrom.guaranteeMessageOrder);
 
-        // The client layer cannot read the producer's table: checked against the producer's keys.
+        // The client layer cannot read the producer's table; its defaults are checked here.
         const bs::client::NetworkClientConfig net;
         QCOMPARE(net.reconnectBackoffMs, number("reconnect.backoff.ms"));
         QCOMPARE(net.reconnectBackoffMaxMs, number("reconnect.backoff.max.ms"));
