@@ -164,6 +164,14 @@ bool Sender::maybeInitProducerId(int64_t nowMs) {
     return true;
 }
 
+Event Sender::newEvent(EventType type) const {
+    Event e;
+    e.timeNs = clock_.nowNs();
+    e.type = type;
+    e.iteration = iteration_;
+    return e;
+}
+
 int64_t Sender::maybeUpdateMetadata(int64_t nowMs) {
     int64_t wait = metadata_.timeToNextUpdate(nowMs);
     if (wait > 0) return wait;
@@ -174,10 +182,7 @@ int64_t Sender::maybeUpdateMetadata(int64_t nowMs) {
     if (!metadataCausePublished_ && observing(EventType::MetadataRequested) &&
         metadata_.updateVersion() > 0) {
         // Not asked for by the sender: send() waits for a topic, or the data is old.
-        Event e;
-        e.timeNs = clock_.nowNs();
-        e.type = EventType::MetadataRequested;
-        e.iteration = iteration_;
+        Event e = newEvent(EventType::MetadataRequested);
         e.reason = static_cast<uint8_t>(metadata_.updateRequested() ? MetadataCause::TopicAwaited
                                                                     : MetadataCause::MaxAge);
         events_->publish(e);
@@ -321,10 +326,7 @@ void Sender::sendProduceRequest(int32_t node, std::vector<ProducerBatchPtr> batc
         inFlightRequests_[node].push_back(std::move(snap));
     }
     if (observing(EventType::RequestSent)) {
-        Event e;
-        e.timeNs = clock_.nowNs();
-        e.type = EventType::RequestSent;
-        e.iteration = iteration_;
+        Event e = newEvent(EventType::RequestSent);
         e.nodeId = node;
         e.correlationId = correlationId;
         e.batchCount = batchCount;
@@ -342,10 +344,7 @@ void Sender::observeWrite(ClientRequest& request) {
         const int64_t now = clock_.nowMs();
         frames_.record(node, correlationId, api, version, expect, now, frame);
         if (!observing(EventType::RequestWritten)) return;
-        Event e;
-        e.timeNs = clock_.nowNs();
-        e.type = EventType::RequestWritten;
-        e.iteration = iteration_;
+        Event e = newEvent(EventType::RequestWritten);
         e.nodeId = node;
         e.correlationId = correlationId;
         e.apiKey = static_cast<int16_t>(api);
@@ -375,10 +374,7 @@ void Sender::publishReadiness(const Cluster& cluster, const RecordAccumulator::R
                 const int64_t delay = client_.connectionDelay(n.id, now);
                 v.delayMs = delay == INT64_MAX ? -1 : delay;
             }
-            Event e;
-            e.timeNs = clock_.nowNs();
-            e.type = EventType::ReadyVerdict;
-            e.iteration = iteration_;
+            Event e = newEvent(EventType::ReadyVerdict);
             e.nodeId = n.id;
             e.reason = static_cast<uint8_t>(v.reason);
             e.waitedMs = v.waitedMs;
@@ -387,10 +383,7 @@ void Sender::publishReadiness(const Cluster& cluster, const RecordAccumulator::R
         }
     }
     if (observing(EventType::ReadyChecked)) {
-        Event e;
-        e.timeNs = clock_.nowNs();
-        e.type = EventType::ReadyChecked;
-        e.iteration = iteration_;
+        Event e = newEvent(EventType::ReadyChecked);
         e.step = step;
         e.batchCount = static_cast<int32_t>(readyNodes.size());
         e.delayMs = r.nextReadyCheckDelayMs == INT64_MAX ? -1 : r.nextReadyCheckDelayMs;
@@ -403,10 +396,7 @@ void Sender::requestMetadataUpdate(MetadataCause cause, int32_t node, const Topi
     metadata_.requestUpdate();
     if (!observing(EventType::MetadataRequested)) return;
     metadataCausePublished_ = true;
-    Event e;
-    e.timeNs = clock_.nowNs();
-    e.type = EventType::MetadataRequested;
-    e.iteration = iteration_;
+    Event e = newEvent(EventType::MetadataRequested);
     e.reason = static_cast<uint8_t>(cause);
     e.nodeId = node;
     e.errorCode = errorCode;

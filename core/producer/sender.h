@@ -123,6 +123,8 @@ class Sender {
     // The ClientRequest hook publishing RequestWritten (and keeping the frame when asked).
     void observeWrite(ClientRequest& request);
     bool observing(EventType type) const { return events_ && events_->enabled(type); }
+    // An event of this iteration, stamped now (sender thread).
+    Event newEvent(EventType type) const;
     void closeSnapshotRequest(int32_t node, int32_t correlationId);
     void updateConnectedSnapshot();
 
