@@ -7,9 +7,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "broker/embedded_cluster.h"
 #include "client/connection_probe.h"
-#include "security/self_signed.h"
+#include "support/secure_cluster.h"
 
 using namespace bs;
 using Outcome = client::ProbeStep::Outcome;
@@ -53,22 +52,11 @@ class ConnectionProbeTest : public QObject {
     void initTestCase() {
         QVERIFY(dir_.isValid());
         // The certificate names localhost only: 127.0.0.1 is the same node under a name it lacks.
-        auto id = security::makeSelfSignedIdentity("localhost", {"localhost"}, {}, 1);
-        QVERIFY(id.ok());
-        identity_ = *id;
-        auto files = security::writeIdentity(identity_, dir_.path().toStdString() + "/tls");
-        QVERIFY(files.ok());
-        broker::ClusterConfig config;
-        config.nodeCount = 1;
-        config.dataDir = (dir_.path() + "/data").toStdString();
-        config.security.protocol = security::SecurityProtocol::SaslSsl;
-        config.security.tls.certFile = files->first;
-        config.security.tls.keyFile = files->second;
-        config.security.saslMechanisms = {"SCRAM-SHA-256"};
-        config.security.saslUsers = {{"alice", kPassword}};
-        auto c = broker::EmbeddedCluster::start(config);
-        QVERIFY2(c.ok(), c.ok() ? "" : c.error().message.c_str());
-        cluster_ = std::move(*c);
+        auto started =
+            bs::test::startSecureCluster(dir_.path().toStdString(), {}, "alice", kPassword);
+        QVERIFY2(started.ok(), started.ok() ? "" : started.error().message.c_str());
+        identity_ = started->identity;
+        cluster_ = std::move(started->cluster);
         const std::string any = cluster_->bootstrapServers();
         port_ = any.substr(any.rfind(':') + 1);
         bootstrap_ = "localhost:" + port_;

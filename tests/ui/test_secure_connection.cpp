@@ -19,12 +19,11 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include "broker/embedded_cluster.h"
 #include "dialogs/connection_dialog.h"
 #include "models/deliveries_model.h"
 #include "models/inspector_model.h"
-#include "security/self_signed.h"
 #include "session/inspector_reader.h"
+#include "support/secure_cluster.h"
 #include "ui_harness.h"
 #include "widgets/record_composer.h"
 
@@ -63,20 +62,11 @@ class TestSecureConnection : public QObject {
 
   private Q_SLOTS:
     void dialogValidatesAndTestsTheConnection() {
-        auto id = security::makeSelfSignedIdentity("localhost", {"localhost"}, {"127.0.0.1"}, 1);
-        QVERIFY(id.ok());
-        auto files = security::writeIdentity(*id, dir_.path().toStdString() + "/tls");
-        QVERIFY(files.ok());
-        broker::ClusterConfig config;
-        config.nodeCount = 1;
-        config.dataDir = (dir_.path() + "/external").toStdString();
-        config.security.protocol = security::SecurityProtocol::SaslSsl;
-        config.security.tls.certFile = files->first;
-        config.security.tls.keyFile = files->second;
-        config.security.saslMechanisms = {"SCRAM-SHA-256"};
-        config.security.saslUsers = {{"alice", kPassword.toStdString()}};
-        auto cluster = broker::EmbeddedCluster::start(config);
-        QVERIFY2(cluster.ok(), cluster.ok() ? "" : cluster.error().message.c_str());
+        auto started =
+            bs::test::startSecureCluster((dir_.path() + "/external").toStdString(), {"127.0.0.1"},
+                                         "alice", kPassword.toStdString());
+        QVERIFY2(started.ok(), started.ok() ? "" : started.error().message.c_str());
+        broker::EmbeddedCluster* cluster = started->cluster.get();
 
         ConnectionDialog dlg(ConnectionSettings{});
         dlg.show();
@@ -84,7 +74,7 @@ class TestSecureConnection : public QObject {
         auto* test = child<QPushButton>(&dlg, "testConnection");
         child<QRadioButton>(&dlg, "external")->setChecked(true);
         child<QLineEdit>(&dlg, "bootstrapServers")
-            ->setText(QString::fromStdString((*cluster)->bootstrapServers()));
+            ->setText(QString::fromStdString(cluster->bootstrapServers()));
         QVERIFY(!child<QLineEdit>(&dlg, "saslUser")->isEnabled());  // PLAINTEXT: no SASL
         child<QComboBox>(&dlg, "securityProtocol")->setCurrentText(QStringLiteral("SASL_SSL"));
         child<QComboBox>(&dlg, "saslMechanism")->setCurrentText(QStringLiteral("SCRAM-SHA-256"));
@@ -102,7 +92,7 @@ class TestSecureConnection : public QObject {
             error->text().contains(QStringLiteral("CA file")) && error->text().contains(missing),
             qPrintable(error->text()));
         QVERIFY(!test->isEnabled());
-        child<QLineEdit>(&dlg, "caFile")->setText(QString::fromStdString(files->first));
+        child<QLineEdit>(&dlg, "caFile")->setText(QString::fromStdString(started->certFile));
         QVERIFY2(error->text().isEmpty(), qPrintable(error->text()));
 
         QSignalSpy finished(&dlg, &ConnectionDialog::testFinished);
@@ -127,11 +117,11 @@ class TestSecureConnection : public QObject {
         const ConnectionSettings s = dlg.settings();
         QCOMPARE(s.saslPassword, kPassword);
         QVERIFY(s.securityProblem().isEmpty());
-        (void)(*cluster)->stop();
+        (void)cluster->stop();
     }
 
     void embeddedClusterRunsSecured() {
-        test::Harness h;
+        bs::ui::test::Harness h;
         QVERIFY(h.waitConnected());
         ClusterSession& session = h.controller->session();
         ConnectionSettings s;
