@@ -224,8 +224,42 @@ bool Metadata::updateRequested() const {
     return needUpdate_;
 }
 
+MetadataSnapshot Metadata::snapshot(int64_t nowMs) const {
+    std::shared_ptr<const Cluster> cluster;
+    std::set<std::string> topics;
+    MetadataSnapshot s;
+    {
+        std::lock_guard lock(mu_);
+        cluster = cluster_;
+        topics = topics_;
+        s.version = version_;
+        s.ageMs = version_ > 0 ? std::max<int64_t>(0, nowMs - lastSuccessfulRefreshMs_) : -1;
+        s.updateRequested = needUpdate_;
+        s.requestInFlight = inFlight_;
+        s.timeToNextUpdateMs = timeToNextUpdateLocked(nowMs);
+        s.connectionProblem = connectionProblem_;
+    }
+    // The cluster is immutable: read outside the lock.
+    s.bootstrap = cluster->isBootstrap();
+    s.nodes = cluster->nodes();
+    for (const auto& name : topics) {
+        MetadataSnapshot::Topic t;
+        t.name = name;
+        t.error = cluster->topicError(name);
+        t.partitions = cluster->partitionsForTopic(name);
+        const auto available = cluster->availablePartitionsForTopic(name);
+        t.available.assign(available.begin(), available.end());
+        s.topics.push_back(std::move(t));
+    }
+    return s;
+}
+
 int64_t Metadata::timeToNextUpdate(int64_t nowMs) const {
     std::lock_guard lock(mu_);
+    return timeToNextUpdateLocked(nowMs);
+}
+
+int64_t Metadata::timeToNextUpdateLocked(int64_t nowMs) const {
     if (inFlight_) return INT64_MAX;
     int64_t expire =
         needUpdate_ ? 0

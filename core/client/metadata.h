@@ -77,6 +77,26 @@ class Cluster final : public ClusterView {
     std::unordered_map<int32_t, std::vector<TopicPartition>> byNode_;
 };
 
+// What a client believes about the cluster at one instant (Metadata::snapshot): the window
+// shows it beside what the cluster really has, so a stale leader is visible.
+struct MetadataSnapshot {
+    int64_t version = 0;              // successful updates so far
+    int64_t ageMs = -1;               // since the last successful update; -1: none yet
+    bool bootstrap = true;            // only bootstrap.servers known so far
+    bool updateRequested = false;     // a refresh is wanted (requestUpdate, new topic, error)
+    bool requestInFlight = false;     // a Metadata request is out
+    int64_t timeToNextUpdateMs = 0;   // 0: a request is due now (backoff and max age)
+    std::string connectionProblem;    // the last failed connection, until an update succeeds
+    std::vector<Node> nodes;
+    struct Topic {
+        std::string name;
+        protocol::ErrorCode error = protocol::ErrorCode::NONE;
+        std::vector<PartitionInfo> partitions;  // by partition id
+        std::vector<int32_t> available;         // partitions with a leader (legacy partitioner)
+    };
+    std::vector<Topic> topics;  // the topics this client keeps, by name
+};
+
 // A client's metadata: which topics it needs and when to refresh. Thread-safe (all state under
 // mu_): application threads add topics and wait for them; the thread that owns the NetworkClient
 // (the producer's sender thread, the consumer's poll) builds requests and applies responses.
@@ -96,6 +116,7 @@ class Metadata {
     std::shared_ptr<const Cluster> fetch() const;
     // Increases on every successful update.
     int64_t updateVersion() const;
+    MetadataSnapshot snapshot(int64_t nowMs) const;
 
     // Adds a topic to those kept in metadata; a new topic requests an update.
     void add(const std::string& topic, int64_t nowMs);
@@ -134,6 +155,7 @@ class Metadata {
 
   private:
     int64_t backoffLocked(int attempts);  // needs mu_
+    int64_t timeToNextUpdateLocked(int64_t nowMs) const;  // needs mu_
 
     const int64_t refreshBackoffMs_;
     const int64_t refreshBackoffMaxMs_;

@@ -40,7 +40,7 @@ Result<ByteBuffer> BufferPool::allocate(size_t size, int64_t maxTimeToBlockMs) {
     } else {
         // Out of memory: wait in FIFO order, gathering memory piecewise as it is returned.
         std::condition_variable moreMemory;
-        waiters_.push_back(&moreMemory);
+        waiters_.push_back({&moreMemory, {clock_.nowNs(), static_cast<int64_t>(size)}});
         int64_t accumulated = 0;
         // Saturated (max.block.ms=Long.MAX_VALUE means "forever") and waited in slices of at
         // most an hour, so neither this product nor the cv's now + timeout overflows.
@@ -87,20 +87,20 @@ Result<ByteBuffer> BufferPool::allocate(size_t size, int64_t maxTimeToBlockMs) {
                 accumulated += got;
             }
         }
-        waiters_.remove(&moreMemory);
+        waiters_.remove_if([&](const Queued& q) { return q.cv == &moreMemory; });
         if (failure) {
             // Give back what was gathered so far; others may use it.
             nonPooledAvailableMemory_ += buffer ? 0 : accumulated;
             if (buffer) free_.push_front(std::move(buffer));
             if ((nonPooledAvailableMemory_ > 0 || !free_.empty()) && !waiters_.empty())
-                waiters_.front()->notify_one();
+                waiters_.front().cv->notify_one();
             return *failure;
         }
         reserved = !buffer;
     }
     // Memory left over for the next waiter in line.
     if ((nonPooledAvailableMemory_ > 0 || !free_.empty()) && !waiters_.empty())
-        waiters_.front()->notify_one();
+        waiters_.front().cv->notify_one();
     lock.unlock();
     if (reserved) buffer = ByteBuffer(size);  // allocate outside the lock
     return buffer;
@@ -121,7 +121,7 @@ void BufferPool::deallocate(ByteBuffer buffer, size_t size) {
     } else {
         nonPooledAvailableMemory_ += static_cast<int64_t>(size);
     }
-    if (!waiters_.empty()) waiters_.front()->notify_one();
+    if (!waiters_.empty()) waiters_.front().cv->notify_one();
 }
 
 int64_t BufferPool::availableMemory() const {
@@ -144,6 +144,20 @@ int32_t BufferPool::freeBuffers() const {
     return static_cast<int32_t>(free_.size());
 }
 
+BufferPool::State BufferPool::state() const {
+    std::lock_guard lock(mu_);
+    State s;
+    s.unallocatedMemory = nonPooledAvailableMemory_;
+    s.freeBuffers = static_cast<int32_t>(free_.size());
+    s.availableMemory = nonPooledAvailableMemory_ + int64_t{s.freeBuffers} * poolableSize_;
+    s.waiters.reserve(waiters_.size());
+    for (const auto& q : waiters_)
+        s.waiters.push_back(q.waiter);
+    s.waitTimeNsTotal = waitTimeNsTotal_;
+    s.exhaustedTotal = exhaustedTotal_;
+    return s;
+}
+
 int64_t BufferPool::waitTimeNsTotal() const {
     std::lock_guard lock(mu_);
     return waitTimeNsTotal_;
@@ -157,8 +171,8 @@ int64_t BufferPool::exhaustedTotal() const {
 void BufferPool::close() {
     std::lock_guard lock(mu_);
     closed_ = true;
-    for (auto* waiter : waiters_)
-        waiter->notify_all();
+    for (auto& waiter : waiters_)
+        waiter.cv->notify_all();
 }
 
 }  // namespace bs::producer

@@ -7,6 +7,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/result.h"
@@ -62,6 +63,21 @@ class BufferPool {
     int32_t freeBuffers() const;
     int64_t totalMemory() const { return totalMemory_; }
     int32_t poolableSize() const { return poolableSize_; }
+    // One thread blocked in allocate(): since when (Clock::nowNs) and for how many bytes.
+    struct Waiter {
+        int64_t sinceNs = 0;
+        int64_t bytes = 0;
+    };
+    // Everything at one instant, under one lock (the window's buffer pool view).
+    struct State {
+        int64_t availableMemory = 0;
+        int64_t unallocatedMemory = 0;
+        int32_t freeBuffers = 0;
+        std::vector<Waiter> waiters;  // FIFO: the one served next first
+        int64_t waitTimeNsTotal = 0;
+        int64_t exhaustedTotal = 0;
+    };
+    State state() const;
     // Total time spent blocked in allocate (metric bufferpool-wait-time-ns-total).
     int64_t waitTimeNsTotal() const;
     // Times allocate gave up after max.block.ms (metric buffer-exhausted-total).
@@ -78,7 +94,11 @@ class BufferPool {
 
     mutable std::mutex mu_;
     std::deque<ByteBuffer> free_;                  // guarded by mu_
-    std::list<std::condition_variable*> waiters_;  // guarded by mu_, FIFO
+    struct Queued {
+        std::condition_variable* cv;
+        Waiter waiter;
+    };
+    std::list<Queued> waiters_;                    // guarded by mu_, FIFO
     int64_t nonPooledAvailableMemory_;             // guarded by mu_
     int64_t waitTimeNsTotal_ = 0;                  // guarded by mu_
     int64_t exhaustedTotal_ = 0;                   // guarded by mu_

@@ -52,9 +52,9 @@ bool BuiltInPartitioner::isPartitionChanged(const InfoPtr& info) const {
     return sticky_ != info;
 }
 
-void BuiltInPartitioner::updatePartitionInfo(const InfoPtr& info, int32_t appendedBytes,
-                                             const ClusterView& cluster, bool enableSwitch) {
-    if (!info) return;
+int32_t BuiltInPartitioner::updatePartitionInfo(const InfoPtr& info, int32_t appendedBytes,
+                                                const ClusterView& cluster, bool enableSwitch) {
+    if (!info) return -1;
     const int64_t produced =
         static_cast<int64_t>(info->producedBytes.fetch_add(appendedBytes)) + appendedBytes;
     // Switching only when the current batch is full avoids a fractional batch left behind when
@@ -62,9 +62,13 @@ void BuiltInPartitioner::updatePartitionInfo(const InfoPtr& info, int32_t append
     if ((produced >= stickyBatchSize_ && enableSwitch) ||
         produced >= int64_t{stickyBatchSize_} * 2) {
         auto next = std::make_shared<StickyPartitionInfo>(nextPartition(cluster));
+        const int32_t to = next->partition;
         std::lock_guard lock(stickyMu_);
-        if (sticky_ == info) sticky_ = std::move(next);
+        if (sticky_ != info) return -1;  // another append switched first
+        sticky_ = std::move(next);
+        return to;
     }
+    return -1;
 }
 
 void BuiltInPartitioner::updatePartitionLoadStats(std::vector<int32_t> queueSizes,

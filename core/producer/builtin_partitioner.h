@@ -35,8 +35,9 @@ class BuiltInPartitioner {
     // True if a concurrent append switched the partition since `info` was peeked.
     bool isPartitionChanged(const InfoPtr& info) const;
     // Counts appendedBytes and switches once stickyBatchSize is reached and switching is
-    // enabled (or 2x stickyBatchSize regardless).
-    void updatePartitionInfo(const InfoPtr& info, int32_t appendedBytes, const ClusterView& cluster,
+    // enabled (or 2x stickyBatchSize regardless). Returns the partition switched to by this call,
+    // or -1.
+    int32_t updatePartitionInfo(const InfoPtr& info, int32_t appendedBytes, const ClusterView& cluster,
                              bool enableSwitch);
     // Java's updatePartitionLoadStats: queueSizes[i] is the deque length of partitionIds[i];
     // only the first `length` entries are used (others excluded for latency). Empty = disable.

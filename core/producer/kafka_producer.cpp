@@ -249,9 +249,13 @@ FutureRecordMetadata KafkaProducer::send(const ProducerRecord& record, Callback 
     }
     const int64_t timestamp = record.timestamp.value_or(in_->clock.wallMs());
     const bool abortOnNewBatch = in_->partitioner->wantsOnNewBatch();
+    const PartitionChoice choice = record.partition ? PartitionChoice::Explicit
+                                   : partition == kUnknownPartition
+                                       ? PartitionChoice::Accumulator
+                                       : PartitionChoice::Partitioner;
     auto appended = in_->accumulator->append(record.topic, partition, timestamp, key, value,
                                              s.headers, std::move(callback), remainingMs,
-                                             abortOnNewBatch, nowMs, **cluster, sendNs);
+                                             abortOnNewBatch, nowMs, **cluster, sendNs, choice);
     if (appended && appended->abortForNewBatch) {
         // KIP-480: the partitioner may pick another partition for the record starting a batch.
         in_->partitioner->onNewBatch(record.topic, **cluster, appended->partition);
@@ -259,14 +263,28 @@ FutureRecordMetadata KafkaProducer::send(const ProducerRecord& record, Callback 
                      ? Result<int32_t>(*record.partition)
                      : in_->partitioner->partition(record.topic, key, value, **cluster);
         if (!p) return failed(record, p.error(), callback);
+        publishOnNewBatch(record.topic, appended->partition, *p);
         appended = in_->accumulator->append(record.topic, *p, timestamp, key, value, s.headers,
                                             std::move(callback), remainingMs, false, nowMs,
-                                            **cluster, sendNs);
+                                            **cluster, sendNs, choice);
     }
     if (!appended) return failed(record, appended.error(), callback);
     if (appended->batchIsFull || appended->newBatchCreated) in_->sender->wakeup();
     return appended->future ? *appended->future
                             : failed(record, Error{"record was not appended"}, callback);
+}
+
+void KafkaProducer::publishOnNewBatch(const std::string& topic, int32_t from, int32_t to) {
+    EventStream& events = in_->events;
+    if (!events.enabled(EventType::PartitionSwitched)) return;
+    Event e;
+    e.timeNs = in_->clock.nowNs();
+    e.type = EventType::PartitionSwitched;
+    e.reason = static_cast<uint8_t>(SwitchCause::OnNewBatch);
+    e.topicId = events.topicId(topic);
+    e.fromPartition = from;
+    e.partition = to;
+    events.publish(e);
 }
 
 void KafkaProducer::flush() {
@@ -326,6 +344,7 @@ ProducerSnapshot KafkaProducer::snapshot() const {
     s.partitions = in_->accumulator->snapshotPartitions();
     s.nodes = in_->sender->snapshotNodes();
     s.bufferPool = in_->accumulator->snapshotBufferPool();
+    s.metadata = in_->metadata.snapshot(s.timeMs);
     s.senderState = in_->sender->state();
     s.senderIterations = in_->sender->iterations();
     return s;

@@ -109,6 +109,8 @@ class KafkaProducer {
 
     KafkaProducer(ProducerConfig config, const Clock& clock);
     Status init(std::unique_ptr<NetworkClient> client);
+    // PartitionSwitched for KIP-480's onNewBatch re-partitioning (application thread).
+    void publishOnNewBatch(const std::string& topic, int32_t from, int32_t to);
     FutureRecordMetadata failed(const ProducerRecord& record, const Error& error,
                                 Callback& callback);
     Result<std::shared_ptr<const Cluster>> waitOnMetadata(const std::string& topic,

@@ -72,6 +72,8 @@ std::string_view eventTypeName(EventType type) {
             return "request written";
         case EventType::MetadataRequested:
             return "metadata requested";
+        case EventType::PartitionSwitched:
+            return "partition switched";
         case EventType::MetadataUpdated:
             return "metadata updated";
     }
@@ -106,6 +108,30 @@ std::string_view readyReasonName(ReadyReason reason) {
             return "connection failed";
         case ReadyReason::MaxInFlight:
             return "max.in.flight reached";
+    }
+    return "unknown";
+}
+
+std::string_view partitionChoiceName(PartitionChoice choice) {
+    switch (choice) {
+        case PartitionChoice::Explicit:
+            return "explicit partition";
+        case PartitionChoice::Partitioner:
+            return "partitioner";
+        case PartitionChoice::Accumulator:
+            return "built-in sticky partition";
+    }
+    return "unknown";
+}
+
+std::string_view switchCauseName(SwitchCause cause) {
+    switch (cause) {
+        case SwitchCause::None:
+            return "none";
+        case SwitchCause::OnNewBatch:
+            return "onNewBatch";
+        case SwitchCause::StickyBytes:
+            return "batch.size bytes produced";
     }
     return "unknown";
 }

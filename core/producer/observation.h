@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "client/metadata.h"
 #include "client/topic_partition.h"
 
 namespace bs::producer {
@@ -56,11 +57,22 @@ struct NodeSnapshot {
     std::vector<InFlightRequestSnapshot> inFlight;  // oldest first
 };
 
+// BufferPool: buffer.memory, what is free, and the send() callers blocked in allocate() (the
+// "exhausted" ready condition while there are any).
 struct BufferPoolSnapshot {
-    int64_t totalMemory = 0;
-    int64_t availableMemory = 0;
-    int32_t freeBuffers = 0;
-    int32_t queuedWaiters = 0;
+    int64_t totalMemory = 0;        // buffer.memory
+    int64_t availableMemory = 0;    // unallocated + free list
+    int64_t unallocatedMemory = 0;  // never handed out, or returned and not pooled
+    int32_t poolableSize = 0;       // batch.size: the size kept on the free list
+    int32_t freeBuffers = 0;        // batch.size buffers on the free list
+    int32_t queuedWaiters = 0;      // threads blocked in allocate()
+    struct Waiter {
+        int64_t waitedMs = 0;  // blocked so far
+        int64_t bytes = 0;     // asked for
+    };
+    std::vector<Waiter> waiters;  // FIFO: the one served next first
+    int64_t waitTimeNsTotal = 0;  // all time spent blocked (bufferpool-wait-time-ns-total)
+    int64_t exhaustedTotal = 0;   // allocate() gave up after max.block.ms
 };
 
 enum class SenderState : uint8_t { NotStarted, Running, Paused, Closing, Closed };
@@ -73,6 +85,7 @@ struct ProducerSnapshot {
     std::vector<PartitionSnapshot> partitions;
     std::vector<NodeSnapshot> nodes;
     BufferPoolSnapshot bufferPool;
+    client::MetadataSnapshot metadata;  // what the producer believes (its Metadata)
     SenderState senderState = SenderState::NotStarted;
     int64_t senderIterations = 0;  // Sender.runOnce iterations begun so far
 };
@@ -97,6 +110,7 @@ enum class EventType : uint8_t {
     NodeDrained,        // drain() for one node: drainIndex rotation, batches, bytes
     RequestWritten,     // NetworkClient framed a request onto the connection (any API)
     MetadataRequested,  // the sender asked for a metadata refresh, and why
+    PartitionSwitched,  // keyless records move to another sticky partition (KIP-480/KIP-794)
     MetadataUpdated,    // keep last: EventStream::kAllTypes ends here
 };
 std::string_view eventTypeName(EventType type);
@@ -136,13 +150,34 @@ enum class MetadataCause : uint8_t {
 };
 std::string_view metadataCauseName(MetadataCause cause);
 
+// How send() placed a record (RecordAppended's reason).
+enum class PartitionChoice : uint8_t {
+    Explicit,     // the record named its partition: partition() returns it first
+    Partitioner,  // the configured partitioner chose (by key, or its keyless strategy)
+    Accumulator,  // built-in keyless: RecordAccumulator's uniform sticky partition (KIP-794)
+};
+std::string_view partitionChoiceName(PartitionChoice choice);
+
+// Why keyless records moved to another partition (PartitionSwitched's reason).
+enum class SwitchCause : uint8_t {
+    None,
+    // KIP-480 (DefaultPartitioner 2.4-3.2, UniformStickyPartitioner): append() would have had to
+    // create a batch, so the producer called partitioner.onNewBatch() and partition() again.
+    OnNewBatch,
+    // KIP-794 (built-in): the sticky partition took batch.size bytes (bytes: produced to it).
+    StickyBytes,
+};
+std::string_view switchCauseName(SwitchCause cause);
+
 inline constexpr uint32_t kNoTopic = 0xffffffffu;
 
 // One event: a flat, trivially copyable value (fields not meaningful for a type stay default).
 struct Event {
     int64_t timeNs = 0;  // Clock::nowNs()
     EventType type = EventType::RecordAppended;
-    uint8_t reason = 0;     // ReadyVerdict: ReadyReason; MetadataRequested: MetadataCause
+    // ReadyVerdict: ReadyReason; MetadataRequested: MetadataCause; RecordAppended:
+    // PartitionChoice; PartitionSwitched: SwitchCause
+    uint8_t reason = 0;
     int16_t errorCode = 0;  // Kafka error code (BatchCompleted, BatchRetried, ResponseReceived)
     uint32_t topicId = kNoTopic;  // EventStream::topicName(topicId)
     int32_t partition = -1;
@@ -167,6 +202,9 @@ struct Event {
     // ReadyVerdict: ms until the node may be ready (Lingering, BackingOff, connection backoff);
     // ReadyChecked: nextReadyCheckDelayMs (-1: nothing to wait for).
     int64_t delayMs = -1;
+    int32_t keyBytes = -1;        // RecordAppended: serialized key size (-1: null key)
+    int32_t valueBytes = -1;      // RecordAppended: serialized value size (-1: null value)
+    int32_t fromPartition = -1;   // PartitionSwitched: the partition left (partition: the new one)
 };
 
 // A bounded, lossy event stream: producers of events never block on a slow reader; when the

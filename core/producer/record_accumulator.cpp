@@ -139,7 +139,8 @@ void RecordAccumulator::publish(EventType type, const ProducerBatch& batch, uint
 // ------------------------------------------------------------------ append (application threads)
 
 void RecordAccumulator::publishAppend(const TopicInfo& info, const PartitionQueue& q,
-                                      int32_t appendedBytes, int64_t sendNs) {
+                                      int32_t appendedBytes, int64_t sendNs, BytesView key,
+                                      BytesView value, PartitionChoice choice) {
     if (!events_ || !events_->enabled(EventType::RecordAppended)) return;
     Event e;
     e.timeNs = sendNs >= 0 ? sendNs : clock_.nowNs();  // send()'s reading spares one per record
@@ -149,7 +150,36 @@ void RecordAccumulator::publishAppend(const TopicInfo& info, const PartitionQueu
     e.batchId = q.batches.back()->batchId();
     e.recordCount = q.batches.back()->recordCount();
     e.bytes = appendedBytes;
+    e.keyBytes = key ? static_cast<int32_t>(key->size()) : -1;
+    e.valueBytes = value ? static_cast<int32_t>(value->size()) : -1;
+    e.reason = static_cast<uint8_t>(choice);
     events_->publish(e);
+}
+
+void RecordAccumulator::publishStickySwitch(const TopicInfo& info, int32_t from, int32_t to,
+                                            int64_t produced) {
+    if (!events_ || !events_->enabled(EventType::PartitionSwitched)) return;
+    Event e;
+    e.timeNs = clock_.nowNs();
+    e.type = EventType::PartitionSwitched;
+    e.reason = static_cast<uint8_t>(SwitchCause::StickyBytes);
+    e.topicId = info.topicId;
+    e.fromPartition = from;
+    e.partition = to;
+    e.bytes = produced;
+    events_->publish(e);
+}
+
+void RecordAccumulator::updateSticky(TopicInfo& info,
+                                     const BuiltInPartitioner::InfoPtr& partitionInfo,
+                                     int32_t appendedBytes, const ClusterView& cluster,
+                                     bool enableSwitch) {
+    if (!partitionInfo) return;
+    const int32_t to =
+        info.builtIn.updatePartitionInfo(partitionInfo, appendedBytes, cluster, enableSwitch);
+    if (to >= 0)
+        publishStickySwitch(info, partitionInfo->partition, to,
+                            partitionInfo->producedBytes.load(std::memory_order_relaxed));
 }
 
 bool RecordAccumulator::allBatchesFull(const PartitionQueue& q) {
@@ -162,7 +192,7 @@ bool RecordAccumulator::partitionChanged(TopicInfo& info,
     if (info.builtIn.isPartitionChanged(partitionInfo)) return true;
     // A switch deferred while the last batch was incomplete can happen now that it is full.
     if (partitionInfo && allBatchesFull(q)) {
-        info.builtIn.updatePartitionInfo(partitionInfo, 0, cluster, true);
+        updateSticky(info, partitionInfo, 0, cluster, true);
         if (info.builtIn.isPartitionChanged(partitionInfo)) return true;
     }
     return false;
@@ -220,7 +250,8 @@ RecordAccumulator::RecordAppendResult RecordAccumulator::appendNewBatch(
 Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
     std::string_view topic, int32_t partition, int64_t timestamp, BytesView key, BytesView value,
     std::span<const protocol::RecordHeader> headers, Callback&& callback, int64_t maxTimeToBlockMs,
-    bool abortOnNewBatch, int64_t nowMs, const ClusterView& cluster, int64_t sendNs) {
+    bool abortOnNewBatch, int64_t nowMs, const ClusterView& cluster, int64_t sendNs,
+    PartitionChoice choice) {
     if (closed_.load()) return closedError();
     const int32_t partitionCount = cluster.partitionCountForTopic(topic);
     if (partitionCount <= 0)
@@ -256,10 +287,9 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
             if (partitionChanged(info, partitionInfo, q, cluster)) continue;
             if (auto r = tryAppend(q, info.topicId, timestamp, key, value, headers, callback, nowMs,
                                    sendNs)) {
-                info.builtIn.updatePartitionInfo(partitionInfo, r->appendedBytes, cluster,
-                                                 allBatchesFull(q));
                 r->partition = effective;
-                publishAppend(info, q, r->appendedBytes, sendNs);
+                publishAppend(info, q, r->appendedBytes, sendNs, key, value, choice);
+                updateSticky(info, partitionInfo, r->appendedBytes, cluster, allBatchesFull(q));
                 return std::move(*r);
             }
         }
@@ -285,11 +315,13 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
             if (partitionChanged(info, partitionInfo, q, cluster)) continue;
             RecordAppendResult r = appendNewBatch(info, q, timestamp, key, value, headers, callback,
                                                   buffer, nowMs, sendNs);
-            info.builtIn.updatePartitionInfo(partitionInfo, r.appendedBytes, cluster,
-                                             allBatchesFull(q));
             r.partition = effective;
-            if (!r.future) return Error{"record does not fit a new batch for " + q.tp.toString()};
-            publishAppend(info, q, r.appendedBytes, sendNs);
+            if (!r.future) {
+                updateSticky(info, partitionInfo, r.appendedBytes, cluster, allBatchesFull(q));
+                return Error{"record does not fit a new batch for " + q.tp.toString()};
+            }
+            publishAppend(info, q, r.appendedBytes, sendNs, key, value, choice);
+            updateSticky(info, partitionInfo, r.appendedBytes, cluster, allBatchesFull(q));
             return r;
         }
     }
@@ -807,10 +839,19 @@ std::optional<std::vector<uint8_t>> RecordAccumulator::batchRecords(const TopicP
 
 BufferPoolSnapshot RecordAccumulator::snapshotBufferPool() const {
     BufferPoolSnapshot s;
+    const BufferPool::State st = pool_.state();
+    const int64_t nowNs = clock_.nowNs();
     s.totalMemory = pool_.totalMemory();
-    s.availableMemory = pool_.availableMemory();
-    s.freeBuffers = pool_.freeBuffers();
-    s.queuedWaiters = pool_.queued();
+    s.availableMemory = st.availableMemory;
+    s.unallocatedMemory = st.unallocatedMemory;
+    s.poolableSize = pool_.poolableSize();
+    s.freeBuffers = st.freeBuffers;
+    s.queuedWaiters = static_cast<int32_t>(st.waiters.size());
+    s.waiters.reserve(st.waiters.size());
+    for (const auto& w : st.waiters)
+        s.waiters.push_back({std::max<int64_t>(0, nowNs - w.sinceNs) / 1'000'000, w.bytes});
+    s.waitTimeNsTotal = st.waitTimeNsTotal;
+    s.exhaustedTotal = st.exhaustedTotal;
     return s;
 }
 

@@ -127,7 +127,8 @@ class RecordAccumulator {
                                       std::span<const protocol::RecordHeader> headers,
                                       Callback&& callback, int64_t maxTimeToBlockMs,
                                       bool abortOnNewBatch, int64_t nowMs,
-                                      const ClusterView& cluster, int64_t sendNs = -1);
+                                      const ClusterView& cluster, int64_t sendNs = -1,
+                                      PartitionChoice choice = PartitionChoice::Partitioner);
 
     // --- sender thread
     // `explain`: also say per node why (verdicts; costs a map insert per partition).
@@ -243,7 +244,12 @@ class RecordAccumulator {
     void publish(EventType type, const ProducerBatch& batch, uint32_t topicId, int32_t nodeId = -1);
     // RecordAppended for the last batch of q (call with q.mu held).
     void publishAppend(const TopicInfo& info, const PartitionQueue& q, int32_t appendedBytes,
-                       int64_t sendNs);
+                       int64_t sendNs, BytesView key, BytesView value, PartitionChoice choice);
+    // PartitionSwitched (KIP-794): the sticky partition `from` took `produced` bytes.
+    void publishStickySwitch(const TopicInfo& info, int32_t from, int32_t to, int64_t produced);
+    // Counts the appended bytes against the sticky partition; publishes a switch if it made one.
+    void updateSticky(TopicInfo& info, const BuiltInPartitioner::InfoPtr& partitionInfo,
+                      int32_t appendedBytes, const ClusterView& cluster, bool enableSwitch);
 
     const Config config_;
     BufferPool& pool_;

@@ -308,6 +308,42 @@ class MetadataTest : public QObject {
         QVERIFY(m.updateRequested());
     }
 
+    // What the producer believes, as the window shows it beside the cluster: version, age,
+    // pending refresh, and per topic the leaders, epochs and available partitions (the legacy
+    // partitioner's choice set shrinks when a leader is unknown).
+    void snapshotSaysWhatTheClientBelieves() {
+        bs::MockClock clock;
+        Metadata m(kBackoff, kMaxAge, clock);
+        m.bootstrap(*Metadata::parseBootstrapServers({"h:1"}));
+        m.add("t", clock.nowMs());
+        MetadataSnapshot s = m.snapshot(clock.nowMs());
+        QVERIFY(s.bootstrap);
+        QCOMPARE(s.version, int64_t{0});
+        QCOMPARE(s.ageMs, int64_t{-1});
+        QVERIFY(s.updateRequested);
+        QCOMPARE(s.timeToNextUpdateMs, int64_t{0});
+        QCOMPARE(s.topics.size(), size_t{1});
+        QVERIFY(s.topics[0].partitions.empty());
+
+        refresh(m, clock, response({{"t", {0, 7, 2}}}));
+        clock.sleepMs(250);
+        s = m.snapshot(clock.nowMs());
+        QVERIFY(!s.bootstrap);
+        QCOMPARE(s.version, int64_t{1});
+        QCOMPARE(s.ageMs, int64_t{250});
+        QCOMPARE(s.nodes.size(), size_t{3});
+        QCOMPARE(s.topics[0].name, std::string("t"));
+        QCOMPARE(s.topics[0].partitions.size(), size_t{3});
+        QCOMPARE(s.topics[0].partitions[2].leader, 2);
+        QCOMPARE(s.topics[0].partitions[2].leaderEpoch, 3);
+        QCOMPARE(s.topics[0].partitions[1].leader, -1);  // broker 7 is not in the response
+        QCOMPARE(s.topics[0].available, (std::vector<int32_t>{0, 2}));
+        QVERIFY(s.updateRequested);  // the unknown leader asks for another refresh
+        QVERIFY(!s.requestInFlight);
+        m.onRequestSent(clock.nowMs());
+        QVERIFY(m.snapshot(clock.nowMs()).requestInFlight);
+    }
+
     void malformedPartitionIndexesAreRejected() {
         // A broker (or a corrupt response) naming partition 2^31-1 or -5 must not make the
         // client allocate billions of entries or overflow: the topic entry is ignored as

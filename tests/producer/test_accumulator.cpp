@@ -641,6 +641,71 @@ class AccumulatorTest : public QObject {
         QVERIFY(!events.enabled());
     }
 
+    // RecordAppended tells doSend()'s story: the serialized sizes and how the partition was
+    // chosen (the record's own partition wins over the partitioner, as Java's partition()).
+    void appendEventsCarrySizesAndPartitionChoice() {
+        EventStream events(64);
+        AccumulatorFixture f(smallConfig(), 64 * 1024, nullptr, &events);
+        events.setEnabledTypes(EventStream::bit(EventType::RecordAppended));
+        const std::string key = "user-7";
+        const std::span<const uint8_t> k(reinterpret_cast<const uint8_t*>(key.data()), key.size());
+        const std::span<const uint8_t> v(reinterpret_cast<const uint8_t*>(f.value.data()),
+                                         f.value.size());
+        QVERIFY(f.acc
+                    .append("t", 1, f.clock.wallMs(), k, v, {}, Callback{}, 0, false,
+                            f.clock.nowMs(), f.cluster, -1, PartitionChoice::Explicit)
+                    .ok());
+        QVERIFY(f.acc
+                    .append("t", 2, f.clock.wallMs(), std::nullopt, std::nullopt, {}, Callback{},
+                            0, false, f.clock.nowMs(), f.cluster)
+                    .ok());
+        std::vector<Event> out;
+        QCOMPARE(events.poll(out), size_t{2});
+        QCOMPARE(out[0].keyBytes, 6);
+        QCOMPARE(out[0].valueBytes, 100);
+        QCOMPARE(out[0].partition, 1);
+        QVERIFY(static_cast<PartitionChoice>(out[0].reason) == PartitionChoice::Explicit);
+        QCOMPARE(out[1].keyBytes, -1);  // null key and value
+        QCOMPARE(out[1].valueBytes, -1);
+        QVERIFY(static_cast<PartitionChoice>(out[1].reason) == PartitionChoice::Partitioner);
+    }
+
+    // KIP-794: keyless records stay on one partition until it took batch.size bytes, then the
+    // built-in partitioner moves on; the switch is an event naming both partitions and the
+    // bytes, and the records after it go to the new partition.
+    void builtInStickySwitchIsPublished() {
+        EventStream events(4096);
+        AccumulatorFixture f(smallConfig(), 64 * 1024, nullptr, &events);
+        events.setEnabledTypes(EventStream::bit(EventType::RecordAppended) |
+                               EventStream::bit(EventType::PartitionSwitched));
+        const std::span<const uint8_t> v(reinterpret_cast<const uint8_t*>(f.value.data()),
+                                         f.value.size());
+        std::vector<Event> out;
+        for (int i = 0; i < 60; ++i) {
+            QVERIFY(f.acc
+                        .append("t", kUnknownPartition, f.clock.wallMs(), std::nullopt, v, {},
+                                Callback{}, 0, false, f.clock.nowMs(), f.cluster, -1,
+                                PartitionChoice::Accumulator)
+                        .ok());
+            events.poll(out);
+        }
+        const auto sw = std::find_if(out.begin(), out.end(), [](const Event& e) {
+            return e.type == EventType::PartitionSwitched;
+        });
+        QVERIFY(sw != out.end());
+        QVERIFY(static_cast<SwitchCause>(sw->reason) == SwitchCause::StickyBytes);
+        QCOMPARE(sw->fromPartition, out.front().partition);
+        // (The next partition is drawn at random among the available ones, as Java's
+        // nextPartition: it may be the same one again.)
+        QVERIFY(sw->bytes >= 1024);  // batch.size of the small config
+        QVERIFY(static_cast<PartitionChoice>(out.front().reason) == PartitionChoice::Accumulator);
+        // Every record before the switch went to the partition left, the next one to the new.
+        for (auto it = out.begin(); it != sw; ++it)
+            QCOMPARE(it->partition, sw->fromPartition);
+        QVERIFY(sw + 1 != out.end());
+        QCOMPARE((sw + 1)->partition, sw->partition);
+    }
+
     void snapshotShowsPoolAndBatches() {
         AccumulatorFixture f;
         f.add(0);

@@ -111,6 +111,37 @@ class BufferPoolTest : public QObject {
         QCOMPARE(pool.availableMemory(), int64_t{2048});
     }
 
+    // The window shows who waits in allocate() and for how long: state() lists the waiters in
+    // the order they will be served, with when each began (the injected clock) and its size.
+    void stateNamesBlockedThreadsAndWhenTheyBegan() {
+        bs::MockClock clock;
+        BufferPool pool(2048, 1024, clock);
+        auto a = pool.allocate(1024, 0);
+        auto b = pool.allocate(1024, 0);
+        QVERIFY(a.ok() && b.ok());
+        const int64_t beganNs = clock.nowNs();
+        std::thread waiter([&] {
+            auto c = pool.allocate(1500, 600000);
+            if (c.ok()) pool.deallocate(std::move(*c), 1500);
+        });
+        QVERIFY(bs::test::eventually([&] { return pool.queued() == 1; }));
+        clock.sleepMs(40);
+        const BufferPool::State st = pool.state();
+        QCOMPARE(st.waiters.size(), size_t{1});
+        QCOMPARE(st.waiters[0].bytes, int64_t{1500});
+        QCOMPARE(st.waiters[0].sinceNs, beganNs);
+        QCOMPARE(clock.nowNs() - st.waiters[0].sinceNs, int64_t{40'000'000});
+        QCOMPARE(st.availableMemory, int64_t{0});
+        QCOMPARE(st.freeBuffers, 0);
+        pool.deallocate(std::move(*a));
+        pool.deallocate(std::move(*b));
+        waiter.join();
+        const BufferPool::State after = pool.state();
+        QVERIFY(after.waiters.empty());
+        QCOMPARE(after.waitTimeNsTotal, int64_t{40'000'000});
+        QCOMPARE(after.availableMemory, int64_t{2048});
+    }
+
     // max.block.ms=Long.MAX_VALUE ("block forever"): the ns conversion must not overflow into
     // an immediate timeout.
     void hugeMaxBlockWaitsInsteadOfOverflowing() {

@@ -117,6 +117,34 @@ class TestProducerApi : public QObject {
         }
     }
 
+    // KIP-480: the record that would start a new batch makes the producer call onNewBatch() and
+    // partition() again; the sticky partition moves and the record follows it. The timeline
+    // shows that as a PartitionSwitched event naming both partitions.
+    void onNewBatchSwitchIsPublished() {
+        auto producer = makeProducer(cluster_->bootstrapServers(),
+                                     {{"partitioner.class", "sticky"}, {"linger.ms", "0"}});
+        QVERIFY(producer->partitionsFor("api").ok());
+        producer->events().setEnabledTypes(EventStream::bit(EventType::PartitionSwitched) |
+                                           EventStream::bit(EventType::RecordAppended));
+        ProducerRecord r;
+        r.topic = "api";
+        r.value = "keyless";
+        auto md = producer->send(r).get();
+        QVERIFY2(md.ok(), md.ok() ? "" : md.error().message.c_str());
+        std::vector<Event> events;
+        producer->events().poll(events);
+        QCOMPARE(events.size(), size_t{2});
+        QVERIFY(events[0].type == EventType::PartitionSwitched);
+        QVERIFY(static_cast<SwitchCause>(events[0].reason) == SwitchCause::OnNewBatch);
+        QVERIFY(events[0].fromPartition != events[0].partition);
+        QCOMPARE(events[0].partition, md->partition);
+        QVERIFY(events[1].type == EventType::RecordAppended);
+        QCOMPARE(events[1].partition, md->partition);
+        QCOMPARE(events[1].valueBytes, 7);
+        QCOMPARE(events[1].keyBytes, -1);
+        QVERIFY(static_cast<PartitionChoice>(events[1].reason) == PartitionChoice::Partitioner);
+    }
+
     // Callbacks carry the send-to-completion latency (librdkafka's message latency); a record
     // failed inside send() never had one.
     void callbacksCarryTheLatency() {
