@@ -32,9 +32,11 @@
 #include "models/event_log.h"
 #include "models/metrics_history.h"
 #include "models/sender_model.h"
+#include "models/timeline_model.h"
 #include "send_path.h"
 #include "session/password_store.h"
 #include "widgets/accumulator_view.h"
+#include "widgets/buffer_pool_view.h"
 #include "widgets/cluster_panel.h"
 #include "widgets/deliveries_panel.h"
 #include "widgets/distribution_view.h"
@@ -163,6 +165,8 @@ void MainWindow::buildDocks() {
     accHead->addWidget(accSummary_);
     accRows->addLayout(accHead);
     accRows->addWidget(new StateLegend(StateLegend::Kind::Accumulator));
+    bufferPool_ = new BufferPoolView;
+    accRows->addWidget(bufferPool_);
     setCentralWidget(framed(accHeader, accView_, batchDetails_));
 
     composer_ = new RecordComposer(session_, sends_);
@@ -278,8 +282,18 @@ void MainWindow::buildDocks() {
             props.erase("partitioner.class");
         else
             props["partitioner.class"] = cls.toStdString();
+        const QString was = QString::fromStdString(session_->config().partitionerClass);
+        const auto shown = [](const QString& c) {
+            return c.isEmpty() ? QStringLiteral("builtin") : c;
+        };
         relay_->post(tr("partitioner.class=%1: flushing and recreating the producer")
-                         .arg(cls.isEmpty() ? QStringLiteral("builtin") : cls));
+                         .arg(shown(cls)));
+        // A KafkaProducer reads partitioner.class once, when it is built (as Java's): a switch
+        // is a new producer, which the timeline says in order with the events.
+        sendPath_->model()->addNote(
+            tr("partitioner.class %1 -> %2: flush(), close(), new KafkaProducer; its partitioner "
+               "starts with no sticky partition")
+                .arg(shown(was), shown(cls)));
         session_->applyProducerProps(props);
     });
     connect(relay_, &LogRelay::lines, log_, &LogPanel::append);
@@ -537,6 +551,8 @@ void MainWindow::onSnapshot(const std::shared_ptr<const producer::ProducerSnapsh
     if (pool.totalMemory > 0)
         buffer_->setValue(
             static_cast<int>(100 * (pool.totalMemory - pool.availableMemory) / pool.totalMemory));
+    bufferPool_->setSnapshot(pool);
+    cluster_->showProducerMetadata(s->metadata);
     accSummary_->setText(accModel_->summary());
     senderSummary_->setText(senderModel_->summary());
     if (selBatch_) updateBatchDetails();

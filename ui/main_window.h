@@ -30,6 +30,7 @@ class MetricsPanel;
 class LogPanel;
 class LogRelay;
 class LiveLabel;
+class BufferPoolView;
 class TopicInspector;
 class SendPath;
 class PasswordStore;
@@ -99,6 +100,7 @@ class MainWindow : public QMainWindow {
     QLabel* batchDetails_ = nullptr;
     QLabel* requestDetails_ = nullptr;
     LiveLabel* accSummary_ = nullptr;
+    BufferPoolView* bufferPool_ = nullptr;
     LiveLabel* senderSummary_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     QDockWidget *composerDock_ = nullptr, *explainDock_ = nullptr, *clusterDock_ = nullptr,

@@ -34,7 +34,8 @@ void SendPath::applyEvents(const std::vector<producer::Event>& events) {
 
 void SendPath::onConnected() {
     const auto& cfg = session_->config();
-    model_->setSettings({cfg.acks, cfg.maxRequestSize});
+    model_->setSettings({cfg.acks, cfg.maxRequestSize, cfg.batchSize,
+                         QString::fromStdString(cfg.partitionerClass)});
 }
 
 void SendPath::setNodes(const QList<int>& nodes) {

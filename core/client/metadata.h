@@ -80,13 +80,13 @@ class Cluster final : public ClusterView {
 // What a client believes about the cluster at one instant (Metadata::snapshot): the window
 // shows it beside what the cluster really has, so a stale leader is visible.
 struct MetadataSnapshot {
-    int64_t version = 0;              // successful updates so far
-    int64_t ageMs = -1;               // since the last successful update; -1: none yet
-    bool bootstrap = true;            // only bootstrap.servers known so far
-    bool updateRequested = false;     // a refresh is wanted (requestUpdate, new topic, error)
-    bool requestInFlight = false;     // a Metadata request is out
-    int64_t timeToNextUpdateMs = 0;   // 0: a request is due now (backoff and max age)
-    std::string connectionProblem;    // the last failed connection, until an update succeeds
+    int64_t version = 0;             // successful updates so far
+    int64_t ageMs = -1;              // since the last successful update; -1: none yet
+    bool bootstrap = true;           // only bootstrap.servers known so far
+    bool updateRequested = false;    // a refresh is wanted (requestUpdate, new topic, error)
+    bool requestInFlight = false;    // a Metadata request is out
+    int64_t timeToNextUpdateMs = 0;  // 0: a request is due now (backoff and max age)
+    std::string connectionProblem;   // the last failed connection, until an update succeeds
     std::vector<Node> nodes;
     struct Topic {
         std::string name;
@@ -154,7 +154,7 @@ class Metadata {
     void close();
 
   private:
-    int64_t backoffLocked(int attempts);  // needs mu_
+    int64_t backoffLocked(int attempts);                  // needs mu_
     int64_t timeToNextUpdateLocked(int64_t nowMs) const;  // needs mu_
 
     const int64_t refreshBackoffMs_;

@@ -93,16 +93,16 @@ class BufferPool {
     const Clock& clock_;
 
     mutable std::mutex mu_;
-    std::deque<ByteBuffer> free_;                  // guarded by mu_
+    std::deque<ByteBuffer> free_;  // guarded by mu_
     struct Queued {
         std::condition_variable* cv;
         Waiter waiter;
     };
-    std::list<Queued> waiters_;                    // guarded by mu_, FIFO
-    int64_t nonPooledAvailableMemory_;             // guarded by mu_
-    int64_t waitTimeNsTotal_ = 0;                  // guarded by mu_
-    int64_t exhaustedTotal_ = 0;                   // guarded by mu_
-    bool closed_ = false;                          // guarded by mu_
+    std::list<Queued> waiters_;         // guarded by mu_, FIFO
+    int64_t nonPooledAvailableMemory_;  // guarded by mu_
+    int64_t waitTimeNsTotal_ = 0;       // guarded by mu_
+    int64_t exhaustedTotal_ = 0;        // guarded by mu_
+    bool closed_ = false;               // guarded by mu_
 };
 
 }  // namespace bs::producer

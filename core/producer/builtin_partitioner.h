@@ -37,8 +37,8 @@ class BuiltInPartitioner {
     // Counts appendedBytes and switches once stickyBatchSize is reached and switching is
     // enabled (or 2x stickyBatchSize regardless). Returns the partition switched to by this call,
     // or -1.
-    int32_t updatePartitionInfo(const InfoPtr& info, int32_t appendedBytes, const ClusterView& cluster,
-                             bool enableSwitch);
+    int32_t updatePartitionInfo(const InfoPtr& info, int32_t appendedBytes,
+                                const ClusterView& cluster, bool enableSwitch);
     // Java's updatePartitionLoadStats: queueSizes[i] is the deque length of partitionIds[i];
     // only the first `length` entries are used (others excluded for latency). Empty = disable.
     void updatePartitionLoadStats(std::vector<int32_t> queueSizes,

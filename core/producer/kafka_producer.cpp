@@ -249,10 +249,9 @@ FutureRecordMetadata KafkaProducer::send(const ProducerRecord& record, Callback 
     }
     const int64_t timestamp = record.timestamp.value_or(in_->clock.wallMs());
     const bool abortOnNewBatch = in_->partitioner->wantsOnNewBatch();
-    const PartitionChoice choice = record.partition ? PartitionChoice::Explicit
-                                   : partition == kUnknownPartition
-                                       ? PartitionChoice::Accumulator
-                                       : PartitionChoice::Partitioner;
+    const PartitionChoice choice = record.partition                 ? PartitionChoice::Explicit
+                                   : partition == kUnknownPartition ? PartitionChoice::Accumulator
+                                                                    : PartitionChoice::Partitioner;
     auto appended = in_->accumulator->append(record.topic, partition, timestamp, key, value,
                                              s.headers, std::move(callback), remainingMs,
                                              abortOnNewBatch, nowMs, **cluster, sendNs, choice);

@@ -202,9 +202,9 @@ struct Event {
     // ReadyVerdict: ms until the node may be ready (Lingering, BackingOff, connection backoff);
     // ReadyChecked: nextReadyCheckDelayMs (-1: nothing to wait for).
     int64_t delayMs = -1;
-    int32_t keyBytes = -1;        // RecordAppended: serialized key size (-1: null key)
-    int32_t valueBytes = -1;      // RecordAppended: serialized value size (-1: null value)
-    int32_t fromPartition = -1;   // PartitionSwitched: the partition left (partition: the new one)
+    int32_t keyBytes = -1;       // RecordAppended: serialized key size (-1: null key)
+    int32_t valueBytes = -1;     // RecordAppended: serialized value size (-1: null value)
+    int32_t fromPartition = -1;  // PartitionSwitched: the partition left (partition: the new one)
 };
 
 // A bounded, lossy event stream: producers of events never block on a slow reader; when the

@@ -132,7 +132,9 @@ void RecordAccumulator::publish(EventType type, const ProducerBatch& batch, uint
     e.batchId = batch.batchId();
     e.recordCount = batch.recordCount();
     e.attempts = batch.attempts();
-    e.bytes = batch.estimatedSizeInBytes();
+    // A new batch is its buffer (batch.size, or one big record); later, the bytes written.
+    e.bytes = type == EventType::BatchCreated ? static_cast<int64_t>(batch.initialCapacity())
+                                              : batch.estimatedSizeInBytes();
     events_->publish(e);
 }
 

@@ -656,8 +656,8 @@ class AccumulatorTest : public QObject {
                             f.clock.nowMs(), f.cluster, -1, PartitionChoice::Explicit)
                     .ok());
         QVERIFY(f.acc
-                    .append("t", 2, f.clock.wallMs(), std::nullopt, std::nullopt, {}, Callback{},
-                            0, false, f.clock.nowMs(), f.cluster)
+                    .append("t", 2, f.clock.wallMs(), std::nullopt, std::nullopt, {}, Callback{}, 0,
+                            false, f.clock.nowMs(), f.cluster)
                     .ok());
         std::vector<Event> out;
         QCOMPARE(events.poll(out), size_t{2});

@@ -46,6 +46,37 @@ QString reasonText(ReadyReason r, int64_t waitedMs, int64_t delayMs) {
     }
 }
 
+// The serialized size as doSend() sees it: "null" for a null key or value.
+QString sizeOrNull(int32_t n) {
+    return n < 0 ? QStringLiteral("null") : bytes(n);
+}
+
+// Partitioners that place a keyed record by murmur2(key) (the others ignore keys).
+bool hashesKeys(const QString& cls) {
+    static const QStringList hashing = {
+        QString(),
+        QStringLiteral("builtin"),
+        QStringLiteral("default"),
+        QStringLiteral("sticky"),
+        QStringLiteral("legacy"),
+        QStringLiteral("org.apache.kafka.clients.producer.internals.DefaultPartitioner")};
+    return hashing.contains(cls);
+}
+
+// The configured partitioner in a few words.
+QString partitionerWords(const QString& cls) {
+    if (cls.isEmpty() || cls == QLatin1String("builtin") || cls == QLatin1String("default"))
+        return QStringLiteral("built-in partitioner");
+    if (cls == QLatin1String("sticky") || cls.endsWith(QLatin1String(".DefaultPartitioner")))
+        return QStringLiteral("sticky partitioner (KIP-480)");
+    if (cls == QLatin1String("uniform-sticky") || cls.endsWith(QLatin1String("StickyPartitioner")))
+        return QStringLiteral("UniformStickyPartitioner");
+    if (cls == QLatin1String("legacy")) return QStringLiteral("legacy round robin");
+    if (cls == QLatin1String("round-robin") || cls.endsWith(QLatin1String("RoundRobinPartitioner")))
+        return QStringLiteral("RoundRobinPartitioner");
+    return QStringLiteral("plugin partitioner");
+}
+
 TimelineModel::Step stepOf(EventType t) {
     using S = TimelineModel::Step;
     switch (t) {
@@ -53,6 +84,7 @@ TimelineModel::Step stepOf(EventType t) {
         case EventType::BatchCreated:
         case EventType::BatchFull:
         case EventType::SenderWoken:
+        case EventType::PartitionSwitched:
             return S::Append;
         case EventType::ReadyVerdict:
         case EventType::ReadyChecked:
@@ -154,6 +186,21 @@ void TimelineModel::buildRows(const std::vector<Event>& events, std::deque<Row>&
     }
 }
 
+void TimelineModel::addNote(const QString& text, Step step) {
+    Row r;
+    r.note = text;
+    r.step = step;
+    r.e.timeNs = -1;
+    std::deque<Row> rows;
+    rows.push_back(std::move(r));
+    if (held_) {
+        pending_.push_back(std::move(rows.front()));
+        Q_EMIT heldCountChanged(heldCount());
+        return;
+    }
+    insert(std::move(rows));
+}
+
 void TimelineModel::flushWritten(std::deque<Row>& out) {
     if (!written_) return;
     Row r;
@@ -249,6 +296,7 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
         case Qt::DisplayRole:
             return text(index.row());
         case Qt::ToolTipRole:
+            if (!r.note.isEmpty()) return tr("written by the window");
             return QStringLiteral("%1 · %2 ms")
                 .arg(QString::fromUtf8(producer::eventTypeName(e.type).data()))
                 .arg(static_cast<double>(e.timeNs) / 1e6, 0, 'f', 3);
@@ -257,7 +305,7 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
                 return QColor(0xc0, 0x39, 0x2b);
             return {};
         case Qt::FontRole:
-            if (e.type == EventType::ReadyChecked) {
+            if (e.type == EventType::ReadyChecked || !r.note.isEmpty()) {
                 QFont f;
                 f.setBold(true);
                 return f;
@@ -278,6 +326,9 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
             QStringList tps;
             if (e.partition >= 0 && e.topicId != producer::kNoTopic)
                 tps << tp(e.topicId, e.partition);
+            if (e.fromPartition >= 0 && e.fromPartition != e.partition &&
+                e.topicId != producer::kNoTopic)
+                tps << tp(e.topicId, e.fromPartition);
             for (const Drained& d : r.drained)
                 tps << tp(d.topicId, d.partition);
             return tps.join(QLatin1Char(';'));
@@ -310,15 +361,62 @@ QString TimelineModel::text(int row) const {
     return s;
 }
 
+QString TimelineModel::appendSentence(const Event& e) const {
+    QString how;
+    switch (static_cast<producer::PartitionChoice>(e.reason)) {
+        case producer::PartitionChoice::Explicit:
+            how = tr("the record names P%1 (partition() returns it first)").arg(e.partition);
+            break;
+        case producer::PartitionChoice::Accumulator:
+            how = tr("keyless -> the accumulator's sticky partition P%1").arg(e.partition);
+            break;
+        case producer::PartitionChoice::Partitioner:
+            if (e.keyBytes >= 0 && hashesKeys(settings_.partitionerClass))
+                how = tr("murmur2(key) % partitions -> P%1").arg(e.partition);
+            else
+                how = tr("%1%2 -> P%3")
+                          .arg(partitionerWords(settings_.partitionerClass))
+                          .arg(e.keyBytes >= 0 ? tr(" (ignores the key)") : tr(", keyless"))
+                          .arg(e.partition);
+            break;
+    }
+    return tr("doSend(): key %1, value %2; partition(): %3; append(): %4 batch #%5 now holds "
+              "%6 records (+%7)")
+        .arg(sizeOrNull(e.keyBytes), sizeOrNull(e.valueBytes), how, tp(e.topicId, e.partition))
+        .arg(e.batchId)
+        .arg(e.recordCount)
+        .arg(bytes(e.bytes));
+}
+
+QString TimelineModel::switchSentence(const Event& e) const {
+    const QString from = tp(e.topicId, e.fromPartition);
+    const QString to = tp(e.topicId, e.partition);
+    if (static_cast<producer::SwitchCause>(e.reason) == producer::SwitchCause::OnNewBatch)
+        return e.partition == e.fromPartition
+                   ? tr("append(): %1 would need a new batch (abortOnNewBatch) -> "
+                        "partitioner.onNewBatch() -> partition() again: still %1 (a key or a "
+                        "single available partition decides)")
+                         .arg(from)
+                   : tr("append(): %1 would need a new batch (abortOnNewBatch) -> "
+                        "partitioner.onNewBatch() -> partition() again: %2 (KIP-480)")
+                         .arg(from, to);
+    if (e.partition == e.fromPartition)
+        return tr("BuiltInPartitioner: %1 took %2 >= batch.size %3 -> next sticky partition "
+                  "drawn at random: %1 again (KIP-794)")
+            .arg(from, bytes(e.bytes), bytes(settings_.batchSize));
+    return tr("BuiltInPartitioner: %1 took %2 >= batch.size %3 -> next sticky partition %4 "
+              "(KIP-794)")
+        .arg(from, bytes(e.bytes), bytes(settings_.batchSize), to);
+}
+
 QString TimelineModel::sentence(const Row& r) const {
+    if (!r.note.isEmpty()) return r.note;
     const Event& e = r.e;
     switch (e.type) {
         case EventType::RecordAppended:
-            return tr("doSend() -> append(): %1 batch #%2 now holds %3 records (+%4)")
-                .arg(tp(e.topicId, e.partition))
-                .arg(e.batchId)
-                .arg(e.recordCount)
-                .arg(bytes(e.bytes));
+            return appendSentence(e);
+        case EventType::PartitionSwitched:
+            return switchSentence(e);
         case EventType::BatchCreated:
             return tr("append(): no batch to take the record -> new batch %1 #%2 (%3 buffer), "
                       "wakeup()")

@@ -37,6 +37,8 @@ class TimelineModel : public QAbstractListModel {
     struct Settings {
         int acks = -1;
         int maxRequestSize = 1048576;
+        int batchSize = 16384;
+        QString partitionerClass;  // partitioner.class ("" = built-in)
     };
 
     explicit TimelineModel(QObject* parent = nullptr);
@@ -50,6 +52,9 @@ class TimelineModel : public QAbstractListModel {
     bool held() const { return held_; }
     int heldCount() const { return static_cast<int>(pending_.size()); }
     void clear();
+    // A line the window writes itself (e.g. the partitioner switched at run time: the producer
+    // was recreated), in order with the events.
+    void addNote(const QString& text, Step step = Step::Append);
     // Lines kept at most (oldest dropped first).
     void setCapacity(int rows);
 
@@ -79,6 +84,7 @@ class TimelineModel : public QAbstractListModel {
         bool inStep = false;
         std::vector<Verdict> verdicts;  // ReadyChecked
         std::vector<Drained> drained;   // NodeDrained
+        QString note;                   // a window note instead of an event
     };
     // Turns events into rows (folding verdicts and drains); appends to `out`.
     void buildRows(const std::vector<producer::Event>& events, std::deque<Row>& out);
@@ -88,6 +94,8 @@ class TimelineModel : public QAbstractListModel {
     QString topicName(uint32_t id) const;
     QString tp(uint32_t topicId, int32_t partition) const;
     QString sentence(const Row& r) const;
+    QString appendSentence(const producer::Event& e) const;
+    QString switchSentence(const producer::Event& e) const;
 
     std::deque<Row> rows_;
     std::deque<Row> pending_;  // held rows

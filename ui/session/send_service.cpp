@@ -54,7 +54,7 @@ SendJob* SendService::openJob(const PreparedDraft& prepared) {
 }
 
 bool SendService::sendOnWorker(const PreparedDraft& prepared, producer::KafkaProducer* p,
-                               SendJob* job, qint64 n) {
+                               SendJob* job, qint64 n, producer::FutureRecordMetadata* future) {
     const RecordDraft& draft = prepared.draft;
     const qint64 nowMs = prepared.fixed ? 0 : QDateTime::currentMSecsSinceEpoch();
     std::optional<Result<producer::ProducerRecord>> expanded;
@@ -75,16 +75,19 @@ bool SendService::sendOnWorker(const PreparedDraft& prepared, producer::KafkaPro
         // {job, seq}: 16 trivially copyable bytes, which std::function keeps inline. This is
         // the path of a repeat at full speed: no allocation and no clock reading per record
         // (the producer measures the latency).
-        p->send(*record, [job, seq](const producer::RecordMetadata& md, const Error* error) {
-            report(job, seq, md, error, {}, {});
-        });
+        auto f =
+            p->send(*record, [job, seq](const producer::RecordMetadata& md, const Error* error) {
+                report(job, seq, md, error, {}, {});
+            });
+        if (future) *future = std::move(f);
         return true;
     }
-    p->send(*record, [job, seq, key = cheapPreview(draft, true, n, nowMs),
-                      value = cheapPreview(draft, false, n, nowMs)](
-                         const producer::RecordMetadata& md, const Error* error) mutable {
+    auto f = p->send(*record, [job, seq, key = cheapPreview(draft, true, n, nowMs),
+                               value = cheapPreview(draft, false, n, nowMs)](
+                                  const producer::RecordMetadata& md, const Error* error) mutable {
         report(job, seq, md, error, std::move(key), std::move(value));
     });
+    if (future) *future = std::move(f);
     return true;
 }
 
@@ -114,7 +117,8 @@ void SendService::send(const RecordDraft& draft) {
     });
 }
 
-void SendService::sendRepeated(const RecordDraft& draft, qint64 count, double ratePerSec) {
+void SendService::sendRepeated(const RecordDraft& draft, qint64 count, double ratePerSec,
+                               bool synchronous) {
     if (repeating_ || count <= 0) return;
     repeating_ = true;
     repeatTotal_ = count;
@@ -123,14 +127,21 @@ void SendService::sendRepeated(const RecordDraft& draft, qint64 count, double ra
     Q_EMIT repeatProgress(0, count);
     // The producer in use once the connection changes asked for before are done; the repeat
     // then runs on its own worker, beside single sends. A later change cancels it.
-    session_->post([this, draft, count, ratePerSec] {
-        repeatQueue_->post([this, draft, count, ratePerSec, p = session_->producer()] {
-            repeatOnWorker(draft, count, ratePerSec, p);
+    session_->post([this, draft, count, ratePerSec, synchronous] {
+        repeatQueue_->post([this, draft, count, ratePerSec, synchronous, p = session_->producer()] {
+            repeatOnWorker(draft, count, ratePerSec, synchronous, p);
         });
     });
 }
 
+bool SendService::awaitDelivery(const producer::FutureRecordMetadata& future) {
+    while (!cancelRepeat_.load())
+        if (future.getFor(std::chrono::milliseconds(20))) return true;
+    return false;
+}
+
 void SendService::repeatOnWorker(const RecordDraft& draft, qint64 count, double ratePerSec,
+                                 bool synchronous,
                                  const std::shared_ptr<producer::KafkaProducer>& p) {
     const PreparedDraft prepared(draft);
     SendJob* job = openJob(prepared);
@@ -140,6 +151,7 @@ void SendService::repeatOnWorker(const RecordDraft& draft, qint64 count, double 
     const bool hopeless = !p || (prepared.fixed && !*prepared.fixed);
     const auto start = std::chrono::steady_clock::now();
     qint64 i = 0;
+    bool stoppedWaiting = false;  // cancelled in a send().get()
     for (; i < count && !cancelRepeat_.load(); ++i) {
         if (ratePerSec > 0) {
             const auto due = start + std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -150,14 +162,22 @@ void SendService::repeatOnWorker(const RecordDraft& draft, qint64 count, double 
                     due, std::chrono::steady_clock::now() + std::chrono::milliseconds(20)));
             if (cancelRepeat_.load()) break;
         }
-        if (sendOnWorker(prepared, p.get(), job, i + 1))
+        producer::FutureRecordMetadata future;
+        if (sendOnWorker(prepared, p.get(), job, i + 1, synchronous ? &future : nullptr))
             ++jobSent;
         else if (hopeless)
             break;
+        // send().get(): this record's acknowledgement before the next send. A paused sender
+        // holds it here until Step, as it would hold a Java application's thread.
+        if (synchronous && future.valid() && !awaitDelivery(future)) {
+            ++i;  // sent, not awaited
+            stoppedWaiting = true;
+            break;
+        }
         repeatDone_.store(i + 1, std::memory_order_relaxed);
     }
     feed_.seal(job, jobSent);
-    const bool cancelled = i < count;
+    const bool cancelled = i < count || stoppedWaiting;
     QMetaObject::invokeMethod(this, [this, i, cancelled] {
         repeating_ = false;
         Q_EMIT repeatProgress(i, repeatTotal_);

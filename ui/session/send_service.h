@@ -34,7 +34,10 @@ class SendService : public QObject {
 
     // Never block the caller.
     void send(const RecordDraft& draft);
-    void sendRepeated(const RecordDraft& draft, qint64 count, double ratePerSec);
+    // `synchronous`: send().get() for each record, as the classic walkthrough's example does:
+    // the next record is sent only once the previous one is acknowledged (or failed).
+    void sendRepeated(const RecordDraft& draft, qint64 count, double ratePerSec,
+                      bool synchronous = false);
     void cancelRepeat();
     bool repeating() const { return repeating_; }
     qint64 sentCount() const { return sent_.load(); }
@@ -61,11 +64,14 @@ class SendService : public QObject {
     };
     SendJob* openJob(const PreparedDraft& prepared);
     // Sends record `n` of the job (producer worker); false if it could not be handed over.
+    // `future`, when given, receives send()'s future.
     bool sendOnWorker(const PreparedDraft& prepared, producer::KafkaProducer* p, SendJob* job,
-                      qint64 n);
+                      qint64 n, producer::FutureRecordMetadata* future = nullptr);
     // The repeat's loop (the repeat worker).
-    void repeatOnWorker(const RecordDraft& draft, qint64 count, double ratePerSec,
+    void repeatOnWorker(const RecordDraft& draft, qint64 count, double ratePerSec, bool synchronous,
                         const std::shared_ptr<producer::KafkaProducer>& p);
+    // get() on the repeat worker, in short waits so Cancel is heard; false if cancelled first.
+    bool awaitDelivery(const producer::FutureRecordMetadata& future);
     // A record's callback: its delivery report into the job's feed.
     static void report(SendJob* job, qint64 seq, const producer::RecordMetadata& md,
                        const Error* error, QString key, QString value);

@@ -32,8 +32,17 @@ ClusterPanel::ClusterPanel(FaultControls* faults, QWidget* parent)
     connection_->setWordWrap(true);
     connection_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     tree_ = new QTreeWidget(this);
+    tree_->setObjectName(QStringLiteral("clusterTree"));
     tree_->setColumnCount(3);
-    tree_->setHeaderLabels({tr("Name"), tr("Where / leader"), tr("State")});
+    tree_->setHeaderLabels({tr("Name"), tr("Where / leader"), tr("State · producer sees")});
+    tree_->headerItem()->setToolTip(
+        2, tr("The cluster's state, then what the producer's own Metadata says: the leader it "
+              "would send to and its epoch. Amber: the producer is behind the cluster (a refresh "
+              "follows NOT_LEADER_OR_FOLLOWER or an unknown leader)."));
+    producerSummary_ = new QLabel(this);
+    producerSummary_->setObjectName(QStringLiteral("producerMetadata"));
+    producerSummary_->setWordWrap(true);
+    producerSummary_->setTextFormat(Qt::RichText);
     tree_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     tree_->header()->setSectionResizeMode(1, QHeaderView::Stretch);
     tree_->setRootIsDecorated(true);
@@ -101,6 +110,7 @@ ClusterPanel::ClusterPanel(FaultControls* faults, QWidget* parent)
     col->setContentsMargins(6, 4, 6, 4);
     col->setSpacing(4);
     col->addWidget(connection_);
+    col->addWidget(producerSummary_);
     col->addWidget(tree_, 1);
     col->addWidget(controls_);
 
@@ -175,7 +185,6 @@ void ClusterPanel::showInfo(const ClusterInfo& info) {
     }
     if (sig == signature_) return;
     signature_ = sig;
-
     if (node_->count() != info.nodes.size()) {
         const QSignalBlocker block(node_);
         node_->clear();
@@ -184,6 +193,85 @@ void ClusterPanel::showInfo(const ClusterInfo& info) {
     }
     refreshControls();
 
+    rebuildTree();
+}
+
+void ClusterPanel::showProducerMetadata(const client::MetadataSnapshot& m) {
+    QString age = m.ageMs < 0 ? tr("no update yet")
+                  : m.ageMs < 10000
+                      ? tr("updated %1 s ago").arg(static_cast<double>(m.ageMs) / 1000.0, 0, 'f', 1)
+                      : tr("updated %1 s ago").arg(m.ageMs / 1000);
+    QString refresh;
+    if (m.requestInFlight)
+        refresh = tr("a Metadata request is in flight");
+    else if (m.updateRequested)
+        refresh = m.timeToNextUpdateMs > 0
+                      ? tr("refresh requested, sent in %1 ms (backoff)").arg(m.timeToNextUpdateMs)
+                      : tr("refresh requested");
+    else
+        refresh = tr("next refresh in %1 s (metadata.max.age.ms)")
+                      .arg((m.timeToNextUpdateMs + 999) / 1000);
+    QString text = tr("<b>Producer's metadata</b> v%1 · %2 · %3")
+                       .arg(m.version)
+                       .arg(age, refresh.toHtmlEscaped());
+    if (m.bootstrap) text += tr("<br><small>only bootstrap.servers known so far</small>");
+    if (!m.connectionProblem.empty())
+        text += tr("<br><small style='color:#d63333'>last connection problem: %1</small>")
+                    .arg(QString::fromStdString(m.connectionProblem).toHtmlEscaped());
+    producerSummary_->setText(text);
+    producerSummary_->setVisible(true);
+
+    std::map<QString, ProducerTopic> topics;
+    QString sig;
+    for (const auto& t : m.topics) {
+        ProducerTopic pt;
+        pt.inMetadata = !t.partitions.empty();
+        for (const auto& p : t.partitions)
+            pt.leaders.emplace_back(p.leader, p.leaderEpoch);
+        pt.available.assign(t.available.begin(), t.available.end());
+        sig += QString::fromStdString(t.name);
+        for (const auto& [l, e] : pt.leaders)
+            sig += QStringLiteral(",%1@%2").arg(l).arg(e);
+        sig += QStringLiteral("|%1;").arg(pt.available.size());
+        topics.emplace(QString::fromStdString(t.name), std::move(pt));
+    }
+    if (sig == producerSignature_) return;
+    producerSignature_ = sig;
+    producer_ = std::move(topics);
+    rebuildTree();
+}
+
+void ClusterPanel::clearProducerMetadata() {
+    producerSummary_->clear();
+    producerSummary_->setVisible(false);
+    producer_.clear();
+    producerSignature_.clear();
+    rebuildTree();
+}
+
+QString ClusterPanel::producerState(const QString& topic, int partition, int clusterLeader) const {
+    const auto it = producer_.find(topic);
+    if (it == producer_.end() || !it->second.inMetadata) return {};
+    const auto& leaders = it->second.leaders;
+    if (partition < 0 || partition >= static_cast<int>(leaders.size()))
+        return tr("producer: not known yet");
+    const auto [leader, epoch] = leaders[static_cast<size_t>(partition)];
+    if (leader < 0) return tr("producer: no leader");
+    const QString where = tr("producer: node %1, epoch %2").arg(leader).arg(epoch);
+    return leader == clusterLeader ? QStringLiteral("✓ ") + where : where + tr(" (stale)");
+}
+
+QString ClusterPanel::producerTopicState(const QString& topic, int partitionCount) const {
+    const auto it = producer_.find(topic);
+    if (it == producer_.end()) return {};
+    if (!it->second.inMetadata) return tr("producer: not in its metadata yet");
+    return tr("producer: %1 of %2 available")
+        .arg(it->second.available.size())
+        .arg(std::max<size_t>(it->second.leaders.size(), static_cast<size_t>(partitionCount)));
+}
+
+void ClusterPanel::rebuildTree() {
+    const ClusterInfo& info = info_;
     // Rebuild, keeping which top-level items were expanded.
     QSet<QString> expanded;
     for (int i = 0; i < tree_->topLevelItemCount(); ++i)
@@ -207,15 +295,28 @@ void ClusterPanel::showInfo(const ClusterInfo& info) {
         int offline = 0;
         for (const auto& pl : t.partitions)
             offline += pl.second < 0;
+        QStringList topicState;
+        if (offline) topicState << tr("%1 offline").arg(offline);
+        if (const QString ps = producerTopicState(t.name, int(t.partitions.size())); !ps.isEmpty())
+            topicState << ps;
         auto* ti = new QTreeWidgetItem(
             topics, {t.name, tr("%n partition(s)", nullptr, int(t.partitions.size())),
-                     offline ? tr("%1 offline").arg(offline) : QString()});
+                     topicState.join(QStringLiteral(" · "))});
         for (const auto& [p, leader] : t.partitions) {
+            const QString ps = producerState(t.name, p, leader);
+            QStringList state;
+            if (leader < 0) state << tr("offline");
+            if (!ps.isEmpty()) state << ps;
             auto* pi = new QTreeWidgetItem(
                 ti, {QStringLiteral("P%1").arg(p),
                      leader >= 0 ? tr("leader node %1").arg(leader) : tr("no leader"),
-                     leader >= 0 ? QString() : tr("offline")});
-            if (leader < 0) pi->setForeground(2, QColor(0xd6, 0x33, 0x33));
+                     state.join(QStringLiteral(" · "))});
+            if (leader < 0)
+                pi->setForeground(2, QColor(0xd6, 0x33, 0x33));
+            else if (!ps.isEmpty() && !ps.startsWith(QStringLiteral("✓")))
+                pi->setForeground(2, QColor(0xb9, 0x77, 0x0e));  // behind the cluster
+            else if (!ps.isEmpty())
+                pi->setForeground(2, QColor(0x55, 0x5f, 0x6b));
         }
         if (expanded.contains(t.name) || (firstTime && info.topics.size() <= 3))
             ti->setExpanded(true);

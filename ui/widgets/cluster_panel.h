@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+#include "client/metadata.h"
 #include "delivery.h"
 
 class QTreeWidget;
@@ -23,8 +24,15 @@ class ClusterPanel : public QWidget {
     // Node controls act through `faults` (they are shown for the embedded cluster only).
     explicit ClusterPanel(FaultControls* faults, QWidget* parent = nullptr);
     void showInfo(const ClusterInfo& info);
+    // What the producer believes (its Metadata, from the snapshot): shown beside what the
+    // cluster has, so a stale leader, a pending refresh and the available partitions show.
+    void showProducerMetadata(const client::MetadataSnapshot& metadata);
+    void clearProducerMetadata();
 
   private:
+    void rebuildTree();
+    QString producerState(const QString& topic, int partition, int clusterLeader) const;
+    QString producerTopicState(const QString& topic, int partitionCount) const;
     void refreshControls();
     int selectedNode() const;
     // The tree asks for the height of its rows (up to kMaxTreeRows), so brokers, topics and
@@ -34,6 +42,7 @@ class ClusterPanel : public QWidget {
 
     FaultControls* faults_;
     QLabel* connection_;
+    QLabel* producerSummary_;  // the producer's metadata: version, age, pending refresh
     QTreeWidget* tree_;
     QGroupBox* controls_;
     QComboBox* node_;
@@ -45,6 +54,14 @@ class ClusterPanel : public QWidget {
     QLabel* feedback_;
     ClusterInfo info_;
     QString signature_;
+    // GUI thread. The producer's view of the topics it uses; empty before the first snapshot.
+    struct ProducerTopic {
+        bool inMetadata = false;                   // the producer has partitions for it
+        std::vector<std::pair<int, int>> leaders;  // (leader, epoch) by partition
+        std::vector<int> available;
+    };
+    std::map<QString, ProducerTopic> producer_;
+    QString producerSignature_;
 };
 
 }  // namespace bs::ui

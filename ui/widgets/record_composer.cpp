@@ -156,6 +156,13 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     rate_->setSuffix(tr(" rec/s"));
     rate_->setSpecialValueText(tr("max rate"));
     rate_->setToolTip(tr("Records per second (0 = as fast as the producer accepts)"));
+    sync_ = new QCheckBox(tr("wait for each: send().get()"), this);
+    sync_->setObjectName(QStringLiteral("repeatSync"));
+    sync_->setToolTip(
+        tr("Synchronous sends, as the classic walkthrough's example: each record's future is "
+           "waited on (send().get()) before the next send(), so every record travels alone: "
+           "one batch, one request, one response each. Unchecked: send() returns at once and "
+           "records share batches."));
     repeat_ = new QPushButton(makeIcon(IconKind::Repeat), tr("Repeat"), this);
     repeat_->setObjectName(QStringLiteral("repeat"));
     repeat_->setToolTip(tr("Send N records at R records/s; ${n} counts 1..N"));
@@ -185,6 +192,7 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     col->addLayout(form);
     col->addLayout(sendRow);
     col->addLayout(repeatRow);
+    col->addWidget(sync_);
     col->addWidget(progress_);
     col->addStretch();
 
@@ -328,7 +336,7 @@ void RecordComposer::startRepeat() {
     if (!repeat_->isEnabled()) return;
     cancel_->setEnabled(true);
     repeat_->setEnabled(false);
-    sends_->sendRepeated(draft(), count_->value(), rate_->value());
+    sends_->sendRepeated(draft(), count_->value(), rate_->value(), sync_->isChecked());
 }
 
 }  // namespace bs::ui

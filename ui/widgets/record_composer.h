@@ -65,6 +65,7 @@ class RecordComposer : public QWidget {
     QPushButton* send_;
     QSpinBox* count_;
     QDoubleSpinBox* rate_;
+    QCheckBox* sync_;  // send().get() per record
     QPushButton* repeat_;
     QPushButton* cancel_;
     QProgressBar* progress_;
