@@ -1,10 +1,11 @@
 // What drawing costs the pipeline: the same load against a fresh in-process embedded cluster,
 // (1) headless through the core Producer (as `batchscope-cli perf` sends), (2) through the GUI's
 // AppController::sendRepeated with no window, (3) the same with the real MainWindow shown and
-// redrawing from its poll. Prints per run records/s, CPU time of the whole process per record,
-// how long the GUI thread's event loop was blocked (a 10 ms QTimer heartbeat's p99 and worst
-// lateness), the views' frames/s, and the GUI thread's CPU (share of a core / share of all the
-// process used); then medians, and (3) against (1) and (2), and (2) against (1), as medians of
+// redrawing from its poll, its Send path timeline raised and fed with every event type but the
+// per-record one (the window's default). Prints per run records/s, CPU time of the whole process
+// per record, how long the GUI thread's event loop was blocked (a 10 ms QTimer heartbeat's p99 and
+// worst lateness), the views' frames/s, and the GUI thread's CPU (share of a core / share of all
+// the process used); then medians, and (3) against (1) and (2), and (2) against (1), as medians of
 // per-round ratios with 90 % bootstrap intervals.
 // Usage: bench_gui_overhead [--records N] [--value-size B] [--rounds R] [--runs 123]
 // (--runs picks which of the three run, e.g. `--runs 3` to profile the GUI alone; offscreen QPA
@@ -12,8 +13,10 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <QApplication>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QListView>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -32,9 +35,12 @@
 #include "app_controller.h"
 #include "broker/embedded_cluster.h"
 #include "main_window.h"
+#include "models/timeline_model.h"
 #include "producer/kafka_producer.h"
+#include "send_path.h"
 #include "widgets/accumulator_view.h"
 #include "widgets/sender_view.h"
+#include "widgets/timeline_panel.h"
 
 namespace {
 
@@ -55,6 +61,8 @@ struct Run {
     double maxBlockedMs = 0;  // GUI runs: worst heartbeat lateness
     double p99BlockedMs = 0;  // GUI runs: its 99th percentile
     long frames = 0;          // GUI runs: paints of the accumulator + sender views
+    long timelineFrames = 0;  // (3): paints of the Send path timeline
+    long timelineLines = 0;   // (3): lines the timeline held at the end (capped)
     double guiCpu = 0;        // GUI runs: CPU time of the GUI thread / wall time
     double guiShare = 0;      // GUI runs: CPU time of the GUI thread / of the whole process
     double cpuSeconds = 0;    // CPU time of the whole process (pipeline, cluster, GUI)
@@ -206,12 +214,20 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     Run run;
     auto controller = std::make_unique<bs::ui::AppController>();
     std::unique_ptr<bs::ui::MainWindow> window;
-    PaintCounter painter;
+    PaintCounter painter, timelinePainter;
+    bs::ui::SendPath* sendPath = nullptr;
     if (withWindow) {
         window = std::make_unique<bs::ui::MainWindow>(controller.get());
         window->show();
         window->findChild<bs::ui::AccumulatorView*>()->installEventFilter(&painter);
         window->findChild<bs::ui::SenderView*>()->installEventFilter(&painter);
+        // The timeline is what a learner watches: shown, raised and painting.
+        sendPath = window->findChild<bs::ui::SendPath*>();
+        if (auto* dock = window->findChild<QDockWidget*>(QStringLiteral("sendPath"))) {
+            dock->show();
+            dock->raise();
+        }
+        sendPath->panel()->view()->viewport()->installEventFilter(&timelinePainter);
     }
     bs::ui::ConnectionSettings c;
     c.mode = bs::ui::ConnectionSettings::Mode::External;
@@ -239,6 +255,7 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     const qint64 baseFailed = controller->sends().failedCount();
     hb.reset();
     painter.frames = 0;
+    timelinePainter.frames = 0;
     const auto start = Steady::now();
     const double cpuStart = threadCpuSeconds();
     const double processStart = processCpuSeconds();
@@ -260,6 +277,8 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     run.maxBlockedMs = hb.lateMs(1.0);
     run.p99BlockedMs = hb.lateMs(0.99);
     run.frames = painter.frames;
+    run.timelineFrames = timelinePainter.frames;
+    if (sendPath) run.timelineLines = sendPath->model()->rowCount();
     if (!finished) std::fprintf(stderr, "GUI run: timed out\n");
     window.reset();
     controller.reset();
@@ -360,10 +379,15 @@ int main(int argc, char** argv) {
             if (k > 0)
                 std::snprintf(cpu, sizeof cpu, "%.0f%%/%.1f%%", 100.0 * run.guiCpu,
                               100.0 * run.guiShare);
-            if (k == 2) std::snprintf(fps, sizeof fps, "%.1f", double(run.frames) / run.seconds);
+            if (k == 2)
+                std::snprintf(fps, sizeof fps, "%.1f+%.1f", double(run.frames) / run.seconds,
+                              double(run.timelineFrames) / run.seconds);
             std::printf("%-6d %-32s %10ld %11.0f %8s %9.3f %8s %7ld %10s %9s %8s\n", r, names[k],
                         run.delivered, run.recordsPerSec(), vs, run.cpuUsPerRecord(), vsCpu,
                         run.failed, blocked, fps, cpu);
+            if (k == 2)
+                std::printf("%-6s %-32s timeline: %ld lines held (frames/s: views+timeline)\n", "",
+                            "", run.timelineLines);
             std::fflush(stdout);
         }
         if (round.count(1) && round.count(0)) {

@@ -253,19 +253,19 @@ QString ClusterPanel::producerState(const QString& topic, int partition, int clu
     const auto it = producer_.find(topic);
     if (it == producer_.end() || !it->second.inMetadata) return {};
     const auto& leaders = it->second.leaders;
-    if (partition < 0 || partition >= static_cast<int>(leaders.size()))
-        return tr("producer: not known yet");
+    if (partition < 0 || partition >= static_cast<int>(leaders.size())) return tr("not known yet");
     const auto [leader, epoch] = leaders[static_cast<size_t>(partition)];
-    if (leader < 0) return tr("producer: no leader");
-    const QString where = tr("producer: node %1, epoch %2").arg(leader).arg(epoch);
+    if (leader < 0) return tr("no leader known");
+    // Short: the column is narrow; the row's tooltip says it in full.
+    const QString where = tr("node %1 · e%2").arg(leader).arg(epoch);
     return leader == clusterLeader ? QStringLiteral("✓ ") + where : where + tr(" (stale)");
 }
 
 QString ClusterPanel::producerTopicState(const QString& topic, int partitionCount) const {
     const auto it = producer_.find(topic);
     if (it == producer_.end()) return {};
-    if (!it->second.inMetadata) return tr("producer: not in its metadata yet");
-    return tr("producer: %1 of %2 available")
+    if (!it->second.inMetadata) return tr("not in its metadata yet");
+    return tr("%1 of %2 available")
         .arg(it->second.available.size())
         .arg(std::max<size_t>(it->second.leaders.size(), static_cast<size_t>(partitionCount)));
 }
@@ -302,6 +302,8 @@ void ClusterPanel::rebuildTree() {
         auto* ti = new QTreeWidgetItem(
             topics, {t.name, tr("%n partition(s)", nullptr, int(t.partitions.size())),
                      topicState.join(QStringLiteral(" · "))});
+        ti->setToolTip(2, tr("Available: partitions whose leader the producer's Metadata knows "
+                             "(the legacy partitioner picks among these only)."));
         for (const auto& [p, leader] : t.partitions) {
             const QString ps = producerState(t.name, p, leader);
             QStringList state;
@@ -311,6 +313,13 @@ void ClusterPanel::rebuildTree() {
                 ti, {QStringLiteral("P%1").arg(p),
                      leader >= 0 ? tr("leader node %1").arg(leader) : tr("no leader"),
                      state.join(QStringLiteral(" · "))});
+            if (!ps.isEmpty())
+                pi->setToolTip(
+                    2,
+                    tr("The cluster: %1. The producer's Metadata: %2 (e = leader epoch). It "
+                       "sends this partition's batches to the leader it knows; a stale one "
+                       "answers NOT_LEADER_OR_FOLLOWER and the producer refreshes.")
+                        .arg(leader >= 0 ? tr("leader node %1").arg(leader) : tr("no leader"), ps));
             if (leader < 0)
                 pi->setForeground(2, QColor(0xd6, 0x33, 0x33));
             else if (!ps.isEmpty() && !ps.startsWith(QStringLiteral("✓")))

@@ -156,10 +156,10 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     rate_->setSuffix(tr(" rec/s"));
     rate_->setSpecialValueText(tr("max rate"));
     rate_->setToolTip(tr("Records per second (0 = as fast as the producer accepts)"));
-    sync_ = new QCheckBox(tr("wait for each: send().get()"), this);
+    sync_ = new QCheckBox(tr("send().get()"), this);
     sync_->setObjectName(QStringLiteral("repeatSync"));
     sync_->setToolTip(
-        tr("Synchronous sends, as the classic walkthrough's example: each record's future is "
+        tr("Repeat synchronously, as the classic walkthrough's example: each record's future is "
            "waited on (send().get()) before the next send(), so every record travels alone: "
            "one batch, one request, one response each. Unchecked: send() returns at once and "
            "records share batches."));
@@ -187,12 +187,12 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     auto* repeatRow = new QHBoxLayout;
     repeatRow->addWidget(count_, 1);
     repeatRow->addWidget(rate_, 1);
+    repeatRow->addWidget(sync_);
     auto* col = new QVBoxLayout(this);
     col->setContentsMargins(8, 6, 8, 6);
     col->addLayout(form);
     col->addLayout(sendRow);
     col->addLayout(repeatRow);
-    col->addWidget(sync_);
     col->addWidget(progress_);
     col->addStretch();
 
