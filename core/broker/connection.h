@@ -21,7 +21,6 @@ namespace bs::broker {
 
 class ByteGauge;
 class DelayedFetch;
-class RefusalLog;
 class RequestMemoryPool;
 class SaslCredentialStore;
 class SaslServerAuthenticator;

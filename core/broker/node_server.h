@@ -44,6 +44,7 @@ class NodeServer {
   private:
     Status openLocked();
     void acceptLocked();
+    // With mu_ held: refuses past max.connections, else starts the connection; accepts again.
     void onAccepted(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
     void closeLocked();
 
