@@ -2,6 +2,7 @@
 // bootstrap.servers=... first, reads control commands from stdin, stops cleanly on SIGINT/SIGTERM.
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -79,6 +80,15 @@ class StdinCommands {
     std::string pending_;
 };
 
+// Every connection is a file descriptor; max.connections per node is worth little under a
+// soft limit of 1024. Raise it to the hard limit, as the JVM does for Kafka (MaxFDLimit).
+void raiseOpenFileLimit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+    limit.rlim_cur = limit.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 int runBroker(const ClusterConfig& config, const std::string& logLevel) {
     const auto level = spdlog::level::from_str(logLevel);
     spdlog::set_default_logger(spdlog::stderr_color_mt("broker"));
@@ -92,6 +102,7 @@ int runBroker(const ClusterConfig& config, const std::string& logLevel) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
+    raiseOpenFileLimit();
     const int sigfd = ::signalfd(-1, &signals, SFD_CLOEXEC);
     if (sigfd < 0) {
         std::fprintf(stderr, "batchscope-cli broker: signalfd: %s\n", std::strerror(errno));
@@ -203,6 +214,28 @@ void addBroker(CLI::App& app, Outcome& out) {
     cmd->add_option("--io-threads", c.ioThreads, "network threads")
         ->capture_default_str()
         ->type_name("N");
+    cmd->add_option("--socket-request-max-bytes", c.maxRequestBytes,
+                    "socket.request.max.bytes: a larger frame closes the connection")
+        ->capture_default_str()
+        ->type_name("N");
+    cmd->add_option("--queued-max-request-bytes", c.queuedMaxRequestBytes,
+                    "queued.max.request.bytes: request bytes buffered by all connections of all "
+                    "nodes before they stop reading; -1 = unbounded")
+        ->capture_default_str()
+        ->type_name("N|-1");
+    cmd->add_option("--max-connections", c.maxConnections,
+                    "max.connections per node: more are closed as they are accepted")
+        ->capture_default_str()
+        ->type_name("N");
+    cmd->add_option("--request-read-timeout-ms", c.requestReadTimeoutMs,
+                    "request.read.timeout.ms: close a connection whose frame has not all arrived "
+                    "this long after its first byte")
+        ->capture_default_str()
+        ->type_name("MS");
+    cmd->add_option("--connections-max-idle-ms", c.connectionsMaxIdleMs,
+                    "connections.max.idle.ms: close a connection with no traffic this long")
+        ->capture_default_str()
+        ->type_name("MS");
     cmd->add_option("--security-protocol", args->securityProtocol,
                     "listener protocol (default PLAINTEXT)")
         ->check(CLI::IsMember({"PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"}).description(""))

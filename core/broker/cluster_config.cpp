@@ -6,6 +6,7 @@ namespace bs::broker {
 
 namespace {
 constexpr size_t kMaxTopicNameLength = 249;
+constexpr int64_t kMaxTimeoutMs = 86'400'000;  // a day
 
 bool isLegalTopicChar(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -40,6 +41,19 @@ Status validateClusterConfig(const ClusterConfig& c) {
     if (c.dataDir.empty()) return Error{"data-dir must not be empty"};
     if (auto s = c.log.validate(); !s) return s;
     if (c.maxRequestBytes < 1024) return Error{"max request bytes must be at least 1024"};
+    if (c.queuedMaxRequestBytes != -1 && c.queuedMaxRequestBytes < c.maxRequestBytes) {
+        return Error{
+            "queued.max.request.bytes must be -1 (unbounded) or at least "
+            "socket.request.max.bytes (" +
+            std::to_string(c.maxRequestBytes) + "), else the largest request could not be read"};
+    }
+    if (c.maxConnections < 1) return Error{"max.connections must be at least 1"};
+    if (c.requestReadTimeoutMs < 1 || c.requestReadTimeoutMs > kMaxTimeoutMs) {
+        return Error{"request.read.timeout.ms must be 1..86400000"};
+    }
+    if (c.connectionsMaxIdleMs < 1 || c.connectionsMaxIdleMs > kMaxTimeoutMs) {
+        return Error{"connections.max.idle.ms must be 1..86400000"};
+    }
     if (c.ioThreads < 1 || c.ioThreads > 64) return Error{"io threads must be 1..64"};
     for (const auto& t : c.topics) {
         if (auto s = validateTopicName(t.name); !s) return Error{"--topic: " + s.message()};

@@ -35,8 +35,21 @@ struct ClusterConfig {
     // Every partition's log settings (segment.bytes, retention.bytes, max.message.bytes,
     // flush.messages/flush.ms, message.timestamp.type).
     LogConfig log;
-    // socket.request.max.bytes: a frame larger than this closes the connection.
+    // What a client may hold of the broker (docs/ARCHITECTURE.md, "The embedded broker under
+    // abuse"). socket.request.max.bytes: a frame announcing more closes the connection.
     int32_t maxRequestBytes = 100 * 1024 * 1024;
+    // queued.max.request.bytes: bytes of requests being read, summed over every connection of
+    // every node (they share one process); past it connections stop reading until memory
+    // frees. -1: unbounded (Kafka's default); ours is on, at twice socket.request.max.bytes.
+    int64_t queuedMaxRequestBytes = 200 * 1024 * 1024;
+    // max.connections, per node: connections past it are closed as they are accepted.
+    int32_t maxConnections = 4096;
+    // request.read.timeout.ms (ours, Kafka has none): a frame whose bytes have not all arrived
+    // this long after its first byte closes the connection. The default is the clients'
+    // request.timeout.ms, after which no client waits for the answer anyway.
+    int64_t requestReadTimeoutMs = 30'000;
+    // connections.max.idle.ms: a connection with nothing read or written this long is closed.
+    int64_t connectionsMaxIdleMs = 600'000;
     // Threads running the one io_context every node's sockets share.
     int ioThreads = 2;
     // TLS and SASL on every node's listener (default PLAINTEXT).

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "broker/byte_gauge.h"
 #include "broker/node_server.h"
+#include "broker/request_memory_pool.h"
 
 namespace bs::broker {
 
@@ -85,6 +87,14 @@ ClusterStatus ClusterControl::status() const {
         s.nodes.push_back(std::move(ns));
     }
     s.topics = metadata_.topics();
+    s.network.bufferedRequestBytes = memoryPool_.used();
+    s.network.peakBufferedRequestBytes = memoryPool_.peak();
+    s.network.queuedMaxRequestBytes = memoryPool_.capacity();
+    s.network.memoryWaits = memoryPool_.refusals();
+    s.network.queuedResponseBytes = queuedResponseBytes_.value();
+    s.network.peakQueuedResponseBytes = queuedResponseBytes_.peak();
+    for (size_t k = 0; k < kRefusalKinds; ++k)
+        s.network.refusals[k] = refusals_.count(static_cast<Refusal>(k));
     return s;
 }
 

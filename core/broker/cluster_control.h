@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -8,13 +9,16 @@
 
 #include "broker/fault_injector.h"
 #include "broker/metadata_cache.h"
+#include "broker/refusal_log.h"
 #include "common/result.h"
 #include "protocol/api_keys.h"
 #include "protocol/errors.h"
 
 namespace bs::broker {
 
+class ByteGauge;
 class NodeServer;
+class RequestMemoryPool;
 
 struct NodeStatus {
     int32_t nodeId = 0;
@@ -26,11 +30,23 @@ struct NodeStatus {
     std::vector<InjectedError> pendingErrors;
 };
 
+// What the nodes' network layer holds and what it refused, summed over the nodes.
+struct NetworkStatus {
+    size_t bufferedRequestBytes = 0;      // charged to queued.max.request.bytes now
+    size_t peakBufferedRequestBytes = 0;  // the most ever charged
+    int64_t queuedMaxRequestBytes = 0;    // -1: unbounded
+    uint64_t memoryWaits = 0;             // reads held back because the pool was full
+    size_t queuedResponseBytes = 0;       // responses not yet taken by their clients
+    size_t peakQueuedResponseBytes = 0;
+    std::array<uint64_t, kRefusalKinds> refusals{};  // indexed by Refusal
+};
+
 struct ClusterStatus {
     std::string clusterId;
     int32_t controllerId = 0;
     std::vector<NodeStatus> nodes;
     std::vector<TopicMetadata> topics;
+    NetworkStatus network;
 };
 
 // The fault-injection and inspection API of the embedded cluster, for tests, the standalone
@@ -41,12 +57,17 @@ struct ClusterStatus {
 class ClusterControl {
   public:
     ClusterControl(std::vector<std::unique_ptr<NodeServer>>& nodes, std::string advertisedHost,
-                   FaultInjector& faults, MetadataCache& metadata, int32_t defaultPartitions)
+                   FaultInjector& faults, MetadataCache& metadata, int32_t defaultPartitions,
+                   const RequestMemoryPool& memoryPool, const RefusalLog& refusals,
+                   const ByteGauge& queuedResponseBytes)
         : nodes_(nodes),
           advertisedHost_(std::move(advertisedHost)),
           faults_(faults),
           metadata_(metadata),
-          defaultPartitions_(defaultPartitions) {}
+          defaultPartitions_(defaultPartitions),
+          memoryPool_(memoryPool),
+          refusals_(refusals),
+          queuedResponseBytes_(queuedResponseBytes) {}
 
     // Adds `ms` to every response of the node (0 removes it).
     Status setLatency(int32_t node, int64_t ms);
@@ -75,6 +96,9 @@ class ClusterControl {
     FaultInjector& faults_;
     MetadataCache& metadata_;
     const int32_t defaultPartitions_;
+    const RequestMemoryPool& memoryPool_;
+    const RefusalLog& refusals_;
+    const ByteGauge& queuedResponseBytes_;
 };
 
 }  // namespace bs::broker

@@ -1,12 +1,17 @@
 #include "broker/connection.h"
 
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include "broker/byte_gauge.h"
 #include "broker/delayed_fetch.h"
+#include "broker/request_memory_pool.h"
 #include "broker/sasl_authenticator.h"
 #include "protocol/frame.h"
 
@@ -16,8 +21,15 @@ namespace asio = boost::asio;
 
 namespace {
 // Responses queued (waiting for latency or the socket) before the connection stops reading:
-// bounds memory when a client pipelines faster than it reads.
+// bounds memory when a client pipelines faster than it reads. Kafka stops after one; we keep
+// a few so injected latency does not serialize a client's pipelined requests.
 constexpr size_t kMaxQueuedResponses = 64;
+constexpr size_t kMaxQueuedResponseBytes = 64 * 1024;
+// The smallest growth of a frame's buffer; bytes are charged as they arrive, so this is what a
+// client that announces a frame and sends one byte costs.
+constexpr size_t kMinBodyGrowth = 4096;
+// A TLS stream cannot say how many bytes are readable; read a TLS record's worth at a time.
+constexpr size_t kTlsReadChunk = 16 * 1024;
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& context)
@@ -25,11 +37,15 @@ Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& co
       strand_(socket.get_executor()),
       plain_(std::move(socket)),
       writeTimer_(strand_),
-      fetchTimer_(strand_) {
+      fetchTimer_(strand_),
+      deadlineTimer_(strand_),
+      lastActivity_(Clock::now()) {
     boost::system::error_code ec;
     auto ep = plain_.remote_endpoint(ec);
     if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
     plain_.set_option(asio::ip::tcp::no_delay(true), ec);
+    // onReadable peeks without blocking (asynchronous operations are unaffected).
+    if (!ctx_.tls) plain_.non_blocking(true, ec);
     if (ctx_.tls) tls_.emplace(std::move(plain_), *ctx_.tls);
     if (ctx_.sasl) {
         sasl_ =
@@ -41,11 +57,16 @@ asio::ip::tcp::socket& Connection::socket() {
     return tls_ ? tls_->next_layer() : plain_;
 }
 
-Connection::~Connection() = default;
+// Handlers hold shared_from_this(), so by now no read is pending into body_.
+Connection::~Connection() {
+    releaseBody();
+    ctx_.queuedResponseBytes->sub(outboundBytes_);
+}
 
 void Connection::start() {
     asio::post(strand_, [self = shared_from_this()] {
-        if (!self->tls_) return self->readSize();
+        self->scheduleDeadline();
+        if (!self->tls_) return self->readMore();
         self->tls_->async_handshake(
             asio::ssl::stream_base::server,
             [self](const boost::system::error_code& ec) { self->onHandshake(ec); });
@@ -55,57 +76,152 @@ void Connection::start() {
 void Connection::onHandshake(const boost::system::error_code& ec) {
     if (ec) {
         // A PLAINTEXT client on this port lands here too ("wrong version number").
-        spdlog::info("node {}: {}: TLS handshake failed: {}; closing", ctx_.nodeId, peer_,
-                     ec.message());
-        return doClose("TLS handshake failed");
+        refuse(Refusal::TlsHandshake, "TLS handshake failed: " + ec.message());
+        return;
     }
-    readSize();
+    lastActivity_ = Clock::now();
+    readMore();
 }
 
 void Connection::close() {
     asio::post(strand_, [self = shared_from_this()] { self->doClose("closed by the node"); });
 }
 
-void Connection::readSize() {
-    if (closed_ || closeAfterWrites_ || reading_ || parked_ ||
-        outbound_.size() >= kMaxQueuedResponses) {
+// Kafka mutes a channel for the same reasons: a request in hand (parked), responses not yet
+// taken by the client, no memory for more request bytes.
+bool Connection::readMuted() const {
+    return closed_ || closeAfterWrites_ || reading_ || waitingForMemory_ || parked_ ||
+           outbound_.size() >= kMaxQueuedResponses || outboundBytes_ >= kMaxQueuedResponseBytes;
+}
+
+void Connection::readMore() {
+    if (readMuted()) return;
+    reading_ = true;
+    auto self = shared_from_this();
+    if (!frameSize_) {
+        withStream([&](auto& stream) {
+            stream.async_read_some(
+                asio::buffer(sizeBuf_.data() + sizeRead_, sizeBuf_.size() - sizeRead_),
+                [self](const boost::system::error_code& ec, size_t n) { self->onSizeRead(ec, n); });
+        });
+    } else if (!tls_) {
+        // Wait until bytes are there, so a client that stalls holds no buffer for them.
+        plain_.async_wait(asio::socket_base::wait_read,
+                          [self](const boost::system::error_code& ec) { self->onReadable(ec); });
+    } else {
+        onReadable({});
+    }
+}
+
+void Connection::onSizeRead(const boost::system::error_code& ec, size_t n) {
+    reading_ = false;
+    if (ec) return doClose(ec == asio::error::eof ? "client closed" : "read failed");
+    if (closed_) return;
+    lastActivity_ = Clock::now();
+    if (sizeRead_ == 0 && n > 0) {
+        frameDeadline_ = lastActivity_ + ctx_.requestReadTimeout;
+        scheduleDeadline();
+    }
+    sizeRead_ += n;
+    if (sizeRead_ < sizeBuf_.size()) return readMore();
+    auto size = protocol::readFrameSize(sizeBuf_, ctx_.maxRequestBytes);
+    if (!size) return refuse(Refusal::FrameSize, size.error().message);
+    frameSize_ = static_cast<size_t>(*size);
+    if (*frameSize_ == 0) return frameComplete();
+    readMore();
+}
+
+void Connection::onReadable(const boost::system::error_code& ec) {
+    if (ec || closed_) {
+        reading_ = false;
+        releaseBody();
+        return doClose("read failed");
+    }
+    size_t want = *frameSize_ - body_.size();
+    if (tls_) {
+        want = std::min(want, kTlsReadChunk);
+    } else {
+        boost::system::error_code ignored;
+        size_t available = plain_.available(ignored);
+        if (available == 0) {
+            // Either the peer closed (read to learn it) or the wake-up was spurious (an
+            // edge from before the last read): then wait again, holding nothing.
+            uint8_t probe = 0;
+            boost::system::error_code peekEc;
+            plain_.receive(asio::buffer(&probe, 1), asio::socket_base::message_peek, peekEc);
+            if (peekEc == asio::error::would_block || peekEc == asio::error::try_again) {
+                reading_ = false;
+                return readMore();
+            }
+            available = 1;
+        }
+        want = std::min(want, available);
+    }
+    if (!reserveBody(body_.size() + want)) {
+        reading_ = false;
+        waitingForMemory_ = true;
         return;
     }
-    reading_ = true;
+    const size_t before = body_.size();
+    body_.resize(before + want);  // within the reserved capacity: no reallocation
     withStream([&](auto& stream) {
-        asio::async_read(stream, asio::buffer(sizeBuf_),
-                         [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-                             self->onSize(ec);
-                         });
+        stream.async_read_some(
+            asio::buffer(body_.data() + before, want),
+            [self = shared_from_this(), before](const boost::system::error_code& ec2, size_t n) {
+                self->onBodyRead(ec2, before, n);
+            });
     });
 }
 
-void Connection::onSize(const boost::system::error_code& ec) {
-    if (ec) {
-        reading_ = false;
-        return doClose(ec == asio::error::eof ? "client closed" : "read failed");
-    }
-    auto size = protocol::readFrameSize(sizeBuf_, ctx_.maxRequestBytes);
-    if (!size) {
-        reading_ = false;
-        spdlog::warn("node {}: {}: {}; closing", ctx_.nodeId, peer_, size.error().message);
-        return doClose("bad frame size");
-    }
-    body_.resize(static_cast<size_t>(*size));
-    withStream([&](auto& stream) {
-        asio::async_read(stream, asio::buffer(body_),
-                         [self = shared_from_this()](const boost::system::error_code& ec2, size_t) {
-                             self->onBody(ec2);
-                         });
-    });
-}
-
-void Connection::onBody(const boost::system::error_code& ec) {
+void Connection::onBodyRead(const boost::system::error_code& ec, size_t before, size_t n) {
     reading_ = false;
-    if (ec) return doClose("read failed");
-    if (closed_) return;
+    body_.resize(before + n);
+    if (ec || closed_) {
+        releaseBody();
+        return doClose(ec == asio::error::eof ? "client closed mid-frame" : "read failed");
+    }
+    lastActivity_ = Clock::now();
+    if (body_.size() < *frameSize_) return readMore();
+    frameComplete();
+}
+
+// Grows body_ geometrically, never past the announced size, charging the growth to the pool.
+bool Connection::reserveBody(size_t needed) {
+    if (needed <= charged_) return true;
+    const size_t capacity = std::min(*frameSize_, std::max({needed, 2 * charged_, kMinBodyGrowth}));
+    std::weak_ptr<Connection> weak = shared_from_this();
+    auto wake = [weak, executor = strand_] {
+        // Runs on the releasing connection's thread: only hand off.
+        asio::post(executor, [weak] {
+            if (auto self = weak.lock()) self->onMemoryAvailable();
+        });
+    };
+    if (!ctx_.memoryPool->tryAllocate(capacity - charged_, std::move(wake))) return false;
+    body_.reserve(capacity);
+    charged_ = capacity;
+    return true;
+}
+
+void Connection::releaseBody() {
+    std::vector<uint8_t>().swap(body_);
+    if (charged_ > 0) ctx_.memoryPool->release(charged_);
+    charged_ = 0;
+}
+
+void Connection::onMemoryAvailable() {
+    if (!waitingForMemory_) return;
+    waitingForMemory_ = false;
+    readMore();
+}
+
+void Connection::frameComplete() {
+    sizeRead_ = 0;
+    frameSize_.reset();
+    frameDeadline_ = Clock::time_point::max();
     handleRequest();
-    readSize();
+    // The request is decoded (handle() copies what it keeps): free its bytes for others.
+    releaseBody();
+    readMore();
 }
 
 void Connection::handleRequest() {
@@ -124,7 +240,9 @@ void Connection::handleRequest() {
         case RequestOutcome::Action::NoResponse:
             break;
         case RequestOutcome::Action::Close:
-            spdlog::warn("node {}: {}: {}; closing", ctx_.nodeId, peer_, out.reason);
+            ctx_.refusals->record(
+                Refusal::MalformedRequest,
+                fmt::format("node {}: {}: {}; closing", ctx_.nodeId, peer_, out.reason));
             // Answers to the earlier requests still go out first (a client probing with a
             // pipelined request we reject still gets them), then the connection closes.
             closeAfterWrites_ = true;
@@ -134,12 +252,12 @@ void Connection::handleRequest() {
             park(std::move(out.delayedFetch));
             break;
     }
-    // Large requests (produce batches) must not pin their buffer between requests.
-    if (body_.capacity() > (size_t{1} << 20)) std::vector<uint8_t>().swap(body_);
 }
 
 void Connection::enqueue(std::vector<uint8_t> frame) {
     const auto latency = std::chrono::milliseconds(ctx_.faults->latencyMs(ctx_.nodeId));
+    outboundBytes_ += frame.size();
+    ctx_.queuedResponseBytes->add(frame.size());
     outbound_.push_back({std::move(frame), Clock::now() + latency});
     pumpWrites();
 }
@@ -174,13 +292,17 @@ void Connection::pumpWrites() {
 }
 
 void Connection::onWritten(const boost::system::error_code& ec) {
-    for (size_t i = 0; i < writingCount_; ++i)
+    for (size_t i = 0; i < writingCount_; ++i) {
+        outboundBytes_ -= outbound_.front().frame.size();
+        ctx_.queuedResponseBytes->sub(outbound_.front().frame.size());
         outbound_.pop_front();
+    }
     writingCount_ = 0;
     if (ec) return doClose("write failed");
+    lastActivity_ = Clock::now();
     if (closeAfterWrites_ && outbound_.empty()) return doClose("request rejected");
     pumpWrites();
-    readSize();
+    readMore();
 }
 
 void Connection::park(std::shared_ptr<DelayedFetch> fetch) {
@@ -213,7 +335,48 @@ void Connection::finishParked(std::vector<uint8_t> frame) {
     watcher_.reset();
     fetchTimer_.cancel();
     enqueue(std::move(frame));
-    readSize();
+    readMore();
+}
+
+// One timer serves both deadlines: the frame being read and the connection's idleness.
+void Connection::scheduleDeadline() {
+    if (closed_) return;
+    const auto next = std::min(frameDeadline_, lastActivity_ + ctx_.connectionsMaxIdle);
+    if (deadlineArmed_ && deadlineTimer_.expiry() <= next) return;
+    deadlineArmed_ = true;
+    deadlineTimer_.expires_at(next);
+    deadlineTimer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        if (ec == asio::error::operation_aborted) return;  // re-armed earlier, or closed
+        self->deadlineArmed_ = false;
+        self->checkDeadlines();
+    });
+}
+
+void Connection::checkDeadlines() {
+    if (closed_) return;
+    const auto now = Clock::now();
+    if (now >= frameDeadline_) {
+        const size_t arrived = frameSize_ ? body_.size() : 0;
+        return refuse(Refusal::RequestReadTimeout,
+                      frameSize_
+                          ? fmt::format("{} of the {} bytes of a request arrived within "
+                                        "request.read.timeout.ms={}",
+                                        arrived, *frameSize_, ctx_.requestReadTimeout.count())
+                          : fmt::format("{} of the 4 bytes of a size prefix arrived "
+                                        "within request.read.timeout.ms={}",
+                                        sizeRead_, ctx_.requestReadTimeout.count()));
+    }
+    if (now >= lastActivity_ + ctx_.connectionsMaxIdle) {
+        return refuse(Refusal::IdleTimeout,
+                      fmt::format("nothing read or written for connections.max.idle.ms={}",
+                                  ctx_.connectionsMaxIdle.count()));
+    }
+    scheduleDeadline();
+}
+
+void Connection::refuse(Refusal kind, const std::string& why) {
+    ctx_.refusals->record(kind, fmt::format("node {}: {}: {}; closing", ctx_.nodeId, peer_, why));
+    doClose(refusalName(kind).data());  // a literal: NUL-terminated
 }
 
 void Connection::doClose(const char* why) {
@@ -225,8 +388,11 @@ void Connection::doClose(const char* why) {
     socket().close(ec);
     writeTimer_.cancel();
     fetchTimer_.cancel();
+    deadlineTimer_.cancel();
     parked_.reset();
     watcher_.reset();
+    // A read still pending owns body_ until its handler runs (and releases it).
+    if (!reading_) releaseBody();
 }
 
 }  // namespace bs::broker

@@ -14,11 +14,14 @@
 
 #include "broker/kafka_apis.h"
 #include "broker/partition.h"
+#include "broker/refusal_log.h"
 #include "security/tls.h"
 
 namespace bs::broker {
 
+class ByteGauge;
 class DelayedFetch;
+class RequestMemoryPool;
 class SaslCredentialStore;
 class SaslServerAuthenticator;
 
@@ -28,7 +31,12 @@ struct ConnectionContext {
     int32_t nodeId = 0;
     KafkaApis* apis = nullptr;
     FaultInjector* faults = nullptr;
-    int32_t maxRequestBytes = 0;
+    int32_t maxRequestBytes = 0;  // socket.request.max.bytes
+    std::chrono::milliseconds requestReadTimeout{30'000};
+    std::chrono::milliseconds connectionsMaxIdle{600'000};
+    RequestMemoryPool* memoryPool = nullptr;  // queued.max.request.bytes, cluster-wide
+    RefusalLog* refusals = nullptr;
+    ByteGauge* queuedResponseBytes = nullptr;   // summed over the cluster
     security::TlsContext tls;                   // null: the listener is not TLS
     const SaslCredentialStore* sasl = nullptr;  // null: no SASL login
 };
@@ -36,12 +44,15 @@ struct ConnectionContext {
 // One client connection to one node (Kafka: a Processor's channel). Reads size-prefixed
 // frames, hands each to KafkaApis and writes the responses in request order, each no earlier
 // than its handling time plus the node's injected latency. Like Kafka, it stops reading while
-// a Fetch is parked (so responses keep request order) and while too many responses queue up.
-// A malformed frame closes the connection. On a TLS listener the TLS handshake comes first; on a
-// SASL listener a SaslServerAuthenticator takes every frame until the login completes.
-// Thread ownership: the socket's executor is a strand
-// (the acceptor creates it so); every member is touched only on it; close() may be called from
-// any thread (it posts).
+// a Fetch is parked (so responses keep request order), while responses back up (a client
+// that does not read them) and while the memory pool is full. A frame's buffer grows with the
+// bytes that arrive, charged to the pool; a frame that stops arriving closes the connection
+// after request.read.timeout.ms, and a connection with no traffic after
+// connections.max.idle.ms. A malformed frame closes the connection. On a TLS listener the TLS
+// handshake comes first; on a SASL listener a SaslServerAuthenticator takes every frame until
+// the login completes.
+// Thread ownership: the socket's executor is a strand (the acceptor creates it so); every
+// member is touched only on it; close() may be called from any thread (it posts).
 class Connection : public std::enable_shared_from_this<Connection> {
   public:
     using Clock = std::chrono::steady_clock;
@@ -59,9 +70,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
     };
 
     void onHandshake(const boost::system::error_code& ec);
-    void readSize();
-    void onSize(const boost::system::error_code& ec);
-    void onBody(const boost::system::error_code& ec);
+    bool readMuted() const;
+    void readMore();
+    void onSizeRead(const boost::system::error_code& ec, size_t n);
+    void onReadable(const boost::system::error_code& ec);
+    void onBodyRead(const boost::system::error_code& ec, size_t before, size_t n);
+    bool reserveBody(size_t needed);
+    void releaseBody();
+    void onMemoryAvailable();
+    void frameComplete();
     void handleRequest();
     void enqueue(std::vector<uint8_t> frame);
     void pumpWrites();
@@ -69,6 +86,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     void park(std::shared_ptr<DelayedFetch> fetch);
     void retryParked();
     void finishParked(std::vector<uint8_t> frame);
+    void scheduleDeadline();
+    void checkDeadlines();
+    void refuse(Refusal kind, const std::string& why);
     void doClose(const char* why);
     boost::asio::ip::tcp::socket& socket();
     // Calls f(stream) with the TLS stream or the plain socket.
@@ -88,12 +108,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::unique_ptr<SaslServerAuthenticator> sasl_;
     boost::asio::steady_timer writeTimer_;
     boost::asio::steady_timer fetchTimer_;
+    boost::asio::steady_timer deadlineTimer_;
     std::array<uint8_t, 4> sizeBuf_{};
-    std::vector<uint8_t> body_;  // the request being read; reused
+    size_t sizeRead_ = 0;              // bytes of the size prefix read so far
+    std::optional<size_t> frameSize_;  // set once the prefix is complete
+    std::vector<uint8_t> body_;        // the bytes of the frame that have arrived
+    size_t charged_ = 0;               // body_'s capacity, charged to the memory pool
+    Clock::time_point frameDeadline_ = Clock::time_point::max();  // request.read.timeout.ms
+    Clock::time_point lastActivity_;                              // last byte read or written
     std::deque<Outgoing> outbound_;
+    size_t outboundBytes_ = 0;
     size_t writingCount_ = 0;  // frames at the head of outbound_ being written
     bool reading_ = false;
+    bool waitingForMemory_ = false;  // the pool was full; it wakes us
     bool writeTimerArmed_ = false;
+    bool deadlineArmed_ = false;
     bool closed_ = false;
     bool closeAfterWrites_ = false;  // a rejected request: flush what is queued, then close
     std::shared_ptr<DelayedFetch> parked_;

@@ -96,7 +96,7 @@ std::string_view controlCommandsHelp() {
            "                                    create-topics init-producer-id\n"
            "  leader TOPIC PARTITION NODE  move the partition's leadership to NODE (epoch + 1)\n"
            "  create TOPIC [PARTITIONS]    create a topic\n"
-           "  status                       nodes, faults and topics\n"
+           "  status                       nodes, faults, topics and network refusals\n"
            "  help                         this list\n";
 }
 
@@ -120,6 +120,16 @@ std::string formatClusterStatus(const ClusterStatus& s) {
         }
         out << "\n";
     }
+    const NetworkStatus& net = s.network;
+    out << "network buffered-request-bytes=" << net.bufferedRequestBytes
+        << " peak=" << net.peakBufferedRequestBytes
+        << " queued.max.request.bytes=" << net.queuedMaxRequestBytes
+        << " memory-waits=" << net.memoryWaits
+        << " queued-response-bytes=" << net.queuedResponseBytes
+        << " peak=" << net.peakQueuedResponseBytes << " refused";
+    for (size_t k = 0; k < kRefusalKinds; ++k)
+        out << " " << refusalName(static_cast<Refusal>(k)) << "=" << net.refusals[k];
+    out << "\n";
     return out.str();
 }
 

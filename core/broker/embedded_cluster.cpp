@@ -8,7 +8,7 @@
 namespace bs::broker {
 
 EmbeddedCluster::EmbeddedCluster(const ClusterConfig& config, const Clock& clock)
-    : config_(config), clock_(clock), flushTimer_(io_) {}
+    : config_(config), clock_(clock), memoryPool_(config.queuedMaxRequestBytes), flushTimer_(io_) {}
 
 Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::start(const ClusterConfig& config,
                                                                 const Clock& clock) {
@@ -62,9 +62,21 @@ Status EmbeddedCluster::init() {
     apis_ = std::make_unique<KafkaApis>(config_, std::move(endpoints), *metadata_, *replicas_,
                                         *faults_, clock_);
     control_ = std::make_unique<ClusterControl>(nodes_, host, *faults_, *metadata_,
-                                                config_.defaultPartitions);
+                                                config_.defaultPartitions, memoryPool_, refusals_,
+                                                queuedResponseBytes_);
+    ConnectionContext context;
+    context.apis = apis_.get();
+    context.faults = faults_.get();
+    context.maxRequestBytes = config_.maxRequestBytes;
+    context.requestReadTimeout = std::chrono::milliseconds(config_.requestReadTimeoutMs);
+    context.connectionsMaxIdle = std::chrono::milliseconds(config_.connectionsMaxIdleMs);
+    context.memoryPool = &memoryPool_;
+    context.refusals = &refusals_;
+    context.queuedResponseBytes = &queuedResponseBytes_;
+    context.tls = tls_;
+    context.sasl = sasl_.get();
     for (auto& node : nodes_)
-        node->startAccepting(*apis_, *faults_, config_.maxRequestBytes, tls_, sasl_.get());
+        node->startAccepting(context, config_.maxConnections);
 
     work_.emplace(io_.get_executor());
     if (config_.log.flushMs != LogConfig::kNever) scheduleFlush();

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "broker/byte_gauge.h"
 #include "broker/cluster_config.h"
 #include "broker/cluster_control.h"
 #include "broker/fault_injector.h"
@@ -17,7 +18,9 @@
 #include "broker/listener_security.h"
 #include "broker/metadata_cache.h"
 #include "broker/node_server.h"
+#include "broker/refusal_log.h"
 #include "broker/replica_manager.h"
+#include "broker/request_memory_pool.h"
 #include "common/clock.h"
 #include "common/result.h"
 
@@ -63,6 +66,11 @@ class EmbeddedCluster {
     std::unique_ptr<KafkaApis> apis_;
     security::TlsContext tls_;                   // null unless SSL / SASL_SSL
     std::unique_ptr<SaslCredentialStore> sasl_;  // null unless SASL_*
+    // Shared by every node's connections (thread-safe); declared before io_ so they outlive
+    // the connections io_'s handlers keep.
+    RequestMemoryPool memoryPool_;
+    RefusalLog refusals_;
+    ByteGauge queuedResponseBytes_;
     // io_ outlives the nodes (their acceptors) and the connections, which stop() drains.
     boost::asio::io_context io_;
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

@@ -1,15 +1,15 @@
 #include "broker/node_server.h"
 
-#include <spdlog/spdlog.h>
-
 #include <boost/asio/strand.hpp>
+
+#include "broker/refusal_log.h"
 
 namespace bs::broker {
 
 namespace asio = boost::asio;
 
 NodeServer::NodeServer(asio::io_context& io, int32_t nodeId, std::string bindAddress, uint16_t port)
-    : io_(io), bindAddress_(std::move(bindAddress)), acceptor_(io), port_(port) {
+    : io_(io), bindAddress_(std::move(bindAddress)), acceptor_(io), port_(port), acceptRetry_(io) {
     context_.nodeId = nodeId;
 }
 
@@ -43,14 +43,12 @@ Status NodeServer::openLocked() {
     return {};
 }
 
-void NodeServer::startAccepting(KafkaApis& apis, FaultInjector& faults, int32_t maxRequestBytes,
-                                security::TlsContext tls, const SaslCredentialStore* sasl) {
+void NodeServer::startAccepting(const ConnectionContext& context, int32_t maxConnections) {
     std::lock_guard lock(mu_);
-    context_.apis = &apis;
-    context_.faults = &faults;
-    context_.maxRequestBytes = maxRequestBytes;
-    context_.tls = std::move(tls);
-    context_.sasl = sasl;
+    const int32_t nodeId = context_.nodeId;
+    context_ = context;
+    context_.nodeId = nodeId;
+    maxConnections_ = static_cast<size_t>(maxConnections);
     accepting_ = true;
     if (acceptor_.is_open()) acceptLocked();
 }
@@ -58,22 +56,48 @@ void NodeServer::startAccepting(KafkaApis& apis, FaultInjector& faults, int32_t 
 void NodeServer::acceptLocked() {
     // Each connection's socket gets its own strand as executor: its handlers never run
     // concurrently, and it needs no locks.
-    acceptor_.async_accept(asio::make_strand(io_), [this, generation = generation_](
-                                                       const boost::system::error_code& ec,
-                                                       asio::ip::tcp::socket socket) {
-        std::lock_guard lock(mu_);
-        // A completion from before a close()/reopen() belongs to the old listener.
-        if (generation != generation_ || !acceptor_.is_open()) return;
-        if (!ec) {
-            auto conn = std::make_shared<Connection>(std::move(socket), context_);
-            std::erase_if(connections_, [](const auto& w) { return w.expired(); });
-            connections_.push_back(conn);
-            conn->start();
-        } else {
-            spdlog::warn("node {}: accept failed: {}", context_.nodeId, ec.message());
-        }
-        acceptLocked();
-    });
+    acceptor_.async_accept(asio::make_strand(io_),
+                           [this, generation = generation_](const boost::system::error_code& ec,
+                                                            asio::ip::tcp::socket socket) {
+                               std::lock_guard lock(mu_);
+                               // A completion from before a close()/reopen() belongs to the old
+                               // listener.
+                               if (generation != generation_ || !acceptor_.is_open()) return;
+                               onAccepted(ec, std::move(socket));
+                           });
+}
+
+void NodeServer::onAccepted(const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
+    if (ec) {
+        context_.refusals->record(Refusal::AcceptFailed, "node " + std::to_string(context_.nodeId) +
+                                                             ": accept failed: " + ec.message());
+        // Out of file descriptors, the pending connection stays queued and accept fails at
+        // once again: wait for connections to close rather than spin.
+        acceptRetry_.expires_after(std::chrono::milliseconds(100));
+        acceptRetry_.async_wait(
+            [this, generation = generation_](const boost::system::error_code& timerEc) {
+                std::lock_guard lock(mu_);
+                if (timerEc || generation != generation_ || !acceptor_.is_open()) return;
+                acceptLocked();
+            });
+        return;
+    }
+    std::erase_if(connections_, [](const auto& w) { return w.expired(); });
+    if (connections_.size() >= maxConnections_) {
+        boost::system::error_code ignored;
+        const auto peer = socket.remote_endpoint(ignored);
+        context_.refusals->record(
+            Refusal::ConnectionLimit,
+            "node " + std::to_string(context_.nodeId) + ": " + peer.address().to_string() + ":" +
+                std::to_string(peer.port()) + ": max.connections=" +
+                std::to_string(maxConnections_) + " reached; closing the new connection");
+        socket.close(ignored);
+    } else {
+        auto conn = std::make_shared<Connection>(std::move(socket), context_);
+        connections_.push_back(conn);
+        conn->start();
+    }
+    acceptLocked();
 }
 
 void NodeServer::close() {
@@ -84,6 +108,7 @@ void NodeServer::close() {
 void NodeServer::closeLocked() {
     boost::system::error_code ec;
     acceptor_.close(ec);
+    acceptRetry_.cancel();
     ++generation_;
     for (const auto& w : connections_) {
         if (auto conn = w.lock()) conn->close();

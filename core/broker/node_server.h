@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -25,12 +26,11 @@ class NodeServer {
     // Binds and listens (port 0 picks an ephemeral port the first time; later opens reuse the
     // port first bound, so clients find the node again).
     Status open();
-    // Starts accepting connections served by `apis`; call once, after open(). `tls` (may be
-    // null) wraps each connection in TLS; `sasl` (may be null, else outlives this) requires a
-    // SASL login first.
-    void startAccepting(KafkaApis& apis, FaultInjector& faults, int32_t maxRequestBytes,
-                        security::TlsContext tls = nullptr,
-                        const SaslCredentialStore* sasl = nullptr);
+    // Starts accepting connections; call once, after open(). `context` (its nodeId is set here)
+    // says what serves them: the KafkaApis, limits, memory pool, TLS (null: none) and SASL
+    // store (null: no login), each of which outlives this. Past `maxConnections` open
+    // connections (max.connections) new ones are closed as they are accepted.
+    void startAccepting(const ConnectionContext& context, int32_t maxConnections);
     // Closes the listener and every connection (takeDown). Idempotent.
     void close();
     // open() + accepting again after close() (bringUp). Idempotent.
@@ -44,17 +44,23 @@ class NodeServer {
   private:
     Status openLocked();
     void acceptLocked();
+    // With mu_ held: refuses past max.connections, else starts the connection; accepts again.
+    void onAccepted(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
     void closeLocked();
 
     boost::asio::io_context& io_;
     const std::string bindAddress_;
     ConnectionContext context_;  // set before accepting starts, then immutable
+    size_t maxConnections_ = 0;  // set before accepting starts, then immutable
     mutable std::mutex mu_;
     boost::asio::ip::tcp::acceptor acceptor_;             // guarded by mu_
     uint16_t port_ = 0;                                   // guarded by mu_
     bool accepting_ = false;                              // guarded by mu_
     uint64_t generation_ = 0;                             // guarded by mu_; bumped by close
     std::vector<std::weak_ptr<Connection>> connections_;  // guarded by mu_
+    // Accepting pauses briefly after a failed accept (out of file descriptors) instead of
+    // spinning on it. Touched with mu_ held.
+    boost::asio::steady_timer acceptRetry_;
 };
 
 }  // namespace bs::broker

@@ -57,6 +57,7 @@ class FaultsTest : public QObject {
         QVERIFY(broker_.readLine(5000).startsWith("topic demo partitions=3"));
         QVERIFY(broker_.readLine(5000).startsWith("topic moved partitions=3"));
         QVERIFY(broker_.readLine(5000).startsWith("topic produced partitions=3"));
+        QVERIFY(broker_.readLine(5000).startsWith("network buffered-request-bytes=0 "));
         QVERIFY(broker_.command("bogus").startsWith("error: unknown command"));
         QVERIFY(broker_.command("down 7").startsWith("error: node 7 does not exist"));
     }
