@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "protocol/api_keys.h"
 #include "protocol/errors.h"
 
 namespace bs::ui {
@@ -30,6 +31,7 @@ void SenderModel::clear() {
     nodes_.clear();
     outcome_.clear();
     responded_.clear();
+    control_.clear();
     batchToRequest_.clear();
     retries_ = failedBatches_ = expired_ = 0;
     Q_EMIT changed();
@@ -120,6 +122,24 @@ void SenderModel::update(const producer::ProducerSnapshot& s) {
             lane.inFlight.push_back(q);
             inFlightNow.insert({ns.nodeId, r.correlationId});
         }
+        // Metadata requests take slots too; one never answered is dropped after
+        // request.timeout.ms, as the client gives up on it.
+        for (auto it = control_.begin(); it != control_.end();) {
+            if (it->first.first != ns.nodeId) {
+                ++it;
+                continue;
+            }
+            Request q = it->second.first;
+            q.elapsedMs = std::max<qint64>(0, s.timeMs - it->second.second);
+            if (q.elapsedMs > requestTimeoutMs_) {
+                outcome_[it->first] = -2;
+                it = control_.erase(it);
+                continue;
+            }
+            lane.inFlight.push_back(q);
+            inFlightNow.insert(it->first);
+            ++it;
+        }
         seen.insert(ns.nodeId);
         next.push_back(std::move(lane));
     }
@@ -168,6 +188,7 @@ void SenderModel::update(const producer::ProducerSnapshot& s) {
     if (outcome_.size() > 4096) outcome_.clear();
     if (batchToRequest_.size() > 65536) batchToRequest_.clear();
     if (responded_.size() > 1024) responded_.clear();
+    if (control_.size() > 1024) control_.clear();
     Q_EMIT changed();
 }
 
@@ -204,6 +225,31 @@ void SenderModel::applyEvents(const std::vector<producer::Event>& events) {
                     if (it != batchToRequest_.end()) setOutcome(it->second, e.errorCode);
                 }
                 break;
+            case producer::EventType::RequestWritten: {
+                const Key key{e.nodeId, e.correlationId};
+                Request r;
+                r.correlationId = e.correlationId;
+                r.bytes = e.bytes;
+                if (static_cast<protocol::ApiKey>(e.apiKey) == protocol::ApiKey::Produce) {
+                    if (e.attempts != 0) break;  // the snapshot shows it in flight
+                    r.unacknowledged = true;     // acks=0: done once written
+                    r.records = e.recordCount;
+                    responded_[key] = r;
+                    break;
+                }
+                r.api = QString::fromUtf8(
+                    protocol::apiName(static_cast<protocol::ApiKey>(e.apiKey)).data());
+                control_[key] = {r, e.timeNs / 1'000'000};
+                break;
+            }
+            case producer::EventType::MetadataUpdated: {
+                const Key key{e.nodeId, e.correlationId};
+                auto it = control_.find(key);
+                if (it == control_.end()) break;
+                responded_[key] = it->second.first;
+                control_.erase(it);
+                break;
+            }
             default:
                 break;
         }
@@ -214,6 +260,22 @@ std::optional<QString> SenderModel::describeRequest(int nodeId, int correlationI
     const NodeLane* lane = node(nodeId);
     if (!lane) return std::nullopt;
     auto describe = [&](const Request& r) {
+        if (!r.api.isEmpty())
+            return tr("<b>node %1 %2Request #%3</b>: %4 bytes · %5 ms%6 · not a ProduceRequest, "
+                      "but it takes an in-flight slot of the connection as every request does")
+                .arg(nodeId)
+                .arg(r.api)
+                .arg(r.correlationId)
+                .arg(r.bytes)
+                .arg(r.elapsedMs)
+                .arg(r.completed ? tr(" · answered") : tr(" · waiting for the answer"));
+        if (r.unacknowledged)
+            return tr("<b>node %1 ProduceRequest #%2</b>, acks=0: %3 · %4 bytes · written and "
+                      "forgotten: no response comes, its records count as sent once written")
+                .arg(nodeId)
+                .arg(r.correlationId)
+                .arg(r.records == 1 ? tr("1 record") : tr("%1 records").arg(r.records))
+                .arg(r.bytes);
         QStringList ids;
         for (auto id : r.batchIds)
             ids << QString::number(id);

@@ -33,6 +33,10 @@ class SenderModel : public QObject {
         bool completed = false;
         qint16 errorCode = 0;  // completed: the response's (first) error; -2 = no response
         qint64 completedAtMs = 0;
+        // Empty for a ProduceRequest; else the API of a request that takes an in-flight slot
+        // of the connection too ("Metadata"): NetworkClient counts every request.
+        QString api;
+        bool unacknowledged = false;  // acks=0: written and forgotten, no response
     };
     struct NodeLane {
         int nodeId = -1;
@@ -52,7 +56,8 @@ class SenderModel : public QObject {
     // Nodes the cluster reports down: a lane without a connection says "down" only for these.
     void setNodesDown(const std::set<int>& down);
     void update(const producer::ProducerSnapshot& snapshot);
-    // BatchRetried / ResponseReceived / BatchExpired / BatchCompleted feed outcomes and counters.
+    // BatchRetried / ResponseReceived / BatchExpired / BatchCompleted feed outcomes and counters;
+    // RequestWritten adds Metadata requests (answered by MetadataUpdated) and acks=0 requests.
     void applyEvents(const std::vector<producer::Event>& events);
     void clear();
 
@@ -87,6 +92,8 @@ class SenderModel : public QObject {
     std::map<Key, qint16> outcome_;
     // Requests answered (ResponseReceived) but not yet moved to `recent`.
     std::map<Key, Request> responded_;
+    // Written requests of other APIs awaiting their answer, with when they were written (ms).
+    std::map<Key, std::pair<Request, qint64>> control_;
     // Which request carries each in-flight batch (to attribute retries and failures).
     std::map<uint64_t, Key> batchToRequest_;
     std::set<int> down_;

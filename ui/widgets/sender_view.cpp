@@ -21,7 +21,9 @@ QString humanBytes(qint64 b) {
 QStringList completionLines(const QFontMetrics& fm, const SenderModel::Request& r, int width,
                             int maxLines) {
     const QString id = QStringLiteral("#%1 ").arg(r.correlationId);
-    if (r.errorCode == 0) return {id + QStringLiteral("✓")};
+    if (r.unacknowledged) return {id + QObject::tr("acks=0"), QObject::tr("sent, no ack")};
+    if (r.errorCode == 0)
+        return {id + (r.api.isEmpty() ? QStringLiteral("✓") : r.api + QStringLiteral(" ✓"))};
     // Kafka's names break after an underscore: NOT_LEADER_OR_ / FOLLOWER.
     QStringList words;
     const QString name = errorLabel(r.errorCode);
@@ -57,6 +59,23 @@ QStringList completionLines(const QFontMetrics& fm, const SenderModel::Request& 
 }
 
 QString requestDescription(int nodeId, const SenderModel::Request& r, qint64 requestTimeoutMs) {
+    if (!r.api.isEmpty())
+        return QObject::tr(
+                   "%1Request #%2 to node %3\n%4 · %5\nnot a ProduceRequest: it takes an "
+                   "in-flight slot of the connection as every request does")
+            .arg(r.api)
+            .arg(r.correlationId)
+            .arg(nodeId)
+            .arg(humanBytes(r.bytes), r.completed
+                                          ? QObject::tr("answered")
+                                          : QObject::tr("in flight for %1 ms").arg(r.elapsedMs));
+    if (r.unacknowledged)
+        return QObject::tr(
+                   "ProduceRequest #%1 to node %2, acks=0\n%3 · %4\nwritten and "
+                   "forgotten: no response comes")
+            .arg(r.correlationId)
+            .arg(nodeId)
+            .arg(QObject::tr("%n record(s)", nullptr, r.records), humanBytes(r.bytes));
     QString outcome;
     if (!r.completed) {
         outcome = QObject::tr("in flight for %1 ms of request.timeout.ms %2")
@@ -310,6 +329,14 @@ void SenderView::paintEvent(QPaintEvent* event) {
                 t.width())
                 p.drawText(t, Qt::AlignRight | Qt::AlignTop, age);
             p.setPen(c.dim);
+            if (!q.api.isEmpty()) {  // a Metadata request in a slot: its API, no records
+                p.drawText(t.adjusted(0, fh, 0, 0), Qt::AlignLeft | Qt::AlignTop,
+                           QFontMetrics(small).elidedText(tr("%1Request").arg(q.api),
+                                                          Qt::ElideRight, t.width()));
+                p.drawText(t.adjusted(0, 2 * fh - 4, 0, 0), Qt::AlignLeft | Qt::AlignTop,
+                           humanBytes(q.bytes));
+                continue;
+            }
             const QString parts = q.partitions.join(QStringLiteral(", "));
             p.drawText(t.adjusted(0, fh, 0, 0), Qt::AlignLeft | Qt::AlignTop,
                        QFontMetrics(small).elidedText(parts, Qt::ElideRight, t.width()));
