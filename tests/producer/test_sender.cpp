@@ -411,6 +411,45 @@ class TestSender : public QObject {
         QVERIFY(f.get().ok());
     }
 
+    // Java rule (Sender.sendProducerData + NetworkClient.poll): a node that is not ready adds
+    // client.pollDelayMs(node) = ClusterConnectionStates.connectionDelay to the poll timeout,
+    // and DefaultMetadataUpdater.maybeUpdate returns reconnect.backoff.ms when no node can take
+    // the metadata request (leastLoadedNode null), so with every broker down or backing off the
+    // sender sleeps until the earliest reconnect/metadata/linger/expiry deadline instead of
+    // spinning. The mock client advances the mock clock by each poll's timeout.
+    void idleSenderSleepsWhileNoBrokerIsReachable() {
+        Pipeline p(
+            with(kPlain, {{"reconnect.backoff.ms", "1000"}, {"reconnect.backoff.max.ms", "1000"}}));
+        p.client->setReconnectBackoff(1000);
+        p.client->advanceClockOnPoll(&p.clock);
+        p.client->setNodeReady(0, false);
+        p.client->setNodeReady(1, false);
+        auto f0 = p.append(0, "waits for node 0");
+        auto f1 = p.append(1, "waits for node 1");
+        const int64_t start = p.clock.nowMs();
+        const auto before = p.client->pollTimeouts.size();
+        int iterations = 0;
+        while (p.clock.nowMs() - start < 4000 && iterations < 10'000) {
+            p.sender->runOnce();
+            ++iterations;
+        }
+        // Both nodes are tried once per reconnect.backoff.ms, and metadata is wanted once
+        // the leaders are unreachable: about 2 wakeups per simulated second, not thousands.
+        QVERIFY2(iterations <= 12, qPrintable(QString("%1 iterations in 4 s").arg(iterations)));
+        int zeroTimeouts = 0;
+        for (size_t i = before; i < p.client->pollTimeouts.size(); ++i)
+            zeroTimeouts += p.client->pollTimeouts[i] == 0 ? 1 : 0;
+        QCOMPARE(zeroTimeouts, 0);
+        QCOMPARE(p.client->produceRequestsSent(), size_t(0));
+        QVERIFY(!f0.isDone() && !f1.isDone());
+
+        // The nodes back: the sleep ended at a reconnect deadline, so the batches go now.
+        p.client->setNodeReady(0, true);
+        p.client->setNodeReady(1, true);
+        p.sender->runOnce();
+        QCOMPARE(p.client->pendingProduce().size(), size_t(2));
+    }
+
   private:
     void epochBumpOn(ErrorCode error) {
         Pipeline p(Overrides{{"linger.ms", "0"}});
