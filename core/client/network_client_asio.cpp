@@ -745,10 +745,12 @@ void AsioNetworkClient::checkTimeouts(int64_t nowMs) {
             }
         }
     }
+    // Both are timeouts to Java (processTimeoutDisconnection): every request still on the
+    // connection is answered as timed out, not only the expired one.
     for (size_t i = 0; i < expired.size(); ++i) {
         fail(expired[i],
              setup[i] ? setupTimeoutReason(*expired[i]) : "request timed out (request.timeout.ms)",
-             !setup[i]);
+             true);
     }
 }
 

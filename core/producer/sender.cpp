@@ -427,12 +427,20 @@ void Sender::handleProduceResponse(const ClientResponse& r,
             completeBatch(b, PartitionResult{code, -1, -1, -1, why}, r.correlationId, now);
     };
     if (r.disconnected) {
+        // Java's Sender.handleProduceResponse: a request past request.timeout.ms (the client
+        // closed the connection for it, cancelling every request on it) fails its batches with
+        // REQUEST_TIMED_OUT, a retriable TimeoutException; other disconnects with
+        // NETWORK_EXCEPTION. Both ask for metadata (NetworkClient.handleServerDisconnect).
+        const ErrorCode code =
+            r.timedOut ? ErrorCode::REQUEST_TIMED_OUT : ErrorCode::NETWORK_EXCEPTION;
         emitEvent(EventType::ResponseReceived, nullptr, r.destination, r.correlationId,
-                  static_cast<int16_t>(ErrorCode::NETWORK_EXCEPTION));
+                  static_cast<int16_t>(code));
         spdlog::debug("produce request {} to node {} failed: {}", r.correlationId, r.destination,
                       r.error);
         requestMetadataUpdate(MetadataCause::Disconnected, r.destination);
-        return failAll(ErrorCode::NETWORK_EXCEPTION, r.error);
+        return failAll(code, r.timedOut ? "Disconnected from node " +
+                                              std::to_string(r.destination) + " due to timeout"
+                                        : r.error);
     }
     if (r.versionMismatch) return failAll(ErrorCode::UNSUPPORTED_VERSION, r.error);
     if (config_.acks == 0) {

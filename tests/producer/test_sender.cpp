@@ -169,6 +169,49 @@ class TestSender : public QObject {
         QVERIFY(p.metrics->value("record-retry-total") >= 1.0);
     }
 
+    // Java rule (NetworkClient.handleTimedOutRequests -> processTimeoutDisconnection, and
+    // Sender.handleProduceResponse): a request past request.timeout.ms closes the connection and
+    // every request on it completes with wasTimedOut(); their batches get REQUEST_TIMED_OUT
+    // ("Disconnected from node N due to timeout"), a retriable TimeoutException, not
+    // NETWORK_EXCEPTION, which stays for plain disconnects.
+    void requestTimeoutIsReportedAsRequestTimedOut() {
+        Pipeline p(with(kPlain, {{"request.timeout.ms", "1000"}, {"retries", "1"}}));
+        p.events.setEnabled(true);
+        auto f = p.append(0, "x");
+        p.sender->runOnce();
+        (void)p.takeEvents();
+        p.clock.sleepMs(1000);
+        p.sender->runOnce();
+        auto errorOf = [](const std::vector<Event>& events, EventType type) {
+            for (const Event& e : events)
+                if (e.type == type) return ErrorCode(e.errorCode);
+            return ErrorCode::UNKNOWN_SERVER_ERROR;
+        };
+        auto events = p.takeEvents();
+        QCOMPARE(errorOf(events, EventType::ResponseReceived), ErrorCode::REQUEST_TIMED_OUT);
+        // Retriable: the batch goes back to its deque.
+        QCOMPARE(errorOf(events, EventType::BatchRetried), ErrorCode::REQUEST_TIMED_OUT);
+        QVERIFY(!f.isDone());
+        p.clock.sleepMs(120);
+        p.sender->runOnce();
+        QCOMPARE(p.client->pendingProduce().size(), size_t(1));
+        // Out of retries, the error the application sees names the timeout as Java's does.
+        p.clock.sleepMs(1000);
+        p.sender->runOnce();
+        QVERIFY(f.isDone());
+        QCOMPARE(f.get().error().message,
+                 std::string("REQUEST_TIMED_OUT: Disconnected from node 0 due to timeout"));
+
+        // A disconnect that is not a timeout stays NETWORK_EXCEPTION.
+        auto g = p.append(0, "y");
+        p.sender->runOnce();
+        (void)p.takeEvents();
+        p.client->disconnect(0);
+        p.sender->runOnce();
+        QCOMPARE(errorOf(p.takeEvents(), EventType::ResponseReceived),
+                 ErrorCode::NETWORK_EXCEPTION);
+    }
+
     void retriableErrorRetriesInOrderAfterBackoff() {
         // One in flight: the second batch must not overtake the retried first one.
         Pipeline p(with(
