@@ -60,7 +60,13 @@ Sender::Sender(SenderConfig config, NetworkClient& client, Metadata& metadata,
       transactionManager_(transactionManager),
       metrics_(metrics),
       events_(events),
-      clock_(clock) {}
+      clock_(clock) {
+    // Java's DefaultMetadataUpdater.isUpdateDue: while a refresh is wanted and none is in
+    // flight, NetworkClient.isReady() is false for every node, so the Metadata request goes
+    // first. (timeToNextUpdate is INT64_MAX while one is in flight.)
+    client_.setMetadataUpdateDue(
+        [&metadata](int64_t nowMs) { return metadata.timeToNextUpdate(nowMs) == 0; });
+}
 
 void Sender::run() {
     state_ = paused_ ? SenderState::Paused : SenderState::Running;
@@ -123,7 +129,7 @@ void Sender::updateConnectedSnapshot() {
     int64_t now = clock_.nowMs();
     std::lock_guard lock(snapshotMu_);
     for (const Node& n : cluster->nodes()) {
-        const bool up = client_.isReady(n.id, now) || client_.inFlightRequestCount(n.id) > 0;
+        const bool up = client_.canSendRequest(n.id, now) || client_.inFlightRequestCount(n.id) > 0;
         connected_[n.id] = up;
         // Only while not connected (rare under load): no string copy per iteration when busy.
         if (!up)
@@ -178,7 +184,10 @@ int64_t Sender::maybeUpdateMetadata(int64_t nowMs) {
     auto node = client_.leastLoadedNode(nowMs);
     if (!node) return config_.reconnectBackoffMs;
     metadata_.checkConnection(client_, *node);
-    if (!client_.ready(*node, nowMs)) return config_.reconnectBackoffMs;
+    // ready() only to start connecting: it is false while this update is due (Java's
+    // maybeUpdate asks canSendRequest instead).
+    client_.ready(*node, nowMs);
+    if (!client_.canSendRequest(*node, nowMs)) return config_.reconnectBackoffMs;
     if (!metadataCausePublished_ && observing(EventType::MetadataRequested) &&
         metadata_.updateVersion() > 0) {
         // Not asked for by the sender: send() waits for a topic, or the data is old.
@@ -367,10 +376,12 @@ void Sender::publishReadiness(const Cluster& cluster, const RecordAccumulator::R
             if (r.readyNodes.contains(n.id) && !readyNodes.contains(n.id)) {
                 // ready() said yes; NetworkClient.ready() said no.
                 v.reason =
-                    client_.connectionFailed(n.id) ? ReadyReason::ConnectionFailed
+                    client_.connectionFailed(n.id)      ? ReadyReason::ConnectionFailed
+                    : client_.canSendRequest(n.id, now) ? ReadyReason::MetadataUpdateDue
                     : client_.inFlightRequestCount(n.id) >= config_.maxInFlightRequestsPerConnection
                         ? ReadyReason::MaxInFlight
-                        : ReadyReason::NotConnected;
+                    : client_.sendInProgress(n.id) ? ReadyReason::SendInProgress
+                                                   : ReadyReason::NotConnected;
                 const int64_t delay = client_.connectionDelay(n.id, now);
                 v.delayMs = delay == INT64_MAX ? -1 : delay;
             }

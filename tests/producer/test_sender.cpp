@@ -193,6 +193,7 @@ class TestSender : public QObject {
         QCOMPARE(errorOf(events, EventType::BatchRetried), ErrorCode::REQUEST_TIMED_OUT);
         QVERIFY(!f.isDone());
         p.clock.sleepMs(120);
+        p.sender->runOnce();  // the refresh the disconnect asked for goes first
         p.sender->runOnce();
         QCOMPARE(p.client->pendingProduce().size(), size_t(1));
         // Out of retries, the error the application sees names the timeout as Java's does.
@@ -204,12 +205,65 @@ class TestSender : public QObject {
 
         // A disconnect that is not a timeout stays NETWORK_EXCEPTION.
         auto g = p.append(0, "y");
+        p.sender->runOnce();  // metadata first again
         p.sender->runOnce();
+        QCOMPARE(p.client->pendingProduce().size(), size_t(1));
         (void)p.takeEvents();
         p.client->disconnect(0);
         p.sender->runOnce();
         QCOMPARE(errorOf(p.takeEvents(), EventType::ResponseReceived),
                  ErrorCode::NETWORK_EXCEPTION);
+    }
+
+    // Java rule (NetworkClient.isReady = !metadataUpdater.isUpdateDue(now) && canSendRequest):
+    // while a metadata refresh is due and none is in flight no node is ready, so the Metadata
+    // request (sent with canSendRequest only) goes before more produce data.
+    void metadataUpdateDueHoldsProduceForOneIteration() {
+        Pipeline p(kPlain);
+        p.events.setEnabled(true);
+        p.clock.sleepMs(1000);  // past the refresh backoff
+        p.metadata->requestUpdate();
+        QVERIFY(p.client->canSendRequest(0, p.clock.nowMs()));
+        QVERIFY(!p.client->isReady(0, p.clock.nowMs()));
+        (void)p.takeEvents();
+        p.append(0, "after the refresh");
+        p.sender->runOnce();
+        QCOMPARE(p.client->produceRequestsSent(), size_t(0));
+        bool sawDue = false, metadataSent = false;
+        for (const Event& e : p.takeEvents()) {
+            sawDue |= e.type == EventType::ReadyVerdict && e.nodeId == 0 &&
+                      ReadyReason(e.reason) == ReadyReason::MetadataUpdateDue;
+            metadataSent |= e.type == EventType::MetadataUpdated;
+        }
+        QVERIFY(sawDue);
+        QVERIFY(metadataSent);
+        p.sender->runOnce();
+        QCOMPARE(p.client->produceRequestsSent(), size_t(1));
+    }
+
+    // Java rule (InFlightRequests.canSendMore): a node with fewer than
+    // max.in.flight.requests.per.connection requests in flight is still not ready while the
+    // newest request to it is being written.
+    void nodeWaitsForThePreviousRequestToBeWritten() {
+        Pipeline p(kPlain);
+        p.events.setEnabled(true);
+        p.client->stallWrites(0, true);
+        p.append(0, "first");
+        p.sender->runOnce();
+        QCOMPARE(p.client->produceRequestsSent(), size_t(1));
+        (void)p.takeEvents();
+        p.append(0, "second");
+        p.sender->runOnce();
+        QCOMPARE(p.client->produceRequestsSent(), size_t(1));
+        bool sawInProgress = false;
+        for (const Event& e : p.takeEvents())
+            sawInProgress |= e.type == EventType::ReadyVerdict && e.nodeId == 0 &&
+                             ReadyReason(e.reason) == ReadyReason::SendInProgress;
+        QVERIFY(sawInProgress);
+        p.client->stallWrites(0, false);  // written
+        p.sender->runOnce();
+        QCOMPARE(p.client->produceRequestsSent(), size_t(2));
+        QCOMPARE(p.client->pendingProduce().size(), size_t(2));
     }
 
     void retriableErrorRetriesInOrderAfterBackoff() {
@@ -236,6 +290,7 @@ class TestSender : public QObject {
         p.sender->runOnce();
         QCOMPARE(p.client->pendingProduce().size(), size_t(0));  // still backing off
         p.clock.sleepMs(41);
+        p.sender->runOnce();  // the refresh NOT_LEADER_OR_FOLLOWER asked for goes first
         p.sender->runOnce();
         auto pending = p.client->pendingProduce();
         QCOMPARE(pending.size(), size_t(1));
@@ -486,9 +541,12 @@ class TestSender : public QObject {
         QCOMPARE(p.client->produceRequestsSent(), size_t(0));
         QVERIFY(!f0.isDone() && !f1.isDone());
 
-        // The nodes back: the sleep ended at a reconnect deadline, so the batches go now.
+        // The nodes back: the metadata refresh asked for during the outage goes first (no node
+        // is ready while it is due), then the batches.
         p.client->setNodeReady(0, true);
         p.client->setNodeReady(1, true);
+        p.sender->runOnce();
+        QCOMPARE(p.client->produceRequestsSent(), size_t(0));
         p.sender->runOnce();
         QCOMPARE(p.client->pendingProduce().size(), size_t(2));
     }

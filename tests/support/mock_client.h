@@ -132,8 +132,16 @@ class MockClient final : public NetworkClient {
             lastAttemptMs_[node] = nowMs;  // an attempt, refused at once
         return false;
     }
-    bool isReady(int32_t node, int64_t) const override {
-        return known(node) && !down_.count(node) && inFlightRequestCount(node) < maxInFlight_;
+    bool canSendRequest(int32_t node, int64_t) const override {
+        return known(node) && !down_.count(node) && !unwritten_.count(node) &&
+               inFlightRequestCount(node) < maxInFlight_;
+    }
+    bool sendInProgress(int32_t node) const override { return unwritten_.count(node) > 0; }
+    // While stalled, a request sent to `node` stays "being written" (Java: !send.completed())
+    // until the stall ends: the node cannot take another one (InFlightRequests.canSendMore).
+    void stallWrites(int32_t node, bool stalled) {
+        stalledWrites_[node] = stalled;
+        if (!stalled) unwritten_.erase(node);
     }
     int64_t connectionDelay(int32_t node, int64_t nowMs) const override {
         if (!down_.count(node)) return INT64_MAX;
@@ -165,7 +173,8 @@ class MockClient final : public NetworkClient {
         request.writeBody(r.version, w);  // now, as a socket write would
         r.callback = std::move(request.callback);
         int32_t id = r.correlationId;
-        if (request.onWritten && isReady(r.destination, nowMs)) {
+        const bool accepted = canSendRequest(r.destination, nowMs);
+        if (request.onWritten && accepted) {
             std::vector<uint8_t> frame;
             protocol::Writer fw(frame);
             const size_t sizePos = fw.reserveInt32();
@@ -176,10 +185,11 @@ class MockClient final : public NetworkClient {
             request.onWritten(id, r.version, frame);
         }
         if (r.apiKey == protocol::ApiKey::Produce) ++produceSent_;
-        if (!isReady(r.destination, nowMs)) {
+        if (!accepted) {
             complete(std::move(r), {}, true, false);
             return -1;
         }
+        if (stalledWrites_[r.destination]) unwritten_.insert(r.destination);
         if (!r.expectResponse) {
             complete(std::move(r), {}, false, false);
             return id;
@@ -227,7 +237,7 @@ class MockClient final : public NetworkClient {
     int wakeups = 0;  // wakeup() calls (the sender interrupting its own poll)
     std::optional<int32_t> leastLoadedNode(int64_t nowMs) override {
         for (const auto& n : nodes_)
-            if (isReady(n.id, nowMs)) return n.id;
+            if (canSendRequest(n.id, nowMs)) return n.id;
         return std::nullopt;
     }
     std::optional<int16_t> apiVersion(int32_t, protocol::ApiKey api) const override {
@@ -306,6 +316,8 @@ class MockClient final : public NetworkClient {
     int maxInFlight_;
     std::vector<Node> nodes_;
     std::set<int32_t> down_;
+    std::map<int32_t, bool> stalledWrites_;
+    std::set<int32_t> unwritten_;  // nodes whose newest request is still being written
     std::optional<int64_t> reconnectBackoffMs_;
     std::map<int32_t, int64_t> lastAttemptMs_;  // of down nodes, with setReconnectBackoff
     MockClock* sleepClock_ = nullptr;
