@@ -104,6 +104,9 @@ void Sender::runOnce() {
         clusterVersionSent_ = v;
         client_.setNodes(metadata_.fetch()->nodes());
     }
+    // Java's Sender.runOnce: resolve sequences left unknown by expired batches first (this may
+    // request the epoch bump maybeInitProducerId then performs).
+    if (transactionManager_) transactionManager_->maybeResolveSequences();
     bool blocked = transactionManager_ && maybeInitProducerId(now);
     const bool paused = paused_.load();  // read once: a pause arriving now waits for the next
     const bool step = paused && !blocked && steps_.load() > 0;
@@ -245,7 +248,10 @@ int64_t Sender::sendProducerData(int64_t nowMs, bool drain, bool step) {
             Error{"Expiring " + std::to_string(b->recordCount()) + " record(s) for " +
                   b->topicPartition().toString() + ":" + std::to_string(nowMs - b->createdMs()) +
                   " ms has passed since batch creation (delivery.timeout.ms)"},
-            ErrorCode::REQUEST_TIMED_OUT);
+            ErrorCode::REQUEST_TIMED_OUT, false);
+        // Java: a batch that had been sent may be in the log; no new batch of the partition is
+        // drained until its in-flight ones are done and the sequences resolved.
+        if (transactionManager_ && b->inRetry()) transactionManager_->markSequenceUnresolved(*b);
     }
     if (drain) {
         const bool explain = observing(EventType::ReadyVerdict);
@@ -501,7 +507,7 @@ void Sender::completeBatch(const ProducerBatchPtr& batch, const PartitionResult&
             failBatch(batch,
                       Error{"MESSAGE_TOO_LARGE and the batch could not be split: " +
                             split.error().message},
-                      error);
+                      error, batch->attempts() < config_.retries);
         } else {
             emitEvent(EventType::BatchSplit, batch.get(), -1, -1, static_cast<int16_t>(error));
             if (metrics_) metrics_->recordBatchSplit();
@@ -520,7 +526,9 @@ void Sender::completeBatch(const ProducerBatchPtr& batch, const PartitionResult&
         } else {
             std::string why(protocol::errorName(error));
             if (!result.message.empty()) why += ": " + result.message;
-            failBatch(batch, Error{why}, error);
+            // Java adjusts sequences only if the batch did not exhaust its retries: otherwise
+            // it is unknown whether the broker wrote it.
+            failBatch(batch, Error{why}, error, batch->attempts() < config_.retries);
         }
         if (isInvalidMetadata(error))
             requestMetadataUpdate(MetadataCause::ErrorResponse, -1, &batch->topicPartition(),
@@ -556,12 +564,14 @@ void Sender::completeBatchSuccess(const ProducerBatchPtr& batch, const Partition
     }
 }
 
-void Sender::failBatch(const ProducerBatchPtr& batch, const Error& error, ErrorCode code) {
+void Sender::failBatch(const ProducerBatchPtr& batch, const Error& error, ErrorCode code,
+                       bool adjustSequenceNumbers) {
     if (batch->isDone()) {
         removeFromInflight(batch);
         return;
     }
-    if (transactionManager_) transactionManager_->handleFailedBatch(batch, true);
+    if (transactionManager_)
+        transactionManager_->handleFailedBatch(batch, code, adjustSequenceNumbers);
     if (metrics_) metrics_->recordErrors(batch->topicPartition().topic, batch->recordCount());
     bool first = batch->completeExceptionally(error);
     emitEvent(EventType::BatchCompleted, batch.get(), -1, -1, static_cast<int16_t>(code));

@@ -551,6 +551,52 @@ class TestSender : public QObject {
         QCOMPARE(p.client->pendingProduce().size(), size_t(2));
     }
 
+    // Java rule (Sender.sendProducerData + TransactionManager.markSequenceUnresolved /
+    // maybeResolveSequences, idempotent producer): a batch that expires while in retry leaves
+    // its partition unresolved instead of bumping the epoch at once; when a later batch of the
+    // partition is acknowledged (so the expired one was written) the sequences resolve with no
+    // epoch bump, and the partition continues with the next sequence.
+    void expiredBatchResolvedByALaterSuccessKeepsTheEpoch() {
+        Pipeline p(Overrides{
+            {"linger.ms", "0"}, {"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "1500"}});
+        auto fa = p.append(0, "a");
+        p.sender->runOnce();
+        p.clock.sleepMs(400);
+        auto fb = p.append(0, "b");
+        p.sender->runOnce();
+        auto pending = p.client->pendingProduce();
+        QCOMPARE(pending.size(), size_t(2));
+        const int32_t reqA = pending[0]->correlationId;
+        const int32_t reqB = pending[1]->correlationId;
+        p.client->setNodeReady(0, false);  // a cannot be resent
+        p.client->respond(reqA, MockClient::produceResponse(
+                                    *pending[0], ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND));
+        p.sender->runOnce();
+        QVERIFY(!fa.isDone());  // re-enqueued, in retry
+        p.clock.sleepMs(900);   // b's request is still within request.timeout.ms
+        auto* b = p.client->pendingProduce().at(0);
+        QCOMPARE(b->correlationId, reqB);
+        p.client->respond(reqB, MockClient::produceResponse(*b, ErrorCode::NONE, 1));
+        p.sender->runOnce();
+        QVERIFY(fb.get().ok());
+        p.clock.sleepMs(200);  // a's delivery.timeout.ms has passed
+        p.sender->runOnce();
+        QVERIFY(fa.isDone() && !fa.get().ok());
+        p.sender->runOnce();
+        QVERIFY(!p.tm->hasUnresolvedSequence({"t", 0}));
+        QVERIFY(!p.tm->epochBumpRequired());
+        QCOMPARE(p.client->initProducerIdRequests(), 1);
+        p.client->setNodeReady(0, true);
+        auto fc = p.append(0, "c");
+        for (int i = 0; i < 3 && p.client->pendingProduce().empty(); ++i)
+            p.sender->runOnce();
+        auto* c = p.client->pendingProduce().at(0);
+        bs::protocol::RecordBatchHeader h;
+        Pipeline::values(MockClient::decodeProduce(*c), 0, &h);
+        QCOMPARE(h.producerEpoch, int16_t(0));
+        QCOMPARE(h.baseSequence, 2);
+    }
+
   private:
     void epochBumpOn(ErrorCode error) {
         Pipeline p(Overrides{{"linger.ms", "0"}});
