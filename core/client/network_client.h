@@ -71,11 +71,28 @@ class NetworkClient {
     // Replaces the known brokers (from bootstrap.servers or a Metadata response). Connections to
     // nodes no longer listed are closed, their in-flight requests failed as disconnected.
     virtual void setNodes(const std::vector<Node>& nodes) = 0;
-    // True when a request can be sent to `node` now: connected, versions negotiated, fewer than
-    // max.in.flight.requests.per.connection in flight. Otherwise starts connecting if allowed
-    // by the reconnect backoff (Java: NetworkClient.ready).
+    // True when a request can be sent to `node` now (isReady). Otherwise starts connecting if
+    // allowed by the reconnect backoff (Java: NetworkClient.ready).
     virtual bool ready(int32_t node, int64_t nowMs) = 0;
-    virtual bool isReady(int32_t node, int64_t nowMs) const = 0;
+    // Java's NetworkClient.isReady: no metadata update is due (it goes first: every node is
+    // unready until it is sent) and canSendRequest().
+    bool isReady(int32_t node, int64_t nowMs) const {
+        return !metadataUpdateDue(nowMs) && canSendRequest(node, nowMs);
+    }
+    // Java's canSendRequest: connected, versions negotiated, and InFlightRequests.canSendMore:
+    // the newest request to the node completely written and fewer than
+    // max.in.flight.requests.per.connection in flight. The metadata request checks only this.
+    virtual bool canSendRequest(int32_t node, int64_t nowMs) const = 0;
+    // The newest request to `node` is not yet completely written to its socket.
+    virtual bool sendInProgress(int32_t /*node*/) const { return false; }
+    // Java's MetadataUpdater.isUpdateDue (a refresh is wanted and none is in flight), asked by
+    // isReady(). Unset: never due. Set by the thread that owns the client.
+    void setMetadataUpdateDue(std::function<bool(int64_t nowMs)> due) {
+        metadataUpdateDue_ = std::move(due);
+    }
+    bool metadataUpdateDue(int64_t nowMs) const {
+        return metadataUpdateDue_ && metadataUpdateDue_(nowMs);
+    }
     // Milliseconds until a connection attempt to `node` is allowed: 0 when allowed now, INT64_MAX
     // while connecting or connected (I/O events will wake poll()).
     virtual int64_t connectionDelay(int32_t node, int64_t nowMs) const = 0;
@@ -109,6 +126,9 @@ class NetworkClient {
     // Closes every connection; in-flight requests complete as disconnected (no more callbacks
     // after close() returns).
     virtual void close() = 0;
+
+  private:
+    std::function<bool(int64_t)> metadataUpdateDue_;  // owner thread
 };
 
 }  // namespace bs::client

@@ -207,10 +207,20 @@ void AsioNetworkClient::setNodes(const std::vector<Node>& nodes) {
     }
 }
 
-bool AsioNetworkClient::isReady(int32_t node, int64_t) const {
+bool AsioNetworkClient::canSendRequest(int32_t node, int64_t) const {
     const NodeState* ns = find(node);
     if (!ns || !ns->conn || ns->conn->state != Connection::State::Ready) return false;
-    return static_cast<int>(ns->conn->inFlight.size()) < config_.maxInFlightRequestsPerConnection;
+    // InFlightRequests.canSendMore: one request at a time on the socket, so a request is not
+    // queued behind a half-written one.
+    return !sendInProgress(node) &&
+           static_cast<int>(ns->conn->inFlight.size()) < config_.maxInFlightRequestsPerConnection;
+}
+
+bool AsioNetworkClient::sendInProgress(int32_t node) const {
+    const NodeState* ns = find(node);
+    // Frames leave in order and acks=0 ones leave inFlight once written: the newest entry
+    // tells whether everything sent so far has been written.
+    return ns && ns->conn && !ns->conn->inFlight.empty() && !ns->conn->inFlight.back().written;
 }
 
 bool AsioNetworkClient::ready(int32_t node, int64_t nowMs) {
@@ -745,10 +755,12 @@ void AsioNetworkClient::checkTimeouts(int64_t nowMs) {
             }
         }
     }
+    // Both are timeouts to Java (processTimeoutDisconnection): every request still on the
+    // connection is answered as timed out, not only the expired one.
     for (size_t i = 0; i < expired.size(); ++i) {
         fail(expired[i],
              setup[i] ? setupTimeoutReason(*expired[i]) : "request timed out (request.timeout.ms)",
-             !setup[i]);
+             true);
     }
 }
 
@@ -794,6 +806,13 @@ int32_t AsioNetworkClient::send(ClientRequest request, int64_t nowMs) {
                         "node " + std::to_string(ns->node.id) + " already has " +
                             std::to_string(config_.maxInFlightRequestsPerConnection) +
                             " requests in flight (max.in.flight.requests.per.connection)");
+        return -1;
+    }
+    if (sendInProgress(request.destination)) {
+        // Also a skipped ready() (Java throws IllegalStateException from doSend).
+        completeLocally(
+            std::move(request), nowMs, false,
+            "node " + std::to_string(ns->node.id) + " is still writing the previous request");
         return -1;
     }
     auto v = apiVersion(request.destination, request.apiKey);
@@ -843,13 +862,13 @@ std::optional<int32_t> AsioNetworkClient::leastLoadedNode(int64_t nowMs) {
     std::optional<int32_t> best, connecting, idle;
     int bestInFlight = INT32_MAX;
     for (const NodeState* ns : order) {
-        if (ns->conn && ns->conn->state == Connection::State::Ready) {
+        if (canSendRequest(ns->node.id, nowMs)) {
             int n = static_cast<int>(ns->conn->inFlight.size());
-            if (n < bestInFlight && n < config_.maxInFlightRequestsPerConnection) {
+            if (n < bestInFlight) {
                 bestInFlight = n;
                 best = ns->node.id;
             }
-        } else if (ns->conn) {
+        } else if (ns->conn && ns->conn->state != Connection::State::Ready) {
             if (!connecting) connecting = ns->node.id;
         } else if (!idle && connectionDelay(ns->node.id, nowMs) == 0) {
             idle = ns->node.id;

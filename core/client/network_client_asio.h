@@ -62,7 +62,8 @@ class AsioNetworkClient final : public NetworkClient {
 
     void setNodes(const std::vector<Node>& nodes) override;
     bool ready(int32_t node, int64_t nowMs) override;
-    bool isReady(int32_t node, int64_t nowMs) const override;
+    bool canSendRequest(int32_t node, int64_t nowMs) const override;
+    bool sendInProgress(int32_t node) const override;
     int64_t connectionDelay(int32_t node, int64_t nowMs) const override;
     bool connectionFailed(int32_t node) const override;
     std::string connectionError(int32_t node) const override;

@@ -108,6 +108,10 @@ std::string_view readyReasonName(ReadyReason reason) {
             return "connection failed";
         case ReadyReason::MaxInFlight:
             return "max.in.flight reached";
+        case ReadyReason::MetadataUpdateDue:
+            return "metadata update due";
+        case ReadyReason::SendInProgress:
+            return "previous request being written";
     }
     return "unknown";
 }

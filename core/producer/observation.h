@@ -125,13 +125,15 @@ enum class ReadyReason : uint8_t {
     Closing,        // ... the producer is closing
     Flushing,       // ... flush() is waiting
     // not ready
-    Lingering,         // its batches wait for linger.ms (delayMs left)
-    BackingOff,        // a retried batch waits retry.backoff.ms (delayMs left)
-    Muted,             // max.in.flight.requests.per.connection=1: a batch is in flight
-    NoData,            // no batch for a partition it leads
-    NotConnected,      // NetworkClient.ready(): connecting or not yet connected
-    ConnectionFailed,  // NetworkClient.ready(): the last connection attempt failed
-    MaxInFlight,       // NetworkClient.ready(): max.in.flight.requests.per.connection reached
+    Lingering,          // its batches wait for linger.ms (delayMs left)
+    BackingOff,         // a retried batch waits retry.backoff.ms (delayMs left)
+    Muted,              // max.in.flight.requests.per.connection=1: a batch is in flight
+    NoData,             // no batch for a partition it leads
+    NotConnected,       // NetworkClient.ready(): connecting or not yet connected
+    ConnectionFailed,   // NetworkClient.ready(): the last connection attempt failed
+    MaxInFlight,        // NetworkClient.ready(): max.in.flight.requests.per.connection reached
+    MetadataUpdateDue,  // NetworkClient.ready(): a metadata refresh is due and goes first
+    SendInProgress,     // NetworkClient.ready(): the previous request is still being written
 };
 std::string_view readyReasonName(ReadyReason reason);
 inline bool isReadyReason(ReadyReason r) {

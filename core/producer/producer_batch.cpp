@@ -156,6 +156,16 @@ void ProducerBatch::abortRecordAppends() {
     appendsClosed_ = true;
 }
 
+void ProducerBatch::setEstimatedCompressionRatio(float ratio) {
+    builder_->setEstimatedCompressionRatio(ratio);
+}
+
+float ProducerBatch::observedCompressionRatio() const {
+    const size_t uncompressed = builder_->uncompressedRecordsBytes();
+    if (!closed_ || uncompressed == 0) return 1.0f;
+    return static_cast<float>(finished_.size()) / static_cast<float>(uncompressed);
+}
+
 bool ProducerBatch::isFull() const {
     return appendsClosed_ || builder_->isFull();
 }

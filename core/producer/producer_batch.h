@@ -93,6 +93,11 @@ class ProducerBatch {
     bool isSplitBatch() const { return isSplitBatch_; }
     // Ratio compressed/uncompressed once closed (1.0 without compression).
     double compressionRatio() const { return compressionRatio_; }
+    // Java's MemoryRecordsBuilder.setEstimatedCompressionRatio: what appends assume until close.
+    void setEstimatedCompressionRatio(float ratio);
+    // Once closed: the whole batch's size over its records' uncompressed size (Java's
+    // MemoryRecordsBuilder.compressionRatio, which CompressionRatioEstimator learns from).
+    float observedCompressionRatio() const;
 
     // --- retries and timing (Java names)
     const TopicPartition& topicPartition() const { return tp_; }

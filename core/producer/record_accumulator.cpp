@@ -233,6 +233,9 @@ RecordAccumulator::RecordAppendResult RecordAccumulator::appendNewBatch(
         return *r;
     auto batch = std::make_shared<ProducerBatch>(q.tp, std::move(buffer), config_.compression,
                                                  config_.compressionLevel, nowMs, false, &clock_);
+    if (config_.compression != protocol::CompressionType::None)
+        batch->setEstimatedCompressionRatio(
+            ratioEstimator_.estimation(q.tp.topic, config_.compression));
     RecordAppendResult r;
     r.future = batch->tryAppend(timestamp, key, value, headers, std::move(callback), nowMs, sendNs);
     if (!r.future) {
@@ -539,6 +542,10 @@ std::vector<ProducerBatchPtr> RecordAccumulator::drainBatchesForOneNode(const Cl
             deallocate(batch);
             continue;
         }
+        // Java's ProducerBatch.close: the estimate learns from every closed batch.
+        if (config_.compression != protocol::CompressionType::None)
+            ratioEstimator_.updateEstimation(tp.topic, config_.compression,
+                                             batch->observedCompressionRatio());
         const uint32_t topicId =
             events_ && events_->enabled() ? events_->topicId(tp.topic) : kNoTopic;
         publish(EventType::BatchClosed, *batch, topicId);

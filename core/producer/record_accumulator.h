@@ -23,6 +23,7 @@
 #include "common/result.h"
 #include "producer/buffer_pool.h"
 #include "producer/builtin_partitioner.h"
+#include "producer/compression_ratio_estimator.h"
 #include "producer/observation.h"
 #include "producer/producer_batch.h"
 #include "producer/producer_config.h"
@@ -175,6 +176,10 @@ class RecordAccumulator {
     int64_t deliveryTimeoutMs() const { return config_.deliveryTimeoutMs; }
     int64_t bufferPoolAvailableMemory() const { return pool_.availableMemory(); }
     const Config& config() const { return config_; }
+    // The compression ratio new batches of `topic` assume (Java's CompressionRatioEstimator).
+    float compressionRatioEstimate(std::string_view topic) {
+        return ratioEstimator_.estimation(topic, config_.compression);
+    }
 
     // --- observation
     // Per partition deques (oldest batch first), topics then partitions in order.
@@ -256,6 +261,7 @@ class RecordAccumulator {
     const Clock& clock_;
     ProducerStateProvider* const stateProvider_;
     EventStream* const events_;
+    CompressionRatioEstimator ratioEstimator_;  // thread-safe
 
     std::atomic<bool> closed_{false};
     std::atomic<int32_t> flushesInProgress_{0};

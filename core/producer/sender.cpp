@@ -60,7 +60,13 @@ Sender::Sender(SenderConfig config, NetworkClient& client, Metadata& metadata,
       transactionManager_(transactionManager),
       metrics_(metrics),
       events_(events),
-      clock_(clock) {}
+      clock_(clock) {
+    // Java's DefaultMetadataUpdater.isUpdateDue: while a refresh is wanted and none is in
+    // flight, NetworkClient.isReady() is false for every node, so the Metadata request goes
+    // first. (timeToNextUpdate is INT64_MAX while one is in flight.)
+    client_.setMetadataUpdateDue(
+        [&metadata](int64_t nowMs) { return metadata.timeToNextUpdate(nowMs) == 0; });
+}
 
 void Sender::run() {
     state_ = paused_ ? SenderState::Paused : SenderState::Running;
@@ -98,6 +104,9 @@ void Sender::runOnce() {
         clusterVersionSent_ = v;
         client_.setNodes(metadata_.fetch()->nodes());
     }
+    // Java's Sender.runOnce: resolve sequences left unknown by expired batches first (this may
+    // request the epoch bump maybeInitProducerId then performs).
+    if (transactionManager_) transactionManager_->maybeResolveSequences();
     bool blocked = transactionManager_ && maybeInitProducerId(now);
     const bool paused = paused_.load();  // read once: a pause arriving now waits for the next
     const bool step = paused && !blocked && steps_.load() > 0;
@@ -123,7 +132,7 @@ void Sender::updateConnectedSnapshot() {
     int64_t now = clock_.nowMs();
     std::lock_guard lock(snapshotMu_);
     for (const Node& n : cluster->nodes()) {
-        const bool up = client_.isReady(n.id, now) || client_.inFlightRequestCount(n.id) > 0;
+        const bool up = client_.canSendRequest(n.id, now) || client_.inFlightRequestCount(n.id) > 0;
         connected_[n.id] = up;
         // Only while not connected (rare under load): no string copy per iteration when busy.
         if (!up)
@@ -178,7 +187,10 @@ int64_t Sender::maybeUpdateMetadata(int64_t nowMs) {
     auto node = client_.leastLoadedNode(nowMs);
     if (!node) return config_.reconnectBackoffMs;
     metadata_.checkConnection(client_, *node);
-    if (!client_.ready(*node, nowMs)) return config_.reconnectBackoffMs;
+    // ready() only to start connecting: it is false while this update is due (Java's
+    // maybeUpdate asks canSendRequest instead).
+    client_.ready(*node, nowMs);
+    if (!client_.canSendRequest(*node, nowMs)) return config_.reconnectBackoffMs;
     if (!metadataCausePublished_ && observing(EventType::MetadataRequested) &&
         metadata_.updateVersion() > 0) {
         // Not asked for by the sender: send() waits for a topic, or the data is old.
@@ -236,7 +248,10 @@ int64_t Sender::sendProducerData(int64_t nowMs, bool drain, bool step) {
             Error{"Expiring " + std::to_string(b->recordCount()) + " record(s) for " +
                   b->topicPartition().toString() + ":" + std::to_string(nowMs - b->createdMs()) +
                   " ms has passed since batch creation (delivery.timeout.ms)"},
-            ErrorCode::REQUEST_TIMED_OUT);
+            ErrorCode::REQUEST_TIMED_OUT, false);
+        // Java: a batch that had been sent may be in the log; no new batch of the partition is
+        // drained until its in-flight ones are done and the sequences resolved.
+        if (transactionManager_ && b->inRetry()) transactionManager_->markSequenceUnresolved(*b);
     }
     if (drain) {
         const bool explain = observing(EventType::ReadyVerdict);
@@ -367,10 +382,12 @@ void Sender::publishReadiness(const Cluster& cluster, const RecordAccumulator::R
             if (r.readyNodes.contains(n.id) && !readyNodes.contains(n.id)) {
                 // ready() said yes; NetworkClient.ready() said no.
                 v.reason =
-                    client_.connectionFailed(n.id) ? ReadyReason::ConnectionFailed
+                    client_.connectionFailed(n.id)      ? ReadyReason::ConnectionFailed
+                    : client_.canSendRequest(n.id, now) ? ReadyReason::MetadataUpdateDue
                     : client_.inFlightRequestCount(n.id) >= config_.maxInFlightRequestsPerConnection
                         ? ReadyReason::MaxInFlight
-                        : ReadyReason::NotConnected;
+                    : client_.sendInProgress(n.id) ? ReadyReason::SendInProgress
+                                                   : ReadyReason::NotConnected;
                 const int64_t delay = client_.connectionDelay(n.id, now);
                 v.delayMs = delay == INT64_MAX ? -1 : delay;
             }
@@ -427,12 +444,20 @@ void Sender::handleProduceResponse(const ClientResponse& r,
             completeBatch(b, PartitionResult{code, -1, -1, -1, why}, r.correlationId, now);
     };
     if (r.disconnected) {
+        // Java's Sender.handleProduceResponse: a request past request.timeout.ms (the client
+        // closed the connection for it, cancelling every request on it) fails its batches with
+        // REQUEST_TIMED_OUT, a retriable TimeoutException; other disconnects with
+        // NETWORK_EXCEPTION. Both ask for metadata (NetworkClient.handleServerDisconnect).
+        const ErrorCode code =
+            r.timedOut ? ErrorCode::REQUEST_TIMED_OUT : ErrorCode::NETWORK_EXCEPTION;
         emitEvent(EventType::ResponseReceived, nullptr, r.destination, r.correlationId,
-                  static_cast<int16_t>(ErrorCode::NETWORK_EXCEPTION));
+                  static_cast<int16_t>(code));
         spdlog::debug("produce request {} to node {} failed: {}", r.correlationId, r.destination,
                       r.error);
         requestMetadataUpdate(MetadataCause::Disconnected, r.destination);
-        return failAll(ErrorCode::NETWORK_EXCEPTION, r.error);
+        return failAll(code, r.timedOut ? "Disconnected from node " +
+                                              std::to_string(r.destination) + " due to timeout"
+                                        : r.error);
     }
     if (r.versionMismatch) return failAll(ErrorCode::UNSUPPORTED_VERSION, r.error);
     if (config_.acks == 0) {
@@ -482,7 +507,7 @@ void Sender::completeBatch(const ProducerBatchPtr& batch, const PartitionResult&
             failBatch(batch,
                       Error{"MESSAGE_TOO_LARGE and the batch could not be split: " +
                             split.error().message},
-                      error);
+                      error, batch->attempts() < config_.retries);
         } else {
             emitEvent(EventType::BatchSplit, batch.get(), -1, -1, static_cast<int16_t>(error));
             if (metrics_) metrics_->recordBatchSplit();
@@ -501,7 +526,9 @@ void Sender::completeBatch(const ProducerBatchPtr& batch, const PartitionResult&
         } else {
             std::string why(protocol::errorName(error));
             if (!result.message.empty()) why += ": " + result.message;
-            failBatch(batch, Error{why}, error);
+            // Java adjusts sequences only if the batch did not exhaust its retries: otherwise
+            // it is unknown whether the broker wrote it.
+            failBatch(batch, Error{why}, error, batch->attempts() < config_.retries);
         }
         if (isInvalidMetadata(error))
             requestMetadataUpdate(MetadataCause::ErrorResponse, -1, &batch->topicPartition(),
@@ -537,12 +564,14 @@ void Sender::completeBatchSuccess(const ProducerBatchPtr& batch, const Partition
     }
 }
 
-void Sender::failBatch(const ProducerBatchPtr& batch, const Error& error, ErrorCode code) {
+void Sender::failBatch(const ProducerBatchPtr& batch, const Error& error, ErrorCode code,
+                       bool adjustSequenceNumbers) {
     if (batch->isDone()) {
         removeFromInflight(batch);
         return;
     }
-    if (transactionManager_) transactionManager_->handleFailedBatch(batch, true);
+    if (transactionManager_)
+        transactionManager_->handleFailedBatch(batch, code, adjustSequenceNumbers);
     if (metrics_) metrics_->recordErrors(batch->topicPartition().topic, batch->recordCount());
     bool first = batch->completeExceptionally(error);
     emitEvent(EventType::BatchCompleted, batch.get(), -1, -1, static_cast<int16_t>(code));

@@ -100,7 +100,10 @@ class Sender {
     void completeBatch(const ProducerBatchPtr& batch, const PartitionResult& result,
                        int32_t correlationId, int64_t nowMs);
     void completeBatchSuccess(const ProducerBatchPtr& batch, const PartitionResult& result);
-    void failBatch(const ProducerBatchPtr& batch, const Error& error, protocol::ErrorCode code);
+    // `adjustSequenceNumbers`: the broker refused the batch for sure (Java: attempts < retries;
+    // false for expired batches), see TransactionManager::handleFailedBatch.
+    void failBatch(const ProducerBatchPtr& batch, const Error& error, protocol::ErrorCode code,
+                   bool adjustSequenceNumbers);
     bool canRetry(const ProducerBatch& batch, const PartitionResult& result, int64_t nowMs);
     // `why` is the broker's error, carried by the BatchRetried event.
     void reenqueueBatch(const ProducerBatchPtr& batch, int64_t nowMs, protocol::ErrorCode why);

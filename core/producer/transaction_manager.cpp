@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace bs::producer {
@@ -51,10 +52,31 @@ bool TransactionManager::hasStaleProducerIdAndEpoch(const TopicPartition& tp) co
     return e && !sameProducer(e->producerIdAndEpoch, current_);
 }
 
-bool TransactionManager::hasUnresolvedSequence(const TopicPartition&) const {
-    // Unknown outcomes are resolved by bumping the epoch at once (see handleFailedBatch), so a
-    // partition never waits on an unresolved sequence.
-    return false;
+bool TransactionManager::hasUnresolvedSequence(const TopicPartition& tp) const {
+    std::lock_guard lock(mu_);
+    return unresolved_.count(tp) > 0;
+}
+
+void TransactionManager::markSequenceUnresolved(const ProducerBatch& batch) {
+    if (!batch.hasSequence()) return;
+    std::lock_guard lock(mu_);
+    const int32_t next = incrementSequence(batch.lastSequence(), 1);
+    auto [it, inserted] = unresolved_.try_emplace(batch.topicPartition(), next);
+    if (!inserted) it->second = std::max(it->second, next);
+}
+
+void TransactionManager::maybeResolveSequences() {
+    std::lock_guard lock(mu_);
+    for (auto it = unresolved_.begin(); it != unresolved_.end();) {
+        const PartitionEntry* e = find(it->first);
+        if (e && !e->inflight.empty()) {
+            ++it;
+            continue;
+        }
+        // All drained: resolved if the acknowledged sequences reach the next one to send.
+        if (e && !isNextSequence(*e, e->nextSequence)) requestEpochBumpLocked(it->first);
+        it = unresolved_.erase(it);
+    }
 }
 
 int32_t TransactionManager::firstInFlightSequence(const TopicPartition& tp) const {
@@ -136,8 +158,10 @@ Status TransactionManager::handleInitProducerIdResponse(
     }
     current_ = ProducerIdAndEpoch{response.producerId, response.producerEpoch};
     epochBumpRequired_ = false;
-    for (const auto& tp : partitionsToRewrite_)
+    for (const auto& tp : partitionsToRewrite_) {
         startSequencesAtBeginning(entry(tp));
+        unresolved_.erase(tp);  // restarted at 0: nothing left to resolve
+    }
     partitionsToRewrite_.clear();
     spdlog::debug("producer id {} epoch {}", current_.producerId, current_.epoch);
     return {};
@@ -204,12 +228,16 @@ bool TransactionManager::canRetry(ErrorCode error, int64_t logStartOffset,
     if (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER) {
         std::lock_guard lock(mu_);
         const PartitionEntry* e = find(tp);
+        auto unresolved = unresolved_.find(tp);
         // Not the next expected batch (an earlier one is still being retried; wait for it), or
         // renumbered since it was sent: retry without bumping.
-        if (sequenceHasBeenReset(batch) || (e && !isNextSequence(*e, batch.baseSequence())))
+        if (unresolved == unresolved_.end() &&
+            (sequenceHasBeenReset(batch) || (e && !isNextSequence(*e, batch.baseSequence()))))
             return true;
-        // A real gap: restart the partition's sequences under a new epoch.
-        requestEpochBumpLocked(tp);
+        // A real gap: restart the partition's sequences under a new epoch. With an unresolved
+        // sequence only the batch right after it proves the gap; others wait and retry.
+        if (unresolved == unresolved_.end() || batch.baseSequence() == unresolved->second)
+            requestEpochBumpLocked(tp);
         return true;
     }
     if (error == ErrorCode::INVALID_PRODUCER_EPOCH) {
@@ -246,18 +274,25 @@ void TransactionManager::handleCompletedBatch(const ProducerBatchPtr& batch) {
     }
 }
 
-void TransactionManager::handleFailedBatch(const ProducerBatchPtr& batch, bool wasSent) {
-    bool hadSequence;
-    {
-        std::lock_guard lock(mu_);
-        PartitionEntry& e = entry(batch->topicPartition());
-        hadSequence = forget(e, batch);
+void TransactionManager::handleFailedBatch(const ProducerBatchPtr& batch, ErrorCode error,
+                                           bool adjustSequenceNumbers) {
+    std::lock_guard lock(mu_);
+    const TopicPartition& tp = batch->topicPartition();
+    auto it = partitions_.find(tp);
+    // Never sequenced (failed before drain) or already forgotten: no sequence to account for.
+    if (it == partitions_.end() || !forget(it->second, batch)) return;
+    if (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER) {
+        // A gap in the log: restart the partition at 0 under a bumped epoch.
+        requestEpochBumpLocked(tp);
+    } else if (error == ErrorCode::UNKNOWN_PRODUCER_ID) {
+        // The broker has no state for us: it accepts sequence 0 (Java's
+        // resetSequenceForPartition drops the partition's bookkeeping).
+        partitions_.erase(it);
+        unresolved_.erase(tp);
+    } else if (adjustSequenceNumbers) {
+        // Refused for sure: later batches of the partition now leave a gap.
+        requestEpochBumpLocked(tp);
     }
-    // Its sequences may or may not be in the log: later batches would be out of order, so the
-    // partition restarts at sequence 0 under a bumped epoch (Java does this for the idempotent
-    // producer on OutOfOrderSequence/UnknownProducerId/timeouts of sent batches).
-    (void)wasSent;
-    if (hadSequence) requestEpochBumpForPartition(batch->topicPartition());
 }
 
 void TransactionManager::removeInFlightBatch(const ProducerBatchPtr& batch) {

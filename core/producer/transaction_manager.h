@@ -53,9 +53,25 @@ class TransactionManager final : public ProducerStateProvider {
     // Java's TransactionManager.canRetry for the idempotent producer: may request an epoch bump.
     bool canRetry(protocol::ErrorCode error, int64_t logStartOffset, const ProducerBatch& batch);
     void handleCompletedBatch(const ProducerBatchPtr& batch);
-    // A batch that will not be retried (failed, expired or aborted): its sequence range now has
-    // an unknown outcome, so the partition restarts under a bumped epoch.
-    void handleFailedBatch(const ProducerBatchPtr& batch, bool wasSent);
+    // A batch that will not be retried (Java's TransactionManager.handleFailedBatch for the
+    // idempotent producer): OUT_OF_ORDER_SEQUENCE_NUMBER bumps the epoch for its partition;
+    // UNKNOWN_PRODUCER_ID restarts the partition's sequences (the broker has no state for us);
+    // any other error bumps only with `adjustSequenceNumbers` (the Sender's "attempts <
+    // retries": the broker refused it for sure). Otherwise (retries exhausted, expired) its
+    // outcome is unknown and nothing changes here: later batches show whether it was written.
+    // (Java adjusts later sequences down, adjustSequencesDueToFailedBatch, only when
+    // transactional; the idempotent producer bumps instead.)
+    void handleFailedBatch(const ProducerBatchPtr& batch, protocol::ErrorCode error,
+                           bool adjustSequenceNumbers);
+    // Java's markSequenceUnresolved: an expired batch that had been sent (in retry) may or may
+    // not be in the log. Until the partition's in-flight batches are done no new batch is
+    // drained for it; then maybeResolveSequences decides.
+    void markSequenceUnresolved(const ProducerBatch& batch);
+    // Java's maybeResolveSequences (each Sender iteration): an unresolved partition with nothing
+    // in flight is resolved when its last acknowledged sequence is the one before its next
+    // sequence (later batches succeeded, so the expired one was written), else its epoch is
+    // bumped.
+    void maybeResolveSequences();
     // The batch leaves sequence bookkeeping (split into new batches after MESSAGE_TOO_LARGE).
     void removeInFlightBatch(const ProducerBatchPtr& batch);
     void requestEpochBumpForPartition(const TopicPartition& tp);
@@ -94,7 +110,9 @@ class TransactionManager final : public ProducerStateProvider {
     bool initInFlight_ = false;       // guarded by mu_
     bool epochBumpRequired_ = false;  // guarded by mu_
     bool bumpRejected_ = false;       // guarded by mu_: the broker refused KIP-360 bumps
-    std::set<TopicPartition> partitionsToRewrite_;         // guarded by mu_
+    std::set<TopicPartition> partitionsToRewrite_;  // guarded by mu_
+    // Partitions with an expired, possibly written batch -> the sequence after it.
+    std::map<TopicPartition, int32_t> unresolved_;         // guarded by mu_
     std::map<TopicPartition, PartitionEntry> partitions_;  // guarded by mu_
 };
 

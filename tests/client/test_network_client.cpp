@@ -354,7 +354,9 @@ class NetworkClientTest : public QObject {
         std::vector<ClientResponse> got;
         std::vector<int32_t> ids;
         for (int i = 0; i < 5; ++i) {
-            QVERIFY(client.isReady(brokerNode_.id, clock.nowMs()));
+            // Below the in-flight limit, ready once the previous request is written.
+            QVERIFY(pollUntil(client, clock,
+                              [&] { return client.isReady(brokerNode_.id, clock.nowMs()); }));
             ids.push_back(
                 client.send(metadataRequest(brokerNode_.id, "topic-" + std::to_string(i), &got),
                             clock.nowMs()));
@@ -394,6 +396,7 @@ class NetworkClientTest : public QObject {
             pollUntil(client, clock, [&] { return bothReady(client, clock, brokerNode_.id, 7); }));
         std::vector<ClientResponse> got;
         client.send(metadataRequest(7, "t", &got), clock.nowMs());
+        QVERIFY(pollUntil(client, clock, [&] { return client.canSendRequest(7, clock.nowMs()); }));
         client.send(metadataRequest(7, "t", &got), clock.nowMs());
         for (int i = 0; i < 20; ++i)
             QCOMPARE(client.leastLoadedNode(clock.nowMs()), std::optional<int32_t>(brokerNode_.id));
@@ -681,6 +684,7 @@ class NetworkClientTest : public QObject {
         std::vector<ClientResponse> meta;
         client.send(metadataRequest(0, "t", &meta), clock.nowMs());
         QVERIFY(pollUntil(client, clock, [&] { return peer.countOf(ApiKey::Metadata) == 1; }));
+        QVERIFY(pollUntil(client, clock, [&] { return client.canSendRequest(0, clock.nowMs()); }));
         std::vector<ClientResponse> produce;
         ClientRequest p;
         p.destination = 0;
@@ -695,6 +699,74 @@ class NetworkClientTest : public QObject {
         QVERIFY2(meta[0].ok(), meta[0].error.c_str());
         QCOMPARE(client.inFlightRequestCount(), 0);
         QVERIFY(client.isReady(0, clock.nowMs()));
+    }
+
+    // Java rule (InFlightRequests.canSendMore, used by NetworkClient.canSendRequest/isReady):
+    // a node takes another request only when the newest one sent to it has been completely
+    // written (queue.peekFirst().send.completed()), whatever the in-flight count.
+    void nodeIsNotReadyWhileTheLastRequestIsBeingWritten() {
+        bs::MockClock clock;
+        std::atomic<bool> release{false};
+        ScriptedBroker peer([&](ScriptedBroker::Conn& c, const ScriptedBroker::Request& r) {
+            // The peer stops reading until released, so a big request cannot be written.
+            while (!release.load())
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            c.answer(r);
+        });
+        struct Release {
+            std::atomic<bool>& flag;
+            ~Release() { flag.store(true); }
+        } releaseOnExit{release};
+        auto config = smallConfig();
+        config.sendBufferBytes = 4096;
+        AsioNetworkClient client(config, clock);
+        client.setNodes({peer.node()});
+        QVERIFY(pollUntil(client, clock, [&] { return client.ready(0, clock.nowMs()); }));
+        std::vector<ClientResponse> got;
+        client.send(metadataRequest(0, "first", &got), clock.nowMs());
+        // The first one is written (the peer holds it unanswered).
+        QVERIFY(pollUntil(client, clock, [&] { return peer.countOf(ApiKey::Metadata) == 1; }));
+        QVERIFY(pollUntil(client, clock, [&] { return client.canSendRequest(0, clock.nowMs()); }));
+        // About 16 MB: more than both sockets' buffers hold while the peer does not read.
+        auto big = metadataRequest(0, "big", &got);
+        big.writeBody = [](int16_t v, bs::protocol::Writer& w) {
+            bs::protocol::MetadataRequest m;
+            m.topics.emplace();
+            for (int i = 0; i < 160'000; ++i)
+                m.topics->push_back(
+                    {bs::protocol::Uuid{}, std::string(96, 'a') + std::to_string(i)});
+            encode(m, v, w);
+        };
+        client.send(std::move(big), clock.nowMs());
+        for (int i = 0; i < 20; ++i)
+            client.poll(5, clock.nowMs());
+        QCOMPARE(client.inFlightRequestCount(0), 2);  // below max.in.flight (5) ...
+        QVERIFY(client.sendInProgress(0));            // ... but still being written
+        QVERIFY(!client.canSendRequest(0, clock.nowMs()));
+        QVERIFY(!client.isReady(0, clock.nowMs()));
+        QVERIFY(!client.ready(0, clock.nowMs()));
+        release.store(true);
+        QVERIFY(pollUntil(client, clock, [&] { return got.size() == 2; }));
+        QVERIFY(!client.sendInProgress(0));
+        QVERIFY(client.isReady(0, clock.nowMs()));
+    }
+
+    // Java rule (NetworkClient.isReady): while DefaultMetadataUpdater.isUpdateDue, every node is
+    // unready so that the metadata request goes first; canSendRequest ignores it.
+    void nodeIsNotReadyWhileAMetadataUpdateIsDue() {
+        bs::MockClock clock;
+        ScriptedBroker peer(
+            [](ScriptedBroker::Conn& c, const ScriptedBroker::Request& r) { c.answer(r); });
+        AsioNetworkClient client(smallConfig(), clock);
+        client.setNodes({peer.node()});
+        QVERIFY(pollUntil(client, clock, [&] { return client.ready(0, clock.nowMs()); }));
+        bool due = true;
+        client.setMetadataUpdateDue([&](int64_t) { return due; });
+        QVERIFY(client.canSendRequest(0, clock.nowMs()));
+        QVERIFY(!client.isReady(0, clock.nowMs()));
+        QVERIFY(!client.ready(0, clock.nowMs()));
+        due = false;
+        QVERIFY(client.ready(0, clock.nowMs()));
     }
 
     void disconnectAndNodeRemovalFailInFlightRequests() {

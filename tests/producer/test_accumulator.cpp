@@ -723,6 +723,76 @@ class AccumulatorTest : public QObject {
         QVERIFY(b.state == BatchState::Open);
         QCOMPARE(batchStateName(b.state), std::string_view("open"));
     }
+
+    // Java rule (CompressionRatioEstimator, MemoryRecordsBuilder.estimatedBytesWritten/hasRoomFor,
+    // ProducerBatch.close): a compressed batch is full when header + uncompressed bytes *
+    // estimate * 1.05 reaches batch.size; the estimate per topic and codec starts at 1.0 and,
+    // as each closed batch is observed, falls by at most 0.005 per batch toward the observed
+    // ratio (and rises by at least 0.05 when compression gets worse). So compressible records
+    // fill a batch with about batch.size of compressed bytes once the estimate has learned.
+    void compressionRatioEstimateGrowsCompressedBatches() {
+        for (auto codec :
+             {bs::protocol::CompressionType::Lz4, bs::protocol::CompressionType::Zstd}) {
+            auto config = smallConfig();
+            config.batchSize = 16384;
+            config.compression = codec;
+            // Kafka's default levels (compression.lz4.level, compression.zstd.level).
+            config.compressionLevel = codec == bs::protocol::CompressionType::Lz4 ? 9 : 3;
+            AccumulatorFixture f(config, 4 << 20);
+            QCOMPARE(f.acc.compressionRatioEstimate("t"), 1.0f);
+            std::vector<int> perBatch;
+            float lastRatio = 1.0f;
+            size_t lastBytes = 0;
+            int seq = 0;
+            // Log-like JSON values of about 100 bytes: compressible, not trivially so.
+            auto fill = [&] {
+                for (;;) {
+                    const std::string v = "{\"id\":" + std::to_string(seq) + ",\"user\":\"user-" +
+                                          std::to_string(int64_t{seq} * 7919 % 1000) +
+                                          "\",\"action\":\"click\",\"page\":\"/products/" +
+                                          std::to_string(seq % 37) + "\",\"ok\":true}";
+                    ++seq;
+                    const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(v.data()),
+                                                         v.size());
+                    auto r = f.acc.append("t", 0, f.clock.wallMs(), std::nullopt, bytes, {}, {}, 0,
+                                          false, f.clock.nowMs(), f.cluster);
+                    if (!r.ok() || r->batchIsFull) return;
+                }
+            };
+            for (int i = 0; i < 400; ++i) {
+                fill();
+                auto drained = f.acc.drain(f.cluster, nodes({0}), 1 << 24, f.clock.nowMs());
+                for (const auto& b : drained[0]) {
+                    perBatch.push_back(b->recordCount());
+                    lastRatio = b->observedCompressionRatio();
+                    lastBytes = b->records().size();
+                    QVERIFY2(b->records().size() <= 16384,
+                             qPrintable(QString::number(b->records().size())));
+                    f.acc.deallocate(b);
+                }
+            }
+            const float estimate = f.acc.compressionRatioEstimate("t");
+            QVERIFY(perBatch.size() == 400);
+            qInfo(
+                "%s: %d records in the first batch, %d in the last (%zu bytes; estimate %.3f, "
+                "observed %.3f)",
+                std::string(bs::protocol::compressionName(codec)).c_str(), perBatch.front(),
+                perBatch.back(), lastBytes, double(estimate), double(lastRatio));
+            // About batch.size of compressed bytes (1.05 is Java's safety factor).
+            QVERIFY2(lastBytes > 16384 * 3 / 4, qPrintable(QString::number(lastBytes)));
+            QVERIFY2(estimate < 0.5f, qPrintable(QString::number(estimate)));
+            QVERIFY(perBatch.back() > 2 * perBatch.front());
+            // The estimate is per topic: another topic starts again at 1.0.
+            QCOMPARE(f.acc.compressionRatioEstimate("other"), 1.0f);
+        }
+        // Worse compression than expected raises the estimate at once by at least 0.05.
+        CompressionRatioEstimator e;
+        e.updateEstimation("t", bs::protocol::CompressionType::Gzip, 0.5f);
+        QCOMPARE(e.estimation("t", bs::protocol::CompressionType::Gzip), 0.995f);
+        QCOMPARE(e.updateEstimation("t", bs::protocol::CompressionType::Gzip, 1.0f), 1.045f);
+        QCOMPARE(e.updateEstimation("t", bs::protocol::CompressionType::Gzip, 2.0f), 2.0f);
+        QCOMPARE(e.estimation("t", bs::protocol::CompressionType::Snappy), 1.0f);
+    }
 };
 
 QTEST_GUILESS_MAIN(AccumulatorTest)

@@ -169,6 +169,103 @@ class TestSender : public QObject {
         QVERIFY(p.metrics->value("record-retry-total") >= 1.0);
     }
 
+    // Java rule (NetworkClient.handleTimedOutRequests -> processTimeoutDisconnection, and
+    // Sender.handleProduceResponse): a request past request.timeout.ms closes the connection and
+    // every request on it completes with wasTimedOut(); their batches get REQUEST_TIMED_OUT
+    // ("Disconnected from node N due to timeout"), a retriable TimeoutException, not
+    // NETWORK_EXCEPTION, which stays for plain disconnects.
+    void requestTimeoutIsReportedAsRequestTimedOut() {
+        Pipeline p(with(kPlain, {{"request.timeout.ms", "1000"}, {"retries", "1"}}));
+        p.events.setEnabled(true);
+        auto f = p.append(0, "x");
+        p.sender->runOnce();
+        (void)p.takeEvents();
+        p.clock.sleepMs(1000);
+        p.sender->runOnce();
+        auto errorOf = [](const std::vector<Event>& events, EventType type) {
+            for (const Event& e : events)
+                if (e.type == type) return ErrorCode(e.errorCode);
+            return ErrorCode::UNKNOWN_SERVER_ERROR;
+        };
+        auto events = p.takeEvents();
+        QCOMPARE(errorOf(events, EventType::ResponseReceived), ErrorCode::REQUEST_TIMED_OUT);
+        // Retriable: the batch goes back to its deque.
+        QCOMPARE(errorOf(events, EventType::BatchRetried), ErrorCode::REQUEST_TIMED_OUT);
+        QVERIFY(!f.isDone());
+        p.clock.sleepMs(120);
+        p.sender->runOnce();  // the refresh the disconnect asked for goes first
+        p.sender->runOnce();
+        QCOMPARE(p.client->pendingProduce().size(), size_t(1));
+        // Out of retries, the error the application sees names the timeout as Java's does.
+        p.clock.sleepMs(1000);
+        p.sender->runOnce();
+        QVERIFY(f.isDone());
+        QCOMPARE(f.get().error().message,
+                 std::string("REQUEST_TIMED_OUT: Disconnected from node 0 due to timeout"));
+
+        // A disconnect that is not a timeout stays NETWORK_EXCEPTION.
+        auto g = p.append(0, "y");
+        p.sender->runOnce();  // metadata first again
+        p.sender->runOnce();
+        QCOMPARE(p.client->pendingProduce().size(), size_t(1));
+        (void)p.takeEvents();
+        p.client->disconnect(0);
+        p.sender->runOnce();
+        QCOMPARE(errorOf(p.takeEvents(), EventType::ResponseReceived),
+                 ErrorCode::NETWORK_EXCEPTION);
+    }
+
+    // Java rule (NetworkClient.isReady = !metadataUpdater.isUpdateDue(now) && canSendRequest):
+    // while a metadata refresh is due and none is in flight no node is ready, so the Metadata
+    // request (sent with canSendRequest only) goes before more produce data.
+    void metadataUpdateDueHoldsProduceForOneIteration() {
+        Pipeline p(kPlain);
+        p.events.setEnabled(true);
+        p.clock.sleepMs(1000);  // past the refresh backoff
+        p.metadata->requestUpdate();
+        QVERIFY(p.client->canSendRequest(0, p.clock.nowMs()));
+        QVERIFY(!p.client->isReady(0, p.clock.nowMs()));
+        (void)p.takeEvents();
+        p.append(0, "after the refresh");
+        p.sender->runOnce();
+        QCOMPARE(p.client->produceRequestsSent(), size_t(0));
+        bool sawDue = false, metadataSent = false;
+        for (const Event& e : p.takeEvents()) {
+            sawDue |= e.type == EventType::ReadyVerdict && e.nodeId == 0 &&
+                      ReadyReason(e.reason) == ReadyReason::MetadataUpdateDue;
+            metadataSent |= e.type == EventType::MetadataUpdated;
+        }
+        QVERIFY(sawDue);
+        QVERIFY(metadataSent);
+        p.sender->runOnce();
+        QCOMPARE(p.client->produceRequestsSent(), size_t(1));
+    }
+
+    // Java rule (InFlightRequests.canSendMore): a node with fewer than
+    // max.in.flight.requests.per.connection requests in flight is still not ready while the
+    // newest request to it is being written.
+    void nodeWaitsForThePreviousRequestToBeWritten() {
+        Pipeline p(kPlain);
+        p.events.setEnabled(true);
+        p.client->stallWrites(0, true);
+        p.append(0, "first");
+        p.sender->runOnce();
+        QCOMPARE(p.client->produceRequestsSent(), size_t(1));
+        (void)p.takeEvents();
+        p.append(0, "second");
+        p.sender->runOnce();
+        QCOMPARE(p.client->produceRequestsSent(), size_t(1));
+        bool sawInProgress = false;
+        for (const Event& e : p.takeEvents())
+            sawInProgress |= e.type == EventType::ReadyVerdict && e.nodeId == 0 &&
+                             ReadyReason(e.reason) == ReadyReason::SendInProgress;
+        QVERIFY(sawInProgress);
+        p.client->stallWrites(0, false);  // written
+        p.sender->runOnce();
+        QCOMPARE(p.client->produceRequestsSent(), size_t(2));
+        QCOMPARE(p.client->pendingProduce().size(), size_t(2));
+    }
+
     void retriableErrorRetriesInOrderAfterBackoff() {
         // One in flight: the second batch must not overtake the retried first one.
         Pipeline p(with(
@@ -193,6 +290,7 @@ class TestSender : public QObject {
         p.sender->runOnce();
         QCOMPARE(p.client->pendingProduce().size(), size_t(0));  // still backing off
         p.clock.sleepMs(41);
+        p.sender->runOnce();  // the refresh NOT_LEADER_OR_FOLLOWER asked for goes first
         p.sender->runOnce();
         auto pending = p.client->pendingProduce();
         QCOMPARE(pending.size(), size_t(1));
@@ -409,6 +507,94 @@ class TestSender : public QObject {
                           MockClient::produceResponse(*r, ErrorCode::DUPLICATE_SEQUENCE_NUMBER));
         p.sender->runOnce();
         QVERIFY(f.get().ok());
+    }
+
+    // Java rule (Sender.sendProducerData + NetworkClient.poll): a node that is not ready adds
+    // client.pollDelayMs(node) = ClusterConnectionStates.connectionDelay to the poll timeout,
+    // and DefaultMetadataUpdater.maybeUpdate returns reconnect.backoff.ms when no node can take
+    // the metadata request (leastLoadedNode null), so with every broker down or backing off the
+    // sender sleeps until the earliest reconnect/metadata/linger/expiry deadline instead of
+    // spinning. The mock client advances the mock clock by each poll's timeout.
+    void idleSenderSleepsWhileNoBrokerIsReachable() {
+        Pipeline p(
+            with(kPlain, {{"reconnect.backoff.ms", "1000"}, {"reconnect.backoff.max.ms", "1000"}}));
+        p.client->setReconnectBackoff(1000);
+        p.client->advanceClockOnPoll(&p.clock);
+        p.client->setNodeReady(0, false);
+        p.client->setNodeReady(1, false);
+        auto f0 = p.append(0, "waits for node 0");
+        auto f1 = p.append(1, "waits for node 1");
+        const int64_t start = p.clock.nowMs();
+        const auto before = p.client->pollTimeouts.size();
+        int iterations = 0;
+        while (p.clock.nowMs() - start < 4000 && iterations < 10'000) {
+            p.sender->runOnce();
+            ++iterations;
+        }
+        // Both nodes are tried once per reconnect.backoff.ms, and metadata is wanted once
+        // the leaders are unreachable: about 2 wakeups per simulated second, not thousands.
+        QVERIFY2(iterations <= 12, qPrintable(QString("%1 iterations in 4 s").arg(iterations)));
+        int zeroTimeouts = 0;
+        for (size_t i = before; i < p.client->pollTimeouts.size(); ++i)
+            zeroTimeouts += p.client->pollTimeouts[i] == 0 ? 1 : 0;
+        QCOMPARE(zeroTimeouts, 0);
+        QCOMPARE(p.client->produceRequestsSent(), size_t(0));
+        QVERIFY(!f0.isDone() && !f1.isDone());
+
+        // The nodes back: the metadata refresh asked for during the outage goes first (no node
+        // is ready while it is due), then the batches.
+        p.client->setNodeReady(0, true);
+        p.client->setNodeReady(1, true);
+        p.sender->runOnce();
+        QCOMPARE(p.client->produceRequestsSent(), size_t(0));
+        p.sender->runOnce();
+        QCOMPARE(p.client->pendingProduce().size(), size_t(2));
+    }
+
+    // Java rule (Sender.sendProducerData + TransactionManager.markSequenceUnresolved /
+    // maybeResolveSequences, idempotent producer): a batch that expires while in retry leaves
+    // its partition unresolved instead of bumping the epoch at once; when a later batch of the
+    // partition is acknowledged (so the expired one was written) the sequences resolve with no
+    // epoch bump, and the partition continues with the next sequence.
+    void expiredBatchResolvedByALaterSuccessKeepsTheEpoch() {
+        Pipeline p(Overrides{
+            {"linger.ms", "0"}, {"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "1500"}});
+        auto fa = p.append(0, "a");
+        p.sender->runOnce();
+        p.clock.sleepMs(400);
+        auto fb = p.append(0, "b");
+        p.sender->runOnce();
+        auto pending = p.client->pendingProduce();
+        QCOMPARE(pending.size(), size_t(2));
+        const int32_t reqA = pending[0]->correlationId;
+        const int32_t reqB = pending[1]->correlationId;
+        p.client->setNodeReady(0, false);  // a cannot be resent
+        p.client->respond(reqA, MockClient::produceResponse(
+                                    *pending[0], ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND));
+        p.sender->runOnce();
+        QVERIFY(!fa.isDone());  // re-enqueued, in retry
+        p.clock.sleepMs(900);   // b's request is still within request.timeout.ms
+        auto* b = p.client->pendingProduce().at(0);
+        QCOMPARE(b->correlationId, reqB);
+        p.client->respond(reqB, MockClient::produceResponse(*b, ErrorCode::NONE, 1));
+        p.sender->runOnce();
+        QVERIFY(fb.get().ok());
+        p.clock.sleepMs(200);  // a's delivery.timeout.ms has passed
+        p.sender->runOnce();
+        QVERIFY(fa.isDone() && !fa.get().ok());
+        p.sender->runOnce();
+        QVERIFY(!p.tm->hasUnresolvedSequence({"t", 0}));
+        QVERIFY(!p.tm->epochBumpRequired());
+        QCOMPARE(p.client->initProducerIdRequests(), 1);
+        p.client->setNodeReady(0, true);
+        auto fc = p.append(0, "c");
+        for (int i = 0; i < 3 && p.client->pendingProduce().empty(); ++i)
+            p.sender->runOnce();
+        auto* c = p.client->pendingProduce().at(0);
+        bs::protocol::RecordBatchHeader h;
+        Pipeline::values(MockClient::decodeProduce(*c), 0, &h);
+        QCOMPARE(h.producerEpoch, int16_t(0));
+        QCOMPARE(h.baseSequence, 2);
     }
 
   private:

@@ -284,8 +284,9 @@ class TransactionManagerTest : public QObject {
         grant(tm, 7, 0);
         auto a = drain(tm, tp0, 2);
         auto b = drain(tm, tp0, 3);
-        // a's outcome is unknown (delivery timeout after sending): b would leave a gap.
-        tm.handleFailedBatch(a, true);
+        // a was refused for good before its retries ran out (adjustSequenceNumbers): b would
+        // leave a gap, and the idempotent producer bumps (Java: handleFailedBatch).
+        tm.handleFailedBatch(a, ErrorCode::INVALID_RECORD, true);
         QVERIFY(tm.epochBumpRequired());
         QCOMPARE(tm.firstInFlightSequence(tp0), 2);
         grant(tm, 7, 1);
@@ -294,8 +295,90 @@ class TransactionManagerTest : public QObject {
         QCOMPARE(tm.sequenceNumber(tp0), 3);
         // An untracked batch (never sequenced) failing changes nothing.
         TransactionManager other;
-        other.handleFailedBatch(a, false);
+        other.handleFailedBatch(a, ErrorCode::INVALID_RECORD, true);
         QVERIFY(!other.epochBumpRequired());
+    }
+
+    // Java rule (TransactionManager.handleFailedBatch, 3.x idempotent producer): a batch failed
+    // for good changes the sequences only when the broker refused it for sure
+    // (adjustSequenceNumbers = attempts < retries: epoch bump; Java's
+    // adjustSequencesDueToFailedBatch is for transactional producers only). With its retries
+    // exhausted its outcome is unknown: nothing is renumbered, later batches keep theirs.
+    void batchFailedAfterItsRetriesLeavesSequencesAlone() {
+        TransactionManager tm;
+        grant(tm, 7, 0);
+        auto a = drain(tm, tp0, 2);
+        auto b = drain(tm, tp0, 3);
+        tm.handleFailedBatch(a, ErrorCode::NOT_ENOUGH_REPLICAS, false);
+        QVERIFY(!tm.epochBumpRequired());
+        QCOMPARE(onTheWire(*b), (WireState{7, 0, 2}));
+        QCOMPARE(tm.firstInFlightSequence(tp0), 2);
+        QCOMPARE(tm.sequenceNumber(tp0), 5);
+        // OUT_OF_ORDER_SEQUENCE_NUMBER proves a gap: bump even with retries exhausted.
+        tm.handleFailedBatch(b, ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER, false);
+        QVERIFY(tm.epochBumpRequired());
+    }
+
+    // Java rule (handleFailedBatch -> resetSequenceForPartition): UNKNOWN_PRODUCER_ID failing a
+    // batch for good means the broker has no state for us; the partition restarts at sequence 0
+    // under the same epoch, without a bump.
+    void unknownProducerIdFailureRestartsThePartition() {
+        TransactionManager tm;
+        grant(tm, 7, 0);
+        auto a = drain(tm, tp0, 2);
+        tm.handleFailedBatch(a, ErrorCode::UNKNOWN_PRODUCER_ID, false);
+        QVERIFY(!tm.epochBumpRequired());
+        QCOMPARE(tm.sequenceNumber(tp0), 0);
+        QCOMPARE(onTheWire(*drain(tm, tp0, 1)), (WireState{7, 0, 0}));
+    }
+
+    // Java rule (Sender.sendProducerData marks an expired batch that was in retry unresolved;
+    // TransactionManager.maybeResolveSequences): while unresolved, no new batch is drained for
+    // the partition; once nothing is in flight, it is resolved without a bump if the acked
+    // sequences reach the next sequence (a later batch succeeded, so the expired one was
+    // written), and bumped otherwise.
+    void unresolvedSequenceResolvesWhenALaterBatchSucceeds() {
+        TransactionManager tm;
+        grant(tm, 7, 0);
+        auto a = drain(tm, tp0, 2);
+        auto b = drain(tm, tp0, 3);
+        tm.handleFailedBatch(a, ErrorCode::REQUEST_TIMED_OUT, false);  // expired
+        tm.markSequenceUnresolved(*a);
+        QVERIFY(tm.hasUnresolvedSequence(tp0));
+        tm.maybeResolveSequences();  // b still in flight: wait
+        QVERIFY(tm.hasUnresolvedSequence(tp0));
+        tm.handleCompletedBatch(b);  // acked up to 4 = next sequence - 1
+        tm.maybeResolveSequences();
+        QVERIFY(!tm.hasUnresolvedSequence(tp0));
+        QVERIFY(!tm.epochBumpRequired());
+        QCOMPARE(tm.sequenceNumber(tp0), 5);
+    }
+    void unresolvedSequenceBumpsWhenNothingLaterWasAcked() {
+        TransactionManager tm;
+        grant(tm, 7, 0);
+        auto a = drain(tm, tp0, 2);
+        auto b = drain(tm, tp0, 3);
+        tm.handleFailedBatch(a, ErrorCode::REQUEST_TIMED_OUT, false);
+        tm.markSequenceUnresolved(*a);
+        // b fails with OUT_OF_ORDER_SEQUENCE_NUMBER while a is unresolved: b follows a
+        // directly, so the gap is real and the epoch is bumped (canRetry); a batch that does
+        // not follow the unresolved one would only be retried.
+        auto c = drain(tm, tp0, 1);
+        QVERIFY(tm.canRetry(ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER, 0, *c));
+        QVERIFY(!tm.epochBumpRequired());
+        QVERIFY(tm.canRetry(ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER, 0, *b));
+        QVERIFY(tm.epochBumpRequired());
+        // Without that, once nothing is in flight and nothing was acked: bump.
+        TransactionManager other;
+        grant(other, 8, 0);
+        auto x = drain(other, tp0, 2);
+        other.handleFailedBatch(x, ErrorCode::REQUEST_TIMED_OUT, false);
+        other.markSequenceUnresolved(*x);
+        other.maybeResolveSequences();
+        QVERIFY(!other.hasUnresolvedSequence(tp0));
+        QVERIFY(other.epochBumpRequired());
+        grant(other, 8, 1);
+        QCOMPARE(onTheWire(*drain(other, tp0, 1)), (WireState{8, 1, 0}));
     }
 
     void refusedBumpFallsBackToAFreshProducerId() {

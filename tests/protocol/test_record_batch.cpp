@@ -274,6 +274,36 @@ class RecordBatchTest : public QObject {
         QCOMPARE(count, n);
     }
 
+    // A compressed batch whose estimated ratio lets it hold more uncompressed bytes than its
+    // buffer grows instead of refusing (Java's ByteBufferOutputStream grows past batch.size);
+    // an uncompressed one never does.
+    void compressedBatchOutgrowsItsBuffer() {
+        std::vector<uint8_t> buffer(10'000);
+        RecordBatchBuilder builder(buffer, CompressionType::Zstd);
+        builder.setEstimatedCompressionRatio(0.25f);
+        const std::string value(100, 'a');
+        int n = 0;
+        while (builder.tryAppend(kT, std::nullopt, bytesOf(value)))
+            ++n;
+        QVERIFY(builder.uncompressedRecordsBytes() > 30'000);
+        QVERIFY(builder.sizeInBytes() <= 10'000);
+        auto built = builder.close();
+        QVERIFY(built.ok());
+        QVERIFY(validateBatch(*built).ok());
+        RecordBatchReader reader(*built);
+        QVERIFY(reader.nextBatch());
+        Record r;
+        int count = 0;
+        while (reader.nextRecord(r))
+            ++count;
+        QCOMPARE(count, n);
+        std::vector<uint8_t> plain(10'000);
+        RecordBatchBuilder none(plain, CompressionType::None);
+        while (none.tryAppend(kT, std::nullopt, bytesOf(value))) {
+        }
+        QVERIFY(none.sizeInBytes() <= 10'000);
+    }
+
     void closeIsIdempotentAndFinal() {
         std::vector<uint8_t> buffer(1000);
         RecordBatchBuilder builder(buffer, CompressionType::Gzip);

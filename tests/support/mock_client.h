@@ -5,6 +5,7 @@
 // fail or time it out; poll() never blocks. Metadata and InitProducerId can be answered
 // automatically. Time comes from the test's MockClock. Single-threaded like the Sender.
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <map>
@@ -47,6 +48,14 @@ class MockClient final : public NetworkClient {
         else
             down_.insert(node);
     }
+    // Models reconnect.backoff.ms for nodes that are down: ready() on one counts as a failed
+    // connection attempt, and connectionDelay() is the time left until the next (as
+    // ClusterConnectionStates.connectionDelay). Without it a down node reports a fixed 50 ms.
+    void setReconnectBackoff(int64_t ms) { reconnectBackoffMs_ = ms; }
+    // poll() then advances `clock` by its timeout (capped at 1 h) unless something completes:
+    // the sender "sleeps" on the mock clock, so a test can count iterations per simulated second.
+    void advanceClockOnPoll(MockClock* clock) { sleepClock_ = clock; }
+    std::vector<int64_t> pollTimeouts;  // the timeout of every poll(), in order
     // Answers every Metadata request with `response`.
     void autoMetadata(protocol::MetadataResponse response) { metadata_ = std::move(response); }
     // Answers InitProducerId: a new id the first time, then the same id with epoch + 1 when the
@@ -117,12 +126,29 @@ class MockClient final : public NetworkClient {
 
     // --- NetworkClient
     void setNodes(const std::vector<Node>& nodes) override { nodes_ = nodes; }
-    bool ready(int32_t node, int64_t nowMs) override { return isReady(node, nowMs); }
-    bool isReady(int32_t node, int64_t) const override {
-        return known(node) && !down_.count(node) && inFlightRequestCount(node) < maxInFlight_;
+    bool ready(int32_t node, int64_t nowMs) override {
+        if (isReady(node, nowMs)) return true;
+        if (reconnectBackoffMs_ && down_.count(node) && connectionDelay(node, nowMs) == 0)
+            lastAttemptMs_[node] = nowMs;  // an attempt, refused at once
+        return false;
     }
-    int64_t connectionDelay(int32_t node, int64_t) const override {
-        return down_.count(node) ? 50 : INT64_MAX;
+    bool canSendRequest(int32_t node, int64_t) const override {
+        return known(node) && !down_.count(node) && !unwritten_.count(node) &&
+               inFlightRequestCount(node) < maxInFlight_;
+    }
+    bool sendInProgress(int32_t node) const override { return unwritten_.count(node) > 0; }
+    // While stalled, a request sent to `node` stays "being written" (Java: !send.completed())
+    // until the stall ends: the node cannot take another one (InFlightRequests.canSendMore).
+    void stallWrites(int32_t node, bool stalled) {
+        stalledWrites_[node] = stalled;
+        if (!stalled) unwritten_.erase(node);
+    }
+    int64_t connectionDelay(int32_t node, int64_t nowMs) const override {
+        if (!down_.count(node)) return INT64_MAX;
+        if (!reconnectBackoffMs_) return 50;
+        auto it = lastAttemptMs_.find(node);
+        if (it == lastAttemptMs_.end()) return 0;
+        return std::max<int64_t>(0, it->second + *reconnectBackoffMs_ - nowMs);
     }
     bool connectionFailed(int32_t node) const override { return down_.count(node) > 0; }
     int inFlightRequestCount(int32_t node) const override {
@@ -147,7 +173,8 @@ class MockClient final : public NetworkClient {
         request.writeBody(r.version, w);  // now, as a socket write would
         r.callback = std::move(request.callback);
         int32_t id = r.correlationId;
-        if (request.onWritten && isReady(r.destination, nowMs)) {
+        const bool accepted = canSendRequest(r.destination, nowMs);
+        if (request.onWritten && accepted) {
             std::vector<uint8_t> frame;
             protocol::Writer fw(frame);
             const size_t sizePos = fw.reserveInt32();
@@ -158,10 +185,11 @@ class MockClient final : public NetworkClient {
             request.onWritten(id, r.version, frame);
         }
         if (r.apiKey == protocol::ApiKey::Produce) ++produceSent_;
-        if (!isReady(r.destination, nowMs)) {
+        if (!accepted) {
             complete(std::move(r), {}, true, false);
             return -1;
         }
+        if (stalledWrites_[r.destination]) unwritten_.insert(r.destination);
         if (!r.expectResponse) {
             complete(std::move(r), {}, false, false);
             return id;
@@ -170,8 +198,17 @@ class MockClient final : public NetworkClient {
         autoAnswer(inFlight_.back());
         return id;
     }
-    void poll(int64_t, int64_t) override {
+    void poll(int64_t timeoutMs, int64_t) override {
+        pollTimeouts.push_back(timeoutMs);
         if (duringPoll) duringPoll();
+        if (sleepClock_ && done_.empty()) {
+            // As the real client: no longer than until the first request times out.
+            int64_t sleep = std::min<int64_t>(timeoutMs, 3'600'000);
+            for (const auto& r : inFlight_)
+                sleep = std::min(sleep,
+                                 std::max<int64_t>(0, r.createdMs + r.timeoutMs - clock_.nowMs()));
+            sleepClock_->sleepMs(sleep);
+        }
         int64_t now = clock_.nowMs();
         // Request timeouts disconnect the node, as the real client does.
         std::set<int32_t> expired;
@@ -200,7 +237,7 @@ class MockClient final : public NetworkClient {
     int wakeups = 0;  // wakeup() calls (the sender interrupting its own poll)
     std::optional<int32_t> leastLoadedNode(int64_t nowMs) override {
         for (const auto& n : nodes_)
-            if (isReady(n.id, nowMs)) return n.id;
+            if (canSendRequest(n.id, nowMs)) return n.id;
         return std::nullopt;
     }
     std::optional<int16_t> apiVersion(int32_t, protocol::ApiKey api) const override {
@@ -279,6 +316,11 @@ class MockClient final : public NetworkClient {
     int maxInFlight_;
     std::vector<Node> nodes_;
     std::set<int32_t> down_;
+    std::map<int32_t, bool> stalledWrites_;
+    std::set<int32_t> unwritten_;  // nodes whose newest request is still being written
+    std::optional<int64_t> reconnectBackoffMs_;
+    std::map<int32_t, int64_t> lastAttemptMs_;  // of down nodes, with setReconnectBackoff
+    MockClock* sleepClock_ = nullptr;
     std::map<protocol::ApiKey, int16_t> versions_;
     std::deque<Request> inFlight_;
     std::deque<Done> done_;

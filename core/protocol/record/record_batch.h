@@ -151,8 +151,8 @@ class RecordBatchBuilder {
 
     // Appends one record with offsetDelta = recordCount(). The first record's timestamp becomes
     // the batch's baseTimestamp. Returns false (nothing written) when closed, when the record
-    // would not fit the capacity, or - except for the first record - when the estimated batch
-    // size would exceed the write limit.
+    // would not fit the capacity (a compressed batch grows instead, see canGrow), or - except
+    // for the first record - when the estimated batch size would exceed the write limit.
     bool tryAppend(int64_t timestampMs, std::optional<Bytes> key, std::optional<Bytes> value,
                    std::span<const RecordHeader> headers = {});
     // Java: MemoryRecordsBuilder.hasRoomFor.
@@ -206,6 +206,9 @@ class RecordBatchBuilder {
     void copyOpenBatch(std::vector<uint8_t>& out) const;
 
   private:
+    bool canGrow() const;
+    // Moves the records into grown_, of at least `needed` bytes.
+    void grow(size_t needed);
     // Fills the header of the `size`-byte batch at `batch` and its CRC.
     void writeHeader(uint8_t* batch, size_t size, CompressionType codec) const;
     // Record size minus its length varint (Java: DefaultRecord.sizeOfBodyInBytes).
@@ -231,6 +234,9 @@ class RecordBatchBuilder {
     float actualRatio_ = 1.0f;
     Bytes built_;
     std::vector<uint8_t> scratch_;  // compression output; allocated once, at close()
+    // A compressed batch's records once they outgrew the caller's buffer (buffer_ then points
+    // here; the caller's buffer is left unused).
+    std::vector<uint8_t> grown_;
 };
 
 // One record as read: spans point into the batch (uncompressed) or into the reader's scratch

@@ -107,8 +107,23 @@ size_t RecordBatchBuilder::sizeInBytes() const {
 }
 
 bool RecordBatchBuilder::isFull() const {
-    return closed_ || capacity_ - writePos_ < kMinRecordSize ||
+    return closed_ || (!canGrow() && capacity_ - writePos_ < kMinRecordSize) ||
            (recordCount_ > 0 && writeLimit_ <= sizeInBytes());
+}
+
+bool RecordBatchBuilder::canGrow() const {
+    // Compressed records are held uncompressed until close(), and the write limit counts their
+    // estimated compressed size: the buffer must be able to outgrow the limit (as Java's
+    // ByteBufferOutputStream grows past batch.size).
+    return compression_ != CompressionType::None;
+}
+
+void RecordBatchBuilder::grow(size_t needed) {
+    std::vector<uint8_t> bigger(std::max(needed, capacity_ * 2));
+    std::memcpy(bigger.data(), buffer_, writePos_);
+    grown_ = std::move(bigger);
+    buffer_ = grown_.data();
+    capacity_ = grown_.size();
 }
 
 bool RecordBatchBuilder::hasRoomFor(int64_t timestampMs, std::optional<Bytes> key,
@@ -118,7 +133,7 @@ bool RecordBatchBuilder::hasRoomFor(int64_t timestampMs, std::optional<Bytes> ke
     if (!fitsInt32(key, value, headers)) return false;
     const size_t body = recordBodySize(timestampMs, key, value, headers);
     const size_t size = sizeOfVarint(static_cast<int32_t>(body)) + body;
-    if (size > capacity_ - writePos_) return false;
+    if (size > capacity_ - writePos_ && !canGrow()) return false;
     if (recordCount_ == 0) return true;
     return writeLimit_ >= sizeInBytes() + size;
 }
@@ -129,6 +144,9 @@ bool RecordBatchBuilder::tryAppend(int64_t timestampMs, std::optional<Bytes> key
     if (!hasRoomFor(timestampMs, key, value, headers)) return false;
     if (recordCount_ == 0) baseTimestamp_ = timestampMs;
     const size_t body = recordBodySize(timestampMs, key, value, headers);
+    if (const size_t size = sizeOfVarint(static_cast<int32_t>(body)) + body;
+        size > capacity_ - writePos_)
+        grow(writePos_ + size);
     const int64_t timestampDelta = wrappingDelta(timestampMs, baseTimestamp_);
     uint8_t* p = buffer_ + writePos_;
     p = detail::writeVarint(p, static_cast<int32_t>(body));
