@@ -72,6 +72,7 @@ case "${1:-}" in
   ""|-h|--help) sed -n '2,11p' "$0"; exit 2 ;;
   *)
     [ $# -eq 2 ] || { echo "usage: $0 TARGET SECONDS" >&2; exit 2; }
+    [ -f "tests/fuzz/fuzz_$1.cpp" ] || { echo "fuzz.sh: no target '$1' (see --list)" >&2; exit 2; }
     build "fuzz_$1"
     run "$1" "$2" ;;
 esac
