@@ -43,7 +43,9 @@ int depth(std::string_view s) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     const Status s = validateJson(text);
-    const bool reference = nlohmann::json::accept(text) && depth(text) <= 512;
+    // nlohmann stops at a NUL byte as at the end of input; RFC 8259 allows none.
+    const bool reference = text.find('\0') == std::string_view::npos &&
+                           nlohmann::json::accept(text) && depth(text) <= 512;
     if (s.ok()) {
         fuzz::check(reference, "validateJson accepted what nlohmann refuses");
         const std::string again = nlohmann::json::parse(text).dump();
