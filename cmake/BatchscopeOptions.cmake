@@ -12,6 +12,20 @@ if(BATCHSCOPE_SANITIZE)
   endif()
 endif()
 
+if(BATCHSCOPE_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "BATCHSCOPE_FUZZ=ON needs clang (libFuzzer): -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  if(BATCHSCOPE_SANITIZE)
+    message(FATAL_ERROR "BATCHSCOPE_FUZZ=ON brings its own sanitizers: leave BATCHSCOPE_SANITIZE empty")
+  endif()
+  # Coverage instrumentation for everything the targets link; each target adds -fsanitize=fuzzer
+  # (libFuzzer's main) itself (tests/fuzz/CMakeLists.txt).
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer -g)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # bs_project_target(<target>): warnings as errors.
 function(bs_project_target target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Werror

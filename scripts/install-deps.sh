@@ -10,6 +10,8 @@ packages=(
   libboost-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libssl-dev
   # test peers and tools
   librdkafka-dev kcat python3 python3-kafka python3-confluent-kafka xvfb xauth
+  # the libFuzzer targets (scripts/fuzz.sh): clang 14 and its fuzzer/sanitizer runtimes
+  clang libclang-rt-14-dev
   # packaging (packaging/test-deb.sh): man pages, icons, validators
   help2man librsvg2-bin lintian desktop-file-utils appstream man-db file
 )

@@ -55,6 +55,10 @@ Status validateJson(std::string_view text) {
     // Checked first so the error names the byte (nlohmann only checks inside strings).
     if (auto at = invalidUtf8At(text); at != std::string_view::npos)
         return Error{"invalid UTF-8 at byte " + std::to_string(at)};
+    // nlohmann's lexer takes a NUL byte for the end of input and would accept "1\0garbage";
+    // RFC 8259 allows no raw NUL anywhere (found by fuzzing).
+    if (auto at = text.find('\0'); at != std::string_view::npos)
+        return Error{"invalid JSON at byte " + std::to_string(at) + ": NUL byte"};
     Checker checker;
     if (nlohmann::json::sax_parse(text.begin(), text.end(), &checker)) return {};
     return Error{checker.error.empty() ? std::string("invalid JSON") : checker.error};

@@ -184,7 +184,9 @@ class Decoder {
         template <class T, class F>
         void field(uint32_t tag, std::optional<T>& v, F&& body) {
             if (tag != tag_) return;
-            v.emplace();
+            // Not emplace(): clang 14 evaluates is_constructible<T> for a nested struct with
+            // member initializers while the enclosing message is incomplete, and caches "false".
+            v = T{};
             body(d_, *v);
             matched_ = true;
         }

@@ -74,6 +74,15 @@ class TextJsonTest : public QObject {
         QVERIFY(!st.ok());
         QVERIFY2(st.message().find("nesting") != std::string::npos, st.message().c_str());
     }
+
+    // Found by fuzzing (tests/fuzz/corpus/json/regress-nul-byte): nlohmann stops at a NUL byte
+    // as at the end of input, so "0\0garbage" passed.
+    void jsonRefusesNulBytes() {
+        const bs::Status st = bs::validateJson(std::string_view("0\0@{{", 5));
+        QVERIFY(!st.ok());
+        QCOMPARE(st.message(), std::string("invalid JSON at byte 1: NUL byte"));
+        QVERIFY(!bs::validateJson(std::string_view("\"a\0\"", 4)).ok());
+    }
 };
 
 QTEST_GUILESS_MAIN(TextJsonTest)

@@ -358,6 +358,33 @@ class RecordBatchReaderTest : public QObject {
         QVERIFY(validateBatchRecords(withRecords(contiguous, 2), scratch).ok());
     }
 
+    // Found by fuzzing (tests/fuzz/corpus/record_batch/regress-offset-overflow): offsets past
+    // INT64_MAX overflowed baseOffset + delta. A header whose last offset would is refused; a
+    // record delta beyond lastOffsetDelta wraps as in Java instead of overflowing.
+    void offsetsNeverOverflow() {
+        auto batch = buildBatch(CompressionType::None, 3, INT64_MAX - 2);
+        auto header = parseBatchHeader(batch);
+        QVERIFY(!header.ok());
+        QVERIFY2(contains(header.error().message, "overflows the offset range"),
+                 header.error().message.c_str());
+        QVERIFY(contains(readAll(batch), "overflows the offset range"));
+        QVERIFY(parseBatchHeader(buildBatch(CompressionType::None, 3, INT64_MAX - 3)).ok());
+
+        // lastOffsetDelta 0 but the second record says delta 5, at the top of the range.
+        std::vector<uint8_t> records = record(recordBody(0, "k", "a"));
+        const auto far = record(recordBody(5, "k", "b"));
+        records.insert(records.end(), far.begin(), far.end());
+        auto wide = withRecords(records, 2, 0);
+        setBaseOffset(wide, INT64_MAX - 1);
+        RecordBatchReader reader(wide);
+        Record r;
+        QVERIFY(reader.nextBatch());
+        QVERIFY(reader.nextRecord(r));
+        QCOMPARE(r.offset, INT64_MAX - 1);
+        QVERIFY(reader.nextRecord(r));
+        QCOMPARE(r.offset, INT64_MIN + 3);  // wrapped, as Java's long arithmetic
+    }
+
     // A batch whose records section inflates to 10 MiB against a 1 MiB limit.
     void compressedBombInBatch() {
         std::vector<uint8_t> zeros(10u << 20, 0);

@@ -30,11 +30,17 @@ BatchLocation locationOf(const RecordBatchHeader& h, int64_t position) {
                          h.lastOffset(), h.maxTimestamp};
 }
 
-// Sequential reader over a file for recovery: hands out spans of up to kRecoveryWindowBytes.
+// Sequential reader over a file for recovery: hands out spans of up to capacity() bytes, the
+// file's size up to kRecoveryWindowBytes (a small segment does not cost a zeroed 1 MiB).
 class WindowReader {
   public:
-    WindowReader(int fd, const std::string& path)
-        : fd_(fd), path_(path), buf_(kRecoveryWindowBytes) {}
+    WindowReader(int fd, const std::string& path, int64_t fileSize)
+        : fd_(fd),
+          path_(path),
+          buf_(static_cast<size_t>(
+              std::clamp<int64_t>(fileSize, static_cast<int64_t>(protocol::kRecordBatchOverhead),
+                                  static_cast<int64_t>(kRecoveryWindowBytes)))) {}
+    size_t capacity() const { return buf_.size(); }
 
     // `n` bytes at `position`, or an error if the file ends first.
     Result<std::span<const uint8_t>> get(int64_t position, size_t n) {
@@ -151,7 +157,7 @@ Result<SegmentRecovery> LogSegment::recover(
     const int64_t size = *fileSize;
 
     SegmentRecovery out;
-    WindowReader reader(fd_, logPath_);
+    WindowReader reader(fd_, logPath_, size);
     std::vector<OffsetIndex::Entry> entries;
     std::vector<TimeIndex::Entry> timeEntries;
     int64_t sinceIndexEntry = 0;
@@ -198,7 +204,8 @@ Result<SegmentRecovery> LogSegment::recover(
             int64_t p = pos + static_cast<int64_t>(protocol::kAttributesOffset);
             const int64_t end = pos + batchSize;
             while (p < end) {
-                size_t n = static_cast<size_t>(std::min<int64_t>(end - p, kRecoveryWindowBytes));
+                size_t n = static_cast<size_t>(
+                    std::min<int64_t>(end - p, static_cast<int64_t>(reader.capacity())));
                 auto chunk = reader.get(p, n);
                 if (!chunk) return chunk.error();
                 crc = protocol::crc32c(chunk->data(), chunk->size(), crc);

@@ -66,6 +66,13 @@ Result<RecordBatchHeader> parseBatchHeader(Bytes batch) {
         return Error{"record batch: negative lastOffsetDelta " + std::to_string(h.lastOffsetDelta) +
                      " at byte " + std::to_string(kLastOffsetDeltaOffset)};
     }
+    // No log holds an offset past INT64_MAX; refusing here keeps lastOffset()/nextOffset()
+    // defined for every accepted header (found by fuzzing).
+    if (h.baseOffset > INT64_MAX - 1 - h.lastOffsetDelta) {
+        return Error{"record batch: baseOffset " + std::to_string(h.baseOffset) +
+                     " + lastOffsetDelta " + std::to_string(h.lastOffsetDelta) +
+                     " overflows the offset range"};
+    }
     return h;
 }
 

@@ -195,7 +195,9 @@ bool RecordBatchReader::nextRecord(Record& out) {
                        .c_str(),
                    body.pos);
     }
-    out.offset = header_.baseOffset + offsetDelta;
+    // A record's delta is not bound by lastOffsetDelta here: wrap as Java's long addition does
+    // instead of overflowing (found by fuzzing).
+    out.offset = wrappingAdd(header_.baseOffset, offsetDelta);
     out.timestamp = header_.timestampType() == TimestampType::LogAppendTime
                         ? header_.maxTimestamp
                         : wrappingAdd(header_.baseTimestamp, timestampDelta);
