@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -107,6 +108,10 @@ int runSoak(const SoakArgs& a) {
         {"request.timeout.ms", std::to_string(kRequestTimeoutMs)},
         {"delivery.timeout.ms", "120000"},
         {"linger.ms", "5"},
+        // Errors are injected every few hundred ms; Java's 1 s backoff cap would let them
+        // starve a retried batch past delivery.timeout.ms.
+        {"retry.backoff.ms", "50"},
+        {"retry.backoff.max.ms", "250"},
         {"key.serializer", "string"},
         {"value.serializer", "string"}});
     if (!producerConfig) {
@@ -173,11 +178,12 @@ int runSoak(const SoakArgs& a) {
     producer::ProducerRecord record;
     record.topic = a.topic;
     for (int64_t i = 0; i < a.records; ++i) {
-        // Sending never gets ahead of its share of the schedule's first round, so every kind
-        // of fault meets records in flight even when N is small.
+        // The first half of the records never gets ahead of its share of the schedule's first
+        // round (every kind once), and the second half answers the errors still armed, so
+        // every kind of fault meets records in flight even when N is small.
         if (faults)
-            faults->waitForSteps(static_cast<uint64_t>(i) * kinds /
-                                 static_cast<uint64_t>(a.records));
+            faults->waitForSteps(std::min(
+                kinds, static_cast<uint64_t>(i) * 2 * kinds / static_cast<uint64_t>(a.records)));
         const auto key = static_cast<int32_t>(keyRng() % static_cast<uint64_t>(a.keys));
         record.key = soak::keyText(key);
         record.value = soak::valueText(key, sentPerKey[static_cast<size_t>(key)]++);
