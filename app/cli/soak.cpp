@@ -261,11 +261,16 @@ void FaultDriver::revertAll() {
 // ---------------------------------------------------------------- records and the check
 
 std::string keyText(int32_t key) {
-    return "k" + std::to_string(key);
+    std::string k = "k";
+    k += std::to_string(key);
+    return k;
 }
 
 std::string valueText(int32_t key, int64_t seq) {
-    return keyText(key) + "#" + std::to_string(seq);
+    std::string v = keyText(key);
+    v += '#';
+    v += std::to_string(seq);
+    return v;
 }
 
 OrderCheck::OrderCheck(std::vector<int64_t> sentPerKey)
