@@ -355,12 +355,13 @@ void addSoak(CLI::App& app, Outcome& out) {
     cmd->add_option("--topic", args->topic, "topic written and read back")
         ->capture_default_str()
         ->type_name("TOPIC");
-    cmd->add_option("--partitions", args->partitions, "partitions of the embedded cluster's topic")
-        ->check(CLI::Range(1, 1000))
+    cmd->add_option("--partitions", args->partitions,
+                    "partitions of the embedded cluster's topic (1-1000)")
+        ->check(CLI::Range(1, 1000).description(""))
         ->capture_default_str()
         ->type_name("P");
-    cmd->add_option("--keys", args->keys, "distinct keys the records spread over")
-        ->check(CLI::Range(1, 1000000))
+    cmd->add_option("--keys", args->keys, "distinct keys the records spread over (1-1000000)")
+        ->check(CLI::Range(1, 1000000).description(""))
         ->capture_default_str()
         ->type_name("K");
     cmd->add_option("--seed", args->seed, "seeds the fault schedule and the keys")

@@ -171,7 +171,7 @@ int32_t FaultDriver::leaderOf(int32_t partition) const {
     return -1;
 }
 
-void FaultDriver::apply(const FaultStep& step, int64_t nowMs) {
+void FaultDriver::apply(const FaultStep& step, int64_t atMs) {
     const FaultKind& kind = faultKinds()[step.kind];
     switch (kind.type) {
         case FaultType::NodeDown:
@@ -190,7 +190,7 @@ void FaultDriver::apply(const FaultStep& step, int64_t nowMs) {
                                  : control_.setLatency(step.node, step.latencyMs);
             note(s);
             if (!s) return;
-            pending_.push_back({nowMs + step.holdMs, kind.type, step.node});
+            pending_.push_back({atMs + step.holdMs, kind.type, step.node});
             ++counts_[step.kind];
             return;
         }

@@ -99,10 +99,10 @@ class FaultDriver {
         bool counted;
     };
     void run();
-    void apply(const FaultStep& step, int64_t nowMs);  // mu_ held
-    void revert(const Pending& p);                     // mu_ held
-    void revertAll();                                  // mu_ held
-    void accountErrors();                              // mu_ held
+    void apply(const FaultStep& step, int64_t atMs);  // mu_ held
+    void revert(const Pending& p);                    // mu_ held
+    void revertAll();                                 // mu_ held
+    void accountErrors();                             // mu_ held
     int32_t leaderOf(int32_t partition) const;
     void note(const Status& s);  // mu_ held
     int64_t nowMs() const;
