@@ -93,18 +93,19 @@ int runSoak(const SoakArgs& a) {
     const auto start = Clock::now();
     const bool embedded = a.bootstrap.empty();
 
-    TempDir dir;
+    std::optional<TempDir> dir;  // the embedded cluster's only
     std::unique_ptr<broker::EmbeddedCluster> cluster;
     std::string bootstrap = a.bootstrap;
     if (embedded) {
-        if (dir.path.empty()) {
+        dir.emplace();
+        if (dir->path.empty()) {
             std::fprintf(stderr, "soak: cannot create a data dir under %s\n",
                          std::filesystem::temp_directory_path().c_str());
             return 1;
         }
         broker::ClusterConfig config;
         config.nodeCount = 3;
-        config.dataDir = dir.path;
+        config.dataDir = dir->path;
         config.topics = {{a.topic, a.partitions}};
         auto started = broker::EmbeddedCluster::start(config);
         if (!started) {
