@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     bs::cli::addProduce(app, outcome);
     bs::cli::addPerf(app, outcome);
     bs::cli::addPartition(app, outcome);
+    bs::cli::addSoak(app, outcome);
     // Listed under "commands:", where packaging/generate.sh and the bash completion read them.
     for (CLI::App* command : app.get_subcommands({}))
         command->group("commands");
