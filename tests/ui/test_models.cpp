@@ -9,6 +9,7 @@
 #include "models/event_log.h"
 #include "models/metrics_history.h"
 #include "models/sender_model.h"
+#include "protocol/api_keys.h"
 #include "record_draft.h"
 
 using namespace bs::ui;
@@ -120,6 +121,63 @@ class TestModels : public QObject {
         QCOMPARE(m.node(1)->recent.size(), 1);
         QCOMPARE(m.node(1)->recent[0].errorCode, 6);
         QCOMPARE(m.node(1)->errorTotal, 1);
+    }
+
+    // A Metadata request takes an in-flight slot of its node's connection until its answer
+    // (MetadataUpdated); an acks=0 ProduceRequest is done once written: shown completed, no ack.
+    void senderShowsMetadataRequestsAndAcksZero() {
+        SenderModel m;
+        m.setLimits(5, 30000);
+        NodeSnapshot n = nodeWithOneRequest();
+        Event written;
+        written.type = EventType::RequestWritten;
+        written.timeNs = 300'000'000;  // 300 ms
+        written.nodeId = 1;
+        written.correlationId = 12;
+        written.apiKey = static_cast<int16_t>(bs::protocol::ApiKey::Metadata);
+        written.apiVersion = 12;
+        written.bytes = 51;
+        written.attempts = 1;
+        m.applyEvents({written});
+        m.update(snapshotWith(350, {}, {n}));
+        QCOMPARE(m.inFlightCount(), 2);
+        const auto& md = m.node(1)->inFlight[1];
+        QCOMPARE(md.api, QStringLiteral("Metadata"));
+        QCOMPARE(md.elapsedMs, 50);
+        QCOMPARE(md.bytes, 51);
+        QVERIFY2(m.describeRequest(1, 12)->startsWith(
+                     QStringLiteral("<b>node 1 MetadataRequest #12</b>: 51 bytes · 50 ms")),
+                 qPrintable(*m.describeRequest(1, 12)));
+        Event updated;
+        updated.type = EventType::MetadataUpdated;
+        updated.nodeId = 1;
+        updated.correlationId = 12;
+        Event acks0 = written;
+        acks0.correlationId = 13;
+        acks0.apiKey = static_cast<int16_t>(bs::protocol::ApiKey::Produce);
+        acks0.attempts = 0;  // no response expected
+        acks0.recordCount = 3;
+        m.applyEvents({updated, acks0});
+        m.update(snapshotWith(360, {}, {n}));
+        QCOMPARE(m.inFlightCount(), 1);  // the ProduceRequest still waits
+        const auto& recent = m.node(1)->recent;
+        QCOMPARE(recent.size(), 2);
+        QVERIFY(recent[0].completed && recent[1].completed);
+        QSet<int> ids{recent[0].correlationId, recent[1].correlationId};
+        QCOMPARE(ids, (QSet<int>{12, 13}));
+        for (const auto& r : recent) {
+            QCOMPARE(r.errorCode, qint16{0});
+            if (r.correlationId == 13) QVERIFY(r.unacknowledged);
+            if (r.correlationId == 12) QCOMPARE(r.api, QStringLiteral("Metadata"));
+        }
+        QVERIFY(m.describeRequest(1, 13)->contains(QStringLiteral("acks=0")));
+        // A Metadata request never answered leaves its slot after request.timeout.ms.
+        written.correlationId = 14;
+        m.applyEvents({written});
+        m.update(snapshotWith(400, {}, {n}));
+        QCOMPARE(m.inFlightCount(), 2);
+        m.update(snapshotWith(300 + 30001, {}, {n}));
+        QCOMPARE(m.inFlightCount(), 1);
     }
 
     // The batch the user clicked, in words, from the model (the window only shows the text);
