@@ -1,4 +1,7 @@
 // batchscope-cli: the headless front end (Kafka-tool-compatible subcommands).
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 #include <string>
 
@@ -6,6 +9,9 @@
 #include "version.h"
 
 int main(int argc, char** argv) {
+    // Log lines go to stderr, as Kafka's tools log: stdout carries only data (records, offsets,
+    // reports), so it can be piped. spdlog's default logger writes to stdout.
+    spdlog::set_default_logger(spdlog::stderr_color_mt("batchscope-cli"));
     CLI::App app{"The headless, Qt-free side of Batchscope: Kafka-tool-compatible commands.",
                  "batchscope-cli"};
     app.get_formatter()->column_width(30);

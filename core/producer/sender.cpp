@@ -165,7 +165,12 @@ bool Sender::maybeInitProducerId(int64_t nowMs) {
         else
             transactionManager_->initProducerIdFailed();
         if (!st.ok()) {
-            spdlog::warn("InitProducerId: {}", st.message());
+            // A request cut by its connection (e.g. a bootstrap node replaced by the first
+            // metadata) is retried after the backoff: routine, not worth a warning.
+            if (r.disconnected)
+                spdlog::debug("InitProducerId: {} (retrying)", st.message());
+            else
+                spdlog::warn("InitProducerId: {}", st.message());
             nextInitAttemptMs_ = r.receivedMs + config_.retryBackoffMs;
         }
     };

@@ -6,6 +6,7 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include "broker/cluster_control.h"
 #include "broker/embedded_cluster.h"
 #include "client/network_client_asio.h"
 #include "protocol/frame.h"
@@ -346,12 +347,22 @@ class NetworkClientTest : public QObject {
     }
 
     void requestsInFlightAreMatchedByCorrelationId() {
+        // Declared before the client: its destructor completes what is still in flight into
+        // them.
+        std::vector<ClientResponse> got, refused;
         bs::MockClock clock;
         AsioNetworkClient client(smallConfig(), clock);
         client.setNodes({brokerNode_});
         QVERIFY(
             pollUntil(client, clock, [&] { return client.ready(brokerNode_.id, clock.nowMs()); }));
-        std::vector<ClientResponse> got;
+        // The broker answers late, so the polls between the sends (each waits until the
+        // previous request is written) cannot complete a request before all five are out.
+        QVERIFY(cluster_->control().setLatency(brokerNode_.id, 1500).ok());
+        struct LatencyOff {
+            bs::broker::EmbeddedCluster& cluster;
+            int32_t node;
+            ~LatencyOff() { (void)cluster.control().setLatency(node, 0); }
+        } latencyOff{*cluster_, brokerNode_.id};
         std::vector<int32_t> ids;
         for (int i = 0; i < 5; ++i) {
             // Below the in-flight limit, ready once the previous request is written.
@@ -368,7 +379,6 @@ class NetworkClientTest : public QObject {
         QVERIFY(!client.isReady(brokerNode_.id, clock.nowMs()));
         QVERIFY(!client.ready(brokerNode_.id, clock.nowMs()));
         // A sixth is refused, not sent.
-        std::vector<ClientResponse> refused;
         QCOMPARE(client.send(metadataRequest(brokerNode_.id, "sixth", &refused), clock.nowMs()),
                  -1);
         QVERIFY(pollUntil(client, clock, [&] { return got.size() == 5 && !refused.empty(); }));

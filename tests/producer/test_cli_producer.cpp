@@ -48,7 +48,7 @@ class TestCliProducer : public QObject {
                 input);
         QVERIFY2(r.code == 0, qPrintable(r.err));
         auto lines = r.out.split('\n', Qt::SkipEmptyParts);
-        QCOMPARE(lines.size(), 50);
+        QVERIFY2(lines.size() == 50, qPrintable(r.out + QStringLiteral("\nstderr:\n") + r.err));
         // kcat's view: partition offset key value.
         std::map<QString, QString> stored;
         for (const auto& l : cluster_->consumeAll("cli")) {
