@@ -24,6 +24,8 @@
 #include "dialogs/connection_dialog.h"
 #include "dialogs/producer_settings_dialog.h"
 #include "icons.h"
+#include "lessons/lesson.h"
+#include "lessons/lessons_panel.h"
 #include "log_sink.h"
 #include "models/accumulator_model.h"
 #include "models/batch_records.h"
@@ -110,6 +112,7 @@ QLabel* detailsLabel() {
 
 MainWindow::MainWindow(AppController* controller, QWidget* parent)
     : QMainWindow(parent),
+      controller_(controller),
       session_(&controller->session()),
       sends_(&controller->sends()),
       accModel_(new AccumulatorModel(this)),
@@ -148,6 +151,7 @@ QDockWidget* MainWindow::addDock(const QString& title, const QString& name, QWid
 void MainWindow::buildDocks() {
     // Centre: the Record accumulator.
     accView_ = new AccumulatorView(accModel_, this);
+    accView_->setObjectName(QStringLiteral("accumulatorView"));
     accSummary_ = new LiveLabel(tr("100000 records in 1000 batches · running"));
     batchDetails_ = detailsLabel();
     batchDetails_->setObjectName(QStringLiteral("batchDetails"));
@@ -236,6 +240,10 @@ void MainWindow::buildDocks() {
     auto* frameDock = addDock(tr("Request frame"), QStringLiteral("requestFrame"),
                               sendPath_->frameView(), Qt::RightDockWidgetArea);
     tabifyDockWidget(logDock_, frameDock);
+    lessons_ = new LessonsPanel(controller_, this);
+    lessonsDock_ =
+        addDock(tr("Lessons"), QStringLiteral("lessons"), lessons_, Qt::RightDockWidgetArea);
+    tabifyDockWidget(logDock_, lessonsDock_);
     logDock_->raise();
     composerDock_ = composerDock;
     explainDock_ = explainDock;
@@ -286,8 +294,8 @@ void MainWindow::buildDocks() {
         const auto shown = [](const QString& c) {
             return c.isEmpty() ? QStringLiteral("builtin") : c;
         };
-        relay_->post(tr("partitioner.class=%1: flushing and recreating the producer")
-                         .arg(shown(cls)));
+        relay_->post(
+            tr("partitioner.class=%1: flushing and recreating the producer").arg(shown(cls)));
         // A KafkaProducer reads partitioner.class once, when it is built (as Java's): a switch
         // is a new producer, which the timeline says in order with the events.
         sendPath_->model()->addNote(
@@ -382,6 +390,13 @@ void MainWindow::buildActions() {
         a->setData(themeName(t));
         group->addAction(a);
         connect(a, &QAction::triggered, this, [this, t] { setTheme(t); });
+    }
+    // Lessons: each a real experiment in this window (resources/lessons, docs/LESSONS.md).
+    auto* lessonsMenu = menuBar()->addMenu(tr("&Lessons"));
+    for (const Lesson& l : lessons_->lessons()) {
+        auto* a = lessonsMenu->addAction(l.title);
+        a->setToolTip(l.summary);
+        connect(a, &QAction::triggered, this, [this, id = l.id] { lessons_->startLesson(id); });
     }
     auto* help = menuBar()->addMenu(tr("&Help"));
     // The demo, live: keyed and keyless records side by side, node 1 slowed (Help ▸ again stops).
@@ -626,8 +641,8 @@ void MainWindow::updateBatchDetails() {
             if (auto bytes =
                     producer->batchRecords({selTopic_.toStdString(), selPartition_}, selBatch_);
                 bytes && !bytes->empty())
-                *text += tr("<br>records (offset delta: key → value): %1")
-                             .arg(batchRecordsText(*bytes));
+                *text +=
+                    tr("<br>records (offset delta: key → value): %1").arg(batchRecordsText(*bytes));
         batchDetails_->setText(*text);
         return;
     }

@@ -27,6 +27,7 @@ class ClusterPanel;
 class DeliveriesPanel;
 class DistributionView;
 class MetricsPanel;
+class LessonsPanel;
 class LogPanel;
 class LogRelay;
 class LiveLabel;
@@ -76,6 +77,7 @@ class MainWindow : public QMainWindow {
     QDockWidget* addDock(const QString& title, const QString& name, QWidget* w,
                          Qt::DockWidgetArea area);
 
+    AppController* controller_;
     ClusterSession* session_;
     SendService* sends_;
     AccumulatorModel* accModel_;
@@ -87,6 +89,7 @@ class MainWindow : public QMainWindow {
     PasswordStore* passwords_;
 
     AccumulatorView* accView_ = nullptr;
+    LessonsPanel* lessons_ = nullptr;
     SenderView* senderView_ = nullptr;
     RecordComposer* composer_ = nullptr;
     ExplainPanel* explain_ = nullptr;
@@ -105,7 +108,8 @@ class MainWindow : public QMainWindow {
     QMenu* viewMenu_ = nullptr;
     QDockWidget *composerDock_ = nullptr, *explainDock_ = nullptr, *clusterDock_ = nullptr,
                 *senderDock_ = nullptr, *metricsDock_ = nullptr, *logDock_ = nullptr,
-                *deliveriesDock_ = nullptr, *distDock_ = nullptr, *inspectorDock_ = nullptr;
+                *lessonsDock_ = nullptr, *deliveriesDock_ = nullptr, *distDock_ = nullptr,
+                *inspectorDock_ = nullptr;
     bool layoutRestored_ = false;
     bool sizedOnce_ = false;
 
