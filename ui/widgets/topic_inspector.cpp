@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QEvent>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -20,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include "models/inspector_format.h"
+#include "models/record_export.h"
 #include "session/cluster_session.h"
 #include "theme.h"
 
@@ -136,6 +138,13 @@ void TopicInspector::buildUi() {
     bar2->addWidget(readButton_);
     bar2->addWidget(follow_);
     bar2->addWidget(older_);
+    auto* exportButton = new QPushButton(tr("Export…"));
+    exportButton->setObjectName(QStringLiteral("export"));
+    exportButton->setToolTip(
+        tr("Write the loaded records to a JSON Lines or CSV file, which "
+           "File ▸ Import records… reads back unchanged"));
+    connect(exportButton, &QPushButton::clicked, this, &TopicInspector::exportDialog);
+    bar2->addWidget(exportButton);
     bar2->addSpacing(8);
     bar2->addWidget(new QLabel(tr("key as")));
     bar2->addWidget(keyDeser_);
@@ -648,6 +657,30 @@ void TopicInspector::changeEvent(QEvent* event) {
         showDetail();
     }
     QWidget::changeEvent(event);
+}
+
+QString TopicInspector::exportLoaded(const QString& path, recordfile::Format format) const {
+    std::vector<recordfile::FileRecord> records;
+    records.reserve(static_cast<size_t>(model_->rowCount()));
+    for (int row = 0; row < model_->rowCount(); ++row)
+        records.push_back(fileRecordOf(model_->record(row)));
+    return writeRecordFile(path, format, records);
+}
+
+void TopicInspector::exportDialog() {
+    QString filter;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export records"), QString(), tr("JSON Lines (*.jsonl);;CSV (*.csv)"), &filter);
+    if (path.isEmpty()) return;
+    const bool csv = filter.contains(QLatin1String("csv")) ||
+                     path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive);
+    const QString err =
+        exportLoaded(path, csv ? recordfile::Format::Csv : recordfile::Format::JsonLines);
+    error_ = err;
+    if (err.isEmpty())
+        status_->setText(tr("%1 records exported to %2").arg(model_->rowCount()).arg(path));
+    else
+        updateStatus();
 }
 
 }  // namespace bs::ui
