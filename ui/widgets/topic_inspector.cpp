@@ -134,17 +134,19 @@ void TopicInspector::buildUi() {
     bar1->addWidget(startValue_, 1);
     bar1->addWidget(new QLabel(tr("until")));
     bar1->addWidget(until_, 1);
+    auto* exportButton = new QToolButton;
+    exportButton->setObjectName(QStringLiteral("export"));
+    exportButton->setText(tr("Export…"));
+    exportButton->setAutoRaise(true);
+    exportButton->setToolTip(
+        tr("Write the loaded records to a JSON Lines or CSV file, which "
+           "File ▸ Import records… reads back unchanged"));
+    connect(exportButton, &QToolButton::clicked, this, &TopicInspector::exportDialog);
+    bar1->addWidget(exportButton);
     auto* bar2 = new QHBoxLayout;
     bar2->addWidget(readButton_);
     bar2->addWidget(follow_);
     bar2->addWidget(older_);
-    auto* exportButton = new QPushButton(tr("Export…"));
-    exportButton->setObjectName(QStringLiteral("export"));
-    exportButton->setToolTip(
-        tr("Write the loaded records to a JSON Lines or CSV file, which "
-           "File ▸ Import records… reads back unchanged"));
-    connect(exportButton, &QPushButton::clicked, this, &TopicInspector::exportDialog);
-    bar2->addWidget(exportButton);
     bar2->addSpacing(8);
     bar2->addWidget(new QLabel(tr("key as")));
     bar2->addWidget(keyDeser_);
