@@ -157,12 +157,16 @@ Result<FileRecord> CsvColumns::record(const CsvRow& row) const {
     if (!value) return value.error();
     r.value = std::move(*value);
     if (const auto& h = get("headers"); h) {
+        if (Status st = detail::checkJsonText(*h); !st.ok())
+            return Error{"column 'headers': " + st.message()};
         detail::Json json;
         try {
             json = detail::Json::parse(*h);
         } catch (const detail::Json::parse_error& ex) {
             return Error{"column 'headers': malformed JSON at character " +
                          std::to_string(ex.byte)};
+        } catch (const detail::Json::exception&) {
+            return Error{"column 'headers': malformed JSON: a number out of range"};
         }
         auto headers = detail::decodeHeaders(json, view(get("headersEncoding")));
         if (!headers) return Error{"column 'headers': " + headers.error().message};

@@ -32,6 +32,30 @@ Error unknownEncoding(std::string_view field, std::string_view enc) {
 
 }  // namespace
 
+Status checkJsonText(std::string_view text) {
+    int depth = 0;
+    bool inString = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\0')
+            return Error{"column " + std::to_string(i + 1) + ": malformed JSON: a NUL byte"};
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if ((c == '[' || c == '{') && ++depth > kMaxJsonDepth) {
+            return Error{"column " + std::to_string(i + 1) + ": JSON nested deeper than " +
+                         std::to_string(kMaxJsonDepth) + " levels"};
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return {};
+}
+
 std::string knownFieldList() {
     std::string s;
     for (std::string_view f : kFields)
@@ -71,11 +95,15 @@ Result<std::optional<Bytes>> decodeTextField(std::string_view name,
         if (!b) return Error{"column " + inQuotes(name) + ": " + b.error().message};
         return std::optional<Bytes>(std::move(*b));
     }
+    if (Status st = checkJsonText(*text); !st.ok())
+        return Error{"column " + inQuotes(name) + ": " + st.message()};
     try {
         return std::optional<Bytes>(bytesOf(Json::parse(*text).dump()));
     } catch (const Json::parse_error& ex) {
         return Error{"column " + inQuotes(name) + ": malformed JSON at character " +
                      std::to_string(ex.byte)};
+    } catch (const Json::exception&) {
+        return Error{"column " + inQuotes(name) + ": malformed JSON: a number out of range"};
     }
 }
 

@@ -18,6 +18,12 @@ namespace bs::recordfile::detail {
 
 using Json = nlohmann::ordered_json;  // keeps the order of header names as written
 
+// What nlohmann's parser does not refuse by itself: a NUL byte (it stops there as at the end of
+// the input; JSON allows none) and nesting deeper than kMaxJsonDepth (the value's destruction
+// and dump() recurse). The error names the 1-based column.
+inline constexpr int kMaxJsonDepth = 512;
+Status checkJsonText(std::string_view text);
+
 // The field names of both formats (JSON member names, CSV column names).
 inline constexpr std::string_view kFields[] = {
     "topic",       "partition", "offset",        "timestamp", "key",

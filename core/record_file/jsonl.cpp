@@ -33,24 +33,31 @@ const Json* member(const Json& o, const char* name) {
 
 // "[json.exception.parse_error.101] parse error at line 1, column 8: syntax error ..." -> the
 // part after the position.
-std::string reasonOf(const Json::parse_error& ex) {
+std::string reasonOf(const Json::exception& ex) {
     std::string what = ex.what();
     const size_t col = what.find("column ");
     if (col != std::string::npos) {
         const size_t colon = what.find(": ", col);
         if (colon != std::string::npos) return what.substr(colon + 2);
     }
+    // "[json.exception.out_of_range.406] number overflow parsing '1E9999'"
+    if (const size_t bracket = what.find("] "); bracket != std::string::npos)
+        return what.substr(bracket + 2);
     return what;
 }
 
 }  // namespace
 
 Result<FileRecord> parseJsonLine(std::string_view line) {
+    if (Status st = detail::checkJsonText(line); !st.ok()) return Error{st.message()};
     Json o;
     try {
         o = Json::parse(line);
     } catch (const Json::parse_error& ex) {
         return Error{"column " + std::to_string(ex.byte) + ": malformed JSON: " + reasonOf(ex)};
+    } catch (const Json::exception& ex) {
+        // out_of_range: a number beyond a double ("1E9999"), which has no position.
+        return Error{std::string("malformed JSON: ") + reasonOf(ex)};
     }
     if (!o.is_object()) return Error{std::string("expected a JSON object, got ") + o.type_name()};
     for (auto it = o.begin(); it != o.end(); ++it) {

@@ -246,6 +246,35 @@ class RecordFileTest : public QObject {
         QCOMPARE(*es[12].record->value, b("last"));
     }
 
+    // What nlohmann would let through or recurse on: a NUL byte, and nesting past 512 levels
+    // (in a line, in a CSV json cell, in a CSV headers cell).
+    void jsonLimits() {
+        const std::string deep = std::string(600, '[') + std::string(600, ']');
+        auto es = readAll(std::string("{\"value\":\"a\"}") + std::string(1, '\0') + "junk\n" +
+                              "{\"value\":" + deep + "}\n",
+                          Format::JsonLines);
+        QCOMPARE(es.size(), size_t(2));
+        expectError(es, 0, 1, "line 1, column 14: malformed JSON: a NUL byte");
+        expectError(es, 1, 2, "line 2, column 521: JSON nested deeper than 512 levels");
+        es = readAll("value,valueEncoding,headers\n" + deep + ",json,\n\"x\",,\"" + deep + "\"\n",
+                     Format::Csv);
+        QCOMPARE(es.size(), size_t(2));
+        expectError(es, 0, 2, "line 2, column 'value': column 513: JSON nested deeper");
+        expectError(es, 1, 3, "line 3, column 'headers': column 513: JSON nested deeper");
+        // A number beyond a double (nlohmann throws out_of_range, not parse_error; found by
+        // fuzz_record_file, corpus/record_file/regress-number-overflow).
+        es = readAll("{\"value\": 1E9999}\n", Format::JsonLines);
+        expectError(es, 0, 1, "line 1: malformed JSON: number overflow parsing '1E9999'");
+        es = readAll("value,valueEncoding,headers\n1E9999,json,\n\"x\",,\"{\"\"h\"\":1E9999}\"\n",
+                     Format::Csv);
+        expectError(es, 0, 2, "line 2, column 'value': malformed JSON: a number out of range");
+        expectError(es, 1, 3, "line 3, column 'headers': malformed JSON: a number out of range");
+        // 512 levels are fine.
+        const std::string ok = std::string(512, '[') + std::string(512, ']');
+        es = readAll("{\"value\":" + ok.substr(1, ok.size() - 2) + "}\n", Format::JsonLines);
+        QVERIFY2(es.size() == 1 && es[0].ok(), es[0].error.c_str());
+    }
+
     void csvSpellings() {
         // Columns in any order and subset; unquoted empty = null, "" = empty; spaces kept;
         // CRLF line ends; a quoted field across lines.
