@@ -366,7 +366,7 @@ void MainWindow::buildActions() {
     // Non-modal, one at a time: a running import goes on while the window is used.
     auto* importAct = file->addAction(tr("&Import records…"), this, [this] {
         auto* dlg = findChild<ImportDialog*>();
-        if (!dlg) dlg = new ImportDialog(session_, this);
+        if (!dlg) dlg = new ImportDialog(session_, sends_, this);
         dlg->show();
         dlg->raise();
     });

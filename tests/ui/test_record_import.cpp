@@ -21,6 +21,7 @@
 
 #include "consumer/kafka_consumer.h"
 #include "dialogs/import_dialog.h"
+#include "models/deliveries_model.h"
 #include "models/inspector_model.h"
 #include "record_file/reader.h"
 #include "record_file/writer.h"
@@ -193,8 +194,12 @@ class TestRecordImport : public QObject {
         QCOMPARE(child<QTableWidget>(d, "preview")->item(0, 3)->text(), QStringLiteral("value-0"));
         QVERIFY(child<QLabel>(d, "count")->text().startsWith(QStringLiteral("10000 record")));
 
+        auto* deliveries = h->window->findChild<DeliveriesModel*>();
+        const qint64 shownBefore = deliveries->totalAdded();
         auto s = runImport(d, QStringLiteral("bulk"));
         QVERIFY(s);
+        // Each record's delivery reaches the Deliveries, as the composer's do.
+        QTRY_COMPARE_WITH_TIMEOUT(deliveries->totalAdded(), shownBefore + 10000, kWaitMs);
         QVERIFY2(s->refused.isEmpty(), qPrintable(s->refused));
         QCOMPARE(s->sent, qint64(10000));
         QCOMPARE(s->delivered, qint64(10000));

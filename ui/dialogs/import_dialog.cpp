@@ -36,8 +36,8 @@ QString cell(const std::optional<recordfile::Bytes>& b) {
 
 }  // namespace
 
-ImportDialog::ImportDialog(ClusterSession* session, QWidget* parent)
-    : QDialog(parent), session_(session), importer_(new RecordImporter(session, this)) {
+ImportDialog::ImportDialog(ClusterSession* session, SendService* sends, QWidget* parent)
+    : QDialog(parent), session_(session), importer_(new RecordImporter(session, sends, this)) {
     setWindowTitle(tr("Import records"));
     path_ = new QLineEdit;
     path_->setObjectName(QStringLiteral("path"));

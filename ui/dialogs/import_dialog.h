@@ -18,6 +18,7 @@ class QTableWidget;
 namespace bs::ui {
 
 class ClusterSession;
+class SendService;
 
 // File ▸ Import records…: publish a record file (JSON Lines, CSV, text lines; see
 // docs/RECORD_FILES.md) to a topic. Choosing a file checks all of it off the GUI thread: a
@@ -29,7 +30,8 @@ class ClusterSession;
 class ImportDialog : public QDialog {
     Q_OBJECT
   public:
-    explicit ImportDialog(ClusterSession* session, QWidget* parent = nullptr);
+    // `sends` (may be null): the records' deliveries also show in the Deliveries.
+    ImportDialog(ClusterSession* session, SendService* sends, QWidget* parent = nullptr);
 
     // Chooses the file (as Browse does) and checks it.
     void setFile(const QString& path);

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "session/cluster_session.h"
+#include "session/send_service.h"
 
 namespace bs::ui {
 
@@ -45,6 +46,16 @@ struct Tally {
     }
 };
 
+// The Deliveries' preview of a key or value: UTF-8 text (cut), else hex; null as "null".
+QString preview(const std::optional<recordfile::Bytes>& b) {
+    if (!b) return QStringLiteral("null");
+    const auto n = static_cast<qsizetype>(std::min<size_t>(b->size(), 64));
+    const QByteArray raw(reinterpret_cast<const char*>(b->data()), n);
+    const QString s = QString::fromUtf8(raw);
+    if (s.toUtf8() == raw) return b->size() > 64 ? s + QChar(0x2026) : s;
+    return QString::fromLatin1(raw.toHex());
+}
+
 producer::ProducerRecord toProducerRecord(const std::string& topic, recordfile::FileRecord&& f) {
     producer::ProducerRecord r;
     r.topic = topic;
@@ -59,8 +70,11 @@ producer::ProducerRecord toProducerRecord(const std::string& topic, recordfile::
 
 }  // namespace
 
-RecordImporter::RecordImporter(ClusterSession* session, QObject* parent)
-    : QObject(parent), session_(session), queue_(std::make_unique<JobQueue>("bs-import")) {}
+RecordImporter::RecordImporter(ClusterSession* session, SendService* sends, QObject* parent)
+    : QObject(parent),
+      session_(session),
+      sends_(sends),
+      queue_(std::make_unique<JobQueue>("bs-import")) {}
 
 RecordImporter::~RecordImporter() {
     cancel();
@@ -166,6 +180,7 @@ ImportSummary RecordImporter::importOnWorker(const QString& path,
         return s;
     }
     auto tally = std::make_shared<Tally>();
+    SendJob* job = sends_ ? sends_->openExternalJob(QString::fromStdString(topic)) : nullptr;
     recordfile::RecordFileReader reader(*in, options);
     recordfile::ReadEntry e;
     const auto begin = std::chrono::steady_clock::now();
@@ -186,13 +201,16 @@ ImportSummary RecordImporter::importOnWorker(const QString& path,
             if (cancel_.load()) break;
         }
         const qint64 line = e.line;
-        p->send(toProducerRecord(topic, std::move(*e.record)),
-                [tally, line](const producer::RecordMetadata&, const Error* err) {
-                    if (err)
-                        tally->fail(line, err->message);
-                    else
-                        tally->delivered.fetch_add(1);
-                });
+        producer::Callback done = [tally, line](const producer::RecordMetadata&, const Error* err) {
+            if (err)
+                tally->fail(line, err->message);
+            else
+                tally->delivered.fetch_add(1);
+        };
+        if (job)
+            done = sends_->deliveryCallback(job, preview(e.record->key), preview(e.record->value),
+                                            std::move(done));
+        p->send(toProducerRecord(topic, std::move(*e.record)), std::move(done));
         ++s.sent;
         const auto now = std::chrono::steady_clock::now();
         if (now - lastReport > std::chrono::milliseconds(50)) {
@@ -204,6 +222,7 @@ ImportSummary RecordImporter::importOnWorker(const QString& path,
         }
     }
     s.cancelled = cancel_.load();
+    if (job) sends_->sealExternalJob(job, s.sent);
     // Every record handed over completes (acknowledged or failed) before the summary; after a
     // cancel for at most 5 s more (a paused sender holds them: they are then counted pending).
     auto cancelledAt = std::optional<std::chrono::steady_clock::time_point>();

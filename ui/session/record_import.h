@@ -15,6 +15,7 @@
 namespace bs::ui {
 
 class ClusterSession;
+class SendService;
 
 // What a check of a record file found (the Import dialog's preview and count).
 struct ImportCheck {
@@ -44,14 +45,16 @@ struct ImportSummary {
 // composer's repeat does on `bs-repeat`: the producer in use once earlier connection changes are
 // done, at full speed or at a rate, with pause and cancel. Unless bad lines are to be skipped,
 // the whole file is checked again before the first record is sent, and nothing is sent if any
-// line is bad. Results reach the GUI thread by queued calls. Lives on the GUI thread.
+// line is bad. Each record's delivery also reaches the Deliveries (SendService's feed). Results
+// reach the GUI thread by queued calls. Lives on the GUI thread.
 class RecordImporter : public QObject {
     Q_OBJECT
   public:
     static constexpr int kPreviewRows = 100;
     static constexpr int kErrorsKept = 100;
 
-    explicit RecordImporter(ClusterSession* session, QObject* parent = nullptr);
+    // `sends` (may be null) shows the records in the Deliveries, as the composer's.
+    RecordImporter(ClusterSession* session, SendService* sends, QObject* parent = nullptr);
     // Cancels a running import and joins the worker.
     ~RecordImporter() override;
 
@@ -79,6 +82,7 @@ class RecordImporter : public QObject {
     bool waitWhilePaused() const;
 
     ClusterSession* const session_;
+    SendService* const sends_;
     bool running_ = false;  // GUI thread
     // Set by the GUI thread, read by the worker.
     std::atomic<bool> paused_{false};
