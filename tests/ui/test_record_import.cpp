@@ -347,6 +347,44 @@ class TestRecordImport : public QObject {
         d->close();
     }
 
+    // Pause holds the import before its next record: started paused and cancelled, nothing is
+    // sent; started paused and resumed, everything is.
+    void pauseHoldsTheImport() {
+        std::vector<FileRecord> recs;
+        for (int i = 0; i < 500; ++i) {
+            FileRecord r;
+            r.value = b("p" + std::to_string(i));
+            recs.push_back(r);
+        }
+        ImportDialog* d = dialog();
+        QVERIFY(choose(d, write("pause.jsonl", jsonl(recs))));
+        auto* pause = child<QPushButton>(d, "pause");
+        pause->setChecked(true);
+        QCOMPARE(pause->text(), QStringLiteral("Resume"));
+        child<QComboBox>(d, "topic")->setCurrentText(QStringLiteral("paused"));
+        child<QPushButton>(d, "import")->click();
+        QVERIFY(d->importing());
+        child<QPushButton>(d, "cancel")->click();
+        QVERIFY(QTest::qWaitFor([&] { return d->lastSummary().has_value(); }, kWaitMs));
+        QVERIFY(d->lastSummary()->cancelled);
+        QCOMPARE(d->lastSummary()->sent, qint64(0));
+        QVERIFY(child<QPlainTextEdit>(d, "summary")
+                    ->toPlainText()
+                    .contains(QStringLiteral("500 records of the file not sent")));
+
+        child<QPushButton>(d, "import")->click();
+        QVERIFY(d->importing());
+        pause->setChecked(false);
+        QVERIFY(QTest::qWaitFor([&] { return d->lastSummary().has_value(); }, kWaitMs));
+        QVERIFY(!d->lastSummary()->cancelled);
+        QCOMPARE(d->lastSummary()->delivered, qint64(500));
+        size_t n = 0;
+        for (const auto& [p, rs] : readBack(QStringLiteral("paused")))
+            n += rs.size();
+        QCOMPARE(n, size_t(500));
+        d->close();
+    }
+
     void cancelStopsARunningImport() {
         std::vector<FileRecord> recs;
         for (int i = 0; i < 10000; ++i) {

@@ -131,7 +131,10 @@ ImportDialog::ImportDialog(ClusterSession* session, SendService* sends, QWidget*
     connect(skipBad_, &QCheckBox::toggled, this, &ImportDialog::updateButtons);
     connect(topic_, &QComboBox::currentTextChanged, this, &ImportDialog::updateButtons);
     connect(import_, &QPushButton::clicked, this, &ImportDialog::startImport);
-    connect(pause_, &QPushButton::toggled, importer_, &RecordImporter::setPaused);
+    connect(pause_, &QPushButton::toggled, this, [this](bool paused) {
+        pause_->setText(paused ? tr("Resume") : tr("Pause"));
+        importer_->setPaused(paused);
+    });
     connect(cancel_, &QPushButton::clicked, importer_, &RecordImporter::cancel);
     connect(importer_, &RecordImporter::checked, this, &ImportDialog::onChecked);
     connect(importer_, &RecordImporter::progress, this, &ImportDialog::onProgress);
