@@ -193,12 +193,12 @@ producer::Callback SendService::deliveryCallback(SendJob* job, QString keyPrevie
                                                  QString valuePreview, producer::Callback then) {
     const qint64 seq = seq_.fetch_add(1, std::memory_order_relaxed) + 1;
     sent_.fetch_add(1, std::memory_order_relaxed);
-    return [job, seq, key = std::move(keyPreview), value = std::move(valuePreview),
-            then = std::move(then)](const producer::RecordMetadata& md,
-                                    const Error* error) mutable {
-        report(job, seq, md, error, std::move(key), std::move(value));
-        if (then) then(md, error);
-    };
+    return
+        [job, seq, key = std::move(keyPreview), value = std::move(valuePreview),
+         then = std::move(then)](const producer::RecordMetadata& md, const Error* error) mutable {
+            report(job, seq, md, error, std::move(key), std::move(value));
+            if (then) then(md, error);
+        };
 }
 
 void SendService::sealExternalJob(SendJob* job, qint64 sent) {
