@@ -22,6 +22,7 @@
 
 #include "demo_runner.h"
 #include "dialogs/connection_dialog.h"
+#include "dialogs/import_dialog.h"
 #include "dialogs/producer_settings_dialog.h"
 #include "icons.h"
 #include "lessons/lesson.h"
@@ -369,6 +370,15 @@ void MainWindow::buildActions() {
     auto* file = menuBar()->addMenu(tr("&File"));
     file->addAction(connectAct);
     file->addAction(settingsAct);
+    file->addSeparator();
+    // Non-modal, one at a time: a running import goes on while the window is used.
+    auto* importAct = file->addAction(tr("&Import records…"), this, [this] {
+        auto* dlg = findChild<ImportDialog*>();
+        if (!dlg) dlg = new ImportDialog(session_, sends_, this);
+        dlg->show();
+        dlg->raise();
+    });
+    importAct->setObjectName(QStringLiteral("importRecords"));
     file->addSeparator();
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QEvent>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -20,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include "models/inspector_format.h"
+#include "models/record_export.h"
 #include "session/cluster_session.h"
 #include "theme.h"
 
@@ -132,6 +134,15 @@ void TopicInspector::buildUi() {
     bar1->addWidget(startValue_, 1);
     bar1->addWidget(new QLabel(tr("until")));
     bar1->addWidget(until_, 1);
+    auto* exportButton = new QToolButton;
+    exportButton->setObjectName(QStringLiteral("export"));
+    exportButton->setText(tr("Export…"));
+    exportButton->setAutoRaise(true);
+    exportButton->setToolTip(
+        tr("Write the loaded records to a JSON Lines or CSV file, which "
+           "File ▸ Import records… reads back unchanged"));
+    connect(exportButton, &QToolButton::clicked, this, &TopicInspector::exportDialog);
+    bar1->addWidget(exportButton);
     auto* bar2 = new QHBoxLayout;
     bar2->addWidget(readButton_);
     bar2->addWidget(follow_);
@@ -648,6 +659,30 @@ void TopicInspector::changeEvent(QEvent* event) {
         showDetail();
     }
     QWidget::changeEvent(event);
+}
+
+QString TopicInspector::exportLoaded(const QString& path, recordfile::Format format) const {
+    std::vector<recordfile::FileRecord> records;
+    records.reserve(static_cast<size_t>(model_->rowCount()));
+    for (int row = 0; row < model_->rowCount(); ++row)
+        records.push_back(fileRecordOf(model_->record(row)));
+    return writeRecordFile(path, format, records);
+}
+
+void TopicInspector::exportDialog() {
+    QString filter;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export records"), QString(), tr("JSON Lines (*.jsonl);;CSV (*.csv)"), &filter);
+    if (path.isEmpty()) return;
+    const bool csv = filter.contains(QLatin1String("csv")) ||
+                     path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive);
+    const QString err =
+        exportLoaded(path, csv ? recordfile::Format::Csv : recordfile::Format::JsonLines);
+    error_ = err;
+    if (err.isEmpty())
+        status_->setText(tr("%1 records exported to %2").arg(model_->rowCount()).arg(path));
+    else
+        updateStatus();
 }
 
 }  // namespace bs::ui

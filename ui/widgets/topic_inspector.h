@@ -6,6 +6,7 @@
 
 #include "delivery.h"
 #include "models/inspector_model.h"
+#include "record_file/file_record.h"
 #include "session/cluster_session.h"
 #include "session/inspector_reader.h"
 
@@ -44,6 +45,10 @@ class TopicInspector : public QWidget {
     // The cluster's topics and partitions (the topic and partition choices).
     void setClusterInfo(const ClusterInfo& info);
 
+    // Export: the loaded records (every row the table holds, in its order) as a record file;
+    // returns the error, empty on success. The Export… button asks for the file and format.
+    QString exportLoaded(const QString& path, recordfile::Format format) const;
+
   protected:
     void changeEvent(QEvent* event) override;
 
@@ -59,6 +64,7 @@ class TopicInspector : public QWidget {
     void onCurrentRowChanged();
     void showDetail();
     void updatePayload();
+    void exportDialog();
     void updateStatus();
     void updateStartHint();
     void applyColors();
