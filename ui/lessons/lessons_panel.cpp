@@ -2,6 +2,7 @@
 
 #include <QComboBox>
 #include <QDockWidget>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMainWindow>
@@ -54,6 +55,9 @@ LessonsPanel::LessonsPanel(AppController* controller, QMainWindow* window, QWidg
       leave_(new QPushButton(tr("Leave"))) {
     setObjectName(QStringLiteral("lessonsPanel"));
     chooser_->setObjectName(QStringLiteral("lessonChooser"));
+    // Long titles must not widen the right column (the window fits 1366 px).
+    chooser_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    chooser_->setMinimumContentsLength(12);
     for (const Lesson& l : shipped())
         chooser_->addItem(l.title, l.id);
     start_->setObjectName(QStringLiteral("lessonStart"));
@@ -72,12 +76,11 @@ LessonsPanel::LessonsPanel(AppController* controller, QMainWindow* window, QWidg
     auto* top = new QHBoxLayout;
     top->addWidget(chooser_, 1);
     top->addWidget(start_);
-    auto* nav = new QHBoxLayout;
-    nav->addWidget(back_);
-    nav->addWidget(next_);
-    nav->addStretch(1);
-    nav->addWidget(restart_);
-    nav->addWidget(leave_);
+    auto* nav = new QGridLayout;
+    nav->addWidget(back_, 0, 0);
+    nav->addWidget(next_, 0, 1);
+    nav->addWidget(restart_, 1, 0);
+    nav->addWidget(leave_, 1, 1);
     auto* col = new QVBoxLayout(this);
     col->setContentsMargins(6, 4, 6, 6);
     col->addLayout(top);
