@@ -34,6 +34,11 @@ class RecordComposer : public QWidget {
     RecordComposer(const TopicDirectory* topics, SendService* sends, QWidget* parent = nullptr);
 
     RecordDraft draft() const;
+    // Fills every field from `d` (a saved message, a replayed record); validates.
+    void setDraft(const RecordDraft& d);
+    // The repeat controls: count, records/s (0 = max), send().get().
+    RepeatSettings repeatSettings() const;
+    void setRepeatSettings(const RepeatSettings& r);
     bool isValid() const { return valid_; }
     QAction* sendAction() const { return sendAction_; }
     void setTopics(const QStringList& topics);
@@ -48,6 +53,7 @@ class RecordComposer : public QWidget {
     void keyChanged(const QString& topic, const std::optional<std::vector<uint8_t>>& keyBytes);
 
   private:
+    void addHeaderRow(const DraftHeader& h);
     QLabel* makeErrorLabel(const QString& name);
     static void setFieldError(QWidget* field, QLabel* label, const QString& error);
 
