@@ -46,6 +46,7 @@
 #include "widgets/metrics_panel.h"
 #include "widgets/record_composer.h"
 #include "widgets/request_frame_view.h"
+#include "widgets/saved_messages_panel.h"
 #include "widgets/sender_view.h"
 #include "widgets/state_legend.h"
 #include "widgets/timeline_panel.h"
@@ -178,6 +179,11 @@ void MainWindow::buildDocks() {
     cluster_ = new ClusterPanel(session_);
     auto* clusterDock = addDock(tr("Cluster"), QStringLiteral("cluster"), scrolled(cluster_),
                                 Qt::LeftDockWidgetArea);
+    // Saved messages: a tab beside the explain panel (the composer keeps its height).
+    auto* savedDock = addDock(tr("Saved messages"), QStringLiteral("saved"),
+                              new SavedMessagesPanel(composer_), Qt::LeftDockWidgetArea);
+    tabifyDockWidget(explainDock, savedDock);
+    explainDock->raise();
 
     senderView_ = new SenderView(senderModel_, this);
     senderSummary_ = new LiveLabel(tr("5 in flight · 100000 completed · 0 retries · 0 failed"));
