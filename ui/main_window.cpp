@@ -181,7 +181,7 @@ void MainWindow::buildDocks() {
                                 Qt::LeftDockWidgetArea);
     // Saved messages: a tab beside the explain panel (the composer keeps its height).
     auto* savedDock = addDock(tr("Saved messages"), QStringLiteral("saved"),
-                              new SavedMessagesPanel(composer_), Qt::LeftDockWidgetArea);
+                              scrolled(new SavedMessagesPanel(composer_)), Qt::LeftDockWidgetArea);
     tabifyDockWidget(explainDock, savedDock);
     explainDock->raise();
 
@@ -309,6 +309,16 @@ void MainWindow::buildDocks() {
                 inspectorDock_->raise();
                 inspector_->showRecord(topic, partition, offset);
             });
+    // Send again…: the record into the composer, its topic field ready for another topic.
+    connect(deliveriesPanel_, &DeliveriesPanel::replayRequested, inspector_,
+            &TopicInspector::replayRecord);
+    connect(inspector_, &TopicInspector::replayRequested, this, [this](const RecordDraft& d) {
+        composer_->setDraft(d);
+        composerDock_->show();
+        composerDock_->raise();
+        if (auto* topic = composer_->findChild<QWidget*>(QStringLiteral("topic")))
+            topic->setFocus();
+    });
 }
 
 void MainWindow::buildActions() {

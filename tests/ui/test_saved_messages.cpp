@@ -14,6 +14,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 #include "models/deliveries_model.h"
 #include "models/inspector_model.h"
@@ -130,7 +131,7 @@ class TestSavedMessages : public QObject {
             composer->setDraft(saved.draft);
             composer->setRepeatSettings(saved.repeat);
             child<QLineEdit>(panel, "savedName")->setText(QStringLiteral("order"));
-            child<QPushButton>(panel, "saveMessage")->click();
+            child<QToolButton>(panel, "saveMessage")->click();
             QCOMPARE(panel->names(), QStringList{QStringLiteral("order")});
             QVERIFY(QFile::exists(SavedMessageStore::defaultDir() + QStringLiteral("/order.json")));
         }

@@ -35,6 +35,8 @@ class InspectorModel : public QAbstractTableModel {
     // A page from the reader: Initial replaces the rows, Newer/Follow append, Older prepends.
     void applyPage(const InspectorPage& page);
     const InspectorQuery& query() const { return query_; }
+    // The rows are a search's matches (a Search page): no newer, older or Follow reads.
+    bool isSearchResult() const { return searchResult_; }
 
     consumer::ConsumerRecord record(int row) const {
         return rows_[static_cast<size_t>(row)].ref.record();
@@ -109,6 +111,7 @@ class InspectorModel : public QAbstractTableModel {
     std::map<int, Loaded> loaded_;
     int cap_;
     bool loading_ = false;
+    bool searchResult_ = false;
     std::shared_ptr<const consumer::Deserializer> keyDeser_, valueDeser_;
     QColor bandA_, bandB_, dim_, warn_;
 };

@@ -7,7 +7,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
-#include <QPushButton>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "widgets/record_composer.h"
@@ -40,7 +40,8 @@ SavedMessagesPanel::SavedMessagesPanel(RecordComposer* composer, const QString& 
     name_ = new QLineEdit(this);
     name_->setObjectName(QStringLiteral("savedName"));
     name_->setPlaceholderText(tr("name for the composer's record"));
-    save_ = new QPushButton(tr("Save"), this);
+    save_ = new QToolButton(this);
+    save_->setText(tr("Save"));
     save_->setObjectName(QStringLiteral("saveMessage"));
     save_->setToolTip(
         tr("Save the composer's record (topic, partition, key, value, headers, "
@@ -53,32 +54,41 @@ SavedMessagesPanel::SavedMessagesPanel(RecordComposer* composer, const QString& 
     list_ = new QListWidget(this);
     list_->setObjectName(QStringLiteral("savedMessages"));
     list_->setToolTip(tr("Double-click to load into the composer"));
+    list_->setMinimumHeight(fontMetrics().lineSpacing() * 3);
 
-    load_ = new QPushButton(tr("Load"), this);
+    load_ = new QToolButton(this);
+
+    load_->setText(tr("Load"));
     load_->setObjectName(QStringLiteral("loadMessage"));
     load_->setToolTip(tr("Fill the composer with the selected message"));
-    send_ = new QPushButton(tr("Send"), this);
+    send_ = new QToolButton(this);
+    send_->setText(tr("Send"));
     send_->setObjectName(QStringLiteral("sendSaved"));
     send_->setToolTip(tr("Load the selected message and send it once"));
-    rename_ = new QPushButton(tr("Rename…"), this);
+    rename_ = new QToolButton(this);
+    rename_->setText(tr("Rename…"));
     rename_->setObjectName(QStringLiteral("renameMessage"));
-    delete_ = new QPushButton(tr("Delete"), this);
+    delete_ = new QToolButton(this);
+    delete_->setText(tr("Delete"));
     delete_->setObjectName(QStringLiteral("deleteMessage"));
-    auto* importButton = new QPushButton(tr("Import…"), this);
+    auto* importButton = new QToolButton(this);
+    importButton->setText(tr("Import…"));
     importButton->setObjectName(QStringLiteral("importMessages"));
     importButton->setToolTip(tr("Add the messages of a collection file (or one message's file)"));
-    auto* exportButton = new QPushButton(tr("Export…"), this);
+    auto* exportButton = new QToolButton(this);
+    exportButton->setText(tr("Export…"));
     exportButton->setObjectName(QStringLiteral("exportMessages"));
     exportButton->setToolTip(tr("Write every saved message into one collection file"));
+    // Two short rows: the left column's width is the composer's, which a 1366 px window
+    // cannot spare.
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(load_);
     buttons->addWidget(send_);
     buttons->addWidget(rename_);
-    buttons->addWidget(delete_);
     auto* files = new QHBoxLayout;
+    files->addWidget(delete_);
     files->addWidget(importButton);
     files->addWidget(exportButton);
-    files->addStretch(1);
 
     status_ = new QLabel(this);
     status_->setObjectName(QStringLiteral("savedStatus"));
@@ -93,39 +103,39 @@ SavedMessagesPanel::SavedMessagesPanel(RecordComposer* composer, const QString& 
     col->addLayout(files);
     col->addWidget(status_);
 
-    connect(save_, &QPushButton::clicked, this, [this] { saveCurrent(name_->text()); });
+    connect(save_, &QToolButton::clicked, this, [this] { saveCurrent(name_->text()); });
     connect(name_, &QLineEdit::returnPressed, this, [this] { saveCurrent(name_->text()); });
     connect(name_, &QLineEdit::textChanged, this, &SavedMessagesPanel::updateButtons);
-    connect(load_, &QPushButton::clicked, this, [this] { loadMessage(selectedName()); });
+    connect(load_, &QToolButton::clicked, this, [this] { loadMessage(selectedName()); });
     connect(list_, &QListWidget::itemDoubleClicked, this,
             [this](QListWidgetItem* item) { loadMessage(item->text()); });
     connect(list_, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
         if (item) name_->setText(item->text());
         updateButtons();
     });
-    connect(send_, &QPushButton::clicked, this, [this] {
+    connect(send_, &QToolButton::clicked, this, [this] {
         if (loadMessage(selectedName())) composer_->sendOne();
     });
-    connect(rename_, &QPushButton::clicked, this, [this] {
+    connect(rename_, &QToolButton::clicked, this, [this] {
         const QString from = selectedName();
         bool ok = false;
         const QString to = QInputDialog::getText(this, tr("Rename saved message"), tr("New name:"),
                                                  QLineEdit::Normal, from, &ok);
         if (ok) renameMessage(from, to);
     });
-    connect(delete_, &QPushButton::clicked, this, [this] {
+    connect(delete_, &QToolButton::clicked, this, [this] {
         const QString name = selectedName();
         if (QMessageBox::question(this, tr("Delete saved message"),
                                   tr("Delete the saved message '%1'?").arg(name)) ==
             QMessageBox::Yes)
             deleteMessage(name);
     });
-    connect(importButton, &QPushButton::clicked, this, [this] {
+    connect(importButton, &QToolButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Import saved messages"), {},
                                                           tr("JSON (*.json);;All files (*)"));
         if (!path.isEmpty()) importFile(path);
     });
-    connect(exportButton, &QPushButton::clicked, this, [this] {
+    connect(exportButton, &QToolButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export saved messages"),
                                                           QStringLiteral("saved-messages.json"),
                                                           tr("JSON (*.json)"));

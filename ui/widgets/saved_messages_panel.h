@@ -8,7 +8,7 @@
 class QLabel;
 class QLineEdit;
 class QListWidget;
-class QPushButton;
+class QToolButton;
 
 namespace bs::ui {
 
@@ -50,7 +50,7 @@ class SavedMessagesPanel : public QWidget {
     std::unique_ptr<SavedMessageStore> store_;
     QListWidget* list_;
     QLineEdit* name_;
-    QPushButton *save_, *load_, *send_, *rename_, *delete_;
+    QToolButton *save_, *load_, *send_, *rename_, *delete_;
     QLabel* status_;
 };
 
