@@ -5,6 +5,7 @@
 // an invalid regular expression or JSON path is an error naming it.
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -16,6 +17,7 @@
 #include "models/inspector_model.h"
 #include "producer/kafka_producer.h"
 #include "session/inspector_reader.h"
+#include "support/mock_clock.h"
 #include "ui_harness.h"
 #include "widgets/inspector_search_bar.h"
 #include "widgets/topic_inspector.h"
@@ -251,6 +253,39 @@ class TestInspectorSearch : public QObject {
         QVERIFY(p.scanned < kRecords);
         QVERIFY2(bar->statusText().startsWith(QStringLiteral("stopped")),
                  qPrintable(bar->statusText()));
+    }
+
+    void timeShownAsUtcLocalOrRelative() {
+        clearConditions();
+        child<QComboBox>(bar, "searchKeyMode")->setCurrentIndex(1);
+        child<QLineEdit>(bar, "searchKey")->setText(QStringLiteral("order-needle"));
+        checkComplete(run(), 3);
+        const qint64 ts = model->record(0).timestamp;
+        const auto cell = [&] {
+            return model->data(model->index(0, InspectorModel::Timestamp), Qt::DisplayRole)
+                .toString();
+        };
+        const auto title = [&] {
+            return model->headerData(InspectorModel::Timestamp, Qt::Horizontal, Qt::DisplayRole)
+                .toString();
+        };
+        const QString format = QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz");
+        QCOMPARE(title(), QStringLiteral("Timestamp (UTC)"));
+        QCOMPARE(cell(), QDateTime::fromMSecsSinceEpoch(ts, Qt::UTC).toString(format));
+        ti->setTimeDisplay(TimeDisplay::Local);
+        QCOMPARE(title(), QStringLiteral("Timestamp (local)"));
+        QCOMPARE(cell(), QDateTime::fromMSecsSinceEpoch(ts, Qt::LocalTime).toString(format));
+        bs::MockClock clock(ts + 3 * 60 * 1000 + 500);  // 3.5 minutes later
+        model->setTimeDisplay(TimeDisplay::Relative, clock);
+        QCOMPARE(title(), QStringLiteral("Timestamp (age)"));
+        QCOMPARE(cell(), QStringLiteral("3 min ago"));
+        ti->setTimeDisplay(TimeDisplay::Utc);
+        QCOMPARE(formatTime(ts, TimeDisplay::Relative, ts + 42'999), QStringLiteral("42 s ago"));
+        QCOMPARE(formatTime(ts, TimeDisplay::Relative, ts + 2 * 86'400'000),
+                 QStringLiteral("2 d ago"));
+        QCOMPARE(formatTime(ts, TimeDisplay::Relative, ts - 7'000), QStringLiteral("in 7 s"));
+        QCOMPARE(formatTime(ts, TimeDisplay::Relative, ts + 999), QStringLiteral("now"));
+        QCOMPARE(formatTime(-1, TimeDisplay::Local, ts), QStringLiteral("-"));
     }
 
     void invalidExpressionsNameThemselves() {

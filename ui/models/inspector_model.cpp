@@ -220,6 +220,13 @@ void InspectorModel::invalidate(int column) {
     if (!rows_.empty()) Q_EMIT dataChanged(index(0, column), index(rowCount() - 1, column));
 }
 
+void InspectorModel::setTimeDisplay(TimeDisplay display, const Clock& clock) {
+    timeDisplay_ = display;
+    clock_ = &clock;
+    Q_EMIT headerDataChanged(Qt::Horizontal, Timestamp, Timestamp);
+    if (!rows_.empty()) Q_EMIT dataChanged(index(0, Timestamp), index(rowCount() - 1, Timestamp));
+}
+
 void InspectorModel::setColors(QColor bandA, QColor bandB, QColor dim, QColor warn) {
     bandA_ = bandA;
     bandB_ = bandB;
@@ -293,7 +300,7 @@ QVariant InspectorModel::data(const QModelIndex& index, int role) const {
                 return tr("%1 ms since the epoch (%2)")
                     .arg(r.timestamp)
                     .arg(QString::fromUtf8(protocol::timestampTypeName(r.timestampType()).data()));
-            return formatTimestamp(r.timestamp);
+            return formatTime(r.timestamp, timeDisplay_, clock_->wallMs());
         case Key:
         case Value: {
             if (!tip) return field(row, col == Key).preview;
@@ -343,6 +350,7 @@ QVariant InspectorModel::headerData(int section, Qt::Orientation orientation, in
         QT_TR_NOOP("Key"),    QT_TR_NOOP("Value"),     QT_TR_NOOP("Headers"),
         QT_TR_NOOP("Size"),   QT_TR_NOOP("Batch")};
     if (section < 0 || section >= ColumnCount) return {};
+    if (section == Timestamp) return timeColumnTitle(timeDisplay_);
     return tr(names[section]);
 }
 

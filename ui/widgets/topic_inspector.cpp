@@ -8,6 +8,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QActionGroup>
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -271,8 +272,17 @@ void TopicInspector::buildUi() {
         QAction* again = menu.addAction(tr("Send again…"));
         again->setToolTip(tr("Open this record in the composer (key, value and headers "
                              "byte for byte) to send it to this or another topic"));
+        menu.addMenu(timeMenu(&menu));
         if (menu.exec(table_->viewport()->mapToGlobal(pos)) == again) sendAgain(index.row());
     });
+    // The header too: right-click "Timestamp (UTC)" to show local or relative time.
+    table_->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(table_->horizontalHeader(), &QWidget::customContextMenuRequested, this,
+            [this](const QPoint& pos) {
+                QMenu menu(this);
+                menu.addMenu(timeMenu(&menu));
+                menu.exec(table_->horizontalHeader()->mapToGlobal(pos));
+            });
     connect(model_, &QAbstractItemModel::modelReset, this, [this] {
         // The selection model forgets the current row without a signal.
         shown_.reset();
@@ -465,6 +475,25 @@ void TopicInspector::showRecord(const QString& topic, int partition, qint64 offs
 void TopicInspector::replayRecord(const QString& topic, int partition, qint64 offset) {
     showRecord(topic, partition, offset);
     pendingReplay_ = pendingSelect_.has_value();
+}
+
+QMenu* TopicInspector::timeMenu(QWidget* parent) {
+    auto* menu = new QMenu(tr("Time shown as"), parent);
+    auto* group = new QActionGroup(menu);
+    for (auto [display, label] : {std::pair{TimeDisplay::Utc, tr("UTC")},
+                                  std::pair{TimeDisplay::Local, tr("Local time")},
+                                  std::pair{TimeDisplay::Relative, tr("Relative (age)")}}) {
+        QAction* a = menu->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(model_->timeDisplay() == display);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, d = display] { setTimeDisplay(d); });
+    }
+    return menu;
+}
+
+void TopicInspector::setTimeDisplay(TimeDisplay display) {
+    model_->setTimeDisplay(display);
 }
 
 bool TopicInspector::sendAgain(int row) {

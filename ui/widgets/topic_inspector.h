@@ -12,6 +12,7 @@
 
 class QComboBox;
 class QLabel;
+class QMenu;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
@@ -46,6 +47,8 @@ class TopicInspector : public QWidget {
     // Searches the topic from the start position with the search row's conditions (its
     // progress and outcome show in that row); an invalid condition is reported there.
     void search();
+    // UTC, local or relative timestamps (the records' and the header's context menu).
+    void setTimeDisplay(TimeDisplay display);
     // Starts a browse with the current controls.
     void read();
     void setFollow(bool on);
@@ -78,6 +81,7 @@ class TopicInspector : public QWidget {
     void applyColors();
     std::optional<InspectorQuery> queryFromControls(QString& error) const;
     int selectedRow() const;
+    QMenu* timeMenu(QWidget* parent);
 
     ClusterSession* session_;
     InspectorModel* model_;
