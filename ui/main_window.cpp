@@ -33,11 +33,13 @@
 #include "models/metrics_history.h"
 #include "models/sender_model.h"
 #include "models/timeline_model.h"
+#include "saved_clusters.h"
 #include "send_path.h"
 #include "session/password_store.h"
 #include "widgets/accumulator_view.h"
 #include "widgets/buffer_pool_view.h"
 #include "widgets/cluster_panel.h"
+#include "widgets/cluster_switcher.h"
 #include "widgets/deliveries_panel.h"
 #include "widgets/distribution_view.h"
 #include "widgets/explain_panel.h"
@@ -359,6 +361,9 @@ void MainWindow::buildActions() {
     tb->addSeparator();
     tb->addAction(settingsAct);
     tb->addAction(connectAct);
+    switcher_ = new ClusterSwitcher(tb);
+    tb->addWidget(switcher_);
+    connect(switcher_, &ClusterSwitcher::clusterChosen, this, &MainWindow::switchToCluster);
     tb->addAction(clearAct);
 
     connect(pause_, &QAction::toggled, session_, &ClusterSession::setSenderPaused);
@@ -691,7 +696,33 @@ void MainWindow::showConnectionDialog() {
                                     : tr("SASL password not saved: %1").arg(e));
         });
     }
+    saved_clusters::setLastUsed(settings, dlg.chosenCluster());  // empty: an unsaved one
+    switcher_->refresh();
     session_->connectTo(s, session_->producerProps());
+}
+
+void MainWindow::switchToCluster(const QString& name) {
+    QSettings settings;
+    auto c = saved_clusters::load(settings, name);
+    if (!c) {
+        relay_->post(tr("no saved cluster named '%1'").arg(name));
+        switcher_->refresh();
+        return;
+    }
+    c->save(settings);  // the connection the next start uses
+    saved_clusters::setLastUsed(settings, name);
+    if (!c->usesSasl()) {
+        session_->connectTo(*c, session_->producerProps());
+        return;
+    }
+    // The keyring may prompt: connect once it has answered.
+    passwords_->load(c->passwordAccount(),
+                     [this, c = *c](const QString& password, const QString& error) mutable {
+                         if (!error.isEmpty())
+                             relay_->post(tr("SASL password not in the keyring: %1").arg(error));
+                         c.saslPassword = password;
+                         session_->connectTo(c, session_->producerProps());
+                     });
 }
 
 void MainWindow::showSettingsDialog() {
