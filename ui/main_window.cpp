@@ -685,6 +685,9 @@ void MainWindow::clearViews() {
 
 void MainWindow::showConnectionDialog() {
     ConnectionDialog dlg(session_->connection(), this);
+    dlg.setPasswordLookup([passwords = passwords_](const QString& account, auto found) {
+        passwords->load(account, [found](const QString& pw, const QString&) { found(pw); });
+    });
     if (dlg.exec() != QDialog::Accepted) return;
     const ConnectionSettings s = dlg.settings();
     QSettings settings;

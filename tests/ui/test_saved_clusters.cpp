@@ -70,6 +70,12 @@ class TestSavedClusters : public QObject {
 
         // Choosing one fills every field.
         ConnectionDialog dlg(ConnectionSettings{});
+        // The password comes from the lookup the window gives (the keyring), never QSettings.
+        QString askedFor;
+        dlg.setPasswordLookup([&](const QString& account, auto found) {
+            askedFor = account;
+            found(QStringLiteral("from-keyring"));
+        });
         QCOMPARE(items(child<QComboBox>(&dlg, "savedClusters")),
                  (QStringList{QStringLiteral("(not saved)"), QStringLiteral("prod"),
                               QStringLiteral("three/nodes")}));
@@ -79,6 +85,8 @@ class TestSavedClusters : public QObject {
         QCOMPARE(shown.bootstrapServers, ext.bootstrapServers);
         QCOMPARE(shown.securityProtocol, QStringLiteral("SASL_SSL"));
         QCOMPARE(shown.saslUsername, QStringLiteral("bob"));
+        QCOMPARE(askedFor, ext.passwordAccount());
+        QCOMPARE(shown.saslPassword, QStringLiteral("from-keyring"));
         QVERIFY(!dlg.chooseCluster(QStringLiteral("nope")));
         dlg.deleteCluster(QStringLiteral("prod"));
         QCOMPARE(saved_clusters::names(s), QStringList{QStringLiteral("three/nodes")});

@@ -221,6 +221,14 @@ bool ConnectionDialog::chooseCluster(const QString& name) {
     if (!c) return false;
     setFields(*c);
     refreshClusters(name);
+    if (c->usesSasl() && passwordLookup_) {
+        // The dialog may be gone, or another cluster chosen, when the keyring answers.
+        passwordLookup_(c->passwordAccount(),
+                        [self = QPointer<ConnectionDialog>(this), name](const QString& pw) {
+                            if (self && self->chosenCluster() == name && !pw.isEmpty())
+                                self->password_->setText(pw);
+                        });
+    }
     return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include <QDialog>
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "connection_settings.h"
@@ -37,6 +38,11 @@ class ConnectionDialog : public QDialog {
     // Saves the fields under `name` (not the password) and lists it.
     void saveCluster(const QString& name);
     void deleteCluster(const QString& name);
+    // How a chosen saved cluster's password is found (the keyring, PasswordStore::load): asked
+    // with its passwordAccount(), it answers later through the callback (empty: none).
+    using PasswordLookup =
+        std::function<void(const QString& account, std::function<void(const QString&)> found)>;
+    void setPasswordLookup(PasswordLookup lookup) { passwordLookup_ = std::move(lookup); }
 
     // How long Test connection waits for the broker.
     static constexpr int kTestTimeoutMs = 10000;
@@ -73,7 +79,8 @@ class ConnectionDialog : public QDialog {
     QLabel* testResult_;
     QLabel* error_;
     QPushButton* ok_;
-    QComboBox* clusters_;  // saved clusters; item 0: "(not saved)"
+    QComboBox* clusters_;
+    PasswordLookup passwordLookup_;  // saved clusters; item 0: "(not saved)"
     // The probe's worker; the flag ends a probe still running when the dialog closes.
     std::shared_ptr<std::atomic<bool>> cancelProbe_;
     std::unique_ptr<JobQueue> probeQueue_;
