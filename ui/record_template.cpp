@@ -75,8 +75,7 @@ QString evaluate(const Expression& e, const TemplateContext& c) {
         case Expression::Time:
             return QString::number(c.nowMs);
         case Expression::NowIso:
-            return QDateTime::fromMSecsSinceEpoch(c.nowMs, Qt::UTC)
-                .toString(Qt::ISODateWithMs);
+            return QDateTime::fromMSecsSinceEpoch(c.nowMs, Qt::UTC).toString(Qt::ISODateWithMs);
         case Expression::RandomInt: {
             // [low, high] may span the whole 64-bit range: draw the offset unsigned.
             const quint64 span = static_cast<quint64>(e.high) - static_cast<quint64>(e.low);

@@ -24,9 +24,10 @@ class TopicDirectory;
 
 // The Record composer: topic, partition (auto or explicit), key and value with a serializer
 // each, headers, timestamp; validated as typed (each field says why it is wrong and Send stays
-// disabled); Send (Ctrl+Return) and repeat N at R records/s with ${n}/${uuid}/${time}. Its
-// fields carry object names (topic, partition, keySerializer, key, valueSerializer, value,
-// headers, send, repeatCount, repeatRate, repeat, cancelRepeat, and <field>Error labels).
+// disabled); Send (Ctrl+Return) and repeat N at R records/s with templates (record_template.h);
+// headers as text or hex bytes. Its fields carry object names (topic, partition, keySerializer,
+// key, valueSerializer, value, headers, send, repeatCount, repeatRate, repeat, cancelRepeat, and
+// <field>Error labels).
 class RecordComposer : public QWidget {
     Q_OBJECT
   public:

@@ -318,6 +318,7 @@ void TopicInspector::onConnected() {
     if (session_->clientProperties() != reader_->connection()) {
         reader_->setConnection(session_->clientProperties());
         setFollow(false);
+        search_->abandon();  // its results would never come
         pendingSelect_.reset();
         model_->start(InspectorQuery{});
         error_.clear();
