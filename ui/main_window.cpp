@@ -36,11 +36,13 @@
 #include "models/metrics_history.h"
 #include "models/sender_model.h"
 #include "models/timeline_model.h"
+#include "saved_clusters.h"
 #include "send_path.h"
 #include "session/password_store.h"
 #include "widgets/accumulator_view.h"
 #include "widgets/buffer_pool_view.h"
 #include "widgets/cluster_panel.h"
+#include "widgets/cluster_switcher.h"
 #include "widgets/deliveries_panel.h"
 #include "widgets/distribution_view.h"
 #include "widgets/explain_panel.h"
@@ -49,6 +51,7 @@
 #include "widgets/metrics_panel.h"
 #include "widgets/record_composer.h"
 #include "widgets/request_frame_view.h"
+#include "widgets/saved_messages_panel.h"
 #include "widgets/sender_view.h"
 #include "widgets/state_legend.h"
 #include "widgets/timeline_panel.h"
@@ -183,6 +186,11 @@ void MainWindow::buildDocks() {
     cluster_ = new ClusterPanel(session_);
     auto* clusterDock = addDock(tr("Cluster"), QStringLiteral("cluster"), scrolled(cluster_),
                                 Qt::LeftDockWidgetArea);
+    // Saved messages: a tab beside the explain panel (the composer keeps its height).
+    auto* savedDock = addDock(tr("Saved messages"), QStringLiteral("saved"),
+                              scrolled(new SavedMessagesPanel(composer_)), Qt::LeftDockWidgetArea);
+    tabifyDockWidget(explainDock, savedDock);
+    explainDock->raise();
 
     senderView_ = new SenderView(senderModel_, this);
     senderSummary_ = new LiveLabel(tr("5 in flight · 100000 completed · 0 retries · 0 failed"));
@@ -312,6 +320,16 @@ void MainWindow::buildDocks() {
                 inspectorDock_->raise();
                 inspector_->showRecord(topic, partition, offset);
             });
+    // Send again…: the record into the composer, its topic field ready for another topic.
+    connect(deliveriesPanel_, &DeliveriesPanel::replayRequested, inspector_,
+            &TopicInspector::replayRecord);
+    connect(inspector_, &TopicInspector::replayRequested, this, [this](const RecordDraft& d) {
+        composer_->setDraft(d);
+        composerDock_->show();
+        composerDock_->raise();
+        if (auto* topic = composer_->findChild<QWidget*>(QStringLiteral("topic")))
+            topic->setFocus();
+    });
 }
 
 void MainWindow::buildActions() {
@@ -352,6 +370,9 @@ void MainWindow::buildActions() {
     tb->addSeparator();
     tb->addAction(settingsAct);
     tb->addAction(connectAct);
+    switcher_ = new ClusterSwitcher(tb);
+    tb->addWidget(switcher_);
+    connect(switcher_, &ClusterSwitcher::clusterChosen, this, &MainWindow::switchToCluster);
     tb->addAction(clearAct);
 
     connect(pause_, &QAction::toggled, session_, &ClusterSession::setSenderPaused);
@@ -689,6 +710,9 @@ void MainWindow::clearViews() {
 
 void MainWindow::showConnectionDialog() {
     ConnectionDialog dlg(session_->connection(), this);
+    dlg.setPasswordLookup([passwords = passwords_](const QString& account, auto found) {
+        passwords->load(account, [found](const QString& pw, const QString&) { found(pw); });
+    });
     if (dlg.exec() != QDialog::Accepted) return;
     const ConnectionSettings s = dlg.settings();
     QSettings settings;
@@ -700,7 +724,33 @@ void MainWindow::showConnectionDialog() {
                                     : tr("SASL password not saved: %1").arg(e));
         });
     }
+    saved_clusters::setLastUsed(settings, dlg.chosenCluster());  // empty: an unsaved one
+    switcher_->refresh();
     session_->connectTo(s, session_->producerProps());
+}
+
+void MainWindow::switchToCluster(const QString& name) {
+    QSettings settings;
+    auto c = saved_clusters::load(settings, name);
+    if (!c) {
+        relay_->post(tr("no saved cluster named '%1'").arg(name));
+        switcher_->refresh();
+        return;
+    }
+    c->save(settings);  // the connection the next start uses
+    saved_clusters::setLastUsed(settings, name);
+    if (!c->usesSasl()) {
+        session_->connectTo(*c, session_->producerProps());
+        return;
+    }
+    // The keyring may prompt: connect once it has answered.
+    passwords_->load(c->passwordAccount(),
+                     [this, c = *c](const QString& password, const QString& error) mutable {
+                         if (!error.isEmpty())
+                             relay_->post(tr("SASL password not in the keyring: %1").arg(error));
+                         c.saslPassword = password;
+                         session_->connectTo(c, session_->producerProps());
+                     });
 }
 
 void MainWindow::showSettingsDialog() {

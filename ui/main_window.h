@@ -35,6 +35,7 @@ class BufferPoolView;
 class TopicInspector;
 class SendPath;
 class PasswordStore;
+class ClusterSwitcher;
 
 // The main window: the Record accumulator view in the centre, every other screen in a dock
 // (layout saved with QSettings), toolbar Pause / Step / Flush, status bar with throughput and
@@ -70,6 +71,8 @@ class MainWindow : public QMainWindow {
     void onMetrics(const std::vector<producer::Metric>& metrics, qint64 timeMs);
     void onCluster(const ClusterInfo& info);
     void showConnectionDialog();
+    // Connects to the saved cluster `name` (its password from the keyring) and remembers it.
+    void switchToCluster(const QString& name);
     void showSettingsDialog();
     void updateBatchDetails();
     void updateRequestDetails();
@@ -117,6 +120,7 @@ class MainWindow : public QMainWindow {
     QLabel* stateLabel_ = nullptr;
     QToolButton* cancelConnect_ = nullptr;  // shown while a connection attempt runs
     QTimer* connectTick_ = nullptr;         // refreshes the attempt's elapsed time
+    ClusterSwitcher* switcher_ = nullptr;   // the saved clusters, in the toolbar
     QString connectedTo_;                   // description of the connection in use
     QString shownBootstrap_;                // the views show this connection's pipeline
     QLabel* throughput_ = nullptr;

@@ -38,7 +38,7 @@ SendService::~SendService() {
 SendService::PreparedDraft::PreparedDraft(RecordDraft d) : draft(std::move(d)) {
     bool templated = hasTemplate(draft.keyText) || hasTemplate(draft.valueText);
     for (const auto& h : draft.headers)
-        templated = templated || hasTemplate(h.second);
+        templated = templated || (!h.hex && hasTemplate(h.value));
     if (!templated) {
         // The same bytes every time: serialize once, preview once (a repeat of a fixed record
         // then costs what a headless send costs).
