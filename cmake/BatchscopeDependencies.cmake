@@ -16,6 +16,9 @@ find_library(LIBCSV_LIBRARY csv REQUIRED)
 add_library(LibCSV::csv UNKNOWN IMPORTED)
 set_target_properties(LibCSV::csv PROPERTIES IMPORTED_LOCATION ${LIBCSV_LIBRARY}
                       INTERFACE_INCLUDE_DIRECTORIES ${LIBCSV_INCLUDE_DIR})
+# Schema Registry formats: Avro (avro-c) and the registry's REST API (libcurl).
+pkg_check_modules(AVRO REQUIRED IMPORTED_TARGET avro-c)
+find_package(CURL REQUIRED)
 if(BATCHSCOPE_BUILD_TESTS OR BATCHSCOPE_BUILD_BENCH)
   pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 endif()

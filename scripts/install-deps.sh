@@ -9,8 +9,11 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-svg-dev qtkeychain-qt6-dev libqt6opengl6-dev libgl-dev
   libboost-dev libboost-regex-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libssl-dev
   libcsv-dev
+  # Schema Registry formats: Avro (avro-c) and the registry's REST client
+  libavro-dev libcurl4-openssl-dev
   # test peers and tools
   librdkafka-dev kcat python3 python3-kafka python3-confluent-kafka xvfb xauth
+  python3-requests python3-avro
   # the libFuzzer targets (scripts/fuzz.sh): clang 14 and its fuzzer/sanitizer runtimes
   clang libclang-rt-14-dev
   # packaging (packaging/test-deb.sh): man pages, icons, validators

@@ -1,5 +1,6 @@
 // `batchscope-cli broker`: runs the embedded cluster in the foreground. Prints
-// bootstrap.servers=... first, reads control commands from stdin, stops cleanly on SIGINT/SIGTERM.
+// bootstrap.servers=... first, schema.registry.url=... second, reads control commands from stdin,
+// stops cleanly on SIGINT/SIGTERM.
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -116,6 +117,8 @@ int runBroker(const ClusterConfig& config, const std::string& logLevel) {
         return 1;
     }
     std::printf("bootstrap.servers=%s\n", (*cluster)->bootstrapServers().c_str());
+    if (const std::string url = (*cluster)->schemaRegistryUrl(); !url.empty())
+        std::printf("schema.registry.url=%s\n", url.c_str());
     std::fflush(stdout);
 
     StdinCommands commands((*cluster)->control());
@@ -167,7 +170,9 @@ void addBroker(CLI::App& app, Outcome& out) {
     auto* cmd = app.add_subcommand("broker", "run the embedded Kafka-compatible cluster");
     cmd->footer(
         "Runs the embedded Kafka-compatible cluster. The first stdout line is\n"
-        "bootstrap.servers=HOST:PORT,... ; logs go to stderr. SIGINT/SIGTERM stop it cleanly.\n"
+        "bootstrap.servers=HOST:PORT,... , the second schema.registry.url=http://HOST:PORT\n"
+        "(the embedded Schema Registry, unless --schema-registry-port -1); logs go to stderr.\n"
+        "SIGINT/SIGTERM stop it cleanly.\n"
         "\n"
         "stdin commands (fault injection), one per line:\n" +
         std::string(broker::controlCommandsHelp()));
@@ -180,6 +185,10 @@ void addBroker(CLI::App& app, Outcome& out) {
     cmd->add_option("--port", c.basePort, "node i listens on BASE+i; 0 = ephemeral ports")
         ->capture_default_str()
         ->type_name("BASE|0");
+    cmd->add_option("--schema-registry-port", c.schemaRegistryPort,
+                    "the embedded Schema Registry's HTTP port; 0 = ephemeral, -1 = none")
+        ->capture_default_str()
+        ->type_name("PORT|0|-1");
     cmd->add_option("--bind", c.bindAddress, "listen address")
         ->capture_default_str()
         ->type_name("ADDR");

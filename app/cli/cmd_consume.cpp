@@ -21,6 +21,7 @@
 #include "consumer/message_formatter.h"
 #include "producer/producer_config.h"
 #include "record_file_io.h"
+#include "serde_cli.h"
 
 namespace bs::cli {
 
@@ -145,7 +146,11 @@ Result<consumer::ConsumerConfig> consumerConfig(const Options& o) {
     return consumer::ConsumerConfig::parse(props);
 }
 
-Result<consumer::DefaultMessageFormatter> formatter(const Options& o) {
+Result<consumer::DefaultMessageFormatter> formatter(Options o) {
+    // Avro and the other Schema Registry formats (serde_cli.h) are taken out first.
+    auto schema =
+        extractSchemaDeserializers(o.keyDeserializer, o.valueDeserializer, o.formatterProps);
+    if (!schema) return schema.error();
     std::map<std::string, std::string> props;
     if (o.formatterConfig) {
         auto file = loadProperties(*o.formatterConfig);
@@ -159,7 +164,7 @@ Result<consumer::DefaultMessageFormatter> formatter(const Options& o) {
         props["value.deserializer"] = *o.valueDeserializer;
     for (auto& [k, v] : o.formatterProps)
         props[k] = v;
-    return consumer::DefaultMessageFormatter::create(props);
+    return consumer::DefaultMessageFormatter::create(props, {schema->key, schema->value});
 }
 
 // Where to start (ConsumerWrapper.seek); without --partition, auto.offset.reset decides.
@@ -342,9 +347,12 @@ void addConsume(CLI::App& app, Outcome& out) {
                     "the message formatter (only DefaultMessageFormatter)")
         ->type_name("CLASS");
     cmd->add_option("--key-deserializer", o.keyDeserializer,
-                    "render keys (string, int, long, ... or the Kafka class name)")
+                    "render keys (string, int, long, ... or the Kafka class name; avro with "
+                    "--property schema.registry.url=URL)")
         ->type_name("D");
-    cmd->add_option("--value-deserializer", o.valueDeserializer, "render values")->type_name("D");
+    cmd->add_option("--value-deserializer", o.valueDeserializer,
+                    "render values (as --key-deserializer; avro prints one line of JSON)")
+        ->type_name("D");
     cmd->add_option("--consumer-property", raw->consumerProperties,
                     "consumer configuration (Java names)")
         ->expected(1)

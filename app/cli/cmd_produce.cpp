@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "producer/kafka_producer.h"
 #include "record_file_io.h"
+#include "serde_cli.h"
 
 namespace bs::cli {
 
@@ -72,6 +73,18 @@ CLI::App* addProducerCommand(CLI::App& app, const std::string& name, const std::
 
 namespace {
 
+// The record's key and value text (JSON) to the schema format's bytes.
+Status serializeWithSchema(const ProduceSchemaSerde& schema, producer::ProducerRecord& r) {
+    for (auto [field, has] : {std::pair{&r.key, schema.hasKey()}, {&r.value, schema.hasValue()}}) {
+        if (!has || !std::holds_alternative<std::string>(*field)) continue;
+        const std::string text = std::get<std::string>(*field);
+        auto bytes = field == &r.key ? schema.key(text) : schema.value(text);
+        if (!bytes) return bytes.error();
+        *field = std::move(*bytes);
+    }
+    return {};
+}
+
 struct ProduceArgs {
     ProducerOptions producer;
     std::string bootstrap, compression;
@@ -80,7 +93,14 @@ struct ProduceArgs {
     RecordFileInput file;  // --input, --format, --skip-bad-lines (record_file_io.h)
 };
 
-int runProduce(const ProduceArgs& a) {
+int runProduce(ProduceArgs a) {
+    // Avro (serde_cli.h): its serializers and settings leave the two property lists here.
+    auto schema =
+        ProduceSchemaSerde::extract(a.producer.properties, a.properties, a.producer.topic);
+    if (!schema) {
+        std::fprintf(stderr, "produce: %s\n", schema.error().message.c_str());
+        return 1;
+    }
     bool parseKey = false;
     std::string separator = "\t";
     for (const std::string& p : a.properties) {
@@ -108,6 +128,8 @@ int runProduce(const ProduceArgs& a) {
                                               {"key.serializer", "string"},
                                               {"value.serializer", "string"}};
     if (!a.compression.empty()) forced["compression.type"] = a.compression;
+    if (*schema && (*schema)->hasKey()) forced["key.serializer"] = "bytes";
+    if (*schema && (*schema)->hasValue()) forced["value.serializer"] = "bytes";
     auto config = a.producer.config(forced);
     if (!config) {
         std::fprintf(stderr, "produce: %s\n", config.error().message.c_str());
@@ -122,6 +144,7 @@ int runProduce(const ProduceArgs& a) {
     std::vector<producer::FutureRecordMetadata> futures;
     std::string line;
     std::atomic<int> failures{0};
+    long long lineNumber = 0;
     while (std::getline(std::cin, line)) {
         producer::ProducerRecord r;
         r.topic = a.producer.topic;
@@ -136,6 +159,16 @@ int runProduce(const ProduceArgs& a) {
             r.value = line.substr(pos + separator.size());
         } else {
             r.value = line;
+        }
+        ++lineNumber;
+        if (*schema) {
+            // An invalid record stops the input, as kafka-avro-console-producer does: it and
+            // what follows are not sent.
+            if (auto s = serializeWithSchema(**schema, r); !s) {
+                std::fprintf(stderr, "produce: line %lld: %s\n", lineNumber, s.message().c_str());
+                ++failures;
+                break;
+            }
         }
         auto f = p.send(r, [&failures](const producer::RecordMetadata&, const Error* e) {
             if (e) {
@@ -165,7 +198,11 @@ void addProduce(CLI::App& app, Outcome& out) {
     auto* cmd = addProducerCommand(
         app, "produce", "send stdin lines like kafka-console-producer",
         "Reads records from stdin, one per line (like kafka-console-producer); with --report,\n"
-        "prints 'partition offset' per input line, in input order, once each is acknowledged.",
+        "prints 'partition offset' per input line, in input order, once each is acknowledged.\n"
+        "\n"
+        "Avro in the Schema Registry's wire format, as kafka-avro-console-producer:\n"
+        "  --producer-property value.serializer=avro --property schema.registry.url=URL\n"
+        "  --property value.schema='{\"type\":\"record\",...}'  (one JSON value per line)",
         args->producer, PropertiesFlag::ProducerProperty);
     cmd->add_option("--bootstrap-server,--broker-list", args->bootstrap,
                     "brokers to bootstrap from (--broker-list is an alias)")
@@ -173,7 +210,11 @@ void addProduce(CLI::App& app, Outcome& out) {
         ->type_name("LIST");
     cmd->add_option("--property", args->properties,
                     "parse.key=true|false splits each line into key and value (default false); "
-                    "key.separator=S separates them (default TAB)")
+                    "key.separator=S separates them (default TAB); with "
+                    "value.serializer=avro (key.serializer=avro): schema.registry.url, "
+                    "value.schema, value.schema.file, value.schema.id (key.* likewise), "
+                    "auto.register.schemas, use.latest.version, basic.auth.credentials.source, "
+                    "basic.auth.user.info, value.subject.name.strategy")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->type_name("K=V");

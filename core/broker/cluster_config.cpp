@@ -32,6 +32,9 @@ Status validateTopicName(std::string_view name) {
 
 Status validateClusterConfig(const ClusterConfig& c) {
     if (c.nodeCount < 1 || c.nodeCount > 64) return Error{"nodes must be 1..64"};
+    if (c.schemaRegistryPort < -1 || c.schemaRegistryPort > 65535) {
+        return Error{"schema registry port must be -1 (off), 0 (ephemeral) or a port number"};
+    }
     if (c.basePort < 0 || c.basePort + c.nodeCount - 1 > 65535) {
         return Error{"port must be 0 (ephemeral) or a base port such that base+nodes-1 <= 65535"};
     }

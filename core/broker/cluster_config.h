@@ -52,6 +52,9 @@ struct ClusterConfig {
     int64_t connectionsMaxIdleMs = 600'000;
     // Threads running the one io_context every node's sockets share.
     int ioThreads = 2;
+    // The embedded Schema Registry's HTTP port: 0 ephemeral, -1 no registry. Its schemas are
+    // kept in dataDir/schema-registry/schemas.json.
+    int schemaRegistryPort = 0;
     // TLS and SASL on every node's listener (default PLAINTEXT).
     ListenerSecurity security;
 };

@@ -78,6 +78,18 @@ Status EmbeddedCluster::init() {
     for (auto& node : nodes_)
         node->startAccepting(context, config_.maxConnections);
 
+    if (config_.schemaRegistryPort >= 0) {
+        registry::RegistryServerConfig rc;
+        rc.bindAddress = config_.bindAddress;
+        rc.port = static_cast<uint16_t>(config_.schemaRegistryPort);
+        rc.advertisedHost = host;
+        if (!config_.dataDir.empty())
+            rc.file = config_.dataDir / "schema-registry" / "schemas.json";
+        auto registry = registry::RegistryServer::start(rc);
+        if (!registry) return Error{registry.error().message};
+        registry_ = std::move(*registry);
+    }
+
     work_.emplace(io_.get_executor());
     if (config_.log.flushMs != LogConfig::kNever) scheduleFlush();
     for (int i = 0; i < config_.ioThreads; ++i) {
@@ -85,9 +97,10 @@ Status EmbeddedCluster::init() {
     }
     spdlog::info(
         "cluster {} started: {} nodes, bootstrap.servers={}, security.protocol={}, "
-        "data dir {}",
+        "schema.registry.url={}, data dir {}",
         metadata_->clusterId(), config_.nodeCount, bootstrapServers(),
-        security::securityProtocolName(config_.security.protocol), config_.dataDir.string());
+        security::securityProtocolName(config_.security.protocol), schemaRegistryUrl(),
+        config_.dataDir.string());
     return {};
 }
 
@@ -117,6 +130,7 @@ Status EmbeddedCluster::stop() {
     stopping_ = true;
     for (auto& node : nodes_)
         node->close();
+    if (registry_) registry_->stop();
     // The timer is only touched on io threads; cancel it there.
     boost::asio::post(io_, [this] { flushTimer_.cancel(); });
     work_.reset();

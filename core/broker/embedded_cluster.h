@@ -23,6 +23,7 @@
 #include "broker/request_memory_pool.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "registry/registry_server.h"
 
 namespace bs::broker {
 
@@ -46,6 +47,8 @@ class EmbeddedCluster {
     // "host:port,host:port,..." of every node, in node id order.
     std::string bootstrapServers() const;
     std::vector<BrokerEndpoint> endpoints() const { return apis_->endpoints(); }
+    // schema.registry.url of the embedded Schema Registry; empty when it is off.
+    std::string schemaRegistryUrl() const { return registry_ ? registry_->url() : ""; }
 
     ClusterControl& control() { return *control_; }
     MetadataCache& metadata() { return *metadata_; }
@@ -75,6 +78,7 @@ class EmbeddedCluster {
     boost::asio::io_context io_;
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
     std::vector<std::unique_ptr<NodeServer>> nodes_;
+    std::unique_ptr<registry::RegistryServer> registry_;  // own thread; stopped by stop()
     std::unique_ptr<ClusterControl> control_;
     boost::asio::steady_timer flushTimer_;  // touched on io threads only (one chain)
     std::atomic<bool> stopping_{false};

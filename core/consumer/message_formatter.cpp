@@ -20,7 +20,7 @@ bool boolProperty(const std::string& v) {
 }  // namespace
 
 Result<DefaultMessageFormatter> DefaultMessageFormatter::create(
-    const std::map<std::string, std::string>& props) {
+    const std::map<std::string, std::string>& props, const Overrides& overrides) {
     DefaultMessageFormatter f;
     auto flag = [&](const char* key, bool& out) {
         if (auto it = props.find(key); it != props.end()) out = boolProperty(it->second);
@@ -49,6 +49,8 @@ Result<DefaultMessageFormatter> DefaultMessageFormatter::create(
         if (!d) return Error{std::string(key) + ": " + d.error().message};
         *slot = std::shared_ptr<const Deserializer>(std::move(*d));
     }
+    if (overrides.key) f.keyDeserializer_ = overrides.key;
+    if (overrides.value) f.valueDeserializer_ = overrides.value;
     return f;
 }
 

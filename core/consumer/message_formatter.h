@@ -21,7 +21,13 @@ class DefaultMessageFormatter {
   public:
     // Takes the --property map. Unknown keys are ignored as Kafka does; a bad deserializer
     // name is an error naming the key.
-    static Result<DefaultMessageFormatter> create(const std::map<std::string, std::string>& props);
+    // `key`/`value`, when set, are used instead of key.deserializer / value.deserializer (the
+    // Schema Registry deserializers, which live outside the consumer).
+    struct Overrides {
+        std::shared_ptr<const Deserializer> key, value;
+    };
+    static Result<DefaultMessageFormatter> create(const std::map<std::string, std::string>& props,
+                                                  const Overrides& overrides = {});
 
     // Appends the record's text to `out`. A deserializer failure is an error (nothing appended).
     Status writeTo(const ConsumerRecord& record, std::string& out) const;

@@ -36,10 +36,20 @@ class BrokerProcess {
             return false;
         }
         bootstrap_ = QString::fromUtf8(line.mid(18)).trimmed();
+        // The second line names the embedded Schema Registry, unless it is off.
+        const int port = extra.indexOf("--schema-registry-port");
+        if (port >= 0 && extra.value(port + 1) == "-1") return true;
+        const QByteArray second = readLine(30000);
+        if (!second.startsWith("schema.registry.url=")) {
+            qWarning() << "broker second line:" << second << proc_.readAllStandardError();
+            return false;
+        }
+        registryUrl_ = QString::fromUtf8(second.mid(20)).trimmed();
         return true;
     }
 
     QString bootstrap() const { return bootstrap_; }
+    QString schemaRegistryUrl() const { return registryUrl_; }
     QString node(int i) const { return bootstrap_.split(',').value(i); }
 
     // Sends a control command on stdin and returns the first line of its answer.
@@ -75,6 +85,7 @@ class BrokerProcess {
   private:
     QProcess proc_;
     QString bootstrap_;
+    QString registryUrl_;
 };
 
 struct ToolResult {

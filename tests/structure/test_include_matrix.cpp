@@ -2,6 +2,7 @@
 // allowed edge (docs/ARCHITECTURE.md):
 //     common <- protocol, records <- client <- producer, consumer
 //     common <- protocol, records <- storage <- broker
+//     common <- registry <- broker (the embedded Schema Registry);  common <- serde
 //     common <- security <- client, broker; producer, consumer (their configs hold the
 //     parsed security settings)
 //     common <- record_file (record files for import and export)
@@ -37,9 +38,10 @@ struct Layer {
     bool socketsAllowed = true;
 };
 
-const std::set<std::string_view> kCore = {"common", "protocol",    "records",  "security",
-                                          "client", "producer",    "consumer", "storage",
-                                          "broker", "record_file", "core"};
+const std::set<std::string_view> kCore = {"common", "protocol", "records", "security",
+                                          "client", "producer", "consumer", "storage",
+                                          "broker", "registry", "serde",    "record_file",
+                                          "core"};
 
 // Longest directory first, so core/protocol/record/ wins over core/protocol/.
 const std::vector<Layer>& layers() {
@@ -59,11 +61,15 @@ const std::vector<Layer>& layers() {
              "core/consumer/",
              {"core/"},
              {"common", "protocol", "records", "security", "client"}},
+            // The embedded Schema Registry (REST server and its store), started by the broker.
+            {"registry", "core/registry/", {"core/"}, {"common"}},
+            // Schema Registry formats: the registry client and the Avro/Protobuf serdes.
+            {"serde", "core/serde/", {"core/"}, {"common"}},
             {"storage", "core/broker/storage/", {"core/"}, {"common", "protocol", "records"}},
             {"broker",
              "core/broker/",
              {"core/"},
-             {"common", "protocol", "records", "storage", "security"}},
+             {"common", "protocol", "records", "storage", "security", "registry"}},
             // Record files (import/export): plain structs on common, no client.
             {"record_file", "core/record_file/", {"core/"}, {"common"}},
             {"core", "core/", {"core/"}, {}},
@@ -225,8 +231,9 @@ class IncludeMatrixTest : public QObject {
         // The scan saw the tree: every layer has files, and the edges it is built on were read.
         for (const Layer& l : layers())
             QVERIFY2(files[std::string(l.name)] > 0, l.name.data());
-        for (const char* edge : {"producer -> client", "consumer -> client", "client -> protocol",
-                                 "broker -> storage", "ui -> producer", "gui -> ui"})
+        for (const char* edge :
+             {"producer -> client", "consumer -> client", "client -> protocol", "broker -> storage",
+              "broker -> registry", "ui -> producer", "gui -> ui"})
             QVERIFY2(edges[edge] > 0, edge);
     }
 
