@@ -593,6 +593,9 @@ std::vector<ErrorCode> GroupCoordinator::commitOffsets(
         }
         for (const auto& [tp, o] : stored)
             g.offsets[tp] = o;
+        if (auto s = store_->maybeCompact(groups_, config_.journalCompactBytes); !s) {
+            spdlog::error("group coordinator: {}", s.message());
+        }
     }
     return errors;
 }
@@ -710,6 +713,19 @@ void GroupCoordinator::tick() {
                 removeMember(g, mid);
             prepareRebalance(g);
             tryCompleteJoin(g);
+        }
+    }
+    // An Empty group with nothing committed is forgotten, as Kafka's metadata cleanup does.
+    for (auto it = groups_.begin(); it != groups_.end();) {
+        const Group& g = it->second;
+        if (g.state == GroupState::Empty && g.members.empty() && g.pendingMembers.empty() &&
+            g.offsets.empty()) {
+            if (auto s = store_->appendDelete(it->first); !s) {
+                spdlog::error("group {}: {}", it->first, s.message());
+            }
+            it = groups_.erase(it);
+        } else {
+            ++it;
         }
     }
 }

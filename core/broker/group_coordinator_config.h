@@ -13,6 +13,8 @@ struct GroupCoordinatorConfig {
     int32_t initialRebalanceDelayMs = 3'000;  // group.initial.rebalance.delay.ms
     int32_t offsetMetadataMaxBytes = 4'096;   // offset.metadata.max.bytes
     int32_t groupMaxSize = INT32_MAX;         // group.max.size
+    // Ours: the journal is rewritten compacted once this much was appended to it.
+    int64_t journalCompactBytes = 16 << 20;
 };
 
 }  // namespace bs::broker

@@ -154,19 +154,32 @@ Result<std::unique_ptr<GroupStore>> GroupStore::open(const std::filesystem::path
             }
         }
     }
+    if (auto s = store->rewrite(groups); !s) return Error{s.message()};
+    return store;
+}
+
+Status GroupStore::rewrite(const std::map<std::string, Group>& groups) {
     std::string compacted;
     for (const auto& [id, g] : groups) {
         compacted += groupRecord(g).dump() + "\n";
         for (const auto& [tp, o] : g.offsets)
             compacted += offsetRecord(id, tp, o).dump() + "\n";
     }
-    if (auto s = writeFileDurably(file, compacted); !s) return Error{s.message()};
-    store->out_.open(file, std::ios::app | std::ios::binary);
-    if (!store->out_) return Error{"cannot append to " + file.string()};
-    return store;
+    if (out_.is_open()) out_.close();
+    if (auto s = writeFileDurably(file_, compacted); !s) return s;
+    out_.open(file_, std::ios::app | std::ios::binary);
+    if (!out_) return Error{"cannot append to " + file_.string()};
+    appended_ = 0;
+    return {};
+}
+
+Status GroupStore::maybeCompact(const std::map<std::string, Group>& groups, int64_t threshold) {
+    if (appended_ <= threshold) return {};
+    return rewrite(groups);
 }
 
 Status GroupStore::appendLine(const std::string& line) {
+    appended_ += static_cast<int64_t>(line.size()) + 1;
     out_ << line << '\n';
     out_.flush();
     if (!out_) return Error{"cannot append to " + file_.string()};

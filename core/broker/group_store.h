@@ -32,15 +32,21 @@ class GroupStore {
         const std::string& groupId,
         const std::vector<std::pair<GroupTopicPartition, CommittedOffset>>& offsets);
     Status appendDelete(const std::string& groupId);
+    // Rewrites the journal as `groups` alone (the cleaner's pass), when more than `threshold`
+    // bytes were appended since the last rewrite.
+    Status maybeCompact(const std::map<std::string, Group>& groups, int64_t threshold);
+    int64_t appendedBytes() const { return appended_; }
 
     const std::filesystem::path& file() const { return file_; }
 
   private:
     explicit GroupStore(std::filesystem::path file) : file_(std::move(file)) {}
     Status appendLine(const std::string& line);
+    Status rewrite(const std::map<std::string, Group>& groups);
 
     const std::filesystem::path file_;
     std::ofstream out_;
+    int64_t appended_ = 0;  // bytes appended since the journal was last rewritten
 };
 
 }  // namespace bs::broker

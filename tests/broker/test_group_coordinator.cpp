@@ -310,6 +310,28 @@ class GroupCoordinatorTest : public QObject {
         QCOMPARE(gc_->committedOffsets("g").size(), size_t(2));
     }
 
+    void theJournalIsCompactedAndEmptyGroupsWithoutOffsetsAreForgotten() {
+        config_.journalCompactBytes = 4096;
+        open();
+        GroupCoordinator::CommitParams simple{"solo", "", std::nullopt, -1};
+        for (int64_t i = 0; i < 500; ++i) {
+            QCOMPARE(gc_->commitOffsets(simple, {{{"t", 0}, {i, -1, std::nullopt, 1}}}).front(),
+                     ErrorCode::NONE);
+        }
+        // 500 records of ~150 bytes were appended; the rewrites keep the file near one.
+        QVERIFY(QFileInfo(dir_.filePath("__consumer_offsets.journal")).size() < 8192);
+        Pending a;
+        join(params("", "range"), a);  // MEMBER_ID_REQUIRED: an Empty group with a pending id
+        gc_->tick();
+        QCOMPARE(state(), std::string("Empty"));  // kept while the id is pending
+        clock_.sleepMs(10'000);
+        gc_->tick();  // the pending id expired; nothing committed: forgotten
+        QCOMPARE(state(), std::string("Dead"));
+        open();
+        QCOMPARE(gc_->committedOffsets("solo").at({"t", 0}).offset, int64_t(499));
+        QCOMPARE(state(), std::string("Dead"));
+    }
+
     void placementFollowsKafkasHash() {
         // Kafka: abs("my-group".hashCode()) % 50; "my-group".hashCode() == -1906497762, and
         // over UTF-16 units (a surrogate pair for the emoji) 245262263.
