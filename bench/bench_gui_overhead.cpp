@@ -63,6 +63,7 @@ struct Run {
     long frames = 0;          // GUI runs: paints of the accumulator + sender views
     long timelineFrames = 0;  // (3): paints of the Send path timeline
     long timelineLines = 0;   // (3): lines the timeline held at the end (capped)
+    long events = 0;          // (2)/(3): pipeline events the GUI thread polled
     double guiCpu = 0;        // GUI runs: CPU time of the GUI thread / wall time
     double guiShare = 0;      // GUI runs: CPU time of the GUI thread / of the whole process
     double cpuSeconds = 0;    // CPU time of the whole process (pipeline, cluster, GUI)
@@ -253,6 +254,11 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     hb.runUntil([&, t = Steady::now()] { return secondsSince(t) > 0.5; }, 30000);
     const qint64 base = controller->sends().deliveredCount();
     const qint64 baseFailed = controller->sends().failedCount();
+    long events = 0;
+    QObject::connect(&controller->poller(), &bs::ui::SnapshotPoller::eventsReady,
+                     [&events](const std::vector<bs::producer::Event>& e) {
+                         events += static_cast<long>(e.size());
+                     });
     hb.reset();
     painter.frames = 0;
     timelinePainter.frames = 0;
@@ -279,6 +285,7 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     run.frames = painter.frames;
     run.timelineFrames = timelinePainter.frames;
     if (sendPath) run.timelineLines = sendPath->model()->rowCount();
+    run.events = events;
     if (!finished) std::fprintf(stderr, "GUI run: timed out\n");
     window.reset();
     controller.reset();
@@ -386,8 +393,10 @@ int main(int argc, char** argv) {
                         run.delivered, run.recordsPerSec(), vs, run.cpuUsPerRecord(), vsCpu,
                         run.failed, blocked, fps, cpu);
             if (k == 2)
-                std::printf("%-6s %-32s timeline: %ld lines held (frames/s: views+timeline)\n", "",
-                            "", run.timelineLines);
+                std::printf(
+                    "%-6s %-32s timeline: %ld lines held, %.0f events/s polled "
+                    "(frames/s: views+timeline)\n",
+                    "", "", run.timelineLines, double(run.events) / run.seconds);
             std::fflush(stdout);
         }
         if (round.count(1) && round.count(0)) {

@@ -1,6 +1,6 @@
 # Every dependency is a Debian 12 package; scripts/install-deps.sh installs them.
 find_package(Threads REQUIRED)
-find_package(Boost 1.74 REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS regex)
 find_package(spdlog REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(CLI11 2.1 REQUIRED)
@@ -10,6 +10,12 @@ find_package(Snappy REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+# libcsv (libcsv-dev): the RFC 4180 parser of record files; it ships no CMake or pkg-config file.
+find_path(LIBCSV_INCLUDE_DIR csv.h REQUIRED)
+find_library(LIBCSV_LIBRARY csv REQUIRED)
+add_library(LibCSV::csv UNKNOWN IMPORTED)
+set_target_properties(LibCSV::csv PROPERTIES IMPORTED_LOCATION ${LIBCSV_LIBRARY}
+                      INTERFACE_INCLUDE_DIRECTORIES ${LIBCSV_INCLUDE_DIR})
 if(BATCHSCOPE_BUILD_TESTS OR BATCHSCOPE_BUILD_BENCH)
   pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 endif()

@@ -7,7 +7,8 @@ packages=(
   build-essential cmake ninja-build pkg-config git ccache
   # qt6-charts-dev needs Qt6OpenGL's CMake config but does not depend on its package
   qt6-base-dev qt6-charts-dev qt6-svg-dev qtkeychain-qt6-dev libqt6opengl6-dev libgl-dev
-  libboost-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libssl-dev
+  libboost-dev libboost-regex-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libssl-dev
+  libcsv-dev
   # test peers and tools
   librdkafka-dev kcat python3 python3-kafka python3-confluent-kafka xvfb xauth
   # the libFuzzer targets (scripts/fuzz.sh): clang 14 and its fuzzer/sanitizer runtimes

@@ -22,8 +22,11 @@
 
 #include "demo_runner.h"
 #include "dialogs/connection_dialog.h"
+#include "dialogs/import_dialog.h"
 #include "dialogs/producer_settings_dialog.h"
 #include "icons.h"
+#include "lessons/lesson.h"
+#include "lessons/lessons_panel.h"
 #include "log_sink.h"
 #include "models/accumulator_model.h"
 #include "models/batch_records.h"
@@ -33,11 +36,13 @@
 #include "models/metrics_history.h"
 #include "models/sender_model.h"
 #include "models/timeline_model.h"
+#include "saved_clusters.h"
 #include "send_path.h"
 #include "session/password_store.h"
 #include "widgets/accumulator_view.h"
 #include "widgets/buffer_pool_view.h"
 #include "widgets/cluster_panel.h"
+#include "widgets/cluster_switcher.h"
 #include "widgets/deliveries_panel.h"
 #include "widgets/distribution_view.h"
 #include "widgets/explain_panel.h"
@@ -46,6 +51,7 @@
 #include "widgets/metrics_panel.h"
 #include "widgets/record_composer.h"
 #include "widgets/request_frame_view.h"
+#include "widgets/saved_messages_panel.h"
 #include "widgets/sender_view.h"
 #include "widgets/state_legend.h"
 #include "widgets/timeline_panel.h"
@@ -110,6 +116,7 @@ QLabel* detailsLabel() {
 
 MainWindow::MainWindow(AppController* controller, QWidget* parent)
     : QMainWindow(parent),
+      controller_(controller),
       session_(&controller->session()),
       sends_(&controller->sends()),
       accModel_(new AccumulatorModel(this)),
@@ -148,6 +155,7 @@ QDockWidget* MainWindow::addDock(const QString& title, const QString& name, QWid
 void MainWindow::buildDocks() {
     // Centre: the Record accumulator.
     accView_ = new AccumulatorView(accModel_, this);
+    accView_->setObjectName(QStringLiteral("accumulatorView"));
     accSummary_ = new LiveLabel(tr("100000 records in 1000 batches · running"));
     batchDetails_ = detailsLabel();
     batchDetails_->setObjectName(QStringLiteral("batchDetails"));
@@ -178,6 +186,11 @@ void MainWindow::buildDocks() {
     cluster_ = new ClusterPanel(session_);
     auto* clusterDock = addDock(tr("Cluster"), QStringLiteral("cluster"), scrolled(cluster_),
                                 Qt::LeftDockWidgetArea);
+    // Saved messages: a tab beside the explain panel (the composer keeps its height).
+    auto* savedDock = addDock(tr("Saved messages"), QStringLiteral("saved"),
+                              scrolled(new SavedMessagesPanel(composer_)), Qt::LeftDockWidgetArea);
+    tabifyDockWidget(explainDock, savedDock);
+    explainDock->raise();
 
     senderView_ = new SenderView(senderModel_, this);
     senderSummary_ = new LiveLabel(tr("5 in flight · 100000 completed · 0 retries · 0 failed"));
@@ -236,6 +249,10 @@ void MainWindow::buildDocks() {
     auto* frameDock = addDock(tr("Request frame"), QStringLiteral("requestFrame"),
                               sendPath_->frameView(), Qt::RightDockWidgetArea);
     tabifyDockWidget(logDock_, frameDock);
+    lessons_ = new LessonsPanel(controller_, this);
+    lessonsDock_ =
+        addDock(tr("Lessons"), QStringLiteral("lessons"), lessons_, Qt::RightDockWidgetArea);
+    tabifyDockWidget(logDock_, lessonsDock_);
     logDock_->raise();
     composerDock_ = composerDock;
     explainDock_ = explainDock;
@@ -286,8 +303,8 @@ void MainWindow::buildDocks() {
         const auto shown = [](const QString& c) {
             return c.isEmpty() ? QStringLiteral("builtin") : c;
         };
-        relay_->post(tr("partitioner.class=%1: flushing and recreating the producer")
-                         .arg(shown(cls)));
+        relay_->post(
+            tr("partitioner.class=%1: flushing and recreating the producer").arg(shown(cls)));
         // A KafkaProducer reads partitioner.class once, when it is built (as Java's): a switch
         // is a new producer, which the timeline says in order with the events.
         sendPath_->model()->addNote(
@@ -303,6 +320,16 @@ void MainWindow::buildDocks() {
                 inspectorDock_->raise();
                 inspector_->showRecord(topic, partition, offset);
             });
+    // Send again…: the record into the composer, its topic field ready for another topic.
+    connect(deliveriesPanel_, &DeliveriesPanel::replayRequested, inspector_,
+            &TopicInspector::replayRecord);
+    connect(inspector_, &TopicInspector::replayRequested, this, [this](const RecordDraft& d) {
+        composer_->setDraft(d);
+        composerDock_->show();
+        composerDock_->raise();
+        if (auto* topic = composer_->findChild<QWidget*>(QStringLiteral("topic")))
+            topic->setFocus();
+    });
 }
 
 void MainWindow::buildActions() {
@@ -343,6 +370,9 @@ void MainWindow::buildActions() {
     tb->addSeparator();
     tb->addAction(settingsAct);
     tb->addAction(connectAct);
+    switcher_ = new ClusterSwitcher(tb);
+    tb->addWidget(switcher_);
+    connect(switcher_, &ClusterSwitcher::clusterChosen, this, &MainWindow::switchToCluster);
     tb->addAction(clearAct);
 
     connect(pause_, &QAction::toggled, session_, &ClusterSession::setSenderPaused);
@@ -361,6 +391,15 @@ void MainWindow::buildActions() {
     auto* file = menuBar()->addMenu(tr("&File"));
     file->addAction(connectAct);
     file->addAction(settingsAct);
+    file->addSeparator();
+    // Non-modal, one at a time: a running import goes on while the window is used.
+    auto* importAct = file->addAction(tr("&Import records…"), this, [this] {
+        auto* dlg = findChild<ImportDialog*>();
+        if (!dlg) dlg = new ImportDialog(session_, sends_, this);
+        dlg->show();
+        dlg->raise();
+    });
+    importAct->setObjectName(QStringLiteral("importRecords"));
     file->addSeparator();
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -382,6 +421,13 @@ void MainWindow::buildActions() {
         a->setData(themeName(t));
         group->addAction(a);
         connect(a, &QAction::triggered, this, [this, t] { setTheme(t); });
+    }
+    // Lessons: each a real experiment in this window (resources/lessons, docs/LESSONS.md).
+    auto* lessonsMenu = menuBar()->addMenu(tr("&Lessons"));
+    for (const Lesson& l : lessons_->lessons()) {
+        auto* a = lessonsMenu->addAction(l.title);
+        a->setToolTip(l.summary);
+        connect(a, &QAction::triggered, this, [this, id = l.id] { lessons_->startLesson(id); });
     }
     auto* help = menuBar()->addMenu(tr("&Help"));
     // The demo, live: keyed and keyless records side by side, node 1 slowed (Help ▸ again stops).
@@ -626,8 +672,8 @@ void MainWindow::updateBatchDetails() {
             if (auto bytes =
                     producer->batchRecords({selTopic_.toStdString(), selPartition_}, selBatch_);
                 bytes && !bytes->empty())
-                *text += tr("<br>records (offset delta: key → value): %1")
-                             .arg(batchRecordsText(*bytes));
+                *text +=
+                    tr("<br>records (offset delta: key → value): %1").arg(batchRecordsText(*bytes));
         batchDetails_->setText(*text);
         return;
     }
@@ -664,6 +710,9 @@ void MainWindow::clearViews() {
 
 void MainWindow::showConnectionDialog() {
     ConnectionDialog dlg(session_->connection(), this);
+    dlg.setPasswordLookup([passwords = passwords_](const QString& account, auto found) {
+        passwords->load(account, [found](const QString& pw, const QString&) { found(pw); });
+    });
     if (dlg.exec() != QDialog::Accepted) return;
     const ConnectionSettings s = dlg.settings();
     QSettings settings;
@@ -675,7 +724,33 @@ void MainWindow::showConnectionDialog() {
                                     : tr("SASL password not saved: %1").arg(e));
         });
     }
+    saved_clusters::setLastUsed(settings, dlg.chosenCluster());  // empty: an unsaved one
+    switcher_->refresh();
     session_->connectTo(s, session_->producerProps());
+}
+
+void MainWindow::switchToCluster(const QString& name) {
+    QSettings settings;
+    auto c = saved_clusters::load(settings, name);
+    if (!c) {
+        relay_->post(tr("no saved cluster named '%1'").arg(name));
+        switcher_->refresh();
+        return;
+    }
+    c->save(settings);  // the connection the next start uses
+    saved_clusters::setLastUsed(settings, name);
+    if (!c->usesSasl()) {
+        session_->connectTo(*c, session_->producerProps());
+        return;
+    }
+    // The keyring may prompt: connect once it has answered.
+    passwords_->load(c->passwordAccount(),
+                     [this, c = *c](const QString& password, const QString& error) mutable {
+                         if (!error.isEmpty())
+                             relay_->post(tr("SASL password not in the keyring: %1").arg(error));
+                         c.saslPassword = password;
+                         session_->connectTo(c, session_->producerProps());
+                     });
 }
 
 void MainWindow::showSettingsDialog() {

@@ -27,6 +27,7 @@ class ClusterPanel;
 class DeliveriesPanel;
 class DistributionView;
 class MetricsPanel;
+class LessonsPanel;
 class LogPanel;
 class LogRelay;
 class LiveLabel;
@@ -34,6 +35,7 @@ class BufferPoolView;
 class TopicInspector;
 class SendPath;
 class PasswordStore;
+class ClusterSwitcher;
 
 // The main window: the Record accumulator view in the centre, every other screen in a dock
 // (layout saved with QSettings), toolbar Pause / Step / Flush, status bar with throughput and
@@ -69,6 +71,8 @@ class MainWindow : public QMainWindow {
     void onMetrics(const std::vector<producer::Metric>& metrics, qint64 timeMs);
     void onCluster(const ClusterInfo& info);
     void showConnectionDialog();
+    // Connects to the saved cluster `name` (its password from the keyring) and remembers it.
+    void switchToCluster(const QString& name);
     void showSettingsDialog();
     void updateBatchDetails();
     void updateRequestDetails();
@@ -76,6 +80,7 @@ class MainWindow : public QMainWindow {
     QDockWidget* addDock(const QString& title, const QString& name, QWidget* w,
                          Qt::DockWidgetArea area);
 
+    AppController* controller_;
     ClusterSession* session_;
     SendService* sends_;
     AccumulatorModel* accModel_;
@@ -87,6 +92,7 @@ class MainWindow : public QMainWindow {
     PasswordStore* passwords_;
 
     AccumulatorView* accView_ = nullptr;
+    LessonsPanel* lessons_ = nullptr;
     SenderView* senderView_ = nullptr;
     RecordComposer* composer_ = nullptr;
     ExplainPanel* explain_ = nullptr;
@@ -105,7 +111,8 @@ class MainWindow : public QMainWindow {
     QMenu* viewMenu_ = nullptr;
     QDockWidget *composerDock_ = nullptr, *explainDock_ = nullptr, *clusterDock_ = nullptr,
                 *senderDock_ = nullptr, *metricsDock_ = nullptr, *logDock_ = nullptr,
-                *deliveriesDock_ = nullptr, *distDock_ = nullptr, *inspectorDock_ = nullptr;
+                *lessonsDock_ = nullptr, *deliveriesDock_ = nullptr, *distDock_ = nullptr,
+                *inspectorDock_ = nullptr;
     bool layoutRestored_ = false;
     bool sizedOnce_ = false;
 
@@ -113,6 +120,7 @@ class MainWindow : public QMainWindow {
     QLabel* stateLabel_ = nullptr;
     QToolButton* cancelConnect_ = nullptr;  // shown while a connection attempt runs
     QTimer* connectTick_ = nullptr;         // refreshes the attempt's elapsed time
+    ClusterSwitcher* switcher_ = nullptr;   // the saved clusters, in the toolbar
     QString connectedTo_;                   // description of the connection in use
     QString shownBootstrap_;                // the views show this connection's pipeline
     QLabel* throughput_ = nullptr;

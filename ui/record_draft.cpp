@@ -1,10 +1,10 @@
 #include "record_draft.h"
 
-#include <QUuid>
 #include <algorithm>
 #include <map>
 #include <memory>
 
+#include "common/text.h"
 #include "producer/serializers.h"
 
 namespace bs::ui {
@@ -22,22 +22,22 @@ QVector<QString> composerSerializers() {
     return out;
 }
 
-bool hasTemplate(const QString& text) {
-    return text.contains(QLatin1String("${n}")) || text.contains(QLatin1String("${uuid}")) ||
-           text.contains(QLatin1String("${time}"));
+QString expandTemplate(const QString& text, qint64 n, qint64 nowMs) {
+    if (!text.contains(QLatin1Char('$'))) return text;
+    auto expanded = expandTemplates(text, TemplateContext{n, nowMs, nullptr});
+    return expanded ? *expanded : text;
 }
 
-QString expandTemplate(const QString& text, qint64 n, qint64 nowMs) {
-    if (!text.contains(QLatin1String("${"))) return text;
-    QString out = text;
-    out.replace(QLatin1String("${n}"), QString::number(n));
-    out.replace(QLatin1String("${time}"), QString::number(nowMs));
-    while (out.contains(QLatin1String("${uuid}"))) {
-        // Each occurrence gets its own UUID.
-        const int at = static_cast<int>(out.indexOf(QLatin1String("${uuid}")));
-        out.replace(at, 7, QUuid::createUuid().toString(QUuid::WithoutBraces));
+Result<std::vector<uint8_t>> headerBytes(const DraftHeader& header, qint64 n, qint64 nowMs) {
+    if (header.hex) {
+        auto bytes = parseHex(header.value.toStdString());
+        if (!bytes) return Error{"hex: " + bytes.error().message};
+        return std::move(*bytes);
     }
-    return out;
+    auto text = expandTemplates(header.value, TemplateContext{n, nowMs, nullptr});
+    if (!text) return text.error();
+    const QByteArray utf8 = text->toUtf8();
+    return std::vector<uint8_t>(utf8.begin(), utf8.end());
 }
 
 Result<std::optional<std::vector<uint8_t>>> serializeField(const QString& serializer,
@@ -67,18 +67,21 @@ Result<producer::ProducerRecord> toRecord(const RecordDraft& draft, qint64 n, qi
     record.topic = draft.topic.toStdString();
     record.partition = draft.partition;
     record.timestamp = draft.timestampMs;
-    auto key =
-        serializeField(draft.keySerializer, expandTemplate(draft.keyText, n, nowMs), draft.topic);
+    const TemplateContext context{n, nowMs, nullptr};
+    auto keyText = expandTemplates(draft.keyText, context);
+    if (!keyText) return Error{"key: " + keyText.error().message};
+    auto key = serializeField(draft.keySerializer, *keyText, draft.topic);
     if (!key) return Error{"key: " + key.error().message};
-    auto value = serializeField(draft.valueSerializer, expandTemplate(draft.valueText, n, nowMs),
-                                draft.topic);
+    auto valueText = expandTemplates(draft.valueText, context);
+    if (!valueText) return Error{"value: " + valueText.error().message};
+    auto value = serializeField(draft.valueSerializer, *valueText, draft.topic);
     if (!value) return Error{"value: " + value.error().message};
     if (key->has_value()) record.key = std::move(**key);
     if (value->has_value()) record.value = std::move(**value);
-    for (const auto& [k, v] : draft.headers) {
-        const QByteArray utf8 = expandTemplate(v, n, nowMs).toUtf8();
-        record.headers.push_back(
-            producer::Header{k.toStdString(), std::vector<uint8_t>(utf8.begin(), utf8.end())});
+    for (const DraftHeader& h : draft.headers) {
+        auto bytes = headerBytes(h, n, nowMs);
+        if (!bytes) return Error{"header '" + h.key.toStdString() + "': " + bytes.error().message};
+        record.headers.push_back(producer::Header{h.key.toStdString(), std::move(*bytes)});
     }
     return record;
 }

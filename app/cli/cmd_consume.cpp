@@ -22,6 +22,7 @@
 #include "consumer/kafka_consumer.h"
 #include "consumer/message_formatter.h"
 #include "producer/producer_config.h"
+#include "record_file_io.h"
 
 namespace bs::cli {
 
@@ -50,6 +51,7 @@ struct Options {
     std::optional<std::string> isolationLevel, group;
     bool skipOnError = false;
     bool printBatches = false;
+    std::optional<std::string> recordFormat;  // --format jsonl|csv (record_file_io.h)
 };
 
 // Reported like CLI11's own errors (main.cpp), with kafka-console-consumer's exit code 1.
@@ -187,6 +189,12 @@ int runConsume(const Options& o) {
     if (!config) usageError(config.error().message);
     auto fmt = formatter(o);
     if (!fmt) usageError(fmt.error().message);
+    std::optional<RecordFileOutput> recordFile;
+    if (o.recordFormat) {
+        auto r = RecordFileOutput::create(*o.recordFormat);
+        if (!r) usageError(r.error().message);
+        recordFile = std::move(*r);
+    }
 
     // Client chatter (reconnects, metadata) stays quiet unless asked for, as with Kafka's tools.
     const char* level = std::getenv("BATCHSCOPE_LOG_LEVEL");
@@ -253,6 +261,10 @@ int runConsume(const Options& o) {
 
     const int64_t timeoutMs = o.timeoutMs >= 0 ? o.timeoutMs : INT64_MAX;
     std::string out;
+    if (recordFile) {
+        const std::string start = recordFile->start();
+        std::fwrite(start.data(), 1, start.size(), stdout);
+    }
     int64_t lastRecordMs = SystemClock::instance().nowMs();
     while ((o.maxMessages < 0 || count < o.maxMessages) && !gStop.load()) {
         const int64_t now = SystemClock::instance().nowMs();
@@ -273,9 +285,13 @@ int runConsume(const Options& o) {
         out.clear();
         for (const auto& r : *records) {
             if (o.maxMessages >= 0 && count >= o.maxMessages) break;
-            if (o.printBatches && r.firstInBatch) out += fmt->batchLine(*r.batch);
+            if (o.printBatches && !recordFile && r.firstInBatch) out += fmt->batchLine(*r.batch);
             ++count;
             if (groupOffsets) groupOffsets->printed({r.topic(), r.partition()}, r.offset);
+            if (recordFile) {
+                recordFile->append(r, out);
+                continue;
+            }
             if (Status s = fmt->writeTo(r, out); !s.ok()) {
                 if (!o.skipOnError) {
                     std::fwrite(out.data(), 1, out.size(), stdout);
@@ -361,6 +377,7 @@ void addConsume(CLI::App& app, Outcome& out) {
                   "skip records that cannot be rendered instead of stopping");
     cmd->add_flag("--print-batches", o.printBatches,
                   "print each stored batch's header before its first record");
+    addRecordFileOutputOption(cmd, o.recordFormat);
     cmd->callback([raw, &out] {
         auto checked = checkArgs(*raw);
         if (!checked) usageError(checked.error().message);

@@ -14,6 +14,7 @@
 #include "cmd_produce.h"
 #include "commands.h"
 #include "producer/kafka_producer.h"
+#include "record_file_io.h"
 
 namespace bs::cli {
 
@@ -76,6 +77,7 @@ struct ProduceArgs {
     std::string bootstrap, compression;
     std::vector<std::string> properties, codec;
     bool report = false;
+    RecordFileInput file;  // --input, --format, --skip-bad-lines (record_file_io.h)
 };
 
 int runProduce(const ProduceArgs& a) {
@@ -94,6 +96,14 @@ int runProduce(const ProduceArgs& a) {
         }
     }
     const bool report = a.report;
+    if (a.file.active()) {
+        std::map<std::string, std::string> forced{{"bootstrap.servers", a.bootstrap},
+                                                  {"key.serializer", "bytes"},
+                                                  {"value.serializer", "bytes"}};
+        if (!a.compression.empty()) forced["compression.type"] = a.compression;
+        return produceRecordFile(a.file, a.producer.topic, parseKey ? separator : std::string(),
+                                 report, a.producer.config(forced));
+    }
     std::map<std::string, std::string> forced{{"bootstrap.servers", a.bootstrap},
                                               {"key.serializer", "string"},
                                               {"value.serializer", "string"}};
@@ -175,6 +185,7 @@ void addProduce(CLI::App& app, Outcome& out) {
             ->type_name("[CODEC]");
     cmd->add_flag("--report", args->report,
                   "print 'partition offset' per input line, in input order");
+    addRecordFileInputOptions(cmd, args->file);
     cmd->callback([args, compression, &out] {
         // Kafka's tool: the codec is optional and defaults to gzip.
         if (compression->count() > 0)

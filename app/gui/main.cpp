@@ -3,6 +3,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QPixmap>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -10,6 +11,9 @@
 
 #include "app_controller.h"
 #include "demo_runner.h"
+#include "lessons/lesson.h"
+#include "lessons/lesson_runner.h"
+#include "lessons/lessons_panel.h"
 #include "main_window.h"
 #include "session/password_store.h"
 #include "session/producer_properties.h"
@@ -42,7 +46,12 @@ int main(int argc, char** argv) {
                             QStringLiteral("With --screenshot: run the built-in demo first."));
     QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark."),
                              QStringLiteral("NAME"));
-    cli.addOptions({bootstrap, config, screenshot, demo, theme});
+    QCommandLineOption lesson(
+        QStringLiteral("lesson"),
+        QStringLiteral("Start a lesson (its id, e.g. batching, or its title); with --screenshot: "
+                       "render its first step once the step's outcome was seen."),
+        QStringLiteral("NAME"));
+    cli.addOptions({bootstrap, config, screenshot, demo, theme, lesson});
     cli.process(app);
 
     const bool shooting = cli.isSet(screenshot);
@@ -108,7 +117,41 @@ int main(int argc, char** argv) {
     window.show();
 
     DemoRunner* runner = nullptr;
-    if (shooting) {
+    if (cli.isSet(lesson)) {
+        auto* panel = window.findChild<LessonsPanel*>();
+        const QString name = cli.value(lesson);
+        bool known = false;
+        for (const Lesson& l : panel->lessons())
+            known = known || l.id == name || l.title == name;
+        if (!known) {
+            QStringList ids;
+            for (const Lesson& l : panel->lessons())
+                ids << l.id;
+            std::fprintf(stderr, "batchscope: no lesson '%s' (lessons: %s)\n", qPrintable(name),
+                         qPrintable(ids.join(QStringLiteral(", "))));
+            return 2;
+        }
+        QObject::connect(&controller.session(), &ClusterSession::connected, panel, [panel, name] {
+            if (!panel->runner()->active()) panel->startLesson(name);
+        });
+        if (shooting) {
+            // The first step's outcome seen (or a minute gone), painted, then the PNG.
+            const QString path = cli.value(screenshot);
+            auto shoot = [&window, path](int code) {
+                const QPixmap shot = window.grab();
+                const bool ok = !shot.isNull() && shot.save(path, "PNG");
+                if (!ok) std::fprintf(stderr, "batchscope: could not write the screenshot\n");
+                QApplication::exit(ok ? code : 1);
+            };
+            QObject::connect(panel->runner(), &LessonRunner::stepSeen, &window,
+                             [shoot](int) { QTimer::singleShot(800, [shoot] { shoot(0); }); });
+            QTimer::singleShot(60000, &window, [shoot, panel] {
+                std::fprintf(stderr, "batchscope: lesson step not done within a minute: %s\n",
+                             qPrintable(panel->runner()->unmet().join(QStringLiteral("; "))));
+                shoot(2);
+            });
+        }
+    } else if (shooting) {
         runner =
             new DemoRunner(&controller, &window, cli.value(screenshot), cli.isSet(demo), &window);
         QObject::connect(runner, &DemoRunner::finished, &app, [](int code) {

@@ -4,6 +4,7 @@
 //     common <- protocol, records <- storage <- broker
 //     common <- security <- client, broker; producer, consumer (their configs hold the
 //     parsed security settings)
+//     common <- record_file (record files for import and export)
 //     core <- ui <- app/gui;  core <- app/cli
 // Nothing in core/ or app/cli/ includes Qt; nothing in ui/ includes socket code. A new directory
 // must be given a layer here before it can include anything. CMake catches a missing link; this
@@ -36,8 +37,9 @@ struct Layer {
     bool socketsAllowed = true;
 };
 
-const std::set<std::string_view> kCore = {"common",   "protocol", "records", "security", "client",
-                                          "producer", "consumer", "storage", "broker",   "core"};
+const std::set<std::string_view> kCore = {"common", "protocol",    "records",  "security",
+                                          "client", "producer",    "consumer", "storage",
+                                          "broker", "record_file", "core"};
 
 // Longest directory first, so core/protocol/record/ wins over core/protocol/.
 const std::vector<Layer>& layers() {
@@ -62,6 +64,8 @@ const std::vector<Layer>& layers() {
              "core/broker/",
              {"core/"},
              {"common", "protocol", "records", "storage", "security"}},
+            // Record files (import/export): plain structs on common, no client.
+            {"record_file", "core/record_file/", {"core/"}, {"common"}},
             {"core", "core/", {"core/"}, {}},
             {"ui", "ui/", {"ui/", "core/"}, kCore, true, false},
             {"cli", "app/cli/", {"app/cli/", "core/"}, kCore},

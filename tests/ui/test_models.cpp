@@ -9,6 +9,7 @@
 #include "models/event_log.h"
 #include "models/metrics_history.h"
 #include "models/sender_model.h"
+#include "models/timeline_model.h"
 #include "protocol/api_keys.h"
 #include "record_draft.h"
 
@@ -54,6 +55,19 @@ NodeSnapshot nodeWithOneRequest() {
     r.batchIds = {5, 6};
     n.inFlight = {r};
     return n;
+}
+// One Sender.runOnce iteration as the timeline gets it: node 0's verdict, then ready()'s end.
+void appendIteration(std::vector<Event>& out, int64_t iteration) {
+    Event v;
+    v.type = EventType::ReadyVerdict;
+    v.nodeId = 0;
+    v.reason = static_cast<uint8_t>(ReadyReason::BatchFull);
+    v.iteration = iteration;
+    out.push_back(v);
+    Event c;
+    c.type = EventType::ReadyChecked;
+    c.iteration = iteration;
+    out.push_back(c);
 }
 // Node 1's answer to request #11: NOT_LEADER_OR_FOLLOWER (6).
 Event notLeaderResponse() {
@@ -317,6 +331,45 @@ class TestModels : public QObject {
         m.add({ok, ok, bad});
         QCOMPARE(m.counts(QStringLiteral("demo")), (QVector<qint64>{0, 0, 0, 2}));
         QCOMPARE(m.total(QStringLiteral("demo")), 2);
+    }
+
+    // At full speed the timeline turns only the newest events into lines, starting at an
+    // iteration's first event, and says how many it skipped; smaller batches are all shown.
+    void timelineThrottleKeepsTheNewestIterations() {
+        TimelineModel m;
+        m.setThrottle(51, 0);
+        std::vector<Event> events;
+        for (int64_t i = 0; i < 100; ++i)
+            appendIteration(events, i);
+        m.applyEvents(events);  // 200 events: the cut at 149 falls inside iteration 74
+        QCOMPARE(m.rowCount(), 26);
+        QVERIFY2(m.text(0).contains(QStringLiteral("150 events not shown")), qPrintable(m.text(0)));
+        QCOMPARE(m.index(1).data(TimelineModel::IterationRole).toInt(), 75);
+        QVERIFY(m.text(1).contains(QStringLiteral("ready()")));
+        QCOMPARE(m.index(25).data(TimelineModel::IterationRole).toInt(), 99);
+
+        events.clear();
+        for (int64_t i = 100; i < 105; ++i)
+            appendIteration(events, i);
+        m.applyEvents(events);
+        QCOMPARE(m.rowCount(), 31);
+        QCOMPARE(m.index(26).data(TimelineModel::IterationRole).toInt(), 100);
+    }
+
+    // Lines come at most every interval: what arrives sooner waits, then follows in order.
+    void timelineThrottleWaitsForTheInterval() {
+        TimelineModel m;
+        m.setThrottle(0, 200);
+        std::vector<Event> events;
+        appendIteration(events, 1);
+        m.applyEvents(events);
+        QCOMPARE(m.rowCount(), 1);  // the first comes at once
+        events.clear();
+        appendIteration(events, 2);
+        m.applyEvents(events);
+        QCOMPARE(m.rowCount(), 1);
+        QTRY_COMPARE(m.rowCount(), 2);
+        QCOMPARE(m.index(1).data(TimelineModel::IterationRole).toInt(), 2);
     }
 
     void metricsHistoryKeepsTheWindow() {

@@ -186,14 +186,17 @@ class TestProducerView : public QObject {
         compose(composer, -1, QStringLiteral("user-7"), QStringLiteral("keyed"));
         sendOne(composer);
         QTRY_COMPARE_WITH_TIMEOUT(deliveries->rowCount(), 2, 30000);
+        const QString explicitLine = QStringLiteral(
+            "doSend(): key 6 B, value 8 B; partition(): the record names P3 "
+            "(partition() returns it first); append(): demo-3 batch #");
+        const QString keyedLine = QStringLiteral(
+            "doSend(): key 6 B, value 5 B; partition(): murmur2(key) % partitions -> P");
+        // The timeline adds lines at most four times a second: the last may come just after.
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            find(lines(m), explicitLine) >= 0 && find(lines(m), keyedLine) >= 0,
+            qPrintable(lines(m).join('\n')), 5000);
         QStringList l = lines(m);
-        QVERIFY2(find(l, QStringLiteral("doSend(): key 6 B, value 8 B; partition(): the record "
-                                        "names P3 (partition() returns it first); append(): "
-                                        "demo-3 batch #")) >= 0,
-                 qPrintable(l.join('\n')));
-        const int keyed = find(l, QStringLiteral("doSend(): key 6 B, value 5 B; partition(): "
-                                                 "murmur2(key) % partitions -> P"));
-        QVERIFY2(keyed >= 0, qPrintable(l.join('\n')));
+        const int keyed = find(l, keyedLine);
         QVERIFY(l[keyed].contains(QStringLiteral("-> P%1;").arg(deliveries->at(0).partition)));
 
         // Switch to KIP-480's sticky partitioner: a line says the producer is rebuilt, and a

@@ -6,6 +6,7 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QInputDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -19,6 +20,7 @@
 #include "broker/cluster_config.h"
 #include "client/connection_probe.h"
 #include "job_queue.h"
+#include "saved_clusters.h"
 
 namespace bs::ui {
 
@@ -123,7 +125,39 @@ ConnectionDialog::ConnectionDialog(const ConnectionSettings& current, QWidget* p
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     ok_ = buttons->button(QDialogButtonBox::Ok);
     ok_->setText(tr("Connect"));
+    // Saved clusters: a named list to choose from, save to and delete from.
+    clusters_ = new QComboBox(this);
+    clusters_->setObjectName(QStringLiteral("savedClusters"));
+    clusters_->setToolTip(tr("Clusters saved with their settings (passwords stay in the "
+                             "system keyring); choosing one fills the fields"));
+    auto* saveCluster = new QToolButton(this);
+    saveCluster->setObjectName(QStringLiteral("saveCluster"));
+    saveCluster->setText(tr("Save as…"));
+    auto* deleteCluster = new QToolButton(this);
+    deleteCluster->setObjectName(QStringLiteral("deleteCluster"));
+    deleteCluster->setText(tr("Delete"));
+    auto* clusterRow = new QHBoxLayout;
+    clusterRow->addWidget(new QLabel(tr("Saved clusters"), this));
+    clusterRow->addWidget(clusters_, 1);
+    clusterRow->addWidget(saveCluster);
+    clusterRow->addWidget(deleteCluster);
+    refreshClusters({});
+    connect(clusters_, &QComboBox::activated, this, [this](int index) {
+        if (index > 0) chooseCluster(clusters_->itemText(index));
+    });
+    connect(saveCluster, &QToolButton::clicked, this, [this] {
+        bool ok = false;
+        const QString name = QInputDialog::getText(
+            this, tr("Save cluster"), tr("Name:"), QLineEdit::Normal,
+            chosenCluster().isEmpty() ? settings().describe() : chosenCluster(), &ok);
+        if (ok && !name.trimmed().isEmpty()) this->saveCluster(name.trimmed());
+    });
+    connect(deleteCluster, &QToolButton::clicked, this, [this] {
+        if (!chosenCluster().isEmpty()) this->deleteCluster(chosenCluster());
+    });
+
     auto* col = new QVBoxLayout(this);
+    col->addLayout(clusterRow);
     col->addWidget(embedded_);
     col->addWidget(emb);
     col->addWidget(external_);
@@ -147,6 +181,67 @@ ConnectionDialog::ConnectionDialog(const ConnectionSettings& current, QWidget* p
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     toggle();
+}
+
+void ConnectionDialog::setFields(const ConnectionSettings& c) {
+    (c.mode == ConnectionSettings::Mode::External ? external_ : embedded_)->setChecked(true);
+    nodes_->setValue(c.nodes);
+    partitions_->setValue(c.partitions);
+    topic_->setText(c.topic);
+    dataDir_->setText(c.dataDir);
+    autoCreate_->setChecked(c.autoCreateTopics);
+    bootstrap_->setText(c.bootstrapServers);
+    protocol_->setCurrentText(c.securityProtocol);
+    mechanism_->setCurrentText(c.saslMechanism);
+    user_->setText(c.saslUsername);
+    password_->setText(c.saslPassword);
+    caFile_->setText(c.caFile);
+    clientCert_->setText(c.clientCertFile);
+    verifyHost_->setChecked(c.verifyHostName);
+    updateSecurityFields();
+}
+
+void ConnectionDialog::refreshClusters(const QString& select) {
+    QSettings s;
+    const QSignalBlocker block(clusters_);
+    clusters_->clear();
+    clusters_->addItem(tr("(not saved)"));
+    clusters_->addItems(saved_clusters::names(s));
+    const int at = clusters_->findText(select);
+    clusters_->setCurrentIndex(at > 0 ? at : 0);
+}
+
+QString ConnectionDialog::chosenCluster() const {
+    return clusters_->currentIndex() > 0 ? clusters_->currentText() : QString();
+}
+
+bool ConnectionDialog::chooseCluster(const QString& name) {
+    QSettings s;
+    const auto c = saved_clusters::load(s, name);
+    if (!c) return false;
+    setFields(*c);
+    refreshClusters(name);
+    if (c->usesSasl() && passwordLookup_) {
+        // The dialog may be gone, or another cluster chosen, when the keyring answers.
+        passwordLookup_(c->passwordAccount(),
+                        [self = QPointer<ConnectionDialog>(this), name](const QString& pw) {
+                            if (self && self->chosenCluster() == name && !pw.isEmpty())
+                                self->password_->setText(pw);
+                        });
+    }
+    return true;
+}
+
+void ConnectionDialog::saveCluster(const QString& name) {
+    QSettings s;
+    saved_clusters::save(s, name, settings());
+    refreshClusters(name);
+}
+
+void ConnectionDialog::deleteCluster(const QString& name) {
+    QSettings s;
+    saved_clusters::remove(s, name);
+    refreshClusters({});
 }
 
 ConnectionDialog::~ConnectionDialog() {

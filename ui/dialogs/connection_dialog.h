@@ -2,6 +2,7 @@
 
 #include <QDialog>
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "connection_settings.h"
@@ -29,6 +30,20 @@ class ConnectionDialog : public QDialog {
     ~ConnectionDialog() override;
     ConnectionSettings settings() const;
 
+    // Saved clusters (saved_clusters.h, in QSettings): the one chosen in the list, if any.
+    QString chosenCluster() const;
+    // Fills the fields from the saved cluster `name` (its password from the keyring comes later,
+    // if at all: the field is cleared). False when there is none of that name.
+    bool chooseCluster(const QString& name);
+    // Saves the fields under `name` (not the password) and lists it.
+    void saveCluster(const QString& name);
+    void deleteCluster(const QString& name);
+    // How a chosen saved cluster's password is found (the keyring, PasswordStore::load): asked
+    // with its passwordAccount(), it answers later through the callback (empty: none).
+    using PasswordLookup =
+        std::function<void(const QString& account, std::function<void(const QString&)> found)>;
+    void setPasswordLookup(PasswordLookup lookup) { passwordLookup_ = std::move(lookup); }
+
     // How long Test connection waits for the broker.
     static constexpr int kTestTimeoutMs = 10000;
 
@@ -37,6 +52,8 @@ class ConnectionDialog : public QDialog {
     void testFinished(bool ok, const QString& report);
 
   private:
+    void setFields(const ConnectionSettings& c);
+    void refreshClusters(const QString& select);
     void validate();
     void updateSecurityFields();
     void testConnection();
@@ -62,6 +79,8 @@ class ConnectionDialog : public QDialog {
     QLabel* testResult_;
     QLabel* error_;
     QPushButton* ok_;
+    QComboBox* clusters_;
+    PasswordLookup passwordLookup_;  // saved clusters; item 0: "(not saved)"
     // The probe's worker; the flag ends a probe still running when the dialog closes.
     std::shared_ptr<std::atomic<bool>> cancelProbe_;
     std::unique_ptr<JobQueue> probeQueue_;

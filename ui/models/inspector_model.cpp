@@ -39,13 +39,15 @@ void InspectorModel::start(const InspectorQuery& query) {
     rows_.clear();
     loaded_.clear();
     loading_ = false;
+    searchResult_ = false;
     endResetModel();
 }
 
 void InspectorModel::applyPage(const InspectorPage& page) {
     if (page.topic != query_.topic) return;
-    if (page.kind == PageKind::Initial) {
+    if (page.kind == PageKind::Initial || page.kind == PageKind::Search) {
         beginResetModel();
+        searchResult_ = page.kind == PageKind::Search;
         rows_.clear();
         loaded_.clear();
         for (const auto& ref : page.records) {
@@ -75,7 +77,8 @@ void InspectorModel::applyPage(const InspectorPage& page) {
 void InspectorModel::mergeBounds(const InspectorPage& page) {
     for (const auto& [p, b] : page.partitions) {
         auto it = loaded_.find(p);
-        if (it == loaded_.end() || page.kind == PageKind::Initial) {
+        if (it == loaded_.end() || page.kind == PageKind::Initial ||
+            page.kind == PageKind::Search) {
             loaded_[p] = Loaded{b.from, b.next, b.begin, b.end, b.to};
             continue;
         }
@@ -154,6 +157,7 @@ int InspectorModel::rowOf(int partition, qint64 offset) const {
 
 std::vector<InspectorSpan> InspectorModel::newerSpans() const {
     std::vector<InspectorSpan> spans;
+    if (searchResult_) return spans;  // the matches of a scan: nothing to page around them
     for (const auto& [p, l] : loaded_) {
         const qint64 limit = l.to >= 0 ? std::min(l.to, l.end) : l.end;
         if (l.high < limit) spans.push_back({p, l.high, l.to});
@@ -163,6 +167,7 @@ std::vector<InspectorSpan> InspectorModel::newerSpans() const {
 
 std::vector<InspectorSpan> InspectorModel::olderSpans(int maxRecords) const {
     std::vector<InspectorSpan> spans;
+    if (searchResult_) return spans;
     for (const auto& [p, l] : loaded_)
         if (l.low > l.begin) spans.push_back({p, l.begin, l.low});
     if (spans.empty()) return spans;
@@ -174,6 +179,7 @@ std::vector<InspectorSpan> InspectorModel::olderSpans(int maxRecords) const {
 
 std::vector<InspectorSpan> InspectorModel::followSpans() const {
     std::vector<InspectorSpan> spans;
+    if (searchResult_) return spans;
     for (const auto& [p, l] : loaded_)
         if (l.to < 0 || l.high < l.to) spans.push_back({p, l.high, l.to});
     return spans;
@@ -212,6 +218,13 @@ void InspectorModel::invalidate(int column) {
     for (auto& r : rows_)
         (column == Key ? r.key : r.value).reset();
     if (!rows_.empty()) Q_EMIT dataChanged(index(0, column), index(rowCount() - 1, column));
+}
+
+void InspectorModel::setTimeDisplay(TimeDisplay display, const Clock& clock) {
+    timeDisplay_ = display;
+    clock_ = &clock;
+    Q_EMIT headerDataChanged(Qt::Horizontal, Timestamp, Timestamp);
+    if (!rows_.empty()) Q_EMIT dataChanged(index(0, Timestamp), index(rowCount() - 1, Timestamp));
 }
 
 void InspectorModel::setColors(QColor bandA, QColor bandB, QColor dim, QColor warn) {
@@ -287,7 +300,7 @@ QVariant InspectorModel::data(const QModelIndex& index, int role) const {
                 return tr("%1 ms since the epoch (%2)")
                     .arg(r.timestamp)
                     .arg(QString::fromUtf8(protocol::timestampTypeName(r.timestampType()).data()));
-            return formatTimestamp(r.timestamp);
+            return formatTime(r.timestamp, timeDisplay_, clock_->wallMs());
         case Key:
         case Value: {
             if (!tip) return field(row, col == Key).preview;
@@ -337,6 +350,7 @@ QVariant InspectorModel::headerData(int section, Qt::Orientation orientation, in
         QT_TR_NOOP("Key"),    QT_TR_NOOP("Value"),     QT_TR_NOOP("Headers"),
         QT_TR_NOOP("Size"),   QT_TR_NOOP("Batch")};
     if (section < 0 || section >= ColumnCount) return {};
+    if (section == Timestamp) return timeColumnTitle(timeDisplay_);
     return tr(names[section]);
 }
 

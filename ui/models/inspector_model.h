@@ -8,9 +8,11 @@
 #include <optional>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "consumer/deserializers.h"
 #include "models/inspector_page.h"
+#include "models/time_display.h"
 
 namespace bs::ui {
 
@@ -35,6 +37,8 @@ class InspectorModel : public QAbstractTableModel {
     // A page from the reader: Initial replaces the rows, Newer/Follow append, Older prepends.
     void applyPage(const InspectorPage& page);
     const InspectorQuery& query() const { return query_; }
+    // The rows are a search's matches (a Search page): no newer, older or Follow reads.
+    bool isSearchResult() const { return searchResult_; }
 
     consumer::ConsumerRecord record(int row) const {
         return rows_[static_cast<size_t>(row)].ref.record();
@@ -70,6 +74,11 @@ class InspectorModel : public QAbstractTableModel {
     Status setValueDeserializer(const QString& name);
     const consumer::Deserializer& keyDeserializer() const { return *keyDeser_; }
     const consumer::Deserializer& valueDeserializer() const { return *valueDeser_; }
+
+    // How the Timestamp column shows time; Relative counts from `clock`'s wall time (outlives
+    // the model), read when a row is painted.
+    void setTimeDisplay(TimeDisplay display, const Clock& clock = SystemClock::instance());
+    TimeDisplay timeDisplay() const { return timeDisplay_; }
 
     // Band backgrounds and the colours for null / undecodable fields (from the palette).
     void setColors(QColor bandA, QColor bandB, QColor dim, QColor warn);
@@ -109,6 +118,9 @@ class InspectorModel : public QAbstractTableModel {
     std::map<int, Loaded> loaded_;
     int cap_;
     bool loading_ = false;
+    bool searchResult_ = false;
+    TimeDisplay timeDisplay_ = TimeDisplay::Utc;
+    const Clock* clock_ = &SystemClock::instance();
     std::shared_ptr<const consumer::Deserializer> keyDeser_, valueDeser_;
     QColor bandA_, bandB_, dim_, warn_;
 };

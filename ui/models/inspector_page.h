@@ -31,8 +31,9 @@ struct InspectorSpan {
 };
 
 // Initial: the first page of a query. Newer/Older: the pages after/before what is loaded.
-// Follow: a long poll past the end that returns as soon as records arrive.
-enum class PageKind { Initial, Newer, Older, Follow };
+// Follow: a long poll past the end that returns as soon as records arrive. Search: the records
+// a search scan matched (not contiguous: nothing newer or older is read around them).
+enum class PageKind { Initial, Newer, Older, Follow, Search };
 
 // A partition's offsets as one read saw them.
 struct PartitionBounds {
@@ -59,6 +60,24 @@ struct InspectorPage {
     QString topic;
     std::vector<InspectorRecordRef> records;  // ordered by partition, then offset
     std::map<int, PartitionBounds> partitions;
+    QString error;
+};
+
+// How far a search scan is (InspectorReader::search): sent while it runs and once at the end.
+struct SearchProgress {
+    quint64 generation = 0;
+    qint64 scanned = 0;  // records looked at
+    qint64 matched = 0;  // of which matched (kept up to the match limit)
+    struct Position {
+        qint64 next = 0;  // the next offset the scan would read
+        qint64 stop = 0;  // where it stops (end of the log when it started, or the range's end)
+        qint64 from = 0;  // where it started
+    };
+    std::map<int, Position> partitions;
+    bool done = false;
+    bool hitScanLimit = false;   // stopped after `scanLimit` records: later ones not looked at
+    bool hitMatchLimit = false;  // stopped after the most matches kept
+    bool stopped = false;        // the user stopped it
     QString error;
 };
 

@@ -3,7 +3,9 @@
 #include <QColor>
 #include <QFont>
 #include <QLocale>
+#include <QTimer>
 #include <algorithm>
+#include <span>
 
 #include "protocol/api_keys.h"
 #include "protocol/errors.h"
@@ -134,7 +136,7 @@ QString TimelineModel::stepName(Step s) {
     return {};
 }
 
-void TimelineModel::buildRows(const std::vector<Event>& events, std::deque<Row>& out) {
+void TimelineModel::buildRows(std::span<const Event> events, std::vector<Row>& out) {
     for (const Event& e : events) {
         // The client frames a ProduceRequest inside sendProduceRequest's client.send(), so its
         // RequestWritten is published just before the RequestSent that names the request: shown
@@ -187,21 +189,22 @@ void TimelineModel::buildRows(const std::vector<Event>& events, std::deque<Row>&
 }
 
 void TimelineModel::addNote(const QString& text, Step step) {
+    flushStaged();  // the note follows the events before it
     Row r;
     r.note = text;
     r.step = step;
     r.e.timeNs = -1;
-    std::deque<Row> rows;
-    rows.push_back(std::move(r));
     if (held_) {
-        pending_.push_back(std::move(rows.front()));
+        pending_.push_back(std::move(r));
         Q_EMIT heldCountChanged(heldCount());
         return;
     }
-    insert(std::move(rows));
+    std::vector<Row> rows;
+    rows.push_back(std::move(r));
+    insert(rows);
 }
 
-void TimelineModel::flushWritten(std::deque<Row>& out) {
+void TimelineModel::flushWritten(std::vector<Row>& out) {
     if (!written_) return;
     Row r;
     r.e = *written_;
@@ -212,44 +215,136 @@ void TimelineModel::flushWritten(std::deque<Row>& out) {
 }
 
 void TimelineModel::applyEvents(const std::vector<Event>& events) {
-    std::deque<Row> rows;
-    buildRows(events, rows);
-    if (rows.empty()) return;
+    size_t from = 0;
+    if (tickBudget_ > 0 && events.size() > static_cast<size_t>(tickBudget_)) {
+        // More than a learner can read and more than the GUI thread can afford to turn into
+        // lines (records pour in): only the newest iterations become lines, the skip is said.
+        from = iterationStart(events, events.size() - static_cast<size_t>(tickBudget_));
+        flushWritten(staged_);
+        verdicts_.clear();
+        drained_.clear();
+        skipped_ += from;
+    }
+    buildRows(std::span(events).subspan(from), staged_);
+    if (tickBudget_ > 0 && staged_.size() > static_cast<size_t>(tickBudget_)) {
+        const size_t drop = staged_.size() - static_cast<size_t>(tickBudget_);
+        for (size_t i = 0; i < drop; ++i)
+            skipped_ += 1 + staged_[i].verdicts.size() + staged_[i].drained.size();
+        staged_.erase(staged_.begin(), staged_.begin() + static_cast<std::ptrdiff_t>(drop));
+    }
+    if (staged_.empty()) return;
+    const qint64 wait = minIntervalMs_ - (sinceInsert_.isValid() ? sinceInsert_.elapsed() : 0);
+    if (minIntervalMs_ > 0 && sinceInsert_.isValid() && wait > 0) {
+        if (!flushQueued_) {
+            flushQueued_ = true;
+            QTimer::singleShot(std::chrono::milliseconds(wait), this, [this] {
+                flushQueued_ = false;
+                flushStaged();
+            });
+        }
+        return;
+    }
+    flushStaged();
+}
+
+void TimelineModel::flushStaged() {
+    if (staged_.empty()) return;
+    sinceInsert_.start();
+    if (skipped_ > 0) {
+        Row note;
+        note.note =
+            tr("⋯ %1 events not shown: at full speed the timeline keeps the newest %2 "
+               "each %3 ms (Pause sender and Step to see every line)")
+                .arg(QLocale::c().toString(static_cast<qulonglong>(skipped_)).replace(',', ' '))
+                .arg(tickBudget_)
+                .arg(minIntervalMs_);
+        note.step = Step::Append;
+        note.e.timeNs = -1;
+        staged_.insert(staged_.begin(), std::move(note));
+        skipped_ = 0;
+    }
     if (held_) {
-        for (auto& r : rows)
+        for (auto& r : staged_)
             pending_.push_back(std::move(r));
-        while (static_cast<int>(pending_.size()) > capacity_)
-            pending_.pop_front();
+        staged_.clear();
+        const size_t excess = pending_.size() - std::min<size_t>(pending_.size(), capacity_);
+        pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(excess));
         Q_EMIT heldCountChanged(heldCount());
         return;
     }
-    insert(std::move(rows));
+    insert(staged_);
+    staged_.clear();
 }
 
-void TimelineModel::insert(std::deque<Row>&& rows) {
-    if (rows.empty()) return;
+size_t TimelineModel::iterationStart(const std::vector<Event>& events, size_t cut) {
+    int64_t last = -1;  // the iteration of the last sender-thread event before `cut`
+    for (size_t i = cut; i-- > 0;)
+        if (events[i].iteration >= 0) {
+            last = events[i].iteration;
+            break;
+        }
+    for (size_t i = cut; i < events.size(); ++i)
+        if (events[i].iteration >= 0 && events[i].iteration != last) return i;
+    return cut;
+}
+
+void TimelineModel::insert(std::vector<Row>& rows, size_t first) {
+    if (first >= rows.size()) return;
+    // Only the newest `capacity_` of a large tick can be shown.
+    first = std::max(first, rows.size() - std::min<size_t>(rows.size() - first, capacity_));
+    const int incoming = static_cast<int>(rows.size() - first);
     // Drop the oldest first so the view's rows never exceed the cap.
-    const int incoming = static_cast<int>(std::min<size_t>(rows.size(), capacity_));
-    while (static_cast<int>(rows.size()) > incoming)
-        rows.pop_front();
     const int overflow = static_cast<int>(rows_.size()) + incoming - capacity_;
     if (overflow > 0) {
         beginRemoveRows({}, 0, overflow - 1);
-        rows_.erase(rows_.begin(), rows_.begin() + overflow);
+        rows_.popFront(static_cast<size_t>(overflow));
         endRemoveRows();
     }
-    const int first = static_cast<int>(rows_.size());
-    beginInsertRows({}, first, first + incoming - 1);
-    for (auto& r : rows)
-        rows_.push_back(std::move(r));
+    const int at = static_cast<int>(rows_.size());
+    beginInsertRows({}, at, at + incoming - 1);
+    for (size_t i = first; i < rows.size(); ++i)
+        rows_.pushBack(std::move(rows[i]));
     endInsertRows();
+}
+
+void TimelineModel::RowRing::pushBack(Row&& r) {
+    if (size_ == slots_.size()) {
+        // Still growing toward the cap: straighten a wrapped ring, then append.
+        std::rotate(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(head_),
+                    slots_.end());
+        head_ = 0;
+        slots_.push_back(std::move(r));
+        ++size_;
+        return;
+    }
+    Row& slot = slots_[(head_ + size_) % slots_.size()];
+    // Assigned field by field so the slot's vectors keep their capacity.
+    slot.e = r.e;
+    slot.step = r.step;
+    slot.inStep = r.inStep;
+    slot.verdicts.assign(r.verdicts.begin(), r.verdicts.end());
+    slot.drained.assign(r.drained.begin(), r.drained.end());
+    slot.note = std::move(r.note);
+    ++size_;
+}
+
+void TimelineModel::RowRing::popFront(size_t n) {
+    n = std::min(n, size_);
+    if (n == 0) return;
+    head_ = (head_ + n) % slots_.size();
+    size_ -= n;
+}
+
+void TimelineModel::RowRing::clear() {
+    slots_.clear();
+    head_ = size_ = 0;
 }
 
 void TimelineModel::setHeld(bool held) {
     if (held == held_) return;
     held_ = held;
     if (!held_) {
-        insert(std::move(pending_));
+        insert(pending_);
         pending_.clear();
         Q_EMIT heldCountChanged(0);
     }
@@ -259,6 +354,8 @@ void TimelineModel::clear() {
     beginResetModel();
     rows_.clear();
     pending_.clear();
+    staged_.clear();
+    skipped_ = 0;
     verdicts_.clear();
     drained_.clear();
     written_.reset();
@@ -271,7 +368,7 @@ void TimelineModel::setCapacity(int rows) {
     const int overflow = static_cast<int>(rows_.size()) - capacity_;
     if (overflow > 0) {
         beginRemoveRows({}, 0, overflow - 1);
-        rows_.erase(rows_.begin(), rows_.begin() + overflow);
+        rows_.popFront(static_cast<size_t>(overflow));
         endRemoveRows();
     }
 }

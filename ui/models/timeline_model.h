@@ -1,11 +1,12 @@
 #pragma once
 
 #include <QAbstractListModel>
+#include <QElapsedTimer>
 #include <QSortFilterProxyModel>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <set>
+#include <span>
 #include <vector>
 
 #include "producer/observation.h"
@@ -57,6 +58,13 @@ class TimelineModel : public QAbstractListModel {
     void addNote(const QString& text, Step step = Step::Append);
     // Lines kept at most (oldest dropped first).
     void setCapacity(int rows);
+    // At full speed: lines are added at most every `minIntervalMs` (events between wait), and
+    // at most `budget` of the newest lines each time (0: all); the older ones are skipped with a
+    // line that says how many. Defaults: every event at once.
+    void setThrottle(int budget, int minIntervalMs) {
+        tickBudget_ = std::max(budget, 0);
+        minIntervalMs_ = std::max(minIntervalMs, 0);
+    }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -86,19 +94,39 @@ class TimelineModel : public QAbstractListModel {
         std::vector<Drained> drained;   // NodeDrained
         QString note;                   // a window note instead of an event
     };
+    // The shown rows: a ring that reuses its slots once full, so a model fed tens of thousands
+    // of events a second at full speed allocates nothing per line (a deque freed and allocated
+    // a node every two rows).
+    class RowRing {
+      public:
+        size_t size() const { return size_; }
+        const Row& operator[](size_t i) const { return slots_[(head_ + i) % slots_.size()]; }
+        void pushBack(Row&& r);
+        void popFront(size_t n);
+        void clear();
+
+      private:
+        std::vector<Row> slots_;
+        size_t head_ = 0;  // index of the oldest row
+        size_t size_ = 0;
+    };
     // Turns events into rows (folding verdicts and drains); appends to `out`.
-    void buildRows(const std::vector<producer::Event>& events, std::deque<Row>& out);
+    void buildRows(std::span<const producer::Event> events, std::vector<Row>& out);
+    // The first event at or after `cut` that begins a Sender.runOnce iteration (`cut` if none).
+    static size_t iterationStart(const std::vector<producer::Event>& events, size_t cut);
     // Appends the held-back RequestWritten, if any.
-    void flushWritten(std::deque<Row>& out);
-    void insert(std::deque<Row>&& rows);
+    void flushWritten(std::vector<Row>& out);
+    // Moves rows [first, end) of `rows` into the view.
+    void insert(std::vector<Row>& rows, size_t first = 0);
+    void flushStaged();
     QString topicName(uint32_t id) const;
     QString tp(uint32_t topicId, int32_t partition) const;
     QString sentence(const Row& r) const;
     QString appendSentence(const producer::Event& e) const;
     QString switchSentence(const producer::Event& e) const;
 
-    std::deque<Row> rows_;
-    std::deque<Row> pending_;  // held rows
+    RowRing rows_;
+    std::vector<Row> pending_;  // held rows
     // Folding state across applyEvents calls (a tick may end between an iteration's events).
     std::vector<Verdict> verdicts_;
     std::vector<Drained> drained_;
@@ -106,6 +134,12 @@ class TimelineModel : public QAbstractListModel {
     int64_t stepIteration_ = -1;
     bool held_ = false;
     int capacity_ = 50000;
+    int tickBudget_ = 0;
+    int minIntervalMs_ = 0;
+    std::vector<Row> staged_;  // built, waiting for the next insert (throttle)
+    size_t skipped_ = 0;       // events skipped since the last insert
+    bool flushQueued_ = false;
+    QElapsedTimer sinceInsert_;
     Settings settings_;
     std::function<QString(uint32_t)> names_;
 };

@@ -6,6 +6,7 @@
 
 #include "consumer/consumer_config.h"
 #include "consumer/kafka_consumer.h"
+#include "consumer/record_filter.h"
 
 namespace bs::ui {
 
@@ -60,6 +61,19 @@ void InspectorReader::open(const InspectorQuery& query, int pageSize) {
     const quint64 gen = generation_.load();
     ++outstanding_;
     queue_->post([this, gen, query, pageSize] { openOnWorker(gen, query, pageSize); });
+}
+
+void InspectorReader::search(const InspectorQuery& query,
+                             std::shared_ptr<const consumer::RecordFilter> filter, qint64 scanLimit,
+                             int maxMatches) {
+    cancel();
+    stopSearch_ = false;
+    topic_ = query.topic;
+    const quint64 gen = generation_.load();
+    ++outstanding_;
+    queue_->post([this, gen, query, filter = std::move(filter), scanLimit, maxMatches] {
+        searchOnWorker(gen, query, filter, scanLimit, maxMatches);
+    });
 }
 
 void InspectorReader::read(PageKind kind, std::vector<InspectorSpan> spans, int maxRecords) {
@@ -143,16 +157,29 @@ void InspectorReader::openOnWorker(quint64 gen, const InspectorQuery& query, int
     std::string error;
     consumer::KafkaConsumer* c = consumerOnWorker(error);
     if (!c) return finish(error);
+    auto spans = spansOnWorker(c, query, error);
+    if (!error.empty()) return finish(error);
+    readOnWorker(*page, spans, pageSize);
+    finish({});
+}
+
+std::vector<InspectorSpan> InspectorReader::spansOnWorker(consumer::KafkaConsumer* c,
+                                                          const InspectorQuery& query,
+                                                          std::string& error) {
     const std::string topic = query.topic.toStdString();
 
     auto parts = c->partitionsFor(topic, kApiTimeoutMs);
-    if (!parts) return finish(parts.error().message);
+    if (!parts) {
+        error = parts.error().message;
+        return {};
+    }
     std::vector<int32_t> chosen;
     if (query.partition >= 0) {
-        if (std::find(parts->begin(), parts->end(), query.partition) == parts->end())
-            return finish("topic '" + topic + "' has no partition " +
-                          std::to_string(query.partition) + " (it has " +
-                          std::to_string(parts->size()) + ")");
+        if (std::find(parts->begin(), parts->end(), query.partition) == parts->end()) {
+            error = "topic '" + topic + "' has no partition " + std::to_string(query.partition) +
+                    " (it has " + std::to_string(parts->size()) + ")";
+            return {};
+        }
         chosen.push_back(query.partition);
     } else {
         chosen = *parts;
@@ -162,9 +189,15 @@ void InspectorReader::openOnWorker(quint64 gen, const InspectorQuery& query, int
         tps.push_back({topic, p});
     c->assign(tps);
     auto begin = c->beginningOffsets(tps, kApiTimeoutMs);
-    if (!begin) return finish(begin.error().message);
+    if (!begin) {
+        error = begin.error().message;
+        return {};
+    }
     auto end = c->endOffsets(tps, kApiTimeoutMs);
-    if (!end) return finish(end.error().message);
+    if (!end) {
+        error = end.error().message;
+        return {};
+    }
 
     std::map<consumer::TopicPartition, std::optional<consumer::OffsetAndTimestamp>> byTime;
     if (query.start == InspectorStart::Timestamp) {
@@ -172,7 +205,10 @@ void InspectorReader::openOnWorker(quint64 gen, const InspectorQuery& query, int
         for (const auto& tp : tps)
             ask[tp] = query.value;
         auto r = c->offsetsForTimes(ask, kApiTimeoutMs);
-        if (!r) return finish(r.error().message);
+        if (!r) {
+            error = r.error().message;
+            return {};
+        }
         byTime = std::move(*r);
     }
     const qint64 to = query.until >= 0 ? query.until + 1 : -1;
@@ -201,7 +237,131 @@ void InspectorReader::openOnWorker(quint64 gen, const InspectorQuery& query, int
         }
         spans.push_back({tp.partition, from, to});
     }
-    readOnWorker(*page, spans, pageSize);
+    return spans;
+}
+
+void InspectorReader::postProgress(const SearchProgress& progress) {
+    QMetaObject::invokeMethod(this, [this, progress] {
+        if (progress.generation == generation_.load()) Q_EMIT searchProgress(progress);
+    });
+}
+
+void InspectorReader::searchOnWorker(quint64 gen, const InspectorQuery& query,
+                                     const std::shared_ptr<const consumer::RecordFilter>& filter,
+                                     qint64 scanLimit, int maxMatches) {
+    auto page = std::make_shared<InspectorPage>();
+    page->generation = gen;
+    page->kind = PageKind::Search;
+    page->topic = query.topic;
+    SearchProgress progress;
+    progress.generation = gen;
+    // The page is delivered before the last progress, so the matches are shown when it says
+    // "done".
+    auto finish = [&](const std::string& error) {
+        if (!error.empty()) page->error = progress.error = qs(error);
+        progress.done = true;
+        deliver(std::move(page));
+        postProgress(progress);
+    };
+    if (gen != generation_.load()) return finish({});
+    std::string error;
+    consumer::KafkaConsumer* c = consumerOnWorker(error);
+    if (!c) return finish(error);
+    const auto spans = spansOnWorker(c, query, error);
+    if (!error.empty()) return finish(error);
+    const std::string topic = query.topic.toStdString();
+    std::vector<consumer::TopicPartition> tps;
+    for (const auto& sp : spans)
+        tps.push_back({topic, sp.partition});
+    c->assign(tps);
+    auto begin = c->beginningOffsets(tps, kApiTimeoutMs);
+    if (!begin) return finish(begin.error().message);
+    auto end = c->endOffsets(tps, kApiTimeoutMs);
+    if (!end) return finish(end.error().message);
+    // The scan stops at the end each partition has now: records that arrive meanwhile are
+    // not part of this search (as a page is a snapshot).
+    std::map<int, int64_t> stop;
+    for (const auto& sp : spans) {
+        const consumer::TopicPartition tp{topic, sp.partition};
+        int64_t limit = end->at(tp);
+        if (sp.to >= 0) limit = std::min<int64_t>(limit, sp.to);
+        const int64_t from =
+            std::clamp<int64_t>(sp.from, begin->at(tp), std::max<int64_t>(limit, begin->at(tp)));
+        limit = std::max(limit, from);
+        progress.partitions[sp.partition] = {from, limit, from};
+        page->partitions[sp.partition] =
+            PartitionBounds{begin->at(tp), end->at(tp), from, from, sp.to};
+        if (from < limit) {
+            stop[sp.partition] = limit;
+            c->seek(tp, from);
+        }
+    }
+    auto lastReport = std::chrono::steady_clock::now();
+    int64_t idleSince = nowMs();
+    while (!stop.empty() && gen == generation_.load()) {
+        if (stopSearch_.load()) {
+            progress.stopped = true;
+            break;
+        }
+        if (progress.scanned >= scanLimit) {
+            progress.hitScanLimit = true;
+            break;
+        }
+        if (progress.matched >= maxMatches) {
+            progress.hitMatchLimit = true;
+            break;
+        }
+        auto polled = c->poll(kPollSliceMs);
+        if (!polled) return finish(polled.error().message);
+        if (polled->empty()) {
+            if (nowMs() - idleSince > kReadTimeoutMs)
+                return finish("no records arrived for " + std::to_string(kReadTimeoutMs / 1000) +
+                              " s before the end of the scan");
+        } else {
+            idleSince = nowMs();
+        }
+        std::set<int> limited;  // partitions whose position is past what was scanned
+        if (!polled->empty()) {
+            auto chunk = std::make_shared<const consumer::ConsumerRecords>(std::move(*polled));
+            for (uint32_t i = 0; i < chunk->size(); ++i) {
+                const consumer::ConsumerRecord r = (*chunk)[i];
+                const auto it = stop.find(r.partition());
+                if (it == stop.end() || r.offset >= it->second) continue;
+                if (progress.scanned >= scanLimit || progress.matched >= maxMatches) {
+                    limited.insert(r.partition());
+                    continue;
+                }
+                ++progress.scanned;
+                progress.partitions[r.partition()].next = r.offset + 1;
+                if (filter->matches(r)) {
+                    ++progress.matched;
+                    page->records.push_back({chunk, i});
+                }
+            }
+        }
+        for (auto it = stop.begin(); it != stop.end();) {
+            auto& pos = progress.partitions[it->first];
+            if (!limited.count(it->first)) {
+                // Past control batches and compacted gaps too.
+                if (auto p = c->position({topic, it->first}, 0))
+                    pos.next = std::max<qint64>(pos.next, std::min(*p, it->second));
+            }
+            page->partitions[it->first].next = pos.next;
+            it = pos.next >= it->second ? stop.erase(it) : std::next(it);
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (now - lastReport >= std::chrono::milliseconds(100)) {
+            lastReport = now;
+            postProgress(progress);
+        }
+    }
+    std::stable_sort(page->records.begin(), page->records.end(),
+                     [](const InspectorRecordRef& a, const InspectorRecordRef& b) {
+                         const auto ra = a.record(), rb = b.record();
+                         if (ra.partition() != rb.partition())
+                             return ra.partition() < rb.partition();
+                         return ra.offset < rb.offset;
+                     });
     finish({});
 }
 

@@ -14,7 +14,8 @@
 
 namespace bs::consumer {
 class KafkaConsumer;
-}
+class RecordFilter;
+}  // namespace bs::consumer
 
 namespace bs::ui {
 
@@ -39,6 +40,14 @@ class InspectorReader : public QObject {
 
     // Starts a new browse: resolves each partition's start offset and reads the first page.
     void open(const InspectorQuery& query, int pageSize);
+    // Starts a search: scans the query's partitions from their start to the end each had when
+    // the scan began (or the query's range end), keeping the records `filter` matches; reports
+    // searchProgress about ten times a second, then pageReady (a Search page) and a last
+    // searchProgress with done set. It stops after `scanLimit` records or `maxMatches` matches
+    // and says so. A new open() or search() cancels it; stopSearch() ends it with what it has.
+    void search(const InspectorQuery& query, std::shared_ptr<const consumer::RecordFilter> filter,
+                qint64 scanLimit, int maxMatches);
+    void stopSearch() { stopSearch_ = true; }
     // Continues the current browse.
     void read(PageKind kind, std::vector<InspectorSpan> spans, int maxRecords);
     // Drops the current browse: a read blocked in the consumer is woken up, queued reads return
@@ -54,11 +63,19 @@ class InspectorReader : public QObject {
 
   Q_SIGNALS:
     void pageReady(const std::shared_ptr<const InspectorPage>& page);
+    void searchProgress(const bs::ui::SearchProgress& progress);
 
   private:
     // Worker-thread halves.
     void openOnWorker(quint64 gen, const InspectorQuery& query, int pageSize);
     void readOnWorker(InspectorPage& page, const std::vector<InspectorSpan>& spans, int maxRecords);
+    // Where each partition of the query starts; empty with `error` set on failure.
+    std::vector<InspectorSpan> spansOnWorker(consumer::KafkaConsumer* c,
+                                             const InspectorQuery& query, std::string& error);
+    void searchOnWorker(quint64 gen, const InspectorQuery& query,
+                        const std::shared_ptr<const consumer::RecordFilter>& filter,
+                        qint64 scanLimit, int maxMatches);
+    void postProgress(const SearchProgress& progress);
     consumer::KafkaConsumer* consumerOnWorker(std::string& error);
     consumer::KafkaConsumer* startUsing(consumer::KafkaConsumer* c);
     void deliver(std::shared_ptr<InspectorPage> page);
@@ -75,6 +92,7 @@ class InspectorReader : public QObject {
     mutable std::mutex liveMu_;
     consumer::KafkaConsumer* live_ = nullptr;
     std::atomic<bool> wakeupSent_{false};
+    std::atomic<bool> stopSearch_{false};  // set by the GUI thread, read by the running scan
     // Worker thread only.
     std::unique_ptr<consumer::KafkaConsumer> consumer_;
     std::map<std::string, std::string> consumerConnection_;

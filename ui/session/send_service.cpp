@@ -38,7 +38,7 @@ SendService::~SendService() {
 SendService::PreparedDraft::PreparedDraft(RecordDraft d) : draft(std::move(d)) {
     bool templated = hasTemplate(draft.keyText) || hasTemplate(draft.valueText);
     for (const auto& h : draft.headers)
-        templated = templated || hasTemplate(h.second);
+        templated = templated || (!h.hex && hasTemplate(h.value));
     if (!templated) {
         // The same bytes every time: serialize once, preview once (a repeat of a fixed record
         // then costs what a headless send costs).
@@ -183,6 +183,26 @@ void SendService::repeatOnWorker(const RecordDraft& draft, qint64 count, double 
         Q_EMIT repeatProgress(i, repeatTotal_);
         Q_EMIT repeatFinished(i, cancelled);
     });
+}
+
+SendJob* SendService::openExternalJob(const QString& topic) {
+    return feed_.open(topic, {}, {}, true);
+}
+
+producer::Callback SendService::deliveryCallback(SendJob* job, QString keyPreview,
+                                                 QString valuePreview, producer::Callback then) {
+    const qint64 seq = seq_.fetch_add(1, std::memory_order_relaxed) + 1;
+    sent_.fetch_add(1, std::memory_order_relaxed);
+    return
+        [job, seq, key = std::move(keyPreview), value = std::move(valuePreview),
+         then = std::move(then)](const producer::RecordMetadata& md, const Error* error) mutable {
+            report(job, seq, md, error, std::move(key), std::move(value));
+            if (then) then(md, error);
+        };
+}
+
+void SendService::sealExternalJob(SendJob* job, qint64 sent) {
+    feed_.seal(job, sent);
 }
 
 void SendService::cancelRepeat() {

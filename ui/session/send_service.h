@@ -44,6 +44,14 @@ class SendService : public QObject {
     qint64 deliveredCount() const { return feed_.okCount(); }
     qint64 failedCount() const { return feed_.failedCount(); }
 
+    // Records another part of the window sends itself (Import records…), reported into the
+    // Deliveries like a repeat's. On the sending thread: open a job, wrap each record's callback
+    // (it then counts as sent here), seal the job with the number handed to send().
+    SendJob* openExternalJob(const QString& topic);
+    producer::Callback deliveryCallback(SendJob* job, QString keyPreview, QString valuePreview,
+                                        producer::Callback then);
+    void sealExternalJob(SendJob* job, qint64 sent);
+
     // GUI thread: what completed since the last call (emitted as delivered() when not empty),
     // and the repeat's progress with it. Returns how many deliveries the tick held.
     qint64 takeDeliveries();

@@ -37,9 +37,9 @@ void SnapshotPoller::poll() {
     auto p = session_->producer();
     if (!p) return;
     // Events first: a response's error must be known when the snapshot shows it gone.
-    std::vector<producer::Event> events;
-    p->events().poll(events, 20000);
-    if (!events.empty()) Q_EMIT eventsReady(events);
+    events_.clear();
+    p->events().poll(events_, 20000);
+    if (!events_.empty()) Q_EMIT eventsReady(events_);
     Q_EMIT snapshotReady(std::make_shared<const producer::ProducerSnapshot>(p->snapshot()));
     if (!clusterClock_.isValid() || clusterClock_.elapsed() >= 500) {
         clusterClock_.start();

@@ -95,6 +95,15 @@ bool DeliveriesPanel::showInInspector(int viewRow) {
     return true;
 }
 
+bool DeliveriesPanel::sendAgain(int viewRow) {
+    const QModelIndex source = proxy_->mapToSource(proxy_->index(viewRow, 0));
+    if (!source.isValid()) return false;
+    const Delivery& d = model_->at(source.row());
+    if (!d.ok() || d.offset < 0) return false;
+    Q_EMIT replayRequested(d.topic, d.partition, d.offset);
+    return true;
+}
+
 void DeliveriesPanel::showMenu(const QPoint& pos) {
     const QModelIndex index = table_->indexAt(pos);
     if (!index.isValid()) return;
@@ -102,7 +111,12 @@ void DeliveriesPanel::showMenu(const QPoint& pos) {
     QMenu menu(this);
     QAction* open = menu.addAction(tr("Show in Topic inspector"));
     open->setEnabled(d.ok() && d.offset >= 0);
-    if (menu.exec(table_->viewport()->mapToGlobal(pos)) == open) showInInspector(index.row());
+    // The stored record is read back first: the table keeps only previews.
+    QAction* again = menu.addAction(tr("Send again…"));
+    again->setEnabled(d.ok() && d.offset >= 0);
+    QAction* chosen = menu.exec(table_->viewport()->mapToGlobal(pos));
+    if (chosen == open) showInInspector(index.row());
+    if (chosen == again) sendAgain(index.row());
 }
 
 void DeliveriesPanel::updateSummary() {

@@ -24,9 +24,12 @@ class DeliveriesPanel : public QWidget {
     // Asks for the record of the table row `viewRow` (as sorted and filtered); false when the
     // row has no stored record (a failed send).
     bool showInInspector(int viewRow);
+    // "Send again…": asks for the row's record to be replayed (replayRequested).
+    bool sendAgain(int viewRow);
 
   Q_SIGNALS:
     void recordRequested(const QString& topic, int partition, qint64 offset);
+    void replayRequested(const QString& topic, int partition, qint64 offset);
 
   private:
     void updateSummary();

@@ -19,6 +19,7 @@
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "icons.h"
 #include "session/send_service.h"
@@ -82,7 +83,9 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     keySer_->setObjectName(QStringLiteral("keySerializer"));
     key_ = new QLineEdit(QStringLiteral("user-${n}"), this);
     key_->setObjectName(QStringLiteral("key"));
-    key_->setPlaceholderText(tr("key (templates: ${n} ${uuid} ${time})"));
+    key_->setPlaceholderText(
+        tr("key (templates: ${n} ${uuid} ${time} ${now.iso} ${random.int(a,b)} "
+           "${random.choice(a|b)})"));
     auto* keyRow = new QHBoxLayout;
     keyRow->addWidget(keySer_);
     keyRow->addWidget(key_, 1);
@@ -105,10 +108,16 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     form->addRow(tr("Value"), valueCol);
     form->addRow(QString(), valueError_);
 
-    headers_ = new QTableWidget(0, 2, this);
+    headers_ = new QTableWidget(0, 3, this);
     headers_->setObjectName(QStringLiteral("headers"));
-    headers_->setHorizontalHeaderLabels({tr("Header"), tr("Value (UTF-8)")});
-    headers_->horizontalHeader()->setStretchLastSection(true);
+    headers_->setHorizontalHeaderLabels({tr("Header"), tr("Value"), tr("hex")});
+    headers_->horizontalHeaderItem(1)->setToolTip(
+        tr("UTF-8 text (templates allowed), or hex "
+           "bytes when 'hex' is checked"));
+    headers_->horizontalHeaderItem(2)->setToolTip(
+        tr("The value is hex bytes (0a ff 10): headers need not be UTF-8"));
+    headers_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    headers_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     headers_->verticalHeader()->hide();
     headers_->setMaximumHeight(fontMetrics().lineSpacing() * 3 + 8);
     auto* addHeader = new QToolButton(this);
@@ -205,9 +214,7 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     connect(repeat_, &QPushButton::clicked, this, &RecordComposer::startRepeat);
     connect(cancel_, &QPushButton::clicked, sends_, &SendService::cancelRepeat);
     connect(addHeader, &QToolButton::clicked, this, [this] {
-        headers_->insertRow(headers_->rowCount());
-        headers_->setItem(headers_->rowCount() - 1, 0, new QTableWidgetItem(QStringLiteral("h")));
-        headers_->setItem(headers_->rowCount() - 1, 1, new QTableWidgetItem(QString()));
+        addHeaderRow(DraftHeader{QStringLiteral("h"), QString(), false});
         validate();
     });
     connect(delHeader, &QToolButton::clicked, this, [this] {
@@ -279,10 +286,54 @@ RecordDraft RecordComposer::draft() const {
     for (int r = 0; r < headers_->rowCount(); ++r) {
         auto* k = headers_->item(r, 0);
         auto* v = headers_->item(r, 1);
-        d.headers.push_back({k ? k->text() : QString(), v ? v->text() : QString()});
+        auto* hex = headers_->item(r, 2);
+        d.headers.push_back({k ? k->text() : QString(), v ? v->text() : QString(),
+                             hex && hex->checkState() == Qt::Checked});
     }
     if (explicitTs_->isChecked()) d.timestampMs = timestamp_->dateTime().toMSecsSinceEpoch();
     return d;
+}
+
+void RecordComposer::addHeaderRow(const DraftHeader& h) {
+    const QSignalBlocker block(headers_);
+    const int r = headers_->rowCount();
+    headers_->insertRow(r);
+    headers_->setItem(r, 0, new QTableWidgetItem(h.key));
+    headers_->setItem(r, 1, new QTableWidgetItem(h.value));
+    auto* hex = new QTableWidgetItem;
+    hex->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    hex->setCheckState(h.hex ? Qt::Checked : Qt::Unchecked);
+    headers_->setItem(r, 2, hex);
+}
+
+void RecordComposer::setDraft(const RecordDraft& d) {
+    {
+        const QSignalBlocker b1(topic_), b2(partition_), b3(keySer_), b4(key_), b5(valueSer_),
+            b6(value_), b7(explicitTs_);
+        topic_->setCurrentText(d.topic);
+        partition_->setValue(d.partition.value_or(-1));
+        keySer_->setCurrentText(d.keySerializer);
+        key_->setText(d.keyText);
+        valueSer_->setCurrentText(d.valueSerializer);
+        value_->setPlainText(d.valueText);
+        headers_->setRowCount(0);
+        for (const DraftHeader& h : d.headers)
+            addHeaderRow(h);
+        explicitTs_->setChecked(d.timestampMs.has_value());
+        timestamp_->setEnabled(d.timestampMs.has_value());
+        if (d.timestampMs) timestamp_->setDateTime(QDateTime::fromMSecsSinceEpoch(*d.timestampMs));
+    }
+    validate();
+}
+
+RepeatSettings RecordComposer::repeatSettings() const {
+    return RepeatSettings{count_->value(), rate_->value(), sync_->isChecked()};
+}
+
+void RecordComposer::setRepeatSettings(const RepeatSettings& r) {
+    count_->setValue(static_cast<int>(std::clamp<qint64>(r.count, 1, count_->maximum())));
+    rate_->setValue(r.ratePerSec);
+    sync_->setChecked(r.synchronous);
 }
 
 void RecordComposer::validate() {
@@ -306,18 +357,32 @@ void RecordComposer::validate() {
     }
     setFieldError(partition_, partitionError_, partErr);
 
+    // A bad template is the field's error: nothing would be sent.
+    const QString keyTemplateErr = templateProblem(d.keyText);
     auto key = serializeField(d.keySerializer, expandTemplate(d.keyText, 1, now), d.topic);
-    setFieldError(key_, keyError_, key ? QString() : QString::fromStdString(key.error().message));
+    setFieldError(key_, keyError_,
+                  !keyTemplateErr.isEmpty() ? keyTemplateErr
+                  : key                     ? QString()
+                                            : QString::fromStdString(key.error().message));
+    const QString valueTemplateErr = templateProblem(d.valueText);
     auto value = serializeField(d.valueSerializer, expandTemplate(d.valueText, 1, now), d.topic);
     setFieldError(value_, valueError_,
-                  value ? QString() : QString::fromStdString(value.error().message));
+                  !valueTemplateErr.isEmpty() ? valueTemplateErr
+                  : value                     ? QString()
+                                              : QString::fromStdString(value.error().message));
 
     QString hdrErr;
-    for (int i = 0; i < d.headers.size(); ++i)
-        if (d.headers[i].first.isEmpty()) hdrErr = tr("header %1 has no name").arg(i + 1);
+    for (int i = 0; i < d.headers.size(); ++i) {
+        if (d.headers[i].key.isEmpty())
+            hdrErr = tr("header %1 has no name").arg(i + 1);
+        else if (auto b = headerBytes(d.headers[i], 1, now); !b)
+            hdrErr = tr("header '%1': %2")
+                         .arg(d.headers[i].key, QString::fromStdString(b.error().message));
+    }
     setFieldError(headers_, headersError_, hdrErr);
 
-    valid_ = topicErr.isEmpty() && partErr.isEmpty() && key && value && hdrErr.isEmpty();
+    valid_ = topicErr.isEmpty() && partErr.isEmpty() && key && value && hdrErr.isEmpty() &&
+             keyTemplateErr.isEmpty() && valueTemplateErr.isEmpty();
     const bool ready = valid_ && topics_->isConnected();
     send_->setEnabled(ready);
     sendAction_->setEnabled(ready);

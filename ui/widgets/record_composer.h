@@ -24,9 +24,10 @@ class TopicDirectory;
 
 // The Record composer: topic, partition (auto or explicit), key and value with a serializer
 // each, headers, timestamp; validated as typed (each field says why it is wrong and Send stays
-// disabled); Send (Ctrl+Return) and repeat N at R records/s with ${n}/${uuid}/${time}. Its
-// fields carry object names (topic, partition, keySerializer, key, valueSerializer, value,
-// headers, send, repeatCount, repeatRate, repeat, cancelRepeat, and <field>Error labels).
+// disabled); Send (Ctrl+Return) and repeat N at R records/s with templates (record_template.h);
+// headers as text or hex bytes. Its fields carry object names (topic, partition, keySerializer,
+// key, valueSerializer, value, headers, send, repeatCount, repeatRate, repeat, cancelRepeat, and
+// <field>Error labels).
 class RecordComposer : public QWidget {
     Q_OBJECT
   public:
@@ -34,6 +35,11 @@ class RecordComposer : public QWidget {
     RecordComposer(const TopicDirectory* topics, SendService* sends, QWidget* parent = nullptr);
 
     RecordDraft draft() const;
+    // Fills every field from `d` (a saved message, a replayed record); validates.
+    void setDraft(const RecordDraft& d);
+    // The repeat controls: count, records/s (0 = max), send().get().
+    RepeatSettings repeatSettings() const;
+    void setRepeatSettings(const RepeatSettings& r);
     bool isValid() const { return valid_; }
     QAction* sendAction() const { return sendAction_; }
     void setTopics(const QStringList& topics);
@@ -48,6 +54,7 @@ class RecordComposer : public QWidget {
     void keyChanged(const QString& topic, const std::optional<std::vector<uint8_t>>& keyBytes);
 
   private:
+    void addHeaderRow(const DraftHeader& h);
     QLabel* makeErrorLabel(const QString& name);
     static void setFieldError(QWidget* field, QLabel* label, const QString& error);
 

@@ -3,11 +3,14 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QEvent>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QActionGroup>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
@@ -20,8 +23,11 @@
 #include <QVBoxLayout>
 
 #include "models/inspector_format.h"
+#include "models/record_export.h"
+#include "models/replay_draft.h"
 #include "session/cluster_session.h"
 #include "theme.h"
+#include "widgets/inspector_search_bar.h"
 
 namespace bs::ui {
 
@@ -132,10 +138,30 @@ void TopicInspector::buildUi() {
     bar1->addWidget(startValue_, 1);
     bar1->addWidget(new QLabel(tr("until")));
     bar1->addWidget(until_, 1);
+    auto* exportButton = new QToolButton;
+    exportButton->setObjectName(QStringLiteral("export"));
+    exportButton->setText(tr("Export…"));
+    exportButton->setAutoRaise(true);
+    exportButton->setToolTip(
+        tr("Write the loaded records to a JSON Lines or CSV file, which "
+           "File ▸ Import records… reads back unchanged"));
+    connect(exportButton, &QToolButton::clicked, this, &TopicInspector::exportDialog);
+    bar1->addWidget(exportButton);
     auto* bar2 = new QHBoxLayout;
     bar2->addWidget(readButton_);
     bar2->addWidget(follow_);
     bar2->addWidget(older_);
+    // The search row shows on demand: a short window keeps its rows for records.
+    auto* searchToggle = new QToolButton;
+    searchToggle->setObjectName(QStringLiteral("showSearch"));
+    searchToggle->setText(tr("Search…"));
+    searchToggle->setCheckable(true);
+    searchToggle->setShortcut(QKeySequence::Find);
+    searchToggle->setToolTip(tr("Search the topic by key, value, header, JSON path or time "
+                                "(%1)")
+                                 .arg(QKeySequence(QKeySequence::Find).toString(
+                                     QKeySequence::NativeText)));
+    bar1->addWidget(searchToggle);
     bar2->addSpacing(8);
     bar2->addWidget(new QLabel(tr("key as")));
     bar2->addWidget(keyDeser_);
@@ -208,6 +234,10 @@ void TopicInspector::buildUi() {
     col->setSpacing(3);
     col->addLayout(bar1);
     col->addLayout(bar2);
+    search_ = new InspectorSearchBar;
+    search_->hide();
+    connect(searchToggle, &QToolButton::toggled, search_, &QWidget::setVisible);
+    col->addWidget(search_);
     col->addWidget(split, 1);
 
     updateStartHint();
@@ -222,6 +252,9 @@ void TopicInspector::buildUi() {
     connect(partition_, &QComboBox::activated, this, &TopicInspector::read);
     connect(follow_, &QToolButton::toggled, this, &TopicInspector::setFollow);
     connect(older_, &QPushButton::clicked, model_, &InspectorModel::fetchOlder);
+    connect(search_, &InspectorSearchBar::searchRequested, this, &TopicInspector::search);
+    connect(search_, &InspectorSearchBar::stopRequested, reader_, &InspectorReader::stopSearch);
+    connect(reader_, &InspectorReader::searchProgress, search_, &InspectorSearchBar::showProgress);
     connect(table_->verticalScrollBar(), &QAbstractSlider::actionTriggered, this, [this] {
         // The user scrolled to the top (wheel, keys or bar; not a model reset): the page
         // before. The view's own fetchMore covers the bottom.
@@ -242,6 +275,25 @@ void TopicInspector::buildUi() {
     connect(payloadMode_, &QComboBox::currentIndexChanged, this, &TopicInspector::updatePayload);
     connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &TopicInspector::onCurrentRowChanged);
+    table_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(table_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const QModelIndex index = table_->indexAt(pos);
+        if (!index.isValid()) return;
+        QMenu menu(this);
+        QAction* again = menu.addAction(tr("Send again…"));
+        again->setToolTip(tr("Open this record in the composer (key, value and headers "
+                             "byte for byte) to send it to this or another topic"));
+        menu.addMenu(timeMenu(&menu));
+        if (menu.exec(table_->viewport()->mapToGlobal(pos)) == again) sendAgain(index.row());
+    });
+    // The header too: right-click "Timestamp (UTC)" to show local or relative time.
+    table_->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(table_->horizontalHeader(), &QWidget::customContextMenuRequested, this,
+            [this](const QPoint& pos) {
+                QMenu menu(this);
+                menu.addMenu(timeMenu(&menu));
+                menu.exec(table_->horizontalHeader()->mapToGlobal(pos));
+            });
     connect(model_, &QAbstractItemModel::modelReset, this, [this] {
         // The selection model forgets the current row without a signal.
         shown_.reset();
@@ -277,6 +329,7 @@ void TopicInspector::onConnected() {
     if (session_->clientProperties() != reader_->connection()) {
         reader_->setConnection(session_->clientProperties());
         setFollow(false);
+        search_->abandon();  // its results would never come
         pendingSelect_.reset();
         model_->start(InspectorQuery{});
         error_.clear();
@@ -386,10 +439,34 @@ void TopicInspector::read() {
         return;
     }
     error_.clear();
+    search_->abandon();
     reader_->setConnection(session_->clientProperties());
     model_->start(*q);
     model_->setLoading(true);
     reader_->open(*q, InspectorModel::kPageSize);
+    updateStatus();
+}
+
+void TopicInspector::search() {
+    QString error;
+    auto q = queryFromControls(error);
+    if (!q) return search_->showError(error);
+    if (!session_->isConnected()) return search_->showError(tr("not connected"));
+    if (session_->embedded() && session_->partitionCount(q->topic) < 0)
+        return search_->showError(tr("unknown topic '%1'").arg(q->topic));
+    auto spec = search_->spec(error);
+    if (!spec) return search_->showError(error);
+    auto filter = consumer::RecordFilter::create(*spec);
+    if (!filter) return search_->showError(QString::fromStdString(filter.error().message));
+    setFollow(false);
+    pendingSelect_.reset();
+    error_.clear();
+    reader_->setConnection(session_->clientProperties());
+    model_->start(*q);
+    model_->setLoading(true);
+    search_->setRunning(true);
+    reader_->search(*q, std::make_shared<const consumer::RecordFilter>(std::move(*filter)),
+                    search_->scanLimit(), model_->cap());
     updateStatus();
 }
 
@@ -403,7 +480,38 @@ void TopicInspector::showRecord(const QString& topic, int partition, qint64 offs
     startValue_->setText(QString::number(std::max<qint64>(0, offset - kJumpContext)));
     until_->clear();
     pendingSelect_ = std::pair<int, qint64>{partition, offset};
+    pendingReplay_ = false;
     read();
+}
+
+void TopicInspector::replayRecord(const QString& topic, int partition, qint64 offset) {
+    showRecord(topic, partition, offset);
+    pendingReplay_ = pendingSelect_.has_value();
+}
+
+QMenu* TopicInspector::timeMenu(QWidget* parent) {
+    auto* menu = new QMenu(tr("Time shown as"), parent);
+    auto* group = new QActionGroup(menu);
+    for (auto [display, label] : {std::pair{TimeDisplay::Utc, tr("UTC")},
+                                  std::pair{TimeDisplay::Local, tr("Local time")},
+                                  std::pair{TimeDisplay::Relative, tr("Relative (age)")}}) {
+        QAction* a = menu->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(model_->timeDisplay() == display);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, d = display] { setTimeDisplay(d); });
+    }
+    return menu;
+}
+
+void TopicInspector::setTimeDisplay(TimeDisplay display) {
+    model_->setTimeDisplay(display);
+}
+
+bool TopicInspector::sendAgain(int row) {
+    if (row < 0 || row >= model_->rowCount()) return false;
+    Q_EMIT replayRequested(replayDraft(model_->query().topic, model_->record(row)));
+    return true;
 }
 
 bool TopicInspector::following() const {
@@ -468,12 +576,14 @@ void TopicInspector::onPage(const std::shared_ptr<const InspectorPage>& page) {
         if (r >= 0) {
             table_->selectRow(r);
             table_->scrollTo(model_->index(r, 0), QAbstractItemView::PositionAtCenter);
+            if (pendingReplay_) sendAgain(r);
         } else if (error_.isEmpty()) {
             error_ = tr("offset %1 of partition %2 is not in the log")
                          .arg(pendingSelect_->second)
                          .arg(pendingSelect_->first);
         }
         pendingSelect_.reset();
+        pendingReplay_ = false;
     }
     if (!page->error.isEmpty())
         setFollow(false);  // no retry loop against a failing cluster
@@ -631,6 +741,7 @@ void TopicInspector::updateStatus() {
                 .arg(model_->loaded().size())
                 .arg(older)
                 .arg(newer);
+        if (model_->isSearchResult()) s = tr("%1 matching records").arg(model_->rowCount());
         if (model_->loading()) s += tr(" · reading…");
         if (following()) s += tr(" · following");
     }
@@ -648,6 +759,30 @@ void TopicInspector::changeEvent(QEvent* event) {
         showDetail();
     }
     QWidget::changeEvent(event);
+}
+
+QString TopicInspector::exportLoaded(const QString& path, recordfile::Format format) const {
+    std::vector<recordfile::FileRecord> records;
+    records.reserve(static_cast<size_t>(model_->rowCount()));
+    for (int row = 0; row < model_->rowCount(); ++row)
+        records.push_back(fileRecordOf(model_->record(row)));
+    return writeRecordFile(path, format, records);
+}
+
+void TopicInspector::exportDialog() {
+    QString filter;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export records"), QString(), tr("JSON Lines (*.jsonl);;CSV (*.csv)"), &filter);
+    if (path.isEmpty()) return;
+    const bool csv = filter.contains(QLatin1String("csv")) ||
+                     path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive);
+    const QString err =
+        exportLoaded(path, csv ? recordfile::Format::Csv : recordfile::Format::JsonLines);
+    error_ = err;
+    if (err.isEmpty())
+        status_->setText(tr("%1 records exported to %2").arg(model_->rowCount()).arg(path));
+    else
+        updateStatus();
 }
 
 }  // namespace bs::ui
