@@ -1,4 +1,5 @@
-// batchscope-cli consume: kafka-console-consumer without consumer groups.
+// batchscope-cli consume: kafka-console-consumer; --group commits without group membership
+// (consume_group.h).
 #include <spdlog/spdlog.h>
 #include <algorithm>
 #include <atomic>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "consume_group.h"
 #include "consumer/kafka_consumer.h"
 #include "consumer/message_formatter.h"
 #include "producer/producer_config.h"
@@ -198,11 +200,6 @@ int runConsume(const Options& o) {
         if (!r) usageError(r.error().message);
         recordFile = std::move(*r);
     }
-    if (o.group)
-        std::fprintf(stderr,
-                     "WARN consumer groups are not supported: reading %s without group "
-                     "'%s' (no offsets are committed)\n",
-                     o.topic->c_str(), o.group->c_str());
 
     // Client chatter (reconnects, metadata) stays quiet unless asked for, as with Kafka's tools.
     const char* level = std::getenv("BATCHSCOPE_LOG_LEVEL");
@@ -230,6 +227,13 @@ int runConsume(const Options& o) {
         return finish(1);
     };
 
+    std::unique_ptr<ConsumeGroupOffsets> groupOffsets;  // --group: see consume_group.h
+    auto commitGroup = [&](bool force) {
+        if (!groupOffsets) return;
+        if (Status s = groupOffsets->maybeCommit(SystemClock::instance().nowMs(), force); !s)
+            std::fprintf(stderr, "WARN offsets of group '%s' not committed: %s\n", o.group->c_str(),
+                         s.message().c_str());
+    };
     if (o.partition) {
         // Java's tool polls a missing partition until --timeout-ms and exits 0: say what is
         // wrong instead.
@@ -252,6 +256,12 @@ int runConsume(const Options& o) {
             all.push_back({*o.topic, p});
         c.assign(all);
         if (o.fromBeginning) c.seekToBeginning(all);
+        if (o.group) {
+            auto opened = ConsumeGroupOffsets::open(*config, *o.group);
+            if (!opened) return fail(opened.error().message);
+            groupOffsets = std::move(*opened);
+            if (Status s = groupOffsets->seekToCommitted(c, all); !s) return fail(s.message());
+        }
     }
 
     const int64_t timeoutMs = o.timeoutMs >= 0 ? o.timeoutMs : INT64_MAX;
@@ -282,6 +292,7 @@ int runConsume(const Options& o) {
             if (o.maxMessages >= 0 && count >= o.maxMessages) break;
             if (o.printBatches && !recordFile && r.firstInBatch) out += fmt->batchLine(*r.batch);
             ++count;
+            if (groupOffsets) groupOffsets->printed({r.topic(), r.partition()}, r.offset);
             if (recordFile) {
                 recordFile->append(r, out);
                 continue;
@@ -300,7 +311,9 @@ int runConsume(const Options& o) {
             std::fprintf(stderr, "Unable to write to standard out, closing consumer.\n");
             break;
         }
+        commitGroup(false);
     }
+    commitGroup(true);
     c.close();
     return finish(rc);
 }
@@ -312,9 +325,9 @@ void addConsume(CLI::App& app, Outcome& out) {
     Options& o = raw->o;
     auto* cmd = app.add_subcommand("consume", "read records like kafka-console-consumer");
     cmd->footer(
-        "Reads records and prints them as kafka-console-consumer does (no consumer groups:\n"
-        "partitions are assigned directly; without --partition every partition of the topic is\n"
-        "read).");
+        "Reads records and prints them as kafka-console-consumer does (partitions are assigned\n"
+        "directly; without --partition every partition of the topic is read). With --group G it\n"
+        "starts at G's committed offsets and commits what it printed as G's, without joining G.");
     cmd->add_option("--bootstrap-server", o.bootstrap, "the server(s) to connect to")
         ->required()
         ->type_name("S");
@@ -364,7 +377,9 @@ void addConsume(CLI::App& app, Outcome& out) {
     cmd->add_option("--isolation-level", o.isolationLevel,
                     "read_uncommitted (read_committed is not supported)")
         ->type_name("L");
-    cmd->add_option("--group", o.group, "accepted and ignored with a warning (no consumer groups)")
+    cmd->add_option("--group", o.group,
+                    "start at this group's committed offsets and commit as it (no membership: "
+                    "refused while the group has members)")
         ->type_name("G");
     cmd->add_flag("--skip-message-on-error", o.skipOnError,
                   "skip records that cannot be rendered instead of stopping");

@@ -25,6 +25,7 @@ void addProduce(CLI::App& app, Outcome& out);
 void addPerf(CLI::App& app, Outcome& out);
 void addPartition(CLI::App& app, Outcome& out);
 void addSoak(CLI::App& app, Outcome& out);
+void addGroups(CLI::App& app, Outcome& out);
 
 // The exit code of a command line CLI11 refused (kafka-console-consumer exits 1, the others 2).
 inline constexpr int kUsageError = 2;

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     bs::cli::addPerf(app, outcome);
     bs::cli::addPartition(app, outcome);
     bs::cli::addSoak(app, outcome);
+    bs::cli::addGroups(app, outcome);
     // Listed under "commands:", where packaging/generate.sh and the bash completion read them.
     for (CLI::App* command : app.get_subcommands({}))
         command->group("commands");

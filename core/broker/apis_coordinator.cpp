@@ -1,10 +1,12 @@
-// FindCoordinator. The embedded cluster has no group or transaction coordinator APIs (JoinGroup,
-// AddPartitionsToTxn, ... are not advertised, and InitProducerId refuses transactional ids), but
-// clients probe FindCoordinator as a broker-age feature check (librdkafka enables LZ4 only when
-// it is advertised), so it answers as Kafka would: the node that would own the key, found by
-// hashing it over the nodes that are up (Kafka hashes onto __consumer_offsets partitions).
+// FindCoordinator. A group's coordinator is the node leading its __consumer_offsets partition
+// (GroupCoordinator::coordinatorNode), the node the group APIs insist on. The embedded cluster
+// has no transaction coordinator (InitProducerId refuses transactional ids), but clients probe
+// FindCoordinator as a broker-age feature check (librdkafka enables LZ4 only when it is
+// advertised), so a transactional id gets the node that would own it, found by hashing it over
+// the nodes that are up.
 #include <string_view>
 
+#include "broker/group_coordinator.h"
 #include "broker/kafka_apis.h"
 #include "common/murmur2.h"
 #include "protocol/frame.h"
@@ -44,6 +46,15 @@ RequestOutcome KafkaApis::handleFindCoordinator(int32_t nodeId, const protocol::
             c.errorMessage = "unknown coordinator key type " + std::to_string(req.keyType);
         } else if (up.empty()) {
             c.errorCode = ErrorCode::COORDINATOR_NOT_AVAILABLE;
+        } else if (req.keyType == kGroupKey && groups_) {
+            const auto e = endpoint(coordinatorFor(key));
+            if (!e) {
+                c.errorCode = ErrorCode::COORDINATOR_NOT_AVAILABLE;
+            } else {
+                c.nodeId = e->nodeId;
+                c.host = e->host;
+                c.port = e->port;
+            }
         } else {
             std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(key.data()),
                                            key.size());

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "broker/group_coordinator_config.h"
 #include "broker/listener_security.h"
 #include "broker/storage/log_config.h"
 #include "common/result.h"
@@ -57,6 +58,8 @@ struct ClusterConfig {
     int schemaRegistryPort = 0;
     // TLS and SASL on every node's listener (default PLAINTEXT).
     ListenerSecurity security;
+    // The group coordinator's settings (session timeout bounds, initial rebalance delay, ...).
+    GroupCoordinatorConfig groups;
 };
 
 // Checks ranges and names; the error names the offending setting.

@@ -10,6 +10,7 @@
 #include <boost/asio/write.hpp>
 
 #include "broker/byte_gauge.h"
+#include "broker/deferred_response.h"
 #include "broker/delayed_fetch.h"
 #include "broker/request_memory_pool.h"
 #include "broker/sasl_authenticator.h"
@@ -90,7 +91,7 @@ void Connection::close() {
 // Kafka mutes a channel for the same reasons: a request in hand (parked), responses not yet
 // taken by the client, no memory for more request bytes.
 bool Connection::readMuted() const {
-    return closed_ || closeAfterWrites_ || reading_ || waitingForMemory_ || parked_ ||
+    return closed_ || closeAfterWrites_ || reading_ || waitingForMemory_ || parked_ || deferred_ ||
            outbound_.size() >= kMaxQueuedResponses || outboundBytes_ >= kMaxQueuedResponseBytes;
 }
 
@@ -225,8 +226,8 @@ void Connection::frameComplete() {
 }
 
 void Connection::handleRequest() {
-    RequestOutcome out =
-        sasl_ && !sasl_->complete() ? sasl_->handle(body_) : ctx_.apis->handle(ctx_.nodeId, body_);
+    RequestOutcome out = sasl_ && !sasl_->complete() ? sasl_->handle(body_)
+                                                     : ctx_.apis->handle(ctx_.nodeId, body_, peer_);
     switch (out.action) {
         case RequestOutcome::Action::Respond:
             enqueue(std::move(out.response));
@@ -251,7 +252,29 @@ void Connection::handleRequest() {
         case RequestOutcome::Action::Park:
             park(std::move(out.delayedFetch));
             break;
+        case RequestOutcome::Action::Defer:
+            defer(out.deferred);
+            break;
     }
+}
+
+void Connection::defer(const std::shared_ptr<DeferredResponse>& response) {
+    deferred_ = true;
+    std::weak_ptr<Connection> weak = shared_from_this();
+    auto executor = strand_;
+    // Completed on whichever thread completes the rebalance: only hand off.
+    response->onComplete([weak, executor](std::vector<uint8_t> frame) {
+        asio::post(executor, [weak, frame = std::move(frame)]() mutable {
+            if (auto self = weak.lock()) self->finishDeferred(std::move(frame));
+        });
+    });
+}
+
+void Connection::finishDeferred(std::vector<uint8_t> frame) {
+    if (closed_) return;
+    deferred_ = false;
+    enqueue(std::move(frame));
+    readMore();
 }
 
 void Connection::enqueue(std::vector<uint8_t> frame) {

@@ -21,6 +21,7 @@ namespace bs::broker {
 
 class ByteGauge;
 class DelayedFetch;
+class DeferredResponse;
 class RequestMemoryPool;
 class SaslCredentialStore;
 class SaslServerAuthenticator;
@@ -86,6 +87,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     void park(std::shared_ptr<DelayedFetch> fetch);
     void retryParked();
     void finishParked(std::vector<uint8_t> frame);
+    void defer(const std::shared_ptr<DeferredResponse>& response);
+    void finishDeferred(std::vector<uint8_t> frame);
     void scheduleDeadline();
     void checkDeadlines();
     void refuse(Refusal kind, const std::string& why);
@@ -127,6 +130,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool closeAfterWrites_ = false;  // a rejected request: flush what is queued, then close
     std::shared_ptr<DelayedFetch> parked_;
     std::shared_ptr<AppendWatcher> watcher_;
+    bool deferred_ = false;  // a JoinGroup/SyncGroup answer is awaited: reads stay muted
     std::string peer_;
 };
 

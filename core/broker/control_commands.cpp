@@ -53,7 +53,9 @@ Result<ApiKey> parseApi(std::string_view word) {
     }
     return Error{"unknown API '" + std::string(word) +
                  "' (produce, fetch, list-offsets, metadata, api-versions, create-topics, "
-                 "init-producer-id)"};
+                 "init-producer-id, find-coordinator, join-group, sync-group, heartbeat, "
+                 "leave-group, offset-commit, offset-fetch, list-groups, describe-groups, "
+                 "delete-groups)"};
 }
 
 Result<ErrorCode> parseError(std::string_view word) {
@@ -93,7 +95,10 @@ std::string_view controlCommandsHelp() {
            "with\n"
            "                               ERROR (Kafka name or code); N = 0 disarms\n"
            "                               API: produce fetch list-offsets metadata api-versions\n"
-           "                                    create-topics init-producer-id\n"
+           "                                    create-topics init-producer-id find-coordinator\n"
+           "                                    join-group sync-group heartbeat leave-group\n"
+           "                                    offset-commit offset-fetch list-groups\n"
+           "                                    describe-groups delete-groups\n"
            "  leader TOPIC PARTITION NODE  move the partition's leadership to NODE (epoch + 1)\n"
            "  create TOPIC [PARTITIONS]    create a topic\n"
            "  status                       nodes, faults, topics and network refusals\n"

@@ -8,7 +8,11 @@
 namespace bs::broker {
 
 EmbeddedCluster::EmbeddedCluster(const ClusterConfig& config, const Clock& clock)
-    : config_(config), clock_(clock), memoryPool_(config.queuedMaxRequestBytes), flushTimer_(io_) {}
+    : config_(config),
+      clock_(clock),
+      memoryPool_(config.queuedMaxRequestBytes),
+      flushTimer_(io_),
+      groupTimer_(io_) {}
 
 Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::start(const ClusterConfig& config,
                                                                 const Clock& clock) {
@@ -40,6 +44,9 @@ Status EmbeddedCluster::init() {
     replicas_ = std::make_unique<ReplicaManager>(config_.dataDir, config_.log, *metadata_, clock_);
     if (auto s = replicas_->loadLogs(); !s) return s;
     faults_ = std::make_unique<FaultInjector>(config_.nodeCount);
+    auto groups = GroupCoordinator::open(config_.dataDir, config_.groups, clock_);
+    if (!groups) return Error{groups.error().message};
+    groups_ = std::move(*groups);
     if (security::usesTls(config_.security.protocol)) {
         auto tls = security::makeServerTlsContext(config_.security.tls);
         if (!tls) return Error{tls.error().message};
@@ -60,7 +67,7 @@ Status EmbeddedCluster::init() {
         nodes_.push_back(std::move(node));
     }
     apis_ = std::make_unique<KafkaApis>(config_, std::move(endpoints), *metadata_, *replicas_,
-                                        *faults_, clock_);
+                                        *faults_, clock_, groups_.get());
     control_ = std::make_unique<ClusterControl>(nodes_, host, *faults_, *metadata_,
                                                 config_.defaultPartitions, memoryPool_, refusals_,
                                                 queuedResponseBytes_);
@@ -92,6 +99,7 @@ Status EmbeddedCluster::init() {
 
     work_.emplace(io_.get_executor());
     if (config_.log.flushMs != LogConfig::kNever) scheduleFlush();
+    scheduleGroupTick();
     for (int i = 0; i < config_.ioThreads; ++i) {
         threads_.emplace_back([this] { io_.run(); });
     }
@@ -114,6 +122,16 @@ void EmbeddedCluster::scheduleFlush() {
     });
 }
 
+// The deadlines live in the coordinator, on the injected clock; this only looks at them often.
+void EmbeddedCluster::scheduleGroupTick() {
+    groupTimer_.expires_after(std::chrono::milliseconds(100));
+    groupTimer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopping_) return;
+        groups_->tick();
+        scheduleGroupTick();
+    });
+}
+
 std::string EmbeddedCluster::bootstrapServers() const {
     std::string out;
     for (const auto& e : apis_->endpoints()) {
@@ -132,7 +150,10 @@ Status EmbeddedCluster::stop() {
         node->close();
     if (registry_) registry_->stop();
     // The timer is only touched on io threads; cancel it there.
-    boost::asio::post(io_, [this] { flushTimer_.cancel(); });
+    boost::asio::post(io_, [this] {
+        flushTimer_.cancel();
+        groupTimer_.cancel();
+    });
     work_.reset();
     for (auto& t : threads_)
         t.join();

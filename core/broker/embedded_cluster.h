@@ -14,6 +14,7 @@
 #include "broker/cluster_config.h"
 #include "broker/cluster_control.h"
 #include "broker/fault_injector.h"
+#include "broker/group_coordinator.h"
 #include "broker/kafka_apis.h"
 #include "broker/listener_security.h"
 #include "broker/metadata_cache.h"
@@ -54,18 +55,21 @@ class EmbeddedCluster {
     MetadataCache& metadata() { return *metadata_; }
     ReplicaManager& replicas() { return *replicas_; }
     KafkaApis& apis() { return *apis_; }
+    GroupCoordinator& groups() { return *groups_; }
     const ClusterConfig& config() const { return config_; }
 
   private:
     EmbeddedCluster(const ClusterConfig& config, const Clock& clock);
     Status init();
     void scheduleFlush();
+    void scheduleGroupTick();
 
     const ClusterConfig config_;
     const Clock& clock_;
     std::unique_ptr<MetadataCache> metadata_;
     std::unique_ptr<ReplicaManager> replicas_;
     std::unique_ptr<FaultInjector> faults_;
+    std::unique_ptr<GroupCoordinator> groups_;
     std::unique_ptr<KafkaApis> apis_;
     security::TlsContext tls_;                   // null unless SSL / SASL_SSL
     std::unique_ptr<SaslCredentialStore> sasl_;  // null unless SASL_*
@@ -81,6 +85,7 @@ class EmbeddedCluster {
     std::unique_ptr<registry::RegistryServer> registry_;  // own thread; stopped by stop()
     std::unique_ptr<ClusterControl> control_;
     boost::asio::steady_timer flushTimer_;  // touched on io threads only (one chain)
+    boost::asio::steady_timer groupTimer_;  // likewise: applies the groups' deadlines
     std::atomic<bool> stopping_{false};
     std::vector<std::thread> threads_;
     std::mutex stopMu_;     // serializes stop()

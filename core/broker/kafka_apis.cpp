@@ -34,15 +34,17 @@ std::vector<protocol::ApiVersionsResponse::ApiVersion> advertisedApis() {
 
 KafkaApis::KafkaApis(const ClusterConfig& config, std::vector<BrokerEndpoint> endpoints,
                      MetadataCache& metadata, ReplicaManager& replicas, FaultInjector& faults,
-                     const Clock& clock)
+                     const Clock& clock, GroupCoordinator* groups)
     : config_(config),
       endpoints_(std::move(endpoints)),
       metadata_(metadata),
       replicas_(replicas),
       faults_(faults),
-      clock_(clock) {}
+      clock_(clock),
+      groups_(groups) {}
 
-RequestOutcome KafkaApis::handle(int32_t nodeId, std::span<uint8_t> frame) {
+RequestOutcome KafkaApis::handle(int32_t nodeId, std::span<uint8_t> frame,
+                                 std::string_view clientHost) {
     auto parsed = protocol::parseRequestFrame(frame);
     if (!parsed) return closeConnection("malformed request header: " + parsed.error().message);
     const protocol::RequestHeader& h = parsed->header;
@@ -79,6 +81,16 @@ RequestOutcome KafkaApis::handle(int32_t nodeId, std::span<uint8_t> frame) {
             return handleInitProducerId(nodeId, h, parsed->body);
         case ApiKey::FindCoordinator:
             return handleFindCoordinator(nodeId, h, parsed->body);
+        case ApiKey::OffsetCommit:
+        case ApiKey::OffsetFetch:
+        case ApiKey::JoinGroup:
+        case ApiKey::Heartbeat:
+        case ApiKey::LeaveGroup:
+        case ApiKey::SyncGroup:
+        case ApiKey::DescribeGroups:
+        case ApiKey::ListGroups:
+        case ApiKey::DeleteGroups:
+            return handleGroupApi(nodeId, h, parsed->body, clientHost);
         case ApiKey::SaslHandshake: {
             // Reached only on a PLAINTEXT/SSL listener or after the login (the connection's
             // SaslServerAuthenticator answers first): Kafka says ILLEGAL_SASL_STATE.

@@ -18,6 +18,8 @@
 namespace bs::broker {
 
 class DelayedFetch;
+class DeferredResponse;
+class GroupCoordinator;
 
 // A node's advertised listener.
 struct BrokerEndpoint {
@@ -34,10 +36,12 @@ struct RequestOutcome {
         Close,            // malformed or unsupported request, or acks=0 produce that failed
         RespondAndClose,  // send `response`, then close (a refused SASL login)
         Park,             // a Fetch waiting for data: complete `delayedFetch` later
+        Defer,            // JoinGroup/SyncGroup: `deferred` gets the frame when the group has it
     };
     Action action = Action::Respond;
     std::vector<uint8_t> response;  // a complete size-prefixed response frame
     std::shared_ptr<DelayedFetch> delayedFetch;
+    std::shared_ptr<DeferredResponse> deferred;
     std::string reason;  // Close: why, for the log
 };
 
@@ -68,12 +72,14 @@ class KafkaApis {
   public:
     KafkaApis(const ClusterConfig& config, std::vector<BrokerEndpoint> endpoints,
               MetadataCache& metadata, ReplicaManager& replicas, FaultInjector& faults,
-              const Clock& clock);
+              const Clock& clock, GroupCoordinator* groups = nullptr);
 
-    // `frame` is one request without its size prefix, received by node `nodeId`. The buffer
-    // is mutable because produced batches get their offsets assigned in place before they are
-    // written; it may be reused once handle() returns.
-    RequestOutcome handle(int32_t nodeId, std::span<uint8_t> frame);
+    // `frame` is one request without its size prefix, received by node `nodeId` from
+    // `clientHost` (the peer's address, reported for group members). The buffer is mutable
+    // because produced batches get their offsets assigned in place before they are written; it
+    // may be reused once handle() returns.
+    RequestOutcome handle(int32_t nodeId, std::span<uint8_t> frame,
+                          std::string_view clientHost = {});
 
     // Fetch support for DelayedFetch: reads every requested partition; `bytes` is the total
     // size of the records found.
@@ -106,6 +112,31 @@ class KafkaApis {
                                         std::span<const uint8_t> body);
     RequestOutcome handleFindCoordinator(int32_t nodeId, const protocol::RequestHeader& h,
                                          std::span<const uint8_t> body);
+    // The group APIs (apis_group.cpp); null groups_ answers COORDINATOR_NOT_AVAILABLE.
+    RequestOutcome handleGroupApi(int32_t nodeId, const protocol::RequestHeader& h,
+                                  std::span<const uint8_t> body, std::string_view clientHost);
+    RequestOutcome handleJoinGroup(int32_t nodeId, const protocol::RequestHeader& h,
+                                   std::span<const uint8_t> body, std::string_view clientHost);
+    RequestOutcome handleSyncGroup(int32_t nodeId, const protocol::RequestHeader& h,
+                                   std::span<const uint8_t> body);
+    RequestOutcome handleHeartbeat(int32_t nodeId, const protocol::RequestHeader& h,
+                                   std::span<const uint8_t> body);
+    RequestOutcome handleLeaveGroup(int32_t nodeId, const protocol::RequestHeader& h,
+                                    std::span<const uint8_t> body);
+    RequestOutcome handleOffsetCommit(int32_t nodeId, const protocol::RequestHeader& h,
+                                      std::span<const uint8_t> body);
+    RequestOutcome handleOffsetFetch(int32_t nodeId, const protocol::RequestHeader& h,
+                                     std::span<const uint8_t> body);
+    RequestOutcome handleListGroups(int32_t nodeId, const protocol::RequestHeader& h,
+                                    std::span<const uint8_t> body);
+    RequestOutcome handleDescribeGroups(int32_t nodeId, const protocol::RequestHeader& h,
+                                        std::span<const uint8_t> body);
+    RequestOutcome handleDeleteGroups(int32_t nodeId, const protocol::RequestHeader& h,
+                                      std::span<const uint8_t> body);
+    // NONE when `nodeId` coordinates `groupId`, else NOT_COORDINATOR or
+    // COORDINATOR_NOT_AVAILABLE.
+    protocol::ErrorCode checkCoordinator(int32_t nodeId, const std::string& groupId) const;
+    int32_t coordinatorFor(const std::string& groupId) const;
 
     // The topic, auto-creating it (auto.create.topics.enable) when allowed and the name is
     // valid; nullopt with `error` set otherwise.
@@ -123,6 +154,7 @@ class KafkaApis {
     ReplicaManager& replicas_;
     FaultInjector& faults_;
     const Clock& clock_;
+    GroupCoordinator* const groups_;  // thread-safe itself; may be null
 };
 
 }  // namespace bs::broker

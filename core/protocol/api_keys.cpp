@@ -10,9 +10,14 @@ constexpr int16_t kNeverFlexible = INT16_MAX;
 constexpr ApiVersionRange kApis[] = {
     {ApiKey::Produce, 3, 11, 9},        {ApiKey::Fetch, 4, 12, 12},
     {ApiKey::ListOffsets, 1, 7, 6},     {ApiKey::Metadata, 0, 12, 9},
-    {ApiKey::FindCoordinator, 0, 4, 3}, {ApiKey::SaslHandshake, 0, 1, kNeverFlexible},
+    {ApiKey::OffsetCommit, 0, 8, 8},    {ApiKey::OffsetFetch, 0, 8, 6},
+    {ApiKey::FindCoordinator, 0, 4, 3}, {ApiKey::JoinGroup, 0, 9, 6},
+    {ApiKey::Heartbeat, 0, 4, 4},       {ApiKey::LeaveGroup, 0, 5, 4},
+    {ApiKey::SyncGroup, 0, 5, 4},       {ApiKey::DescribeGroups, 0, 5, 5},
+    {ApiKey::ListGroups, 0, 4, 3},      {ApiKey::SaslHandshake, 0, 1, kNeverFlexible},
     {ApiKey::ApiVersions, 0, 3, 3},     {ApiKey::CreateTopics, 2, 7, 5},
     {ApiKey::InitProducerId, 0, 4, 2},  {ApiKey::SaslAuthenticate, 0, 2, 2},
+    {ApiKey::DeleteGroups, 0, 2, 2},
 };
 
 }  // namespace
@@ -58,6 +63,24 @@ std::string_view apiName(ApiKey api) {
             return "Metadata";
         case ApiKey::FindCoordinator:
             return "FindCoordinator";
+        case ApiKey::OffsetCommit:
+            return "OffsetCommit";
+        case ApiKey::OffsetFetch:
+            return "OffsetFetch";
+        case ApiKey::JoinGroup:
+            return "JoinGroup";
+        case ApiKey::Heartbeat:
+            return "Heartbeat";
+        case ApiKey::LeaveGroup:
+            return "LeaveGroup";
+        case ApiKey::SyncGroup:
+            return "SyncGroup";
+        case ApiKey::DescribeGroups:
+            return "DescribeGroups";
+        case ApiKey::ListGroups:
+            return "ListGroups";
+        case ApiKey::DeleteGroups:
+            return "DeleteGroups";
         case ApiKey::ApiVersions:
             return "ApiVersions";
         case ApiKey::CreateTopics:

@@ -13,12 +13,21 @@ enum class ApiKey : int16_t {
     Fetch = 1,
     ListOffsets = 2,
     Metadata = 3,
+    OffsetCommit = 8,
+    OffsetFetch = 9,
     FindCoordinator = 10,
+    JoinGroup = 11,
+    Heartbeat = 12,
+    LeaveGroup = 13,
+    SyncGroup = 14,
+    DescribeGroups = 15,
+    ListGroups = 16,
     SaslHandshake = 17,
     ApiVersions = 18,
     CreateTopics = 19,
     InitProducerId = 22,
     SaslAuthenticate = 36,
+    DeleteGroups = 42,
 };
 
 // The version range we implement for one API, and the first "flexible" version (compact

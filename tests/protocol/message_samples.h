@@ -270,6 +270,12 @@ std::vector<uint8_t> encoded(const T& m, int16_t version) {
     return out;
 }
 
+}  // namespace bs::protocol::samples
+
+#include "group_message_samples.h"
+
+namespace bs::protocol::samples {
+
 template <class T>
 T sample(int16_t version) {
     T m;
@@ -277,13 +283,16 @@ T sample(int16_t version) {
     return m;
 }
 
-using AllMessages =
-    std::tuple<ApiVersionsRequest, ApiVersionsResponse, MetadataRequest, MetadataResponse,
-               ProduceRequest, ProduceResponse, FetchRequest, FetchResponse, ListOffsetsRequest,
-               ListOffsetsResponse, InitProducerIdRequest, InitProducerIdResponse,
-               CreateTopicsRequest, CreateTopicsResponse, FindCoordinatorRequest,
-               FindCoordinatorResponse, SaslHandshakeRequest, SaslHandshakeResponse,
-               SaslAuthenticateRequest, SaslAuthenticateResponse>;
+using AllMessages = std::tuple<
+    ApiVersionsRequest, ApiVersionsResponse, MetadataRequest, MetadataResponse, ProduceRequest,
+    ProduceResponse, FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse,
+    InitProducerIdRequest, InitProducerIdResponse, CreateTopicsRequest, CreateTopicsResponse,
+    FindCoordinatorRequest, FindCoordinatorResponse, SaslHandshakeRequest, SaslHandshakeResponse,
+    SaslAuthenticateRequest, SaslAuthenticateResponse, JoinGroupRequest, JoinGroupResponse,
+    SyncGroupRequest, SyncGroupResponse, HeartbeatRequest, HeartbeatResponse, LeaveGroupRequest,
+    LeaveGroupResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
+    OffsetFetchResponse, ListGroupsRequest, ListGroupsResponse, DescribeGroupsRequest,
+    DescribeGroupsResponse, DeleteGroupsRequest, DeleteGroupsResponse>;
 
 // Kafka's name of each message type (as the vector generators spell it).
 template <class T>
@@ -328,6 +337,42 @@ template <>
 inline constexpr const char* kName<SaslAuthenticateRequest> = "SaslAuthenticateRequest";
 template <>
 inline constexpr const char* kName<SaslAuthenticateResponse> = "SaslAuthenticateResponse";
+template <>
+inline constexpr const char* kName<JoinGroupRequest> = "JoinGroupRequest";
+template <>
+inline constexpr const char* kName<JoinGroupResponse> = "JoinGroupResponse";
+template <>
+inline constexpr const char* kName<SyncGroupRequest> = "SyncGroupRequest";
+template <>
+inline constexpr const char* kName<SyncGroupResponse> = "SyncGroupResponse";
+template <>
+inline constexpr const char* kName<HeartbeatRequest> = "HeartbeatRequest";
+template <>
+inline constexpr const char* kName<HeartbeatResponse> = "HeartbeatResponse";
+template <>
+inline constexpr const char* kName<LeaveGroupRequest> = "LeaveGroupRequest";
+template <>
+inline constexpr const char* kName<LeaveGroupResponse> = "LeaveGroupResponse";
+template <>
+inline constexpr const char* kName<OffsetCommitRequest> = "OffsetCommitRequest";
+template <>
+inline constexpr const char* kName<OffsetCommitResponse> = "OffsetCommitResponse";
+template <>
+inline constexpr const char* kName<OffsetFetchRequest> = "OffsetFetchRequest";
+template <>
+inline constexpr const char* kName<OffsetFetchResponse> = "OffsetFetchResponse";
+template <>
+inline constexpr const char* kName<ListGroupsRequest> = "ListGroupsRequest";
+template <>
+inline constexpr const char* kName<ListGroupsResponse> = "ListGroupsResponse";
+template <>
+inline constexpr const char* kName<DescribeGroupsRequest> = "DescribeGroupsRequest";
+template <>
+inline constexpr const char* kName<DescribeGroupsResponse> = "DescribeGroupsResponse";
+template <>
+inline constexpr const char* kName<DeleteGroupsRequest> = "DeleteGroupsRequest";
+template <>
+inline constexpr const char* kName<DeleteGroupsResponse> = "DeleteGroupsResponse";
 
 // Calls f(std::type_identity<T>{}) once per message type (a tag: no message is built).
 template <class F>

@@ -14,7 +14,10 @@ import sys
 REPO = sys.argv[1] if len(sys.argv) > 1 else "/work/.mirror/apache+kafka/repo"
 RANGES = {"ApiVersions": (0, 3), "Metadata": (0, 12), "Produce": (3, 11), "Fetch": (4, 12),
           "ListOffsets": (1, 7), "InitProducerId": (0, 4), "CreateTopics": (2, 7),
-          "FindCoordinator": (0, 4), "SaslHandshake": (0, 1), "SaslAuthenticate": (0, 2)}
+          "FindCoordinator": (0, 4), "SaslHandshake": (0, 1), "SaslAuthenticate": (0, 2),
+          "JoinGroup": (0, 9), "SyncGroup": (0, 5), "Heartbeat": (0, 4), "LeaveGroup": (0, 5),
+          "OffsetCommit": (0, 8), "OffsetFetch": (0, 8), "ListGroups": (0, 4),
+          "DescribeGroups": (0, 5), "DeleteGroups": (0, 2)}
 
 
 def schema(name):
@@ -260,6 +263,126 @@ def sasl_authenticate_response(v):
             "SessionLifetimeMs": 3600000}
 
 
+def txt(s):
+    return list(s.encode())
+
+
+def join_group_request(v):
+    return {"GroupId": "billing", "SessionTimeoutMs": 45000, "RebalanceTimeoutMs": 300000,
+            "MemberId": "rdkafka-1", "GroupInstanceId": "pod-7", "ProtocolType": "consumer",
+            "Protocols": [{"Name": "range", "Metadata": txt("r")},
+                          {"Name": "roundrobin", "Metadata": [0, 1, 0xFF]}],
+            "Reason": "rejoin"}
+
+
+def join_group_response(v):
+    return {"ThrottleTimeMs": 4, "ErrorCode": 79, "GenerationId": 12, "ProtocolType": "consumer",
+            "ProtocolName": "range", "Leader": "m-1", "SkipAssignment": True, "MemberId": "m-2",
+            "Members": [{"MemberId": "m-1", "GroupInstanceId": "pod-1", "Metadata": txt("a")},
+                        {"MemberId": "m-2", "GroupInstanceId": None, "Metadata": []}]}
+
+
+def sync_group_request(v):
+    return {"GroupId": "billing", "GenerationId": 12, "MemberId": "m-1",
+            "GroupInstanceId": "pod-1", "ProtocolType": "consumer", "ProtocolName": "range",
+            "Assignments": [{"MemberId": "m-1", "Assignment": txt("p0")},
+                            {"MemberId": "m-2", "Assignment": []}]}
+
+
+def sync_group_response(v):
+    return {"ThrottleTimeMs": 2, "ErrorCode": 27, "ProtocolType": "consumer",
+            "ProtocolName": "range", "Assignment": txt("p0,p1")}
+
+
+def heartbeat_request(v):
+    return {"GroupId": "billing", "GenerationId": 12, "MemberId": "m-1",
+            "GroupInstanceId": "pod-1"}
+
+
+def heartbeat_response(v):
+    return {"ThrottleTimeMs": 3, "ErrorCode": 22}
+
+
+def leave_group_request(v):
+    return {"GroupId": "billing", "MemberId": "m-1", "Members": [
+        {"MemberId": "m-1", "GroupInstanceId": None, "Reason": "closing"},
+        {"MemberId": "m-2", "GroupInstanceId": "pod-2", "Reason": None}]}
+
+
+def leave_group_response(v):
+    return {"ThrottleTimeMs": 1, "ErrorCode": 25, "Members": [
+        {"MemberId": "m-1", "GroupInstanceId": None, "ErrorCode": 0},
+        {"MemberId": "m-2", "GroupInstanceId": "pod-2", "ErrorCode": 82}]}
+
+
+def offset_commit_request(v):
+    return {"GroupId": "billing", "GenerationIdOrMemberEpoch": 12, "MemberId": "m-1",
+            "GroupInstanceId": "pod-1", "RetentionTimeMs": 86400000, "Topics": [
+                {"Name": "orders", "Partitions": [
+                    {"PartitionIndex": 3, "CommittedOffset": 1234, "CommittedLeaderEpoch": 5,
+                     "CommitTimestamp": 1700000000000, "CommittedMetadata": "meta"},
+                    {"PartitionIndex": 4, "CommittedOffset": 0, "CommittedLeaderEpoch": -1,
+                     "CommitTimestamp": -1, "CommittedMetadata": None}]}]}
+
+
+def offset_commit_response(v):
+    return {"ThrottleTimeMs": 7, "Topics": [{"Name": "orders", "Partitions": [
+        {"PartitionIndex": 3, "ErrorCode": 0}, {"PartitionIndex": 4, "ErrorCode": 12}]}]}
+
+
+def offset_fetch_request(v):
+    topics = [{"Name": "orders", "PartitionIndexes": [0, 3]}]
+    return {"GroupId": "billing", "Topics": topics, "RequireStable": True,
+            "Groups": [{"GroupId": "billing", "Topics": topics},
+                       {"GroupId": "audit", "Topics": None}]}
+
+
+def offset_fetch_response(v):
+    parts = [{"PartitionIndex": 3, "CommittedOffset": 1234, "CommittedLeaderEpoch": 5,
+              "Metadata": "meta", "ErrorCode": 0},
+             {"PartitionIndex": 4, "CommittedOffset": -1, "CommittedLeaderEpoch": -1,
+              "Metadata": None, "ErrorCode": 3}]
+    topics = [{"Name": "orders", "Partitions": parts}]
+    return {"ThrottleTimeMs": 9, "Topics": topics, "ErrorCode": 16,
+            "Groups": [{"GroupId": "billing", "Topics": topics, "ErrorCode": 0},
+                       {"GroupId": "audit", "Topics": [], "ErrorCode": 16}]}
+
+
+def list_groups_request(v):
+    return {"StatesFilter": ["Stable", "Empty"]}
+
+
+def list_groups_response(v):
+    return {"ThrottleTimeMs": 5, "ErrorCode": 14, "Groups": [
+        {"GroupId": "billing", "ProtocolType": "consumer", "GroupState": "Stable"},
+        {"GroupId": "audit", "ProtocolType": "", "GroupState": "Empty"}]}
+
+
+def describe_groups_request(v):
+    return {"Groups": ["billing", "audit"], "IncludeAuthorizedOperations": True}
+
+
+def describe_groups_response(v):
+    member = {"MemberId": "m-1", "GroupInstanceId": "pod-1", "ClientId": "rdkafka",
+              "ClientHost": "/127.0.0.1", "MemberMetadata": txt("meta"),
+              "MemberAssignment": txt("assign")}
+    return {"ThrottleTimeMs": 6, "Groups": [
+        {"ErrorCode": 0, "GroupId": "billing", "GroupState": "Stable",
+         "ProtocolType": "consumer", "ProtocolData": "range", "Members": [member],
+         "AuthorizedOperations": 0x0FF8},
+        {"ErrorCode": 16, "GroupId": "audit", "GroupState": "Dead", "ProtocolType": "",
+         "ProtocolData": "", "Members": [], "AuthorizedOperations": -2147483648}]}
+
+
+def delete_groups_request(v):
+    return {"GroupsNames": ["billing", "audit"]}
+
+
+def delete_groups_response(v):
+    return {"ThrottleTimeMs": 8, "Results": [{"GroupId": "billing", "ErrorCode": 0},
+                                             {"GroupId": "audit", "ErrorCode": 68}]}
+
+
 MESSAGES = [
     ("ApiVersions", api_versions_request, api_versions_response),
     ("Metadata", metadata_request, metadata_response),
@@ -271,6 +394,15 @@ MESSAGES = [
     ("FindCoordinator", find_coordinator_request, find_coordinator_response),
     ("SaslHandshake", sasl_handshake_request, sasl_handshake_response),
     ("SaslAuthenticate", sasl_authenticate_request, sasl_authenticate_response),
+    ("JoinGroup", join_group_request, join_group_response),
+    ("SyncGroup", sync_group_request, sync_group_response),
+    ("Heartbeat", heartbeat_request, heartbeat_response),
+    ("LeaveGroup", leave_group_request, leave_group_response),
+    ("OffsetCommit", offset_commit_request, offset_commit_response),
+    ("OffsetFetch", offset_fetch_request, offset_fetch_response),
+    ("ListGroups", list_groups_request, list_groups_response),
+    ("DescribeGroups", describe_groups_request, describe_groups_response),
+    ("DeleteGroups", delete_groups_request, delete_groups_response),
 ]
 
 print("#pragma once\n")
