@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "broker/storage/file_io.h"
 #include "common/text.h"
 
 namespace bs::broker {
@@ -108,30 +109,6 @@ void applyRecord(const json& r, std::map<std::string, Group>& groups) {
     g.state = g.members.empty() ? GroupState::Empty : GroupState::Stable;
 }
 
-Status writeFileDurably(const std::filesystem::path& path, const std::string& text) {
-    const auto tmp = path.string() + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return Error{"cannot write " + tmp + ": " + std::strerror(errno)};
-    size_t done = 0;
-    while (done < text.size()) {
-        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            int e = errno;
-            ::close(fd);
-            return Error{"cannot write " + tmp + ": " + std::strerror(e)};
-        }
-        done += static_cast<size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        return Error{"cannot sync " + tmp + ": " + std::strerror(errno)};
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        return Error{"cannot rename " + tmp + ": " + std::strerror(errno)};
-    }
-    return {};
-}
-
 }  // namespace
 
 Result<std::unique_ptr<GroupStore>> GroupStore::open(const std::filesystem::path& dataDir,
@@ -166,7 +143,7 @@ Status GroupStore::rewrite(const std::map<std::string, Group>& groups) {
             compacted += offsetRecord(id, tp, o).dump() + "\n";
     }
     if (out_.is_open()) out_.close();
-    if (auto s = writeFileDurably(file_, compacted); !s) return s;
+    if (auto s = fileio::replaceFileDurably(file_, compacted); !s) return s;
     out_.open(file_, std::ios::app | std::ios::binary);
     if (!out_) return Error{"cannot append to " + file_.string()};
     appended_ = 0;

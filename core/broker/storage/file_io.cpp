@@ -76,4 +76,34 @@ void closeQuietly(int fd) {
     if (fd >= 0) ::close(fd);
 }
 
+Status replaceFileDurably(const std::filesystem::path& path, const std::string& text) {
+    const auto tmp = path.string() + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return Error{"cannot write " + tmp + ": " + std::strerror(errno)};
+    size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            int e = errno;
+            ::close(fd);
+            return Error{"cannot write " + tmp + ": " + std::strerror(e)};
+        }
+        done += static_cast<size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        return Error{"cannot sync " + tmp + ": " + std::strerror(errno)};
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        return Error{"cannot rename " + tmp + ": " + std::strerror(errno)};
+    }
+    // The rename itself must survive a crash: sync the directory entry.
+    int dfd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+    return {};
+}
+
 }  // namespace bs::broker::fileio

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <span>
 #include <string>
 
@@ -21,6 +22,9 @@ Status truncate(int fd, const std::string& path, int64_t size);
 Status sync(int fd, const std::string& path);
 Status removeFile(const std::string& path);
 void closeQuietly(int fd);
+// Replaces `path` with `text` so that a crash leaves the old or the new content, never a torn
+// one: written to `path`.tmp, synced, renamed over `path`, and the directory entry synced.
+Status replaceFileDurably(const std::filesystem::path& path, const std::string& text);
 // "<what> <path>: <strerror(errno)>" from the current errno.
 Error errnoError(const char* what, const std::string& path);
 
