@@ -234,7 +234,8 @@ void TimelineModel::applyEvents(const std::vector<Event>& events) {
     }
     if (staged_.empty()) return;
     const qint64 wait = minIntervalMs_ - (sinceInsert_.isValid() ? sinceInsert_.elapsed() : 0);
-    if (minIntervalMs_ > 0 && sinceInsert_.isValid() && wait > 0) {
+    const bool busy = events.size() >= static_cast<size_t>(busyEvents_);
+    if (busy && minIntervalMs_ > 0 && sinceInsert_.isValid() && wait > 0) {
         if (!flushQueued_) {
             flushQueued_ = true;
             QTimer::singleShot(std::chrono::milliseconds(wait), this, [this] {

@@ -58,12 +58,14 @@ class TimelineModel : public QAbstractListModel {
     void addNote(const QString& text, Step step = Step::Append);
     // Lines kept at most (oldest dropped first).
     void setCapacity(int rows);
-    // At full speed: lines are added at most every `minIntervalMs` (events between wait), and
-    // at most `budget` of the newest lines each time (0: all); the older ones are skipped with a
-    // line that says how many. Defaults: every event at once.
-    void setThrottle(int budget, int minIntervalMs) {
+    // At full speed (a batch of at least `busyEvents` events): lines are added at most every
+    // `minIntervalMs` (what arrives sooner waits), and at most `budget` of the newest lines
+    // each time (0: all); the older ones are skipped with a line that says how many. Smaller
+    // batches (single sends, Step) are shown at once. Defaults: every event at once.
+    void setThrottle(int budget, int minIntervalMs, int busyEvents = 1) {
         tickBudget_ = std::max(budget, 0);
         minIntervalMs_ = std::max(minIntervalMs, 0);
+        busyEvents_ = std::max(busyEvents, 1);
     }
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -136,6 +138,7 @@ class TimelineModel : public QAbstractListModel {
     int capacity_ = 50000;
     int tickBudget_ = 0;
     int minIntervalMs_ = 0;
+    int busyEvents_ = 1;
     std::vector<Row> staged_;  // built, waiting for the next insert (throttle)
     size_t skipped_ = 0;       // events skipped since the last insert
     bool flushQueued_ = false;
