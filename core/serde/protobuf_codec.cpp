@@ -79,11 +79,16 @@ void collectTypes(const gp::Descriptor* d, std::vector<std::string>& out) {
         if (!isMapEntry(d->nested_type(i))) collectTypes(d->nested_type(i), out);
 }
 
-// "(address.zip): invalid value ..." -> "field 'address.zip': invalid value ...".
+// libprotobuf's JSON errors, worded as the other formats word them: "(address.zip): invalid
+// value ..." -> "field 'address.zip': invalid value ...", ": missing field name" -> "field
+// 'name': missing required field".
 std::string nameField(std::string message) {
+    if (message.starts_with(": ")) message = message.substr(2);
+    if (message.starts_with("missing field ") && message.find(' ', 14) == std::string::npos)
+        return "field '" + message.substr(14) + "': missing required field";
     if (message.starts_with("(")) {
         const size_t close = message.find("):");
-        if (close != std::string::npos)
+        if (close != std::string::npos && close > 1)
             return "field '" + message.substr(1, close - 1) + "':" + message.substr(close + 2);
     }
     return message;
