@@ -160,6 +160,11 @@ class JsonSchemaCodecTest : public QObject {
         for (const auto& [value, want] : cases)
             QCOMPARE(encodeError(value), std::string(want));
         QVERIFY(encodeError("{\"name\": ").starts_with("not JSON: "));
+        // A number too large for a double is refused by the parser, never sent as null.
+        const std::string overflow = encodeError("{\"name\": \"A\", \"age\": 1, \"score\": 1e400}");
+        QVERIFY2(overflow.starts_with("not JSON: ") &&
+                     overflow.find("number overflow") != std::string::npos,
+                 overflow.c_str());
     }
 
     void badSchemas() {
