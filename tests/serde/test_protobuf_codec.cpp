@@ -293,6 +293,26 @@ class ProtobufCodecTest : public QObject {
         auto decoded = (*wkt)->decodeToJson("E", encoded->data(), encoded->size());
         QCOMPARE(*decoded, std::string(R"({"at":"2024-01-02T03:04:05Z"})"));
 
+        // key.schema.message.type for a key; the setting is refused for another format.
+        auto key = SchemaSerializer::create(
+            SchemaFormat::Protobuf,
+            {{"key.schema", kProto}, {"key.schema.message.type", "shop.Customer"}}, true, "orders",
+            client(server_->url()));
+        QVERIFY2(key, key ? "" : key.error().message.c_str());
+        QCOMPARE((*key)->subject(), std::string("orders-key"));
+        QCOMPARE((*key)->messageType(), std::string("shop.Customer"));
+        auto keyBytes = (*key)->serialize(R"({"name": "k"})");
+        QVERIFY(keyBytes);
+        QCOMPARE((*keyBytes)[5], uint8_t{2});  // count 1
+        QCOMPARE((*keyBytes)[6], uint8_t{2});  // index 1
+        auto avro = SchemaSerializer::create(
+            SchemaFormat::Avro,
+            {{"value.schema", R"("string")"}, {"value.schema.message.type", "x"}}, false, "orders",
+            client(server_->url()));
+        QVERIFY(!avro);
+        QCOMPARE(avro.error().message,
+                 std::string("value.schema.message.type is for Protobuf, not Avro"));
+
         std::map<std::string, std::string> props{{"schema.registry.url", server_->url()},
                                                  {"value.schema", kProto},
                                                  {"value.schema.message.type", "shop.Nope"}};
