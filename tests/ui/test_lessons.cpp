@@ -96,6 +96,7 @@ class TestLessons : public QObject {
                                       ": not seen: " + runner->unmet().join(QStringLiteral("; ")) +
                                       " | measured: " + runner->measurements() +
                                       " | notes: " + runner->notes().join("; ")));
+            qInfo("%s: %s", qPrintable(where), qPrintable(runner->measurements()));
         }
         runner->leave();
         QVERIFY(!runner->active());
