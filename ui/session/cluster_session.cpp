@@ -575,6 +575,24 @@ QString ClusterSession::injectErrors(int node, int apiKey, int errorCode, int co
     return st ? QString() : qs(st.message());
 }
 
+QString ClusterSession::addPartitions(const QString& topic, int more, int* now) {
+    auto cl = cluster();
+    if (!cl) return tr("adding partitions here needs the embedded cluster");
+    const std::string t = topic.toStdString();
+    auto md = cl->metadata().topic(t);
+    if (!md) {
+        // Not created yet (auto-creation happens at the first send): create it first.
+        auto created = cl->control().createTopic(t);
+        if (created.error != protocol::ErrorCode::NONE) return qs(created.message);
+        md = created.topic;
+    }
+    const int count = static_cast<int>(md->partitions.size()) + more;
+    auto grown = cl->control().createPartitions(t, count);
+    if (grown.error != protocol::ErrorCode::NONE) return qs(grown.message);
+    if (now) *now = count;
+    return {};
+}
+
 QString ClusterSession::moveLeader(const QString& topic, int partition, int toNode) {
     auto cl = cluster();
     if (!cl) return tr("node controls need the embedded cluster");

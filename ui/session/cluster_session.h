@@ -124,6 +124,9 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     // Makes `toNode` the leader of topic-partition in the embedded cluster; the producer learns
     // it from a NOT_LEADER_OR_FOLLOWER answer and the metadata refresh that follows.
     QString moveLeader(const QString& topic, int partition, int toNode);
+    // Grows an embedded topic by `more` partitions (CreatePartitions' controller step); the
+    // producer sees them at its next metadata refresh. Returns a problem, or "" and sets *now.
+    QString addPartitions(const QString& topic, int more, int* now = nullptr);
     // Segment file and byte position of the batch holding topic-partition@offset (embedded
     // cluster only). Any thread; it reads the offset index and walks a few batch headers of the
     // file (Log::locate), so the GUI asks through requestLocate().
