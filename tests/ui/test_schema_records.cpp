@@ -9,7 +9,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
 
@@ -34,6 +37,13 @@ const char* kOrderSchema = R"({"type": "record", "name": "Order", "namespace": "
   "fields": [{"name": "id", "type": "int"},
              {"name": "name", "type": "string"},
              {"name": "note", "type": ["null", "string"], "default": null}]})";
+
+// python3-avro (Debian) reads an Avro binary payload: argv[1] schema, argv[2] hex of the bytes
+// after the 5-byte prefix; prints the datum as sorted JSON.
+const char* kPythonDecode = R"(import avro.io, avro.schema, io, json, sys
+schema = avro.schema.parse(sys.argv[1])
+datum = avro.io.DatumReader(schema).read(avro.io.BinaryDecoder(io.BytesIO(bytes.fromhex(sys.argv[2]))))
+print(json.dumps(datum, sort_keys=True)))";
 
 }  // namespace
 
@@ -155,6 +165,18 @@ class TestSchemaRecords : public QObject {
         QVERIFY2(d->json.contains(QLatin1String("\"name\": \"widget\"")), qPrintable(d->json));
         QVERIFY(d->json.contains(QLatin1String("\"id\": 7")));
         QVERIFY(d->json.contains(QLatin1String("\"fragile\"")));
+        // An independent reader agrees on the payload after the prefix.
+        QProcess py;
+        py.start(
+            QStringLiteral("/usr/bin/python3"),
+            {QStringLiteral("-c"), QString::fromUtf8(kPythonDecode),
+             QString::fromUtf8(kOrderSchema),
+             QString::fromLatin1(QByteArray(reinterpret_cast<const char*>(rec.value->data()) + 5,
+                                            static_cast<qsizetype>(rec.value->size() - 5))
+                                     .toHex())});
+        QVERIFY(py.waitForFinished(kWaitMs));
+        QCOMPARE(QString::fromUtf8(py.readAllStandardOutput()).trimmed(),
+                 QStringLiteral(R"({"id": 7, "name": "widget", "note": "fragile"})"));
         // The row and the detail pane show it.
         const QString cell =
             m->data(m->index(row, InspectorModel::Value), Qt::DisplayRole).toString();
@@ -251,6 +273,32 @@ class TestSchemaRecords : public QObject {
                                      ->toPlainText()
                                      .contains(QLatin1String("id 2147483632")),
                                  kWaitMs);
+    }
+
+    void unreachableRegistrySaysSo() {
+        // A registry nobody listens on (port 9, discard, has no listener on a test machine).
+        const QString real = h->controller->session().schemaRegistryUrl();
+        child<QComboBox>(composer, "valueSerializer")->setCurrentText(QStringLiteral("avro"));
+        composer->setSchemaRegistryUrl(QStringLiteral("http://127.0.0.1:9"));
+        QTRY_VERIFY_WITH_TIMEOUT(valueError().contains(QLatin1String("unreachable")), kWaitMs);
+        QVERIFY(valueError().contains(QLatin1String("127.0.0.1:9")));
+        QVERIFY(composer->valueSchemaPicker()->serializer() == nullptr);
+        QVERIFY(!child<QPushButton>(composer, "send")->isEnabled());
+        // Back to the cluster's registry: the schema resolves again.
+        composer->setSchemaRegistryUrl(real);
+        QTRY_VERIFY_WITH_TIMEOUT(composer->valueSchemaPicker()->serializer() != nullptr, kWaitMs);
+    }
+
+    void externalRegistryUrlIsSavedWithTheConnection() {
+        QTemporaryDir dir;
+        QSettings s(dir.filePath(QStringLiteral("c.ini")), QSettings::IniFormat);
+        ConnectionSettings c;
+        c.mode = ConnectionSettings::Mode::External;
+        c.bootstrapServers = QStringLiteral("kafka:9092");
+        c.schemaRegistryUrl = QStringLiteral("http://registry:8081");
+        c.save(s);
+        QCOMPARE(ConnectionSettings::load(s).schemaRegistryUrl,
+                 QStringLiteral("http://registry:8081"));
     }
 };
 
