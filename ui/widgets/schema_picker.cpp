@@ -157,7 +157,11 @@ void SchemaPicker::refresh() {
                 const QSignalBlocker block(subject_);
                 subject_->clear();
                 subject_->addItems(list);
+                // The one asked for, else the topic's own (TopicNameStrategy), else the first.
+                const QString own =
+                    topic_ + (isKey_ ? QStringLiteral("-key") : QStringLiteral("-value"));
                 const QString want = list.contains(wantedSubject_) ? wantedSubject_
+                                     : list.contains(own)          ? own
                                      : list.isEmpty()              ? QString()
                                                                    : list.first();
                 subject_->setCurrentText(want);
