@@ -6,6 +6,7 @@
 // not move); a record naming an unknown schema id is shown as undecodable with its hex.
 
 #include <QComboBox>
+#include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -193,6 +194,13 @@ class TestSchemaRecords : public QObject {
                                      ->toPlainText()
                                      .contains(QLatin1String("\"name\": \"widget\"")),
                                  kWaitMs);
+        // BS_SCHEMA_SCREENSHOT=FILE: a PNG of the window at this point, for the README.
+        if (const QString shot = qEnvironmentVariable("BS_SCHEMA_SCREENSHOT"); !shot.isEmpty()) {
+            for (QWidget* w = ti; w; w = w->parentWidget())
+                if (auto* dock = qobject_cast<QDockWidget*>(w)) dock->raise();
+            QTest::qWait(200);  // let the raised tab paint
+            QVERIFY(h->window->grab().save(shot));
+        }
     }
 
     void invalidValueNamesTheFieldAndSendsNothing() {
