@@ -7,6 +7,7 @@
 
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -295,6 +296,36 @@ class TestSchemaRecords : public QObject {
         // Back to the cluster's registry: the schema resolves again.
         composer->setSchemaRegistryUrl(real);
         QTRY_VERIFY_WITH_TIMEOUT(composer->valueSchemaPicker()->serializer() != nullptr, kWaitMs);
+    }
+
+    void localSchemaFileIsRegisteredUnderTheTopicsSubject() {
+        // A key schema from a file: registered as files-key (TopicNameStrategy) and picked.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("key.avsc"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(
+                R"({"type": "record", "name": "OrderKey", "fields": [{"name": "sku", "type": "string"}]})");
+        }
+        child<QComboBox>(composer, "topic")->setCurrentText(QStringLiteral("files"));
+        child<QComboBox>(composer, "keySerializer")->setCurrentText(QStringLiteral("avro"));
+        SchemaPicker* picker = composer->keySchemaPicker();
+        QVERIFY(picker->isVisible());
+        picker->registerFile(path);
+        QTRY_COMPARE_WITH_TIMEOUT(child<QComboBox>(composer, "keySubject")->currentText(),
+                                  QStringLiteral("files-key"), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(picker->serializer() != nullptr, kWaitMs);
+        // The key editor got the one-line template; a typed key is encoded with the schema.
+        auto* key = child<QLineEdit>(composer, "key");
+        QTRY_COMPARE_WITH_TIMEOUT(key->text(), QStringLiteral(R"({ "sku": "" })"), kWaitMs);
+        key->setText(QStringLiteral(R"({"sku": 5})"));
+        QVERIFY2(child<QLabel>(composer, "keyError")->text().contains(QLatin1String("field 'sku'")),
+                 qPrintable(child<QLabel>(composer, "keyError")->text()));
+        key->setText(QStringLiteral(R"({"sku": "A-1"})"));
+        QVERIFY(child<QLabel>(composer, "keyError")->text().isEmpty());
+        child<QComboBox>(composer, "keySerializer")->setCurrentText(QStringLiteral("string"));
+        QVERIFY(!picker->isVisible());
     }
 
     void externalRegistryUrlIsSavedWithTheConnection() {
