@@ -396,6 +396,8 @@ void ClusterSession::installOnWorker(Installation next) {
         cluster_ = next.cluster;
         clusterCertificate_ = next.clusterCertificate;
     }
+    next.schemaRegistryUrl = next.cluster ? next.cluster->schemaRegistryUrl()
+                                          : next.settings.schemaRegistryUrl.toStdString();
     const QString desc = next.settings.describe();
     QMetaObject::invokeMethod(this, [this, n = std::move(next), desc, switching] {
         if (switching) {
@@ -408,6 +410,7 @@ void ClusterSession::installOnWorker(Installation next) {
         seenLeaders_.clear();
         config_ = n.config;
         bootstrap_ = qs(n.bootstrap);
+        schemaRegistryUrl_ = qs(n.schemaRegistryUrl);
         security_ = n.security;
         connected_ = true;
         if (!switching) Q_EMIT producerRecreated();

@@ -80,6 +80,9 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     // and the connection's security settings (with the password). Empty before connecting.
     PropertyMap clientProperties() const;
     bool embedded() const { return connection_.mode == ConnectionSettings::Mode::Embedded; }
+    // schema.registry.url of the connection: the embedded cluster's registry, or the one given
+    // in the connection settings for an external cluster; empty when there is none.
+    QString schemaRegistryUrl() const { return schemaRegistryUrl_; }
 
     // --- the producer worker (any thread)
     // The current producer; null before the first connection and while one is being replaced.
@@ -160,6 +163,7 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
         ConnectionSettings settings;
         PropertyMap props;
         std::string bootstrap;
+        std::string schemaRegistryUrl;
         uint64_t generation = 0;  // of the connectTo() it answers; 0: applyProducerProps
     };
     // Worker halves (they touch no GUI-thread state).
@@ -192,6 +196,7 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     PropertyMap security_;  // the current connection's client security settings
     producer::ProducerConfig config_;
     QString bootstrap_;
+    QString schemaRegistryUrl_;
     bool connected_ = false;
     bool connecting_ = false;
     // The metadata metadataChanges() last reported.
