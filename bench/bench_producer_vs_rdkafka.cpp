@@ -1,15 +1,26 @@
-// Our Producer vs librdkafka, same settings, same librdkafka mock cluster, one run.
+// Our KafkaProducer vs librdkafka, same settings, against librdkafka's mock cluster (3 brokers),
+// in the same run. One line: `--pairs` pairs of runs (ours and librdkafka, the order alternating
+// pair by pair), each line printing the median and the range of records/s of each client and of
+// the per-pair ratios. `--matrix`: the lines of issue 21's matrix, one factor at a time around
+// the base line (1000 keys, acks=1, no compression, 1 thread, 100 B), each against a fresh mock.
+// `--latency`: records one at a time at `--rate` records/s with linger.ms=0, each client's
+// delivery latency (send() to its callback) p50/p99/p99.9 in microseconds.
 //   bench_producer_vs_rdkafka [--records N] [--record-size B] [--keys K] [--batch-size B]
-//                             [--linger-ms L] [--acks A] [--mock-cluster PATH]
-// Prints records/s of each and the ratio ours/librdkafka.
+//       [--linger-ms L] [--acks 0|1|all] [--compression none|lz4|zstd|gzip] [--threads T]
+//       [--pairs P] [--matrix] [--latency] [--rate R] [--mock-cluster PATH]
+// acks=all runs with enable.idempotence=true in both clients, acks 0 and 1 without.
 #include <librdkafka/rdkafka.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "producer/kafka_producer.h"
@@ -25,51 +36,149 @@ struct Options {
     int batchSize = 16384;
     int lingerMs = 5;
     std::string acks = "all";
+    std::string compression = "none";
+    int threads = 1;
+    int pairs = 5;
+    bool matrix = false;
+    bool latency = false;
+    int rate = 1000;
     std::string mockCluster = "tests/tools/mock_cluster";
 };
+
+int64_t nowNs() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+        .count();
+}
 
 double seconds(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-double runOurs(const Options& o, const std::string& bootstrap, const std::string& payload) {
-    auto config = bs::producer::ProducerConfig::parse(std::map<std::string, std::string>{
-        {"bootstrap.servers", bootstrap},
-        {"batch.size", std::to_string(o.batchSize)},
-        {"linger.ms", std::to_string(o.lingerMs)},
-        {"acks", o.acks},
-        {"enable.idempotence", o.acks == "all" ? "true" : "false"},
-        {"key.serializer", "string"},
-        {"value.serializer", "string"}});
+std::string idempotence(const Options& o) {
+    return o.acks == "all" ? "true" : "false";
+}
+
+// The keys of record i (shared by both clients).
+std::vector<std::string> makeKeys(int n) {
+    std::vector<std::string> keys;
+    for (int i = 0; i < n; ++i)
+        keys.push_back("key-" + std::to_string(i));
+    return keys;
+}
+
+// ---------------------------------------------------------------- the mock cluster
+
+struct Mock {
+    pid_t pid = -1;
+    int toMock = -1;
+    FILE* out = nullptr;
+    std::string bootstrap;
+
+    explicit Mock(const std::string& path) {
+        // It runs until its stdin closes: a pipe to it stays open while it is needed.
+        int in[2], fromMock[2];
+        if (pipe(in) != 0 || pipe(fromMock) != 0) throw std::runtime_error("pipe");
+        pid = fork();
+        if (pid == 0) {
+            dup2(in[0], 0);
+            dup2(fromMock[1], 1);
+            close(in[1]);
+            close(fromMock[0]);
+            execl(path.c_str(), path.c_str(), "--brokers", "3", "--topic", "bench-ours:6",
+                  "--topic", "bench-rdkafka:6", static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        close(in[0]);
+        close(fromMock[1]);
+        toMock = in[1];
+        out = fdopen(fromMock[0], "r");
+        char line[1024];
+        if (!fgets(line, sizeof(line), out) || std::strncmp(line, "bootstrap.servers=", 18) != 0)
+            throw std::runtime_error("mock_cluster did not start (" + path + ")");
+        bootstrap = line + 18;
+        while (!bootstrap.empty() && (bootstrap.back() == '\n' || bootstrap.back() == '\r'))
+            bootstrap.pop_back();
+    }
+    ~Mock() {
+        close(toMock);
+        fclose(out);
+        waitpid(pid, nullptr, 0);
+    }
+};
+
+// ---------------------------------------------------------------- ours
+
+std::unique_ptr<bs::producer::KafkaProducer> makeOurs(const Options& o,
+                                                      const std::string& bootstrap) {
+    auto config = bs::producer::ProducerConfig::parse(
+        std::map<std::string, std::string>{{"bootstrap.servers", bootstrap},
+                                           {"batch.size", std::to_string(o.batchSize)},
+                                           {"linger.ms", std::to_string(o.lingerMs)},
+                                           {"acks", o.acks},
+                                           {"enable.idempotence", idempotence(o)},
+                                           {"compression.type", o.compression},
+                                           {"key.serializer", "string"},
+                                           {"value.serializer", "string"}});
     if (!config) throw std::runtime_error(config.error().message);
     auto producer = bs::producer::KafkaProducer::create(*config);
     if (!producer) throw std::runtime_error(producer.error().message);
-    bs::producer::ProducerRecord r;
-    r.topic = "bench-ours";
-    r.value = payload;
-    std::atomic<long> errors{0};
-    auto start = Clock::now();
-    for (long i = 0; i < o.records; ++i) {
-        if (o.keys > 0) r.key = std::to_string(i % o.keys);
-        (*producer)->send(r, [&errors](const bs::producer::RecordMetadata&, const bs::Error* e) {
-            if (e) ++errors;
-        });
-    }
-    (*producer)->flush();
-    double s = seconds(start);
-    (*producer)->close();
-    if (errors) std::fprintf(stderr, "ours: %ld errors\n", errors.load());
-    return static_cast<double>(o.records) / s;
+    // Metadata and connections before the clock starts (librdkafka's are warmed up the same way).
+    if (auto p = (*producer)->partitionsFor("bench-ours"); !p)
+        throw std::runtime_error(p.error().message);
+    return std::move(*producer);
 }
+
+double runOurs(const Options& o, const std::string& bootstrap, const std::string& payload,
+               const std::vector<std::string>& keys) {
+    auto producer = makeOurs(o, bootstrap);
+    std::atomic<long> errors{0};
+    const long perThread = o.records / o.threads;
+    auto start = Clock::now();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < o.threads; ++t)
+        threads.emplace_back([&, t] {
+            bs::producer::ProducerRecord r;
+            r.topic = "bench-ours";
+            r.value = payload;
+            for (long i = t * perThread; i < (t + 1) * perThread; ++i) {
+                if (!keys.empty()) r.key = keys[static_cast<size_t>(i) % keys.size()];
+                producer->send(r,
+                               [&errors](const bs::producer::RecordMetadata&, const bs::Error* e) {
+                                   if (e) errors.fetch_add(1, std::memory_order_relaxed);
+                               });
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    producer->flush();
+    double s = seconds(start);
+    producer->close();
+    if (errors) std::fprintf(stderr, "ours: %ld errors\n", errors.load());
+    return static_cast<double>(perThread * o.threads) / s;
+}
+
+// ---------------------------------------------------------------- librdkafka
+
+struct Rd {
+    rd_kafka_t* rk = nullptr;
+    rd_kafka_topic_t* rkt = nullptr;
+    std::atomic<long> errors{0};
+    std::vector<int64_t>* sentNs = nullptr;  // latency mode: send time by record index
+    std::vector<int64_t>* latencyNs = nullptr;
+};
 
 void deliveryReport(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    if (m->err) ++*static_cast<long*>(opaque);
+    auto* rd = static_cast<Rd*>(opaque);
+    if (m->err) rd->errors.fetch_add(1, std::memory_order_relaxed);
+    if (rd->latencyNs) {
+        const auto i = reinterpret_cast<uintptr_t>(m->_private);
+        (*rd->latencyNs)[i] = nowNs() - (*rd->sentNs)[i];
+    }
 }
 
-double runRdkafka(const Options& o, const std::string& bootstrap, const std::string& payload) {
+void makeRdkafka(const Options& o, const std::string& bootstrap, Rd& rd) {
     char err[512];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    long errors = 0;
     auto set = [&](const char* k, const std::string& v) {
         if (rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK)
             throw std::runtime_error(err);
@@ -78,42 +187,235 @@ double runRdkafka(const Options& o, const std::string& bootstrap, const std::str
     set("batch.size", std::to_string(o.batchSize));
     set("linger.ms", std::to_string(o.lingerMs));
     set("acks", o.acks);
-    set("enable.idempotence", o.acks == "all" ? "true" : "false");
+    set("enable.idempotence", idempotence(o));
+    set("compression.codec", o.compression);
     set("queue.buffering.max.messages", "1000000");
     rd_kafka_conf_set_dr_msg_cb(conf, deliveryReport);
-    rd_kafka_conf_set_opaque(conf, &errors);
-    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-    if (!rk) throw std::runtime_error(err);
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, "bench-rdkafka", nullptr);
-    auto start = Clock::now();
-    for (long i = 0; i < o.records; ++i) {
-        std::string key = o.keys > 0 ? std::to_string(i % o.keys) : "";
-        for (;;) {
-            int rc = rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                                      const_cast<char*>(payload.data()), payload.size(),
-                                      o.keys > 0 ? key.data() : nullptr, key.size(), nullptr);
-            if (rc == 0 || rd_kafka_last_error() != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
-            rd_kafka_poll(rk, 10);
-        }
-        if ((i & 1023) == 0) rd_kafka_poll(rk, 0);
+    rd_kafka_conf_set_opaque(conf, &rd);
+    rd.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+    if (!rd.rk) throw std::runtime_error(err);
+    rd.rkt = rd_kafka_topic_new(rd.rk, "bench-rdkafka", nullptr);
+    const rd_kafka_metadata_t* md = nullptr;
+    if (rd_kafka_metadata(rd.rk, 0, rd.rkt, &md, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR)
+        rd_kafka_metadata_destroy(md);
+}
+
+void destroyRdkafka(Rd& rd) {
+    rd_kafka_topic_destroy(rd.rkt);
+    rd_kafka_destroy(rd.rk);
+    if (rd.errors) std::fprintf(stderr, "librdkafka: %ld errors\n", rd.errors.load());
+}
+
+void produceRd(Rd& rd, const std::string& payload, const std::string* key, void* opaque) {
+    for (;;) {
+        int rc = rd_kafka_produce(rd.rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                                  const_cast<char*>(payload.data()), payload.size(),
+                                  key ? key->data() : nullptr, key ? key->size() : 0, opaque);
+        if (rc == 0 || rd_kafka_last_error() != RD_KAFKA_RESP_ERR__QUEUE_FULL) return;
+        rd_kafka_poll(rd.rk, 10);
     }
-    rd_kafka_flush(rk, 120000);
+}
+
+double runRdkafka(const Options& o, const std::string& bootstrap, const std::string& payload,
+                  const std::vector<std::string>& keys) {
+    Rd rd;
+    makeRdkafka(o, bootstrap, rd);
+    const long perThread = o.records / o.threads;
+    auto start = Clock::now();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < o.threads; ++t)
+        threads.emplace_back([&, t] {
+            for (long i = t * perThread; i < (t + 1) * perThread; ++i) {
+                produceRd(rd, payload,
+                          keys.empty() ? nullptr : &keys[static_cast<size_t>(i) % keys.size()],
+                          nullptr);
+                if ((i & 1023) == 0) rd_kafka_poll(rd.rk, 0);
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    rd_kafka_flush(rd.rk, 120000);
     double s = seconds(start);
-    rd_kafka_topic_destroy(rkt);
-    rd_kafka_destroy(rk);
-    if (errors) std::fprintf(stderr, "librdkafka: %ld errors\n", errors);
-    return static_cast<double>(o.records) / s;
+    destroyRdkafka(rd);
+    return static_cast<double>(perThread * o.threads) / s;
+}
+
+// ---------------------------------------------------------------- one line: pairs of runs
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+std::string describe(const Options& o) {
+    char buf[256];
+    std::snprintf(buf, sizeof(buf), "keys=%-4d acks=%-3s compression=%-4s threads=%d size=%-4d",
+                  o.keys, o.acks.c_str(), o.compression.c_str(), o.threads, o.recordSize);
+    return buf;
+}
+
+std::string payloadOf(int size) {
+    std::string payload(static_cast<size_t>(size), 'x');
+    for (size_t i = 0; i < payload.size(); ++i)
+        payload[i] = static_cast<char>('A' + i * 7 % 26);
+    return payload;
+}
+
+void runLine(const Options& o) {
+    Mock mock(o.mockCluster);
+    const std::string payload = payloadOf(o.recordSize);
+    const auto keys = makeKeys(o.keys);
+    std::vector<double> ours, rd, ratio;
+    for (int p = 0; p < o.pairs; ++p) {
+        double a, b;
+        if (p % 2 == 0) {
+            b = runRdkafka(o, mock.bootstrap, payload, keys);
+            a = runOurs(o, mock.bootstrap, payload, keys);
+        } else {
+            a = runOurs(o, mock.bootstrap, payload, keys);
+            b = runRdkafka(o, mock.bootstrap, payload, keys);
+        }
+        ours.push_back(a);
+        rd.push_back(b);
+        ratio.push_back(a / b);
+    }
+    // "median [min-max]" in millions (rates) or as is (ratios).
+    auto range = [](const std::vector<double>& v, bool rate) {
+        const double scale = rate ? 1e6 : 1;
+        char buf[96];
+        std::snprintf(buf, sizeof(buf), "%.2f%s [%.2f-%.2f]", median(v) / scale, rate ? " M/s" : "",
+                      *std::min_element(v.begin(), v.end()) / scale,
+                      *std::max_element(v.begin(), v.end()) / scale);
+        return std::string(buf);
+    };
+    std::printf("%s | ours %s | librdkafka %s | ratio %s (%d pairs)\n", describe(o).c_str(),
+                range(ours, true).c_str(), range(rd, true).c_str(), range(ratio, false).c_str(),
+                o.pairs);
+    std::fflush(stdout);
+}
+
+// ---------------------------------------------------------------- latency at a low rate
+
+struct Percentiles {
+    double p50 = 0, p99 = 0, p999 = 0;
+};
+
+Percentiles percentilesUs(std::vector<int64_t> ns) {
+    std::sort(ns.begin(), ns.end());
+    auto at = [&](double q) {
+        const size_t i = std::min(ns.size() - 1, static_cast<size_t>(q * double(ns.size())));
+        return double(ns[i]) / 1000.0;
+    };
+    return {at(0.50), at(0.99), at(0.999)};
+}
+
+// Sends o.records records, record i at start + i / rate.
+template <typename Send>
+void paced(const Options& o, Send send) {
+    const int64_t start = nowNs();
+    const int64_t stepNs = 1'000'000'000 / o.rate;
+    for (long i = 0; i < o.records; ++i) {
+        const int64_t due = start + i * stepNs;
+        for (int64_t now = nowNs(); now < due; now = nowNs())
+            std::this_thread::sleep_for(std::chrono::nanoseconds(due - now));
+        send(i);
+    }
+}
+
+Percentiles latencyOurs(const Options& o, const std::string& bootstrap, const std::string& payload,
+                        const std::vector<std::string>& keys) {
+    auto producer = makeOurs(o, bootstrap);
+    std::vector<int64_t> sent(static_cast<size_t>(o.records)), lat(sent.size(), -1);
+    bs::producer::ProducerRecord r;
+    r.topic = "bench-ours";
+    r.value = payload;
+    paced(o, [&](long i) {
+        if (!keys.empty()) r.key = keys[static_cast<size_t>(i) % keys.size()];
+        const auto idx = static_cast<size_t>(i);
+        sent[idx] = nowNs();
+        producer->send(r, [&lat, &sent, idx](const bs::producer::RecordMetadata&,
+                                             const bs::Error*) { lat[idx] = nowNs() - sent[idx]; });
+    });
+    producer->flush();
+    producer->close();
+    return percentilesUs(lat);
+}
+
+Percentiles latencyRdkafka(const Options& o, const std::string& bootstrap,
+                           const std::string& payload, const std::vector<std::string>& keys) {
+    Rd rd;
+    std::vector<int64_t> sent(static_cast<size_t>(o.records)), lat(sent.size(), -1);
+    rd.sentNs = &sent;
+    rd.latencyNs = &lat;
+    makeRdkafka(o, bootstrap, rd);
+    // Delivery reports are served as they arrive, as our sender thread runs callbacks.
+    std::atomic<bool> stop{false};
+    std::thread poller([&] {
+        while (!stop.load())
+            rd_kafka_poll(rd.rk, 100);
+    });
+    paced(o, [&](long i) {
+        const auto idx = static_cast<uintptr_t>(i);
+        sent[idx] = nowNs();
+        produceRd(rd, payload, keys.empty() ? nullptr : &keys[idx % keys.size()],
+                  reinterpret_cast<void*>(idx));
+    });
+    rd_kafka_flush(rd.rk, 120000);
+    stop = true;
+    poller.join();
+    destroyRdkafka(rd);
+    return percentilesUs(lat);
+}
+
+void runLatency(Options o) {
+    o.lingerMs = 0;
+    Mock mock(o.mockCluster);
+    const std::string payload = payloadOf(o.recordSize);
+    const auto keys = makeKeys(o.keys);
+    std::printf("latency: %ld records at %d/s, linger.ms=0, %s\n", o.records, o.rate,
+                describe(o).c_str());
+    for (int p = 0; p < o.pairs; ++p) {
+        Percentiles ours, rd;
+        if (p % 2 == 0) {
+            rd = latencyRdkafka(o, mock.bootstrap, payload, keys);
+            ours = latencyOurs(o, mock.bootstrap, payload, keys);
+        } else {
+            ours = latencyOurs(o, mock.bootstrap, payload, keys);
+            rd = latencyRdkafka(o, mock.bootstrap, payload, keys);
+        }
+        std::printf("  ours       p50 %7.0f us  p99 %7.0f us  p99.9 %7.0f us\n", ours.p50, ours.p99,
+                    ours.p999);
+        std::printf("  librdkafka p50 %7.0f us  p99 %7.0f us  p99.9 %7.0f us\n", rd.p50, rd.p99,
+                    rd.p999);
+        std::fflush(stdout);
+    }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     Options o;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string a = argv[i], v = argv[i + 1];
-        if (a == "--records")
+    bool recordsGiven = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--matrix") {
+            o.matrix = true;
+            continue;
+        }
+        if (a == "--latency") {
+            o.latency = true;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            std::fprintf(stderr, "%s needs a value\n", a.c_str());
+            return 2;
+        }
+        std::string v = argv[++i];
+        if (a == "--records") {
             o.records = std::stol(v);
-        else if (a == "--record-size")
+            recordsGiven = true;
+        } else if (a == "--record-size")
             o.recordSize = std::stoi(v);
         else if (a == "--keys")
             o.keys = std::stoi(v);
@@ -123,6 +425,14 @@ int main(int argc, char** argv) {
             o.lingerMs = std::stoi(v);
         else if (a == "--acks")
             o.acks = v;
+        else if (a == "--compression")
+            o.compression = v;
+        else if (a == "--threads")
+            o.threads = std::max(1, std::stoi(v));
+        else if (a == "--pairs")
+            o.pairs = std::max(1, std::stoi(v));
+        else if (a == "--rate")
+            o.rate = std::max(1, std::stoi(v));
         else if (a == "--mock-cluster")
             o.mockCluster = v;
         else {
@@ -130,43 +440,48 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    // The mock cluster runs until its stdin closes: keep a pipe to it open for the whole run.
-    int toMock[2], fromMock[2];
-    if (pipe(toMock) != 0 || pipe(fromMock) != 0) return 1;
-    pid_t child = fork();
-    if (child == 0) {
-        dup2(toMock[0], 0);
-        dup2(fromMock[1], 1);
-        close(toMock[1]);
-        close(fromMock[0]);
-        execl(o.mockCluster.c_str(), o.mockCluster.c_str(), "--brokers", "3", "--topic",
-              "bench-ours:6", "--topic", "bench-rdkafka:6", static_cast<char*>(nullptr));
-        _exit(127);
+    if (o.acks != "0" && o.acks != "1" && o.acks != "all" && o.acks != "-1") {
+        std::fprintf(stderr, "--acks: 0, 1 or all, not %s\n", o.acks.c_str());
+        return 2;
     }
-    close(toMock[0]);
-    close(fromMock[1]);
-    FILE* mock = fdopen(fromMock[0], "r");
-    char line[1024];
-    if (!fgets(line, sizeof(line), mock) || std::strncmp(line, "bootstrap.servers=", 18) != 0) {
-        std::fprintf(stderr, "mock_cluster did not start (%s)\n", o.mockCluster.c_str());
+    try {
+        if (o.latency) {
+            if (!recordsGiven) o.records = 5000;
+            runLatency(o);
+            return 0;
+        }
+        std::printf("records=%ld batch.size=%d linger.ms=%d, median [min-max] of %d pairs\n",
+                    o.records, o.batchSize, o.lingerMs, o.pairs);
+        if (!o.matrix) {
+            runLine(o);
+            return 0;
+        }
+        // One factor at a time around the base line.
+        Options base = o;
+        base.keys = 1000;
+        base.acks = "1";
+        base.compression = "none";
+        base.threads = 1;
+        base.recordSize = 100;
+        std::vector<Options> lines{base};
+        auto vary = [&](auto change) {
+            Options l = base;
+            change(l);
+            lines.push_back(l);
+        };
+        vary([](Options& l) { l.keys = 0; });
+        vary([](Options& l) { l.acks = "0"; });
+        vary([](Options& l) { l.acks = "all"; });
+        for (const char* c : {"lz4", "zstd", "gzip"})
+            vary([c](Options& l) { l.compression = c; });
+        vary([](Options& l) { l.threads = 2; });
+        vary([](Options& l) { l.threads = 4; });
+        vary([](Options& l) { l.recordSize = 1000; });
+        for (const Options& l : lines)
+            runLine(l);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s\n", e.what());
         return 1;
     }
-    std::string bootstrap(line + 18);
-    while (!bootstrap.empty() && (bootstrap.back() == '\n' || bootstrap.back() == '\r'))
-        bootstrap.pop_back();
-    std::string payload(static_cast<size_t>(o.recordSize), 'x');
-    for (size_t i = 0; i < payload.size(); ++i)
-        payload[i] = static_cast<char>('A' + i * 7 % 26);
-
-    std::printf("records=%ld record-size=%d keys=%d batch.size=%d linger.ms=%d acks=%s\n",
-                o.records, o.recordSize, o.keys, o.batchSize, o.lingerMs, o.acks.c_str());
-    double rd = runRdkafka(o, bootstrap, payload);
-    double ours = runOurs(o, bootstrap, payload);
-    std::printf("librdkafka: %.0f records/s\n", rd);
-    std::printf("batchscope: %.0f records/s\n", ours);
-    std::printf("ratio batchscope/librdkafka: %.2f\n", ours / rd);
-    close(toMock[1]);
-    fclose(mock);
-    waitpid(child, nullptr, 0);
     return 0;
 }

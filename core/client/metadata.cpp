@@ -191,7 +191,13 @@ Result<std::vector<Node>> Metadata::parseBootstrapServers(const std::vector<std:
 void Metadata::bootstrap(std::vector<Node> nodes) {
     std::lock_guard lock(mu_);
     cluster_ = Cluster::bootstrap(std::move(nodes));
+    epoch_.store(nextEpoch(), std::memory_order_release);
     needUpdate_ = true;
+}
+
+uint64_t Metadata::nextEpoch() {
+    static std::atomic<uint64_t> epochs{0};
+    return epochs.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
 std::shared_ptr<const Cluster> Metadata::fetch() const {
@@ -311,6 +317,7 @@ void Metadata::update(const protocol::MetadataResponse& response, int64_t nowMs)
         }
         cluster_ = std::move(next);
         ++version_;
+        epoch_.store(nextEpoch(), std::memory_order_release);
     }
     updated_.notify_all();
 }

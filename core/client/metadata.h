@@ -5,6 +5,7 @@
 // that owns the NetworkClient (the producer's Sender, the consumer's poll) with Metadata requests
 // every metadata.max.age.ms, on leader errors and for unknown topics.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -114,6 +115,11 @@ class Metadata {
 
     // The current snapshot (never null).
     std::shared_ptr<const Cluster> fetch() const;
+    // Changes whenever the snapshot fetch() returns does (a plain load, no lock): a thread that
+    // keeps a fetched snapshot with the epoch it read before fetching may use it until this
+    // differs (KafkaProducer::send's per-thread cache). Unique in the process: no two Metadata
+    // objects ever show the same epoch, so a cache needs no other key.
+    uint64_t epoch() const { return epoch_.load(std::memory_order_acquire); }
     // Increases on every successful update.
     int64_t updateVersion() const;
     MetadataSnapshot snapshot(int64_t nowMs) const;
@@ -177,6 +183,10 @@ class Metadata {
     std::minstd_rand rng_{std::random_device{}()};  // guarded by mu_ (backoff jitter)
     int64_t lastSuccessfulRefreshMs_ = 0;           // guarded by mu_
     int64_t version_ = 0;                           // guarded by mu_
+    // Stored (under mu_) after cluster_ changes, from a process-wide counter; read by any
+    // thread without the lock.
+    std::atomic<uint64_t> epoch_{nextEpoch()};
+    static uint64_t nextEpoch();
 };
 
 }  // namespace bs::client

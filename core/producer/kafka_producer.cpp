@@ -39,6 +39,48 @@ Status serialize(const Serializer& serializer, const std::string& topic, const F
     return {};
 }
 
+// The wall clock at a monotonic reading, so send() reads the clock once: an offset (whole ms,
+// exact for a clock whose wall and monotonic time move together, as MockClock's) taken per
+// thread and clock again every 100 ms of monotonic time, so a wall-clock step shows within it.
+int64_t wallMsAt(const Clock& clock, int64_t nowNs) {
+    struct Offset {
+        const Clock* clock = nullptr;
+        int64_t offsetMs = 0;
+        int64_t validFromNs = 0, validUntilNs = 0;
+    };
+    thread_local Offset o;  // owned by the calling thread
+    if (o.clock != &clock || nowNs < o.validFromNs || nowNs >= o.validUntilNs) {
+        // A monotonic reading between two equal wall readings: the offset of one instant
+        // (another thread may move a MockClock meanwhile).
+        int64_t mono = 0;
+        for (int tries = 0; tries < 3; ++tries) {
+            const int64_t before = clock.wallMs();
+            mono = clock.nowNs();
+            const int64_t after = clock.wallMs();
+            o.offsetMs = after - mono / 1'000'000;
+            if (before == after) break;
+        }
+        o.clock = &clock;
+        o.validFromNs = std::min(mono, nowNs);
+        o.validUntilNs = mono + 100'000'000;
+    }
+    return nowNs / 1'000'000 + o.offsetMs;
+}
+
+// send()'s metadata without the lock: the Cluster this thread fetched last with
+// Metadata::epoch() as it was before that fetch (epochs are unique across producers). Owned by the
+// thread; `inUse` keeps a send() made inside another (from a partitioner, say) from replacing it
+// under the outer one.
+struct ClusterCache {
+    uint64_t epoch = 0;  // Metadata epochs start at 1
+    std::shared_ptr<const Cluster> cluster;
+    bool inUse = false;
+};
+ClusterCache& clusterCache() {
+    thread_local ClusterCache c;
+    return c;
+}
+
 }  // namespace
 
 KafkaProducer::Internals::Internals(ProducerConfig cfg, const Clock& clk)
@@ -193,9 +235,38 @@ FutureRecordMetadata KafkaProducer::send(const ProducerRecord& record, Callback 
     const int64_t sendNs = in_->clock.nowNs();
     int64_t nowMs = sendNs / 1'000'000;
     const int64_t start = nowMs;
+    // Metadata: the thread's cached snapshot while Metadata::epoch() is unchanged (no lock, no
+    // shared_ptr copy); the locked path when it changed, for a topic or partition not in it
+    // yet, or inside a send() made from this thread's outer one.
+    ClusterCache& cache = clusterCache();
+    std::shared_ptr<const Cluster> held;  // the slow path's snapshot
+    const Cluster* clusterPtr = nullptr;
+    if (!cache.inUse) {
+        const uint64_t epoch = in_->metadata.epoch();
+        if (cache.epoch != epoch || !cache.cluster) {
+            cache.cluster = in_->metadata.fetch();
+            cache.epoch = epoch;
+        }
+        const int32_t known = cache.cluster->partitionCountForTopic(record.topic);
+        if (known > 0 &&
+            (!record.partition || (*record.partition >= 0 && *record.partition < known)))
+            clusterPtr = cache.cluster.get();
+    }
     bool waited = false;
-    auto cluster = waitOnMetadata(record.topic, record.partition, in_->config.maxBlockMs, &waited);
-    if (!cluster) return failed(record, cluster.error(), callback);
+    if (!clusterPtr) {
+        auto awaited =
+            waitOnMetadata(record.topic, record.partition, in_->config.maxBlockMs, &waited);
+        if (!awaited) return failed(record, awaited.error(), callback);
+        held = std::move(*awaited);
+        clusterPtr = held.get();
+    }
+    struct InUse {
+        ClusterCache& c;
+        bool was;
+        ~InUse() { c.inUse = was; }
+    } inUse{cache, cache.inUse};
+    cache.inUse = true;
+    const Cluster& cluster = *clusterPtr;
     if (waited) nowMs = in_->clock.nowMs();
     const int64_t remainingMs = std::max<int64_t>(0, in_->config.maxBlockMs - (nowMs - start));
 
@@ -236,10 +307,10 @@ FutureRecordMetadata KafkaProducer::send(const ProducerRecord& record, Callback 
     if (record.partition) {
         partition = *record.partition;
     } else {
-        auto p = in_->partitioner->partition(record.topic, key, value, **cluster);
+        auto p = in_->partitioner->partition(record.topic, key, value, cluster);
         if (!p) return failed(record, p.error(), callback);
         partition = *p;
-        int32_t count = (*cluster)->partitionCountForTopic(record.topic);
+        int32_t count = cluster.partitionCountForTopic(record.topic);
         if (partition != kUnknownPartition && (partition < 0 || partition >= count))
             return failed(record,
                           Error{"partitioner " + in_->partitioner->name() + " returned partition " +
@@ -247,25 +318,26 @@ FutureRecordMetadata KafkaProducer::send(const ProducerRecord& record, Callback 
                                 " with " + std::to_string(count) + " partitions"},
                           callback);
     }
-    const int64_t timestamp = record.timestamp.value_or(in_->clock.wallMs());
+    const int64_t timestamp = record.timestamp
+                                  ? *record.timestamp
+                                  : wallMsAt(in_->clock, waited ? in_->clock.nowNs() : sendNs);
     const bool abortOnNewBatch = in_->partitioner->wantsOnNewBatch();
     const PartitionChoice choice = record.partition                 ? PartitionChoice::Explicit
                                    : partition == kUnknownPartition ? PartitionChoice::Accumulator
                                                                     : PartitionChoice::Partitioner;
     auto appended = in_->accumulator->append(record.topic, partition, timestamp, key, value,
                                              s.headers, std::move(callback), remainingMs,
-                                             abortOnNewBatch, nowMs, **cluster, sendNs, choice);
+                                             abortOnNewBatch, nowMs, cluster, sendNs, choice);
     if (appended && appended->abortForNewBatch) {
         // KIP-480: the partitioner may pick another partition for the record starting a batch.
-        in_->partitioner->onNewBatch(record.topic, **cluster, appended->partition);
-        auto p = record.partition
-                     ? Result<int32_t>(*record.partition)
-                     : in_->partitioner->partition(record.topic, key, value, **cluster);
+        in_->partitioner->onNewBatch(record.topic, cluster, appended->partition);
+        auto p = record.partition ? Result<int32_t>(*record.partition)
+                                  : in_->partitioner->partition(record.topic, key, value, cluster);
         if (!p) return failed(record, p.error(), callback);
         publishOnNewBatch(record.topic, appended->partition, *p);
         appended = in_->accumulator->append(record.topic, *p, timestamp, key, value, s.headers,
-                                            std::move(callback), remainingMs, false, nowMs,
-                                            **cluster, sendNs, choice);
+                                            std::move(callback), remainingMs, false, nowMs, cluster,
+                                            sendNs, choice);
     }
     if (!appended) return failed(record, appended.error(), callback);
     if (appended->batchIsFull || appended->newBatchCreated) in_->sender->wakeup();

@@ -160,28 +160,62 @@ std::string_view metadataCauseName(MetadataCause cause) {
     return "unknown";
 }
 
-EventStream::EventStream(size_t capacity) : ring_(std::max<size_t>(capacity, 1)) {}
+namespace {
+size_t roundUpToPowerOfTwo(size_t n) {
+    size_t p = 1;
+    while (p < n)
+        p <<= 1;
+    return p;
+}
+}  // namespace
+
+EventStream::EventStream(size_t capacity)
+    : mask_(roundUpToPowerOfTwo(std::max<size_t>(capacity, 1)) - 1),
+      slots_(std::make_unique<Slot[]>(mask_ + 1)) {
+    for (size_t i = 0; i <= mask_; ++i)
+        slots_[i].seq.store(i, std::memory_order_relaxed);
+}
+
+EventStream::~EventStream() = default;
 
 void EventStream::publish(const Event& event) {
     if (!enabled(event.type)) return;
-    std::lock_guard lock(mu_);
-    if (size_ == ring_.size()) {
-        dropped_.fetch_add(1, std::memory_order_relaxed);
-        return;
+    uint64_t pos = writePos_.load(std::memory_order_relaxed);
+    Slot* slot;
+    for (;;) {
+        slot = &slots_[pos & mask_];
+        const uint64_t seq = slot->seq.load(std::memory_order_acquire);
+        const auto diff = static_cast<int64_t>(seq - pos);
+        if (diff == 0) {
+            // Free for this ticket: claim it (on failure pos is reloaded and we try again).
+            if (writePos_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) break;
+        } else if (diff < 0) {
+            // The slot still holds the event of ticket pos - capacity: the ring is full.
+            dropped_.fetch_add(1, std::memory_order_relaxed);
+            return;
+        } else {
+            pos = writePos_.load(std::memory_order_relaxed);  // another publisher took it
+        }
     }
-    ring_[(head_ + size_) % ring_.size()] = event;
-    ++size_;
+    slot->event = event;
+    slot->seq.store(pos + 1, std::memory_order_release);
 }
 
 size_t EventStream::poll(std::vector<Event>& out, size_t max) {
-    std::lock_guard lock(mu_);
-    const size_t n = std::min(max, size_);
-    out.reserve(out.size() + n);
-    for (size_t i = 0; i < n; ++i) {
-        out.push_back(ring_[head_]);
-        head_ = (head_ + 1) % ring_.size();
+    std::lock_guard lock(readMu_);
+    // Only what was published before the poll began: publishers that keep going cannot keep
+    // the reader here.
+    const uint64_t end = writePos_.load(std::memory_order_acquire);
+    size_t n = 0;
+    while (n < max && readPos_ < end) {
+        Slot& slot = slots_[readPos_ & mask_];
+        if (slot.seq.load(std::memory_order_acquire) != readPos_ + 1)
+            break;  // empty or being written
+        out.push_back(slot.event);
+        slot.seq.store(readPos_ + mask_ + 1, std::memory_order_release);
+        ++readPos_;
+        ++n;
     }
-    size_ -= n;
     return n;
 }
 

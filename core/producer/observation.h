@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -215,9 +216,20 @@ struct Event {
 // per-record cost and the buffer for the per-batch events). When a type is off, emitting it
 // costs one relaxed atomic load (check enabled(type) before building an Event). publish(), not
 // emit(): Qt defines `emit` as a macro. Thread-safe.
+//
+// publish() takes no lock: the buffer is a bounded multi-producer ring (Vyukov's sequence-per-slot
+// queue, as used by many MPMC libraries): a publisher claims a ticket with one compare-and-swap
+// on the write position, copies the event into the ticket's slot and marks the slot written with
+// a release store. Tickets give every event its place, so readers see them in one order, as they
+// did with the mutex. Readers (poll) serialize among themselves on a mutex no publisher takes; a
+// slot whose publisher is still copying ends a poll early, the rest come on the next one.
 class EventStream {
   public:
+    // capacity is rounded up to a power of two.
     explicit EventStream(size_t capacity = 65536);
+    ~EventStream();
+    EventStream(const EventStream&) = delete;
+    EventStream& operator=(const EventStream&) = delete;
 
     static constexpr uint32_t bit(EventType t) { return 1u << static_cast<unsigned>(t); }
     static constexpr uint32_t kAllTypes =
@@ -234,13 +246,14 @@ class EventStream {
         return (types_.load(std::memory_order_relaxed) & bit(t)) != 0;
     }
 
-    // Drops events of types not enabled.
+    // Drops events of types not enabled. Lock-free; any thread.
     void publish(const Event& event);
-    // Moves up to `max` oldest events into `out` (appended); returns how many.
+    // Moves up to `max` oldest events into `out` (appended); returns how many. Any thread
+    // (readers take turns on a mutex of their own).
     size_t poll(std::vector<Event>& out, size_t max = SIZE_MAX);
-    // Events dropped because the buffer was full.
+    // Events dropped because the buffer was full (since construction).
     uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
-    size_t capacity() const { return ring_.size(); }
+    size_t capacity() const { return mask_ + 1; }
 
     // The Sender.runOnce iteration now running: the sender thread sets it as an iteration
     // begins; the accumulator stamps the events it publishes on the sender thread with it.
@@ -252,13 +265,22 @@ class EventStream {
     std::string topicName(uint32_t id) const;
 
   private:
+    // seq == ticket: free for the publisher of that ticket; seq == ticket + 1: written, for the
+    // reader; the reader then frees it for ticket + capacity.
+    struct Slot {
+        std::atomic<uint64_t> seq{0};
+        Event event;  // written by the ticket's publisher, read by the reader (ordered by seq)
+    };
+    static constexpr size_t kLine = 64;  // one cache line each: publishers vs the reader
+
     std::atomic<uint32_t> types_{0};
     std::atomic<uint64_t> dropped_{0};
     std::atomic<int64_t> iteration_{-1};
-    std::mutex mu_;
-    std::vector<Event> ring_;  // guarded by mu_
-    size_t head_ = 0;          // guarded by mu_: index of the oldest event
-    size_t size_ = 0;          // guarded by mu_
+    const size_t mask_;  // capacity - 1
+    const std::unique_ptr<Slot[]> slots_;
+    alignas(kLine) std::atomic<uint64_t> writePos_{0};  // next ticket: all publishers (CAS)
+    alignas(kLine) std::mutex readMu_;                  // readers take turns
+    uint64_t readPos_ = 0;                              // guarded by readMu_: oldest ticket
     mutable std::mutex topicsMu_;
     std::unordered_map<std::string, uint32_t> topicIds_;  // guarded by topicsMu_
     std::vector<std::string> topicNames_;                 // guarded by topicsMu_

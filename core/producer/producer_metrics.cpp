@@ -1,6 +1,7 @@
 #include "producer/producer_metrics.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 
@@ -126,9 +127,23 @@ void ProducerMetrics::recordThrottle(int32_t throttleMs) {
     throttle_.record(throttleMs, now);
 }
 
+void WindowedStat::foldInto(Fold& f, int64_t nowMs) const {
+    for (const Sample& s : samples_) {
+        if (!live(s, nowMs) || s.count == 0) continue;
+        f.max = f.count == 0 ? s.max : std::max(f.max, s.max);
+        f.sum += s.sum;
+        f.count += s.count;
+    }
+}
+
 void ProducerMetrics::recordRecordSize(int64_t bytes, int64_t nowMs) {
-    std::lock_guard lock(mu_);
-    recordSize_.record(static_cast<double>(bytes), nowMs);
+    static std::atomic<unsigned> nextStripe{0};
+    // The thread's stripe index, the same for every producer (taken once per thread).
+    thread_local const unsigned stripe =
+        nextStripe.fetch_add(1, std::memory_order_relaxed) % kSizeStripes;
+    SizeStripe& s = sizeStripes_[stripe];
+    std::lock_guard lock(s.mu);
+    s.stat.record(static_cast<double>(bytes), nowMs);
 }
 
 void ProducerMetrics::addGauge(std::string name, std::string description,
@@ -186,8 +201,14 @@ std::vector<Metric> ProducerMetrics::metrics() const {
             throttle_.avg(now));
         add("produce-throttle-time-max", "The maximum time in ms a request was throttled.",
             throttle_.max(now));
-        add("record-size-avg", "The average record size.", recordSize_.avg(now));
-        add("record-size-max", "The maximum record size.", recordSize_.max(now));
+        WindowedStat::Fold sizes;
+        for (SizeStripe& s : sizeStripes_) {
+            std::lock_guard stripeLock(s.mu);
+            s.stat.foldInto(sizes, now);
+        }
+        add("record-size-avg", "The average record size.",
+            sizes.count == 0 ? kNaN : sizes.sum / static_cast<double>(sizes.count));
+        add("record-size-max", "The maximum record size.", sizes.count == 0 ? kNaN : sizes.max);
         for (const auto& [topic, stat] : topicRecords_) {
             out.push_back(Metric{"record-send-rate", "producer-topic-metrics:" + topic,
                                  "Records sent per second for the topic.", stat.rate(now)});

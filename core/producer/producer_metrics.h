@@ -32,6 +32,13 @@ class WindowedStat {
     double avg(int64_t nowMs) const;  // NaN without samples (as Java)
     double max(int64_t nowMs) const;  // NaN without samples
     double total() const { return total_; }
+    // avg and max over several stats (samples of their live windows).
+    struct Fold {
+        double sum = 0;
+        int64_t count = 0;
+        double max = 0;
+    };
+    void foldInto(Fold& f, int64_t nowMs) const;
 
   private:
     struct Sample {
@@ -75,10 +82,20 @@ class ProducerMetrics {
     double value(const std::string& name) const;
 
   private:
+    // record-size-avg/max: send() records into its thread's stripe (a lock no other thread
+    // takes but a metrics() read; the sender thread never does), folded when read. Stripes
+    // are handed to threads in turn; past kSizeStripes threads, two threads share one.
+    static constexpr int kSizeStripes = 8;
+    struct alignas(64) SizeStripe {
+        std::mutex mu;
+        WindowedStat stat;  // guarded by mu
+    };
+    mutable SizeStripe sizeStripes_[kSizeStripes];
+
     const Clock& clock_;
     mutable std::mutex mu_;
     WindowedStat records_, batchSize_, recordsPerRequest_, requests_, bytesOut_, latency_, retries_,
-        errors_, compression_, queueTime_, splits_, throttle_, recordSize_,
+        errors_, compression_, queueTime_, splits_, throttle_,
         responses_;  // guarded by mu_
     std::map<std::string, WindowedStat> topicRecords_, topicBytes_, topicRetries_,
         topicErrors_;  // guarded by mu_

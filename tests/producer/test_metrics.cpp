@@ -3,6 +3,10 @@
 // reads the rate; request latency keeps sub-millisecond precision.
 #include <QtTest>
 
+#include <cmath>
+#include <thread>
+#include <vector>
+
 #include "producer/producer_metrics.h"
 #include "support/mock_clock.h"
 
@@ -42,6 +46,28 @@ class MetricsTest : public QObject {
         m.recordLatency(0.060, 1);
         QVERIFY(std::abs(m.value("request-latency-avg") - 0.050) < 1e-9);
         QVERIFY(std::abs(m.value("request-latency-max") - 0.060) < 1e-9);
+    }
+
+    // send() records sizes in its thread's stripe; a read folds every thread's records, and
+    // samples older than the two windows fall out of all of them.
+    void recordSizesOfAllThreadsAreFolded() {
+        MockClock clock;
+        ProducerMetrics m(clock);
+        QVERIFY(std::isnan(m.value("record-size-avg")));
+        std::vector<std::thread> threads;
+        for (int t = 1; t <= 4; ++t)
+            threads.emplace_back([&m, &clock, t] {
+                for (int i = 0; i < 1000; ++i)
+                    m.recordRecordSize(100 * t, clock.nowMs());
+            });
+        for (auto& t : threads)
+            t.join();
+        QCOMPARE(m.value("record-size-avg"), 250.0);
+        QCOMPARE(m.value("record-size-max"), 400.0);
+        clock.sleepMs(2 * ProducerMetrics::kWindowMs);
+        m.recordRecordSize(50, clock.nowMs());
+        QCOMPARE(m.value("record-size-avg"), 50.0);
+        QCOMPARE(m.value("record-size-max"), 50.0);
     }
 };
 

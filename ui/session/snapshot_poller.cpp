@@ -40,6 +40,15 @@ void SnapshotPoller::poll() {
     events_.clear();
     p->events().poll(events_, 20000);
     if (!events_.empty()) Q_EMIT eventsReady(events_);
+    const quint64 dropped = p->events().dropped();
+    if (droppedOf_ != p.get()) {
+        droppedOf_ = p.get();
+        droppedSeen_ = 0;
+    }
+    if (dropped > droppedSeen_) {
+        Q_EMIT eventsDropped(dropped - droppedSeen_, p->events().capacity());
+        droppedSeen_ = dropped;
+    }
     Q_EMIT snapshotReady(std::make_shared<const producer::ProducerSnapshot>(p->snapshot()));
     if (!clusterClock_.isValid() || clusterClock_.elapsed() >= 500) {
         clusterClock_.start();

@@ -36,6 +36,9 @@ class SnapshotPoller : public QObject {
   Q_SIGNALS:
     void snapshotReady(const std::shared_ptr<const producer::ProducerSnapshot>& snapshot);
     void eventsReady(const std::vector<producer::Event>& events);
+    // Events the producer's EventStream dropped since the last tick because its ring was full
+    // (the publishers never wait for this reader); `capacity` is the ring's size.
+    void eventsDropped(quint64 count, quint64 capacity);
     void metricsReady(const std::vector<producer::Metric>& metrics, qint64 timeMs);
     void clusterChanged(const ClusterInfo& info);
 
@@ -52,6 +55,9 @@ class SnapshotPoller : public QObject {
     // poll()'s events, kept for its capacity: a tick can carry 20 000 (2.6 MB), and a vector
     // grown afresh each tick was mapped and unmapped by malloc every time.
     std::vector<producer::Event> events_;
+    // EventStream::dropped() of `droppedOf_` at the last tick (a new producer starts at 0).
+    const producer::KafkaProducer* droppedOf_ = nullptr;
+    quint64 droppedSeen_ = 0;
     QElapsedTimer lastDrain_, clusterClock_, metricsClock_;
 };
 
