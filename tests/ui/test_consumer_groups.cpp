@@ -254,6 +254,14 @@ class TestConsumerGroups : public QObject {
         QCOMPARE(int(history->seriesNames().size()), 6);        // one line per partition
         auto* chart = child<LagChart>(view, "lagChart");
         QCOMPARE(chart->totalSeries()->points().back().y(), 120.0);
+        // BS_SCREENSHOT_DIR=dir: the dock as it is now, for the docs (docs/screenshots/).
+        if (const QString dir = qEnvironmentVariable("BS_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            h->window->resize(1680, 1050);
+            QTest::qWait(200);  // the resized layout, drawn (only for the picture)
+            QVERIFY(child<QDockWidget>(h->window.get(), "consumerGroupsDock")
+                        ->grab()
+                        .save(dir + "/consumer-groups.png"));
+        }
 
         // Reset to earliest, all topics: the dry run plans 0 everywhere; confirming commits it.
         QPointer<ResetOffsetsDialog> dialog = clickReset();

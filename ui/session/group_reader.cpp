@@ -27,6 +27,7 @@ void GroupReader::setConnection(const std::map<std::string, std::string>& client
     connection_ = clientProps;
     queue_->clear();  // reads of the old cluster: no one wants them now
     refreshing_ = false;
+    ++generation_;
     queue_->post([this, c = clientProps] { wantedConnection_ = c; });
 }
 
@@ -59,9 +60,10 @@ consumer::ConsumerGroupAdmin* GroupReader::adminOnWorker(std::string& error) {
 void GroupReader::refresh(const std::string& selected) {
     if (refreshing_) return;
     refreshing_ = true;
-    queue_->post([this, selected] {
+    queue_->post([this, selected, gen = generation_] {
         auto snapshot = readOnWorker(selected);
-        QMetaObject::invokeMethod(this, [this, snapshot = std::move(snapshot)] {
+        QMetaObject::invokeMethod(this, [this, gen, snapshot = std::move(snapshot)] {
+            if (gen != generation_) return;  // read from the cluster we left
             refreshing_ = false;
             Q_EMIT snapshotReady(snapshot);
         });

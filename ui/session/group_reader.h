@@ -60,6 +60,7 @@ class GroupReader : public QObject {
     // GUI thread only.
     std::map<std::string, std::string> connection_;
     bool refreshing_ = false;
+    quint64 generation_ = 0;  // bumped by a connection change: older snapshots are dropped
     quint64 lastPlan_ = 0;
 
     // Worker thread only.

@@ -91,6 +91,7 @@ ConsumerGroupsView::ConsumerGroupsView(ClusterSession* session, QWidget* parent)
     split->addWidget(lower);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 3);
+    split->setSizes({100, 300});  // a few groups; the details need the rows
     layout->addWidget(split, 1);
 
     timer_->setInterval(kRefreshMs);

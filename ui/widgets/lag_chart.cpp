@@ -77,7 +77,7 @@ void LagChart::applyPalette() {
     chart_->setPlotAreaBackgroundVisible(false);
     chart_->legend()->setLabelColor(c.text);
     const QColor colors[] = {c.open, c.inFlight, c.closed, c.linger, c.ok, c.retrying, c.warn};
-    total_->setPen(QPen(c.error, 3));
+    total_->setPen(QPen(c.text, 3));  // apart from the coloured per-partition lines
     int i = 0;
     for (auto& [name, s] : series_)
         s->setPen(QPen(colors[i++ % 7], 1.5));
