@@ -34,6 +34,7 @@ QTableView* makeTable(QAbstractItemModel* model, const char* name, QWidget* pare
     t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 6);
     t->horizontalHeader()->setStretchLastSection(true);
     t->setAlternatingRowColors(true);
+    t->setMinimumHeight(40);  // the bottom tabs must not squeeze the Sender above
     return t;
 }
 

@@ -50,7 +50,7 @@ LagChart::LagChart(GroupLagHistory* history, QWidget* parent) : QWidget(parent),
     total_->attachAxis(y_);
     auto* view = new QChartView(chart_, this);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(200, 120);
+    view->setMinimumSize(160, 60);  // the bottom tabs must not squeeze the Sender above
     layout->addWidget(view, 1);
     applyPalette();
     connect(history_, &GroupLagHistory::changed, this, &LagChart::refresh);
