@@ -19,6 +19,8 @@ set_target_properties(LibCSV::csv PROPERTIES IMPORTED_LOCATION ${LIBCSV_LIBRARY}
 # Schema Registry formats: Avro (avro-c) and the registry's REST API (libcurl).
 pkg_check_modules(AVRO REQUIRED IMPORTED_TARGET avro-c)
 find_package(CURL REQUIRED)
+# Protobuf schemas parsed at run time (compiler::Importer, DynamicMessage, JSON mapping).
+find_package(Protobuf 3.12 REQUIRED)
 if(BATCHSCOPE_BUILD_TESTS OR BATCHSCOPE_BUILD_BENCH)
   pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 endif()

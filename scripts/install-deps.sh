@@ -11,6 +11,8 @@ packages=(
   libcsv-dev
   # Schema Registry formats: Avro (avro-c) and the registry's REST client
   libavro-dev libcurl4-openssl-dev
+  # Protobuf (libprotobuf; compiler/importer.h ships in libprotoc-dev) and its test peers
+  libprotobuf-dev libprotoc-dev protobuf-compiler python3-protobuf
   # test peers and tools
   librdkafka-dev kcat python3 python3-kafka python3-confluent-kafka xvfb xauth
   python3-requests python3-avro

@@ -110,6 +110,7 @@ void ConnectionSettings::save(QSettings& s) const {
     s.setValue(QStringLiteral("topic"), topic);
     s.setValue(QStringLiteral("dataDir"), dataDir);
     s.setValue(QStringLiteral("autoCreateTopics"), autoCreateTopics);
+    s.setValue(QStringLiteral("schemaRegistryUrl"), schemaRegistryUrl);
     // The password is not among these (the keyring has it).
     s.setValue(QStringLiteral("securityProtocol"), securityProtocol);
     s.setValue(QStringLiteral("saslMechanism"), saslMechanism);
@@ -132,6 +133,7 @@ ConnectionSettings ConnectionSettings::load(QSettings& s) {
     c.topic = s.value(QStringLiteral("topic"), QStringLiteral("demo")).toString();
     c.dataDir = s.value(QStringLiteral("dataDir")).toString();
     c.autoCreateTopics = s.value(QStringLiteral("autoCreateTopics"), true).toBool();
+    c.schemaRegistryUrl = s.value(QStringLiteral("schemaRegistryUrl")).toString().trimmed();
     c.securityProtocol =
         s.value(QStringLiteral("securityProtocol"), QStringLiteral("PLAINTEXT")).toString();
     c.saslMechanism =

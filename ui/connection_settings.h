@@ -18,6 +18,9 @@ struct ConnectionSettings {
     QString topic = QStringLiteral("demo");
     QString dataDir;  // Embedded; empty: the cluster's default data dir
     bool autoCreateTopics = true;
+    // External: schema.registry.url of the cluster's Schema Registry (empty: none). The embedded
+    // cluster brings its own.
+    QString schemaRegistryUrl;
     // How long a new connection may take to answer its first Metadata request before the
     // attempt is given up (the current connection stays meanwhile). Not persisted.
     int connectTimeoutMs = 15000;

@@ -575,6 +575,7 @@ void MainWindow::onConnected(const QString& description) {
     accModel_->setLimits(cfg.batchSize, cfg.lingerMs);
     senderModel_->setLimits(cfg.maxInFlightRequestsPerConnection, cfg.requestTimeoutMs);
     explain_->setPartitionerClass(QString::fromStdString(cfg.partitionerClass));
+    composer_->setSchemaRegistryUrl(session_->schemaRegistryUrl());
     sendPath_->onConnected();
     stateLabel_->setText(tr("Connected to %1 (%2)").arg(description, session_->bootstrapServers()));
     setWindowTitle(tr("Batchscope — %1").arg(description));

@@ -6,6 +6,7 @@
 
 #include "common/text.h"
 #include "producer/serializers.h"
+#include "schema_formats.h"
 
 namespace bs::ui {
 
@@ -19,6 +20,8 @@ QVector<QString> composerSerializers() {
     QVector<QString> out;
     for (const char* s : kSerializers)
         out.push_back(QString::fromLatin1(s));
+    for (const QString& f : schemaFormatNames())
+        out.push_back(f);
     return out;
 }
 
@@ -42,7 +45,14 @@ Result<std::vector<uint8_t>> headerBytes(const DraftHeader& header, qint64 n, qi
 
 Result<std::optional<std::vector<uint8_t>>> serializeField(const QString& serializer,
                                                            const QString& text,
-                                                           const QString& topic) {
+                                                           const QString& topic,
+                                                           const serde::SchemaSerializer* schema) {
+    if (isSchemaFormatName(serializer)) {
+        if (!schema) return Error{"pick a schema for " + serializer.toStdString()};
+        auto bytes = schema->serialize(text.toStdString());
+        if (!bytes) return bytes.error();
+        return std::optional<std::vector<uint8_t>>{std::move(*bytes)};
+    }
     // Serializers are stateless: one per name per thread, not one per record.
     thread_local std::map<QString, std::unique_ptr<producer::Serializer>> cache;
     auto& slot = cache[serializer];
@@ -70,11 +80,12 @@ Result<producer::ProducerRecord> toRecord(const RecordDraft& draft, qint64 n, qi
     const TemplateContext context{n, nowMs, nullptr};
     auto keyText = expandTemplates(draft.keyText, context);
     if (!keyText) return Error{"key: " + keyText.error().message};
-    auto key = serializeField(draft.keySerializer, *keyText, draft.topic);
+    auto key = serializeField(draft.keySerializer, *keyText, draft.topic, draft.keySchema.get());
     if (!key) return Error{"key: " + key.error().message};
     auto valueText = expandTemplates(draft.valueText, context);
     if (!valueText) return Error{"value: " + valueText.error().message};
-    auto value = serializeField(draft.valueSerializer, *valueText, draft.topic);
+    auto value =
+        serializeField(draft.valueSerializer, *valueText, draft.topic, draft.valueSchema.get());
     if (!value) return Error{"value: " + value.error().message};
     if (key->has_value()) record.key = std::move(**key);
     if (value->has_value()) record.value = std::move(**value);

@@ -2,12 +2,14 @@
 
 #include <QString>
 #include <QVector>
+#include <memory>
 #include <optional>
 #include <utility>
 
 #include "common/result.h"
 #include "producer/producer_record.h"
 #include "record_template.h"
+#include "serde/schema_serde.h"
 
 namespace bs::ui {
 
@@ -32,6 +34,10 @@ struct RecordDraft {
     QString valueText;
     QVector<DraftHeader> headers;
     std::optional<qint64> timestampMs;  // nullopt: stamped at send
+    // The Schema Registry serializer of a field whose serializer is a schema format ("avro"):
+    // resolved by the composer's schema picker (registry calls done), so serializing is pure.
+    // Null: no schema picked yet (the field is then an error). Not saved with a message.
+    std::shared_ptr<const serde::SchemaSerializer> keySchema, valueSchema;
     bool operator==(const RecordDraft&) const = default;
 };
 
@@ -51,15 +57,17 @@ QString expandTemplate(const QString& text, qint64 n, qint64 nowMs);
 Result<std::vector<uint8_t>> headerBytes(const DraftHeader& header, qint64 n, qint64 nowMs);
 
 // Serializes one field; nullopt bytes for Kafka null. Error names the serializer and the fault.
-Result<std::optional<std::vector<uint8_t>>> serializeField(const QString& serializer,
-                                                           const QString& text,
-                                                           const QString& topic);
+// A schema format ("avro", schema_formats.h) encodes with `schema` (an error when null).
+Result<std::optional<std::vector<uint8_t>>> serializeField(
+    const QString& serializer, const QString& text, const QString& topic,
+    const serde::SchemaSerializer* schema = nullptr);
 
 // The record to send for the n-th repetition (templates expanded, key/value serialized). A bad
 // template is an error naming the field and the expression.
 Result<producer::ProducerRecord> toRecord(const RecordDraft& draft, qint64 n, qint64 nowMs);
 
-// The serializers the composer offers, in menu order ("string", "int", ...).
+// The serializers the composer offers, in menu order ("string", "int", ..., then the schema
+// formats: "avro").
 QVector<QString> composerSerializers();
 
 // Short human preview of a field for the deliveries table.

@@ -360,11 +360,12 @@ void addConsume(CLI::App& app, Outcome& out) {
                     "the message formatter (only DefaultMessageFormatter)")
         ->type_name("CLASS");
     cmd->add_option("--key-deserializer", o.keyDeserializer,
-                    "render keys (string, int, long, ... or the Kafka class name; avro with "
-                    "--property schema.registry.url=URL)")
+                    "render keys (string, int, long, ... or the Kafka class name; avro, "
+                    "protobuf or json-schema with --property schema.registry.url=URL)")
         ->type_name("D");
     cmd->add_option("--value-deserializer", o.valueDeserializer,
-                    "render values (as --key-deserializer; avro prints one line of JSON)")
+                    "render values (as --key-deserializer; avro, protobuf and json-schema print "
+                    "one line of JSON)")
         ->type_name("D");
     cmd->add_option("--consumer-property", raw->consumerProperties,
                     "consumer configuration (Java names)")

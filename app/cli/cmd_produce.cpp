@@ -202,7 +202,10 @@ void addProduce(CLI::App& app, Outcome& out) {
         "\n"
         "Avro in the Schema Registry's wire format, as kafka-avro-console-producer:\n"
         "  --producer-property value.serializer=avro --property schema.registry.url=URL\n"
-        "  --property value.schema='{\"type\":\"record\",...}'  (one JSON value per line)",
+        "  --property value.schema='{\"type\":\"record\",...}'  (one JSON value per line)\n"
+        "Protobuf: value.serializer=protobuf --property value.schema.file=x.proto\n"
+        "  --property value.schema.message.type=pkg.Msg  (default: the file's first message)\n"
+        "JSON Schema: value.serializer=json-schema --property value.schema='{\"type\":...}'",
         args->producer, PropertiesFlag::ProducerProperty);
     cmd->add_option("--bootstrap-server,--broker-list", args->bootstrap,
                     "brokers to bootstrap from (--broker-list is an alias)")
@@ -211,8 +214,9 @@ void addProduce(CLI::App& app, Outcome& out) {
     cmd->add_option("--property", args->properties,
                     "parse.key=true|false splits each line into key and value (default false); "
                     "key.separator=S separates them (default TAB); with "
-                    "value.serializer=avro (key.serializer=avro): schema.registry.url, "
-                    "value.schema, value.schema.file, value.schema.id (key.* likewise), "
+                    "value.serializer=avro|protobuf|json-schema (key.serializer likewise): "
+                    "schema.registry.url, value.schema, value.schema.file, value.schema.id, "
+                    "value.schema.message.type (Protobuf; key.* likewise), "
                     "auto.register.schemas, use.latest.version, basic.auth.credentials.source, "
                     "basic.auth.user.info, value.subject.name.strategy")
         ->expected(1)

@@ -20,7 +20,7 @@ class SchemaRecordDeserializer : public consumer::Deserializer {
     }
     std::string_view name() const override { return serde::schemaFormatName(format_); }
     std::string_view javaClassName() const override {
-        return "io.confluent.kafka.serializers.KafkaAvroDeserializer";
+        return serde::deserializerClassName(format_);
     }
 
   private:
@@ -68,7 +68,7 @@ Result<std::optional<ProduceSchemaSerde>> ProduceSchemaSerde::extract(
         if (!serdeProps.empty())
             return Error{"'" + serdeProps.begin()->first +
                          "' is a Schema Registry setting, but neither key.serializer nor "
-                         "value.serializer is avro"};
+                         "value.serializer is avro, protobuf or json-schema"};
         return std::optional<ProduceSchemaSerde>();
     }
     auto registry = registryFrom(serdeProps);

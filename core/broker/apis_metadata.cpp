@@ -1,4 +1,4 @@
-// Metadata and CreateTopics (the controller's side of the embedded cluster).
+// Metadata, CreateTopics and CreatePartitions (the controller's side of the embedded cluster).
 #include <spdlog/spdlog.h>
 
 #include <set>
@@ -151,6 +151,62 @@ RequestOutcome KafkaApis::handleCreateTopics(int32_t nodeId, const protocol::Req
             }
         }
         r.topics.push_back(std::move(res));
+    }
+    return respond(h, r);
+}
+
+RequestOutcome KafkaApis::handleCreatePartitions(int32_t nodeId, const protocol::RequestHeader& h,
+                                                 std::span<const uint8_t> body) {
+    protocol::CreatePartitionsRequest req;
+    if (auto s = protocol::decodeBody(req, h.apiVersion, body); !s) {
+        return malformed("CreatePartitions", s);
+    }
+    const auto injected = faults_.takeError(nodeId, ApiKey::CreatePartitions);
+    std::set<std::string_view> seen, duplicated;
+    for (const auto& t : req.topics) {
+        if (!seen.insert(t.name).second) duplicated.insert(t.name);
+    }
+    protocol::CreatePartitionsResponse r;
+    for (const auto& t : req.topics) {
+        protocol::CreatePartitionsResponse::CreatePartitionsTopicResult res;
+        res.name = t.name;
+        auto fail = [&](ErrorCode e, std::string message) {
+            res.errorCode = e;
+            res.errorMessage = std::move(message);
+        };
+        // Replication factor 1: each new partition's assignment is its leader alone.
+        std::optional<std::vector<int32_t>> leaders;
+        bool badAssignment = false;
+        if (t.assignments) {
+            leaders.emplace();
+            for (const auto& a : *t.assignments) {
+                if (a.brokerIds.size() != 1) badAssignment = true;
+                leaders->push_back(a.brokerIds.empty() ? -1 : a.brokerIds.front());
+            }
+        }
+        if (injected) {
+            fail(*injected, "injected by fault injection");
+        } else if (duplicated.contains(t.name)) {
+            fail(ErrorCode::INVALID_REQUEST, "Duplicate topic name.");
+        } else if (badAssignment) {
+            fail(ErrorCode::INVALID_REPLICA_ASSIGNMENT,
+                 "Each new partition's assignment must name exactly one broker: the embedded "
+                 "cluster does not replicate");
+        } else {
+            auto grown = metadata_.createPartitions(t.name, t.count, leaders ? &*leaders : nullptr,
+                                                    req.validateOnly);
+            if (grown.error != ErrorCode::NONE) {
+                fail(grown.error, grown.message);
+            } else if (!req.validateOnly) {
+                spdlog::info("topic {} now has {} partitions", t.name, t.count);
+                for (const auto& p : grown.topic.partitions) {
+                    if (auto part = replicas_.getPartition(t.name, p.partition); !part) {
+                        spdlog::error("topic {}: {}", t.name, part.error().message);
+                    }
+                }
+            }
+        }
+        r.results.push_back(std::move(res));
     }
     return respond(h, r);
 }

@@ -71,6 +71,10 @@ CreateTopicOutcome ClusterControl::createTopic(std::string_view name, int32_t pa
     return metadata_.createTopic(name, partitions == -1 ? defaultPartitions_ : partitions, false);
 }
 
+CreateTopicOutcome ClusterControl::createPartitions(std::string_view name, int32_t count) {
+    return metadata_.createPartitions(name, count, nullptr, false);
+}
+
 ClusterStatus ClusterControl::status() const {
     ClusterStatus s;
     s.clusterId = metadata_.clusterId();

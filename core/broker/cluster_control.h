@@ -85,6 +85,8 @@ class ClusterControl {
     // partitions -1: the cluster's default.
     CreateTopicOutcome createTopic(std::string_view name, int32_t partitions = -1);
 
+    // Grows a topic to `count` partitions (CreatePartitions without assignments).
+    CreateTopicOutcome createPartitions(std::string_view name, int32_t count);
     ClusterStatus status() const;
     int32_t nodeCount() const { return static_cast<int32_t>(nodes_.size()); }
 

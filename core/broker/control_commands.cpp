@@ -55,7 +55,7 @@ Result<ApiKey> parseApi(std::string_view word) {
                  "' (produce, fetch, list-offsets, metadata, api-versions, create-topics, "
                  "init-producer-id, find-coordinator, join-group, sync-group, heartbeat, "
                  "leave-group, offset-commit, offset-fetch, list-groups, describe-groups, "
-                 "delete-groups)"};
+                 "delete-groups, create-partitions)"};
 }
 
 Result<ErrorCode> parseError(std::string_view word) {
@@ -99,8 +99,10 @@ std::string_view controlCommandsHelp() {
            "                                    join-group sync-group heartbeat leave-group\n"
            "                                    offset-commit offset-fetch list-groups\n"
            "                                    describe-groups delete-groups\n"
+           "                                    create-partitions\n"
            "  leader TOPIC PARTITION NODE  move the partition's leadership to NODE (epoch + 1)\n"
            "  create TOPIC [PARTITIONS]    create a topic\n"
+           "  partitions TOPIC COUNT       grow TOPIC to COUNT partitions (keys move)\n"
            "  status                       nodes, faults, topics and network refusals\n"
            "  help                         this list\n";
 }
@@ -209,6 +211,17 @@ Result<std::string> executeControlCommand(ClusterControl& control, std::string_v
         }
         return "ok: created " + std::string(words[1]) + " with " +
                std::to_string(created.topic.partitions.size()) + " partitions\n";
+    }
+    if (cmd == "partitions") {
+        if (words.size() != 3) return Error{usage(cmd, "TOPIC COUNT").message()};
+        auto c = parseNumber<int32_t>(words[2], "count");
+        if (!c) return Error{c.error().message};
+        auto grown = control.createPartitions(words[1], *c);
+        if (grown.error != ErrorCode::NONE) {
+            return Error{std::string(protocol::errorName(grown.error)) + ": " + grown.message};
+        }
+        return "ok: " + std::string(words[1]) + " now has " +
+               std::to_string(grown.topic.partitions.size()) + " partitions\n";
     }
     return Error{"unknown command '" + std::string(cmd) + "' (try 'help')"};
 }

@@ -71,6 +71,8 @@ RequestOutcome KafkaApis::handle(int32_t nodeId, std::span<uint8_t> frame,
             return handleMetadata(nodeId, h, parsed->body);
         case ApiKey::CreateTopics:
             return handleCreateTopics(nodeId, h, parsed->body);
+        case ApiKey::CreatePartitions:
+            return handleCreatePartitions(nodeId, h, parsed->body);
         case ApiKey::Produce:
             return handleProduce(nodeId, h, frame, parsed->body);
         case ApiKey::Fetch:

@@ -102,6 +102,8 @@ class KafkaApis {
                                   std::span<const uint8_t> body);
     RequestOutcome handleCreateTopics(int32_t nodeId, const protocol::RequestHeader& h,
                                       std::span<const uint8_t> body);
+    RequestOutcome handleCreatePartitions(int32_t nodeId, const protocol::RequestHeader& h,
+                                          std::span<const uint8_t> body);
     RequestOutcome handleProduce(int32_t nodeId, const protocol::RequestHeader& h,
                                  std::span<uint8_t> frame, std::span<const uint8_t> body);
     RequestOutcome handleFetch(int32_t nodeId, const protocol::RequestHeader& h,

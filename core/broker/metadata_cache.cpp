@@ -259,6 +259,64 @@ CreateTopicOutcome MetadataCache::createTopic(std::string_view name, int32_t par
     return out;
 }
 
+CreateTopicOutcome MetadataCache::createPartitions(std::string_view name, int32_t count,
+                                                   const std::vector<int32_t>* leaders,
+                                                   bool validateOnly) {
+    CreateTopicOutcome out;
+    auto fail = [&](ErrorCode e, std::string message) {
+        out.error = e;
+        out.message = std::move(message);
+        return out;
+    };
+    std::lock_guard lock(mu_);
+    auto it = topics_.find(name);
+    if (it == topics_.end())
+        return fail(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
+                    "Topic '" + std::string(name) + "' does not exist.");
+    TopicMetadata& t = it->second;
+    const auto current = static_cast<int32_t>(t.partitions.size());
+    out.topic = t;
+    if (count == current)
+        return fail(ErrorCode::INVALID_PARTITIONS,
+                    "Topic already has " + std::to_string(current) + " partition(s).");
+    if (count < current)
+        return fail(ErrorCode::INVALID_PARTITIONS,
+                    "The topic " + t.name + " currently has " + std::to_string(current) +
+                        " partition(s); " + std::to_string(count) + " would not be an increase.");
+    if (count > kMaxPartitions)
+        return fail(ErrorCode::INVALID_PARTITIONS, "Number of partitions must be 1.." +
+                                                       std::to_string(kMaxPartitions) + ", got " +
+                                                       std::to_string(count));
+    const int32_t additional = count - current;
+    if (leaders) {
+        if (static_cast<int32_t>(leaders->size()) != additional)
+            return fail(ErrorCode::INVALID_REPLICA_ASSIGNMENT,
+                        "Attempted to add " + std::to_string(additional) +
+                            " additional partition(s), but only " +
+                            std::to_string(leaders->size()) + " assignment(s) were specified.");
+        for (int32_t node : *leaders)
+            if (node < 0 || node >= nodeCount_)
+                return fail(ErrorCode::INVALID_REPLICA_ASSIGNMENT,
+                            "The manual partition assignment includes broker " +
+                                std::to_string(node) + ", but no such broker is registered.");
+    }
+    // The topic's own round robin goes on where createTopic() started it.
+    const int32_t start = t.partitions.empty() ? 0 : t.partitions.front().leader;
+    for (int32_t p = current; p < count; ++p) {
+        const int32_t leader =
+            leaders ? (*leaders)[static_cast<size_t>(p - current)] : (start + p) % nodeCount_;
+        out.topic.partitions.push_back({p, leader, 0});
+    }
+    if (validateOnly) return out;
+    const TopicMetadata before = t;
+    t = out.topic;
+    if (auto s = persistLocked(); !s) {
+        t = before;  // never half-applied
+        return fail(ErrorCode::KAFKA_STORAGE_ERROR, s.message());
+    }
+    return out;
+}
+
 Result<PartitionMetadata> MetadataCache::moveLeader(std::string_view topic, int32_t partition,
                                                     int32_t toNode) {
     if (toNode < 0 || toNode >= nodeCount_) {

@@ -61,6 +61,13 @@ class MetadataCache {
     // without creating.
     CreateTopicOutcome createTopic(std::string_view name, int32_t partitions, bool validateOnly);
 
+    // Grows a topic to `count` partitions, as Kafka's controller does for CreatePartitions:
+    // INVALID_PARTITIONS for no increase, UNKNOWN_TOPIC_OR_PARTITION for an unknown topic.
+    // `leaders` (optional) names the node of each new partition (replication factor 1), else
+    // the topic's round robin continues. Persisted before visible; validateOnly only checks.
+    CreateTopicOutcome createPartitions(std::string_view name, int32_t count,
+                                        const std::vector<int32_t>* leaders, bool validateOnly);
+
     // Moves a partition's leadership (fault injection); bumps its leader epoch.
     Result<PartitionMetadata> moveLeader(std::string_view topic, int32_t partition, int32_t toNode);
 

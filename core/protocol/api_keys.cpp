@@ -8,16 +8,16 @@ constexpr int16_t kNeverFlexible = INT16_MAX;
 
 // Ranges and flexible versions from Kafka's message schemas (common/message/*.json).
 constexpr ApiVersionRange kApis[] = {
-    {ApiKey::Produce, 3, 11, 9},        {ApiKey::Fetch, 4, 12, 12},
-    {ApiKey::ListOffsets, 1, 7, 6},     {ApiKey::Metadata, 0, 12, 9},
-    {ApiKey::OffsetCommit, 0, 8, 8},    {ApiKey::OffsetFetch, 0, 8, 6},
-    {ApiKey::FindCoordinator, 0, 4, 3}, {ApiKey::JoinGroup, 0, 9, 6},
-    {ApiKey::Heartbeat, 0, 4, 4},       {ApiKey::LeaveGroup, 0, 5, 4},
-    {ApiKey::SyncGroup, 0, 5, 4},       {ApiKey::DescribeGroups, 0, 5, 5},
-    {ApiKey::ListGroups, 0, 4, 3},      {ApiKey::SaslHandshake, 0, 1, kNeverFlexible},
-    {ApiKey::ApiVersions, 0, 3, 3},     {ApiKey::CreateTopics, 2, 7, 5},
-    {ApiKey::InitProducerId, 0, 4, 2},  {ApiKey::SaslAuthenticate, 0, 2, 2},
-    {ApiKey::DeleteGroups, 0, 2, 2},
+    {ApiKey::Produce, 3, 11, 9},         {ApiKey::Fetch, 4, 12, 12},
+    {ApiKey::ListOffsets, 1, 7, 6},      {ApiKey::Metadata, 0, 12, 9},
+    {ApiKey::OffsetCommit, 0, 8, 8},     {ApiKey::OffsetFetch, 0, 8, 6},
+    {ApiKey::FindCoordinator, 0, 4, 3},  {ApiKey::JoinGroup, 0, 9, 6},
+    {ApiKey::Heartbeat, 0, 4, 4},        {ApiKey::LeaveGroup, 0, 5, 4},
+    {ApiKey::SyncGroup, 0, 5, 4},        {ApiKey::DescribeGroups, 0, 5, 5},
+    {ApiKey::ListGroups, 0, 4, 3},       {ApiKey::SaslHandshake, 0, 1, kNeverFlexible},
+    {ApiKey::ApiVersions, 0, 3, 3},      {ApiKey::CreateTopics, 2, 7, 5},
+    {ApiKey::InitProducerId, 0, 4, 2},   {ApiKey::SaslAuthenticate, 0, 2, 2},
+    {ApiKey::CreatePartitions, 0, 3, 2}, {ApiKey::DeleteGroups, 0, 2, 2},
 };
 
 }  // namespace
@@ -91,6 +91,8 @@ std::string_view apiName(ApiKey api) {
             return "SaslHandshake";
         case ApiKey::SaslAuthenticate:
             return "SaslAuthenticate";
+        case ApiKey::CreatePartitions:
+            return "CreatePartitions";
     }
     return "Unknown";
 }

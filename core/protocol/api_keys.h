@@ -27,6 +27,7 @@ enum class ApiKey : int16_t {
     CreateTopics = 19,
     InitProducerId = 22,
     SaslAuthenticate = 36,
+    CreatePartitions = 37,
     DeleteGroups = 42,
 };
 

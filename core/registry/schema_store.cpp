@@ -2,6 +2,10 @@
 
 #include <avro.h>
 #include <fcntl.h>
+#include <google/protobuf/compiler/parser.h>
+#include <google/protobuf/descriptor.pb.h>
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,6 +37,32 @@ using ordered_json = nlohmann::ordered_json;
 const std::set<std::string> kLevels = {
     "NONE", "BACKWARD",       "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE",
     "FULL", "FULL_TRANSITIVE"};
+
+// The first syntax error of a .proto text ("line L, column C: ..."), empty when it parses.
+// Only the syntax is checked here (imports and type names are resolved by the serializers).
+class FirstError : public google::protobuf::io::ErrorCollector {
+  public:
+    void AddError(int line, google::protobuf::io::ColumnNumber column,
+                  const std::string& message) override {
+        if (first.empty())
+            first = "line " + std::to_string(line + 1) + ", column " + std::to_string(column + 1) +
+                    ": " + message;
+    }
+    std::string first;
+};
+
+std::string protobufSyntaxError(const std::string& text) {
+    google::protobuf::io::ArrayInputStream in(text.data(), static_cast<int>(text.size()));
+    FirstError errors;
+    google::protobuf::io::Tokenizer tokenizer(&in, &errors);
+    google::protobuf::compiler::Parser parser;
+    parser.RecordErrorsTo(&errors);
+    google::protobuf::FileDescriptorProto file;
+    if (!parser.Parse(&tokenizer, &file) && errors.first.empty()) return "cannot be parsed";
+    if (errors.first.empty() && file.message_type_size() == 0 && file.enum_type_size() == 0)
+        return "declares no type";
+    return errors.first;
+}
 
 RegistryError subjectNotFound(const std::string& s) {
     return {404, 40401, "Subject '" + s + "' not found."};
@@ -136,9 +166,13 @@ Status SchemaStore::persist() const {
 RegistryResult<std::string> SchemaStore::canonical(const std::string& schema,
                                                    const std::string& schemaType) {
     if (schemaType == "PROTOBUF") {
-        // Not parsed here: the text is kept as given (Confluent normalizes it).
+        // Parsed for its syntax; the text is kept as given (Confluent normalizes it), so the
+        // same text re-registered gets the same id.
         if (schema.find_first_not_of(" \t\r\n") == std::string::npos)
             return RegistryError{422, 42201, "Invalid schema: empty Protobuf schema"};
+        if (const std::string why = protobufSyntaxError(schema); !why.empty())
+            return RegistryError{422, 42201,
+                                 "Invalid schema {schemaType=PROTOBUF}, details: " + why};
         return schema;
     }
     if (schemaType != "AVRO" && schemaType != "JSON")

@@ -241,6 +241,26 @@ inline void fill(CreateTopicsResponse& m, int16_t v) {
     m.topics = {t};
 }
 
+inline void fill(CreatePartitionsRequest& m, int16_t) {
+    CreatePartitionsRequest::CreatePartitionsTopic grow;
+    grow.name = "orders";
+    grow.count = 8;
+    grow.assignments = {{{{1}}, {{2}}}};
+    CreatePartitionsRequest::CreatePartitionsTopic placed;
+    placed.name = "audit";
+    placed.count = 3;
+    m.topics = {grow, placed};
+    m.timeoutMs = 5000;
+    m.validateOnly = true;
+}
+
+inline void fill(CreatePartitionsResponse& m, int16_t) {
+    m.throttleTimeMs = 3;
+    m.results = {
+        {"orders", ErrorCode::NONE, std::nullopt},
+        {"audit", ErrorCode::INVALID_PARTITIONS, std::string("Topic already has 3 partition(s).")}};
+}
+
 inline void fill(SaslHandshakeRequest& m, int16_t) {
     m.mechanism = "SCRAM-SHA-512";
 }
@@ -292,7 +312,8 @@ using AllMessages = std::tuple<
     SyncGroupRequest, SyncGroupResponse, HeartbeatRequest, HeartbeatResponse, LeaveGroupRequest,
     LeaveGroupResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
     OffsetFetchResponse, ListGroupsRequest, ListGroupsResponse, DescribeGroupsRequest,
-    DescribeGroupsResponse, DeleteGroupsRequest, DeleteGroupsResponse>;
+    DescribeGroupsResponse, DeleteGroupsRequest, DeleteGroupsResponse, CreatePartitionsRequest,
+    CreatePartitionsResponse>;
 
 // Kafka's name of each message type (as the vector generators spell it).
 template <class T>
@@ -373,6 +394,10 @@ template <>
 inline constexpr const char* kName<DeleteGroupsRequest> = "DeleteGroupsRequest";
 template <>
 inline constexpr const char* kName<DeleteGroupsResponse> = "DeleteGroupsResponse";
+template <>
+inline constexpr const char* kName<CreatePartitionsRequest> = "CreatePartitionsRequest";
+template <>
+inline constexpr const char* kName<CreatePartitionsResponse> = "CreatePartitionsResponse";
 
 // Calls f(std::type_identity<T>{}) once per message type (a tag: no message is built).
 template <class F>

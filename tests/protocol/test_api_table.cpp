@@ -9,7 +9,7 @@ class ApiTableTest : public QObject {
     Q_OBJECT
   private slots:
     void supportedRanges() {
-        QCOMPARE(supportedApis().size(), size_t(19));
+        QCOMPARE(supportedApis().size(), size_t(20));
         auto produce = supportedRange(ApiKey::Produce);
         QVERIFY(produce);
         QCOMPARE(produce->minVersion, int16_t(3));

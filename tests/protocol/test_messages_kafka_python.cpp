@@ -12,7 +12,7 @@ class KafkaPythonVectorsTest : public QObject {
     Q_OBJECT
   private slots:
     void kafkaPythonBytesMatchOurs() {
-        QCOMPARE(kafka_python::kVectors.size(), size_t(13));
+        QCOMPARE(kafka_python::kVectors.size(), size_t(15));
         for (const auto& vec : kafka_python::kVectors) {
             bool known = vector_check::withMessageType(vec.message, [&](auto proto) {
                 using T = typename decltype(proto)::type;

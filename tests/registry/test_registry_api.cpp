@@ -171,6 +171,57 @@ class RegistryApiTest : public QObject {
         QVERIFY(r.body.find("MISSING_ENUM_SYMBOLS") != std::string::npos);
     }
 
+    void protobufAndJsonSchemas() {
+        QTemporaryDir dir;
+        auto store = open(dir.path());
+        const std::string proto = "syntax = \"proto3\";\npackage p;\nmessage M { string a = 1; }\n";
+        auto typed = [](const std::string& schema, const char* type) {
+            return json{{"schema", schema}, {"schemaType", type}}.dump();
+        };
+        auto r = call(*store, "POST", "/subjects/m-value/versions", typed(proto, "PROTOBUF"));
+        QCOMPARE(r.status, 200);
+        const int protoId = parse(r)["id"].get<int>();
+        // Re-registering the same text: the same id, no new version.
+        r = call(*store, "POST", "/subjects/m-value/versions", typed(proto, "PROTOBUF"));
+        QCOMPARE(parse(r)["id"].get<int>(), protoId);
+        QCOMPARE(parse(call(*store, "GET", "/subjects/m-value/versions")), json({1}));
+        const char* schema = R"({"type": "object", "properties": {"a": {"type": "string"}}})";
+        r = call(*store, "POST", "/subjects/j-value/versions", typed(schema, "JSON"));
+        QCOMPARE(r.status, 200);
+        const int jsonId = parse(r)["id"].get<int>();
+        QVERIFY(jsonId != protoId);
+
+        // schemaType is returned for both (and omitted for Avro), after a reopen too.
+        store.reset();
+        store = open(dir.path());
+        r = call(*store, "GET", "/schemas/ids/" + std::to_string(protoId));
+        QCOMPARE(parse(r), json({{"schema", proto}, {"schemaType", "PROTOBUF"}}));
+        r = call(*store, "GET", "/subjects/j-value/versions/latest");
+        QCOMPARE(parse(r)["schemaType"], "JSON");
+        QCOMPARE(json::parse(parse(r)["schema"].get<std::string>()), json::parse(schema));
+        r = call(*store, "POST", "/subjects/x-value/versions", body(kUserV1));
+        QVERIFY(
+            !parse(call(*store, "GET", "/schemas/ids/" + std::to_string(parse(r)["id"].get<int>())))
+                 .contains("schemaType"));
+
+        // An unparsable .proto or JSON: 42201, naming where.
+        r = call(*store, "POST", "/subjects/bad-value/versions",
+                 typed("syntax = \"proto3\";\nmessage M { string a = ; }", "PROTOBUF"));
+        QCOMPARE(r.status, 422);
+        QCOMPARE(parse(r)["error_code"], 42201);
+        QVERIFY2(parse(r)["message"].get<std::string>().starts_with(
+                     "Invalid schema {schemaType=PROTOBUF}, details: line 2, column"),
+                 r.body.c_str());
+        r = call(*store, "POST", "/subjects/bad-value/versions", typed("{\"type\": ", "JSON"));
+        QCOMPARE(r.status, 422);
+        QCOMPARE(parse(r)["error_code"], 42201);
+
+        // A subject's schemaType cannot change.
+        r = call(*store, "POST", "/subjects/m-value/versions", typed(schema, "JSON"));
+        QCOMPARE(r.status, 409);
+        QVERIFY2(r.body.find("TYPE_MISMATCH") != std::string::npos, r.body.c_str());
+    }
+
     void deleteAndPersist() {
         QTemporaryDir dir;
         {

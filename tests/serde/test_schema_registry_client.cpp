@@ -38,6 +38,24 @@ else:
     print(c.get_schema(int(sys.argv[3])).schema_str)
 )";
 
+// The same for any schemaType: "register" SUBJECT SCHEMA TYPE prints the id, "get" ID prints
+// the type, a space and the schema text.
+const char* kPythonTyped = R"(
+import sys
+from confluent_kafka.schema_registry import SchemaRegistryClient, Schema
+c = SchemaRegistryClient({'url': sys.argv[1]})
+if sys.argv[2] == 'register':
+    print(c.register_schema(sys.argv[3], Schema(sys.argv[4], sys.argv[5])))
+else:
+    s = c.get_schema(int(sys.argv[3]))
+    print(s.schema_type, s.schema_str)
+)";
+
+const char* kProto = "syntax = \"proto3\";\npackage demo;\nmessage Ping {\n  string id = 1;\n}\n";
+const char* kJsonSchema =
+    "{\"title\": \"demo.Ping\", \"type\": \"object\", \"properties\": {\"id\": {\"type\": "
+    "\"string\"}}, \"required\": [\"id\"]}";
+
 std::unique_ptr<RegistryServer> startRegistry(const QTemporaryDir& dir) {
     bs::registry::RegistryServerConfig c;
     c.file = (dir.path() + "/schemas.json").toStdString();
@@ -98,6 +116,55 @@ class SchemaRegistryClientTest : public QObject {
         auto found = ours->lookup("py-value", kUser);
         QVERIFY(found);
         QCOMPARE(found->version, 1);
+    }
+
+    void protobufAndJsonSchemaIdsAsConfluentsClient() {
+        QTemporaryDir dir;
+        auto server = startRegistry(dir);
+        const QString url = QString::fromStdString(server->url());
+        auto py = [&](const QStringList& args) {
+            auto r = runTool("/usr/bin/python3", QStringList{"-c", kPythonTyped, url} + args);
+            if (r.exitCode != 0) qWarning("python: %s", r.err.constData());
+            return r.out.trimmed();
+        };
+        for (const auto& [format, text, type] :
+             {std::tuple{bs::serde::SchemaFormat::Protobuf, kProto, "PROTOBUF"},
+              std::tuple{bs::serde::SchemaFormat::JsonSchema, kJsonSchema, "JSON"}}) {
+            // Python registers first, under its subject.
+            const QByteArray pyId = py({"register", QString("py-") + type, text, type});
+            QVERIFY(!pyId.isEmpty());
+            // Our serializer registers the same schema under the topic's subject: the same id.
+            auto s = SchemaSerializer::create(
+                format, {{"schema.registry.url", server->url()}, {"value.schema", text}}, false,
+                std::string("pings-") + type, client(server->url()));
+            QVERIFY2(s, s ? "" : s.error().message.c_str());
+            QCOMPARE(QByteArray::number((*s)->schemaId()), pyId);
+            // Python fetches it back by that id, with its type.
+            const QByteArray got = py({"get", QString::fromLatin1(pyId)});
+            QVERIFY2(got.startsWith(QByteArray(type) + " "), got.constData());
+            const std::string schemaText = got.mid(int(strlen(type)) + 1).toStdString();
+            if (std::string(type) == "JSON") {
+                QCOMPARE(json::parse(schemaText), json::parse(kJsonSchema));
+            } else {
+                QCOMPARE(QByteArray::fromStdString(schemaText), QByteArray(kProto).trimmed());
+            }
+            // Python registering ours again: still the same id.
+            QCOMPARE(py({"register", QString("again-") + type, text, type}), pyId);
+        }
+        // Our client reads the types back; the subject's type cannot change.
+        auto ours = client(server->url());
+        auto latest = ours->version("pings-PROTOBUF-value", -1);
+        QVERIFY(latest);
+        QCOMPARE(latest->schemaType, std::string("PROTOBUF"));
+        auto mismatch = ours->registerSchema("py-PROTOBUF", kJsonSchema, "JSON");
+        QVERIFY(!mismatch);
+        QVERIFY2(mismatch.error().message.find("TYPE_MISMATCH") != std::string::npos,
+                 mismatch.error().message.c_str());
+        // An unparsable .proto is refused as Confluent's registry refuses it.
+        auto invalid = ours->registerSchema("bad-value", "message {", "PROTOBUF");
+        QVERIFY(!invalid);
+        QVERIFY2(invalid.error().message.ends_with("; error code: 42201"),
+                 invalid.error().message.c_str());
     }
 
     void errorsAsTheRegistryWordsThem() {

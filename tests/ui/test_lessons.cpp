@@ -49,6 +49,19 @@ class TestLessons : public QObject {
         QVERIFY(!badError);
         QVERIFY(QString::fromStdString(badError.error().message)
                     .contains(QStringLiteral("\"NOPE\" is not a Kafka error name")));
+        const auto badGrow = parseLesson(R"({"title": "t", "steps": [{"title": "a", "text": "b",
+            "look": "x", "cluster": [{"addPartitions": 0}]}]})",
+                                         QStringLiteral("g.json"));
+        QVERIFY(!badGrow);
+        QVERIFY(
+            QString::fromStdString(badGrow.error().message)
+                .contains(QStringLiteral("g.json, step 1: cluster: addPartitions must be >= 1")));
+        const auto badRef = parseLesson(R"({"title": "t", "steps": [{"title": "a", "text": "b",
+            "look": "x", "expect": [{"kind": "keysMoved", "step": 1, "says": "x"}]}]})",
+                                        QStringLiteral("k.json"));
+        QVERIFY(!badRef);
+        QVERIFY(QString::fromStdString(badRef.error().message)
+                    .contains(QStringLiteral("\"step\" must name an earlier step")));
     }
 
     void everyLessonRunsToTheEnd_data() {
@@ -83,6 +96,7 @@ class TestLessons : public QObject {
                                       ": not seen: " + runner->unmet().join(QStringLiteral("; ")) +
                                       " | measured: " + runner->measurements() +
                                       " | notes: " + runner->notes().join("; ")));
+            qInfo("%s: %s", qPrintable(where), qPrintable(runner->measurements()));
         }
         runner->leave();
         QVERIFY(!runner->active());

@@ -6,8 +6,8 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
-#include <QInputDialog>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
@@ -47,6 +47,12 @@ ConnectionDialog::ConnectionDialog(const ConnectionSettings& current, QWidget* p
     bootstrap_ = new QLineEdit(current.bootstrapServers, this);
     bootstrap_->setObjectName(QStringLiteral("bootstrapServers"));
     bootstrap_->setPlaceholderText(QStringLiteral("host1:9092,host2:9092"));
+    registryUrl_ = new QLineEdit(current.schemaRegistryUrl, this);
+    registryUrl_->setObjectName(QStringLiteral("schemaRegistryUrl"));
+    registryUrl_->setPlaceholderText(QStringLiteral("http://registry:8081 (optional)"));
+    registryUrl_->setToolTip(
+        tr("The cluster's Schema Registry, for Avro records in the composer and the inspector "
+           "(the embedded cluster brings its own)"));
 
     protocol_ = new QComboBox(this);
     protocol_->setObjectName(QStringLiteral("securityProtocol"));
@@ -105,6 +111,7 @@ ConnectionDialog::ConnectionDialog(const ConnectionSettings& current, QWidget* p
     auto* ext = new QGroupBox(this);
     auto* xf = new QFormLayout(ext);
     xf->addRow(tr("bootstrap.servers"), bootstrap_);
+    xf->addRow(tr("schema.registry.url"), registryUrl_);
 
     auto* sec = new QGroupBox(tr("Security"), this);
     auto* sf = new QFormLayout(sec);
@@ -128,8 +135,9 @@ ConnectionDialog::ConnectionDialog(const ConnectionSettings& current, QWidget* p
     // Saved clusters: a named list to choose from, save to and delete from.
     clusters_ = new QComboBox(this);
     clusters_->setObjectName(QStringLiteral("savedClusters"));
-    clusters_->setToolTip(tr("Clusters saved with their settings (passwords stay in the "
-                             "system keyring); choosing one fills the fields"));
+    clusters_->setToolTip(
+        tr("Clusters saved with their settings (passwords stay in the "
+           "system keyring); choosing one fills the fields"));
     auto* saveCluster = new QToolButton(this);
     saveCluster->setObjectName(QStringLiteral("saveCluster"));
     saveCluster->setText(tr("Save as…"));
@@ -172,7 +180,7 @@ ConnectionDialog::ConnectionDialog(const ConnectionSettings& current, QWidget* p
         updateSecurityFields();
     };
     connect(embedded_, &QRadioButton::toggled, this, toggle);
-    for (QLineEdit* e : {bootstrap_, topic_, user_, password_, caFile_, clientCert_})
+    for (QLineEdit* e : {bootstrap_, registryUrl_, topic_, user_, password_, caFile_, clientCert_})
         connect(e, &QLineEdit::textChanged, this, &ConnectionDialog::validate);
     connect(protocol_, &QComboBox::currentTextChanged, this,
             &ConnectionDialog::updateSecurityFields);
@@ -191,6 +199,7 @@ void ConnectionDialog::setFields(const ConnectionSettings& c) {
     dataDir_->setText(c.dataDir);
     autoCreate_->setChecked(c.autoCreateTopics);
     bootstrap_->setText(c.bootstrapServers);
+    registryUrl_->setText(c.schemaRegistryUrl);
     protocol_->setCurrentText(c.securityProtocol);
     mechanism_->setCurrentText(c.saslMechanism);
     user_->setText(c.saslUsername);
@@ -349,6 +358,7 @@ ConnectionSettings ConnectionDialog::settings() const {
     s.mode = external_->isChecked() ? ConnectionSettings::Mode::External
                                     : ConnectionSettings::Mode::Embedded;
     s.bootstrapServers = bootstrap_->text().trimmed();
+    s.schemaRegistryUrl = registryUrl_->text().trimmed();
     s.nodes = nodes_->value();
     s.partitions = partitions_->value();
     s.topic = topic_->text().trimmed();

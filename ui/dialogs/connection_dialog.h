@@ -67,6 +67,7 @@ class ConnectionDialog : public QDialog {
     QLineEdit* dataDir_;
     QCheckBox* autoCreate_;
     QLineEdit* bootstrap_;
+    QLineEdit* registryUrl_;  // External: schema.registry.url
     QComboBox* protocol_;
     QComboBox* mechanism_;
     QLineEdit* user_;

@@ -20,7 +20,9 @@ Error fail(const QString& source, int step, const QString& what) {
     return Error{QStringLiteral("%1: %2").arg(where, what).toStdString()};
 }
 
-std::optional<NodeRef> nodeRef(const QJsonValue& v) {
+}  // namespace
+
+std::optional<NodeRef> nodeRefFromJson(const QJsonValue& v) {
     if (v.isDouble() && v.toInt(-1) >= 0) return NodeRef{v.toInt(), -1};
     static const QRegularExpression leader(QStringLiteral("^leader:(\\d+)$"));
     if (v.isString()) {
@@ -32,6 +34,8 @@ std::optional<NodeRef> nodeRef(const QJsonValue& v) {
     }
     return std::nullopt;
 }
+
+namespace {
 
 int apiKeyNamed(const QString& name) {
     for (int k = 0; k < 100; ++k) {
@@ -51,7 +55,14 @@ int errorCodeNamed(const QString& name) {
 
 Result<NodeChange> parseNodeChange(const QJsonObject& o, const QString& source, int step) {
     NodeChange c;
-    const auto ref = nodeRef(o.value(QStringLiteral("node")));
+    if (o.contains(QStringLiteral("addPartitions"))) {
+        c.addPartitions = o.value(QStringLiteral("addPartitions")).toInt(0);
+        if (c.addPartitions < 1 || o.contains(QStringLiteral("node")))
+            return fail(source, step,
+                        QStringLiteral("cluster: addPartitions must be >= 1 and takes no node"));
+        return c;
+    }
+    const auto ref = nodeRefFromJson(o.value(QStringLiteral("node")));
     if (!ref)
         return fail(source, step,
                     QStringLiteral("cluster: \"node\" must be a node id or \"leader:P\""));
@@ -116,6 +127,8 @@ const QStringList& lessonExpectKinds() {
         QStringLiteral("offsetUnknown"),
         QStringLiteral("offsetKnown"),
         QStringLiteral("locatedOnDisk"),
+        QStringLiteral("keysMoved"),
+        QStringLiteral("fewerOnNode"),
     };
     return kinds;
 }
@@ -145,6 +158,7 @@ Result<Lesson> parseLesson(const QByteArray& json, const QString& source) {
         s.title = so.value(QStringLiteral("title")).toString();
         s.text = so.value(QStringLiteral("text")).toString();
         s.look = so.value(QStringLiteral("look")).toString();
+        s.topic = so.value(QStringLiteral("topic")).toString();
         if (s.title.isEmpty() || s.text.isEmpty() || s.look.isEmpty())
             return fail(source, i, QStringLiteral("\"title\", \"text\" and \"look\" are required"));
         const QJsonObject props = so.value(QStringLiteral("producer")).toObject();
@@ -185,7 +199,8 @@ Result<Lesson> parseLesson(const QByteArray& json, const QString& source) {
                             QStringLiteral("expect %1: \"says\" is missing").arg(x.kind));
             const int ref = eo.value(QStringLiteral("step")).toInt(0) - 1;
             if ((x.kind == QLatin1String("fewerRequestsPerRecordThan") ||
-                 x.kind == QLatin1String("moreBatchesPerRecordThan")) &&
+                 x.kind == QLatin1String("moreBatchesPerRecordThan") ||
+                 x.kind == QLatin1String("keysMoved")) &&
                 (ref < 0 || ref >= i))
                 return fail(
                     source, i,

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -24,9 +25,13 @@ struct NodeRef {
     int leaderOf = -1;
 };
 
-// One change to an embedded node (the Cluster dock's controls).
+// A node id (2 or "2") or "leader:P"; nullopt for anything else.
+std::optional<NodeRef> nodeRefFromJson(const QJsonValue& v);
+
+// One change to an embedded node (the Cluster dock's controls), or to the step's topic.
 struct NodeChange {
     NodeRef node;
+    int addPartitions = 0;  // > 0: grow the step's topic by this many partitions (no node)
     std::optional<bool> up;
     std::optional<qint64> latencyMs;
     int apiKey = -1;  // with errorCode/errorCount: answer the next requests of this API so
@@ -54,8 +59,9 @@ struct LessonExpect {
 
 struct LessonStep {
     QString title;
-    QString text;  // two or three sentences in the Java client's terms
-    QString look;  // objectName of the widget to look at (a dock, a view, a field)
+    QString text;   // two or three sentences in the Java client's terms
+    QString look;   // objectName of the widget to look at (a dock, a view, a field)
+    QString topic;  // this step's topic; empty: the lesson's
     // Producer properties this step sets on top of the earlier steps' ("" removes a key).
     std::map<std::string, std::string> producer;
     QVector<NodeChange> cluster;  // embedded cluster only; skipped (and said) elsewhere

@@ -23,6 +23,10 @@ namespace {
 QString number(double v, int decimals = 0) {
     return QLocale::c().toString(v, 'f', decimals).replace(QLatin1Char(','), QLatin1Char(' '));
 }
+
+NodeRef nodeRefOf(const QJsonObject& args) {
+    return nodeRefFromJson(args.value(QStringLiteral("node"))).value_or(NodeRef{});
+}
 }  // namespace
 
 double LessonRunner::StepStats::recordsPerRequest() const {
@@ -95,10 +99,22 @@ void LessonRunner::leave() {
     Q_EMIT changed();
 }
 
+const QString& LessonRunner::topic() const {
+    if (step_ >= 0 && step_ < lesson_.steps.size() && !lesson_.steps[step_].topic.isEmpty())
+        return lesson_.steps[step_].topic;
+    return lesson_.topic;
+}
+
+int LessonRunner::partitionCount() const {
+    for (const auto& t : controller_->session().clusterInfo().topics)
+        if (t.name == topic()) return static_cast<int>(t.partitions.size());
+    return 0;
+}
+
 int LessonRunner::resolve(const NodeRef& ref) const {
     if (ref.node >= 0) return ref.node;
     for (const auto& t : controller_->session().clusterInfo().topics) {
-        if (t.name != lesson_.topic) continue;
+        if (t.name != topic()) continue;
         if (auto it = t.leaderDown.find(ref.leaderOf); it != t.leaderDown.end()) return it->second;
         for (const auto& [p, leader] : t.partitions)
             if (p == ref.leaderOf) return leader;
@@ -109,7 +125,7 @@ int LessonRunner::resolve(const NodeRef& ref) const {
 QList<int> LessonRunner::partitionsLedBy(int node) const {
     QList<int> out;
     for (const auto& t : controller_->session().clusterInfo().topics) {
-        if (t.name != lesson_.topic) continue;
+        if (t.name != topic()) continue;
         for (const auto& [p, leader] : t.partitions) {
             const auto down = t.leaderDown.find(p);
             if (leader == node || (down != t.leaderDown.end() && down->second == node)) out << p;
@@ -136,6 +152,15 @@ void LessonRunner::enterStep(int step, bool resetWorld) {
                 (void)session.setNodeLatency(n.id, 0);
             }
         for (const NodeChange& c : s.cluster) {
+            if (c.addPartitions > 0) {
+                int now = 0;
+                const QString problem = session.addPartitions(topic(), c.addPartitions, &now);
+                if (problem.isEmpty())
+                    clusterChanges_ << tr("%1 grown to %2 partitions").arg(topic()).arg(now);
+                else
+                    notes_ << tr("Step %1: %2").arg(step + 1).arg(problem);
+                continue;
+            }
             const int node = resolve(c.node);
             if (node < 0) {
                 notes_ << tr("Step %1: no node to change (no leader known)").arg(step + 1);
@@ -216,8 +241,7 @@ void LessonRunner::startSends() {
     auto* comp = window_->findChild<RecordComposer*>();
     if (!comp) return;
     const LessonSend& d = *s.send;
-    if (auto* t = comp->findChild<QComboBox*>(QStringLiteral("topic")))
-        t->setCurrentText(lesson_.topic);
+    if (auto* t = comp->findChild<QComboBox*>(QStringLiteral("topic"))) t->setCurrentText(topic());
     comp->findChild<QSpinBox*>(QStringLiteral("partition"))->setValue(d.partition);
     comp->findChild<QComboBox*>(QStringLiteral("keySerializer"))->setCurrentText(d.keySerializer);
     comp->findChild<QLineEdit*>(QStringLiteral("key"))->setText(d.key);
@@ -240,7 +264,7 @@ void LessonRunner::onDeliveries(const DeliveryTick& tick) {
     if (!active_ || step_ < 0) return;
     StepStats& st = current();
     for (const Delivery& d : tick.rows) {
-        if (d.seq < st.firstSeq || d.topic != lesson_.topic) continue;
+        if (d.seq < st.firstSeq || d.topic != topic()) continue;
         if (!d.ok()) {
             ++st.failed;
             st.errors << d.error;
@@ -248,6 +272,7 @@ void LessonRunner::onDeliveries(const DeliveryTick& tick) {
         }
         ++st.ok;
         ++st.byPartition[d.partition];
+        if (!d.key.isEmpty()) st.keyPartition[d.key] = d.partition;
         if (d.offset < 0) {
             st.offsetUnknown = true;
             continue;
@@ -305,10 +330,9 @@ void LessonRunner::onSnapshot(const std::shared_ptr<const producer::ProducerSnap
 
 void LessonRunner::onLocated(const QString& topic, int partition, qint64 offset,
                              const RecordLocation& l) {
-    Q_UNUSED(topic);
     if (!active_ || step_ < 0) return;
     current().located = l.ok() ? tr("%1-%2@%3: %4, byte %5")
-                                     .arg(lesson_.topic)
+                                     .arg(topic)
                                      .arg(partition)
                                      .arg(offset)
                                      .arg(l.segmentPath)
@@ -333,7 +357,7 @@ bool LessonRunner::check(const LessonExpect& x) const {
     if (k == QLatin1String("partitionsAtLeast"))
         return static_cast<int>(st.byPartition.size()) >= a.value(QStringLiteral("count")).toInt(2);
     if (k == QLatin1String("avoidsNode")) {
-        const auto node = resolve(NodeRef{a.value(QStringLiteral("node")).toInt(-1), -1});
+        const auto node = resolve(nodeRefOf(a));
         const QList<int> led = partitionsLedBy(node);
         if (st.ok == 0 || led.isEmpty()) return false;
         return std::none_of(st.byPartition.begin(), st.byPartition.end(),
@@ -379,6 +403,27 @@ bool LessonRunner::check(const LessonExpect& x) const {
     if (k == QLatin1String("offsetUnknown")) return st.offsetUnknown;
     if (k == QLatin1String("offsetKnown")) return st.offsetKnown && !st.offsetUnknown;
     if (k == QLatin1String("locatedOnDisk")) return st.located.contains(QStringLiteral(".log"));
+    if (k == QLatin1String("keysMoved")) {
+        const StepStats& r = ref();
+        int moved = 0;
+        for (const auto& [key, p] : st.keyPartition) {
+            const auto before = r.keyPartition.find(key);
+            if (before != r.keyPartition.end() && before->second != p) ++moved;
+        }
+        return moved >= a.value(QStringLiteral("atLeast")).toInt(1);
+    }
+    if (k == QLatin1String("fewerOnNode")) {
+        // Records per partition on the node's partitions against the others'.
+        const QList<int> led = partitionsLedBy(resolve(nodeRefOf(a)));
+        const int others = partitionCount() - static_cast<int>(led.size());
+        if (st.ok == 0 || led.isEmpty() || others <= 0) return false;
+        qint64 onNode = 0;
+        for (int p : led)
+            if (auto it = st.byPartition.find(p); it != st.byPartition.end()) onNode += it->second;
+        const double perLed = static_cast<double>(onNode) / static_cast<double>(led.size());
+        const double perOther = static_cast<double>(st.ok - onNode) / others;
+        return perLed <= a.value(QStringLiteral("atMost")).toDouble(0.5) * perOther;
+    }
     return false;
 }
 
@@ -425,10 +470,10 @@ void LessonRunner::evaluate() {
     if (wantsLocation && !locateAsked_ && st.ok > 0 && lastOkOffset_ >= 0 &&
         (!s.send || st.ok + st.failed >= s.send->count)) {
         locateAsked_ = true;
-        controller_->session().requestLocate(lesson_.topic, static_cast<int>(lastOkPartition_),
+        controller_->session().requestLocate(topic(), static_cast<int>(lastOkPartition_),
                                              lastOkOffset_);
         if (auto* inspector = window_->findChild<TopicInspector*>())
-            inspector->showRecord(lesson_.topic, static_cast<int>(lastOkPartition_), lastOkOffset_);
+            inspector->showRecord(topic(), static_cast<int>(lastOkPartition_), lastOkOffset_);
     }
     if (!doneSignalled_ && stepDone()) {
         doneSignalled_ = true;

@@ -34,7 +34,8 @@ class LessonRunner : public QObject {
     struct StepStats {
         qint64 firstSeq = LLONG_MAX;  // deliveries with seq >= firstSeq are the step's
         qint64 ok = 0, failed = 0;
-        std::map<int, qint64> byPartition;  // successes
+        std::map<int, qint64> byPartition;    // successes
+        std::map<QString, int> keyPartition;  // the last partition each key was delivered to
         QStringList errors;
         bool offsetUnknown = false, offsetKnown = false;
         bool inOrder = true;
@@ -95,6 +96,9 @@ class LessonRunner : public QObject {
     bool check(const LessonExpect& x) const;
     int resolve(const NodeRef& ref) const;
     QList<int> partitionsLedBy(int node) const;
+    // The current step's topic (its own, else the lesson's).
+    const QString& topic() const;
+    int partitionCount() const;
     void onDeliveries(const DeliveryTick& tick);
     void onEvents(const std::vector<producer::Event>& events);
     void onSnapshot(const std::shared_ptr<const producer::ProducerSnapshot>& s);

@@ -235,9 +235,27 @@ void InspectorModel::setColors(QColor bandA, QColor bandB, QColor dim, QColor wa
     if (!rows_.empty()) Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
+const SchemaDecoding* InspectorModel::schemaDecoding(int row, bool key) const {
+    return shownDecoding(rows_[static_cast<size_t>(row)].ref, key);
+}
+
+const SchemaDecoding* InspectorModel::shownDecoding(const InspectorRecordRef& ref, bool key) const {
+    const SchemaDecoding* d = key ? ref.keySchema.get() : ref.valueSchema.get();
+    if (!d) return nullptr;
+    const std::string_view name = (key ? keyDeser_ : valueDeser_)->name();
+    if (name != "string" && name != "json" && name != "bytes") return nullptr;
+    return d;
+}
+
 const InspectorModel::Rendered& InspectorModel::field(const Row& row, bool key) const {
     auto& cache = key ? row.key : row.value;
     if (!cache) {
+        if (const SchemaDecoding* d = shownDecoding(row.ref, key)) {
+            cache = d->ok ? Rendered{previewText(d->oneLine), false, true}
+                          : Rendered{QStringLiteral("⚠ undecodable: ") + previewText(d->error),
+                                     false, false};
+            return *cache;
+        }
         const auto r = row.ref.record();
         const FieldText t = renderField(key ? *keyDeser_ : *valueDeser_, key ? r.key : r.value);
         cache = Rendered{t.ok ? previewText(t.text) : QStringLiteral("⚠ ") + previewText(t.text),

@@ -43,6 +43,10 @@ class InspectorModel : public QAbstractTableModel {
     consumer::ConsumerRecord record(int row) const {
         return rows_[static_cast<size_t>(row)].ref.record();
     }
+    // The Schema Registry decoding of the row's key or value that the cells show: set when the
+    // bytes are in Confluent's wire format, a registry is known, and the chosen deserializer is
+    // a text one (string, json, bytes: a fixed-width number is an explicit choice); else null.
+    const SchemaDecoding* schemaDecoding(int row, bool key) const;
     // The row of partition@offset, -1 when it is not loaded.
     int rowOf(int partition, qint64 offset) const;
     int band(int row) const { return rows_[static_cast<size_t>(row)].band; }
@@ -110,6 +114,7 @@ class InspectorModel : public QAbstractTableModel {
     void trimBack(int n);
     void mergeBounds(const InspectorPage& page);
     const Rendered& field(const Row& row, bool key) const;
+    const SchemaDecoding* shownDecoding(const InspectorRecordRef& ref, bool key) const;
     Status setDeserializer(int column, const QString& name);
     void invalidate(int column);
 

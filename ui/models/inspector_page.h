@@ -44,11 +44,27 @@ struct PartitionBounds {
     qint64 to = -1;    // the span's exclusive limit, -1 = none
 };
 
+// A key or value in Confluent's wire format (magic byte 0, schema id) as the reader decoded it
+// with the connection's Schema Registry (session/schema_decoder.h): pretty JSON with the schema
+// id, subject, version and format, or why it is undecodable. Immutable.
+struct SchemaDecoding {
+    bool ok = false;
+    QString json;     // indented JSON (ok)
+    QString oneLine;  // the deserializer's single line (ok)
+    QString error;    // why it is undecodable (!ok)
+    int schemaId = -1;
+    QString subject;  // empty when the registry does not say which subject holds the id
+    int version = 0;
+    QString format;  // "avro", ...; empty when the id did not resolve
+};
+
 // A record of a page: a view into the ConsumerRecords chunk it came in, which the reference
 // keeps alive (one shared arena per poll, no copy per record).
 struct InspectorRecordRef {
     std::shared_ptr<const consumer::ConsumerRecords> chunk;
     uint32_t index = 0;
+    // Set by the reader for a key/value that starts with the magic byte when a registry is known.
+    std::shared_ptr<const SchemaDecoding> keySchema, valueSchema;
     consumer::ConsumerRecord record() const { return (*chunk)[index]; }
 };
 

@@ -396,6 +396,8 @@ void ClusterSession::installOnWorker(Installation next) {
         cluster_ = next.cluster;
         clusterCertificate_ = next.clusterCertificate;
     }
+    next.schemaRegistryUrl = next.cluster ? next.cluster->schemaRegistryUrl()
+                                          : next.settings.schemaRegistryUrl.toStdString();
     const QString desc = next.settings.describe();
     QMetaObject::invokeMethod(this, [this, n = std::move(next), desc, switching] {
         if (switching) {
@@ -408,6 +410,7 @@ void ClusterSession::installOnWorker(Installation next) {
         seenLeaders_.clear();
         config_ = n.config;
         bootstrap_ = qs(n.bootstrap);
+        schemaRegistryUrl_ = qs(n.schemaRegistryUrl);
         security_ = n.security;
         connected_ = true;
         if (!switching) Q_EMIT producerRecreated();
@@ -573,6 +576,24 @@ QString ClusterSession::injectErrors(int node, int apiKey, int errorCode, int co
         cl->control().injectErrors(node, static_cast<protocol::ApiKey>(apiKey),
                                    static_cast<protocol::ErrorCode>(errorCode), count);
     return st ? QString() : qs(st.message());
+}
+
+QString ClusterSession::addPartitions(const QString& topic, int more, int* now) {
+    auto cl = cluster();
+    if (!cl) return tr("adding partitions here needs the embedded cluster");
+    const std::string t = topic.toStdString();
+    auto md = cl->metadata().topic(t);
+    if (!md) {
+        // Not created yet (auto-creation happens at the first send): create it first.
+        auto created = cl->control().createTopic(t);
+        if (created.error != protocol::ErrorCode::NONE) return qs(created.message);
+        md = created.topic;
+    }
+    const int count = static_cast<int>(md->partitions.size()) + more;
+    auto grown = cl->control().createPartitions(t, count);
+    if (grown.error != protocol::ErrorCode::NONE) return qs(grown.message);
+    if (now) *now = count;
+    return {};
 }
 
 QString ClusterSession::moveLeader(const QString& topic, int partition, int toNode) {

@@ -80,6 +80,9 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     // and the connection's security settings (with the password). Empty before connecting.
     PropertyMap clientProperties() const;
     bool embedded() const { return connection_.mode == ConnectionSettings::Mode::Embedded; }
+    // schema.registry.url of the connection: the embedded cluster's registry, or the one given
+    // in the connection settings for an external cluster; empty when there is none.
+    QString schemaRegistryUrl() const { return schemaRegistryUrl_; }
 
     // --- the producer worker (any thread)
     // The current producer; null before the first connection and while one is being replaced.
@@ -124,6 +127,9 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     // Makes `toNode` the leader of topic-partition in the embedded cluster; the producer learns
     // it from a NOT_LEADER_OR_FOLLOWER answer and the metadata refresh that follows.
     QString moveLeader(const QString& topic, int partition, int toNode);
+    // Grows an embedded topic by `more` partitions (CreatePartitions' controller step); the
+    // producer sees them at its next metadata refresh. Returns a problem, or "" and sets *now.
+    QString addPartitions(const QString& topic, int more, int* now = nullptr);
     // Segment file and byte position of the batch holding topic-partition@offset (embedded
     // cluster only). Any thread; it reads the offset index and walks a few batch headers of the
     // file (Log::locate), so the GUI asks through requestLocate().
@@ -157,6 +163,7 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
         ConnectionSettings settings;
         PropertyMap props;
         std::string bootstrap;
+        std::string schemaRegistryUrl;
         uint64_t generation = 0;  // of the connectTo() it answers; 0: applyProducerProps
     };
     // Worker halves (they touch no GUI-thread state).
@@ -189,6 +196,7 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     PropertyMap security_;  // the current connection's client security settings
     producer::ProducerConfig config_;
     QString bootstrap_;
+    QString schemaRegistryUrl_;
     bool connected_ = false;
     bool connecting_ = false;
     // The metadata metadataChanges() last reported.

@@ -44,6 +44,12 @@ void InspectorReader::setConnection(const std::map<std::string, std::string>& cl
     queue_->post([this, c = clientProps] { wantedConnection_ = c; });
 }
 
+void InspectorReader::setSchemaRegistryUrl(const QString& url) {
+    if (url == registryUrl_) return;
+    registryUrl_ = url;
+    queue_->post([this, u = url.toStdString()] { decoder_.setRegistryUrl(u); });
+}
+
 void InspectorReader::cancel() {
     // Queued reads of the old browse still run, but see the new generation at once and come
     // back empty: every read delivers exactly once, which keeps busy() exact.
@@ -95,6 +101,8 @@ void InspectorReader::deliver(std::shared_ptr<InspectorPage> page) {
         std::lock_guard lock(liveMu_);
         live_ = nullptr;
     }
+    // Registry calls stay on this worker; the chunks are still this thread's alone.
+    if (page->generation == generation_.load()) decoder_.decodePage(*page);
     QMetaObject::invokeMethod(this, [this, page = std::move(page)] {
         outstanding_ = std::max(0, outstanding_ - 1);
         if (page->generation != generation_.load()) return;  // a newer browse replaced it
@@ -335,7 +343,7 @@ void InspectorReader::searchOnWorker(quint64 gen, const InspectorQuery& query,
                 progress.partitions[r.partition()].next = r.offset + 1;
                 if (filter->matches(r)) {
                     ++progress.matched;
-                    page->records.push_back({chunk, i});
+                    page->records.push_back({chunk, i, nullptr, nullptr});
                 }
             }
         }
@@ -426,7 +434,7 @@ void InspectorReader::readOnWorker(InspectorPage& page, const std::vector<Inspec
                     capped.insert(r.partition());
                     continue;
                 }
-                page.records.push_back({chunk, i});
+                page.records.push_back({chunk, i, nullptr, nullptr});
                 page.partitions[r.partition()].next = r.offset + 1;
                 ++total;
             }

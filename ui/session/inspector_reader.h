@@ -11,6 +11,7 @@
 
 #include "job_queue.h"
 #include "models/inspector_page.h"
+#include "session/schema_decoder.h"
 
 namespace bs::consumer {
 class KafkaConsumer;
@@ -37,6 +38,9 @@ class InspectorReader : public QObject {
     // read makes a new one).
     void setConnection(const std::map<std::string, std::string>& clientProps);
     const std::map<std::string, std::string>& connection() const { return connection_; }
+    // The connection's schema.registry.url (empty: none): keys and values in Confluent's wire
+    // format are then decoded on the worker (InspectorRecordRef::keySchema / valueSchema).
+    void setSchemaRegistryUrl(const QString& url);
 
     // Starts a new browse: resolves each partition's start offset and reads the first page.
     void open(const InspectorQuery& query, int pageSize);
@@ -82,6 +86,7 @@ class InspectorReader : public QObject {
 
     // GUI thread only.
     std::map<std::string, std::string> connection_;
+    QString registryUrl_;
     QString topic_;
     int outstanding_ = 0;
 
@@ -97,6 +102,7 @@ class InspectorReader : public QObject {
     std::unique_ptr<consumer::KafkaConsumer> consumer_;
     std::map<std::string, std::string> consumerConnection_;
     std::map<std::string, std::string> wantedConnection_;  // set by jobs from setConnection()
+    SchemaDecoder decoder_;
 
     // Declared last: joined first, before the state its jobs use.
     std::unique_ptr<JobQueue> queue_;

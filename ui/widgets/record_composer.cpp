@@ -14,6 +14,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QStyle>
 #include <QTableWidget>
@@ -22,8 +23,10 @@
 #include <algorithm>
 
 #include "icons.h"
+#include "schema_formats.h"
 #include "session/send_service.h"
 #include "session/session_interfaces.h"
+#include "widgets/schema_picker.h"
 
 namespace bs::ui {
 
@@ -39,6 +42,11 @@ QString serializerTip(const QString& name) {
     if (name == QLatin1String("uuid")) return QObject::tr("Canonical UUID text (UUIDSerializer)");
     if (name == QLatin1String("json")) return QObject::tr("RFC 8259 JSON sent as UTF-8");
     if (name == QLatin1String("null")) return QObject::tr("Kafka null (VoidSerializer)");
+    if (isSchemaFormatName(name))
+        return QObject::tr(
+                   "JSON checked against a Schema Registry schema and sent in Confluent's "
+                   "wire format (%1)")
+            .arg(name);
     return {};
 }
 
@@ -56,6 +64,7 @@ QComboBox* serializerBox(QWidget* parent, const QString& initial) {
 RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends, QWidget* parent)
     : QWidget(parent), topics_(topics), sends_(sends) {
     auto* form = new QFormLayout;
+    form_ = form;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setContentsMargins(0, 0, 0, 0);
     form->setVerticalSpacing(3);
@@ -91,6 +100,9 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     keyRow->addWidget(key_, 1);
     keyError_ = makeErrorLabel(QStringLiteral("keyError"));
     form->addRow(tr("Key"), keyRow);
+    keyPicker_ = new SchemaPicker(true, this);
+    keyPicker_->setObjectName(QStringLiteral("keySchema"));
+    form->addRow(tr("Key schema"), keyPicker_);
     form->addRow(QString(), keyError_);
 
     valueSer_ = serializerBox(this, QStringLiteral("json"));
@@ -106,6 +118,9 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     valueCol->addWidget(value_);
     valueError_ = makeErrorLabel(QStringLiteral("valueError"));
     form->addRow(tr("Value"), valueCol);
+    valuePicker_ = new SchemaPicker(false, this);
+    valuePicker_->setObjectName(QStringLiteral("valueSchema"));
+    form->addRow(tr("Value schema"), valuePicker_);
     form->addRow(QString(), valueError_);
 
     headers_ = new QTableWidget(0, 3, this);
@@ -224,8 +239,14 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     connect(explicitTs_, &QCheckBox::toggled, timestamp_, &QWidget::setEnabled);
     connect(topic_, &QComboBox::currentTextChanged, this, &RecordComposer::validate);
     connect(partition_, &QSpinBox::valueChanged, this, &RecordComposer::validate);
-    connect(keySer_, &QComboBox::currentTextChanged, this, &RecordComposer::validate);
-    connect(valueSer_, &QComboBox::currentTextChanged, this, &RecordComposer::validate);
+    connect(keySer_, &QComboBox::currentTextChanged, this, &RecordComposer::updateSchemaPickers);
+    connect(valueSer_, &QComboBox::currentTextChanged, this, &RecordComposer::updateSchemaPickers);
+    connect(topic_, &QComboBox::currentTextChanged, this, &RecordComposer::updateSchemaPickers);
+    for (SchemaPicker* p : {keyPicker_, valuePicker_}) {
+        connect(p, &SchemaPicker::changed, this, &RecordComposer::validate);
+        connect(p, &SchemaPicker::templateReady, this,
+                [this, key = p == keyPicker_](const QString& json) { offerTemplate(key, json); });
+    }
     connect(key_, &QLineEdit::textChanged, this, &RecordComposer::validate);
     connect(value_, &QPlainTextEdit::textChanged, this, &RecordComposer::validate);
     connect(headers_, &QTableWidget::itemChanged, this, &RecordComposer::validate);
@@ -239,7 +260,42 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
         cancel_->setEnabled(false);
         validate();
     });
+    updateSchemaPickers();
+}
+
+void RecordComposer::setSchemaRegistryUrl(const QString& url) {
+    keyPicker_->setRegistryUrl(url);
+    valuePicker_->setRegistryUrl(url);
+}
+
+void RecordComposer::updateSchemaPickers() {
+    const QString topic = topic_->currentText().trimmed();
+    for (auto [picker, box] :
+         {std::pair{keyPicker_, keySer_}, std::pair{valuePicker_, valueSer_}}) {
+        const bool schema = isSchemaFormatName(box->currentText());
+        form_->setRowVisible(picker, schema);
+        picker->setTopic(topic);
+        if (schema) picker->setFormat(box->currentText());
+    }
     validate();
+}
+
+void RecordComposer::offerTemplate(bool key, const QString& json) {
+    QString& last = key ? keyTemplate_ : valueTemplate_;
+    const QString now = key ? key_->text() : value_->toPlainText();
+    const bool untouched = now.trimmed().isEmpty() || now == last ||
+                           now == QLatin1String("user-${n}") ||
+                           now == QLatin1String("{\"n\": ${n}, \"msg\": \"hello\"}");
+    if (key) {
+        // One line: the key is a line edit.
+        QString line = json;
+        line.replace(QRegularExpression(QStringLiteral("\\s*\n\\s*")), QStringLiteral(" "));
+        last = line;
+        if (untouched) key_->setText(line);
+    } else {
+        last = json;
+        if (untouched) value_->setPlainText(json);
+    }
 }
 
 QLabel* RecordComposer::makeErrorLabel(const QString& name) {
@@ -272,7 +328,7 @@ void RecordComposer::setTopics(const QStringList& topics) {
     topic_->clear();
     topic_->addItems(topics);
     topic_->setCurrentText(current.isEmpty() && !topics.isEmpty() ? topics.first() : current);
-    validate();
+    updateSchemaPickers();
 }
 
 RecordDraft RecordComposer::draft() const {
@@ -283,6 +339,8 @@ RecordDraft RecordComposer::draft() const {
     d.keyText = key_->text();
     d.valueSerializer = valueSer_->currentText();
     d.valueText = value_->toPlainText();
+    if (isSchemaFormatName(d.keySerializer)) d.keySchema = keyPicker_->serializer();
+    if (isSchemaFormatName(d.valueSerializer)) d.valueSchema = valuePicker_->serializer();
     for (int r = 0; r < headers_->rowCount(); ++r) {
         auto* k = headers_->item(r, 0);
         auto* v = headers_->item(r, 1);
@@ -323,7 +381,7 @@ void RecordComposer::setDraft(const RecordDraft& d) {
         timestamp_->setEnabled(d.timestampMs.has_value());
         if (d.timestampMs) timestamp_->setDateTime(QDateTime::fromMSecsSinceEpoch(*d.timestampMs));
     }
-    validate();
+    updateSchemaPickers();
 }
 
 RepeatSettings RecordComposer::repeatSettings() const {
@@ -359,15 +417,25 @@ void RecordComposer::validate() {
 
     // A bad template is the field's error: nothing would be sent.
     const QString keyTemplateErr = templateProblem(d.keyText);
-    auto key = serializeField(d.keySerializer, expandTemplate(d.keyText, 1, now), d.topic);
+    auto key = serializeField(d.keySerializer, expandTemplate(d.keyText, 1, now), d.topic,
+                              d.keySchema.get());
+    // A schema field without a resolved schema: the picker says why (resolving, unreachable).
+    const QString keySchemaErr =
+        isSchemaFormatName(d.keySerializer) && !d.keySchema ? keyPicker_->problem() : QString();
     setFieldError(key_, keyError_,
                   !keyTemplateErr.isEmpty() ? keyTemplateErr
+                  : !keySchemaErr.isEmpty() ? keySchemaErr
                   : key                     ? QString()
                                             : QString::fromStdString(key.error().message));
     const QString valueTemplateErr = templateProblem(d.valueText);
-    auto value = serializeField(d.valueSerializer, expandTemplate(d.valueText, 1, now), d.topic);
+    auto value = serializeField(d.valueSerializer, expandTemplate(d.valueText, 1, now), d.topic,
+                                d.valueSchema.get());
+    const QString valueSchemaErr = isSchemaFormatName(d.valueSerializer) && !d.valueSchema
+                                       ? valuePicker_->problem()
+                                       : QString();
     setFieldError(value_, valueError_,
                   !valueTemplateErr.isEmpty() ? valueTemplateErr
+                  : !valueSchemaErr.isEmpty() ? valueSchemaErr
                   : value                     ? QString()
                                               : QString::fromStdString(value.error().message));
 

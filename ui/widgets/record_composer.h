@@ -16,18 +16,22 @@ class QCheckBox;
 class QDateTimeEdit;
 class QProgressBar;
 class QAction;
+class QFormLayout;
 
 namespace bs::ui {
 
 class SendService;
 class TopicDirectory;
+class SchemaPicker;
 
 // The Record composer: topic, partition (auto or explicit), key and value with a serializer
 // each, headers, timestamp; validated as typed (each field says why it is wrong and Send stays
 // disabled); Send (Ctrl+Return) and repeat N at R records/s with templates (record_template.h);
 // headers as text or hex bytes. Its fields carry object names (topic, partition, keySerializer,
 // key, valueSerializer, value, headers, send, repeatCount, repeatRate, repeat, cancelRepeat, and
-// <field>Error labels).
+// <field>Error labels). A key or value of a Schema Registry format ("avro") gets a SchemaPicker
+// (objects keySchema / valueSchema) and is encoded with the picked schema; a value the schema
+// refuses is the field's error (the serializer's words: field and reason).
 class RecordComposer : public QWidget {
     Q_OBJECT
   public:
@@ -43,6 +47,10 @@ class RecordComposer : public QWidget {
     bool isValid() const { return valid_; }
     QAction* sendAction() const { return sendAction_; }
     void setTopics(const QStringList& topics);
+    // The connection's schema.registry.url (empty: none), for the schema pickers.
+    void setSchemaRegistryUrl(const QString& url);
+    SchemaPicker* keySchemaPicker() const { return keyPicker_; }
+    SchemaPicker* valueSchemaPicker() const { return valuePicker_; }
 
   public Q_SLOTS:
     void validate();
@@ -56,6 +64,10 @@ class RecordComposer : public QWidget {
   private:
     void addHeaderRow(const DraftHeader& h);
     QLabel* makeErrorLabel(const QString& name);
+    // Shows the pickers of schema-format fields and tells them the format and topic.
+    void updateSchemaPickers();
+    // A new schema's template goes into the editor unless the user typed something else there.
+    void offerTemplate(bool key, const QString& json);
     static void setFieldError(QWidget* field, QLabel* label, const QString& error);
 
     const TopicDirectory* topics_;
@@ -78,6 +90,10 @@ class RecordComposer : public QWidget {
     QProgressBar* progress_;
     QLabel *topicError_, *partitionError_, *keyError_, *valueError_, *headersError_;
     QAction* sendAction_;
+    QFormLayout* form_;
+    SchemaPicker* keyPicker_;
+    SchemaPicker* valuePicker_;
+    QString keyTemplate_, valueTemplate_;  // the templates last offered (replaced when untouched)
     bool valid_ = false;
 };
 

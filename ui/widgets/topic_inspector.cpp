@@ -1,5 +1,6 @@
 #include "widgets/topic_inspector.h"
 
+#include <QActionGroup>
 #include <QComboBox>
 #include <QDateTime>
 #include <QEvent>
@@ -9,7 +10,6 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
-#include <QActionGroup>
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -157,10 +157,10 @@ void TopicInspector::buildUi() {
     searchToggle->setText(tr("Search…"));
     searchToggle->setCheckable(true);
     searchToggle->setShortcut(QKeySequence::Find);
-    searchToggle->setToolTip(tr("Search the topic by key, value, header, JSON path or time "
-                                "(%1)")
-                                 .arg(QKeySequence(QKeySequence::Find).toString(
-                                     QKeySequence::NativeText)));
+    searchToggle->setToolTip(
+        tr("Search the topic by key, value, header, JSON path or time "
+           "(%1)")
+            .arg(QKeySequence(QKeySequence::Find).toString(QKeySequence::NativeText)));
     bar1->addWidget(searchToggle);
     bar2->addSpacing(8);
     bar2->addWidget(new QLabel(tr("key as")));
@@ -281,8 +281,9 @@ void TopicInspector::buildUi() {
         if (!index.isValid()) return;
         QMenu menu(this);
         QAction* again = menu.addAction(tr("Send again…"));
-        again->setToolTip(tr("Open this record in the composer (key, value and headers "
-                             "byte for byte) to send it to this or another topic"));
+        again->setToolTip(
+            tr("Open this record in the composer (key, value and headers "
+               "byte for byte) to send it to this or another topic"));
         menu.addMenu(timeMenu(&menu));
         if (menu.exec(table_->viewport()->mapToGlobal(pos)) == again) sendAgain(index.row());
     });
@@ -328,6 +329,7 @@ void TopicInspector::onConnected() {
     // A producer recreated on the same cluster (new settings) keeps what is shown.
     if (session_->clientProperties() != reader_->connection()) {
         reader_->setConnection(session_->clientProperties());
+        reader_->setSchemaRegistryUrl(session_->schemaRegistryUrl());
         setFollow(false);
         search_->abandon();  // its results would never come
         pendingSelect_.reset();
@@ -441,6 +443,7 @@ void TopicInspector::read() {
     error_.clear();
     search_->abandon();
     reader_->setConnection(session_->clientProperties());
+    reader_->setSchemaRegistryUrl(session_->schemaRegistryUrl());
     model_->start(*q);
     model_->setLoading(true);
     reader_->open(*q, InspectorModel::kPageSize);
@@ -462,6 +465,7 @@ void TopicInspector::search() {
     pendingSelect_.reset();
     error_.clear();
     reader_->setConnection(session_->clientProperties());
+    reader_->setSchemaRegistryUrl(session_->schemaRegistryUrl());
     model_->start(*q);
     model_->setLoading(true);
     search_->setRunning(true);
@@ -492,9 +496,9 @@ void TopicInspector::replayRecord(const QString& topic, int partition, qint64 of
 QMenu* TopicInspector::timeMenu(QWidget* parent) {
     auto* menu = new QMenu(tr("Time shown as"), parent);
     auto* group = new QActionGroup(menu);
-    for (auto [display, label] : {std::pair{TimeDisplay::Utc, tr("UTC")},
-                                  std::pair{TimeDisplay::Local, tr("Local time")},
-                                  std::pair{TimeDisplay::Relative, tr("Relative (age)")}}) {
+    for (auto [display, label] :
+         {std::pair{TimeDisplay::Utc, tr("UTC")}, std::pair{TimeDisplay::Local, tr("Local time")},
+          std::pair{TimeDisplay::Relative, tr("Relative (age)")}}) {
         QAction* a = menu->addAction(label);
         a->setCheckable(true);
         a->setChecked(model_->timeDisplay() == display);
@@ -643,16 +647,33 @@ void TopicInspector::showDetail() {
                 .arg(rec.timestamp)
                 .arg(esc(formatTimestamp(rec.timestamp)))
                 .arg(QString::fromUtf8(protocol::timestampTypeName(rec.timestampType()).data())));
-    const FieldText k = renderField(model_->keyDeserializer(), rec.key);
-    const FieldText v = renderField(model_->valueDeserializer(), rec.value);
-    html += row(tr("key (%1, %2 B)")
-                    .arg(QString::fromUtf8(model_->keyDeserializer().name().data()))
-                    .arg(std::max(rec.serializedKeySize(), 0)),
-                esc(previewText(k.text, 200)));
-    html += row(tr("value (%1, %2 B)")
-                    .arg(QString::fromUtf8(model_->valueDeserializer().name().data()))
-                    .arg(std::max(rec.serializedValueSize(), 0)),
-                esc(previewText(v.text, 200)));
+    for (const bool key : {true, false}) {
+        const consumer::Deserializer& deser =
+            key ? model_->keyDeserializer() : model_->valueDeserializer();
+        const int size = std::max(key ? rec.serializedKeySize() : rec.serializedValueSize(), 0);
+        const SchemaDecoding* schema = model_->schemaDecoding(r, key);
+        QString format = QString::fromUtf8(deser.name().data());
+        QString text;
+        if (schema && schema->ok) {
+            format = schema->format;
+            text = schema->oneLine;
+        } else if (schema) {
+            text = tr("undecodable: %1").arg(schema->error);
+        } else {
+            text = renderField(deser, key ? rec.key : rec.value).text;
+        }
+        html += row((key ? tr("key (%1, %2 B)") : tr("value (%1, %2 B)")).arg(format).arg(size),
+                    esc(previewText(text, 200)));
+        if (schema && schema->schemaId >= 0) {
+            // The schema the bytes name: subject and version when the registry says which
+            // subject holds the id, else the id alone.
+            QString where = tr("id %1").arg(schema->schemaId);
+            if (!schema->subject.isEmpty())
+                where += tr(" · subject %1 · version %2").arg(schema->subject).arg(schema->version);
+            if (!schema->format.isEmpty()) where += QStringLiteral(" · ") + schema->format;
+            html += row(key ? tr("key schema") : tr("value schema"), esc(where));
+        }
+    }
     html += QStringLiteral("</table><b>%1</b>").arg(tr("Headers (%1)").arg(rec.headers.size()));
     if (!rec.headers.empty()) {
         html += QStringLiteral("<table>");
@@ -712,6 +733,13 @@ void TopicInspector::updatePayload() {
                 break;
             }
             default: {
+                if (const SchemaDecoding* schema = model_->schemaDecoding(r, key)) {
+                    // Decoded with the registry: pretty JSON; undecodable: the reason and hex.
+                    text = schema->ok ? schema->json
+                                      : tr("undecodable: %1").arg(schema->error) +
+                                            QStringLiteral("\n\n") + hexDump(*bytes);
+                    break;
+                }
                 const FieldText t = renderField(
                     key ? model_->keyDeserializer() : model_->valueDeserializer(), bytes);
                 text = t.text;

@@ -2,6 +2,7 @@
 
 // Every message the codec speaks.
 #include "protocol/messages/api_versions.h"
+#include "protocol/messages/create_partitions.h"
 #include "protocol/messages/create_topics.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/find_coordinator.h"

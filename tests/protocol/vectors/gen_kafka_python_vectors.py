@@ -48,6 +48,10 @@ VECTORS = [
         [("orders", 6, 3, [(0, [1, 2, 3])], [("retention.ms", "1000"), ("cleanup.policy", None)])],
         5000, True)),
     ("CreateTopicsResponse", 3, admin.CreateTopicsResponse[3](2, [("orders", 36, "exists")])),
+    ("CreatePartitionsRequest", 1, admin.CreatePartitionsRequest[1](
+        [("orders", (8, [[1], [2]])), ("audit", (3, None))], 5000, True)),
+    ("CreatePartitionsResponse", 1, admin.CreatePartitionsResponse[1](
+        3, [("orders", 0, None), ("audit", 37, "Topic already has 3 partition(s).")])),
 ]
 
 print("#pragma once\n")

@@ -17,7 +17,8 @@ RANGES = {"ApiVersions": (0, 3), "Metadata": (0, 12), "Produce": (3, 11), "Fetch
           "FindCoordinator": (0, 4), "SaslHandshake": (0, 1), "SaslAuthenticate": (0, 2),
           "JoinGroup": (0, 9), "SyncGroup": (0, 5), "Heartbeat": (0, 4), "LeaveGroup": (0, 5),
           "OffsetCommit": (0, 8), "OffsetFetch": (0, 8), "ListGroups": (0, 4),
-          "DescribeGroups": (0, 5), "DeleteGroups": (0, 2)}
+          "DescribeGroups": (0, 5), "DeleteGroups": (0, 2),
+          "CreatePartitions": (0, 3)}
 
 
 def schema(name):
@@ -383,6 +384,19 @@ def delete_groups_response(v):
                                              {"GroupId": "audit", "ErrorCode": 68}]}
 
 
+def create_partitions_request(v):
+    return {"Topics": [{"Name": "orders", "Count": 8,
+                        "Assignments": [{"BrokerIds": [1]}, {"BrokerIds": [2]}]},
+                       {"Name": "audit", "Count": 3, "Assignments": None}],
+            "TimeoutMs": 5000, "ValidateOnly": True}
+
+
+def create_partitions_response(v):
+    return {"ThrottleTimeMs": 3, "Results": [
+        {"Name": "orders", "ErrorCode": 0, "ErrorMessage": None},
+        {"Name": "audit", "ErrorCode": 37, "ErrorMessage": "Topic already has 3 partition(s)."}]}
+
+
 MESSAGES = [
     ("ApiVersions", api_versions_request, api_versions_response),
     ("Metadata", metadata_request, metadata_response),
@@ -403,6 +417,7 @@ MESSAGES = [
     ("ListGroups", list_groups_request, list_groups_response),
     ("DescribeGroups", describe_groups_request, describe_groups_response),
     ("DeleteGroups", delete_groups_request, delete_groups_response),
+    ("CreatePartitions", create_partitions_request, create_partitions_response),
 ]
 
 print("#pragma once\n")
