@@ -43,6 +43,7 @@
 #include "widgets/buffer_pool_view.h"
 #include "widgets/cluster_panel.h"
 #include "widgets/cluster_switcher.h"
+#include "widgets/consumer_groups_view.h"
 #include "widgets/deliveries_panel.h"
 #include "widgets/distribution_view.h"
 #include "widgets/explain_panel.h"
@@ -216,6 +217,11 @@ void MainWindow::buildDocks() {
     inspectorDock_ = addDock(tr("Topic inspector"), QStringLiteral("inspector"), inspector_,
                              Qt::BottomDockWidgetArea);
     tabifyDockWidget(metricsDock_, inspectorDock_);
+    // Consumer groups and their lag, beside the inspector: it reads only while its tab shows.
+    groupsView_ = new ConsumerGroupsView(session_);
+    groupsDock_ = addDock(tr("Consumer groups"), QStringLiteral("consumerGroupsDock"), groupsView_,
+                          Qt::BottomDockWidgetArea);
+    tabifyDockWidget(inspectorDock_, groupsDock_);
     // The send path, step by step: in front, the metrics and the inspector a tab away.
     sendPath_ = new SendPath(session_, this);
     auto* sendPathDock = addDock(tr("Send path"), QStringLiteral("sendPath"), sendPath_->panel(),
@@ -228,6 +234,15 @@ void MainWindow::buildDocks() {
         if (visible && !inspectorDock_->isFloating() &&
             !tabifiedDockWidgets(senderDock_).contains(inspectorDock_))
             resizeDocks({senderDock_, inspectorDock_}, {height() * 18 / 100, height() * 48 / 100},
+                        Qt::Vertical);
+    });
+    // The view's own context: the signal also comes while the window is being destroyed.
+    connect(groupsDock_, &QDockWidget::visibilityChanged, groupsView_,
+            &ConsumerGroupsView::setActive);
+    connect(groupsDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible && !groupsDock_->isFloating() &&
+            !tabifiedDockWidgets(senderDock_).contains(groupsDock_))
+            resizeDocks({senderDock_, groupsDock_}, {height() * 18 / 100, height() * 48 / 100},
                         Qt::Vertical);
     });
     connect(metricsDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {

@@ -15,6 +15,7 @@ class QToolButton;
 namespace bs::ui {
 
 class AccumulatorModel;
+class ConsumerGroupsView;
 class SenderModel;
 class DeliveriesModel;
 class DistributionModel;
@@ -102,6 +103,7 @@ class MainWindow : public QMainWindow {
     MetricsPanel* metricsPanel_ = nullptr;
     LogPanel* log_ = nullptr;
     TopicInspector* inspector_ = nullptr;
+    ConsumerGroupsView* groupsView_ = nullptr;
     SendPath* sendPath_ = nullptr;  // the Send path and Request frame docks
     QLabel* batchDetails_ = nullptr;
     QLabel* requestDetails_ = nullptr;
@@ -112,7 +114,7 @@ class MainWindow : public QMainWindow {
     QDockWidget *composerDock_ = nullptr, *explainDock_ = nullptr, *clusterDock_ = nullptr,
                 *senderDock_ = nullptr, *metricsDock_ = nullptr, *logDock_ = nullptr,
                 *lessonsDock_ = nullptr, *deliveriesDock_ = nullptr, *distDock_ = nullptr,
-                *inspectorDock_ = nullptr;
+                *inspectorDock_ = nullptr, *groupsDock_ = nullptr;
     bool layoutRestored_ = false;
     bool sizedOnce_ = false;
 

@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "common/clock.h"
 #include "consumer/consumer_group_admin.h"
+#include "consumer/group_offsets.h"
 #include "producer/producer_config.h"
 
 namespace bs::cli {
@@ -39,45 +40,6 @@ int fail(const std::string& message) {
 
 std::string pad(const std::string& s, size_t width) {
     return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
-}
-
-// Kafka's --to-datetime: yyyy-MM-ddTHH:mm:SS.sss, local time unless a zone (Z, +hh:mm) follows.
-Result<int64_t> parseDatetime(const std::string& text) {
-    std::tm tm{};
-    int ms = 0;
-    int consumed = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6) {
-        return Error{"--to-datetime '" + text + "': expected yyyy-MM-ddTHH:mm:SS.sss"};
-    }
-    std::string rest = text.substr(static_cast<size_t>(consumed));
-    if (!rest.empty() && rest[0] == '.') {
-        size_t n = 1;
-        while (n < rest.size() && std::isdigit(static_cast<unsigned char>(rest[n])))
-            ++n;
-        ms = std::stoi((rest.substr(1, n - 1) + "000").substr(0, 3));
-        rest = rest.substr(n);
-    }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    int64_t seconds = 0;
-    if (rest.empty()) {
-        tm.tm_isdst = -1;
-        seconds = static_cast<int64_t>(std::mktime(&tm));
-    } else {
-        seconds = static_cast<int64_t>(timegm(&tm));
-        if (rest != "Z") {
-            int hh = 0, mm = 0;
-            char sign = 0;
-            if (std::sscanf(rest.c_str(), "%c%2d:%2d", &sign, &hh, &mm) != 3 ||
-                (sign != '+' && sign != '-')) {
-                return Error{"--to-datetime '" + text + "': bad time zone '" + rest + "'"};
-            }
-            const int64_t offset = (hh * 60 + mm) * 60;
-            seconds -= sign == '+' ? offset : -offset;
-        }
-    }
-    return seconds * 1000 + ms;
 }
 
 Result<consumer::ConsumerConfig> adminConfig(const Args& a) {
@@ -107,41 +69,21 @@ int list(ConsumerGroupAdmin& admin) {
 }
 
 int describe(ConsumerGroupAdmin& admin, const std::string& group) {
-    auto d = admin.describeGroup(group);
-    if (!d) return fail(d.error().message);
-    auto committed = admin.committedOffsets(group);
-    if (!committed) return fail(committed.error().message);
-    if (d->state == "Dead" && committed->empty()) {
+    auto offsets = consumer::describeGroupOffsets(admin, group);
+    if (!offsets) return fail(offsets.error().message);
+    if (offsets->missing()) {
         std::cout << "Error: Consumer group '" << group << "' does not exist.\n";
         return 1;
     }
-    struct Row {
-        std::optional<int64_t> current;
-        std::string consumerId = "-", host = "-", clientId = "-";
-    };
-    std::map<TopicPartition, Row> rows;
-    for (const auto& m : d->members) {
-        for (const auto& tp : m.assignment)
-            rows[tp] = Row{std::nullopt, m.memberId, m.host, m.clientId};
-    }
-    for (const auto& [tp, offset] : *committed)
-        rows[tp].current = offset;
-    std::map<TopicPartition, int64_t> latest;
-    for (const auto& [tp, row] : rows)
-        latest[tp] = -1;
-    std::map<TopicPartition, int64_t> logEnd;
-    if (!latest.empty()) {
-        auto ends = admin.listOffsets(latest);
-        if (!ends) return fail(ends.error().message);
-        logEnd = *ends;
-    }
+    const auto* d = &offsets->description;
+    const auto& rows = offsets->partitions;
     if (d->members.empty()) {
         std::cout << "\nConsumer group '" << group << "' has no active members.\n";
     }
     size_t groupLen = std::max<size_t>(15, group.size()), topicLen = 15, idLen = 15, hostLen = 15;
     for (const auto& [tp, r] : rows) {
         topicLen = std::max(topicLen, tp.topic.size());
-        idLen = std::max(idLen, r.consumerId.size());
+        idLen = std::max(idLen, r.memberId.size());
         hostLen = std::max(hostLen, r.host.size());
     }
     auto line = [&](const std::string& g, const std::string& t, const std::string& p,
@@ -155,13 +97,11 @@ int describe(ConsumerGroupAdmin& admin, const std::string& group) {
     line("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID",
          "HOST", "CLIENT-ID");
     for (const auto& [tp, r] : rows) {
-        const auto end = logEnd.find(tp);
-        const std::string endText = end == logEnd.end() ? "-" : std::to_string(end->second);
-        const std::string lag =
-            r.current && end != logEnd.end() ? std::to_string(end->second - *r.current) : "-";
+        const auto lag = r.lag();
         line(group, tp.topic, std::to_string(tp.partition),
-             r.current ? std::to_string(*r.current) : "-", endText, lag, r.consumerId, r.host,
-             r.clientId);
+             r.committed ? std::to_string(*r.committed) : "-",
+             r.logEnd ? std::to_string(*r.logEnd) : "-", lag ? std::to_string(*lag) : "-",
+             r.memberId, r.host, r.clientId);
     }
     return 0;
 }
@@ -175,41 +115,19 @@ int resetOffsets(ConsumerGroupAdmin& admin, const Args& a) {
             "--to-datetime, --to-offset");
     }
     if (a.topic.empty()) return fail("--reset-offsets needs --topic");
-    auto d = admin.describeGroup(a.group);
-    if (!d) return fail(d.error().message);
-    if (d->state != "Empty" && d->state != "Dead") {
-        return fail("Assignments can only be reset if the group '" + a.group +
-                    "' is inactive, but the current state is " + d->state + ".");
-    }
-    auto partitions = admin.partitionsFor(a.topic);
-    if (!partitions) return fail(partitions.error().message);
-    std::map<TopicPartition, int64_t> earliest, latest;
-    for (int32_t p : *partitions) {
-        earliest[{a.topic, p}] = -2;
-        latest[{a.topic, p}] = -1;
-    }
-    auto lows = admin.listOffsets(earliest);
-    if (!lows) return fail(lows.error().message);
-    auto highs = admin.listOffsets(latest);
-    if (!highs) return fail(highs.error().message);
-    std::map<TopicPartition, int64_t> target;
-    if (a.toEarliest) target = *lows;
-    if (a.toLatest) target = *highs;
-    if (a.toOffset) {
-        // Kafka clamps an offset outside the log to its nearest end.
-        for (const auto& [tp, low] : *lows)
-            target[tp] = std::clamp(*a.toOffset, low, highs->at(tp));
-    }
+    consumer::OffsetResetSpec spec;
+    using Mode = consumer::OffsetResetSpec::Mode;
+    if (a.toEarliest) spec.mode = Mode::Earliest;
+    if (a.toLatest) spec.mode = Mode::Latest;
+    if (a.toOffset) spec = {Mode::Offset, *a.toOffset};
     if (!a.toDatetime.empty()) {
-        auto ts = parseDatetime(a.toDatetime);
+        auto ts = consumer::parseResetDatetime(a.toDatetime);
         if (!ts) return fail(ts.error().message);
-        std::map<TopicPartition, int64_t> at;
-        for (const auto& [tp, low] : *lows)
-            at[tp] = *ts;
-        auto found = admin.listOffsets(at);
-        if (!found) return fail(found.error().message);
-        target = *found;
+        spec = {Mode::Datetime, *ts};
     }
+    auto planned = consumer::planOffsetReset(admin, a.group, {a.topic}, spec);
+    if (!planned) return fail(planned.error().message);
+    const auto& target = *planned;
     if (a.execute) {
         if (auto s = admin.commitOffsets(a.group, target); !s) return fail(s.message());
     } else if (!a.dryRun) {

@@ -26,6 +26,7 @@
 #include "widgets/accumulator_view.h"
 #include "widgets/deliveries_panel.h"
 #include "widgets/explain_panel.h"
+#include "widgets/metrics_panel.h"
 #include "widgets/record_composer.h"
 #include "widgets/sender_view.h"
 #include "widgets/topic_inspector.h"
@@ -169,7 +170,7 @@ class TestWindowSizes : public QObject {
         // Metrics (a tab beside the Sender in a short window): every chart whole and readable.
         child<QDockWidget>(&w, "metrics")->raise();
         QCoreApplication::processEvents();
-        const auto charts = w.findChildren<QChartView*>();
+        const auto charts = w.findChild<MetricsPanel*>()->findChildren<QChartView*>();
         QCOMPARE(charts.size(), 8);
         for (QChartView* chart : charts) {
             QCOMPARE(shown(chart->viewport()).size(), chart->viewport()->size());
