@@ -80,6 +80,8 @@ struct AsioNetworkClient::Connection {
     // Requests in send order. Responses arrive in this order (Kafka answers a connection's
     // requests in order); no-response requests leave once written.
     std::deque<InFlight> inFlight;
+    // The newest correlation id of a request that expects no answer (acks=0), once written.
+    int32_t lastNoResponseId = -1;
     std::deque<std::vector<uint8_t>> writeQueue;
     std::vector<std::vector<uint8_t>> writing;  // frames owned by the running async_write
     std::vector<asio::const_buffer> writeBuffers;
@@ -420,6 +422,7 @@ void AsioNetworkClient::startWrite(const std::shared_ptr<Connection>& c) {
                         ++it;
                         continue;
                     }
+                    c->lastNoResponseId = it->correlationId;
                     Completion done;
                     done.callback = std::move(it->callback);
                     done.response.destination = c->nodeId;
@@ -507,6 +510,19 @@ void AsioNetworkClient::onFrame(const std::shared_ptr<Connection>& c,
                                 std::span<const uint8_t> frame) {
     auto it = std::find_if(c->inFlight.begin(), c->inFlight.end(),
                            [](const Connection::InFlight& f) { return f.expectResponse; });
+    // Kafka brokers never answer an acks=0 Produce; librdkafka's mock cluster does. Answers come
+    // in request order, so a frame older than the oldest request awaiting one answers a request
+    // already done: dropped, as librdkafka drops it ("Response for unknown CorrId").
+    if (frame.size() >= 4 && c->lastNoResponseId >= 0) {
+        const int32_t corr =
+            static_cast<int32_t>(uint32_t{frame[0]} << 24 | uint32_t{frame[1]} << 16 |
+                                 uint32_t{frame[2]} << 8 | uint32_t{frame[3]});
+        if (corr >= 0 && corr <= c->lastNoResponseId &&
+            (it == c->inFlight.end() || corr < it->correlationId)) {
+            spdlog::debug("node {}: dropped an answer to acks=0 request {}", c->nodeId, corr);
+            return;
+        }
+    }
     if (it == c->inFlight.end()) return fail(c, "garbage response: no request in flight", false);
     auto parsed = protocol::parseResponseFrame(frame, it->apiKey, it->version);
     if (!parsed) return fail(c, "garbage response: " + parsed.error().message, false);

@@ -595,6 +595,42 @@ class NetworkClientTest : public QObject {
         QCOMPARE(peer.accepted(), 2);
     }
 
+    // librdkafka's mock cluster answers acks=0 Produce requests (a Kafka broker never does):
+    // the answer is dropped, the connection stays up, and an answer out of order still fails it.
+    void answerToAnAcksZeroRequestIsDropped() {
+        bs::MockClock clock;
+        ScriptedBroker peer([&](ScriptedBroker::Conn& c, const ScriptedBroker::Request& r) {
+            c.answer(r);  // every request, the acks=0 Produce included
+        });
+        AsioNetworkClient client(smallConfig(), clock);
+        client.setNodes({peer.node()});
+        QVERIFY(pollUntil(client, clock, [&] { return client.ready(0, clock.nowMs()); }));
+        int done = 0;
+        for (int i = 0; i < 3; ++i) {
+            // One frame at a time (NetworkClient.ready() before each send).
+            QVERIFY(pollUntil(client, clock, [&] { return client.ready(0, clock.nowMs()); }));
+            ClientRequest produce;
+            produce.destination = 0;
+            produce.apiKey = ApiKey::Produce;
+            produce.expectResponse = false;
+            produce.writeBody = [](int16_t v, bs::protocol::Writer& w) {
+                bs::protocol::ProduceRequest m;
+                m.acks = 0;
+                encode(m, v, w);
+            };
+            produce.callback = [&](const ClientResponse& r) { done += r.ok() ? 1 : 0; };
+            QVERIFY(client.send(std::move(produce), clock.nowMs()) >= 0);
+        }
+        QVERIFY(pollUntil(client, clock, [&] { return done == 3; }));
+        // The three answers arrive before (or with) this request's own; all is well after them.
+        auto meta = roundTrip(client, clock, 0);
+        QVERIFY2(meta.ok(), meta.error.c_str());
+        auto again = roundTrip(client, clock, 0);
+        QVERIFY2(again.ok(), again.error.c_str());
+        QVERIFY(!client.connectionFailed(0));
+        QCOMPARE(peer.accepted(), 1);
+    }
+
     void unansweredRequestTimesOut() {
         bs::MockClock clock;
         std::atomic<int> seen{0};
