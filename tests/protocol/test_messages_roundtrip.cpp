@@ -46,7 +46,8 @@ class MessagesRoundTripTest : public QObject {
             }
         });
         QCOMPARE(checked, 2 * (4 + 13 + 9 + 9 + 7 + 5 + 6 + 5 + 2 + 3) +
-                              2 * (10 + 6 + 5 + 6 + 9 + 9 + 5 + 6 + 3));  // the group APIs
+                              2 * (10 + 6 + 5 + 6 + 9 + 9 + 5 + 6 + 3) +  // the group APIs
+                              2 * 4);                                     // CreatePartitions
     }
 
     void samplesCarryNonDefaultValues() {
