@@ -516,7 +516,10 @@ QString LessonRunner::settingsSet() const {
             set[k] = v.empty() ? std::string("(default)") : v;
     for (const auto& [k, v] : set)
         parts << QStringLiteral("%1=%2").arg(QString::fromStdString(k), QString::fromStdString(v));
-    parts << clusterChanges_;
+    // Back and Next apply a step's changes again: each is said once.
+    QStringList changes = clusterChanges_;
+    changes.removeDuplicates();
+    parts << changes;
     return parts.join(QStringLiteral(" · "));
 }
 
