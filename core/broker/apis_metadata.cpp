@@ -15,6 +15,16 @@ using protocol::ErrorCode;
 
 namespace {
 
+// The topic names a CreateTopics or CreatePartitions request lists more than once (Kafka
+// answers each of those entries INVALID_REQUEST).
+template <class Topics>
+std::set<std::string_view> namesGivenTwice(const Topics& topics) {
+    std::set<std::string_view> seen, twice;
+    for (const auto& t : topics)
+        if (!seen.insert(t.name).second) twice.insert(t.name);
+    return twice;
+}
+
 // One topic as Metadata describes it. No replication: replicas = isr = [leader]; a partition
 // whose leader node is down is offline (leader -1, LEADER_NOT_AVAILABLE), as in Kafka with
 // replication factor 1.
@@ -98,10 +108,7 @@ RequestOutcome KafkaApis::handleCreateTopics(int32_t nodeId, const protocol::Req
         return malformed("CreateTopics", s);
     }
     const auto injected = faults_.takeError(nodeId, ApiKey::CreateTopics);
-    std::set<std::string_view> seen, duplicated;
-    for (const auto& t : req.topics) {
-        if (!seen.insert(t.name).second) duplicated.insert(t.name);
-    }
+    const std::set<std::string_view> duplicated = namesGivenTwice(req.topics);
 
     protocol::CreateTopicsResponse r;
     for (const auto& t : req.topics) {
@@ -162,10 +169,7 @@ RequestOutcome KafkaApis::handleCreatePartitions(int32_t nodeId, const protocol:
         return malformed("CreatePartitions", s);
     }
     const auto injected = faults_.takeError(nodeId, ApiKey::CreatePartitions);
-    std::set<std::string_view> seen, duplicated;
-    for (const auto& t : req.topics) {
-        if (!seen.insert(t.name).second) duplicated.insert(t.name);
-    }
+    const std::set<std::string_view> duplicated = namesGivenTwice(req.topics);
     protocol::CreatePartitionsResponse r;
     for (const auto& t : req.topics) {
         protocol::CreatePartitionsResponse::CreatePartitionsTopicResult res;
