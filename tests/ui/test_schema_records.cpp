@@ -107,6 +107,15 @@ class TestSchemaRecords : public QObject {
         return total;
     }
 
+    // Registers a schema through the registry client, as another application would have.
+    bs::Result<int32_t> registerSchema(const std::string& subject, const char* schema,
+                                       const std::string& type = "AVRO") {
+        bs::serde::SchemaRegistryClientConfig config;
+        config.url = h->controller->session().schemaRegistryUrl().toStdString();
+        bs::serde::SchemaRegistryClient registry(config);
+        return registry.registerSchema(subject, schema, type);
+    }
+
     QString valueError() const { return child<QLabel>(composer, "valueError")->text(); }
 
   private Q_SLOTS:
@@ -121,10 +130,7 @@ class TestSchemaRecords : public QObject {
         QVERIFY(url.startsWith(QLatin1String("http://")));
         // The subject is registered first, through the registry client, as another
         // application would have.
-        bs::serde::SchemaRegistryClientConfig config;
-        config.url = url.toStdString();
-        bs::serde::SchemaRegistryClient registry(config);
-        auto id = registry.registerSchema("orders-value", kOrderSchema);
+        auto id = registerSchema("orders-value", kOrderSchema);
         QVERIFY2(id, id ? "" : id.error().message.c_str());
         schemaId = *id;
         // The composer learned the registry when the window connected: refresh its list.
@@ -347,10 +353,7 @@ class TestSchemaRecords : public QObject {
 
     // Protobuf: every message of the .proto is offered; a nested one is picked, sent and decoded.
     void protobufMessageTypeIsPickedSentAndDecoded() {
-        bs::serde::SchemaRegistryClientConfig config;
-        config.url = h->controller->session().schemaRegistryUrl().toStdString();
-        bs::serde::SchemaRegistryClient registry(config);
-        auto id = registry.registerSchema("lines-value", kShopProto, "PROTOBUF");
+        auto id = registerSchema("lines-value", kShopProto, "PROTOBUF");
         QVERIFY2(id, id ? "" : id.error().message.c_str());
         child<QComboBox>(composer, "topic")->setCurrentText(QStringLiteral("lines"));
         child<QComboBox>(composer, "valueSerializer")->setCurrentText(QStringLiteral("protobuf"));
@@ -400,10 +403,7 @@ class TestSchemaRecords : public QObject {
 
     // JSON Schema: a value the schema refuses names the field; a valid one is sent and decoded.
     void jsonSchemaValueIsValidatedSentAndDecoded() {
-        bs::serde::SchemaRegistryClientConfig config;
-        config.url = h->controller->session().schemaRegistryUrl().toStdString();
-        bs::serde::SchemaRegistryClient registry(config);
-        auto id = registry.registerSchema("people-value", kPersonSchema, "JSON");
+        auto id = registerSchema("people-value", kPersonSchema, "JSON");
         QVERIFY2(id, id ? "" : id.error().message.c_str());
         child<QComboBox>(composer, "topic")->setCurrentText(QStringLiteral("people"));
         child<QComboBox>(composer, "valueSerializer")
