@@ -19,11 +19,12 @@ SendPath::SendPath(ClusterSession* session, QObject* parent)
     panel_->setObjectName(QStringLiteral("sendPathPanel"));
     frames_->setObjectName(QStringLiteral("requestFrameView"));
     model_->setTopicNames([this](uint32_t id) { return session_->topicName(id); });
-    // At full speed ~150 000 events/s arrive and a line costs the GUI thread about a
-    // microsecond: while a poll brings 500 events or more, lines are added four times a second,
-    // the newest 2 000 each time, which no one out-reads and keeps the window near headless
-    // speed (docs/PERFORMANCE.md). Fewer events (single sends, Step) show at once.
-    model_->setThrottle(2000, 250, 500);
+    // At full speed ~150 000 events/s arrive: while a poll brings 500 events or more, lines
+    // are added four times a second, the newest 500 each time (2 000 lines a second, more than
+    // anyone reads; each insert makes the list lay out and redraw, CPU the pipeline does not
+    // get on a small machine: docs/PERFORMANCE.md). Fewer events (single sends, Step) show at
+    // once.
+    model_->setThrottle(500, 250, 500);
     connect(panel_, &TimelinePanel::perRecordToggled, session_, &ClusterSession::setRecordEvents);
     connect(frames_, &RequestFrameView::keepToggled, session_, &ClusterSession::setFrameCapture);
     connect(panel_, &TimelinePanel::batchChosen, this, &SendPath::batchChosen);
