@@ -64,13 +64,16 @@ void DeliveryFeed::push(DeliveryReport&& report) {
         failed_++;
         tickFailed_++;
     }
+    // Wrapped by comparison, not `%`: a 64-bit division per record is a visible share of the
+    // sender thread at full speed.
     size_t slot;
     if (count_ < keep_) {
-        slot = (start_ + count_++) % keep_;
+        slot = start_ + count_++;
+        if (slot >= keep_) slot -= keep_;
     } else {
         // Full: the oldest report gives way (the table would drop it anyway).
         slot = start_;
-        start_ = (start_ + 1) % keep_;
+        if (++start_ == keep_) start_ = 0;
         ring_[slot].job->dropped++;
     }
     ring_[slot] = std::move(report);

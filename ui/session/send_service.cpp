@@ -70,7 +70,6 @@ bool SendService::sendOnWorker(const PreparedDraft& prepared, producer::KafkaPro
         return false;
     }
     const qint64 seq = seq_.fetch_add(1, std::memory_order_relaxed) + 1;
-    sent_.fetch_add(1, std::memory_order_relaxed);
     if (!job->perRecordPreviews) {
         // {job, seq}: 16 trivially copyable bytes, which std::function keeps inline. This is
         // the path of a repeat at full speed: no allocation and no clock reading per record
@@ -192,7 +191,6 @@ SendJob* SendService::openExternalJob(const QString& topic) {
 producer::Callback SendService::deliveryCallback(SendJob* job, QString keyPreview,
                                                  QString valuePreview, producer::Callback then) {
     const qint64 seq = seq_.fetch_add(1, std::memory_order_relaxed) + 1;
-    sent_.fetch_add(1, std::memory_order_relaxed);
     return
         [job, seq, key = std::move(keyPreview), value = std::move(valuePreview),
          then = std::move(then)](const producer::RecordMetadata& md, const Error* error) mutable {

@@ -40,7 +40,8 @@ class SendService : public QObject {
                       bool synchronous = false);
     void cancelRepeat();
     bool repeating() const { return repeating_; }
-    qint64 sentCount() const { return sent_.load(); }
+    // Every send() so far numbers itself from seq_: the last number is the count.
+    qint64 sentCount() const { return seq_.load(); }
     qint64 deliveredCount() const { return feed_.okCount(); }
     qint64 failedCount() const { return feed_.failedCount(); }
 
@@ -91,8 +92,7 @@ class SendService : public QObject {
     qint64 singleSends_ = 0;  // GUI thread: ${n} of the last single send
     // Thread-safe.
     DeliveryFeed feed_{kDeliveriesKept};
-    std::atomic<qint64> seq_{0};   // send() order, from both workers
-    std::atomic<qint64> sent_{0};  // from both workers
+    std::atomic<qint64> seq_{0};  // send() order, from both workers
     std::atomic<qint64> repeatDone_{0};
     std::atomic<bool> cancelRepeat_{false};
     // Declared last: joined first, before the state its job uses.
