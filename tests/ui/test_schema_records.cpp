@@ -437,6 +437,37 @@ class TestSchemaRecords : public QObject {
         QVERIFY2(d->json.contains(QLatin1String("\"age\": 36")), qPrintable(d->json));
     }
 
+    // The subject follows the topic (TopicNameStrategy) until one is chosen for itself.
+    void subjectFollowsTheTopicUntilChosenByHand() {
+        auto a = registerSchema("follow-a-value", kOrderSchema);
+        auto b = registerSchema("follow-b-value", kOrderSchema);
+        QVERIFY(a && b);
+        auto* topic = child<QComboBox>(composer, "topic");
+        auto* subject = child<QComboBox>(composer, "valueSubject");
+        child<QComboBox>(composer, "valueSerializer")->setCurrentText(QStringLiteral("avro"));
+        SchemaPicker* picker = composer->valueSchemaPicker();
+        topic->setCurrentText(QStringLiteral("follow-a"));
+        picker->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(subject->currentText(), QStringLiteral("follow-a-value"),
+                                  kWaitMs);
+        topic->setCurrentText(QStringLiteral("follow-b"));
+        QCOMPARE(subject->currentText(), QStringLiteral("follow-b-value"));
+        QTRY_VERIFY_WITH_TIMEOUT(picker->serializer() != nullptr, kWaitMs);
+        // A topic without a subject of its own keeps the last one, and the next topic that has
+        // one is followed again.
+        topic->setCurrentText(QStringLiteral("follow-none"));
+        QCOMPARE(subject->currentText(), QStringLiteral("follow-b-value"));
+        topic->setCurrentText(QStringLiteral("follow-a"));
+        QCOMPARE(subject->currentText(), QStringLiteral("follow-a-value"));
+        // Chosen by hand (another topic's subject): it stays when the topic changes.
+        subject->setCurrentText(QStringLiteral("orders-value"));
+        topic->setCurrentText(QStringLiteral("follow-b"));
+        QCOMPARE(subject->currentText(), QStringLiteral("orders-value"));
+        picker->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(picker->serializer() != nullptr, kWaitMs);
+        QCOMPARE(subject->currentText(), QStringLiteral("orders-value"));
+    }
+
     void externalRegistryUrlIsSavedWithTheConnection() {
         QTemporaryDir dir;
         QSettings s(dir.filePath(QStringLiteral("c.ini")), QSettings::IniFormat);

@@ -67,6 +67,7 @@ SchemaPicker::SchemaPicker(bool isKey, QWidget* parent)
 
     connect(subject_, &QComboBox::currentTextChanged, this, [this](const QString& s) {
         wantedSubject_ = s;
+        followsTopic_ = s == ownSubject(topic_);
         wantedVersion_ = -1;
         resolve();
     });
@@ -119,8 +120,20 @@ void SchemaPicker::setRegistryUrl(const QString& url) {
     refresh();
 }
 
+QString SchemaPicker::ownSubject(const QString& topic) const {
+    return topic + (isKey_ ? QStringLiteral("-key") : QStringLiteral("-value"));
+}
+
+void SchemaPicker::setTopic(const QString& topic) {
+    if (topic == topic_) return;
+    topic_ = topic;
+    const QString own = ownSubject(topic);
+    if (followsTopic_ && subject_->findText(own) >= 0 && own != wantedSubject_) pick(own);
+}
+
 void SchemaPicker::pick(const QString& subject, int version) {
     wantedSubject_ = subject;
+    followsTopic_ = subject == ownSubject(topic_);
     wantedVersion_ = version;
     if (subject_->findText(subject) < 0) return refresh();
     {
@@ -157,13 +170,14 @@ void SchemaPicker::refresh() {
                 const QSignalBlocker block(subject_);
                 subject_->clear();
                 subject_->addItems(list);
-                // The one asked for, else the topic's own (TopicNameStrategy), else the first.
-                const QString own =
-                    topic_ + (isKey_ ? QStringLiteral("-key") : QStringLiteral("-value"));
-                const QString want = list.contains(wantedSubject_) ? wantedSubject_
-                                     : list.contains(own)          ? own
-                                     : list.isEmpty()              ? QString()
-                                                                   : list.first();
+                // The topic's own (TopicNameStrategy) while the subject follows the topic, else
+                // the one asked for, else the topic's own, else the first.
+                const QString own = ownSubject(topic_);
+                const QString want = followsTopic_ && list.contains(own) ? own
+                                     : list.contains(wantedSubject_)     ? wantedSubject_
+                                     : list.contains(own)                ? own
+                                     : list.isEmpty()                    ? QString()
+                                                                         : list.first();
                 subject_->setCurrentText(want);
                 wantedSubject_ = want;
             }

@@ -34,8 +34,10 @@ class SchemaPicker : public QWidget {
     // The connection's schema.registry.url (empty: none): lists its subjects anew.
     void setRegistryUrl(const QString& url);
     QString registryUrl() const { return url_; }
-    // The topic a schema file is registered for ({topic}-value / {topic}-key).
-    void setTopic(const QString& topic) { topic_ = topic; }
+    // The topic a schema file is registered for ({topic}-value / {topic}-key). A subject that was
+    // picked as the old topic's own follows the topic to the new one's, when the registry has
+    // it (TopicNameStrategy); a subject chosen for something else stays.
+    void setTopic(const QString& topic);
     // Lists the registry's subjects again (keeps the chosen one when it is still there).
     void refresh();
     // Registers the schema in `path` under the topic's subject and picks it.
@@ -69,6 +71,8 @@ class SchemaPicker : public QWidget {
     void applyResolved(quint64 gen, const Resolved& r);
     void setProblem(const QString& problem);
     std::string prefix() const { return isKey_ ? "key." : "value."; }
+    // {topic}-key or {topic}-value.
+    QString ownSubject(const QString& topic) const;
 
     const bool isKey_;
     // GUI thread only.
@@ -77,6 +81,8 @@ class SchemaPicker : public QWidget {
     std::shared_ptr<const serde::SchemaSerializer> serializer_;
     QString problem_, schemaText_, registryType_;
     QString wantedSubject_;
+    // The subject was not chosen for itself (none yet, or the topic's own): it follows the topic.
+    bool followsTopic_ = true;
     int wantedVersion_ = -1;
     quint64 gen_ = 0;  // bumped per request: answers of older ones are dropped
     QComboBox* subject_;
