@@ -514,8 +514,8 @@ class TestSender : public QObject {
     // a broker: the next iteration asks a listed node without waiting retry.backoff.ms (the
     // first records used to wait those 100 ms).
     void initProducerIdCutByTheBootstrapNodeLeavingIsRetriedAtOnce() {
-        Pipeline p({{"enable.idempotence", "true"}, {"acks", "all"}, {"linger.ms", "0"}},
-                   {0, 1, 0}, false);
+        Pipeline p({{"enable.idempotence", "true"}, {"acks", "all"}, {"linger.ms", "0"}}, {0, 1, 0},
+                   false);
         p.sender->runOnce();  // Metadata to the bootstrap node (InitProducerId waits for it)
         p.sender->runOnce();  // InitProducerId to the bootstrap node
         QCOMPARE(p.client->inFlightRequestCount(-1), 2);
@@ -533,8 +533,8 @@ class TestSender : public QObject {
 
     // A listed broker dropping the connection is a broker problem: InitProducerId backs off.
     void initProducerIdCutByAListedBrokerBacksOff() {
-        Pipeline p({{"enable.idempotence", "true"}, {"acks", "all"}, {"linger.ms", "0"}},
-                   {0, 1, 0}, false);
+        Pipeline p({{"enable.idempotence", "true"}, {"acks", "all"}, {"linger.ms", "0"}}, {0, 1, 0},
+                   false);
         p.client->autoMetadata(metadataFor("t", {0, 1, 0}));
         for (int i = 0; i < 3; ++i)
             p.sender->runOnce();  // metadata, then InitProducerId to broker 0 or 1
