@@ -4,7 +4,7 @@
 // the per-pair ratios. `--matrix`: the lines of issue 21's matrix, one factor at a time around
 // the base line (1000 keys, acks=1, no compression, 1 thread, 100 B), each against a fresh mock.
 // `--latency`: records one at a time at `--rate` records/s with linger.ms=0, each client's
-// delivery latency (send() to its callback) p50/p99/p99.9 in microseconds.
+// delivery latency (send() to its callback) p50/p95/p99/p99.9/max in microseconds.
 //   bench_producer_vs_rdkafka [--records N] [--record-size B] [--keys K] [--batch-size B]
 //       [--linger-ms L] [--acks 0|1|all] [--compression none|lz4|zstd|gzip] [--threads T]
 //       [--pairs P] [--matrix] [--latency] [--rate R] [--mock-cluster PATH]
@@ -298,7 +298,7 @@ void runLine(const Options& o) {
 // ---------------------------------------------------------------- latency at a low rate
 
 struct Percentiles {
-    double p50 = 0, p99 = 0, p999 = 0;
+    double p50 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0;
 };
 
 Percentiles percentilesUs(std::vector<int64_t> ns) {
@@ -307,7 +307,7 @@ Percentiles percentilesUs(std::vector<int64_t> ns) {
         const size_t i = std::min(ns.size() - 1, static_cast<size_t>(q * double(ns.size())));
         return double(ns[i]) / 1000.0;
     };
-    return {at(0.50), at(0.99), at(0.999)};
+    return {at(0.50), at(0.95), at(0.99), at(0.999), double(ns.back()) / 1000.0};
 }
 
 // Sends o.records records, record i at start + i / rate.
@@ -368,6 +368,11 @@ Percentiles latencyRdkafka(const Options& o, const std::string& bootstrap,
     return percentilesUs(lat);
 }
 
+void printPercentiles(const char* who, const Percentiles& p) {
+    std::printf("  %s p50 %7.0f us  p95 %7.0f us  p99 %7.0f us  p99.9 %7.0f us  max %7.0f us\n",
+                who, p.p50, p.p95, p.p99, p.p999, p.max);
+}
+
 void runLatency(Options o) {
     o.lingerMs = 0;
     Mock mock(o.mockCluster);
@@ -384,10 +389,8 @@ void runLatency(Options o) {
             ours = latencyOurs(o, mock.bootstrap, payload, keys);
             rd = latencyRdkafka(o, mock.bootstrap, payload, keys);
         }
-        std::printf("  ours       p50 %7.0f us  p99 %7.0f us  p99.9 %7.0f us\n", ours.p50, ours.p99,
-                    ours.p999);
-        std::printf("  librdkafka p50 %7.0f us  p99 %7.0f us  p99.9 %7.0f us\n", rd.p50, rd.p99,
-                    rd.p999);
+        printPercentiles("ours      ", ours);
+        printPercentiles("librdkafka", rd);
         std::fflush(stdout);
     }
 }

@@ -14,6 +14,10 @@
 #include <cmath>
 #include <cstring>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include "protocol/frame.h"
 #include "protocol/headers.h"
 #include "protocol/messages/api_versions.h"
@@ -90,6 +94,19 @@ struct AsioNetworkClient::Connection {
 };
 
 namespace {
+// Linux delays the ACK of what it receives (up to 40 ms, or until something is sent back) and
+// leaves quick-ACK mode by itself, so it is asked for again after every read. A broker whose
+// sockets keep Nagle on (librdkafka's mock cluster) holds the tail of its next response until
+// that ACK: at a low rate each answer waited for our next request to the same broker.
+void quickAck(tcp::socket& socket) {
+#ifdef TCP_QUICKACK
+    const int one = 1;
+    ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#else
+    (void)socket;
+#endif
+}
+
 // Where the setup stalled, with a hint at the setting that usually causes it.
 std::string setupTimeoutReason(const AsioNetworkClient::Connection& c) {
     using S = AsioNetworkClient::Connection::State;
@@ -480,6 +497,7 @@ void AsioNetworkClient::startRead(const std::shared_ptr<Connection>& c) {
                     return fail(c, why, false);
                 }
                 c->rend += n;
+                quickAck(c->lowest());
                 while (!c->closed && c->rend - c->rstart >= protocol::kFrameSizeBytes) {
                     std::span<const uint8_t, 4> prefix(c->rbuf.data() + c->rstart, 4);
                     auto size = protocol::readFrameSize(prefix, config_.maxResponseSize);

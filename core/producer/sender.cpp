@@ -171,7 +171,13 @@ bool Sender::maybeInitProducerId(int64_t nowMs) {
                 spdlog::debug("InitProducerId: {} (retrying)", st.message());
             else
                 spdlog::warn("InitProducerId: {}", st.message());
-            nextInitAttemptMs_ = r.receivedMs + config_.retryBackoffMs;
+            // Cut because its node left the cluster (the bootstrap connection, closed when the
+            // first metadata names the brokers): nothing is wrong with any broker, so the next
+            // iteration asks another node at once. Java keeps bootstrap connections open and
+            // never sees this; a backoff here held the first records for retry.backoff.ms.
+            const bool nodeLeft =
+                r.disconnected && !r.timedOut && !metadata_.fetch()->nodeById(r.destination);
+            nextInitAttemptMs_ = r.receivedMs + (nodeLeft ? 0 : config_.retryBackoffMs);
         }
     };
     client_.send(std::move(req), nowMs);

@@ -26,8 +26,10 @@ using client::test::metadataTopic;
 using client::test::MockClient;
 
 struct Pipeline {
+    // `bootstrap` false: nothing is answered automatically and no iteration has run (the test
+    // plays the first Metadata and InitProducerId exchanges itself).
     explicit Pipeline(std::map<std::string, std::string> overrides,
-                      std::vector<int32_t> leaders = {0, 1, 0}) {
+                      std::vector<int32_t> leaders = {0, 1, 0}, bool bootstrap = true) {
         overrides.try_emplace("bootstrap.servers", "localhost:9092");
         auto parsed = ProducerConfig::parse(overrides);
         if (!parsed) throw std::runtime_error(parsed.error().message);
@@ -40,11 +42,12 @@ struct Pipeline {
         accumulator = std::make_unique<RecordAccumulator>(RecordAccumulator::Config::from(config),
                                                           *pool, clock, tm.get(), &events);
         client = std::make_unique<MockClient>(clock, config.maxInFlightRequestsPerConnection);
-        client->autoMetadata(metadataFor("t", leaders));
-        client->autoInitProducerId(1000);
         metrics = std::make_unique<ProducerMetrics>(clock);
         sender = std::make_unique<Sender>(SenderConfig::from(config), *client, *metadata,
                                           *accumulator, tm.get(), metrics.get(), &events, clock);
+        if (!bootstrap) return;
+        client->autoMetadata(metadataFor("t", leaders));
+        client->autoInitProducerId(1000);
         // Bootstrap: metadata (and the producer id) arrive in the first iterations.
         for (int i = 0; i < 3; ++i)
             sender->runOnce();

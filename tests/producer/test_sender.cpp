@@ -509,6 +509,47 @@ class TestSender : public QObject {
         QVERIFY(f.get().ok());
     }
 
+    // The first Metadata and InitProducerId both go to the bootstrap node; the metadata names
+    // the brokers and the bootstrap connection closes, cutting InitProducerId. Nothing failed on
+    // a broker: the next iteration asks a listed node without waiting retry.backoff.ms (the
+    // first records used to wait those 100 ms).
+    void initProducerIdCutByTheBootstrapNodeLeavingIsRetriedAtOnce() {
+        Pipeline p({{"enable.idempotence", "true"}, {"acks", "all"}, {"linger.ms", "0"}}, {0, 1, 0},
+                   false);
+        p.sender->runOnce();  // Metadata to the bootstrap node (InitProducerId waits for it)
+        p.sender->runOnce();  // InitProducerId to the bootstrap node
+        QCOMPARE(p.client->inFlightRequestCount(-1), 2);
+        p.client->respond(0, metadataFor("t", {0, 1, 0}));
+        p.client->autoInitProducerId(1000);
+        p.sender->runOnce();  // the metadata arrives
+        p.sender->runOnce();  // brokers 0 and 1 replace node -1: InitProducerId is cut
+        QCOMPARE(p.client->inFlightRequestCount(-1), 0);
+        QVERIFY(!p.tm->producerIdAndEpoch().isValid());
+        p.sender->runOnce();  // same instant: asked again, of a listed broker
+        QCOMPARE(p.client->initProducerIdRequests(), 1);
+        p.sender->runOnce();
+        QVERIFY(p.tm->producerIdAndEpoch().isValid());
+    }
+
+    // A listed broker dropping the connection is a broker problem: InitProducerId backs off.
+    void initProducerIdCutByAListedBrokerBacksOff() {
+        Pipeline p({{"enable.idempotence", "true"}, {"acks", "all"}, {"linger.ms", "0"}}, {0, 1, 0},
+                   false);
+        p.client->autoMetadata(metadataFor("t", {0, 1, 0}));
+        for (int i = 0; i < 3; ++i)
+            p.sender->runOnce();  // metadata, then InitProducerId to broker 0 or 1
+        QCOMPARE(p.client->inFlightRequestCount(), 1);
+        p.client->autoInitProducerId(1000);
+        p.client->disconnect(0);
+        p.client->disconnect(1);
+        p.sender->runOnce();  // the cut InitProducerId is seen
+        p.sender->runOnce();
+        QCOMPARE(p.client->initProducerIdRequests(), 0);
+        p.clock.sleepMs(p.config.retryBackoffMs);
+        p.sender->runOnce();
+        QCOMPARE(p.client->initProducerIdRequests(), 1);
+    }
+
     // Java rule (Sender.sendProducerData + NetworkClient.poll): a node that is not ready adds
     // client.pollDelayMs(node) = ClusterConnectionStates.connectionDelay to the poll timeout,
     // and DefaultMetadataUpdater.maybeUpdate returns reconnect.backoff.ms when no node can take

@@ -125,7 +125,18 @@ class MockClient final : public NetworkClient {
     }
 
     // --- NetworkClient
-    void setNodes(const std::vector<Node>& nodes) override { nodes_ = nodes; }
+    // As the real client: requests in flight to a node no longer listed fail as disconnected.
+    void setNodes(const std::vector<Node>& nodes) override {
+        nodes_ = nodes;
+        for (auto it = inFlight_.begin(); it != inFlight_.end();) {
+            if (!known(it->destination)) {
+                complete(std::move(*it), {}, true, false);
+                it = inFlight_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
     bool ready(int32_t node, int64_t nowMs) override {
         if (isReady(node, nowMs)) return true;
         if (reconnectBackoffMs_ && down_.count(node) && connectionDelay(node, nowMs) == 0)
