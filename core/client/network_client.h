@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -55,6 +56,10 @@ struct ClientRequest {
     bool expectResponse = true;
     int32_t requestTimeoutMs = 30000;
     RequestCompletionHandler callback;
+    // Keeps the memory the body's records fields point into (a Produce request's batches)
+    // valid and unchanged: the client writes those bytes from where they are, without a copy,
+    // and lets go of this once they left (written, or the connection closed). May be null.
+    std::shared_ptr<const void> bufferHold;
     // Optional: called inside send() with the whole frame (size prefix, header, body) once it is
     // built for the negotiated version and queued on the connection (Java: NetworkClient.doSend
     // handing a Send to the Selector). The frame is valid only during the call.

@@ -86,8 +86,13 @@ struct AsioNetworkClient::Connection {
     std::deque<InFlight> inFlight;
     // The newest correlation id of a request that expects no answer (acks=0), once written.
     int32_t lastNoResponseId = -1;
-    std::deque<std::vector<uint8_t>> writeQueue;
-    std::vector<std::vector<uint8_t>> writing;  // frames owned by the running async_write
+    // A queued frame and what keeps its spliced bytes (a Produce request's batches) valid.
+    struct Outgoing {
+        protocol::GatheredFrame frame;
+        std::shared_ptr<const void> bufferHold;
+    };
+    std::deque<Outgoing> writeQueue;
+    std::vector<Outgoing> writing;  // frames owned by the running async_write
     std::vector<asio::const_buffer> writeBuffers;
     std::vector<uint8_t> rbuf = std::vector<uint8_t>(kReadChunk);
     size_t rstart = 0, rend = 0;
@@ -387,21 +392,29 @@ int32_t AsioNetworkClient::enqueue(const std::shared_ptr<Connection>& c, ClientR
                                    int16_t version, int64_t nowMs, bool internal) {
     int32_t correlationId = nextCorrelationId_++;
     if (nextCorrelationId_ == INT32_MAX) nextCorrelationId_ = 0;
-    std::vector<uint8_t> frame;
-    frame.reserve(256);
-    {
-        protocol::Writer w(frame);
-        size_t sizePos = w.reserveInt32();
-        protocol::RequestHeader h{request.apiKey, version, correlationId, config_.clientId};
-        encode(h, protocol::requestHeaderVersion(request.apiKey, version), w);
-        request.writeBody(version, w);
-        w.patchInt32(sizePos, static_cast<int32_t>(w.position() - sizePos - 4));
+    // Produce batches are spliced in, not copied: written straight from their buffers.
+    protocol::GatheredFrame frame = protocol::buildGatheredRequestFrame(
+        protocol::RequestHeader{request.apiKey, version, correlationId, config_.clientId},
+        [&](protocol::Writer& w) { request.writeBody(version, w); });
+    if (request.onWritten) {
+        if (frame.splices.empty()) {
+            request.onWritten(correlationId, version, frame.owned);
+        } else {
+            const std::vector<uint8_t> copy = frame.assemble();  // only for an observer
+            request.onWritten(correlationId, version, copy);
+        }
     }
-    if (request.onWritten) request.onWritten(correlationId, version, frame);
     c->inFlight.push_back(Connection::InFlight{
         request.apiKey, version, correlationId, nowMs, nowMs + request.requestTimeoutMs,
         request.expectResponse, internal, std::move(request.callback)});
-    c->writeQueue.push_back(std::move(frame));
+    if (c->tls && !frame.splices.empty()) {
+        // TLS encrypts each buffer of a gathered write as its own record: one run is better,
+        // and the encryption copies the bytes anyway.
+        frame.owned = frame.assemble();
+        frame.splices.clear();
+        request.bufferHold.reset();
+    }
+    c->writeQueue.push_back(Connection::Outgoing{std::move(frame), std::move(request.bufferHold)});
     if (c->writing.empty()) startWrite(c);
     return correlationId;
 }
@@ -415,7 +428,9 @@ void AsioNetworkClient::startWrite(const std::shared_ptr<Connection>& c) {
     }
     if (c->writing.empty()) return;
     for (const auto& f : c->writing)
-        c->writeBuffers.emplace_back(asio::buffer(f));
+        f.frame.forEachSegment([&](std::span<const uint8_t> s) {
+            c->writeBuffers.emplace_back(asio::buffer(s.data(), s.size()));
+        });
     c->withStream([&](auto& stream) {
         asio::async_write(
             stream, c->writeBuffers, [this, c](const boost::system::error_code& ec, size_t) {

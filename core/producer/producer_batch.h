@@ -144,6 +144,19 @@ class ProducerBatch {
     // The buffer for the pool; empty for split batches (their memory is not pooled).
     ByteBuffer releaseBuffer();
 
+    // --- write holds: a Produce request is written straight from the batch's bytes, so while
+    // one is queued on a socket the buffer must not go back to the pool (an in-flight batch can
+    // expire or be aborted before its bytes left). The buffer is free once the batch was
+    // deallocated and every hold was released; whichever comes last returns true and the caller
+    // (RecordAccumulator) hands the buffer to the pool. Any thread.
+    void acquireWriteHold() { bufferRefs_.fetch_add(1, std::memory_order_relaxed); }
+    bool releaseWriteHold() { return bufferRefs_.fetch_sub(1, std::memory_order_acq_rel) == 1; }
+    // For deallocate(): only the first call counts.
+    bool releaseForDeallocation() {
+        if (deallocated_.exchange(true)) return false;
+        return bufferRefs_.fetch_sub(1, std::memory_order_acq_rel) == 1;
+    }
+
   private:
     enum class FinalState : uint8_t { None, Aborted, Failed, Succeeded };
     struct Thunk {
@@ -172,6 +185,8 @@ class ProducerBatch {
     std::atomic<FinalState> finalState_{FinalState::None};
     std::atomic<BatchState> state_{BatchState::Open};
     std::atomic<int32_t> attempts_{0};
+    std::atomic<int32_t> bufferRefs_{1};  // 1 until deallocated, +1 per write hold
+    std::atomic<bool> deallocated_{false};
     int32_t recordCount_ = 0;
     int32_t maxRecordSize_ = 0;
     int64_t lastAttemptMs_;

@@ -682,8 +682,17 @@ void RecordAccumulator::deallocate(const ProducerBatchPtr& batch) {
     incompleteCv_.notify_all();
     // Split batches live outside the pool (as Java); a second deallocate finds no buffer.
     if (batch->isSplitBatch()) return;
-    ByteBuffer buffer = batch->releaseBuffer();
-    if (buffer) pool_.deallocate(std::move(buffer), batch->initialCapacity());
+    // A request still being written from the buffer returns it when its hold goes.
+    if (batch->releaseForDeallocation()) returnBuffer(*batch);
+}
+
+void RecordAccumulator::releaseWriteHold(ProducerBatch& batch) {
+    if (batch.releaseWriteHold() && !batch.isSplitBatch()) returnBuffer(batch);
+}
+
+void RecordAccumulator::returnBuffer(ProducerBatch& batch) {
+    ByteBuffer buffer = batch.releaseBuffer();
+    if (buffer) pool_.deallocate(std::move(buffer), batch.initialCapacity());
 }
 
 void RecordAccumulator::mutePartition(const TopicPartition& tp) {

@@ -150,8 +150,11 @@ class RecordAccumulator {
     int64_t nextExpiryTimeMs() const;
     void resetNextBatchExpiryTime();
     void maybeUpdateNextBatchExpiryTime(const ProducerBatch& batch);
-    // Returns a completed batch's buffer to the pool and forgets it.
+    // Returns a completed batch's buffer to the pool and forgets it; the buffer waits for the
+    // batch's write holds (a request still being written from it), if any.
     void deallocate(const ProducerBatchPtr& batch);
+    // Ends a write hold taken with ProducerBatch::acquireWriteHold (any thread).
+    void releaseWriteHold(ProducerBatch& batch);
     void mutePartition(const TopicPartition& tp);
     void unmutePartition(const TopicPartition& tp);
     bool isMuted(const TopicPartition& tp) const;
@@ -198,6 +201,7 @@ class RecordAccumulator {
     size_t queuedBatches(const TopicPartition& tp) const;
 
   private:
+    void returnBuffer(ProducerBatch& batch);
     struct PartitionQueue {
         explicit PartitionQueue(TopicPartition t) : tp(std::move(t)) {}
         const TopicPartition tp;

@@ -307,6 +307,28 @@ int64_t Sender::sendProducerData(int64_t nowMs, bool drain, bool step) {
     return std::max<int64_t>(0, pollTimeout);
 }
 
+namespace {
+// Held by the network client while a Produce request's frame is queued or being written: an
+// in-flight batch that expires or is aborted meanwhile is deallocated, but its buffer returns
+// to the pool only when this goes. Released on the sender thread, or wherever the client is
+// destroyed (the accumulator outlives the client).
+struct BatchWriteHold {
+    BatchWriteHold(RecordAccumulator& accumulator, const std::vector<ProducerBatchPtr>& batches)
+        : accumulator(accumulator), batches(batches) {
+        for (const auto& b : batches)
+            b->acquireWriteHold();
+    }
+    ~BatchWriteHold() {
+        for (const auto& b : batches)
+            accumulator.releaseWriteHold(*b);
+    }
+    BatchWriteHold(const BatchWriteHold&) = delete;
+    BatchWriteHold& operator=(const BatchWriteHold&) = delete;
+    RecordAccumulator& accumulator;
+    const std::vector<ProducerBatchPtr> batches;
+};
+}  // namespace
+
 void Sender::sendProduceRequest(int32_t node, std::vector<ProducerBatchPtr> batches,
                                 int64_t nowMs) {
     if (batches.empty()) return;
@@ -336,8 +358,10 @@ void Sender::sendProduceRequest(int32_t node, std::vector<ProducerBatchPtr> batc
     cr.apiKey = ApiKey::Produce;
     cr.expectResponse = config_.acks != 0;
     cr.requestTimeoutMs = config_.requestTimeoutMs;
-    // The views point into the batches' buffers, alive until the callback ran.
+    // The views point into the batches' buffers: the client writes them from there, and the
+    // hold keeps each buffer out of the pool until its bytes left (see BatchWriteHold).
     cr.writeBody = [req = std::move(req)](int16_t v, protocol::Writer& w) { encode(req, v, w); };
+    cr.bufferHold = std::make_shared<BatchWriteHold>(accumulator_, batches);
     // Latency in nanoseconds from here: ClientResponse's millisecond stamps read 0 on loopback.
     cr.callback = [this, batches, sentNs = clock_.nowNs()](const ClientResponse& r) {
         handleProduceResponse(r, batches, sentNs);

@@ -50,9 +50,14 @@ class Encoder {
     void bytes(const char*, const std::vector<uint8_t>& b) {
         flexible_ ? w_.compactBytes(b) : w_.bytes(b);
     }
+    // The bytes go through rawRef(): a gathering Writer sends batches from their own buffers.
     void records(const char*, const RecordsView& r) {
-        flexible_ ? w_.compactNullableBytes(r.bytes, r.isNull)
-                  : w_.nullableBytes(r.bytes, r.isNull);
+        if (r.isNull) return flexible_ ? w_.uvarint(0) : w_.int32(-1);
+        if (flexible_)
+            w_.uvarint(static_cast<uint32_t>(r.bytes.size() + 1));
+        else
+            w_.int32(static_cast<int32_t>(r.bytes.size()));
+        w_.rawRef(r.bytes);
     }
     template <class T, class F>
     void array(const char*, const std::vector<T>& v, F&& each) {

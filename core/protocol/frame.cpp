@@ -16,6 +16,20 @@ Result<int32_t> readFrameSize(std::span<const uint8_t, kFrameSizeBytes> prefix,
     return size;
 }
 
+size_t GatheredFrame::size() const {
+    size_t n = owned.size();
+    for (const Writer::Splice& s : splices)
+        n += s.bytes.size();
+    return n;
+}
+
+std::vector<uint8_t> GatheredFrame::assemble() const {
+    std::vector<uint8_t> out;
+    out.reserve(size());
+    forEachSegment([&](std::span<const uint8_t> s) { out.insert(out.end(), s.begin(), s.end()); });
+    return out;
+}
+
 Result<RequestFrame> parseRequestFrame(std::span<const uint8_t> frame) {
     Reader r(frame);
     RequestFrame f;

@@ -42,6 +42,50 @@ std::vector<uint8_t> encodeRequestFrame(const RequestHeader& h, const Msg& m) {
     return out;
 }
 
+// A frame written without copying its large byte runs (the batches of a Produce request): the
+// owned bytes (size prefix, header, the body's fields) with Writer splices inserted at their
+// offsets. Sent with one gathered write; the splices' memory must outlive it.
+struct GatheredFrame {
+    std::vector<uint8_t> owned;
+    std::vector<Writer::Splice> splices;  // ascending offsets into `owned`
+
+    size_t size() const;
+    // Calls f(std::span<const uint8_t>) for each contiguous run, in wire order.
+    template <class F>
+    void forEachSegment(F&& f) const {
+        size_t from = 0;
+        for (const Writer::Splice& s : splices) {
+            if (s.at > from) f(std::span<const uint8_t>(owned.data() + from, s.at - from));
+            f(s.bytes);
+            from = s.at;
+        }
+        if (owned.size() > from)
+            f(std::span<const uint8_t>(owned.data() + from, owned.size() - from));
+    }
+    // The frame as one contiguous copy (for observers; not on the hot path).
+    std::vector<uint8_t> assemble() const;
+};
+
+// A complete request frame (size prefix covering every segment, header, then what `writeBody`
+// writes with a gathering Writer).
+template <class WriteBody>
+GatheredFrame buildGatheredRequestFrame(const RequestHeader& h, WriteBody&& writeBody) {
+    GatheredFrame f;
+    f.owned.reserve(256);
+    Writer w(f.owned, f.splices);
+    size_t sizePos = w.reserveInt32();
+    encode(h, requestHeaderVersion(h.apiKey, h.apiVersion), w);
+    writeBody(w);
+    w.patchInt32(sizePos,
+                 static_cast<int32_t>(w.position() + w.splicedBytes() - sizePos - kFrameSizeBytes));
+    return f;
+}
+
+template <class Msg>
+GatheredFrame encodeGatheredRequestFrame(const RequestHeader& h, const Msg& m) {
+    return buildGatheredRequestFrame(h, [&](Writer& w) { encode(m, h.apiVersion, w); });
+}
+
 // Appends a complete response frame for `api` at `version` to `out`.
 template <class Msg>
 void appendResponseFrame(std::vector<uint8_t>& out, ApiKey api, int16_t version,

@@ -87,4 +87,10 @@ void Writer::patchInt32(size_t pos, int32_t v) {
         out_[pos + i] = static_cast<uint8_t>(u >> (24 - 8 * i));
 }
 
+void Writer::rawRef(std::span<const uint8_t> b) {
+    if (splices_ == nullptr || b.size() < kMinSpliceBytes) return raw(b);
+    splices_->push_back(Splice{out_.size(), b});
+    splicedBytes_ += b.size();
+}
+
 }  // namespace bs::protocol

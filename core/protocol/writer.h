@@ -15,11 +15,27 @@ namespace bs::protocol {
 // strings longer than Kafka allows (a caller bug: names are validated long before) are cut to
 // kMaxStringLength so the output stays well-formed. Not thread-safe: one Writer per buffer,
 // used by one thread.
+//
+// Gathered output (zero-copy Produce requests): a Writer given a splice list does not copy the
+// byte runs passed to rawRef() (a records field, a closed batch's bytes) but notes where they go;
+// the output is then `out` with each splice inserted at its offset (see protocol::GatheredFrame).
 class Writer {
   public:
     static constexpr size_t kMaxStringLength = 0x7fff;  // Kafka's limit, compact strings too
+    // Shorter runs are copied: an extra iovec entry costs more than copying a few bytes.
+    static constexpr size_t kMinSpliceBytes = 256;
+
+    // A run of external bytes that belongs at offset `at` of the owned output.
+    struct Splice {
+        size_t at = 0;
+        std::span<const uint8_t> bytes;
+    };
 
     explicit Writer(std::vector<uint8_t>& out) : out_(out) {}
+    // `splices` receives the runs rawRef() did not copy; the caller keeps their memory alive and
+    // unchanged until the output is written.
+    Writer(std::vector<uint8_t>& out, std::vector<Splice>& splices)
+        : out_(out), splices_(&splices) {}
 
     void int8(int8_t v) { out_.push_back(static_cast<uint8_t>(v)); }
     void boolean(bool v) { int8(v ? 1 : 0); }
@@ -52,8 +68,12 @@ class Writer {
     void uuid(const Uuid& u) { raw(u.bytes); }
     void emptyTaggedFields() { uvarint(0); }
     void raw(std::span<const uint8_t> b);
+    // As raw(), but with a splice list (and at least kMinSpliceBytes) it only notes the run.
+    void rawRef(std::span<const uint8_t> b);
 
+    // The owned bytes written so far; spliced runs are not counted (see splicedBytes()).
     size_t position() const { return out_.size(); }
+    size_t splicedBytes() const { return splicedBytes_; }
     // Reserve an int32 at the current position (e.g. a size prefix) and fill it later.
     size_t reserveInt32() {
         size_t p = out_.size();
@@ -69,6 +89,8 @@ class Writer {
             out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
     }
     std::vector<uint8_t>& out_;
+    std::vector<Splice>* splices_ = nullptr;
+    size_t splicedBytes_ = 0;
 };
 
 }  // namespace bs::protocol

@@ -12,6 +12,7 @@
 #include "protocol/frame.h"
 #include "protocol/messages/api_versions.h"
 #include "protocol/messages/metadata.h"
+#include "protocol/messages/produce.h"
 #include "support/eventually.h"
 #include "support/mock_clock.h"
 
@@ -629,6 +630,66 @@ class NetworkClientTest : public QObject {
         QVERIFY2(again.ok(), again.error.c_str());
         QVERIFY(!client.connectionFailed(0));
         QCOMPARE(peer.accepted(), 1);
+    }
+
+    // Produce batches are written from their own buffers (spliced into the frame, not copied):
+    // the broker receives exactly the frame the onWritten observer was shown, batches intact.
+    void produceFrameIsWrittenFromTheBatchBuffers() {
+        bs::MockClock clock;
+        std::mutex mu;
+        std::vector<uint8_t> received;  // the Produce body the broker read
+        ScriptedBroker peer([&](ScriptedBroker::Conn& c, const ScriptedBroker::Request& r) {
+            if (r.header.apiKey != ApiKey::Produce) return c.answer(r);
+            std::lock_guard lock(mu);
+            received = r.body;
+        });
+        AsioNetworkClient client(smallConfig(), clock);
+        client.setNodes({peer.node()});
+        QVERIFY(pollUntil(client, clock, [&] { return client.ready(0, clock.nowMs()); }));
+        std::vector<std::vector<uint8_t>> batches;
+        for (size_t n : {20000, 20, 300, 7000}) {
+            std::vector<uint8_t> b(n);
+            for (size_t i = 0; i < n; ++i)
+                b[i] = static_cast<uint8_t>(i * 7 + n);
+            batches.push_back(std::move(b));
+        }
+        bs::protocol::ProduceRequest m;
+        m.acks = 0;
+        m.topicData.push_back({"t", {}});
+        for (size_t i = 0; i < batches.size(); ++i)
+            m.topicData[0].partitionData.push_back(
+                {static_cast<int32_t>(i), bs::protocol::RecordsView{batches[i], false}});
+        std::vector<uint8_t> observed;
+        int16_t version = -1;
+        bool done = false;
+        ClientRequest produce;
+        produce.destination = 0;
+        produce.apiKey = ApiKey::Produce;
+        produce.expectResponse = false;
+        produce.writeBody = [&m](int16_t v, bs::protocol::Writer& w) { encode(m, v, w); };
+        produce.onWritten = [&](int32_t, int16_t v, std::span<const uint8_t> frame) {
+            observed.assign(frame.begin(), frame.end());
+            version = v;
+        };
+        produce.callback = [&](const ClientResponse& r) { done = r.ok(); };
+        QVERIFY(client.send(std::move(produce), clock.nowMs()) >= 0);
+        QVERIFY(pollUntil(client, clock, [&] { return done; }));
+        QVERIFY(bs::test::eventually([&] {
+            std::lock_guard lock(mu);
+            return !received.empty();
+        }));
+        QVERIFY(observed.size() > 27320);
+        auto parsed =
+            bs::protocol::parseRequestFrame(std::span<const uint8_t>(observed).subspan(4));
+        QVERIFY(parsed.ok());
+        {
+            std::lock_guard lock(mu);
+            QVERIFY(std::equal(parsed->body.begin(), parsed->body.end(), received.begin(),
+                               received.end()));
+        }
+        bs::protocol::ProduceRequest back;
+        QVERIFY(bs::protocol::decodeBody(back, version, parsed->body).ok());
+        QCOMPARE(back, m);
     }
 
     void unansweredRequestTimesOut() {

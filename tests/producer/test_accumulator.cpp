@@ -288,6 +288,39 @@ class AccumulatorTest : public QObject {
         QCOMPARE(f.pool.availableMemory(), int64_t{64 * 1024});
     }
 
+    // Zero-copy Produce requests write from the batch's buffer: a batch deallocated (expired,
+    // aborted) while a request still holds it for writing returns its buffer to the pool only
+    // when the last hold goes, in either order, and only once.
+    void writeHoldKeepsTheBufferOutOfThePool() {
+        AccumulatorFixture f;
+        const int64_t all = 64 * 1024;
+        for (bool holdOutlivesDeallocate : {true, false}) {
+            f.add(0);
+            auto batch = f.acc.drain(f.cluster, nodes({0}), 1 << 20, f.clock.nowMs() + 10)[0].at(0);
+            QVERIFY(!batch->records().empty());
+            const int64_t inUse = all - f.pool.availableMemory();
+            QVERIFY(inUse > 0);
+            batch->acquireWriteHold();  // the first request
+            batch->acquireWriteHold();  // a retry's request, still queued
+            QVERIFY(batch->abort(bs::Error{"expired while being written"}));
+            if (holdOutlivesDeallocate) {
+                f.acc.deallocate(batch);
+                f.acc.deallocate(batch);  // a second deallocate changes nothing
+                QCOMPARE(f.pool.availableMemory(), all - inUse);
+                f.acc.releaseWriteHold(*batch);
+                QCOMPARE(f.pool.availableMemory(), all - inUse);
+                f.acc.releaseWriteHold(*batch);  // the bytes left: now the pool has it
+                QCOMPARE(f.pool.availableMemory(), all);
+            } else {
+                f.acc.releaseWriteHold(*batch);
+                f.acc.releaseWriteHold(*batch);
+                QCOMPARE(f.pool.availableMemory(), all - inUse);
+                f.acc.deallocate(batch);
+                QCOMPARE(f.pool.availableMemory(), all);
+            }
+        }
+    }
+
     // RecordMetadata::latencyUs: from the clock reading passed at append to the one completion
     // reading, per record; a split batch keeps the clock; no send time, no latency.
     void callbacksCarryTheLatencyFromSend() {

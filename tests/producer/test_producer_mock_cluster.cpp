@@ -23,6 +23,11 @@ class TestProducerMockCluster : public QObject {
                                 << "1";
         QTest::newRow("acks=0") << "lz4"
                                 << "0";
+        // Batches go out spliced from their buffers (no copy) in every acks mode.
+        QTest::newRow("acks=1 zstd") << "zstd"
+                                     << "1";
+        QTest::newRow("acks=0 none") << "none"
+                                     << "0";
     }
     void eachCompressionKeyedAndKeyless() {
         QFETCH(QString, compression);
