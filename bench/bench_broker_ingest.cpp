@@ -2,6 +2,9 @@
 // (writing segment files) vs librdkafka's own mock cluster (in memory), in the same run, the
 // order alternating round by round. Usage: bench_broker_ingest [--records N] [--value-size B]
 //   [--acks all|1|0] [--compression none|lz4|...] [--client both|librdkafka|ours] [--rounds R]
+//   [--fetch]
+// --fetch: after each run a librdkafka consumer reads every record back (Fetch from offset 0 of
+// the 6 partitions) and its records/s is printed too.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 #include <spdlog/spdlog.h>
@@ -29,6 +32,7 @@ struct Options {
     std::string compression = "none";
     std::string client = "both";
     int rounds = 1;
+    bool fetch = false;
 };
 
 struct Run {
@@ -142,6 +146,46 @@ Run produceOurs(const std::string& bootstrap, const Options& o) {
     return run;
 }
 
+// Reads partitions 0-5 of "bench" from the beginning to their ends with a librdkafka consumer.
+Run consume(const std::string& bootstrap) {
+    Run run;
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    set(conf, "bootstrap.servers", bootstrap);
+    set(conf, "group.id", "bench-fetch");
+    set(conf, "enable.auto.commit", "false");
+    set(conf, "enable.partition.eof", "true");
+    char err[256];
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+    if (rk == nullptr) {
+        std::fprintf(stderr, "rd_kafka_new: %s\n", err);
+        std::exit(1);
+    }
+    rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(6);
+    for (int p = 0; p < 6; ++p)
+        rd_kafka_topic_partition_list_add(parts, "bench", p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    const auto start = std::chrono::steady_clock::now();
+    rd_kafka_assign(rk, parts);
+    rd_kafka_topic_partition_list_destroy(parts);
+    std::vector<bool> atEnd(6, false);
+    while (std::count(atEnd.begin(), atEnd.end(), true) < 6 &&
+           std::chrono::steady_clock::now() - start < std::chrono::seconds(120)) {
+        rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 100);
+        if (m == nullptr) continue;
+        if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+            ++run.delivered;
+        else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF && m->partition >= 0 &&
+                 m->partition < 6)
+            atEnd[static_cast<size_t>(m->partition)] = true;
+        else
+            ++run.failed;
+        rd_kafka_message_destroy(m);
+    }
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    rd_kafka_consumer_close(rk);
+    rd_kafka_destroy(rk);
+    return run;
+}
+
 void print(const char* name, const Run& r, const Options& o) {
     std::printf("%-18s %9ld records in %6.2f s = %10.0f records/s (%.1f MB/s), %ld failed\n", name,
                 r.delivered, r.seconds, r.delivered / r.seconds,
@@ -152,8 +196,12 @@ void print(const char* name, const Run& r, const Options& o) {
 
 int main(int argc, char** argv) {
     Options o;
-    for (int i = 1; i + 1 < argc; i += 2) {
+    for (int i = 1; i < argc; i += 2) {
         const std::string f = argv[i];
+        if (f != "--fetch" && i + 1 >= argc) {
+            std::fprintf(stderr, "%s needs a value\n", f.c_str());
+            return 2;
+        }
         if (f == "--records")
             o.records = std::atol(argv[i + 1]);
         else if (f == "--value-size")
@@ -164,7 +212,10 @@ int main(int argc, char** argv) {
             o.compression = argv[i + 1];
         else if (f == "--client")
             o.client = argv[i + 1];
-        else if (f == "--rounds")
+        else if (f == "--fetch") {
+            o.fetch = true;
+            --i;
+        } else if (f == "--rounds")
             o.rounds = std::max(1, std::atoi(argv[i + 1]));
         else {
             std::fprintf(stderr, "unknown option %s\n", f.c_str());
@@ -190,6 +241,7 @@ int main(int argc, char** argv) {
             std::exit(1);
         }
         const Run run = produceWith((*cluster)->bootstrapServers(), o);
+        if (o.fetch) print("  embedded fetch", consume((*cluster)->bootstrapServers()), o);
         (void)(*cluster)->stop();
         cluster->reset();
         std::filesystem::remove_all(dir);
@@ -204,6 +256,7 @@ int main(int argc, char** argv) {
         rd_kafka_mock_cluster_t* mock = rd_kafka_mock_cluster_new(mrk, 3);
         rd_kafka_mock_topic_create(mock, "bench", 6, 1);
         const Run run = produceWith(rd_kafka_mock_cluster_bootstraps(mock), o);
+        if (o.fetch) print("  mock fetch", consume(rd_kafka_mock_cluster_bootstraps(mock)), o);
         rd_kafka_mock_cluster_destroy(mock);
         rd_kafka_destroy(mrk);
         print("  librdkafka mock", run, o);
