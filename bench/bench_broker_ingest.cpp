@@ -1,19 +1,27 @@
-// Ingest throughput with librdkafka as the producer: the embedded cluster vs librdkafka's own
-// mock cluster, in the same run. Usage: bench_broker_ingest [--records N] [--value-size B]
-//   [--acks all|1|0] [--compression none|lz4|...]
+// Ingest throughput, librdkafka and our KafkaProducer as the producer: the embedded cluster
+// (writing segment files) vs librdkafka's own mock cluster (in memory), in the same run, the
+// order alternating round by round. Usage: bench_broker_ingest [--records N] [--value-size B]
+//   [--acks all|1|0] [--compression none|lz4|...] [--client both|librdkafka|ours] [--rounds R]
+//   [--fetch]
+// --fetch: after each run a librdkafka consumer reads every record back (Fetch from offset 0 of
+// the 6 partitions) and its records/s is printed too.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "broker/embedded_cluster.h"
+#include "producer/kafka_producer.h"
 
 namespace {
 
@@ -22,6 +30,9 @@ struct Options {
     int valueSize = 100;
     std::string acks = "all";
     std::string compression = "none";
+    std::string client = "both";
+    int rounds = 1;
+    bool fetch = false;
 };
 
 struct Run {
@@ -91,6 +102,90 @@ Run produce(const std::string& bootstrap, const Options& o) {
     return run;
 }
 
+// The same load through our KafkaProducer (linger.ms 5, idempotence only with acks=all).
+Run produceOurs(const std::string& bootstrap, const Options& o) {
+    Run run;
+    auto config = bs::producer::ProducerConfig::parse(std::map<std::string, std::string>{
+        {"bootstrap.servers", bootstrap},
+        {"acks", o.acks},
+        {"enable.idempotence", o.acks == "all" ? "true" : "false"},
+        {"compression.type", o.compression},
+        {"linger.ms", "5"},
+        {"key.serializer", "string"},
+        {"value.serializer", "string"}});
+    if (!config) {
+        std::fprintf(stderr, "producer config: %s\n", config.error().message.c_str());
+        std::exit(1);
+    }
+    auto producer = bs::producer::KafkaProducer::create(*config);
+    if (!producer) {
+        std::fprintf(stderr, "producer: %s\n", producer.error().message.c_str());
+        std::exit(1);
+    }
+    auto& p = **producer;
+    if (auto parts = p.partitionsFor("bench"); !parts) {
+        std::fprintf(stderr, "metadata: %s\n", parts.error().message.c_str());
+        std::exit(1);
+    }
+    std::atomic<long> delivered{0}, failed{0};
+    bs::producer::ProducerRecord r;
+    r.topic = "bench";
+    r.value = std::string(static_cast<size_t>(o.valueSize), 'x');
+    const auto start = std::chrono::steady_clock::now();
+    for (long i = 0; i < o.records; ++i) {
+        r.key = std::to_string(i % 1000);
+        p.send(r, [&](const bs::producer::RecordMetadata&, const bs::Error* e) {
+            (e ? failed : delivered).fetch_add(1, std::memory_order_relaxed);
+        });
+    }
+    p.flush();
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    p.close();
+    run.delivered = delivered.load();
+    run.failed = failed.load();
+    return run;
+}
+
+// Reads partitions 0-5 of "bench" from the beginning to their ends with a librdkafka consumer.
+Run consume(const std::string& bootstrap) {
+    Run run;
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    set(conf, "bootstrap.servers", bootstrap);
+    set(conf, "group.id", "bench-fetch");
+    set(conf, "enable.auto.commit", "false");
+    set(conf, "enable.partition.eof", "true");
+    char err[256];
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+    if (rk == nullptr) {
+        std::fprintf(stderr, "rd_kafka_new: %s\n", err);
+        std::exit(1);
+    }
+    rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(6);
+    for (int p = 0; p < 6; ++p)
+        rd_kafka_topic_partition_list_add(parts, "bench", p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    const auto start = std::chrono::steady_clock::now();
+    rd_kafka_assign(rk, parts);
+    rd_kafka_topic_partition_list_destroy(parts);
+    std::vector<bool> atEnd(6, false);
+    while (std::count(atEnd.begin(), atEnd.end(), true) < 6 &&
+           std::chrono::steady_clock::now() - start < std::chrono::seconds(120)) {
+        rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 100);
+        if (m == nullptr) continue;
+        if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+            ++run.delivered;
+        else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF && m->partition >= 0 &&
+                 m->partition < 6)
+            atEnd[static_cast<size_t>(m->partition)] = true;
+        else
+            ++run.failed;
+        rd_kafka_message_destroy(m);
+    }
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    rd_kafka_consumer_close(rk);
+    rd_kafka_destroy(rk);
+    return run;
+}
+
 void print(const char* name, const Run& r, const Options& o) {
     std::printf("%-18s %9ld records in %6.2f s = %10.0f records/s (%.1f MB/s), %ld failed\n", name,
                 r.delivered, r.seconds, r.delivered / r.seconds,
@@ -101,8 +196,12 @@ void print(const char* name, const Run& r, const Options& o) {
 
 int main(int argc, char** argv) {
     Options o;
-    for (int i = 1; i + 1 < argc; i += 2) {
+    for (int i = 1; i < argc; i += 2) {
         const std::string f = argv[i];
+        if (f != "--fetch" && i + 1 >= argc) {
+            std::fprintf(stderr, "%s needs a value\n", f.c_str());
+            return 2;
+        }
         if (f == "--records")
             o.records = std::atol(argv[i + 1]);
         else if (f == "--value-size")
@@ -111,43 +210,80 @@ int main(int argc, char** argv) {
             o.acks = argv[i + 1];
         else if (f == "--compression")
             o.compression = argv[i + 1];
+        else if (f == "--client")
+            o.client = argv[i + 1];
+        else if (f == "--fetch") {
+            o.fetch = true;
+            --i;
+        } else if (f == "--rounds")
+            o.rounds = std::max(1, std::atoi(argv[i + 1]));
         else {
             std::fprintf(stderr, "unknown option %s\n", f.c_str());
             return 2;
         }
     }
     spdlog::set_level(spdlog::level::warn);
-    std::printf("librdkafka %s producer, %ld records of %d bytes, acks=%s, compression=%s\n",
+    std::printf("librdkafka %s, %ld records of %d bytes, 1000 keys, acks=%s, compression=%s\n",
                 rd_kafka_version_str(), o.records, o.valueSize, o.acks.c_str(),
                 o.compression.c_str());
 
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("bench-broker-" + std::to_string(::getpid()));
-    bs::broker::ClusterConfig config;
-    config.dataDir = dir;
-    config.topics.push_back({"bench", 6});
-    auto cluster = bs::broker::EmbeddedCluster::start(config);
-    if (!cluster) {
-        std::fprintf(stderr, "embedded cluster: %s\n", cluster.error().message.c_str());
-        return 1;
-    }
-    const Run ours = produce((*cluster)->bootstrapServers(), o);
-    (void)(*cluster)->stop();
-    cluster->reset();
-    std::filesystem::remove_all(dir);
-
-    char err[256];
-    rd_kafka_conf_t* mconf = rd_kafka_conf_new();
-    rd_kafka_t* mrk = rd_kafka_new(RD_KAFKA_PRODUCER, mconf, err, sizeof err);
-    rd_kafka_mock_cluster_t* mock = rd_kafka_mock_cluster_new(mrk, 3);
-    rd_kafka_mock_topic_create(mock, "bench", 6, 1);
-    const Run theirs = produce(rd_kafka_mock_cluster_bootstraps(mock), o);
-    rd_kafka_mock_cluster_destroy(mock);
-    rd_kafka_destroy(mrk);
-
-    print("embedded cluster", ours, o);
-    print("librdkafka mock", theirs, o);
-    std::printf("ratio embedded/mock: %.2f\n",
-                (ours.delivered / ours.seconds) / (theirs.delivered / theirs.seconds));
-    return ours.failed == 0 && theirs.failed == 0 ? 0 : 1;
+    bool ok = true;
+    // One client's records/s into the embedded cluster (fresh data directory) or into the mock.
+    auto intoEmbedded = [&](auto produceWith) {
+        const auto dir =
+            std::filesystem::temp_directory_path() / ("bench-broker-" + std::to_string(::getpid()));
+        bs::broker::ClusterConfig config;
+        config.dataDir = dir;
+        config.topics.push_back({"bench", 6});
+        auto cluster = bs::broker::EmbeddedCluster::start(config);
+        if (!cluster) {
+            std::fprintf(stderr, "embedded cluster: %s\n", cluster.error().message.c_str());
+            std::exit(1);
+        }
+        const Run run = produceWith((*cluster)->bootstrapServers(), o);
+        if (o.fetch) print("  embedded fetch", consume((*cluster)->bootstrapServers()), o);
+        (void)(*cluster)->stop();
+        cluster->reset();
+        std::filesystem::remove_all(dir);
+        print("  embedded cluster", run, o);
+        ok = ok && run.failed == 0;
+        return run.delivered / run.seconds;
+    };
+    auto intoMock = [&](auto produceWith) {
+        char err[256];
+        rd_kafka_conf_t* mconf = rd_kafka_conf_new();
+        rd_kafka_t* mrk = rd_kafka_new(RD_KAFKA_PRODUCER, mconf, err, sizeof err);
+        rd_kafka_mock_cluster_t* mock = rd_kafka_mock_cluster_new(mrk, 3);
+        rd_kafka_mock_topic_create(mock, "bench", 6, 1);
+        const Run run = produceWith(rd_kafka_mock_cluster_bootstraps(mock), o);
+        if (o.fetch) print("  mock fetch", consume(rd_kafka_mock_cluster_bootstraps(mock)), o);
+        rd_kafka_mock_cluster_destroy(mock);
+        rd_kafka_destroy(mrk);
+        print("  librdkafka mock", run, o);
+        ok = ok && run.failed == 0;
+        return run.delivered / run.seconds;
+    };
+    auto line = [&](const char* client, auto produceWith) {
+        std::vector<double> ratios;
+        for (int round = 0; round < o.rounds; ++round) {
+            std::printf("%s producer, round %d:\n", client, round + 1);
+            double embedded, mock;
+            if (round % 2 == 0) {
+                embedded = intoEmbedded(produceWith);
+                mock = intoMock(produceWith);
+            } else {
+                mock = intoMock(produceWith);
+                embedded = intoEmbedded(produceWith);
+            }
+            ratios.push_back(embedded / mock);
+            std::printf("  ratio embedded/mock: %.2f\n", ratios.back());
+        }
+        std::sort(ratios.begin(), ratios.end());
+        std::printf("%s producer: ratio embedded/mock median %.2f [%.2f-%.2f] of %d rounds\n",
+                    client, ratios[ratios.size() / 2], ratios.front(), ratios.back(), o.rounds);
+        std::fflush(stdout);
+    };
+    if (o.client == "both" || o.client == "librdkafka") line("librdkafka", produce);
+    if (o.client == "both" || o.client == "ours") line("our", produceOurs);
+    return ok ? 0 : 1;
 }

@@ -5,11 +5,17 @@
 // the base line (1000 keys, acks=1, no compression, 1 thread, 100 B), each against a fresh mock.
 // `--latency`: records one at a time at `--rate` records/s with linger.ms=0, each client's
 // delivery latency (send() to its callback) p50/p95/p99/p99.9/max in microseconds.
+// `--overload`: buffer.memory 32 MiB (librdkafka: queue.buffering.max.kbytes=32768), broker 1 of
+// the mock answering `--rtt-ms` (2000) late, each client sending as fast as it can for
+// `--seconds` (20) in a child process of its own; prints each one's peak RSS (VmHWM), the records
+// sent and the time send() spent blocked on full buffers.
 //   bench_producer_vs_rdkafka [--records N] [--record-size B] [--keys K] [--batch-size B]
 //       [--linger-ms L] [--acks 0|1|all] [--compression none|lz4|zstd|gzip] [--threads T]
 //       [--pairs P] [--matrix] [--latency] [--rate R] [--mock-cluster PATH]
+//       [--overload [--seconds S] [--rtt-ms MS]]
 // acks=all runs with enable.idempotence=true in both clients, acks 0 and 1 without.
 #include <librdkafka/rdkafka.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +24,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -42,6 +49,9 @@ struct Options {
     bool matrix = false;
     bool latency = false;
     int rate = 1000;
+    bool overload = false;
+    int seconds = 20;
+    int rttMs = 2000;
     std::string mockCluster = "tests/tools/mock_cluster";
 };
 
@@ -73,6 +83,16 @@ struct Mock {
     int toMock = -1;
     FILE* out = nullptr;
     std::string bootstrap;
+
+    // Sends one command line (see tests/tools/mock_cluster.c) and waits for its "ok".
+    void command(const std::string& line) {
+        const std::string l = line + "\n";
+        if (write(toMock, l.data(), l.size()) != static_cast<ssize_t>(l.size()))
+            throw std::runtime_error("mock_cluster: cannot write " + line);
+        char answer[512];
+        if (!fgets(answer, sizeof(answer), out) || std::strncmp(answer, "ok", 2) != 0)
+            throw std::runtime_error("mock_cluster: " + line + ": " + answer);
+    }
 
     explicit Mock(const std::string& path) {
         // It runs until its stdin closes: a pipe to it stays open while it is needed.
@@ -395,6 +415,212 @@ void runLatency(Options o) {
     }
 }
 
+// ---------------------------------------------------------------- memory under overload
+
+constexpr int64_t kBufferMemory = 32 * 1024 * 1024;
+
+// What one client's child process reports back through a pipe.
+struct OverloadResult {
+    long sent = 0;           // send()/produce calls that returned accepted
+    long acknowledged = 0;   // callbacks without error when the time was up
+    long failed = 0;         // callbacks with an error when the time was up
+    double blockedS = 0;     // time inside send() (ours) or waiting on QUEUE_FULL (librdkafka)
+    long baselineKb = 0;     // VmRSS before the client was created
+    long peakKb = 0;         // VmHWM when the time was up
+    int64_t poolWaitNs = 0;  // ours: bufferpool-wait-time-ns-total
+};
+
+long statusKb(const char* field) {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    const size_t n = std::strlen(field);
+    while (std::getline(in, line))
+        if (line.compare(0, n, field) == 0) return std::atol(line.c_str() + n + 1);
+    return -1;
+}
+
+OverloadResult overloadOurs(const Options& o, const std::string& bootstrap,
+                            const std::string& payload, const std::vector<std::string>& keys) {
+    OverloadResult r;
+    r.baselineKb = statusKb("VmRSS");
+    auto config = bs::producer::ProducerConfig::parse(
+        std::map<std::string, std::string>{{"bootstrap.servers", bootstrap},
+                                           {"batch.size", std::to_string(o.batchSize)},
+                                           {"linger.ms", std::to_string(o.lingerMs)},
+                                           {"acks", o.acks},
+                                           {"enable.idempotence", idempotence(o)},
+                                           {"compression.type", o.compression},
+                                           {"buffer.memory", std::to_string(kBufferMemory)},
+                                           {"max.block.ms", "600000"},
+                                           {"key.serializer", "string"},
+                                           {"value.serializer", "string"}});
+    if (!config) throw std::runtime_error(config.error().message);
+    auto created = bs::producer::KafkaProducer::create(*config);
+    if (!created) throw std::runtime_error(created.error().message);
+    // Never destroyed: its destructor would wait for the slow broker; the child exits with _exit.
+    bs::producer::KafkaProducer* producer = created->release();
+    if (auto p = producer->partitionsFor("bench-ours"); !p)
+        throw std::runtime_error(p.error().message);
+    std::atomic<long> ok{0}, failed{0};
+    bs::producer::ProducerRecord rec;
+    rec.topic = "bench-ours";
+    rec.value = payload;
+    const auto end = Clock::now() + std::chrono::seconds(o.seconds);
+    int64_t blockedNs = 0;
+    for (long i = 0; Clock::now() < end; ++i) {
+        if (!keys.empty()) rec.key = keys[static_cast<size_t>(i) % keys.size()];
+        const int64_t t0 = nowNs();
+        producer->send(rec,
+                       [&ok, &failed](const bs::producer::RecordMetadata&, const bs::Error* e) {
+                           (e ? failed : ok).fetch_add(1, std::memory_order_relaxed);
+                       });
+        blockedNs += nowNs() - t0;
+        ++r.sent;
+    }
+    r.blockedS = double(blockedNs) / 1e9;
+    r.acknowledged = ok.load();
+    r.failed = failed.load();
+    r.peakKb = statusKb("VmHWM");
+    for (const auto& m : producer->metrics())
+        if (m.name == "bufferpool-wait-time-ns-total" && m.group == "producer-metrics")
+            r.poolWaitNs = static_cast<int64_t>(m.value);
+    return r;
+}
+
+OverloadResult overloadRdkafka(const Options& o, const std::string& bootstrap,
+                               const std::string& payload, const std::vector<std::string>& keys) {
+    OverloadResult r;
+    r.baselineKb = statusKb("VmRSS");
+    Rd rd;
+    char err[512];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    auto set = [&](const char* k, const std::string& v) {
+        if (rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK)
+            throw std::runtime_error(err);
+    };
+    set("bootstrap.servers", bootstrap);
+    set("batch.size", std::to_string(o.batchSize));
+    set("linger.ms", std::to_string(o.lingerMs));
+    set("acks", o.acks);
+    set("enable.idempotence", idempotence(o));
+    set("compression.codec", o.compression);
+    // The byte bound binds, not the message count (librdkafka's default is 100 000 messages).
+    set("queue.buffering.max.kbytes", std::to_string(kBufferMemory / 1024));
+    set("queue.buffering.max.messages", "10000000");
+    rd_kafka_conf_set_dr_msg_cb(conf, deliveryReport);
+    rd_kafka_conf_set_opaque(conf, &rd);
+    rd.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+    if (!rd.rk) throw std::runtime_error(err);
+    rd.rkt = rd_kafka_topic_new(rd.rk, "bench-rdkafka", nullptr);
+    const rd_kafka_metadata_t* md = nullptr;
+    if (rd_kafka_metadata(rd.rk, 0, rd.rkt, &md, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR)
+        rd_kafka_metadata_destroy(md);
+    const auto end = Clock::now() + std::chrono::seconds(o.seconds);
+    int64_t blockedNs = 0;
+    for (long i = 0; Clock::now() < end; ++i) {
+        const std::string* key =
+            keys.empty() ? nullptr : &keys[static_cast<size_t>(i) % keys.size()];
+        for (;;) {
+            int rc = rd_kafka_produce(rd.rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                                      const_cast<char*>(payload.data()), payload.size(),
+                                      key ? key->data() : nullptr, key ? key->size() : 0, nullptr);
+            if (rc == 0) {
+                ++r.sent;
+                break;
+            }
+            if (rd_kafka_last_error() != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
+            // librdkafka never blocks in produce: waiting here is its back-pressure.
+            const int64_t t0 = nowNs();
+            rd_kafka_poll(rd.rk, 10);
+            blockedNs += nowNs() - t0;
+            if (Clock::now() >= end) break;
+        }
+        if ((i & 1023) == 0) rd_kafka_poll(rd.rk, 0);
+    }
+    r.blockedS = double(blockedNs) / 1e9;
+    r.failed = rd.errors.load();
+    r.acknowledged = r.sent - rd_kafka_outq_len(rd.rk) - r.failed;
+    r.peakKb = statusKb("VmHWM");
+    return r;
+}
+
+// Runs `client` in a child process (so each peak RSS is its own) against a fresh mock whose
+// broker 1 answers o.rttMs late.
+template <typename Client>
+OverloadResult inChild(const Options& o, Client client) {
+    Mock mock(o.mockCluster);
+    // The mock picks leaders at random: pinned, so broker 1 leads 2 of the 6 partitions.
+    for (const char* topic : {"bench-ours", "bench-rdkafka"})
+        for (int p = 0; p < 6; ++p)
+            mock.command("leader " + std::string(topic) + " " + std::to_string(p) + " " +
+                         std::to_string(p % 3 + 1));
+    mock.command("rtt 1 " + std::to_string(o.rttMs));
+    int fds[2];
+    if (pipe(fds) != 0) throw std::runtime_error("pipe");
+    std::fflush(stdout);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        OverloadResult r;
+        try {
+            r = client(mock.bootstrap);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "%s\n", e.what());
+            _exit(1);
+        }
+        if (write(fds[1], &r, sizeof(r)) != static_cast<ssize_t>(sizeof(r))) _exit(1);
+        _exit(0);  // no destructors: the producers still hold minutes of slow-broker work
+    }
+    close(fds[1]);
+    OverloadResult r;
+    const bool got = read(fds[0], &r, sizeof(r)) == static_cast<ssize_t>(sizeof(r));
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!got) throw std::runtime_error("overload child failed");
+    return r;
+}
+
+void runOverload(const Options& o) {
+    const std::string payload = payloadOf(o.recordSize);
+    const auto keys = makeKeys(o.keys);
+    const double boundMiB = double(kBufferMemory) / 1048576 + 64;
+    std::printf(
+        "overload: buffer.memory %lld MiB, broker 1 of 3 answering %d ms late, %d s of "
+        "send() as fast as possible, %s\n",
+        static_cast<long long>(kBufferMemory >> 20), o.rttMs, o.seconds, describe(o).c_str());
+    auto print = [&](const char* who, const OverloadResult& r) {
+        std::printf(
+            "  %-10s peak RSS %7.1f MiB (baseline %5.1f, bound %.0f: %s)  sent %9ld  "
+            "acked %9ld  failed %ld  in send()/blocked %5.1f s",
+            who, double(r.peakKb) / 1024, double(r.baselineKb) / 1024, boundMiB,
+            double(r.peakKb) / 1024 <= boundMiB ? "ok" : "OVER", r.sent, r.acknowledged, r.failed,
+            r.blockedS);
+        if (r.poolWaitNs) std::printf(" (buffer pool wait %.1f s)", double(r.poolWaitNs) / 1e9);
+        std::printf("\n");
+        std::fflush(stdout);
+    };
+    for (int p = 0; p < o.pairs; ++p) {
+        auto ours = [&] {
+            print("ours", inChild(o, [&](const std::string& b) {
+                      return overloadOurs(o, b, payload, keys);
+                  }));
+        };
+        auto rd = [&] {
+            print("librdkafka", inChild(o, [&](const std::string& b) {
+                      return overloadRdkafka(o, b, payload, keys);
+                  }));
+        };
+        if (p % 2 == 0) {
+            rd();
+            ours();
+        } else {
+            ours();
+            rd();
+        }
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -408,6 +634,10 @@ int main(int argc, char** argv) {
         }
         if (a == "--latency") {
             o.latency = true;
+            continue;
+        }
+        if (a == "--overload") {
+            o.overload = true;
             continue;
         }
         if (i + 1 >= argc) {
@@ -438,6 +668,10 @@ int main(int argc, char** argv) {
             o.rate = std::max(1, std::stoi(v));
         else if (a == "--mock-cluster")
             o.mockCluster = v;
+        else if (a == "--seconds")
+            o.seconds = std::max(1, std::stoi(v));
+        else if (a == "--rtt-ms")
+            o.rttMs = std::max(0, std::stoi(v));
         else {
             std::fprintf(stderr, "unknown option %s\n", a.c_str());
             return 2;
@@ -448,6 +682,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
+        if (o.overload) {
+            runOverload(o);
+            return 0;
+        }
         if (o.latency) {
             if (!recordsGiven) o.records = 5000;
             runLatency(o);

@@ -83,12 +83,13 @@ KafkaApis::FetchRead KafkaApis::readForFetch(int32_t nodeId, const protocol::Fet
                     const auto budget =
                         static_cast<int32_t>(std::min<int64_t>(fp.partitionMaxBytes, remaining));
                     LogReadResult rr;
+                    ReadBuffer records;
                     if (budget > 0 || out.bytes == 0) {
                         // The first partition with data always returns at least one whole
                         // batch (KIP-74), so a batch above the limits cannot stall a consumer.
-                        rr = log.read(fp.fetchOffset, std::max(budget, 1));
-                        if (out.bytes > 0 && rr.records.size() > static_cast<size_t>(budget)) {
-                            rr.records.clear();
+                        rr = log.read(fp.fetchOffset, std::max(budget, 1), records);
+                        if (out.bytes > 0 && records.size() > static_cast<size_t>(budget)) {
+                            records.clear();
                         }
                     } else {
                         rr.highWatermark = log.highWatermark();
@@ -98,11 +99,11 @@ KafkaApis::FetchRead KafkaApis::readForFetch(int32_t nodeId, const protocol::Fet
                     pd.highWatermark = rr.highWatermark;
                     pd.lastStableOffset = rr.highWatermark;  // no transactions
                     pd.logStartOffset = rr.logStartOffset;
-                    if (!rr.records.empty()) {
-                        out.bytes += rr.records.size();
-                        remaining -= static_cast<int64_t>(rr.records.size());
-                        out.records.push_back(std::move(rr.records));
-                        pd.records.bytes = out.records.back();
+                    if (!records.empty()) {
+                        out.bytes += records.size();
+                        remaining -= static_cast<int64_t>(records.size());
+                        out.records.push_back(std::move(records));
+                        pd.records.bytes = out.records.back().bytes();
                     }
                 }
             }
@@ -114,8 +115,16 @@ KafkaApis::FetchRead KafkaApis::readForFetch(int32_t nodeId, const protocol::Fet
 
 std::vector<uint8_t> KafkaApis::encodeFetch(const protocol::RequestHeader& header,
                                             const FetchRead& read) {
-    return protocol::encodeResponseFrame(header.apiKey, header.apiVersion, header.correlationId,
-                                         read.response);
+    // Sized up front: the records are then copied into the frame once, not again on each
+    // growth of the vector (a fetch carries up to fetch.max.bytes).
+    size_t estimate = 256 + read.bytes;
+    for (const auto& topic : read.response.responses)
+        estimate += 32 + topic.topic.size() + 96 * topic.partitions.size();
+    std::vector<uint8_t> frame;
+    frame.reserve(estimate);
+    protocol::appendResponseFrame(frame, header.apiKey, header.apiVersion, header.correlationId,
+                                  read.response);
+    return frame;
 }
 
 RequestOutcome KafkaApis::handleFetch(int32_t nodeId, const protocol::RequestHeader& h,

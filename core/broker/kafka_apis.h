@@ -10,6 +10,7 @@
 #include "broker/fault_injector.h"
 #include "broker/metadata_cache.h"
 #include "broker/replica_manager.h"
+#include "broker/storage/log.h"
 #include "common/clock.h"
 #include "protocol/frame.h"
 #include "protocol/headers.h"
@@ -85,7 +86,7 @@ class KafkaApis {
     // size of the records found.
     struct FetchRead {
         protocol::FetchResponse response;
-        std::vector<std::vector<uint8_t>> records;  // owned by this struct; the views point here
+        std::vector<ReadBuffer> records;  // owned by this struct; the views point here
         size_t bytes = 0;
         bool anyError = false;
     };

@@ -111,6 +111,41 @@ class LogTest : public QObject {
         QCOMPARE(log->read(4, 1 << 20).records, concat({batches[1], batches[2]}));
     }
 
+    // The Fetch path's read into a reused ReadBuffer: the same whole batches as read(), the
+    // buffer's size shrinking with a smaller read, nothing kept after an error or at the end.
+    void readIntoReadBufferMatchesRead() {
+        auto log = openLog(freshDir());
+        std::vector<std::vector<uint8_t>> batches;
+        for (int i = 0; i < 3; ++i) {
+            batches.push_back(makeBatch(4));
+            QVERIFY(log->append(batches.back()).ok());
+        }
+        const auto batchSize = static_cast<int32_t>(batches[0].size());
+        auto bytes = [](const ReadBuffer& b) {
+            return std::vector<uint8_t>(b.bytes().begin(), b.bytes().end());
+        };
+        ReadBuffer buffer;
+        LogReadResult all = log->read(0, 1 << 20, buffer);
+        QVERIFY(all.ok());
+        QVERIFY(all.records.empty());
+        QCOMPARE(all.highWatermark, int64_t{12});
+        QCOMPARE(bytes(buffer), concat({batches[0], batches[1], batches[2]}));
+        QVERIFY(log->read(4, batchSize + batchSize / 2, buffer).ok());
+        QCOMPARE(bytes(buffer), batches[1]);
+        QVERIFY(log->read(0, 10, buffer).ok());  // minOneMessage
+        QCOMPARE(bytes(buffer), batches[0]);
+        for (int32_t maxBytes : {0, batchSize, 2 * batchSize + 1, 1 << 20})
+            for (int64_t offset : {0, 3, 4, 11}) {
+                QVERIFY(log->read(offset, maxBytes, buffer).ok());
+                QCOMPARE(bytes(buffer), log->read(offset, maxBytes).records);
+            }
+        QCOMPARE(log->read(13, 100, buffer).error, ErrorCode::OFFSET_OUT_OF_RANGE);
+        QVERIFY(buffer.empty());
+        QVERIFY(log->read(0, 1 << 20, buffer).ok());
+        QVERIFY(log->read(12, 100, buffer).ok());  // at the log end: no bytes
+        QVERIFY(buffer.empty());
+    }
+
     void reopenKeepsOffsetsAndContents() {
         std::string dir = freshDir();
         std::vector<uint8_t> before;

@@ -268,6 +268,28 @@ std::shared_ptr<LogSegment> Log::segmentForLocked(int64_t offset) const {
 
 LogReadResult Log::read(int64_t fetchOffset, int32_t maxBytes) const {
     LogReadResult result;
+    const size_t kept = readBatches(fetchOffset, maxBytes, result, [&](size_t n) {
+        result.records.resize(n);
+        return std::span<uint8_t>(result.records);
+    });
+    result.records.resize(kept);
+    return result;
+}
+
+LogReadResult Log::read(int64_t fetchOffset, int32_t maxBytes, ReadBuffer& out) const {
+    LogReadResult result;
+    out.size_ = readBatches(fetchOffset, maxBytes, result, [&](size_t n) {
+        if (out.capacity_ < n) {
+            out.data_.reset(new uint8_t[n]);  // uninitialised on purpose: pread fills it
+            out.capacity_ = n;
+        }
+        return std::span<uint8_t>(out.data_.get(), n);
+    });
+    return result;
+}
+
+size_t Log::readBatches(int64_t fetchOffset, int32_t maxBytes, LogReadResult& result,
+                        const std::function<std::span<uint8_t>(size_t)>& into) const {
     std::vector<SegmentView> views;
     int64_t startPosition = 0;
     {
@@ -278,16 +300,16 @@ LogReadResult Log::read(int64_t fetchOffset, int32_t maxBytes) const {
         if (closed_) {
             result.error = ErrorCode::KAFKA_STORAGE_ERROR;
             result.errorMessage = "log " + dir_ + " is closed";
-            return result;
+            return 0;
         }
         if (fetchOffset < logStartOffset_ || fetchOffset > logEndOffset_) {
             result.error = ErrorCode::OFFSET_OUT_OF_RANGE;
             result.errorMessage = "offset " + std::to_string(fetchOffset) + " is outside [" +
                                   std::to_string(logStartOffset_) + ", " +
                                   std::to_string(logEndOffset_) + "] of " + dir_;
-            return result;
+            return 0;
         }
-        if (fetchOffset == logEndOffset_) return result;
+        if (fetchOffset == logEndOffset_) return 0;
         auto it = std::prev(segments_.upper_bound(fetchOffset));
         startPosition = it->second->lookupPosition(fetchOffset);
         for (; it != segments_.end(); ++it)
@@ -299,25 +321,23 @@ LogReadResult Log::read(int64_t fetchOffset, int32_t maxBytes) const {
         if (!found) {
             result.error = ErrorCode::KAFKA_STORAGE_ERROR;
             result.errorMessage = found.error().message;
-            return result;
+            return 0;
         }
         if (!*found) continue;  // the offset lies past this segment's last batch
         const BatchLocation& first = **found;
         const int64_t available = view.limit - first.position;
         const int64_t want = std::max<int64_t>(first.sizeInBytes,
                                                std::min<int64_t>(std::max(maxBytes, 0), available));
-        result.records.resize(static_cast<size_t>(want));
-        auto got = view.segment->readAt(first.position, result.records, view.limit);
+        const std::span<uint8_t> buffer = into(static_cast<size_t>(want));
+        auto got = view.segment->readAt(first.position, buffer, view.limit);
         if (!got) {
-            result.records.clear();
             result.error = ErrorCode::KAFKA_STORAGE_ERROR;
             result.errorMessage = got.error().message;
-            return result;
+            return 0;
         }
-        result.records.resize(wholeBatchesPrefix(std::span(result.records).first(*got)));
-        return result;
+        return wholeBatchesPrefix(buffer.first(*got));
     }
-    return result;
+    return 0;
 }
 
 Result<OffsetAndTimestamp> Log::offsetForTimestamp(int64_t timestampMs) const {

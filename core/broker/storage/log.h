@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,23 @@ struct LogReadResult {
     int64_t logEndOffset = 0;
 
     bool ok() const { return error == protocol::ErrorCode::NONE; }
+};
+
+// What a Fetch reads (Log::read into it): whole batches in storage that is never zero-filled.
+// A Fetch reads up to max.partition.fetch.bytes per partition, and a std::vector's fill before
+// the pread cost as much as the pread itself (perf of bench_broker_ingest --fetch).
+class ReadBuffer {
+  public:
+    std::span<const uint8_t> bytes() const { return {data_.get(), size_}; }
+    bool empty() const { return size_ == 0; }
+    size_t size() const { return size_; }
+    void clear() { size_ = 0; }
+
+  private:
+    friend class Log;
+    std::unique_ptr<uint8_t[]> data_;
+    size_t capacity_ = 0;
+    size_t size_ = 0;
 };
 
 // ListOffsets by timestamp (Kafka: TimestampAndOffset); offset -1 when no record is that late.
@@ -129,6 +147,9 @@ class Log {
     // batch (Kafka's minOneMessage). fetchOffset == log end offset gives no bytes;
     // < logStartOffset or > log end offset gives OFFSET_OUT_OF_RANGE.
     LogReadResult read(int64_t fetchOffset, int32_t maxBytes) const;
+    // The same batches read into `out` (records stays empty): the Fetch path's one copy out of
+    // the segment file before the response frame.
+    LogReadResult read(int64_t fetchOffset, int32_t maxBytes, ReadBuffer& out) const;
 
     // The first record whose timestamp >= timestampMs (Kafka's ListOffsets by timestamp): the
     // first segment whose largest timestamp is late enough, its time index and offset index to
@@ -170,6 +191,9 @@ class Log {
     Status close();
 
   private:
+    // read()'s work: `into(n)` gives n bytes to pread into; returns how many hold whole batches.
+    size_t readBatches(int64_t fetchOffset, int32_t maxBytes, LogReadResult& result,
+                       const std::function<std::span<uint8_t>(size_t)>& into) const;
     Log(std::string dir, LogConfig config, const Clock& clock, Options options);
     Status load();
     Status rollLocked();
