@@ -28,6 +28,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "producer/kafka_producer.h"
@@ -196,7 +197,9 @@ void deliveryReport(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     }
 }
 
-void makeRdkafka(const Options& o, const std::string& bootstrap, Rd& rd) {
+// `extra`: settings on top of the common ones (a later set overrides an earlier one).
+void makeRdkafka(const Options& o, const std::string& bootstrap, Rd& rd,
+                 const std::vector<std::pair<const char*, std::string>>& extra = {}) {
     char err[512];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     auto set = [&](const char* k, const std::string& v) {
@@ -210,6 +213,8 @@ void makeRdkafka(const Options& o, const std::string& bootstrap, Rd& rd) {
     set("enable.idempotence", idempotence(o));
     set("compression.codec", o.compression);
     set("queue.buffering.max.messages", "1000000");
+    for (const auto& [k, v] : extra)
+        set(k, v);
     rd_kafka_conf_set_dr_msg_cb(conf, deliveryReport);
     rd_kafka_conf_set_opaque(conf, &rd);
     rd.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
@@ -492,29 +497,10 @@ OverloadResult overloadRdkafka(const Options& o, const std::string& bootstrap,
     OverloadResult r;
     r.baselineKb = statusKb("VmRSS");
     Rd rd;
-    char err[512];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    auto set = [&](const char* k, const std::string& v) {
-        if (rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK)
-            throw std::runtime_error(err);
-    };
-    set("bootstrap.servers", bootstrap);
-    set("batch.size", std::to_string(o.batchSize));
-    set("linger.ms", std::to_string(o.lingerMs));
-    set("acks", o.acks);
-    set("enable.idempotence", idempotence(o));
-    set("compression.codec", o.compression);
     // The byte bound binds, not the message count (librdkafka's default is 100 000 messages).
-    set("queue.buffering.max.kbytes", std::to_string(kBufferMemory / 1024));
-    set("queue.buffering.max.messages", "10000000");
-    rd_kafka_conf_set_dr_msg_cb(conf, deliveryReport);
-    rd_kafka_conf_set_opaque(conf, &rd);
-    rd.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-    if (!rd.rk) throw std::runtime_error(err);
-    rd.rkt = rd_kafka_topic_new(rd.rk, "bench-rdkafka", nullptr);
-    const rd_kafka_metadata_t* md = nullptr;
-    if (rd_kafka_metadata(rd.rk, 0, rd.rkt, &md, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR)
-        rd_kafka_metadata_destroy(md);
+    makeRdkafka(o, bootstrap, rd,
+                {{"queue.buffering.max.kbytes", std::to_string(kBufferMemory / 1024)},
+                 {"queue.buffering.max.messages", "10000000"}});
     const auto end = Clock::now() + std::chrono::seconds(o.seconds);
     int64_t blockedNs = 0;
     for (long i = 0; Clock::now() < end; ++i) {
