@@ -287,20 +287,29 @@ std::string payloadOf(int size) {
     return payload;
 }
 
+// Pair p of a line: librdkafka first in even pairs, ours first in odd ones, so neither client
+// always runs on a warmer (or busier) machine.
+template <class Ours, class Theirs>
+void inPairOrder(int p, Ours&& ours, Theirs&& theirs) {
+    if (p % 2 == 0) {
+        theirs();
+        ours();
+    } else {
+        ours();
+        theirs();
+    }
+}
+
 void runLine(const Options& o) {
     Mock mock(o.mockCluster);
     const std::string payload = payloadOf(o.recordSize);
     const auto keys = makeKeys(o.keys);
     std::vector<double> ours, rd, ratio;
     for (int p = 0; p < o.pairs; ++p) {
-        double a, b;
-        if (p % 2 == 0) {
-            b = runRdkafka(o, mock.bootstrap, payload, keys);
-            a = runOurs(o, mock.bootstrap, payload, keys);
-        } else {
-            a = runOurs(o, mock.bootstrap, payload, keys);
-            b = runRdkafka(o, mock.bootstrap, payload, keys);
-        }
+        double a = 0, b = 0;
+        inPairOrder(
+            p, [&] { a = runOurs(o, mock.bootstrap, payload, keys); },
+            [&] { b = runRdkafka(o, mock.bootstrap, payload, keys); });
         ours.push_back(a);
         rd.push_back(b);
         ratio.push_back(a / b);
@@ -407,13 +416,9 @@ void runLatency(Options o) {
                 describe(o).c_str());
     for (int p = 0; p < o.pairs; ++p) {
         Percentiles ours, rd;
-        if (p % 2 == 0) {
-            rd = latencyRdkafka(o, mock.bootstrap, payload, keys);
-            ours = latencyOurs(o, mock.bootstrap, payload, keys);
-        } else {
-            ours = latencyOurs(o, mock.bootstrap, payload, keys);
-            rd = latencyRdkafka(o, mock.bootstrap, payload, keys);
-        }
+        inPairOrder(
+            p, [&] { ours = latencyOurs(o, mock.bootstrap, payload, keys); },
+            [&] { rd = latencyRdkafka(o, mock.bootstrap, payload, keys); });
         printPercentiles("ours      ", ours);
         printPercentiles("librdkafka", rd);
         std::fflush(stdout);
@@ -597,13 +602,7 @@ void runOverload(const Options& o) {
                       return overloadRdkafka(o, b, payload, keys);
                   }));
         };
-        if (p % 2 == 0) {
-            rd();
-            ours();
-        } else {
-            ours();
-            rd();
-        }
+        inPairOrder(p, ours, rd);
     }
 }
 
