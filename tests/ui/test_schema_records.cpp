@@ -75,6 +75,20 @@ class TestSchemaRecords : public QObject {
     DeliveriesModel* deliveries = nullptr;
     int32_t schemaId = 0;
 
+    // Clicks Send once Send is on, waits for the record's delivery to `topic` and reads it in
+    // the inspector: `row` is its row (left -1 when a step failed, the failure recorded).
+    void sendAndInspect(const QString& topic, int& row) {
+        row = -1;
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(composer, "send")->isEnabled(), kWaitMs);
+        const qint64 before = deliveries->totalAdded();
+        child<QPushButton>(composer, "send")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(deliveries->totalAdded() > before, kWaitMs);
+        const Delivery sent = deliveries->at(0);
+        QVERIFY2(sent.ok(), qPrintable(sent.error));
+        QCOMPARE(sent.topic, topic);
+        row = inspect(topic, sent.partition, sent.offset);
+    }
+
     // Reads topic-partition@offset in the inspector; its row, or -1.
     int inspect(const QString& topic, int partition, qint64 offset) {
         ti->showRecord(topic, partition, offset);
@@ -162,15 +176,8 @@ class TestSchemaRecords : public QObject {
         value->setPlainText(
             QStringLiteral(R"({"id": 7, "name": "widget", "note": {"string": "fragile"}})"));
         QVERIFY2(valueError().isEmpty(), qPrintable(valueError()));
-        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(composer, "send")->isEnabled(), kWaitMs);
-        const qint64 before = deliveries->totalAdded();
-        child<QPushButton>(composer, "send")->click();
-        QTRY_VERIFY_WITH_TIMEOUT(deliveries->totalAdded() > before, kWaitMs);
-        const Delivery sent = deliveries->at(0);
-        QVERIFY2(sent.ok(), qPrintable(sent.error));
-        QCOMPARE(sent.topic, kTopic);
-
-        const int row = inspect(kTopic, sent.partition, sent.offset);
+        int row = -1;
+        sendAndInspect(kTopic, row);
         QVERIFY(row >= 0);
         auto* m = ti->findChild<InspectorModel*>();
         // Confluent's wire format: magic byte 0, then the id big-endian.
@@ -377,13 +384,8 @@ class TestSchemaRecords : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(valueError().contains(QLatin1String("qty")), kWaitMs);
         QVERIFY(!child<QPushButton>(composer, "send")->isEnabled());
         value->setPlainText(QStringLiteral(R"({"sku": "A-7", "qty": 3})"));
-        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(composer, "send")->isEnabled(), kWaitMs);
-        const qint64 before = deliveries->totalAdded();
-        child<QPushButton>(composer, "send")->click();
-        QTRY_VERIFY_WITH_TIMEOUT(deliveries->totalAdded() > before, kWaitMs);
-        const Delivery sent = deliveries->at(0);
-        QVERIFY2(sent.ok(), qPrintable(sent.error));
-        const int row = inspect(QStringLiteral("lines"), sent.partition, sent.offset);
+        int row = -1;
+        sendAndInspect(QStringLiteral("lines"), row);
         QVERIFY(row >= 0);
         auto* m = ti->findChild<InspectorModel*>();
         // Prefix, then Confluent's message indexes [0, 0] (Order, then its first nested type).
@@ -421,13 +423,8 @@ class TestSchemaRecords : public QObject {
                                  kWaitMs);
         QVERIFY(!child<QPushButton>(composer, "send")->isEnabled());
         value->setPlainText(QStringLiteral(R"({"name": "Ada", "age": 36})"));
-        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(composer, "send")->isEnabled(), kWaitMs);
-        const qint64 before = deliveries->totalAdded();
-        child<QPushButton>(composer, "send")->click();
-        QTRY_VERIFY_WITH_TIMEOUT(deliveries->totalAdded() > before, kWaitMs);
-        const Delivery sent = deliveries->at(0);
-        QVERIFY2(sent.ok(), qPrintable(sent.error));
-        const int row = inspect(QStringLiteral("people"), sent.partition, sent.offset);
+        int row = -1;
+        sendAndInspect(QStringLiteral("people"), row);
         QVERIFY(row >= 0);
         auto* m = ti->findChild<InspectorModel*>();
         QTRY_VERIFY_WITH_TIMEOUT(m->schemaDecoding(row, false) != nullptr, kWaitMs);
