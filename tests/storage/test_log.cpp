@@ -24,6 +24,14 @@ class LogTest : public QObject {
 
     std::string freshDir() { return tmp_.path().toStdString() + "/topic-" + std::to_string(n_++); }
 
+    // Appends `n` batches of 4 records each to `log`; `batches` gets their bytes.
+    void appendBatches(Log& log, int n, std::vector<std::vector<uint8_t>>& batches) {
+        for (int i = 0; i < n; ++i) {
+            batches.push_back(makeBatch(4));
+            QVERIFY(log.append(batches.back()).ok());
+        }
+    }
+
     std::unique_ptr<Log> openLog(const std::string& dir, LogConfig config = {}) {
         auto log = Log::open(dir, config, clock_);
         if (!log) qFatal("open failed: %s", log.error().message.c_str());
@@ -97,10 +105,7 @@ class LogTest : public QObject {
     void readHonoursMaxBytesInWholeBatches() {
         auto log = openLog(freshDir());
         std::vector<std::vector<uint8_t>> batches;
-        for (int i = 0; i < 3; ++i) {
-            batches.push_back(makeBatch(4));
-            QVERIFY(log->append(batches.back()).ok());
-        }
+        appendBatches(*log, 3, batches);
         const auto batchSize = static_cast<int32_t>(batches[0].size());
         // The first batch comes back whole even when larger than maxBytes (minOneMessage).
         QCOMPARE(log->read(0, 10).records, batches[0]);
@@ -116,10 +121,7 @@ class LogTest : public QObject {
     void readIntoReadBufferMatchesRead() {
         auto log = openLog(freshDir());
         std::vector<std::vector<uint8_t>> batches;
-        for (int i = 0; i < 3; ++i) {
-            batches.push_back(makeBatch(4));
-            QVERIFY(log->append(batches.back()).ok());
-        }
+        appendBatches(*log, 3, batches);
         const auto batchSize = static_cast<int32_t>(batches[0].size());
         auto bytes = [](const ReadBuffer& b) {
             return std::vector<uint8_t>(b.bytes().begin(), b.bytes().end());
