@@ -129,17 +129,21 @@ struct Mock {
 
 // ---------------------------------------------------------------- ours
 
-std::unique_ptr<bs::producer::KafkaProducer> makeOurs(const Options& o,
-                                                      const std::string& bootstrap) {
-    auto config = bs::producer::ProducerConfig::parse(
-        std::map<std::string, std::string>{{"bootstrap.servers", bootstrap},
-                                           {"batch.size", std::to_string(o.batchSize)},
-                                           {"linger.ms", std::to_string(o.lingerMs)},
-                                           {"acks", o.acks},
-                                           {"enable.idempotence", idempotence(o)},
-                                           {"compression.type", o.compression},
-                                           {"key.serializer", "string"},
-                                           {"value.serializer", "string"}});
+// `extra`: settings on top of the common ones (they replace a common one of the same name).
+std::unique_ptr<bs::producer::KafkaProducer> makeOurs(
+    const Options& o, const std::string& bootstrap,
+    const std::map<std::string, std::string>& extra = {}) {
+    std::map<std::string, std::string> props{{"bootstrap.servers", bootstrap},
+                                             {"batch.size", std::to_string(o.batchSize)},
+                                             {"linger.ms", std::to_string(o.lingerMs)},
+                                             {"acks", o.acks},
+                                             {"enable.idempotence", idempotence(o)},
+                                             {"compression.type", o.compression},
+                                             {"key.serializer", "string"},
+                                             {"value.serializer", "string"}};
+    for (const auto& [k, v] : extra)
+        props[k] = v;
+    auto config = bs::producer::ProducerConfig::parse(props);
     if (!config) throw std::runtime_error(config.error().message);
     auto producer = bs::producer::KafkaProducer::create(*config);
     if (!producer) throw std::runtime_error(producer.error().message);
@@ -453,24 +457,11 @@ OverloadResult overloadOurs(const Options& o, const std::string& bootstrap,
                             const std::string& payload, const std::vector<std::string>& keys) {
     OverloadResult r;
     r.baselineKb = statusKb("VmRSS");
-    auto config = bs::producer::ProducerConfig::parse(
-        std::map<std::string, std::string>{{"bootstrap.servers", bootstrap},
-                                           {"batch.size", std::to_string(o.batchSize)},
-                                           {"linger.ms", std::to_string(o.lingerMs)},
-                                           {"acks", o.acks},
-                                           {"enable.idempotence", idempotence(o)},
-                                           {"compression.type", o.compression},
-                                           {"buffer.memory", std::to_string(kBufferMemory)},
-                                           {"max.block.ms", "600000"},
-                                           {"key.serializer", "string"},
-                                           {"value.serializer", "string"}});
-    if (!config) throw std::runtime_error(config.error().message);
-    auto created = bs::producer::KafkaProducer::create(*config);
-    if (!created) throw std::runtime_error(created.error().message);
     // Never destroyed: its destructor would wait for the slow broker; the child exits with _exit.
-    bs::producer::KafkaProducer* producer = created->release();
-    if (auto p = producer->partitionsFor("bench-ours"); !p)
-        throw std::runtime_error(p.error().message);
+    bs::producer::KafkaProducer* producer =
+        makeOurs(o, bootstrap,
+                 {{"buffer.memory", std::to_string(kBufferMemory)}, {"max.block.ms", "600000"}})
+            .release();
     std::atomic<long> ok{0}, failed{0};
     bs::producer::ProducerRecord rec;
     rec.topic = "bench-ours";
