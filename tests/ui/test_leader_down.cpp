@@ -2,8 +2,6 @@
 // down and there is no other replica) instead of "OPEN", and the log names the metadata change
 // once instead of a "MetadataUpdated" line per refresh.
 
-#include <QPushButton>
-#include <QSpinBox>
 #include <QTest>
 
 #include <QDoubleSpinBox>
@@ -11,8 +9,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QToolButton>
-#include "models/accumulator_model.h"
-
 #include "models/accumulator_model.h"
 #include "models/deliveries_model.h"
 #include "models/metrics_history.h"
@@ -30,6 +26,12 @@ using namespace bs::ui;
 
 class TestLeaderDown : public QObject {
     Q_OBJECT
+    static bool producerKnowsLeader(test::Harness& h, int partition, int leader) {
+        auto p = h.controller->session().producer();
+        if (!p) return false;
+        const auto known = p->metadata().fetch()->leaderFor({"demo", partition});
+        return known && *known == leader;
+    }
   private Q_SLOTS:
     void batchWaitsForLeaderAndSaysWhy() {
         test::Harness h(PropertyMap{{"retry.backoff.ms", "100"}});
@@ -44,6 +46,9 @@ class TestLeaderDown : public QObject {
                 for (const auto& e : events)
                     metadataUpdates += e.type == bs::producer::EventType::MetadataUpdated;
             });
+        // The log names a change only against what the producer knew before: wait until its
+        // own metadata has the leader (a slow machine may be connected before it fetched demo).
+        QTRY_VERIFY_WITH_TIMEOUT(producerKnowsLeader(h, kPartition, leader), 30000);
         QCOMPARE(h.controller->session().setNodeUp(leader, false), QString());
         AccumulatorModel* acc = h.window->findChild<AccumulatorModel*>();
         QTRY_VERIFY_WITH_TIMEOUT(
