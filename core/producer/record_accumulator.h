@@ -208,7 +208,9 @@ class RecordAccumulator {
     struct PartitionQueue {
         explicit PartitionQueue(TopicPartition t) : tp(std::move(t)) {}
         const TopicPartition tp;
-        mutable SpinLock mu;  // held only for short, non-blocking work (one lock per append)
+        // A std::mutex, not a SpinLock: the sender's ready/drain/expiry passes take every deque's
+        // lock each iteration, and with acks=0 it spun and yielded against the appending thread.
+        mutable std::mutex mu;
         std::deque<ProducerBatchPtr> batches;  // guarded by mu
     };
     struct TopicInfo {
