@@ -320,7 +320,7 @@ class AccumulatorTest : public QObject {
                                          f.value.size());
         auto r = f.acc.append(
             "t", 0, f.clock.wallMs(), std::nullopt, v, {},
-            [&](const RecordMetadata& md, const Error* e) {
+            [&](const RecordMetadata& md, const bs::Error* e) {
                 ++called;
                 offset = e ? -1 : md.offset;
             },
@@ -343,7 +343,7 @@ class AccumulatorTest : public QObject {
     void topicCacheIsPerAccumulator() {
         StaticCluster cluster;
         cluster.addTopic("t", {0, 0, 0, 0});
-        MockClock clock;
+        bs::MockClock clock;
         const std::string value(10, 'v');
         const std::span<const uint8_t> v(reinterpret_cast<const uint8_t*>(value.data()),
                                          value.size());
@@ -371,8 +371,8 @@ class AccumulatorTest : public QObject {
             for (const auto& b : drained[0])
                 records += b->recordCount();
             QCOMPARE(records, 3);
-            acc->abortIncompleteBatches(Error{"test over"});
-            other.abortIncompleteBatches(Error{"test over"});
+            acc->abortIncompleteBatches(bs::Error{"test over"});
+            other.abortIncompleteBatches(bs::Error{"test over"});
         }
     }
 
