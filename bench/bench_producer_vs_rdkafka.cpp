@@ -167,10 +167,10 @@ double runOurs(const Options& o, const std::string& bootstrap, const std::string
             r.value = payload;
             for (long i = t * perThread; i < (t + 1) * perThread; ++i) {
                 if (!keys.empty()) r.key = keys[static_cast<size_t>(i) % keys.size()];
-                producer->send(r,
-                               [&errors](const bs::producer::RecordMetadata&, const bs::Error* e) {
-                                   if (e) errors.fetch_add(1, std::memory_order_relaxed);
-                               });
+                producer->sendWithoutFuture(
+                    r, [&errors](const bs::producer::RecordMetadata&, const bs::Error* e) {
+                        if (e) errors.fetch_add(1, std::memory_order_relaxed);
+                    });
             }
         });
     for (auto& t : threads)

@@ -42,14 +42,26 @@ BuiltInPartitioner::InfoPtr BuiltInPartitioner::peekCurrentPartitionInfo(
     }
     auto fresh = std::make_shared<StickyPartitionInfo>(nextPartition(cluster));
     std::lock_guard lock(stickyMu_);
-    if (!sticky_) sticky_ = std::move(fresh);  // else someone raced us: use theirs
+    if (!sticky_) {  // else someone raced us: use theirs
+        sticky_ = std::move(fresh);
+        current_.store(sticky_.get(), std::memory_order_release);
+    }
     return sticky_;
+}
+
+const BuiltInPartitioner::InfoPtr& BuiltInPartitioner::peekCurrentPartitionInfoCached(
+    const ClusterView& cluster) {
+    // The slot's object is alive (the slot owns it), so its address equals current_ only if it
+    // is this partitioner's current choice, whichever partitioner filled the slot.
+    thread_local InfoPtr slot;  // owned by the calling thread
+    if (!slot || current_.load(std::memory_order_acquire) != slot.get())
+        slot = peekCurrentPartitionInfo(cluster);
+    return slot;
 }
 
 bool BuiltInPartitioner::isPartitionChanged(const InfoPtr& info) const {
     if (!info) return false;
-    std::lock_guard lock(stickyMu_);
-    return sticky_ != info;
+    return current_.load(std::memory_order_acquire) != info.get();
 }
 
 int32_t BuiltInPartitioner::updatePartitionInfo(const InfoPtr& info, int32_t appendedBytes,
@@ -66,6 +78,7 @@ int32_t BuiltInPartitioner::updatePartitionInfo(const InfoPtr& info, int32_t app
         std::lock_guard lock(stickyMu_);
         if (sticky_ != info) return -1;  // another append switched first
         sticky_ = std::move(next);
+        current_.store(sticky_.get(), std::memory_order_release);
         return to;
     }
     return -1;

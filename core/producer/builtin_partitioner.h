@@ -32,6 +32,9 @@ class BuiltInPartitioner {
 
     // The current sticky partition (choosing one the first time).
     InfoPtr peekCurrentPartitionInfo(const ClusterView& cluster);
+    // The same without a lock or reference count while this thread's last peek is still current:
+    // a reference to a per-thread slot, valid until this thread's next call.
+    const InfoPtr& peekCurrentPartitionInfoCached(const ClusterView& cluster);
     // True if a concurrent append switched the partition since `info` was peeked.
     bool isPartitionChanged(const InfoPtr& info) const;
     // Counts appendedBytes and switches once stickyBatchSize is reached and switching is
@@ -61,6 +64,9 @@ class BuiltInPartitioner {
     const int32_t stickyBatchSize_;
     mutable std::mutex stickyMu_;
     InfoPtr sticky_;  // guarded by stickyMu_
+    // sticky_.get(), written with sticky_ under stickyMu_: isPartitionChanged() compares with it
+    // unlocked (the caller holds its InfoPtr, so that address cannot be reused meanwhile).
+    std::atomic<const StickyPartitionInfo*> current_{nullptr};
     mutable std::mutex statsMu_;
     std::vector<int32_t> cft_;            // guarded by statsMu_
     std::vector<int32_t> cftPartitions_;  // guarded by statsMu_

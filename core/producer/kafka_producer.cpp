@@ -227,6 +227,15 @@ Result<std::shared_ptr<const Cluster>> KafkaProducer::waitOnMetadata(
 }
 
 FutureRecordMetadata KafkaProducer::send(const ProducerRecord& record, Callback callback) {
+    return sendImpl(record, std::move(callback), true);
+}
+
+void KafkaProducer::sendWithoutFuture(const ProducerRecord& record, Callback callback) {
+    sendImpl(record, std::move(callback), false);
+}
+
+FutureRecordMetadata KafkaProducer::sendImpl(const ProducerRecord& record, Callback callback,
+                                             bool wantFuture) {
     if (closed_.load() || in_->accumulator->isClosed())
         return failed(record, Error{"Cannot perform operation after producer has been closed"},
                       callback);
@@ -325,9 +334,9 @@ FutureRecordMetadata KafkaProducer::send(const ProducerRecord& record, Callback 
     const PartitionChoice choice = record.partition                 ? PartitionChoice::Explicit
                                    : partition == kUnknownPartition ? PartitionChoice::Accumulator
                                                                     : PartitionChoice::Partitioner;
-    auto appended = in_->accumulator->append(record.topic, partition, timestamp, key, value,
-                                             s.headers, std::move(callback), remainingMs,
-                                             abortOnNewBatch, nowMs, cluster, sendNs, choice);
+    auto appended = in_->accumulator->append(
+        record.topic, partition, timestamp, key, value, s.headers, std::move(callback), remainingMs,
+        abortOnNewBatch, nowMs, cluster, sendNs, choice, wantFuture);
     if (appended && appended->abortForNewBatch) {
         // KIP-480: the partitioner may pick another partition for the record starting a batch.
         in_->partitioner->onNewBatch(record.topic, cluster, appended->partition);
@@ -337,7 +346,7 @@ FutureRecordMetadata KafkaProducer::send(const ProducerRecord& record, Callback 
         publishOnNewBatch(record.topic, appended->partition, *p);
         appended = in_->accumulator->append(record.topic, *p, timestamp, key, value, s.headers,
                                             std::move(callback), remainingMs, false, nowMs, cluster,
-                                            sendNs, choice);
+                                            sendNs, choice, wantFuture);
     }
     if (!appended) return failed(record, appended.error(), callback);
     if (appended->batchIsFull || appended->newBatchCreated) in_->sender->wakeup();

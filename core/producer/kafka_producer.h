@@ -57,6 +57,10 @@ class KafkaProducer {
     // callback runs on the calling thread. The future is Java's FutureRecordMetadata:
     // get() -> Result<RecordMetadata>.
     FutureRecordMetadata send(const ProducerRecord& record, Callback callback = {});
+    // send() for a caller that would drop the future (Java code ignoring send()'s return): the
+    // same delivery, ordering and callback, but no future is made, which spares a reference
+    // count on the batch's shared result per record (an atomic increment and decrement).
+    void sendWithoutFuture(const ProducerRecord& record, Callback callback = {});
     // Sends everything buffered now and waits until all of it completed.
     void flush();
     // Waits up to `timeout` for buffered records to be sent, then fails what is left. Idempotent.
@@ -111,6 +115,7 @@ class KafkaProducer {
     Status init(std::unique_ptr<NetworkClient> client);
     // PartitionSwitched for KIP-480's onNewBatch re-partitioning (application thread).
     void publishOnNewBatch(const std::string& topic, int32_t from, int32_t to);
+    FutureRecordMetadata sendImpl(const ProducerRecord& record, Callback callback, bool wantFuture);
     FutureRecordMetadata failed(const ProducerRecord& record, const Error& error,
                                 Callback& callback);
     Result<std::shared_ptr<const Cluster>> waitOnMetadata(const std::string& topic,

@@ -14,7 +14,7 @@ namespace {
 std::atomic<uint64_t> nextBatchId{1};
 
 // Thunks are reserved per batch so typical batches never reallocate on append.
-constexpr size_t kThunkReserve = 64;
+constexpr size_t kMinThunkReserve = 4;
 
 int32_t sizeOf(const BytesView& bytes) {
     return bytes ? static_cast<int32_t>(bytes->size()) : -1;
@@ -40,23 +40,30 @@ ProducerBatch::ProducerBatch(TopicPartition tp, ByteBuffer buffer,
                                                          : compressionLevel)),
       produceFuture_(std::make_shared<ProduceRequestResult>(tp_)),
       lastAttemptMs_(createdMs),
-      lastAppendTime_(createdMs) {
-    thunks_.reserve(kThunkReserve);
-}
+      lastAppendTime_(createdMs) {}
 
 ProducerBatch::~ProducerBatch() = default;
 
 std::optional<FutureRecordMetadata> ProducerBatch::tryAppend(
     int64_t timestamp, BytesView key, BytesView value,
     std::span<const protocol::RecordHeader> headers, Callback&& callback, int64_t nowMs,
-    int64_t sendNs) {
+    int64_t sendNs, bool wantFuture) {
     if (appendsClosed_ || !builder_->tryAppend(timestamp, key, value, headers)) return std::nullopt;
-    maxRecordSize_ = std::max(
-        maxRecordSize_,
-        static_cast<int32_t>(protocol::RecordBatchBuilder::estimateBatchSize(key, value, headers)));
+    const auto recordSize =
+        static_cast<int32_t>(protocol::RecordBatchBuilder::estimateBatchSize(key, value, headers));
+    // One allocation per batch, sized by the first record: growing by doubling would move the
+    // callbacks several times per batch (this runs under the partition's deque lock).
+    if (thunks_.capacity() == 0) {
+        const size_t perRecord =
+            std::max<size_t>(1, static_cast<size_t>(recordSize) - protocol::kRecordBatchOverhead);
+        thunks_.reserve(std::max(kMinThunkReserve, initialCapacity_ / perRecord + 1));
+    }
+    maxRecordSize_ = std::max(maxRecordSize_, recordSize);
     lastAppendTime_ = nowMs;
-    FutureRecordMetadata future(produceFuture_, recordCount_, timestamp, sizeOf(key),
-                                sizeOf(value));
+    FutureRecordMetadata future;
+    if (wantFuture)
+        future = FutureRecordMetadata(produceFuture_, recordCount_, timestamp, sizeOf(key),
+                                      sizeOf(value));
     thunks_.push_back(Thunk{std::move(callback), timestamp, sizeOf(key), sizeOf(value), sendNs});
     ++recordCount_;
     return future;
@@ -122,8 +129,24 @@ bool ProducerBatch::finish(FinalState state, int64_t baseOffset, int64_t logAppe
             spdlog::error("a send callback for {} threw a non-standard exception", tp_.toString());
         }
     }
+    callbacksRan_.store(true, std::memory_order_release);
     produceFuture_->done();
     return true;
+}
+
+void ProducerBatch::adoptThunks(Thunks&& storage) {
+    if (!thunks_.empty() || recordCount_ > 0) return;
+    storage.clear();
+    thunks_ = std::move(storage);
+}
+
+std::optional<ProducerBatch::Thunks> ProducerBatch::takeThunks() {
+    if (!callbacksRan_.load(std::memory_order_acquire) || thunks_.capacity() == 0)
+        return std::nullopt;
+    Thunks out = std::move(thunks_);
+    thunks_ = Thunks{};
+    out.clear();  // the callbacks' captures go here, on the deallocating thread
+    return out;
 }
 
 void ProducerBatch::closeForRecordAppends() {

@@ -51,11 +51,12 @@ class ProducerBatch {
 
     // Appends a record if it fits; nullopt when full (the caller then closes it for appends).
     // `callback` is moved from only on success. No heap allocation unless the thunk vector
-    // grows or the callback itself allocates.
+    // grows or the callback itself allocates. `wantFuture` false: the returned future is an
+    // invalid one (valid() false), which spares the shared result's reference count per record.
     std::optional<FutureRecordMetadata> tryAppend(int64_t timestamp, BytesView key, BytesView value,
                                                   std::span<const protocol::RecordHeader> headers,
                                                   Callback&& callback, int64_t nowMs,
-                                                  int64_t sendNs = -1);
+                                                  int64_t sendNs = -1, bool wantFuture = true);
 
     // --- completion (Java's done/complete/completeExceptionally/abort). Each completes every
     // record's future then runs the callbacks in record order. Returns false if the batch was
@@ -157,8 +158,7 @@ class ProducerBatch {
         return bufferRefs_.fetch_sub(1, std::memory_order_acq_rel) == 1;
     }
 
-  private:
-    enum class FinalState : uint8_t { None, Aborted, Failed, Succeeded };
+    // A record's callback and what its RecordMetadata needs, one per record in append order.
     struct Thunk {
         Callback callback;
         int64_t timestamp;
@@ -166,6 +166,15 @@ class ProducerBatch {
         int32_t valueSize;
         int64_t sendNs;  // clock_'s nowNs() at send(); -1 unknown (RecordMetadata::latencyUs)
     };
+    using Thunks = std::vector<Thunk>;
+    // Recycling of the per-batch thunk storage (RecordAccumulator): a new batch may start with an
+    // empty vector whose capacity a completed batch left; a batch whose callbacks all ran gives
+    // its storage back (empty; nullopt before its callbacks ran or when it has none).
+    void adoptThunks(Thunks&& storage);
+    std::optional<Thunks> takeThunks();
+
+  private:
+    enum class FinalState : uint8_t { None, Aborted, Failed, Succeeded };
     bool finish(FinalState state, int64_t baseOffset, int64_t logAppendTime,
                 const std::optional<Error>& error, std::function<Error(int32_t)> recordErrors);
     void ensureBuilder();
@@ -182,6 +191,7 @@ class ProducerBatch {
     std::unique_ptr<protocol::RecordBatchBuilder> builder_;
     std::shared_ptr<ProduceRequestResult> produceFuture_;
     std::vector<Thunk> thunks_;
+    std::atomic<bool> callbacksRan_{false};  // set by finish() once every callback returned
     std::atomic<FinalState> finalState_{FinalState::None};
     std::atomic<BatchState> state_{BatchState::Open};
     std::atomic<int32_t> attempts_{0};

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/spin_lock.h"
 
 namespace bs::producer {
 
@@ -87,7 +88,7 @@ class ProducerMetrics {
     // are handed to threads in turn; past kSizeStripes threads, two threads share one.
     static constexpr int kSizeStripes = 8;
     struct alignas(64) SizeStripe {
-        std::mutex mu;
+        SpinLock mu;
         WindowedStat stat;  // guarded by mu
     };
     mutable SizeStripe sizeStripes_[kSizeStripes];

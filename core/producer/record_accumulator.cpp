@@ -13,6 +13,24 @@ namespace bs::producer {
 
 namespace {
 
+uint64_t nextInstanceId() {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+// The TopicInfo this thread appended to last, per accumulator (by instance id, never reused):
+// append() skips the topic table's shared lock and map lookup while the topic stays the same.
+// TopicInfo entries live as long as their accumulator, which outlives its appends.
+struct TopicCache {
+    uint64_t instanceId = 0;
+    std::string topic;
+    void* info = nullptr;
+};
+TopicCache& topicCache() {
+    thread_local TopicCache c;  // owned by the calling thread
+    return c;
+}
+
 // Counts an append in progress so abortIncompleteBatches can wait for stragglers.
 class AppendGuard {
   public:
@@ -53,13 +71,29 @@ RecordAccumulator::Config RecordAccumulator::Config::from(const ProducerConfig& 
 
 RecordAccumulator::RecordAccumulator(Config config, BufferPool& pool, const Clock& clock,
                                      ProducerStateProvider* stateProvider, EventStream* events)
-    : config_(config), pool_(pool), clock_(clock), stateProvider_(stateProvider), events_(events) {}
+    : config_(config),
+      instanceId_(nextInstanceId()),
+      pool_(pool),
+      clock_(clock),
+      stateProvider_(stateProvider),
+      events_(events) {}
 
 RecordAccumulator::~RecordAccumulator() = default;
 
 // ------------------------------------------------------------------ tables
 
 RecordAccumulator::TopicInfo& RecordAccumulator::topicInfo(std::string_view topic) {
+    TopicCache& cache = topicCache();
+    if (cache.instanceId == instanceId_ && cache.topic == topic)
+        return *static_cast<TopicInfo*>(cache.info);
+    TopicInfo& info = topicInfoLocked(topic);
+    cache.instanceId = instanceId_;
+    cache.topic.assign(topic);
+    cache.info = &info;
+    return info;
+}
+
+RecordAccumulator::TopicInfo& RecordAccumulator::topicInfoLocked(std::string_view topic) {
     {
         std::shared_lock lock(topicsMu_);
         auto it = topics_.find(topic);
@@ -78,15 +112,22 @@ RecordAccumulator::TopicInfo& RecordAccumulator::topicInfo(std::string_view topi
 
 RecordAccumulator::PartitionQueue& RecordAccumulator::queueFor(TopicInfo& info, int32_t partition) {
     const auto p = static_cast<size_t>(partition);
-    {
-        std::shared_lock lock(topicsMu_);
-        if (p < info.partitions.size() && info.partitions[p]) return *info.partitions[p];
-    }
+    // Acquire pairs with the release below: the table and the queues it names are complete.
+    if (const auto* table = info.table.load(std::memory_order_acquire);
+        table && p < table->size() && (*table)[p])
+        return *(*table)[p];
     std::unique_lock lock(topicsMu_);
     if (p >= info.partitions.size()) info.partitions.resize(p + 1);
-    if (!info.partitions[p])
+    if (!info.partitions[p]) {
         info.partitions[p] =
             std::make_unique<PartitionQueue>(TopicPartition{info.topic, partition});
+        auto table = std::make_unique<std::vector<PartitionQueue*>>();
+        table->reserve(info.partitions.size());
+        for (const auto& q : info.partitions)
+            table->push_back(q.get());
+        info.table.store(table.get(), std::memory_order_release);
+        info.tables.push_back(std::move(table));
+    }
     return *info.partitions[p];
 }
 
@@ -203,12 +244,12 @@ bool RecordAccumulator::partitionChanged(TopicInfo& info,
 std::optional<RecordAccumulator::RecordAppendResult> RecordAccumulator::tryAppend(
     PartitionQueue& q, uint32_t topicId, int64_t timestamp, BytesView key, BytesView value,
     std::span<const protocol::RecordHeader> headers, Callback& callback, int64_t nowMs,
-    int64_t sendNs) {
+    int64_t sendNs, bool wantFuture) {
     if (q.batches.empty()) return std::nullopt;
     ProducerBatch& last = *q.batches.back();
     const int32_t before = last.estimatedSizeInBytes();
-    auto future =
-        last.tryAppend(timestamp, key, value, headers, std::move(callback), nowMs, sendNs);
+    auto future = last.tryAppend(timestamp, key, value, headers, std::move(callback), nowMs, sendNs,
+                                 wantFuture);
     if (!future) {
         if (!last.isClosedForRecordAppends()) {
             last.closeForRecordAppends();
@@ -226,18 +267,26 @@ std::optional<RecordAccumulator::RecordAppendResult> RecordAccumulator::tryAppen
 RecordAccumulator::RecordAppendResult RecordAccumulator::appendNewBatch(
     TopicInfo& info, PartitionQueue& q, int64_t timestamp, BytesView key, BytesView value,
     std::span<const protocol::RecordHeader> headers, Callback& callback, ByteBuffer& buffer,
-    int64_t nowMs, int64_t sendNs) {
+    int64_t nowMs, int64_t sendNs, bool wantFuture) {
     // Another thread may have created a batch while we allocated: use it, keep our buffer free.
-    if (auto r =
-            tryAppend(q, info.topicId, timestamp, key, value, headers, callback, nowMs, sendNs))
+    if (auto r = tryAppend(q, info.topicId, timestamp, key, value, headers, callback, nowMs, sendNs,
+                           wantFuture))
         return *r;
     auto batch = std::make_shared<ProducerBatch>(q.tp, std::move(buffer), config_.compression,
                                                  config_.compressionLevel, nowMs, false, &clock_);
     if (config_.compression != protocol::CompressionType::None)
         batch->setEstimatedCompressionRatio(
             ratioEstimator_.estimation(q.tp.topic, config_.compression));
+    {
+        std::lock_guard lock(thunkPoolMu_);
+        if (!thunkPool_.empty()) {
+            batch->adoptThunks(std::move(thunkPool_.back()));
+            thunkPool_.pop_back();
+        }
+    }
     RecordAppendResult r;
-    r.future = batch->tryAppend(timestamp, key, value, headers, std::move(callback), nowMs, sendNs);
+    r.future = batch->tryAppend(timestamp, key, value, headers, std::move(callback), nowMs, sendNs,
+                                wantFuture);
     if (!r.future) {
         // Cannot happen with an upper-bound sized buffer; never queue an empty batch.
         buffer = batch->releaseBuffer();
@@ -256,7 +305,7 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
     std::string_view topic, int32_t partition, int64_t timestamp, BytesView key, BytesView value,
     std::span<const protocol::RecordHeader> headers, Callback&& callback, int64_t maxTimeToBlockMs,
     bool abortOnNewBatch, int64_t nowMs, const ClusterView& cluster, int64_t sendNs,
-    PartitionChoice choice) {
+    PartitionChoice choice, bool wantFuture) {
     if (closed_.load()) return closedError();
     const int32_t partitionCount = cluster.partitionCountForTopic(topic);
     if (partitionCount <= 0)
@@ -278,20 +327,20 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
     } bufferReturn{pool_, buffer};
 
     for (;;) {
-        // Peek the sticky partition before taking the deque lock; re-validated under it.
-        BuiltInPartitioner::InfoPtr partitionInfo;
-        int32_t effective = partition;
-        if (partition == kUnknownPartition) {
-            partitionInfo = info.builtIn.peekCurrentPartitionInfo(cluster);
-            effective = partitionInfo->partition;
-        }
+        // Peek the sticky partition before taking the deque lock; re-validated under it. The
+        // cached peek is a per-thread slot that only this thread's next peek replaces.
+        static const BuiltInPartitioner::InfoPtr kNoInfo;
+        const BuiltInPartitioner::InfoPtr& partitionInfo =
+            partition == kUnknownPartition ? info.builtIn.peekCurrentPartitionInfoCached(cluster)
+                                           : kNoInfo;
+        const int32_t effective = partitionInfo ? partitionInfo->partition : partition;
         PartitionQueue& q = queueFor(info, effective);
         {
             std::lock_guard lock(q.mu);
             if (closed_.load()) return closedError();
             if (partitionChanged(info, partitionInfo, q, cluster)) continue;
             if (auto r = tryAppend(q, info.topicId, timestamp, key, value, headers, callback, nowMs,
-                                   sendNs)) {
+                                   sendNs, wantFuture)) {
                 r->partition = effective;
                 publishAppend(info, q, r->appendedBytes, sendNs, key, value, choice);
                 updateSticky(info, partitionInfo, r->appendedBytes, cluster, allBatchesFull(q));
@@ -319,7 +368,7 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
             if (closed_.load()) return closedError();
             if (partitionChanged(info, partitionInfo, q, cluster)) continue;
             RecordAppendResult r = appendNewBatch(info, q, timestamp, key, value, headers, callback,
-                                                  buffer, nowMs, sendNs);
+                                                  buffer, nowMs, sendNs, wantFuture);
             r.partition = effective;
             if (!r.future) {
                 updateSticky(info, partitionInfo, r.appendedBytes, cluster, allBatchesFull(q));
@@ -680,6 +729,10 @@ void RecordAccumulator::deallocate(const ProducerBatchPtr& batch) {
         incomplete_.erase(batch);
     }
     incompleteCv_.notify_all();
+    if (auto thunks = batch->takeThunks()) {
+        std::lock_guard lock(thunkPoolMu_);
+        if (thunkPool_.size() < kPooledThunks) thunkPool_.push_back(std::move(*thunks));
+    }
     // Split batches live outside the pool (as Java); a second deallocate finds no buffer.
     if (batch->isSplitBatch()) return;
     // A request still being written from the buffer returns it when its hold goes.

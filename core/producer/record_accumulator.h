@@ -21,6 +21,7 @@
 #include "client/topic_partition.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "common/spin_lock.h"
 #include "producer/buffer_pool.h"
 #include "producer/builtin_partitioner.h"
 #include "producer/compression_ratio_estimator.h"
@@ -121,15 +122,17 @@ class RecordAccumulator {
 
     // Appends one serialized record. partition kUnknownPartition = built-in uniform sticky
     // choice. May block up to maxTimeToBlockMs for buffer memory. `callback` is moved from only
-    // when the record was appended. Errors: closed, buffer exhausted (names buffer.memory and
-    // max.block.ms), unknown topic when choosing a sticky partition.
+    // when the record was appended. `wantFuture` false: the result's future is engaged but
+    // invalid (the record completes through its callback only). Errors: closed, buffer exhausted
+    // (names buffer.memory and max.block.ms), unknown topic when choosing a sticky partition.
     Result<RecordAppendResult> append(std::string_view topic, int32_t partition, int64_t timestamp,
                                       BytesView key, BytesView value,
                                       std::span<const protocol::RecordHeader> headers,
                                       Callback&& callback, int64_t maxTimeToBlockMs,
                                       bool abortOnNewBatch, int64_t nowMs,
                                       const ClusterView& cluster, int64_t sendNs = -1,
-                                      PartitionChoice choice = PartitionChoice::Partitioner);
+                                      PartitionChoice choice = PartitionChoice::Partitioner,
+                                      bool wantFuture = true);
 
     // --- sender thread
     // `explain`: also say per node why (verdicts; costs a map insert per partition).
@@ -205,6 +208,8 @@ class RecordAccumulator {
     struct PartitionQueue {
         explicit PartitionQueue(TopicPartition t) : tp(std::move(t)) {}
         const TopicPartition tp;
+        // A std::mutex, not a SpinLock: the sender's ready/drain/expiry passes take every deque's
+        // lock each iteration, and with acks=0 it spun and yielded against the appending thread.
         mutable std::mutex mu;
         std::deque<ProducerBatchPtr> batches;  // guarded by mu
     };
@@ -216,13 +221,18 @@ class RecordAccumulator {
         const uint32_t topicId;
         // Indexed by partition id; grows under topicsMu_ (unique), entries never removed.
         std::vector<std::unique_ptr<PartitionQueue>> partitions;
+        // append()'s lock-free view of `partitions`: an immutable copy, replaced (never freed
+        // while the accumulator lives, so a reader's pointer stays valid) when a queue is added.
+        std::atomic<const std::vector<PartitionQueue*>*> table{nullptr};
+        std::vector<std::unique_ptr<const std::vector<PartitionQueue*>>> tables;  // topicsMu_
     };
     struct NodeLatencyStats {
         int64_t readyTimeMs = 0;
         int64_t drainTimeMs = 0;
     };
 
-    TopicInfo& topicInfo(std::string_view topic);
+    TopicInfo& topicInfo(std::string_view topic);  // per-thread cache, then topicInfoLocked
+    TopicInfo& topicInfoLocked(std::string_view topic);
     PartitionQueue& queueFor(TopicInfo& info, int32_t partition);
     PartitionQueue* findQueue(const TopicPartition& tp) const;
     std::vector<TopicInfo*> topicsSnapshot() const;
@@ -231,12 +241,13 @@ class RecordAccumulator {
     std::optional<RecordAppendResult> tryAppend(PartitionQueue& q, uint32_t topicId,
                                                 int64_t timestamp, BytesView key, BytesView value,
                                                 std::span<const protocol::RecordHeader> headers,
-                                                Callback& callback, int64_t nowMs, int64_t sendNs);
+                                                Callback& callback, int64_t nowMs, int64_t sendNs,
+                                                bool wantFuture);
     RecordAppendResult appendNewBatch(TopicInfo& info, PartitionQueue& q, int64_t timestamp,
                                       BytesView key, BytesView value,
                                       std::span<const protocol::RecordHeader> headers,
                                       Callback& callback, ByteBuffer& buffer, int64_t nowMs,
-                                      int64_t sendNs);
+                                      int64_t sendNs, bool wantFuture);
     bool partitionChanged(TopicInfo& info, const BuiltInPartitioner::InfoPtr& partitionInfo,
                           PartitionQueue& q, const ClusterView& cluster);
     static bool allBatchesFull(const PartitionQueue& q);
@@ -261,6 +272,8 @@ class RecordAccumulator {
                       int32_t appendedBytes, const ClusterView& cluster, bool enableSwitch);
 
     const Config config_;
+    // Unique per accumulator ever made: keys append()'s per-thread topic cache.
+    const uint64_t instanceId_;
     BufferPool& pool_;
     const Clock& clock_;
     ProducerStateProvider* const stateProvider_;
@@ -277,6 +290,12 @@ class RecordAccumulator {
     mutable std::mutex incompleteMu_;
     std::condition_variable incompleteCv_;
     std::unordered_set<ProducerBatchPtr> incomplete_;  // guarded by incompleteMu_
+
+    // Thunk storage of completed batches, reused by new ones (a batch's callbacks would
+    // otherwise cost a large allocation per batch on the appending thread, freed on the sender).
+    static constexpr size_t kPooledThunks = 16;
+    SpinLock thunkPoolMu_;
+    std::vector<ProducerBatch::Thunks> thunkPool_;  // guarded by thunkPoolMu_
 
     mutable std::mutex mutedMu_;  // ready/drain run on the sender; snapshot() reads from the GUI
     std::set<TopicPartition> muted_;                 // guarded by mutedMu_

@@ -684,7 +684,9 @@ void Sender::wakeup() {
     // Already asked since this iteration began: that request's wake (or the sender's check
     // before sleeping) covers this one too. Under load every append asks, and each used to
     // interrupt the poll again and publish another SenderWoken.
-    if (wakeupRequested_.exchange(true)) return;
+    // A plain load first: under load the flag is already set and the exchange's write would
+    // take the cache line from the sender thread on every append.
+    if (wakeupRequested_.load(std::memory_order_acquire) || wakeupRequested_.exchange(true)) return;
     if (!sleeping_.load()) return;  // busy: the next poll sees the request and does not sleep
     if (events_ && events_->enabled()) emitEvent(EventType::SenderWoken, nullptr, -1, -1);
     client_.wakeup();

@@ -288,6 +288,94 @@ class AccumulatorTest : public QObject {
         QCOMPARE(f.pool.availableMemory(), int64_t{64 * 1024});
     }
 
+    // A completed batch's thunk storage is reused by the next batch: the next batch's records
+    // get their own callbacks and metadata, and the first batch's callbacks never run again.
+    void recycledThunkStorageCarriesOnlyTheNewRecords() {
+        AccumulatorFixture f;
+        for (int round = 0; round < 3; ++round) {
+            const size_t before = f.completions.size();
+            const int firstId = f.nextId;
+            for (int i = 0; i < 4; ++i)
+                f.add(0);
+            auto batch = f.acc.drain(f.cluster, nodes({0}), 1 << 20, f.clock.nowMs() + 10)[0].at(0);
+            QCOMPARE(batch->recordCount(), 4);
+            QVERIFY(batch->complete(100 * round, -1));
+            f.acc.deallocate(batch);
+            QCOMPARE(f.completions.size(), before + 4);
+            for (int i = 0; i < 4; ++i) {
+                const auto& c = f.completions[before + static_cast<size_t>(i)];
+                QCOMPARE(c.id, firstId + i);
+                QCOMPARE(c.offset, int64_t{100 * round + i});
+            }
+        }
+        QCOMPARE(f.pool.availableMemory(), int64_t{64 * 1024});
+    }
+
+    // A record sent without a future is appended, counted and called back like any other.
+    void appendWithoutFutureStillCallsBack() {
+        AccumulatorFixture f;
+        int called = 0;
+        int64_t offset = -2;
+        const std::span<const uint8_t> v(reinterpret_cast<const uint8_t*>(f.value.data()),
+                                         f.value.size());
+        auto r = f.acc.append(
+            "t", 0, f.clock.wallMs(), std::nullopt, v, {},
+            [&](const RecordMetadata& md, const bs::Error* e) {
+                ++called;
+                offset = e ? -1 : md.offset;
+            },
+            0, false, f.clock.nowMs(), f.cluster, -1, PartitionChoice::Explicit, false);
+        QVERIFY(r.ok());
+        QVERIFY(r->future.has_value());  // appended
+        QVERIFY(!r->future->valid());    // but no future was made
+        QCOMPARE(f.acc.queuedBatches({"t", 0}), size_t{1});
+        auto batch = f.acc.drain(f.cluster, nodes({0}), 1 << 20, f.clock.nowMs() + 10)[0].at(0);
+        QCOMPARE(batch->recordCount(), 1);
+        QVERIFY(batch->complete(42, -1));
+        QCOMPARE(called, 1);
+        QCOMPARE(offset, int64_t{42});
+        f.acc.deallocate(batch);
+    }
+
+    // append() caches the topic per thread: a second accumulator on the same thread (even at
+    // the same address as a destroyed one) must get its own deques, and queues added later
+    // (a higher partition first, then a lower one) are all found.
+    void topicCacheIsPerAccumulator() {
+        StaticCluster cluster;
+        cluster.addTopic("t", {0, 0, 0, 0});
+        bs::MockClock clock;
+        const std::string value(10, 'v');
+        const std::span<const uint8_t> v(reinterpret_cast<const uint8_t*>(value.data()),
+                                         value.size());
+        auto appendTo = [&](RecordAccumulator& acc, int32_t partition) {
+            auto r = acc.append("t", partition, 0, std::nullopt, v, {}, {}, 0, false, clock.nowMs(),
+                                cluster);
+            QVERIFY(r.ok());
+        };
+        for (int round = 0; round < 2; ++round) {
+            BufferPool pool(64 * 1024, 1024, clock);
+            auto acc = std::make_unique<RecordAccumulator>(smallConfig(), pool, clock);
+            appendTo(*acc, 3);
+            appendTo(*acc, 1);
+            appendTo(*acc, 3);
+            QCOMPARE(acc->queuedBatches({"t", 3}), size_t{1});
+            QCOMPARE(acc->queuedBatches({"t", 1}), size_t{1});
+            QCOMPARE(acc->queuedBatches({"t", 0}), size_t{0});
+            BufferPool otherPool(64 * 1024, 1024, clock);
+            RecordAccumulator other(smallConfig(), otherPool, clock);
+            appendTo(other, 3);
+            QCOMPARE(other.queuedBatches({"t", 3}), size_t{1});
+            QCOMPARE(acc->queuedBatches({"t", 3}), size_t{1});  // unchanged
+            auto drained = acc->drain(cluster, nodes({0}), 1 << 20, clock.nowMs() + 100);
+            int records = 0;
+            for (const auto& b : drained[0])
+                records += b->recordCount();
+            QCOMPARE(records, 3);
+            acc->abortIncompleteBatches(bs::Error{"test over"});
+            other.abortIncompleteBatches(bs::Error{"test over"});
+        }
+    }
+
     // Zero-copy Produce requests write from the batch's buffer: a batch deallocated (expired,
     // aborted) while a request still holds it for writing returns its buffer to the pool only
     // when the last hold goes, in either order, and only once.

@@ -72,6 +72,50 @@ class TestProducerMockCluster : public QObject {
         QVERIFY(perRequest > 1.0);  // batching happened
     }
 
+    // sendWithoutFuture(): no future, but every record is delivered once, in order, and its
+    // callback gets the offset the broker holds it at.
+    void sendWithoutFutureDeliversAndCallsBack() {
+        auto producer =
+            makeProducer(cluster_->bootstrap(),
+                         {{"linger.ms", "5"}, {"acks", "1"}, {"enable.idempotence", "false"}});
+        constexpr int kRecords = 20000;
+        struct Outcome {
+            int32_t partition = -1;
+            int64_t offset = -1;
+            int calls = 0;
+            bool failed = false;
+        };
+        std::vector<Outcome> outcomes(kRecords);
+        for (int i = 0; i < kRecords; ++i) {
+            ProducerRecord r;
+            r.topic = "nofuture";
+            r.value = "v" + std::to_string(i);
+            producer->sendWithoutFuture(
+                r, [&outcomes, i](const RecordMetadata& md, const bs::Error* e) {
+                    Outcome& o = outcomes[static_cast<size_t>(i)];
+                    ++o.calls;
+                    o.failed = e != nullptr;
+                    o.partition = md.partition;
+                    o.offset = md.offset;
+                });
+        }
+        producer->flush();  // returns once every callback ran
+        std::map<int32_t, std::vector<std::string>> expected, actual;
+        for (int i = 0; i < kRecords; ++i) {
+            const Outcome& o = outcomes[static_cast<size_t>(i)];
+            QCOMPARE(o.calls, 1);
+            QVERIFY(!o.failed);
+            expected[o.partition].push_back(std::to_string(o.offset) + "  v" + std::to_string(i));
+        }
+        QVERIFY(expected.size() > 1);  // the sticky partition moved on
+        for (const auto& line : cluster_->consumeAll("nofuture")) {
+            const auto sp = line.find(' ');
+            actual[std::stoi(line.substr(0, sp))].push_back(line.substr(sp + 1));
+        }
+        QVERIFY(actual == expected);
+        producer->close();
+    }
+
     void keyedPlacementMatchesKafkaPython() {
         auto producer = makeProducer(cluster_->bootstrap(), {{"linger.ms", "0"}});
         std::vector<Sent> sent;
@@ -126,7 +170,7 @@ class TestProducerMockCluster : public QObject {
 
   private:
     static std::vector<std::string> topics() {
-        std::vector<std::string> t{"big:6", "keys:6"};
+        std::vector<std::string> t{"big:6", "keys:6", "nofuture:6"};
         for (const char* c : {"none", "gzip", "snappy", "lz4", "zstd"})
             t.push_back(std::string("c-") + c + "-all:6");
         t.push_back("c-none-1:6");
