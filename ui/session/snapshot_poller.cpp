@@ -21,14 +21,18 @@ void SnapshotPoller::drainDeliveries() {
     // progress, and a table scrolling 20 times a second is unreadable anyway.
     const qint64 sinceMs = lastDrain_.isValid() ? lastDrain_.elapsed() : kPollMs;
     // Timers run a little late or early: half a tick of slack.
-    if (busy_ && sinceMs + kBusyPollMs / 2 < kBusyDrainMs) return;
+    if (busy_ && sinceMs + timer_.interval() / 2 < kBusyDrainMs) return;
     lastDrain_.start();
     const qint64 n = sends_->takeDeliveries();
-    const qint64 threshold = busy_ ? kBusyRecordsPerSec / 2 : kBusyRecordsPerSec;
-    busy_ = n * 1000 >= threshold * std::max<qint64>(sinceMs, 1);
-    // The views' refresh: 20 Hz; 10 Hz while busy, the low end of smooth: on a small machine
-    // the GUI thread's drawing is CPU the pipeline does not get (bench_gui_overhead).
-    const int interval = busy_ ? kBusyPollMs : kPollMs;
+    const auto atLeast = [&](qint64 perSec, bool already) {
+        return n * 1000 >= (already ? perSec / 2 : perSec) * std::max<qint64>(sinceMs, 1);
+    };
+    busy_ = atLeast(kBusyRecordsPerSec, busy_);
+    flooded_ = busy_ && atLeast(kFloodRecordsPerSec, flooded_);
+    // The views' refresh: 20 Hz; 10 Hz while busy, the low end of smooth; 5 Hz flooded, when a
+    // lane is a different picture every frame. On a small machine the GUI thread's drawing is
+    // CPU the pipeline does not get (bench_gui_overhead).
+    const int interval = flooded_ ? kFloodPollMs : busy_ ? kBusyPollMs : kPollMs;
     if (timer_.interval() != interval) timer_.setInterval(interval);
 }
 
