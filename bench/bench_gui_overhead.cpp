@@ -105,7 +105,8 @@ std::string payload(int size) {
     return p;
 }
 
-// (1) Headless: one thread calls send() in a loop, then flush(); no events, no snapshots.
+// (1) Headless: one thread calls sendWithoutFuture() in a loop, then flush(), as
+// `batchscope-cli perf` does; no events, no snapshots.
 Run runHeadless(const std::string& bootstrap, const Options& o) {
     PropertyMap props = loadProps();
     props["bootstrap.servers"] = bootstrap;
@@ -137,10 +138,10 @@ Run runHeadless(const std::string& bootstrap, const Options& o) {
     const double cpuStart = processCpuSeconds();
     const auto start = Steady::now();
     for (long i = 0; i < o.records; ++i)
-        producer.send(record,
-                      [c = counts.get()](const bs::producer::RecordMetadata&, const bs::Error* e) {
-                          (e ? c->failed : c->ok).fetch_add(1, std::memory_order_relaxed);
-                      });
+        producer.sendWithoutFuture(
+            record, [c = counts.get()](const bs::producer::RecordMetadata&, const bs::Error* e) {
+                (e ? c->failed : c->ok).fetch_add(1, std::memory_order_relaxed);
+            });
     producer.flush();
     Run run;
     run.seconds = secondsSince(start);

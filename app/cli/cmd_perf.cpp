@@ -135,16 +135,16 @@ int runPerf(const PerfArgs& a) {
         if (keys > 0) record.key = std::to_string(i % keys);
         const int64_t bytes = static_cast<int64_t>(std::get<std::string>(record.value).size());
         const auto sendStart = Clock::now();
-        producer.send(record,
-                      [&stats, sendStart, bytes](const producer::RecordMetadata&, const Error* e) {
-                          if (e) {
-                              std::lock_guard lock(stats.mu);
-                              if (stats.errors++ == 0)
-                                  std::fprintf(stderr, "perf: %s\n", e->message.c_str());
-                              return;
-                          }
-                          stats.record(msSince(sendStart), bytes);
-                      });
+        // The future would be dropped: sendWithoutFuture spares its reference count.
+        producer.sendWithoutFuture(
+            record, [&stats, sendStart, bytes](const producer::RecordMetadata&, const Error* e) {
+                if (e) {
+                    std::lock_guard lock(stats.mu);
+                    if (stats.errors++ == 0) std::fprintf(stderr, "perf: %s\n", e->message.c_str());
+                    return;
+                }
+                stats.record(msSince(sendStart), bytes);
+            });
         // Java's ThroughputThrottler: sleep when ahead of the target rate.
         if (throughput > 0) {
             int64_t elapsed = msSince(start);

@@ -74,11 +74,14 @@ bool SendService::sendOnWorker(const PreparedDraft& prepared, producer::KafkaPro
         // {job, seq}: 16 trivially copyable bytes, which std::function keeps inline. This is
         // the path of a repeat at full speed: no allocation and no clock reading per record
         // (the producer measures the latency).
-        auto f =
-            p->send(*record, [job, seq](const producer::RecordMetadata& md, const Error* error) {
-                report(job, seq, md, error, {}, {});
-            });
-        if (future) *future = std::move(f);
+        auto cb = [job, seq](const producer::RecordMetadata& md, const Error* error) {
+            report(job, seq, md, error, {}, {});
+        };
+        // A future only when send().get() waits on it: it costs a reference count per record.
+        if (future)
+            *future = p->send(*record, std::move(cb));
+        else
+            p->sendWithoutFuture(*record, std::move(cb));
         return true;
     }
     auto f = p->send(*record, [job, seq, key = cheapPreview(draft, true, n, nowMs),
