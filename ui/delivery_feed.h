@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
+#include "common/spin_lock.h"
 #include "delivery.h"
 
 namespace bs::ui {
@@ -52,25 +52,6 @@ struct DeliveryReport {
 // newest `keep` reports are held, in a ring (all the Deliveries table can show), and counts
 // are kept for every report: a push is a short lock, a few counters and a move into a slot,
 // with no allocation, and memory stays bounded at any rate. Owns the SendJobs.
-// The feed's lock. push() takes it for every record (a callback on the sender thread, about
-// two million a second at full speed) to bump a few counters and fill one slot; drain() takes
-// it for a swap and the jobs' counts. std::mutex costs two atomic read-modify-writes and two
-// calls per record, this one read-modify-write; nothing done under it blocks, so a waiter
-// spins briefly, then yields (bench_gui_overhead, docs/PERFORMANCE.md).
-class FeedLock {
-  public:
-    void lock() noexcept {
-        for (int spins = 0; flag_.test_and_set(std::memory_order_acquire);) {
-            while (flag_.test(std::memory_order_relaxed))
-                if (++spins > 100) std::this_thread::yield();
-        }
-    }
-    void unlock() noexcept { flag_.clear(std::memory_order_release); }
-
-  private:
-    std::atomic_flag flag_;
-};
-
 class DeliveryFeed {
   public:
     // `keep`: reports held between drains (the Deliveries table's cap), at least 1.
@@ -94,7 +75,10 @@ class DeliveryFeed {
 
   private:
     const size_t keep_;
-    mutable FeedLock mu_;
+    // push() takes it for every record (about two million a second at full speed) to bump a few
+    // counters and fill one slot; drain() for a swap and the jobs' counts: nothing under it
+    // blocks, so a spin lock (one read-modify-write; std::mutex costs two and two calls).
+    mutable SpinLock mu_;
     std::vector<DeliveryReport> ring_;            // guarded by mu_; keep_ slots
     size_t start_ = 0, count_ = 0;                // guarded by mu_; oldest slot, slots used
     std::vector<std::unique_ptr<SendJob>> jobs_;  // guarded by mu_
