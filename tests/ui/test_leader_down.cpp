@@ -2,6 +2,7 @@
 // down and there is no other replica) instead of "OPEN", and the log names the metadata change
 // once instead of a "MetadataUpdated" line per refresh.
 
+#include <QRegularExpression>
 #include <QTest>
 
 #include <QDoubleSpinBox>
@@ -26,6 +27,12 @@ using namespace bs::ui;
 
 class TestLeaderDown : public QObject {
     Q_OBJECT
+    static bool windowSawLeader(test::Harness& h) {
+        const QString log = h.window->findChild<LogPanel*>()->text();
+        static const QRegularExpression known(
+            QStringLiteral("brokers [0-9, ]+, [1-9][0-9]* partitions known"));
+        return log.contains(known) || log.contains(QStringLiteral("demo-0"));
+    }
     static bool producerKnowsLeader(test::Harness& h, int partition, int leader) {
         auto p = h.controller->session().producer();
         if (!p) return false;
@@ -49,6 +56,9 @@ class TestLeaderDown : public QObject {
         // The log names a change only against what the producer knew before: wait until its
         // own metadata has the leader (a slow machine may be connected before it fetched demo).
         QTRY_VERIFY_WITH_TIMEOUT(producerKnowsLeader(h, kPartition, leader), 30000);
+        // ... and until the window has taken that metadata as what it compares with (its first
+        // look comes at a poll tick, which on a loaded machine may follow the node going down).
+        QTRY_VERIFY_WITH_TIMEOUT(windowSawLeader(h), 30000);
         QCOMPARE(h.controller->session().setNodeUp(leader, false), QString());
         AccumulatorModel* acc = h.window->findChild<AccumulatorModel*>();
         QTRY_VERIFY_WITH_TIMEOUT(
