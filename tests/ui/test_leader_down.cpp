@@ -89,7 +89,8 @@ class TestLeaderDown : public QObject {
         const int before = metadataUpdates;
         QTRY_VERIFY_WITH_TIMEOUT(metadataUpdates >= before + 8, 30000);
         const QString change = QStringLiteral("leader node %1 → none").arg(leader);
-        QTRY_VERIFY_WITH_TIMEOUT(h.window->findChild<LogPanel*>()->text().contains(change), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(h.window->findChild<LogPanel*>()->text().contains(change),
+                                  qPrintable(h.window->findChild<LogPanel*>()->text()), 10000);
         const QString log = h.window->findChild<LogPanel*>()->text();
         QCOMPARE(log.count(QStringLiteral("MetadataUpdated")), qsizetype(0));
         QCOMPARE(log.count(change), qsizetype(1));

@@ -406,8 +406,6 @@ void ClusterSession::installOnWorker(Installation next) {
             connection_ = n.settings;
             props_ = n.props;
         }
-        seenNodes_.reset();  // a new producer: its metadata is summarized afresh
-        seenLeaders_.clear();
         config_ = n.config;
         bootstrap_ = qs(n.bootstrap);
         schemaRegistryUrl_ = qs(n.schemaRegistryUrl);
@@ -607,6 +605,14 @@ QStringList ClusterSession::metadataChanges() {
     QStringList out;
     auto p = producer();
     if (!p) return out;
+    if (seenOf_.lock() != p) {
+        // A new producer: its metadata is summarized afresh. Keyed by the producer, not reset
+        // when the connection is reported: the poll can look at the new producer's metadata
+        // before that report reaches this thread, and a second first look hid the next change.
+        seenOf_ = p;
+        seenNodes_.reset();
+        seenLeaders_.clear();
+    }
     auto c = p->metadata().fetch();
     if (c->isBootstrap()) return out;
     std::set<int> nodes;

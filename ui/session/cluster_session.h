@@ -199,7 +199,8 @@ class ClusterSession : public QObject, public FaultControls, public TopicDirecto
     QString schemaRegistryUrl_;
     bool connected_ = false;
     bool connecting_ = false;
-    // The metadata metadataChanges() last reported.
+    // The metadata metadataChanges() last reported, and for which producer (GUI thread).
+    std::weak_ptr<producer::KafkaProducer> seenOf_;
     std::optional<std::set<int>> seenNodes_;
     std::map<std::pair<std::string, int>, int> seenLeaders_;
     ConnectionSettings pending_;  // the attempt in progress
