@@ -151,13 +151,20 @@ void SendService::repeatOnWorker(const RecordDraft& draft, qint64 count, double 
     // Without a producer, or with a fixed record that cannot be built, every send fails
     // alike: the first failure is reported and the repeat stops.
     const bool hopeless = !p || (prepared.fixed && !*prepared.fixed);
-    const auto start = std::chrono::steady_clock::now();
+    auto start = std::chrono::steady_clock::now();
     qint64 i = 0;
     bool stoppedWaiting = false;  // cancelled in a send().get()
     for (; i < count && !cancelRepeat_.load(); ++i) {
         if (ratePerSec > 0) {
-            const auto due = start + std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                         std::chrono::duration<double>(i / ratePerSec));
+            const auto offset = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                std::chrono::duration<double>(i / ratePerSec));
+            // After a stall (a new producer's first send waiting for metadata and its producer
+            // id, a full buffer) the schedule restarts from now: the records missed meanwhile
+            // are not sent in one burst, which the rate asked for was meant to prevent.
+            if (const auto now = std::chrono::steady_clock::now();
+                now - (start + offset) > std::chrono::milliseconds(100))
+                start = now - offset;
+            const auto due = start + offset;
             // Short naps so cancel takes effect quickly even at 1 record/s.
             while (!cancelRepeat_.load() && std::chrono::steady_clock::now() < due)
                 std::this_thread::sleep_until(std::min(
