@@ -49,16 +49,6 @@ BuiltInPartitioner::InfoPtr BuiltInPartitioner::peekCurrentPartitionInfo(
     return sticky_;
 }
 
-const BuiltInPartitioner::InfoPtr& BuiltInPartitioner::peekCurrentPartitionInfoCached(
-    const ClusterView& cluster) {
-    // The slot's object is alive (the slot owns it), so its address equals current_ only if it
-    // is this partitioner's current choice, whichever partitioner filled the slot.
-    thread_local InfoPtr slot;  // owned by the calling thread
-    if (!slot || current_.load(std::memory_order_acquire) != slot.get())
-        slot = peekCurrentPartitionInfo(cluster);
-    return slot;
-}
-
 bool BuiltInPartitioner::isPartitionChanged(const InfoPtr& info) const {
     if (!info) return false;
     return current_.load(std::memory_order_acquire) != info.get();

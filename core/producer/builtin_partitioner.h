@@ -32,9 +32,6 @@ class BuiltInPartitioner {
 
     // The current sticky partition (choosing one the first time).
     InfoPtr peekCurrentPartitionInfo(const ClusterView& cluster);
-    // The same without a lock or reference count while this thread's last peek is still current:
-    // a reference to a per-thread slot, valid until this thread's next call.
-    const InfoPtr& peekCurrentPartitionInfoCached(const ClusterView& cluster);
     // True if a concurrent append switched the partition since `info` was peeked.
     bool isPartitionChanged(const InfoPtr& info) const;
     // Counts appendedBytes and switches once stickyBatchSize is reached and switching is

@@ -153,26 +153,6 @@ class PartitionerTest : public QObject {
         QCOMPARE(sticky.peekCurrentPartitionInfo(cluster)->partition, 2);
     }
 
-    // The per-thread cached peek follows a switch, and is never another partitioner's choice.
-    void builtInCachedPeekFollowsSwitches() {
-        StaticCluster cluster({{"t", {0, 1, 2, 3}}, {"u", {0, 1, 2, 3}}});
-        BuiltInPartitioner t("t", 1000), u("u", 1000);
-        static std::atomic<int32_t> draws{0};
-        draws = 0;
-        t.setRandomForTest([] { return draws.fetch_add(1); });
-        u.setRandomForTest([] { return 3; });
-        const BuiltInPartitioner::InfoPtr first = t.peekCurrentPartitionInfoCached(cluster);
-        QCOMPARE(first->partition, 0);
-        QCOMPARE(u.peekCurrentPartitionInfoCached(cluster)->partition, 3);  // its own, not t's
-        QCOMPARE(t.peekCurrentPartitionInfoCached(cluster).get(), first.get());
-        t.updatePartitionInfo(first, 1000, cluster, true);  // switch to p1
-        QVERIFY(t.isPartitionChanged(first));
-        const BuiltInPartitioner::InfoPtr second = t.peekCurrentPartitionInfoCached(cluster);
-        QCOMPARE(second->partition, 1);
-        QVERIFY(!t.isPartitionChanged(second));
-        QCOMPARE(t.peekCurrentPartitionInfo(cluster).get(), second.get());
-    }
-
     void builtInStickyUsesAvailablePartitionsOnly() {
         StaticCluster cluster({{"t", {-1, 5, -1, 5}}});
         BuiltInPartitioner sticky("t", 10);
