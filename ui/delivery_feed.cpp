@@ -26,7 +26,11 @@ DeliveryTick DeliveryTick::fromRows(QVector<Delivery> rows) {
 }
 
 DeliveryFeed::DeliveryFeed(int keep)
-    : keep_(static_cast<size_t>(std::max(1, keep))), ring_(keep_), spare_(keep_) {}
+    : keep_(static_cast<size_t>(std::max(1, keep))),
+      ring_(keep_),
+      strings_(keep_),
+      spare_(keep_),
+      spareStrings_(keep_) {}
 
 DeliveryFeed::~DeliveryFeed() = default;
 
@@ -51,6 +55,8 @@ void DeliveryFeed::seal(SendJob* job, qint64 sent) {
 
 void DeliveryFeed::push(DeliveryReport&& report) {
     SendJob* job = report.job;
+    const bool hasStrings =
+        !report.key.isNull() || !report.value.isNull() || !report.error.isNull();
     std::lock_guard lock(mu_);
     if (report.error.isEmpty()) {
         ok_++;
@@ -76,7 +82,17 @@ void DeliveryFeed::push(DeliveryReport&& report) {
         if (++start_ == keep_) start_ = 0;
         ring_[slot].job->dropped++;
     }
-    ring_[slot] = std::move(report);
+    ring_[slot] = Slot{
+        job, report.seq, report.offset, report.timestampMs, report.partition, report.latencyMs};
+    Strings& strings = strings_[slot];
+    if (hasStrings || strings.used) {
+        // Swapped, not assigned: the slot's old strings leave with `report` and are freed by
+        // the caller, outside the lock.
+        strings.key.swap(report.key);
+        strings.value.swap(report.value);
+        strings.error.swap(report.error);
+        strings.used = hasStrings;
+    }
 }
 
 qint64 DeliveryFeed::okCount() const {
@@ -120,6 +136,7 @@ DeliveryTick DeliveryFeed::drain() {
                                    }),
                     jobs_.end());
         ring_.swap(spare_);
+        strings_.swap(spareStrings_);
         start = start_;
         count = count_;
         start_ = count_ = 0;
@@ -129,7 +146,10 @@ DeliveryTick DeliveryFeed::drain() {
     // is a reference count, on this thread only. Jobs are freed only above, by this thread.
     tick.rows.reserve(static_cast<qsizetype>(count));
     for (size_t k = 0; k < count; ++k) {
-        DeliveryReport& r = spare_[(start + k) % keep_];
+        size_t i = start + k;
+        if (i >= keep_) i -= keep_;
+        const Slot& r = spare_[i];
+        Strings& strings = spareStrings_[i];
         SendJob* job = r.job;
         Delivery d;
         d.seq = r.seq;
@@ -138,12 +158,19 @@ DeliveryTick DeliveryFeed::drain() {
         d.offset = r.offset;
         d.timestampMs = r.timestampMs;
         d.latencyMs = r.latencyMs;
-        d.key = job->perRecordPreviews ? std::move(r.key) : job->keyPreview;
-        d.value = job->perRecordPreviews ? std::move(r.value) : job->valuePreview;
-        d.error = std::move(r.error);
+        if (job->perRecordPreviews) {
+            d.key = std::move(strings.key);
+            d.value = std::move(strings.value);
+        } else {
+            d.key = job->keyPreview;
+            d.value = job->valuePreview;
+        }
+        if (strings.used) {
+            d.error = std::move(strings.error);
+            strings = Strings{};  // this buffer is the next ring: clean slots are not swapped
+        }
         tick.rows.push_back(std::move(d));
         job->drained++;
-        r = DeliveryReport{};
     }
     return tick;
 }

@@ -129,6 +129,38 @@ class TestDeliveryFeed : public QObject {
         QCOMPARE(t.rows[0].value, QStringLiteral("{\"n\":1}"));
     }
 
+    // Strings live beside the ring's slots: a report without them that takes the slot of one
+    // with them (in this drain's ring or the next's) shows none of the old ones.
+    void aSlotsOldStringsNeverShowOnTheNextReport() {
+        DeliveryFeed feed(2);
+        SendJob* plain =
+            feed.open(QStringLiteral("t"), QStringLiteral("k"), QStringLiteral("v"), false);
+        SendJob* templated = feed.open(QStringLiteral("t"), {}, {}, true);
+        feed.push(failed(plain, 1, "boom"));
+        DeliveryReport r = ok(templated, 2, 0, 0);
+        r.key = QStringLiteral("user-2");
+        r.value = QStringLiteral("v-2");
+        feed.push(std::move(r));
+        feed.push(ok(plain, 3, 0, 1));  // takes seq 1's slot
+        DeliveryTick t = feed.drain();
+        QCOMPARE(t.rows.size(), 2);
+        QCOMPARE(t.rows[0].key, QStringLiteral("user-2"));
+        QCOMPARE(t.rows[0].value, QStringLiteral("v-2"));
+        QVERIFY(t.rows[1].ok());
+        QCOMPARE(t.rows[1].key, QStringLiteral("k"));
+        for (int round = 0; round < 3; ++round) {  // both of the feed's rings, twice
+            feed.push(ok(plain, 10 + 2 * round, 0, 2));
+            feed.push(ok(plain, 11 + 2 * round, 0, 3));
+            t = feed.drain();
+            QCOMPARE(t.rows.size(), 2);
+            for (const Delivery& d : t.rows) {
+                QVERIFY2(d.ok(), qPrintable(d.error));
+                QCOMPARE(d.key, QStringLiteral("k"));
+                QCOMPARE(d.value, QStringLiteral("v"));
+            }
+        }
+    }
+
     void fromRowsCountsWhatTheRowsSay() {
         Delivery a;
         a.topic = QStringLiteral("demo");

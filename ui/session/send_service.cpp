@@ -55,11 +55,18 @@ SendJob* SendService::openJob(const PreparedDraft& prepared) {
 
 bool SendService::sendOnWorker(const PreparedDraft& prepared, producer::KafkaProducer* p,
                                SendJob* job, qint64 n, producer::FutureRecordMetadata* future) {
+    if (prepared.fixed) return sendRecord(prepared, *prepared.fixed, p, job, n, 0, future);
+    // Templates: this record's own bytes. Kept out of the fixed path, whose every record would
+    // otherwise zero this Result's storage (176 bytes) first.
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    return sendRecord(prepared, toRecord(prepared.draft, n, nowMs), p, job, n, nowMs, future);
+}
+
+bool SendService::sendRecord(const PreparedDraft& prepared,
+                             const Result<producer::ProducerRecord>& record,
+                             producer::KafkaProducer* p, SendJob* job, qint64 n, qint64 nowMs,
+                             producer::FutureRecordMetadata* future) {
     const RecordDraft& draft = prepared.draft;
-    const qint64 nowMs = prepared.fixed ? 0 : QDateTime::currentMSecsSinceEpoch();
-    std::optional<Result<producer::ProducerRecord>> expanded;
-    if (!prepared.fixed) expanded = toRecord(draft, n, nowMs);
-    const Result<producer::ProducerRecord>& record = prepared.fixed ? *prepared.fixed : *expanded;
     if (!record) {
         QMetaObject::invokeMethod(this,
                                   [this, e = qs(record.error().message)] { Q_EMIT sendFailed(e); });
