@@ -153,8 +153,11 @@ std::unique_ptr<bs::producer::KafkaProducer> makeOurs(
     return std::move(*producer);
 }
 
+// Records/s, and `poolWaitShare`: the share of the run the sending threads spent blocked in
+// BufferPool.allocate() (buffer.memory full: the broker was taking the records slower than
+// send() made them, so the broker, not the producer, bounded the rate).
 double runOurs(const Options& o, const std::string& bootstrap, const std::string& payload,
-               const std::vector<std::string>& keys) {
+               const std::vector<std::string>& keys, double* poolWaitShare = nullptr) {
     auto producer = makeOurs(o, bootstrap);
     std::atomic<long> errors{0};
     const long perThread = o.records / o.threads;
@@ -177,6 +180,12 @@ double runOurs(const Options& o, const std::string& bootstrap, const std::string
         t.join();
     producer->flush();
     double s = seconds(start);
+    if (poolWaitShare) {
+        *poolWaitShare = 0;
+        for (const auto& m : producer->metrics())
+            if (m.name == "bufferpool-wait-time-ns-total" && m.group == "producer-metrics")
+                *poolWaitShare = m.value / 1e9 / (s * o.threads);
+    }
     producer->close();
     if (errors) std::fprintf(stderr, "ours: %ld errors\n", errors.load());
     return static_cast<double>(perThread * o.threads) / s;
@@ -308,12 +317,13 @@ void runLine(const Options& o) {
     Mock mock(o.mockCluster);
     const std::string payload = payloadOf(o.recordSize);
     const auto keys = makeKeys(o.keys);
-    std::vector<double> ours, rd, ratio;
+    std::vector<double> ours, rd, ratio, waits;
     for (int p = 0; p < o.pairs; ++p) {
-        double a = 0, b = 0;
+        double a = 0, b = 0, wait = 0;
         inPairOrder(
-            p, [&] { a = runOurs(o, mock.bootstrap, payload, keys); },
+            p, [&] { a = runOurs(o, mock.bootstrap, payload, keys, &wait); },
             [&] { b = runRdkafka(o, mock.bootstrap, payload, keys); });
+        waits.push_back(wait);
         ours.push_back(a);
         rd.push_back(b);
         ratio.push_back(a / b);
@@ -327,9 +337,18 @@ void runLine(const Options& o) {
                       *std::max_element(v.begin(), v.end()) / scale);
         return std::string(buf);
     };
-    std::printf("%s | ours %s | librdkafka %s | ratio %s (%d pairs)\n", describe(o).c_str(),
-                range(ours, true).c_str(), range(rd, true).c_str(), range(ratio, false).c_str(),
-                o.pairs);
+    // Each pair's ratio, and how much of ours' run it waited for buffer memory: a ratio held
+    // down by a broker that could not keep up shows as a large wait.
+    std::string perPair;
+    for (size_t i = 0; i < ratio.size(); ++i) {
+        char buf[48];
+        std::snprintf(buf, sizeof(buf), "%s%.2f (pool wait %.0f%%)", i ? ", " : "", ratio[i],
+                      100 * waits[i]);
+        perPair += buf;
+    }
+    std::printf("%s | ours %s | librdkafka %s | ratio %s (%d pairs)\n    pairs: %s\n",
+                describe(o).c_str(), range(ours, true).c_str(), range(rd, true).c_str(),
+                range(ratio, false).c_str(), o.pairs, perPair.c_str());
     std::fflush(stdout);
 }
 

@@ -13,6 +13,7 @@
 
 #include "models/deliveries_model.h"
 #include "session/send_service.h"
+#include "session/snapshot_poller.h"
 #include "ui_harness.h"
 #include "widgets/record_composer.h"
 
@@ -54,6 +55,39 @@ class TestSendCounter : public QObject {
         h.controller->sends().cancelRepeat();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
         QVERIFY(!progress->isVisibleTo(c));
+    }
+
+    // The window refreshes less often while records pour in. A large unthrottled repeat says
+    // so when it starts (the views would otherwise draw at 20 Hz until the first hand-off
+    // measured the rate, half of a two-million-record repeat); a slow one changes nothing, and
+    // once the records stop the refresh is back to 20 Hz.
+    void aLargeUnthrottledRepeatRefreshesSlowlyFromItsStart() {
+        test::Harness h;
+        QVERIFY(h.waitConnected());
+        RecordComposer* c = h.window->findChild<RecordComposer*>();
+        SnapshotPoller& poller = h.controller->poller();
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(c, "send")->isEnabled(), 10000);
+        QCOMPARE(poller.intervalMs(), SnapshotPoller::kPollMs);
+        QSignalSpy finished(&h.controller->sends(), &SendService::repeatFinished);
+
+        child<QSpinBox>(c, "repeatCount")->setValue(200);
+        child<QDoubleSpinBox>(c, "repeatRate")->setValue(50);
+        child<QPushButton>(c, "repeat")->click();
+        QVERIFY(!poller.busy());
+        QCOMPARE(poller.intervalMs(), SnapshotPoller::kPollMs);
+        h.controller->sends().cancelRepeat();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
+
+        child<QSpinBox>(c, "repeatCount")->setValue(1000000);
+        child<QDoubleSpinBox>(c, "repeatRate")->setValue(0);
+        child<QPushButton>(c, "repeat")->click();
+        QVERIFY(poller.flooded());  // before any record was delivered
+        QCOMPARE(poller.intervalMs(), SnapshotPoller::kFloodPollMs);
+        QTRY_VERIFY_WITH_TIMEOUT(h.controller->sends().deliveredCount() > 1000, 30000);
+        h.controller->sends().cancelRepeat();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!poller.busy(), 10000);
+        QCOMPARE(poller.intervalMs(), SnapshotPoller::kPollMs);
     }
 };
 

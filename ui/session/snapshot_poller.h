@@ -33,9 +33,13 @@ class SnapshotPoller : public QObject {
     // Busy (flooded) from this rate up, and again below half of it (no flapping near the line).
     static constexpr qint64 kBusyRecordsPerSec = 40000;
     static constexpr qint64 kFloodRecordsPerSec = 400000;
+    // A repeat of at least this many records, unthrottled or at a busy rate, is taken to be
+    // busy from its start rather than from the first hand-off that measures it.
+    static constexpr qint64 kPresumeBusyRecords = 100000;
 
     bool busy() const { return busy_; }
     bool flooded() const { return flooded_; }
+    int intervalMs() const { return timer_.interval(); }
     void stop() { timer_.stop(); }
 
   Q_SIGNALS:
@@ -49,6 +53,9 @@ class SnapshotPoller : public QObject {
 
   private:
     void poll();
+    // A repeat begins: one that will pour records in starts busy (or flooded) at once.
+    void repeatStarted(qint64 count, double ratePerSec);
+    void applyInterval();
     // Hands deliveries to the views unless busy and too soon.
     void drainDeliveries();
 
