@@ -1,6 +1,7 @@
 // ${n} moves across single Sends (it was 1 for every one) and the repeat progress bar shows only
 // while a repeat runs (it read "0 / 1" before and after).
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
@@ -78,14 +79,22 @@ class TestSendCounter : public QObject {
         h.controller->sends().cancelRepeat();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
 
+        // send().get() for each: one record per round trip, however many were asked for.
         child<QSpinBox>(c, "repeatCount")->setValue(1000000);
         child<QDoubleSpinBox>(c, "repeatRate")->setValue(0);
+        child<QCheckBox>(c, "repeatSync")->setChecked(true);
+        child<QPushButton>(c, "repeat")->click();
+        QVERIFY(!poller.busy());
+        h.controller->sends().cancelRepeat();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 20000);
+
+        child<QCheckBox>(c, "repeatSync")->setChecked(false);
         child<QPushButton>(c, "repeat")->click();
         QVERIFY(poller.flooded());  // before any record was delivered
         QCOMPARE(poller.intervalMs(), SnapshotPoller::kFloodPollMs);
         QTRY_VERIFY_WITH_TIMEOUT(h.controller->sends().deliveredCount() > 1000, 30000);
         h.controller->sends().cancelRepeat();
-        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(!poller.busy(), 10000);
         QCOMPARE(poller.intervalMs(), SnapshotPoller::kPollMs);
     }

@@ -133,7 +133,7 @@ void SendService::sendRepeated(const RecordDraft& draft, qint64 count, double ra
     repeatTotal_ = count;
     repeatDone_ = 0;
     cancelRepeat_ = false;
-    Q_EMIT repeatStarted(count, ratePerSec);
+    Q_EMIT repeatStarted(count, ratePerSec, synchronous);
     Q_EMIT repeatProgress(0, count);
     // The producer in use once the connection changes asked for before are done; the repeat
     // then runs on its own worker, beside single sends. A later change cancels it.

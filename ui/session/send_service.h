@@ -60,9 +60,10 @@ class SendService : public QObject {
   Q_SIGNALS:
     void delivered(const bs::ui::DeliveryTick& tick);
     void sendFailed(const QString& error);
-    // A repeat of `count` records at `ratePerSec` (0: as fast as the producer takes them) was
-    // asked for (the GUI thread, before its first record goes out).
-    void repeatStarted(qint64 count, double ratePerSec);
+    // A repeat of `count` records at `ratePerSec` (0: as fast as the producer takes them;
+    // `synchronous`: each waits for the previous one's acknowledgement) was asked for (the GUI
+    // thread, before its first record goes out).
+    void repeatStarted(qint64 count, double ratePerSec, bool synchronous);
     void repeatProgress(qint64 done, qint64 total);
     void repeatFinished(qint64 sent, bool cancelled);
 

@@ -54,7 +54,7 @@ class SnapshotPoller : public QObject {
   private:
     void poll();
     // A repeat begins: one that will pour records in starts busy (or flooded) at once.
-    void repeatStarted(qint64 count, double ratePerSec);
+    void repeatStarted(qint64 count, double ratePerSec, bool synchronous);
     void applyInterval();
     // Hands deliveries to the views unless busy and too soon.
     void drainDeliveries();
