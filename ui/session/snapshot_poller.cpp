@@ -18,9 +18,8 @@ SnapshotPoller::SnapshotPoller(ClusterSession* session, SendService* sends, QObj
 
 void SnapshotPoller::repeatStarted(qint64 count, double ratePerSec, bool synchronous) {
     // Measured, the modes take hold only at the first busy hand-off: a 2 000 000-record repeat
-    // at full speed lasts about a second, half of it drawn at 20 Hz (bench_gui_overhead's short
-    // runs cost the pipeline ~4 points more than its long ones). The repeat says its rate now.
-    // A guess that was wrong is corrected by the next hand-off's measurement.
+    // at full speed lasts about a second, half of it drawn at 20 Hz. The repeat says its rate
+    // now. A guess that was wrong is corrected by the next hand-off's measurement.
     // send().get() in a loop runs at one record per round trip, far below either mode.
     if (count < kPresumeBusyRecords || synchronous) return;
     const bool unthrottled = ratePerSec <= 0;
