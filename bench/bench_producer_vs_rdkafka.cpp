@@ -153,6 +153,15 @@ std::unique_ptr<bs::producer::KafkaProducer> makeOurs(
     return std::move(*producer);
 }
 
+// Time the producer's sending threads spent blocked in BufferPool.allocate() so far (its
+// bufferpool-wait-time-ns-total metric).
+double poolWaitNs(bs::producer::KafkaProducer& producer) {
+    for (const auto& m : producer.metrics())
+        if (m.name == "bufferpool-wait-time-ns-total" && m.group == "producer-metrics")
+            return m.value;
+    return 0;
+}
+
 // Records/s, and `poolWaitShare`: the share of the run the sending threads spent blocked in
 // BufferPool.allocate() (buffer.memory full: the broker was taking the records slower than
 // send() made them, so the broker, not the producer, bounded the rate).
@@ -180,12 +189,7 @@ double runOurs(const Options& o, const std::string& bootstrap, const std::string
         t.join();
     producer->flush();
     double s = seconds(start);
-    if (poolWaitShare) {
-        *poolWaitShare = 0;
-        for (const auto& m : producer->metrics())
-            if (m.name == "bufferpool-wait-time-ns-total" && m.group == "producer-metrics")
-                *poolWaitShare = m.value / 1e9 / (s * o.threads);
-    }
+    if (poolWaitShare) *poolWaitShare = poolWaitNs(*producer) / 1e9 / (s * o.threads);
     producer->close();
     if (errors) std::fprintf(stderr, "ours: %ld errors\n", errors.load());
     return static_cast<double>(perThread * o.threads) / s;
@@ -501,9 +505,7 @@ OverloadResult overloadOurs(const Options& o, const std::string& bootstrap,
     r.acknowledged = ok.load();
     r.failed = failed.load();
     r.peakKb = statusKb("VmHWM");
-    for (const auto& m : producer->metrics())
-        if (m.name == "bufferpool-wait-time-ns-total" && m.group == "producer-metrics")
-            r.poolWaitNs = static_cast<int64_t>(m.value);
+    r.poolWaitNs = static_cast<int64_t>(poolWaitNs(*producer));
     return r;
 }
 
