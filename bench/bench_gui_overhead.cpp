@@ -5,8 +5,8 @@
 // per-record one (the window's default). Prints per run records/s, CPU time of the whole process
 // per record, how long the GUI thread's event loop was blocked (a 10 ms QTimer heartbeat's p99 and
 // worst lateness), the views' frames/s, and the GUI thread's CPU (share of a core / share of all
-// the process used); then medians, and (3) against (1) and (2), and (2) against (1), as medians of
-// per-round ratios with 90 % bootstrap intervals.
+// the process used) and the minor page faults in the measured window; then medians, and (3) against
+// (1) and (2), and (2) against (1), as medians of per-round ratios with 90 % bootstrap intervals.
 // Usage: bench_gui_overhead [--records N] [--value-size B] [--rounds R] [--runs 123]
 // (--runs picks which of the three run, e.g. `--runs 3` to profile the GUI alone; offscreen QPA
 // unless QT_QPA_PLATFORM is set).
@@ -67,6 +67,7 @@ struct Run {
     double guiCpu = 0;        // GUI runs: CPU time of the GUI thread / wall time
     double guiShare = 0;      // GUI runs: CPU time of the GUI thread / of the whole process
     double cpuSeconds = 0;    // CPU time of the whole process (pipeline, cluster, GUI)
+    long minorFaults = 0;     // page faults of the whole process: first touches of fresh memory
     double cpuUsPerRecord() const { return delivered > 0 ? 1e6 * cpuSeconds / delivered : 0; }
     double recordsPerSec() const { return seconds > 0 ? double(delivered) / seconds : 0; }
 };
@@ -85,6 +86,14 @@ double processCpuSeconds() {
     getrusage(RUSAGE_SELF, &ru);
     return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
            double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// Minor page faults of the process so far: each is the kernel handing out a fresh page, the
+// price of memory touched for the first time.
+long processMinorFaults() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_minflt;
 }
 
 double secondsSince(Steady::time_point t) {
@@ -136,6 +145,7 @@ Run runHeadless(const std::string& bootstrap, const Options& o) {
     };
     auto counts = std::make_unique<Counts>();
     const double cpuStart = processCpuSeconds();
+    const long faultsStart = processMinorFaults();
     const auto start = Steady::now();
     for (long i = 0; i < o.records; ++i)
         producer.sendWithoutFuture(
@@ -146,6 +156,7 @@ Run runHeadless(const std::string& bootstrap, const Options& o) {
     Run run;
     run.seconds = secondsSince(start);
     run.cpuSeconds = processCpuSeconds() - cpuStart;
+    run.minorFaults = processMinorFaults() - faultsStart;
     run.delivered = counts->ok.load();
     run.failed = counts->failed.load();
     producer.close();
@@ -266,6 +277,7 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     const auto start = Steady::now();
     const double cpuStart = threadCpuSeconds();
     const double processStart = processCpuSeconds();
+    const long faultsStart = processMinorFaults();
     controller->sends().sendRepeated(draft, o.records, 0);
     const bool finished = hb.runUntil(
         [&] {
@@ -278,6 +290,7 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     const double guiSeconds = threadCpuSeconds() - cpuStart;
     run.guiCpu = guiSeconds / run.seconds;
     run.cpuSeconds = processCpuSeconds() - processStart;
+    run.minorFaults = processMinorFaults() - faultsStart;
     run.guiShare = run.cpuSeconds > 0 ? guiSeconds / run.cpuSeconds : 0;
     run.delivered = static_cast<long>(controller->sends().deliveredCount() - base);
     run.failed = static_cast<long>(controller->sends().failedCount() - baseFailed);
@@ -338,11 +351,11 @@ int main(int argc, char** argv) {
         "%ld records of %d bytes, keyless, acks=1 linger.ms=5 batch.size=16384, "
         "embedded 3-node cluster, topic demo (6 partitions)\n\n",
         o.records, o.valueSize);
-    std::printf("%-6s %-32s %10s %11s %8s %9s %8s %7s %10s %9s %8s\n", "round", "run", "delivered",
-                "records/s", "vs (1)", "CPU us/r", "vs (1)", "failed", "blocked ms", "frames/s",
-                "GUI cpu");
-    std::printf("%-6s %-32s %10s %11s %8s %9s %8s %7s %10s %9s %8s\n", "", "", "", "", "", "", "",
-                "", "p99/max", "", "core/all");
+    std::printf("%-6s %-32s %10s %11s %8s %9s %8s %8s %7s %10s %9s %8s\n", "round", "run",
+                "delivered", "records/s", "vs (1)", "CPU us/r", "vs (1)", "faults", "failed",
+                "blocked ms", "frames/s", "GUI cpu");
+    std::printf("%-6s %-32s %10s %11s %8s %9s %8s %8s %7s %10s %9s %8s\n", "", "", "", "", "", "",
+                "", "minor", "", "p99/max", "", "core/all");
     const char* names[] = {"(1) headless core Producer", "(2) AppController, no window",
                            "(3) AppController + MainWindow"};
     // Per run kind: records/s and CPU per record; per round, (3) against (1) and (2), (2) against
@@ -390,9 +403,9 @@ int main(int argc, char** argv) {
             if (k == 2)
                 std::snprintf(fps, sizeof fps, "%.1f+%.1f", double(run.frames) / run.seconds,
                               double(run.timelineFrames) / run.seconds);
-            std::printf("%-6d %-32s %10ld %11.0f %8s %9.3f %8s %7ld %10s %9s %8s\n", r, names[k],
-                        run.delivered, run.recordsPerSec(), vs, run.cpuUsPerRecord(), vsCpu,
-                        run.failed, blocked, fps, cpu);
+            std::printf("%-6d %-32s %10ld %11.0f %8s %9.3f %8s %8ld %7ld %10s %9s %8s\n", r,
+                        names[k], run.delivered, run.recordsPerSec(), vs, run.cpuUsPerRecord(),
+                        vsCpu, run.minorFaults, run.failed, blocked, fps, cpu);
             if (k == 2)
                 std::printf(
                     "%-6s %-32s timeline: %ld lines held, %.0f events/s polled "
