@@ -521,13 +521,7 @@ void MainWindow::wireController(const SnapshotPoller* poller) {
     });
     connect(poller, &SnapshotPoller::snapshotReady, this, &MainWindow::onSnapshot);
     connect(poller, &SnapshotPoller::eventsReady, this, &MainWindow::onEvents);
-    connect(poller, &SnapshotPoller::eventsDropped, this, [this](quint64 n, quint64 capacity) {
-        sendPath_->model()->addNote(
-            tr("⋯ %1 events lost: the producer's event ring (%2 events) was full before the "
-               "window read it (the pipeline never waits for the window)")
-                .arg(n)
-                .arg(capacity));
-    });
+    connect(poller, &SnapshotPoller::eventsDropped, sendPath_->model(), &TimelineModel::addLost);
     connect(poller, &SnapshotPoller::metricsReady, this, &MainWindow::onMetrics);
     connect(poller, &SnapshotPoller::clusterChanged, this, &MainWindow::onCluster);
     connect(sends_, &SendService::delivered, this, [this](const DeliveryTick& d) {

@@ -372,6 +372,31 @@ class TestModels : public QObject {
         QCOMPARE(m.index(1).data(TimelineModel::IterationRole).toInt(), 2);
     }
 
+    // Drops are said in one line that waits for the interval with the other lines (at full
+    // speed every poll reports drops), after them, and at once when nothing is throttled.
+    void timelineSaysLostEventsWithTheNextLines() {
+        TimelineModel m;
+        m.setThrottle(0, 200);
+        std::vector<Event> events;
+        appendIteration(events, 1);
+        m.applyEvents(events);
+        events.clear();
+        appendIteration(events, 2);
+        m.applyEvents(events);
+        m.addLost(300, 8192);
+        m.addLost(200, 8192);
+        QCOMPARE(m.rowCount(), 1);
+        QTRY_COMPARE(m.rowCount(), 3);
+        QCOMPARE(m.index(1).data(TimelineModel::IterationRole).toInt(), 2);
+        QVERIFY2(m.text(2).contains(QStringLiteral("500 events lost")), qPrintable(m.text(2)));
+        QVERIFY2(m.text(2).contains(QStringLiteral("8192 events")), qPrintable(m.text(2)));
+
+        TimelineModel unthrottled;
+        unthrottled.addLost(5, 16);
+        QCOMPARE(unthrottled.rowCount(), 1);
+        QVERIFY(unthrottled.text(0).contains(QStringLiteral("5 events lost")));
+    }
+
     void metricsHistoryKeepsTheWindow() {
         MetricsHistory h(nullptr, 10);
         h.add({Metric{"record-send-total", "producer-metrics", "", 100.0}}, 1000);

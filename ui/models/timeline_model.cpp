@@ -204,6 +204,12 @@ void TimelineModel::addNote(const QString& text, Step step) {
     insert(rows);
 }
 
+void TimelineModel::addLost(quint64 events, quint64 ringCapacity) {
+    lost_ += events;
+    lostRing_ = ringCapacity;
+    flushWithinInterval();  // events are dropped only at full speed
+}
+
 void TimelineModel::flushWritten(std::vector<Row>& out) {
     if (!written_) return;
     Row r;
@@ -233,9 +239,15 @@ void TimelineModel::applyEvents(const std::vector<Event>& events) {
         staged_.erase(staged_.begin(), staged_.begin() + static_cast<std::ptrdiff_t>(drop));
     }
     if (staged_.empty()) return;
+    if (events.size() >= static_cast<size_t>(busyEvents_))
+        flushWithinInterval();
+    else
+        flushStaged();
+}
+
+void TimelineModel::flushWithinInterval() {
     const qint64 wait = minIntervalMs_ - (sinceInsert_.isValid() ? sinceInsert_.elapsed() : 0);
-    const bool busy = events.size() >= static_cast<size_t>(busyEvents_);
-    if (busy && minIntervalMs_ > 0 && sinceInsert_.isValid() && wait > 0) {
+    if (minIntervalMs_ > 0 && sinceInsert_.isValid() && wait > 0) {
         if (!flushQueued_) {
             flushQueued_ = true;
             QTimer::singleShot(std::chrono::milliseconds(wait), this, [this] {
@@ -249,7 +261,7 @@ void TimelineModel::applyEvents(const std::vector<Event>& events) {
 }
 
 void TimelineModel::flushStaged() {
-    if (staged_.empty()) return;
+    if (staged_.empty() && lost_ == 0) return;
     sinceInsert_.start();
     if (skipped_ > 0) {
         Row note;
@@ -263,6 +275,17 @@ void TimelineModel::flushStaged() {
         note.e.timeNs = -1;
         staged_.insert(staged_.begin(), std::move(note));
         skipped_ = 0;
+    }
+    if (lost_ > 0) {
+        Row note;
+        note.note = tr("⋯ %1 events lost: the producer's event ring (%2 events) was full before "
+                       "the window read it (the pipeline never waits for the window)")
+                        .arg(lost_)
+                        .arg(lostRing_);
+        note.step = Step::Append;
+        note.e.timeNs = -1;
+        staged_.push_back(std::move(note));
+        lost_ = 0;
     }
     if (held_) {
         for (auto& r : staged_)
@@ -357,6 +380,7 @@ void TimelineModel::clear() {
     pending_.clear();
     staged_.clear();
     skipped_ = 0;
+    lost_ = 0;
     verdicts_.clear();
     drained_.clear();
     written_.reset();

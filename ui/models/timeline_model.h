@@ -56,6 +56,11 @@ class TimelineModel : public QAbstractListModel {
     // A line the window writes itself (e.g. the partitioner switched at run time: the producer
     // was recreated), in order with the events.
     void addNote(const QString& text, Step step = Step::Append);
+    // Events the producer's ring dropped before the window read them. Said in one line that
+    // comes with the next lines added, not at once: at full speed drops are reported at every
+    // poll, and a line of its own each time redrew the timeline twice as often as the throttle
+    // allows.
+    void addLost(quint64 events, quint64 ringCapacity);
     // Lines kept at most (oldest dropped first).
     void setCapacity(int rows);
     // At full speed (a batch of at least `busyEvents` events): lines are added at most every
@@ -121,6 +126,8 @@ class TimelineModel : public QAbstractListModel {
     // Moves rows [first, end) of `rows` into the view.
     void insert(std::vector<Row>& rows, size_t first = 0);
     void flushStaged();
+    // flushStaged() now, or once minIntervalMs_ has passed since the last lines were added.
+    void flushWithinInterval();
     QString topicName(uint32_t id) const;
     QString tp(uint32_t topicId, int32_t partition) const;
     QString sentence(const Row& r) const;
@@ -136,6 +143,7 @@ class TimelineModel : public QAbstractListModel {
     int64_t stepIteration_ = -1;
     bool held_ = false;
     int capacity_ = 50000;
+    quint64 lost_ = 0, lostRing_ = 0;  // dropped events not yet said, the ring's size
     int tickBudget_ = 0;
     int minIntervalMs_ = 0;
     int busyEvents_ = 1;
