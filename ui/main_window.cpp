@@ -7,7 +7,6 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QProgressBar>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -48,6 +47,7 @@
 #include "widgets/distribution_view.h"
 #include "widgets/explain_panel.h"
 #include "widgets/live_label.h"
+#include "widgets/live_progress_bar.h"
 #include "widgets/log_panel.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/record_composer.h"
@@ -472,7 +472,7 @@ void MainWindow::buildActions() {
 
     stateLabel_ = new QLabel(tr("connecting…"));
     throughput_ = new QLabel;
-    buffer_ = new QProgressBar;
+    buffer_ = new LiveProgressBar;
     buffer_->setMaximumWidth(220);
     buffer_->setMaximumHeight(fontMetrics().height() + 2);
     buffer_->setRange(0, 100);
@@ -609,10 +609,9 @@ void MainWindow::onSnapshot(const std::shared_ptr<const producer::ProducerSnapsh
     accModel_->update(*s);
     senderModel_->update(*s);
     const auto& pool = s->bufferPool;
-    // Whole percents, as shown: a progress bar repaints at once (repaint(), not update()) on
-    // every new value.
+    // Whole percents, as shown.
     if (pool.totalMemory > 0)
-        buffer_->setValue(
+        buffer_->setLiveValue(
             static_cast<int>(100 * (pool.totalMemory - pool.availableMemory) / pool.totalMemory));
     bufferPool_->setSnapshot(pool);
     cluster_->showProducerMetadata(s->metadata);

@@ -6,7 +6,6 @@
 #include "theme.h"
 
 class QLabel;
-class QProgressBar;
 class QAction;
 class QDockWidget;
 class QTimer;
@@ -15,6 +14,7 @@ class QToolButton;
 namespace bs::ui {
 
 class AccumulatorModel;
+class LiveProgressBar;
 class ConsumerGroupsView;
 class SenderModel;
 class DeliveriesModel;
@@ -126,7 +126,7 @@ class MainWindow : public QMainWindow {
     QString connectedTo_;                   // description of the connection in use
     QString shownBootstrap_;                // the views show this connection's pipeline
     QLabel* throughput_ = nullptr;
-    QProgressBar* buffer_ = nullptr;
+    LiveProgressBar* buffer_ = nullptr;
 
     // The batch / request the user clicked (details follow it live).
     QString selTopic_;

@@ -1,5 +1,6 @@
 // ${n} moves across single Sends (it was 1 for every one) and the repeat progress bar shows only
-// while a repeat runs (it read "0 / 1" before and after).
+// while a repeat runs (it read "0 / 1" before and after). Progress bars fed at the poll rate
+// paint in Qt's update pass, not at once.
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -16,6 +17,7 @@
 #include "session/send_service.h"
 #include "session/snapshot_poller.h"
 #include "ui_harness.h"
+#include "widgets/live_progress_bar.h"
 #include "widgets/record_composer.h"
 
 using namespace bs::ui;
@@ -97,6 +99,34 @@ class TestSendCounter : public QObject {
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(!poller.busy(), 10000);
         QCOMPARE(poller.intervalMs(), SnapshotPoller::kPollMs);
+    }
+
+    // setLiveValue() takes the value at once and paints it with the next update pass: no paint
+    // inside the call (QProgressBar::setValue repaints there), one after.
+    void liveProgressBarPaintsInTheUpdatePass() {
+        struct Painted : QObject {
+            int n = 0;
+            bool eventFilter(QObject* o, QEvent* e) override {
+                if (e->type() == QEvent::Paint) ++n;
+                return QObject::eventFilter(o, e);
+            }
+        } painted;
+        LiveProgressBar bar;
+        bar.setRange(0, 100);
+        bar.setFormat(QStringLiteral("buffer %p% used"));
+        bar.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&bar));
+        QTest::qWait(50);  // the first paints are done
+        bar.installEventFilter(&painted);
+        bar.setLiveValue(40);
+        QCOMPARE(bar.value(), 40);
+        QCOMPARE(bar.text(), QStringLiteral("buffer 40% used"));
+        QCOMPARE(painted.n, 0);
+        QTRY_COMPARE(painted.n, 1);
+        bar.setLiveValue(40);  // unchanged: nothing to paint
+        QTest::qWait(50);
+        QCOMPARE(painted.n, 1);
+        QVERIFY(bar.updatesEnabled());
     }
 };
 

@@ -12,7 +12,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSpinBox>
@@ -26,6 +25,7 @@
 #include "schema_formats.h"
 #include "session/send_service.h"
 #include "session/session_interfaces.h"
+#include "widgets/live_progress_bar.h"
 #include "widgets/schema_picker.h"
 
 namespace bs::ui {
@@ -193,7 +193,7 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     cancel_ = new QPushButton(makeIcon(IconKind::Cancel), tr("Cancel"), this);
     cancel_->setObjectName(QStringLiteral("cancelRepeat"));
     cancel_->setEnabled(false);
-    progress_ = new QProgressBar(this);
+    progress_ = new LiveProgressBar(this);
     progress_->setRange(0, 1);
     progress_->setValue(0);
     progress_->setFormat(QStringLiteral("%v / %m"));
@@ -252,7 +252,7 @@ RecordComposer::RecordComposer(const TopicDirectory* topics, SendService* sends,
     connect(headers_, &QTableWidget::itemChanged, this, &RecordComposer::validate);
     connect(sends_, &SendService::repeatProgress, this, [this](qint64 done, qint64 total) {
         progress_->setRange(0, static_cast<int>(std::min<qint64>(total, INT_MAX)));
-        progress_->setValue(static_cast<int>(std::min<qint64>(done, INT_MAX)));
+        progress_->setLiveValue(static_cast<int>(std::min<qint64>(done, INT_MAX)));
         progress_->setVisible(sends_->repeating());
     });
     connect(sends_, &SendService::repeatFinished, this, [this] {

@@ -14,12 +14,12 @@ class QPushButton;
 class QTableWidget;
 class QCheckBox;
 class QDateTimeEdit;
-class QProgressBar;
 class QAction;
 class QFormLayout;
 
 namespace bs::ui {
 
+class LiveProgressBar;
 class SendService;
 class TopicDirectory;
 class SchemaPicker;
@@ -87,7 +87,7 @@ class RecordComposer : public QWidget {
     QCheckBox* sync_;  // send().get() per record
     QPushButton* repeat_;
     QPushButton* cancel_;
-    QProgressBar* progress_;
+    LiveProgressBar* progress_;
     QLabel *topicError_, *partitionError_, *keyError_, *valueError_, *headersError_;
     QAction* sendAction_;
     QFormLayout* form_;
