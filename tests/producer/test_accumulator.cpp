@@ -612,6 +612,34 @@ class AccumulatorTest : public QObject {
         QCOMPARE(futures[5].get()->timestamp, int64_t{5});
     }
 
+    // A batch of same-sized records keeps its callbacks in one allocation, sized close to the
+    // count that fits: it was sized by the record's upper-bound estimate, so a full batch of
+    // 100-byte records outgrew it, moved every callback and held twice the storage it used.
+    void callbackStorageFitsAFullBatchOnce() {
+        const std::string v(100, 'x'), k("key-7");
+        const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(v.data()), v.size());
+        const std::span<const uint8_t> key(reinterpret_cast<const uint8_t*>(k.data()), k.size());
+        for (const size_t batchSize : {size_t{1024}, size_t{16384}}) {
+            ProducerBatch batch(tp0, ByteBuffer(batchSize), bs::protocol::CompressionType::None, 0,
+                                0);
+            int calls = 0;
+            while (batch.tryAppend(
+                0, key, bytes, {}, [&calls](const RecordMetadata&, const bs::Error*) { ++calls; },
+                0))
+                ;
+            const auto count = static_cast<size_t>(batch.recordCount());
+            QVERIFY(count > 5);
+            batch.complete(0, -1);
+            QCOMPARE(static_cast<size_t>(calls), count);
+            auto storage = batch.takeThunks();
+            QVERIFY(storage.has_value());
+            QVERIFY2(
+                storage->capacity() >= count && storage->capacity() <= count + count / 20 + 1,
+                qPrintable(
+                    QStringLiteral("%1 records, room for %2").arg(count).arg(storage->capacity())));
+        }
+    }
+
     void abortOnNewBatchReturnsBeforeAllocating() {
         AccumulatorFixture f;
         auto r = f.append(0, true);
