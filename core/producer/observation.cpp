@@ -170,20 +170,32 @@ size_t roundUpToPowerOfTwo(size_t n) {
 }  // namespace
 
 EventStream::EventStream(size_t capacity)
-    : mask_(roundUpToPowerOfTwo(std::max<size_t>(capacity, 1)) - 1),
-      slots_(std::make_unique<Slot[]>(mask_ + 1)) {
-    for (size_t i = 0; i <= mask_; ++i)
-        slots_[i].seq.store(i, std::memory_order_relaxed);
-}
+    : mask_(roundUpToPowerOfTwo(std::max<size_t>(capacity, 1)) - 1) {}
 
 EventStream::~EventStream() = default;
 
+void EventStream::setEnabledTypes(uint32_t mask) {
+    mask &= kAllTypes;
+    // 136 bytes a slot: 8.5 MiB for the default 65 536, a seventh of a producer's heap under
+    // overload when nothing reads it.
+    if (mask)
+        std::call_once(allocated_, [this] {
+            storage_ = std::make_unique<Slot[]>(mask_ + 1);
+            for (size_t i = 0; i <= mask_; ++i)
+                storage_[i].seq.store(i, std::memory_order_relaxed);
+            slots_.store(storage_.get(), std::memory_order_release);
+        });
+    types_.store(mask, std::memory_order_relaxed);
+}
+
 void EventStream::publish(const Event& event) {
     if (!enabled(event.type)) return;
+    Slot* const slots = slots_.load(std::memory_order_acquire);
+    if (!slots) return;  // enabled on another thread a moment ago: not visible here yet
     uint64_t pos = writePos_.load(std::memory_order_relaxed);
     Slot* slot;
     for (;;) {
-        slot = &slots_[pos & mask_];
+        slot = &slots[pos & mask_];
         const uint64_t seq = slot->seq.load(std::memory_order_acquire);
         const auto diff = static_cast<int64_t>(seq - pos);
         if (diff == 0) {
@@ -203,12 +215,14 @@ void EventStream::publish(const Event& event) {
 
 size_t EventStream::poll(std::vector<Event>& out, size_t max) {
     std::lock_guard lock(readMu_);
+    Slot* const slots = slots_.load(std::memory_order_acquire);
+    if (!slots) return 0;  // never enabled: nothing was published
     // Only what was published before the poll began: publishers that keep going cannot keep
     // the reader here.
     const uint64_t end = writePos_.load(std::memory_order_acquire);
     size_t n = 0;
     while (n < max && readPos_ < end) {
-        Slot& slot = slots_[readPos_ & mask_];
+        Slot& slot = slots[readPos_ & mask_];
         if (slot.seq.load(std::memory_order_acquire) != readPos_ + 1)
             break;  // empty or being written
         out.push_back(slot.event);

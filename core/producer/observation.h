@@ -237,10 +237,9 @@ class EventStream {
 
     // All types on or off.
     void setEnabled(bool on) { setEnabledTypes(on ? kAllTypes : 0); }
-    // The types published: a mask of bit(type).
-    void setEnabledTypes(uint32_t mask) {
-        types_.store(mask & kAllTypes, std::memory_order_relaxed);
-    }
+    // The types published: a mask of bit(type). The ring is allocated when a type is first
+    // enabled: a producer nobody observes (the CLI, an application) does not carry it.
+    void setEnabledTypes(uint32_t mask);
     bool enabled() const { return types_.load(std::memory_order_relaxed) != 0; }
     bool enabled(EventType t) const {
         return (types_.load(std::memory_order_relaxed) & bit(t)) != 0;
@@ -277,7 +276,11 @@ class EventStream {
     std::atomic<uint64_t> dropped_{0};
     std::atomic<int64_t> iteration_{-1};
     const size_t mask_;  // capacity - 1
-    const std::unique_ptr<Slot[]> slots_;
+    // capacity slots, from the first setEnabledTypes() with a type on; null before (publish()
+    // and poll() then do nothing). Set once, freed with the stream.
+    std::atomic<Slot*> slots_{nullptr};
+    std::unique_ptr<Slot[]> storage_;  // owns slots_
+    std::once_flag allocated_;
     alignas(kLine) std::atomic<uint64_t> writePos_{0};  // next ticket: all publishers (CAS)
     alignas(kLine) std::mutex readMu_;                  // readers take turns
     uint64_t readPos_ = 0;                              // guarded by readMu_: oldest ticket

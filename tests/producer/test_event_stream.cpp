@@ -1,5 +1,7 @@
 #include <QtTest>
 
+#include <malloc.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -40,6 +42,45 @@ class EventStreamTest : public QObject {
         for (size_t i = 0; i < out.size(); ++i)
             QCOMPARE(out[i].offset, static_cast<int64_t>(i));
         QCOMPARE(events.dropped(), uint64_t{0});
+    }
+
+    // The ring is allocated when a type is first enabled: a stream nobody turned on takes no
+    // room for its 65 536 slots, publishes nothing and polls nothing; turned on, it works.
+    void ringIsAllocatedWhenFirstEnabled() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+        const bool countable = false;  // the sanitizers' allocators do not fill mallinfo2()
+#else
+        const bool countable = true;
+#endif
+        const auto heap = [] {
+            return static_cast<long>(mallinfo2().uordblks + mallinfo2().hblkhd);
+        };
+        const long before = heap();
+        EventStream events(65536);
+        const long constructed = heap();
+        Event e;
+        e.type = EventType::BatchCreated;
+        e.offset = 7;
+        events.publish(e);
+        std::vector<Event> out;
+        QCOMPARE(events.poll(out), size_t{0});
+        events.setEnabledTypes(0);
+        QCOMPARE(heap(), constructed);
+        events.setEnabledTypes(EventStream::bit(EventType::BatchCreated));
+        const long enabled = heap();
+        events.publish(e);
+        QCOMPARE(events.poll(out), size_t{1});
+        QCOMPARE(out[0].offset, int64_t{7});
+        events.setEnabled(false);
+        events.setEnabled(true);  // the same ring again
+        events.publish(e);
+        QCOMPARE(events.poll(out), size_t{1});
+        if (countable) {
+            QVERIFY2(constructed - before < 64 * 1024,
+                     qPrintable(QString::number(constructed - before)));
+            QVERIFY2(enabled - constructed >= static_cast<long>(65536 * sizeof(Event)),
+                     qPrintable(QString::number(enabled - constructed)));
+        }
     }
 
     void concurrentPublishersLoseNothingSilently() {
