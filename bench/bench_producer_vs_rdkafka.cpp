@@ -8,11 +8,12 @@
 // `--overload`: buffer.memory 32 MiB (librdkafka: queue.buffering.max.kbytes=32768), broker 1 of
 // the mock answering `--rtt-ms` (2000) late, each client sending as fast as it can for
 // `--seconds` (20) in a child process of its own; prints each one's peak RSS (VmHWM), the records
-// sent and the time send() spent blocked on full buffers.
+// sent and the time send() spent blocked on full buffers. `--heap-profile`: the same load, ours
+// alone and in this process, for `heaptrack` (which follows one process).
 //   bench_producer_vs_rdkafka [--records N] [--record-size B] [--keys K] [--batch-size B]
 //       [--linger-ms L] [--acks 0|1|all] [--compression none|lz4|zstd|gzip] [--threads T]
 //       [--pairs P] [--matrix] [--latency] [--rate R] [--mock-cluster PATH]
-//       [--overload [--seconds S] [--rtt-ms MS]]
+//       [--overload|--heap-profile [--seconds S] [--rtt-ms MS]]
 // acks=all runs with enable.idempotence=true in both clients, acks 0 and 1 without.
 #include <librdkafka/rdkafka.h>
 #include <sys/resource.h>
@@ -53,6 +54,7 @@ struct Options {
     bool overload = false;
     int seconds = 20;
     int rttMs = 2000;
+    bool heapProfile = false;  // --overload: ours alone, in this process
     std::string mockCluster = "tests/tools/mock_cluster";
 };
 
@@ -105,6 +107,8 @@ struct Mock {
             dup2(fromMock[1], 1);
             close(in[1]);
             close(fromMock[0]);
+            // Under --heap-profile a preloaded heap profiler profiles this process only.
+            unsetenv("LD_PRELOAD");
             execl(path.c_str(), path.c_str(), "--brokers", "3", "--topic", "bench-ours:6",
                   "--topic", "bench-rdkafka:6", static_cast<char*>(nullptr));
             _exit(127);
@@ -547,17 +551,22 @@ OverloadResult overloadRdkafka(const Options& o, const std::string& bootstrap,
     return r;
 }
 
-// Runs `client` in a child process (so each peak RSS is its own) against a fresh mock whose
-// broker 1 answers o.rttMs late.
-template <typename Client>
-OverloadResult inChild(const Options& o, Client client) {
-    Mock mock(o.mockCluster);
-    // The mock picks leaders at random: pinned, so broker 1 leads 2 of the 6 partitions.
+// Broker 1 of `mock` answers o.rttMs late and leads 2 of each topic's 6 partitions (the mock
+// picks leaders at random: pinned).
+void slowBroker(const Options& o, Mock& mock) {
     for (const char* topic : {"bench-ours", "bench-rdkafka"})
         for (int p = 0; p < 6; ++p)
             mock.command("leader " + std::string(topic) + " " + std::to_string(p) + " " +
                          std::to_string(p % 3 + 1));
     mock.command("rtt 1 " + std::to_string(o.rttMs));
+}
+
+// Runs `client` in a child process (so each peak RSS is its own) against a fresh mock whose
+// broker 1 answers o.rttMs late.
+template <typename Client>
+OverloadResult inChild(const Options& o, Client client) {
+    Mock mock(o.mockCluster);
+    slowBroker(o, mock);
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("pipe");
     std::fflush(stdout);
@@ -603,6 +612,14 @@ void runOverload(const Options& o) {
         std::printf("\n");
         std::fflush(stdout);
     };
+    if (o.heapProfile) {
+        // One run of ours in this process (no fork), for `heaptrack bench_producer_vs_rdkafka
+        // --heap-profile`: the allocations behind the peak RSS.
+        Mock mock(o.mockCluster);
+        slowBroker(o, mock);
+        print("ours", overloadOurs(o, mock.bootstrap, payload, keys));
+        std::exit(0);  // the producer still holds minutes of slow-broker work: not joined
+    }
     for (int p = 0; p < o.pairs; ++p) {
         auto ours = [&] {
             print("ours", inChild(o, [&](const std::string& b) {
@@ -635,6 +652,10 @@ int main(int argc, char** argv) {
         }
         if (a == "--overload") {
             o.overload = true;
+            continue;
+        }
+        if (a == "--heap-profile") {
+            o.overload = o.heapProfile = true;
             continue;
         }
         if (i + 1 >= argc) {
