@@ -69,6 +69,12 @@ void appendIteration(std::vector<Event>& out, int64_t iteration) {
     c.iteration = iteration;
     out.push_back(c);
 }
+// One iteration's events handed to the timeline as one poll's batch.
+void applyIteration(TimelineModel& m, int64_t iteration) {
+    std::vector<Event> events;
+    appendIteration(events, iteration);
+    m.applyEvents(events);
+}
 // Node 1's answer to request #11: NOT_LEADER_OR_FOLLOWER (6).
 Event notLeaderResponse() {
     Event e;
@@ -360,13 +366,9 @@ class TestModels : public QObject {
     void timelineThrottleWaitsForTheInterval() {
         TimelineModel m;
         m.setThrottle(0, 200);
-        std::vector<Event> events;
-        appendIteration(events, 1);
-        m.applyEvents(events);
+        applyIteration(m, 1);
         QCOMPARE(m.rowCount(), 1);  // the first comes at once
-        events.clear();
-        appendIteration(events, 2);
-        m.applyEvents(events);
+        applyIteration(m, 2);
         QCOMPARE(m.rowCount(), 1);
         QTRY_COMPARE(m.rowCount(), 2);
         QCOMPARE(m.index(1).data(TimelineModel::IterationRole).toInt(), 2);
@@ -377,12 +379,8 @@ class TestModels : public QObject {
     void timelineSaysLostEventsWithTheNextLines() {
         TimelineModel m;
         m.setThrottle(0, 200);
-        std::vector<Event> events;
-        appendIteration(events, 1);
-        m.applyEvents(events);
-        events.clear();
-        appendIteration(events, 2);
-        m.applyEvents(events);
+        applyIteration(m, 1);
+        applyIteration(m, 2);
         m.addLost(300, 8192);
         m.addLost(200, 8192);
         QCOMPARE(m.rowCount(), 1);
