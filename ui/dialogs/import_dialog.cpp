@@ -12,12 +12,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 #include "session/cluster_session.h"
+#include "widgets/live_progress_bar.h"
 
 namespace bs::ui {
 
@@ -82,7 +82,7 @@ ImportDialog::ImportDialog(ClusterSession* session, SendService* sends, QWidget*
     count_ = new QLabel;
     count_->setObjectName(QStringLiteral("count"));
     count_->setWordWrap(true);
-    progress_ = new QProgressBar;
+    progress_ = new LiveProgressBar;
     progress_->setObjectName(QStringLiteral("progress"));
     progress_->setRange(0, 1);
     progress_->setValue(0);
@@ -253,7 +253,7 @@ void ImportDialog::startImport() {
 }
 
 void ImportDialog::onProgress(qint64 sent, qint64 delivered, qint64 failed) {
-    progress_->setValue(static_cast<int>(std::min<qint64>(sent, progress_->maximum())));
+    progress_->setLiveValue(static_cast<int>(std::min<qint64>(sent, progress_->maximum())));
     progress_->setFormat(
         tr("%1 sent, %2 delivered, %3 failed").arg(sent).arg(delivered).arg(failed));
 }

@@ -11,13 +11,13 @@ class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
-class QProgressBar;
 class QPushButton;
 class QTableWidget;
 
 namespace bs::ui {
 
 class ClusterSession;
+class LiveProgressBar;
 class SendService;
 
 // File ▸ Import records…: publish a record file (JSON Lines, CSV, text lines; see
@@ -61,7 +61,7 @@ class ImportDialog : public QDialog {
     QCheckBox* skipBad_ = nullptr;
     QTableWidget* preview_ = nullptr;
     QLabel* count_ = nullptr;
-    QProgressBar* progress_ = nullptr;
+    LiveProgressBar* progress_ = nullptr;
     QPushButton *import_ = nullptr, *pause_ = nullptr, *cancel_ = nullptr;
     QPlainTextEdit* summaryText_ = nullptr;
 };

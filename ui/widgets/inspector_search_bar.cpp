@@ -6,11 +6,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTimeZone>
 #include <QVBoxLayout>
+
+#include "widgets/live_progress_bar.h"
 
 namespace bs::ui {
 
@@ -94,7 +95,7 @@ InspectorSearchBar::InspectorSearchBar(QWidget* parent) : QWidget(parent) {
     stop_ = new QPushButton(tr("Stop"), this);
     stop_->setObjectName(QStringLiteral("stopSearch"));
     stop_->setEnabled(false);
-    progress_ = new QProgressBar(this);
+    progress_ = new LiveProgressBar(this);
     progress_->setObjectName(QStringLiteral("searchProgress"));
     progress_->setRange(0, 1000);
     progress_->setTextVisible(false);
@@ -204,7 +205,7 @@ void InspectorSearchBar::showProgress(const SearchProgress& p) {
         done += pos.next - pos.from;
         where << tr("P%1 %2/%3").arg(partition).arg(number(pos.next), number(pos.stop));
     }
-    progress_->setValue(total > 0 ? static_cast<int>(done * 1000 / total) : 1000);
+    progress_->setLiveValue(total > 0 ? static_cast<int>(done * 1000 / total) : 1000);
     QString text = tr("scanned %1 · matched %2").arg(number(p.scanned), number(p.matched));
     if (!p.done) {
         status_->setText(text + QStringLiteral(" · ") + where.join(QStringLiteral(", ")));

@@ -9,11 +9,12 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QProgressBar;
 class QPushButton;
 class QSpinBox;
 
 namespace bs::ui {
+
+class LiveProgressBar;
 
 // The topic inspector's search row: conditions on key (exact or substring), value (substring or
 // regular expression), header name/value, a JSON path on the value and a timestamp range, the
@@ -51,7 +52,7 @@ class InspectorSearchBar : public QWidget {
     QComboBox *keyMode_, *valueMode_;
     QSpinBox* limit_;
     QPushButton *search_, *stop_;
-    QProgressBar* progress_;
+    LiveProgressBar* progress_;
     QLabel* status_;
 };
 

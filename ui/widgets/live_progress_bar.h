@@ -4,11 +4,11 @@
 
 namespace bs::ui {
 
-// A progress bar for values that change at the poll rate (buffer.memory in use, a repeat's
-// progress). QProgressBar::setValue() repaints at once for every visible change: the bar and
-// every widget under it painted and flushed on the spot, outside Qt's update pass. At full speed
-// that was a fifth of the GUI thread. setLiveValue() leaves the painting to the next update
-// pass, with the other views.
+// A progress bar for values that change many times a second (buffer.memory in use, a repeat's,
+// an import's and a topic search's progress). QProgressBar::setValue() repaints at once for every
+// visible change: the bar and every widget under it painted and flushed on the spot, outside Qt's
+// update pass. At full speed that was a fifth of the GUI thread. setLiveValue() leaves the painting
+// to the next update pass, with the other views.
 class LiveProgressBar : public QProgressBar {
     Q_OBJECT
   public:
