@@ -79,22 +79,23 @@ double threadCpuSeconds() {
     return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
 }
 
-// CPU time of every thread of the process: on a shared 2-core VM the wall-clock rate swings
-// by a third from run to run, the CPU spent per record much less.
-double processCpuSeconds() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
+// What the whole process has used so far, from one getrusage().
+struct ProcessUsage {
+    // CPU time of every thread: on a shared 2-core VM the wall-clock rate swings by a third from
+    // run to run, the CPU spent per record much less.
+    double cpuSeconds = 0;
+    // Minor page faults: each is the kernel handing out a fresh page, the price of memory
+    // touched for the first time.
+    long minorFaults = 0;
 
-// Minor page faults of the process so far: each is the kernel handing out a fresh page, the
-// price of memory touched for the first time.
-long processMinorFaults() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_minflt;
-}
+    static ProcessUsage now() {
+        rusage ru{};
+        getrusage(RUSAGE_SELF, &ru);
+        return {double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                    double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6,
+                ru.ru_minflt};
+    }
+};
 
 double secondsSince(Steady::time_point t) {
     return std::chrono::duration<double>(Steady::now() - t).count();
@@ -144,8 +145,7 @@ Run runHeadless(const std::string& bootstrap, const Options& o) {
         std::atomic<long> ok{0}, failed{0};
     };
     auto counts = std::make_unique<Counts>();
-    const double cpuStart = processCpuSeconds();
-    const long faultsStart = processMinorFaults();
+    const ProcessUsage usageStart = ProcessUsage::now();
     const auto start = Steady::now();
     for (long i = 0; i < o.records; ++i)
         producer.sendWithoutFuture(
@@ -155,8 +155,9 @@ Run runHeadless(const std::string& bootstrap, const Options& o) {
     producer.flush();
     Run run;
     run.seconds = secondsSince(start);
-    run.cpuSeconds = processCpuSeconds() - cpuStart;
-    run.minorFaults = processMinorFaults() - faultsStart;
+    const ProcessUsage usageEnd = ProcessUsage::now();
+    run.cpuSeconds = usageEnd.cpuSeconds - usageStart.cpuSeconds;
+    run.minorFaults = usageEnd.minorFaults - usageStart.minorFaults;
     run.delivered = counts->ok.load();
     run.failed = counts->failed.load();
     producer.close();
@@ -276,8 +277,7 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     timelinePainter.frames = 0;
     const auto start = Steady::now();
     const double cpuStart = threadCpuSeconds();
-    const double processStart = processCpuSeconds();
-    const long faultsStart = processMinorFaults();
+    const ProcessUsage usageStart = ProcessUsage::now();
     controller->sends().sendRepeated(draft, o.records, 0);
     const bool finished = hb.runUntil(
         [&] {
@@ -289,8 +289,9 @@ Run runGui(const std::string& bootstrap, const Options& o, bool withWindow) {
     run.seconds = secondsSince(start);
     const double guiSeconds = threadCpuSeconds() - cpuStart;
     run.guiCpu = guiSeconds / run.seconds;
-    run.cpuSeconds = processCpuSeconds() - processStart;
-    run.minorFaults = processMinorFaults() - faultsStart;
+    const ProcessUsage usageEnd = ProcessUsage::now();
+    run.cpuSeconds = usageEnd.cpuSeconds - usageStart.cpuSeconds;
+    run.minorFaults = usageEnd.minorFaults - usageStart.minorFaults;
     run.guiShare = run.cpuSeconds > 0 ? guiSeconds / run.cpuSeconds : 0;
     run.delivered = static_cast<long>(controller->sends().deliveredCount() - base);
     run.failed = static_cast<long>(controller->sends().failedCount() - baseFailed);

@@ -53,7 +53,8 @@ class EventStreamTest : public QObject {
         const bool countable = true;
 #endif
         const auto heap = [] {
-            return static_cast<long>(mallinfo2().uordblks + mallinfo2().hblkhd);
+            const struct mallinfo2 m = mallinfo2();
+            return static_cast<long>(m.uordblks + m.hblkhd);
         };
         const long before = heap();
         EventStream events(65536);
