@@ -31,6 +31,9 @@ constexpr size_t kMaxQueuedResponseBytes = 64 * 1024;
 constexpr size_t kMinBodyGrowth = 4096;
 // A TLS stream cannot say how many bytes are readable; read a TLS record's worth at a time.
 constexpr size_t kTlsReadChunk = 16 * 1024;
+// Requests one plain connection reads in a row before the other connections sharing its
+// thread get a turn.
+constexpr int kFramesPerTurn = 16;
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& context)
@@ -91,45 +94,147 @@ void Connection::close() {
 // Kafka mutes a channel for the same reasons: a request in hand (parked), responses not yet
 // taken by the client, no memory for more request bytes.
 bool Connection::readMuted() const {
-    return closed_ || closeAfterWrites_ || reading_ || waitingForMemory_ || parked_ || deferred_ ||
+    return closed_ || closeAfterWrites_ || waitingForMemory_ || parked_ || deferred_ ||
            outbound_.size() >= kMaxQueuedResponses || outboundBytes_ >= kMaxQueuedResponseBytes;
 }
 
 void Connection::readMore() {
-    if (readMuted()) return;
+    if (reading_ || readMuted()) return;
+    if (!tls_) return readPlain();
     reading_ = true;
     auto self = shared_from_this();
     if (!frameSize_) {
-        withStream([&](auto& stream) {
-            stream.async_read_some(
-                asio::buffer(sizeBuf_.data() + sizeRead_, sizeBuf_.size() - sizeRead_),
-                [self](const boost::system::error_code& ec, size_t n) { self->onSizeRead(ec, n); });
-        });
-    } else if (!tls_) {
-        // Wait until bytes are there, so a client that stalls holds no buffer for them.
-        plain_.async_wait(asio::socket_base::wait_read,
-                          [self](const boost::system::error_code& ec) { self->onReadable(ec); });
+        tls_->async_read_some(
+            asio::buffer(sizeBuf_.data() + sizeRead_, sizeBuf_.size() - sizeRead_),
+            [self](const boost::system::error_code& ec, size_t n) { self->onSizeRead(ec, n); });
     } else {
         onReadable({});
     }
+}
+
+// A plain socket is read with non-blocking calls for as long as bytes are there, and waited on
+// (holding no body buffer) only when they are not: a busy connection costs a size read, an
+// FIONREAD and a body read per request, not a reactor round trip per read. reading_ is held
+// through the loop, so a request answered inline (a Fetch that completes at once) cannot
+// start a second loop.
+void Connection::readPlain() {
+    reading_ = true;
+    for (int frames = 0;;) {
+        if (readMuted()) {
+            reading_ = false;
+            if (!frameSize_) UninitBytes().swap(body_);  // muted between requests
+            return;
+        }
+        if (frames == kFramesPerTurn) {
+            // Other connections on this thread get their turn.
+            reading_ = false;
+            asio::post(strand_, [self = shared_from_this()] { self->readMore(); });
+            return;
+        }
+        const ReadStep step = frameSize_ ? readBodyPlain() : readSizePlain();
+        switch (step) {
+            case ReadStep::Progress:
+                break;
+            case ReadStep::FrameDone:
+                ++frames;
+                completeFrame();
+                break;
+            case ReadStep::WouldBlock:
+                // Between frames nothing is read: the cached body buffer goes back.
+                if (!frameSize_) UninitBytes().swap(body_);
+                plain_.async_wait(asio::socket_base::wait_read,
+                                  [self = shared_from_this()](const boost::system::error_code& ec) {
+                                      self->reading_ = false;
+                                      if (ec || self->closed_) {
+                                          self->releaseBody();
+                                          return self->doClose("read failed");
+                                      }
+                                      self->readMore();
+                                  });
+                return;  // reading_ stays set while the wait is pending
+            case ReadStep::NoMemory:
+                reading_ = false;
+                waitingForMemory_ = true;
+                return;
+            case ReadStep::Closed:
+                reading_ = false;
+                return;
+        }
+    }
+}
+
+Connection::ReadStep Connection::readSizePlain() {
+    boost::system::error_code ec;
+    const size_t n = plain_.read_some(
+        asio::buffer(sizeBuf_.data() + sizeRead_, sizeBuf_.size() - sizeRead_), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return ReadStep::WouldBlock;
+    if (ec) {
+        doClose(ec == asio::error::eof ? "client closed" : "read failed");
+        return ReadStep::Closed;
+    }
+    if (!sizeArrived(n)) return closed_ ? ReadStep::Closed : ReadStep::Progress;
+    return *frameSize_ == 0 ? ReadStep::FrameDone : ReadStep::Progress;
+}
+
+Connection::ReadStep Connection::readBodyPlain() {
+    boost::system::error_code ec;
+    size_t available = plain_.available(ec);
+    if (available == 0) {
+        // Either the peer closed (read to learn it) or nothing is there yet: then wait,
+        // holding no more buffer than has arrived.
+        uint8_t probe = 0;
+        const size_t n =
+            plain_.receive(asio::buffer(&probe, 1), asio::socket_base::message_peek, ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again)
+            return ReadStep::WouldBlock;
+        if (ec || n == 0) {
+            releaseBody();
+            doClose(ec == asio::error::eof || !ec ? "client closed mid-frame" : "read failed");
+            return ReadStep::Closed;
+        }
+        available = 1;
+    }
+    const size_t want = std::min(*frameSize_ - body_.size(), available);
+    if (!reserveBody(body_.size() + want)) return ReadStep::NoMemory;
+    const size_t before = body_.size();
+    body_.resize(before + want);  // within the reserved capacity: no reallocation
+    const size_t n = plain_.read_some(asio::buffer(body_.data() + before, want), ec);
+    body_.resize(before + n);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return ReadStep::WouldBlock;
+    if (ec) {
+        releaseBody();
+        doClose(ec == asio::error::eof ? "client closed mid-frame" : "read failed");
+        return ReadStep::Closed;
+    }
+    lastActivity_ = Clock::now();
+    return body_.size() < *frameSize_ ? ReadStep::Progress : ReadStep::FrameDone;
 }
 
 void Connection::onSizeRead(const boost::system::error_code& ec, size_t n) {
     reading_ = false;
     if (ec) return doClose(ec == asio::error::eof ? "client closed" : "read failed");
     if (closed_) return;
+    if (sizeArrived(n) && *frameSize_ == 0) return frameComplete();
+    readMore();
+}
+
+// Counts n more bytes of the size prefix; true once the prefix is complete and accepted
+// (frameSize_ set), false while it is partial or after refusing it.
+bool Connection::sizeArrived(size_t n) {
     lastActivity_ = Clock::now();
     if (sizeRead_ == 0 && n > 0) {
         frameDeadline_ = lastActivity_ + ctx_.requestReadTimeout;
         scheduleDeadline();
     }
     sizeRead_ += n;
-    if (sizeRead_ < sizeBuf_.size()) return readMore();
+    if (sizeRead_ < sizeBuf_.size()) return false;
     auto size = protocol::readFrameSize(sizeBuf_, ctx_.maxRequestBytes);
-    if (!size) return refuse(Refusal::FrameSize, size.error().message);
+    if (!size) {
+        refuse(Refusal::FrameSize, size.error().message);
+        return false;
+    }
     frameSize_ = static_cast<size_t>(*size);
-    if (*frameSize_ == 0) return frameComplete();
-    readMore();
+    return true;
 }
 
 void Connection::onReadable(const boost::system::error_code& ec) {
@@ -138,26 +243,7 @@ void Connection::onReadable(const boost::system::error_code& ec) {
         releaseBody();
         return doClose("read failed");
     }
-    size_t want = *frameSize_ - body_.size();
-    if (tls_) {
-        want = std::min(want, kTlsReadChunk);
-    } else {
-        boost::system::error_code ignored;
-        size_t available = plain_.available(ignored);
-        if (available == 0) {
-            // Either the peer closed (read to learn it) or the wake-up was spurious (an
-            // edge from before the last read): then wait again, holding nothing.
-            uint8_t probe = 0;
-            boost::system::error_code peekEc;
-            plain_.receive(asio::buffer(&probe, 1), asio::socket_base::message_peek, peekEc);
-            if (peekEc == asio::error::would_block || peekEc == asio::error::try_again) {
-                reading_ = false;
-                return readMore();
-            }
-            available = 1;
-        }
-        want = std::min(want, available);
-    }
+    const size_t want = std::min(*frameSize_ - body_.size(), kTlsReadChunk);
     if (!reserveBody(body_.size() + want)) {
         reading_ = false;
         waitingForMemory_ = true;
@@ -165,13 +251,11 @@ void Connection::onReadable(const boost::system::error_code& ec) {
     }
     const size_t before = body_.size();
     body_.resize(before + want);  // within the reserved capacity: no reallocation
-    withStream([&](auto& stream) {
-        stream.async_read_some(
-            asio::buffer(body_.data() + before, want),
-            [self = shared_from_this(), before](const boost::system::error_code& ec2, size_t n) {
-                self->onBodyRead(ec2, before, n);
-            });
-    });
+    tls_->async_read_some(
+        asio::buffer(body_.data() + before, want),
+        [self = shared_from_this(), before](const boost::system::error_code& ec2, size_t n) {
+            self->onBodyRead(ec2, before, n);
+        });
 }
 
 void Connection::onBodyRead(const boost::system::error_code& ec, size_t before, size_t n) {
@@ -204,7 +288,7 @@ bool Connection::reserveBody(size_t needed) {
 }
 
 void Connection::releaseBody() {
-    std::vector<uint8_t>().swap(body_);
+    UninitBytes().swap(body_);
     if (charged_ > 0) ctx_.memoryPool->release(charged_);
     charged_ = 0;
 }
@@ -216,13 +300,22 @@ void Connection::onMemoryAvailable() {
 }
 
 void Connection::frameComplete() {
+    completeFrame();
+    UninitBytes().swap(body_);  // the TLS path keeps no buffer between requests
+    readMore();
+}
+
+void Connection::completeFrame() {
     sizeRead_ = 0;
     frameSize_.reset();
     frameDeadline_ = Clock::time_point::max();
     handleRequest();
-    // The request is decoded (handle() copies what it keeps): free its bytes for others.
-    releaseBody();
-    readMore();
+    // The request is decoded (handle() copies what it keeps): its bytes go back to the pool
+    // for others. The buffer itself is kept while the read loop goes on (the next request
+    // is likely the same size) and freed when the connection waits for bytes.
+    body_.clear();
+    if (charged_ > 0) ctx_.memoryPool->release(charged_);
+    charged_ = 0;
 }
 
 void Connection::handleRequest() {

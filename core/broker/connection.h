@@ -15,6 +15,7 @@
 #include "broker/kafka_apis.h"
 #include "broker/partition.h"
 #include "broker/refusal_log.h"
+#include "common/default_init_allocator.h"
 #include "security/tls.h"
 
 namespace bs::broker {
@@ -47,7 +48,9 @@ struct ConnectionContext {
 // than its handling time plus the node's injected latency. Like Kafka, it stops reading while
 // a Fetch is parked (so responses keep request order), while responses back up (a client
 // that does not read them) and while the memory pool is full. A frame's buffer grows with the
-// bytes that arrive, charged to the pool; a frame that stops arriving closes the connection
+// bytes that arrive, charged to the pool (a plain connection reads them with non-blocking calls
+// while they are there, keeping the buffer, uncharged, from one request to the next until it
+// waits for bytes); a frame that stops arriving closes the connection
 // after request.read.timeout.ms, and a connection with no traffic after
 // connections.max.idle.ms. A malformed frame closes the connection. On a TLS listener the TLS
 // handshake comes first; on a SASL listener a SaslServerAuthenticator takes every frame until
@@ -70,9 +73,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
         Clock::time_point readyAt;
     };
 
+    enum class ReadStep { Progress, FrameDone, WouldBlock, NoMemory, Closed };
+
     void onHandshake(const boost::system::error_code& ec);
     bool readMuted() const;
     void readMore();
+    void readPlain();
+    ReadStep readSizePlain();
+    ReadStep readBodyPlain();
+    bool sizeArrived(size_t n);
     void onSizeRead(const boost::system::error_code& ec, size_t n);
     void onReadable(const boost::system::error_code& ec);
     void onBodyRead(const boost::system::error_code& ec, size_t before, size_t n);
@@ -80,6 +89,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     void releaseBody();
     void onMemoryAvailable();
     void frameComplete();
+    void completeFrame();
     void handleRequest();
     void enqueue(std::vector<uint8_t> frame);
     void pumpWrites();
@@ -115,7 +125,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::array<uint8_t, 4> sizeBuf_{};
     size_t sizeRead_ = 0;              // bytes of the size prefix read so far
     std::optional<size_t> frameSize_;  // set once the prefix is complete
-    std::vector<uint8_t> body_;        // the bytes of the frame that have arrived
+    UninitBytes body_;                 // the bytes of the frame that have arrived
     size_t charged_ = 0;               // body_'s capacity, charged to the memory pool
     Clock::time_point frameDeadline_ = Clock::time_point::max();  // request.read.timeout.ms
     Clock::time_point lastActivity_;                              // last byte read or written
