@@ -55,8 +55,9 @@ struct ConnectionContext {
 // connections.max.idle.ms. A malformed frame closes the connection. On a TLS listener the TLS
 // handshake comes first; on a SASL listener a SaslServerAuthenticator takes every frame until
 // the login completes.
-// Thread ownership: the socket's executor is a strand (the acceptor creates it so); every
-// member is touched only on it; close() may be called from any thread (it posts).
+// Thread ownership: the socket's executor is one processor's io_context, run by one thread (the
+// acceptor gives it so); every member is touched only there; close() may be called from any
+// thread (it posts).
 class Connection : public std::enable_shared_from_this<Connection> {
   public:
     using Clock = std::chrono::steady_clock;

@@ -11,8 +11,9 @@ EmbeddedCluster::EmbeddedCluster(const ClusterConfig& config, const Clock& clock
     : config_(config),
       clock_(clock),
       memoryPool_(config.queuedMaxRequestBytes),
-      flushTimer_(io_),
-      groupTimer_(io_) {}
+      processors_(config_.ioThreads),
+      flushTimer_(processors_.control()),
+      groupTimer_(processors_.control()) {}
 
 Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::start(const ClusterConfig& config,
                                                                 const Clock& clock) {
@@ -61,7 +62,7 @@ Status EmbeddedCluster::init() {
     std::vector<BrokerEndpoint> endpoints;
     for (int32_t id = 0; id < config_.nodeCount; ++id) {
         const auto port = static_cast<uint16_t>(config_.basePort == 0 ? 0 : config_.basePort + id);
-        auto node = std::make_unique<NodeServer>(io_, id, config_.bindAddress, port);
+        auto node = std::make_unique<NodeServer>(processors_, id, config_.bindAddress, port);
         if (auto s = node->open(); !s) return s;
         endpoints.push_back({id, host, node->port()});
         nodes_.push_back(std::move(node));
@@ -97,12 +98,9 @@ Status EmbeddedCluster::init() {
         registry_ = std::move(*registry);
     }
 
-    work_.emplace(io_.get_executor());
     if (config_.log.flushMs != LogConfig::kNever) scheduleFlush();
     scheduleGroupTick();
-    for (int i = 0; i < config_.ioThreads; ++i) {
-        threads_.emplace_back([this] { io_.run(); });
-    }
+    processors_.start();
     spdlog::info(
         "cluster {} started: {} nodes, bootstrap.servers={}, security.protocol={}, "
         "schema.registry.url={}, data dir {}",
@@ -150,18 +148,13 @@ Status EmbeddedCluster::stop() {
         node->close();
     if (registry_) registry_->stop();
     // The timer is only touched on io threads; cancel it there.
-    boost::asio::post(io_, [this] {
+    boost::asio::post(processors_.control(), [this] {
         flushTimer_.cancel();
         groupTimer_.cancel();
     });
-    work_.reset();
-    for (auto& t : threads_)
-        t.join();
-    threads_.clear();
-    // Run whatever the closes left (aborted handlers) so every connection is released before
-    // the nodes and the logs go away.
-    io_.restart();
-    io_.run();
+    // Whatever the closes left (aborted handlers) runs too, so every connection is released
+    // before the nodes and the logs go away.
+    processors_.stop();
     if (replicas_) stopStatus_ = replicas_->shutdown();
     spdlog::info("cluster stopped{}", stopStatus_.ok() ? "" : ": " + stopStatus_.message());
     return stopStatus_;

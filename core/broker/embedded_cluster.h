@@ -1,8 +1,6 @@
 #pragma once
 
 #include <atomic>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <optional>
@@ -19,6 +17,7 @@
 #include "broker/listener_security.h"
 #include "broker/metadata_cache.h"
 #include "broker/node_server.h"
+#include "broker/processor_pool.h"
 #include "broker/refusal_log.h"
 #include "broker/replica_manager.h"
 #include "broker/request_memory_pool.h"
@@ -29,9 +28,10 @@
 namespace bs::broker {
 
 // The embedded Kafka-compatible cluster: N nodes in this process, each its own TCP listener,
-// sharing one metadata table and one data dir of partition logs. Networking runs on one
-// io_context served by config.ioThreads threads; each connection is serialized on its own
-// strand, so the threads only bound how many requests are handled at once.
+// sharing one metadata table and one data dir of partition logs. Networking runs on
+// config.ioThreads threads, each with an io_context of its own (ProcessorPool); a connection
+// stays on the thread it was given, so the threads only bound how many requests are handled at
+// once.
 // Lifecycle: start() -> serving; stop() (or the destructor) closes every listener and
 // connection, waits for the I/O threads, then flushes and closes every log. Thread-safe.
 class EmbeddedCluster {
@@ -78,16 +78,14 @@ class EmbeddedCluster {
     RequestMemoryPool memoryPool_;
     RefusalLog refusals_;
     ByteGauge queuedResponseBytes_;
-    // io_ outlives the nodes (their acceptors) and the connections, which stop() drains.
-    boost::asio::io_context io_;
-    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+    // Outlives the nodes (their acceptors) and the connections, which stop() drains.
+    ProcessorPool processors_;
     std::vector<std::unique_ptr<NodeServer>> nodes_;
     std::unique_ptr<registry::RegistryServer> registry_;  // own thread; stopped by stop()
     std::unique_ptr<ClusterControl> control_;
     boost::asio::steady_timer flushTimer_;  // touched on io threads only (one chain)
     boost::asio::steady_timer groupTimer_;  // likewise: applies the groups' deadlines
     std::atomic<bool> stopping_{false};
-    std::vector<std::thread> threads_;
     std::mutex stopMu_;     // serializes stop()
     bool stopped_ = false;  // guarded by stopMu_
     Status stopStatus_;     // guarded by stopMu_

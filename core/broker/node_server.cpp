@@ -1,6 +1,6 @@
 #include "broker/node_server.h"
 
-#include <boost/asio/strand.hpp>
+#include <boost/asio/post.hpp>
 
 #include "broker/refusal_log.h"
 
@@ -8,8 +8,13 @@ namespace bs::broker {
 
 namespace asio = boost::asio;
 
-NodeServer::NodeServer(asio::io_context& io, int32_t nodeId, std::string bindAddress, uint16_t port)
-    : io_(io), bindAddress_(std::move(bindAddress)), acceptor_(io), port_(port), acceptRetry_(io) {
+NodeServer::NodeServer(ProcessorPool& processors, int32_t nodeId, std::string bindAddress,
+                       uint16_t port)
+    : processors_(processors),
+      bindAddress_(std::move(bindAddress)),
+      acceptor_(processors.control()),
+      port_(port),
+      acceptRetry_(processors.control()) {
     context_.nodeId = nodeId;
 }
 
@@ -54,9 +59,9 @@ void NodeServer::startAccepting(const ConnectionContext& context, int32_t maxCon
 }
 
 void NodeServer::acceptLocked() {
-    // Each connection's socket gets its own strand as executor: its handlers never run
-    // concurrently, and it needs no locks.
-    acceptor_.async_accept(asio::make_strand(io_),
+    // Each connection's socket runs on one processor's single-threaded io_context: its
+    // handlers never run concurrently, and it needs no locks.
+    acceptor_.async_accept(processors_.nextForConnection(),
                            [this, generation = generation_](const boost::system::error_code& ec,
                                                             asio::ip::tcp::socket socket) {
                                std::lock_guard lock(mu_);

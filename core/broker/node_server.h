@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "broker/connection.h"
+#include "broker/processor_pool.h"
 #include "common/result.h"
 
 namespace bs::broker {
@@ -20,7 +21,7 @@ namespace bs::broker {
 // list are guarded by mu_ (the acceptor is only ever touched with mu_ held).
 class NodeServer {
   public:
-    NodeServer(boost::asio::io_context& io, int32_t nodeId, std::string bindAddress, uint16_t port);
+    NodeServer(ProcessorPool& processors, int32_t nodeId, std::string bindAddress, uint16_t port);
     ~NodeServer();
 
     // Binds and listens (port 0 picks an ephemeral port the first time; later opens reuse the
@@ -48,7 +49,7 @@ class NodeServer {
     void onAccepted(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
     void closeLocked();
 
-    boost::asio::io_context& io_;
+    ProcessorPool& processors_;
     const std::string bindAddress_;
     ConnectionContext context_;  // set before accepting starts, then immutable
     size_t maxConnections_ = 0;  // set before accepting starts, then immutable
