@@ -79,7 +79,7 @@ ValidationResult validateProduceRecords(std::span<const uint8_t> records, int32_
                           " in record batch with producerId " + std::to_string(h.producerId));
     }
     thread_local std::vector<uint8_t> scratch;
-    Status recordsStatus = validateBatchRecords(records, scratch);
+    Status recordsStatus = validateCheckedBatchRecords(records, scratch);  // CRC checked above
     if (scratch.capacity() > kScratchKeepBytes) std::vector<uint8_t>().swap(scratch);
     if (!recordsStatus) return reject(ErrorCode::CORRUPT_MESSAGE, recordsStatus.message());
     ValidationResult ok;

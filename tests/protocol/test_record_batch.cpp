@@ -112,6 +112,32 @@ class RecordBatchTest : public QObject {
         QVERIFY(validateBatchRecords(*built, scratch).ok());
     }
 
+    // The broker checks a produced batch's CRC once (validateBatch), then its records without
+    // computing the CRC again; the records are still checked.
+    void checkedBatchRecordsSkipOnlyTheCrc() {
+        std::vector<uint8_t> buffer(200);
+        RecordBatchBuilder builder(buffer, CompressionType::None);
+        QVERIFY(builder.tryAppend(kT, bytesOf("k"), bytesOf("v"), {}));
+        QVERIFY(builder.tryAppend(kT, bytesOf("k2"), bytesOf("v2"), {}));
+        auto built = builder.close();
+        QVERIFY(built.ok());
+        std::vector<uint8_t> batch(built->begin(), built->end());
+        std::vector<uint8_t> scratch;
+        QVERIFY(validateCheckedBatchRecords(batch, scratch).ok());
+
+        batch[kCrcOffset] ^= 0xff;  // a CRC the caller would have refused
+        QVERIFY(!validateBatchRecords(batch, scratch).ok());
+        QVERIFY(validateCheckedBatchRecords(batch, scratch).ok());
+
+        batch[kCrcOffset] ^= 0xff;
+        batch[batch.size() - 1] = 0x7f;  // the last record's header count: now past the end
+        const bs::Status bad = validateCheckedBatchRecords(batch, scratch);
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.message().find("CRC") == std::string::npos, bad.message().c_str());
+        batch.resize(batch.size() - 1);  // shorter than batchLength says
+        QVERIFY(!validateCheckedBatchRecords(batch, scratch).ok());
+    }
+
     void roundTripEveryCodec_data() {
         QTest::addColumn<int>("codec");
         for (int c = 0; c <= 4; ++c) {
