@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/storage/index_file.h"
 #include "broker/storage/log.h"
 #include "storage/storage_test_util.h"
 #include "support/mock_clock.h"
@@ -293,6 +294,30 @@ class LogTest : public QObject {
         QCOMPARE(log->logStartOffset(), int64_t{0});
     }
 
+    static bool appendOne(Log& log) {
+        std::vector<uint8_t> batch = makeBatch(1);
+        return log.append(batch).ok();
+    }
+
+    // A produce request's batch each past index.interval.bytes made an index write each: the
+    // entries now go to the file in groups of IndexFile::kPendingBytes.
+    void indexEntriesAreWrittenInGroups() {
+        LogConfig config;
+        config.indexIntervalBytes = 0;
+        auto log = openLog(freshDir(), config);
+        const size_t perGroup = IndexFile::kPendingBytes / 8;
+        for (size_t i = 0; i < perGroup; ++i)  // the first batch makes no entry
+            QVERIFY(appendOne(*log));
+        const std::string path = log->segments().front().indexPath;
+        QCOMPARE(std::filesystem::file_size(path), std::uintmax_t{0});
+        QVERIFY(appendOne(*log));
+        QCOMPARE(std::filesystem::file_size(path), std::uintmax_t{IndexFile::kPendingBytes});
+        QVERIFY(appendOne(*log));
+        QCOMPARE(std::filesystem::file_size(path), std::uintmax_t{IndexFile::kPendingBytes});
+        QVERIFY(log->flush().ok());
+        QCOMPARE(std::filesystem::file_size(path), std::uintmax_t{IndexFile::kPendingBytes + 8});
+    }
+
     void indexMakesEveryOffsetReachable() {
         std::string dir = freshDir();
         LogConfig config;
@@ -308,6 +333,9 @@ class LogTest : public QObject {
         }
         SegmentInfo segment = log->segments().front();
         QCOMPARE(segment.indexEntries, size_t{19});
+        // Entries reach the file IndexFile::kPendingBytes at a time, and all of them at flush.
+        QCOMPARE(std::filesystem::file_size(segment.indexPath), std::uintmax_t{0});
+        QVERIFY(log->flush().ok());
         QCOMPARE(static_cast<size_t>(std::filesystem::file_size(segment.indexPath)),
                  size_t{19 * 8});
         // locate() finds each batch's byte position through the index.

@@ -5,6 +5,7 @@
 namespace bs::broker {
 
 IndexFile::~IndexFile() {
+    if (fd_ >= 0) (void)writePending();  // a failure leaves what recovery rebuilds
     fileio::closeQuietly(fd_);
 }
 
@@ -32,11 +33,29 @@ Error sealedError(const std::string& path) {
 
 Status IndexFile::writeEntry(size_t slot, std::span<const uint8_t> entry) {
     if (fd_ < 0) return sealedError(path_);
-    return fileio::writeAt(fd_, path_, static_cast<int64_t>(slot * entry.size()), entry);
+    if (!pending_.empty() &&
+        (entry.size() != entrySize_ || slot != pendingSlot_ + pending_.size() / entrySize_)) {
+        if (auto s = writePending(); !s) return s;
+    }
+    if (pending_.empty()) {
+        pendingSlot_ = slot;
+        entrySize_ = entry.size();
+    }
+    pending_.insert(pending_.end(), entry.begin(), entry.end());
+    return pending_.size() >= kPendingBytes ? writePending() : Status::success();
+}
+
+Status IndexFile::writePending() {
+    if (pending_.empty()) return Status::success();
+    auto written =
+        fileio::writeAt(fd_, path_, static_cast<int64_t>(pendingSlot_ * entrySize_), pending_);
+    pending_.clear();
+    return written;
 }
 
 Status IndexFile::rewrite(std::span<const uint8_t> content) {
     if (fd_ < 0) return sealedError(path_);
+    pending_.clear();  // the new content replaces them
     auto truncated = fileio::truncate(fd_, path_, 0);
     if (!truncated) return truncated;
     return fileio::writeAt(fd_, path_, 0, content);
@@ -44,15 +63,18 @@ Status IndexFile::rewrite(std::span<const uint8_t> content) {
 
 Status IndexFile::flush() {
     if (fd_ < 0) return Status::success();
+    if (auto s = writePending(); !s) return s;
     return fileio::sync(fd_, path_);
 }
 
 void IndexFile::seal() {
+    if (fd_ >= 0) (void)writePending();  // a failure leaves what recovery rebuilds
     fileio::closeQuietly(fd_);
     fd_ = -1;
 }
 
 Status IndexFile::deleteFile() {
+    pending_.clear();
     return fileio::removeFile(path_);
 }
 
