@@ -504,8 +504,13 @@ Result<std::shared_ptr<const AvroSchema>> AvroSchema::parse(const std::string& t
         return Error{std::string("Invalid Avro schema: not JSON: ") + e.what()};
     }
     s->text_ = s->impl_->json.dump();
-    if (avro_schema_from_json_length(s->text_.data(), s->text_.size(), &s->impl_->schema) != 0)
+    if (avro_schema_from_json_length(s->text_.data(), s->text_.size(), &s->impl_->schema) != 0) {
+        // avro-c can leave a schema it already freed in the out-parameter: ~AvroSchema's decref
+        // of it decremented a byte of whatever the heap had put there since (in Release, this
+        // very message: "Invalid @vro schema"; ASan cannot see writes inside libavro).
+        s->impl_->schema = nullptr;
         return Error{std::string("Invalid Avro schema: ") + avroErrorText()};
+    }
     s->impl_->names.collect(s->impl_->json, "");
     const auto& j = s->impl_->json;
     if (j.is_object() && j.contains("name") && j["name"].is_string())
