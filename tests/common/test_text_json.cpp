@@ -37,6 +37,17 @@ class TextJsonTest : public QObject {
         QCOMPARE(bs::invalidUtf8At("x\xed\xa0\x80"), size_t{1});     // a surrogate
         QCOMPARE(bs::invalidUtf8At("\xf4\x90\x80\x80"), size_t{0});  // beyond U+10FFFF
         QCOMPARE(bs::invalidUtf8At("ok\xff"), size_t{2});
+        // Long ASCII runs are tested many bytes at a time: a bad byte anywhere in them is named.
+        const std::string ascii(100, 'a');
+        QCOMPARE(bs::invalidUtf8At(ascii), std::string::npos);
+        for (size_t at = 0; at < ascii.size(); ++at) {
+            std::string bad = ascii;
+            bad[at] = '\xff';
+            QCOMPARE(bs::invalidUtf8At(bad), at);
+            std::string good = ascii;
+            good.replace(at, 1, "\xc3\xa9");
+            QCOMPARE(bs::invalidUtf8At(good), std::string::npos);
+        }
     }
 
     void jsonAcceptsRfc8259Texts() {
