@@ -250,6 +250,7 @@ FutureRecordMetadata KafkaProducer::sendImpl(const ProducerRecord& record, Callb
     ClusterCache& cache = clusterCache();
     std::shared_ptr<const Cluster> held;  // the slow path's snapshot
     const Cluster* clusterPtr = nullptr;
+    int32_t partitionCount = 0;  // looked up once: each look-up is a map search by name
     if (!cache.inUse) {
         const uint64_t epoch = in_->metadata.epoch();
         if (cache.epoch != epoch || !cache.cluster) {
@@ -258,8 +259,10 @@ FutureRecordMetadata KafkaProducer::sendImpl(const ProducerRecord& record, Callb
         }
         const int32_t known = cache.cluster->partitionCountForTopic(record.topic);
         if (known > 0 &&
-            (!record.partition || (*record.partition >= 0 && *record.partition < known)))
+            (!record.partition || (*record.partition >= 0 && *record.partition < known))) {
             clusterPtr = cache.cluster.get();
+            partitionCount = known;
+        }
     }
     bool waited = false;
     if (!clusterPtr) {
@@ -268,6 +271,7 @@ FutureRecordMetadata KafkaProducer::sendImpl(const ProducerRecord& record, Callb
         if (!awaited) return failed(record, awaited.error(), callback);
         held = std::move(*awaited);
         clusterPtr = held.get();
+        partitionCount = clusterPtr->partitionCountForTopic(record.topic);
     }
     struct InUse {
         ClusterCache& c;
@@ -319,12 +323,11 @@ FutureRecordMetadata KafkaProducer::sendImpl(const ProducerRecord& record, Callb
         auto p = in_->partitioner->partition(record.topic, key, value, cluster);
         if (!p) return failed(record, p.error(), callback);
         partition = *p;
-        int32_t count = cluster.partitionCountForTopic(record.topic);
-        if (partition != kUnknownPartition && (partition < 0 || partition >= count))
+        if (partition != kUnknownPartition && (partition < 0 || partition >= partitionCount))
             return failed(record,
                           Error{"partitioner " + in_->partitioner->name() + " returned partition " +
                                 std::to_string(partition) + " for topic " + record.topic +
-                                " with " + std::to_string(count) + " partitions"},
+                                " with " + std::to_string(partitionCount) + " partitions"},
                           callback);
     }
     const int64_t timestamp = record.timestamp
@@ -336,7 +339,7 @@ FutureRecordMetadata KafkaProducer::sendImpl(const ProducerRecord& record, Callb
                                                                     : PartitionChoice::Partitioner;
     auto appended = in_->accumulator->append(
         record.topic, partition, timestamp, key, value, s.headers, std::move(callback), remainingMs,
-        abortOnNewBatch, nowMs, cluster, sendNs, choice, wantFuture);
+        abortOnNewBatch, nowMs, cluster, sendNs, choice, wantFuture, partitionCount);
     if (appended && appended->abortForNewBatch) {
         // KIP-480: the partitioner may pick another partition for the record starting a batch.
         in_->partitioner->onNewBatch(record.topic, cluster, appended->partition);
@@ -346,7 +349,7 @@ FutureRecordMetadata KafkaProducer::sendImpl(const ProducerRecord& record, Callb
         publishOnNewBatch(record.topic, appended->partition, *p);
         appended = in_->accumulator->append(record.topic, *p, timestamp, key, value, s.headers,
                                             std::move(callback), remainingMs, false, nowMs, cluster,
-                                            sendNs, choice, wantFuture);
+                                            sendNs, choice, wantFuture, partitionCount);
     }
     if (!appended) return failed(record, appended.error(), callback);
     if (appended->batchIsFull || appended->newBatchCreated) in_->sender->wakeup();

@@ -31,18 +31,6 @@ TopicCache& topicCache() {
     return c;
 }
 
-// Counts an append in progress so abortIncompleteBatches can wait for stragglers.
-class AppendGuard {
-  public:
-    explicit AppendGuard(std::atomic<int32_t>& n) : n_(n) { n_.fetch_add(1); }
-    ~AppendGuard() { n_.fetch_sub(1); }
-    AppendGuard(const AppendGuard&) = delete;
-    AppendGuard& operator=(const AppendGuard&) = delete;
-
-  private:
-    std::atomic<int32_t>& n_;
-};
-
 double jitterFactor(double jitter) {
     thread_local std::mt19937 rng{std::random_device{}()};
     std::uniform_real_distribution<double> d(1.0 - jitter, 1.0 + jitter);
@@ -305,9 +293,9 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
     std::string_view topic, int32_t partition, int64_t timestamp, BytesView key, BytesView value,
     std::span<const protocol::RecordHeader> headers, Callback&& callback, int64_t maxTimeToBlockMs,
     bool abortOnNewBatch, int64_t nowMs, const ClusterView& cluster, int64_t sendNs,
-    PartitionChoice choice, bool wantFuture) {
+    PartitionChoice choice, bool wantFuture, int32_t partitionCount) {
     if (closed_.load()) return closedError();
-    const int32_t partitionCount = cluster.partitionCountForTopic(topic);
+    if (partitionCount <= 0) partitionCount = cluster.partitionCountForTopic(topic);
     if (partitionCount <= 0)
         return Error{"topic '" + std::string(topic) + "' is not in the cluster metadata"};
     if (partition != kUnknownPartition && (partition < 0 || partition >= partitionCount))
@@ -316,7 +304,6 @@ Result<RecordAccumulator::RecordAppendResult> RecordAccumulator::append(
                      " partitions)"};
 
     TopicInfo& info = topicInfo(topic);
-    AppendGuard guard(appendsInProgress_);
     ByteBuffer buffer;
     struct BufferReturn {  // an allocated buffer not used by a new batch goes back to the pool
         BufferPool& pool;
@@ -837,10 +824,17 @@ void RecordAccumulator::abortIncompleteBatches(const Error& error) {
             deallocate(batch);
         }
     };
-    // Appends in progress may still add a batch: repeat until none runs, then once more.
-    do {
-        abortAll();
-    } while (appendsInProgress_.load() > 0);
+    // Java counts appends in progress and repeats until none runs: two atomic read-modify-writes
+    // per record on the sending thread. Here every append checks closed_ under its deque's lock
+    // before it adds anything, so once closed, taking each deque's lock in turn waits out the
+    // appends already inside; what they added the second pass finds.
+    close();
+    abortAll();
+    for (TopicInfo* info : topicsSnapshot()) {
+        for (PartitionQueue* q : queuesOf(*info)) {
+            std::lock_guard lock(q->mu);  // an append inside has finished once this is ours
+        }
+    }
     abortAll();
 }
 

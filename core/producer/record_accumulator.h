@@ -125,6 +125,8 @@ class RecordAccumulator {
     // when the record was appended. `wantFuture` false: the result's future is engaged but
     // invalid (the record completes through its callback only). Errors: closed, buffer exhausted
     // (names buffer.memory and max.block.ms), unknown topic when choosing a sticky partition.
+    // `partitionCount`: the topic's count in `cluster` when the caller already looked it up (0:
+    // look it up here).
     Result<RecordAppendResult> append(std::string_view topic, int32_t partition, int64_t timestamp,
                                       BytesView key, BytesView value,
                                       std::span<const protocol::RecordHeader> headers,
@@ -132,7 +134,7 @@ class RecordAccumulator {
                                       bool abortOnNewBatch, int64_t nowMs,
                                       const ClusterView& cluster, int64_t sendNs = -1,
                                       PartitionChoice choice = PartitionChoice::Partitioner,
-                                      bool wantFuture = true);
+                                      bool wantFuture = true, int32_t partitionCount = 0);
 
     // --- sender thread
     // `explain`: also say per node why (verdicts; costs a map insert per partition).
@@ -171,9 +173,9 @@ class RecordAccumulator {
     void awaitFlushCompletion();
     bool hasIncomplete() const;
     bool hasUndrained() const;
-    // Fails every incomplete batch (in deques and in flight) with `error` and deallocates it,
-    // after appends in progress finish (Java's abortIncompleteBatches on forced close; call it
-    // from the sender thread once it stopped sending).
+    // Closes the accumulator, waits out appends in progress, then fails every incomplete batch
+    // (in deques and in flight) with `error` and deallocates it (Java's abortIncompleteBatches
+    // on forced close; call it from the sender thread once it stopped sending).
     void abortIncompleteBatches(const Error& error);
     // Fails only batches still in deques (Java's abortUndrainedBatches).
     void abortUndrainedBatches(const Error& error);
@@ -282,7 +284,6 @@ class RecordAccumulator {
 
     std::atomic<bool> closed_{false};
     std::atomic<int32_t> flushesInProgress_{0};
-    std::atomic<int32_t> appendsInProgress_{0};
 
     mutable std::shared_mutex topicsMu_;
     std::map<std::string, std::unique_ptr<TopicInfo>, std::less<>> topics_;  // guarded by topicsMu_

@@ -707,6 +707,51 @@ class AccumulatorTest : public QObject {
         QCOMPARE(f.pool.availableMemory(), int64_t{64 * 1024});
     }
 
+    // A forced close while other threads append: every record appended before it is failed
+    // exactly once, every append after it is refused, and no batch or memory is left behind.
+    void abortIncompleteBatchesWaitsOutConcurrentAppends() {
+        AccumulatorFixture f(smallConfig(), 64 * 1024 * 1024);
+        constexpr int kThreads = 3;
+        std::atomic<int> accepted{0}, refused{0}, refusedAsClosed{0}, failed{0}, succeeded{0};
+        std::atomic<bool> started[kThreads] = {};
+        std::vector<std::thread> appenders;
+        for (int t = 0; t < kThreads; ++t)
+            appenders.emplace_back([&, t] {
+                const std::string v(100, 'a');
+                const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(v.data()),
+                                                     v.size());
+                for (int i = 0;; ++i) {
+                    Callback cb = [&](const RecordMetadata&, const bs::Error* error) {
+                        (error ? failed : succeeded).fetch_add(1);
+                    };
+                    auto r = f.acc.append("t", i % 3, 0, std::nullopt, bytes, {}, std::move(cb), 0,
+                                          false, 0, f.cluster);
+                    started[t] = true;
+                    if (!r.ok()) {
+                        refused.fetch_add(1);
+                        if (r.error().message.find("closed") != std::string::npos)
+                            refusedAsClosed.fetch_add(1);
+                        return;
+                    }
+                    accepted.fetch_add(1);
+                }
+            });
+        for (auto& s : started)
+            while (!s.load())
+                std::this_thread::yield();
+        f.acc.abortIncompleteBatches(bs::Error{"Producer is closed forcefully."});
+        for (auto& a : appenders)
+            a.join();
+        QCOMPARE(refused.load(), kThreads);
+        QCOMPARE(refusedAsClosed.load(), kThreads);
+        QVERIFY(accepted.load() > 0);
+        QCOMPARE(succeeded.load(), 0);
+        QCOMPARE(failed.load(), accepted.load());  // each accepted record completed, once
+        QVERIFY(!f.acc.hasIncomplete());
+        QVERIFY(!f.acc.hasUndrained());
+        QCOMPARE(f.pool.availableMemory(), int64_t{64 * 1024 * 1024});
+    }
+
     void abortUndrainedLeavesInFlightAlone() {
         AccumulatorFixture f;
         f.add(0);
