@@ -113,16 +113,17 @@ void Connection::readMore() {
 }
 
 // A plain socket is read with non-blocking calls for as long as bytes are there, and waited on
-// (holding no body buffer) only when they are not: a busy connection costs a size read, an
-// FIONREAD and a body read per request, not a reactor round trip per read. reading_ is held
-// through the loop, so a request answered inline (a Fetch that completes at once) cannot
-// start a second loop.
+// (holding no body buffer) only when they are not. A request costs a size read, an FIONREAD
+// and a body read; the FIONREAD also says whether the socket is then drained (so no read is
+// made only to learn it) and lets the body read take the next request's size with it.
+// reading_ is held through the loop, so a request answered inline (a Fetch that completes at
+// once) cannot start a second loop.
 void Connection::readPlain() {
     reading_ = true;
     for (int frames = 0;;) {
         if (readMuted()) {
             reading_ = false;
-            if (!frameSize_) UninitBytes().swap(body_);  // muted between requests
+            if (!frameSize_) dropBodyBuffer();  // muted between requests
             return;
         }
         if (frames == kFramesPerTurn) {
@@ -131,17 +132,23 @@ void Connection::readPlain() {
             asio::post(strand_, [self = shared_from_this()] { self->readMore(); });
             return;
         }
-        const ReadStep step = frameSize_ ? readBodyPlain() : readSizePlain();
+        ReadStep step = frameSize_ ? readBodyPlain() : readSizePlain();
+        if (step == ReadStep::FrameDone || step == ReadStep::FrameDoneDrained) {
+            ++frames;
+            completeFrame();
+            if (!takeCarriedSize()) step = ReadStep::Closed;
+        }
         switch (step) {
             case ReadStep::Progress:
-                break;
             case ReadStep::FrameDone:
-                ++frames;
-                completeFrame();
                 break;
             case ReadStep::WouldBlock:
+            case ReadStep::FrameDoneDrained:
+                // Muted by the request just handled (the loop's top returns), or an empty
+                // frame's prefix came with the last body: nothing to wait for.
+                if (readMuted() || (frameSize_ && body_.size() == *frameSize_)) break;
                 // Between frames nothing is read: the cached body buffer goes back.
-                if (!frameSize_) UninitBytes().swap(body_);
+                if (!frameSize_) dropBodyBuffer();
                 plain_.async_wait(asio::socket_base::wait_read,
                                   [self = shared_from_this()](const boost::system::error_code& ec) {
                                       self->reading_ = false;
@@ -177,6 +184,8 @@ Connection::ReadStep Connection::readSizePlain() {
 }
 
 Connection::ReadStep Connection::readBodyPlain() {
+    const size_t remaining = *frameSize_ - body_.size();
+    if (remaining == 0) return ReadStep::FrameDone;
     boost::system::error_code ec;
     size_t available = plain_.available(ec);
     if (available == 0) {
@@ -187,27 +196,46 @@ Connection::ReadStep Connection::readBodyPlain() {
             plain_.receive(asio::buffer(&probe, 1), asio::socket_base::message_peek, ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again)
             return ReadStep::WouldBlock;
-        if (ec || n == 0) {
-            releaseBody();
-            doClose(ec == asio::error::eof || !ec ? "client closed mid-frame" : "read failed");
-            return ReadStep::Closed;
-        }
+        if (ec || n == 0) return closeMidFrame(ec);
         available = 1;
     }
-    const size_t want = std::min(*frameSize_ - body_.size(), available);
+    // Only bytes that are there are reserved; bytes past this frame start the next one's size.
+    const size_t want = std::min(remaining, available);
+    const size_t extra = std::min(available - want, carried_.size());
     if (!reserveBody(body_.size() + want)) return ReadStep::NoMemory;
     const size_t before = body_.size();
     body_.resize(before + want);  // within the reserved capacity: no reallocation
-    const size_t n = plain_.read_some(asio::buffer(body_.data() + before, want), ec);
-    body_.resize(before + n);
+    const std::array<asio::mutable_buffer, 2> buffers{asio::buffer(body_.data() + before, want),
+                                                      asio::buffer(carried_.data(), extra)};
+    const size_t n = plain_.read_some(buffers, ec);
+    body_.resize(before + std::min(n, want));
     if (ec == asio::error::would_block || ec == asio::error::try_again) return ReadStep::WouldBlock;
-    if (ec) {
-        releaseBody();
-        doClose(ec == asio::error::eof ? "client closed mid-frame" : "read failed");
-        return ReadStep::Closed;
-    }
+    if (ec) return closeMidFrame(ec);
     lastActivity_ = Clock::now();
-    return body_.size() < *frameSize_ ? ReadStep::Progress : ReadStep::FrameDone;
+    carriedBytes_ = n > want ? n - want : 0;
+    // All that was there is read: waiting is next, without a read that only learns it.
+    const bool drained = n >= available;
+    if (body_.size() < *frameSize_) return drained ? ReadStep::WouldBlock : ReadStep::Progress;
+    return drained ? ReadStep::FrameDoneDrained : ReadStep::FrameDone;
+}
+
+// The next frame's size bytes read with the last frame's body count as its prefix.
+bool Connection::takeCarriedSize() {
+    const size_t n = std::exchange(carriedBytes_, 0);
+    if (closed_) return false;
+    if (n == 0) return true;
+    std::memcpy(sizeBuf_.data(), carried_.data(), n);
+    return sizeArrived(n) || !closed_;
+}
+
+Connection::ReadStep Connection::closeMidFrame(const boost::system::error_code& ec) {
+    releaseBody();
+    doClose(!ec || ec == asio::error::eof ? "client closed mid-frame" : "read failed");
+    return ReadStep::Closed;
+}
+
+void Connection::dropBodyBuffer() {
+    UninitBytes().swap(body_);
 }
 
 void Connection::onSizeRead(const boost::system::error_code& ec, size_t n) {
@@ -288,7 +316,7 @@ bool Connection::reserveBody(size_t needed) {
 }
 
 void Connection::releaseBody() {
-    UninitBytes().swap(body_);
+    dropBodyBuffer();
     if (charged_ > 0) ctx_.memoryPool->release(charged_);
     charged_ = 0;
 }
@@ -301,7 +329,7 @@ void Connection::onMemoryAvailable() {
 
 void Connection::frameComplete() {
     completeFrame();
-    UninitBytes().swap(body_);  // the TLS path keeps no buffer between requests
+    dropBodyBuffer();  // the TLS path keeps no buffer between requests
     readMore();
 }
 

@@ -74,7 +74,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
         Clock::time_point readyAt;
     };
 
-    enum class ReadStep { Progress, FrameDone, WouldBlock, NoMemory, Closed };
+    // FrameDoneDrained: a frame is complete and the read that completed it found nothing more.
+    enum class ReadStep { Progress, FrameDone, FrameDoneDrained, WouldBlock, NoMemory, Closed };
 
     void onHandshake(const boost::system::error_code& ec);
     bool readMuted() const;
@@ -82,6 +83,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     void readPlain();
     ReadStep readSizePlain();
     ReadStep readBodyPlain();
+    bool takeCarriedSize();
+    ReadStep closeMidFrame(const boost::system::error_code& ec);
+    void dropBodyBuffer();
     bool sizeArrived(size_t n);
     void onSizeRead(const boost::system::error_code& ec, size_t n);
     void onReadable(const boost::system::error_code& ec);
@@ -124,10 +128,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     boost::asio::steady_timer fetchTimer_;
     boost::asio::steady_timer deadlineTimer_;
     std::array<uint8_t, 4> sizeBuf_{};
-    size_t sizeRead_ = 0;              // bytes of the size prefix read so far
-    std::optional<size_t> frameSize_;  // set once the prefix is complete
-    UninitBytes body_;                 // the bytes of the frame that have arrived
-    size_t charged_ = 0;               // body_'s capacity, charged to the memory pool
+    size_t sizeRead_ = 0;               // bytes of the size prefix read so far
+    std::optional<size_t> frameSize_;   // set once the prefix is complete
+    std::array<uint8_t, 4> carried_{};  // the next frame's size bytes read with a body
+    size_t carriedBytes_ = 0;
+    UninitBytes body_;    // the bytes of the frame that have arrived
+    size_t charged_ = 0;  // body_'s capacity, charged to the memory pool
     Clock::time_point frameDeadline_ = Clock::time_point::max();  // request.read.timeout.ms
     Clock::time_point lastActivity_;                              // last byte read or written
     std::deque<Outgoing> outbound_;
