@@ -5,6 +5,10 @@
 //   [--fetch]
 // --fetch: after each run a librdkafka consumer reads every record back (Fetch from offset 0 of
 // the 6 partitions) and its records/s is printed too.
+// Besides records/s, each run prints the server's CPU per record: the on-CPU time
+// (/proc/self/task/*/schedstat) of the embedded cluster's network threads (bs-network-*) or of
+// the mock's thread (rdk:mock) during the produce, over the records delivered. It varies less
+// than throughput on a shared machine, where the client and the server compete for cores.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 #include <spdlog/spdlog.h>
@@ -16,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -39,7 +44,23 @@ struct Run {
     double seconds = 0;
     long delivered = 0;
     long failed = 0;
+    double serverNsPerRecord = 0;
 };
+
+// Nanoseconds on CPU, summed over this process's threads whose name starts with `prefix`.
+int64_t threadsCpuNs(const std::string& prefix) {
+    int64_t total = 0;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream comm(task.path() / "comm");
+        std::string name;
+        std::getline(comm, name);
+        if (name.rfind(prefix, 0) != 0) continue;
+        std::ifstream stat(task.path() / "schedstat");
+        int64_t ns = 0;
+        if (stat >> ns) total += ns;
+    }
+    return total;
+}
 
 void onDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     auto* run = static_cast<Run*>(opaque);
@@ -187,9 +208,11 @@ Run consume(const std::string& bootstrap) {
 }
 
 void print(const char* name, const Run& r, const Options& o) {
-    std::printf("%-18s %9ld records in %6.2f s = %10.0f records/s (%.1f MB/s), %ld failed\n", name,
+    std::printf("%-18s %9ld records in %6.2f s = %10.0f records/s (%.1f MB/s), %ld failed", name,
                 r.delivered, r.seconds, r.delivered / r.seconds,
                 r.delivered * static_cast<double>(o.valueSize) / r.seconds / 1e6, r.failed);
+    if (r.serverNsPerRecord > 0) std::printf(", server CPU %.0f ns/record", r.serverNsPerRecord);
+    std::printf("\n");
 }
 
 }  // namespace
@@ -240,14 +263,17 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "embedded cluster: %s\n", cluster.error().message.c_str());
             std::exit(1);
         }
-        const Run run = produceWith((*cluster)->bootstrapServers(), o);
+        const int64_t cpuBefore = threadsCpuNs("bs-network-");
+        Run run = produceWith((*cluster)->bootstrapServers(), o);
+        run.serverNsPerRecord = static_cast<double>(threadsCpuNs("bs-network-") - cpuBefore) /
+                                static_cast<double>(std::max(run.delivered, 1L));
         if (o.fetch) print("  embedded fetch", consume((*cluster)->bootstrapServers()), o);
         (void)(*cluster)->stop();
         cluster->reset();
         std::filesystem::remove_all(dir);
         print("  embedded cluster", run, o);
         ok = ok && run.failed == 0;
-        return run.delivered / run.seconds;
+        return run;
     };
     auto intoMock = [&](auto produceWith) {
         char err[256];
@@ -255,19 +281,22 @@ int main(int argc, char** argv) {
         rd_kafka_t* mrk = rd_kafka_new(RD_KAFKA_PRODUCER, mconf, err, sizeof err);
         rd_kafka_mock_cluster_t* mock = rd_kafka_mock_cluster_new(mrk, 3);
         rd_kafka_mock_topic_create(mock, "bench", 6, 1);
-        const Run run = produceWith(rd_kafka_mock_cluster_bootstraps(mock), o);
+        const int64_t cpuBefore = threadsCpuNs("rdk:mock");
+        Run run = produceWith(rd_kafka_mock_cluster_bootstraps(mock), o);
+        run.serverNsPerRecord = static_cast<double>(threadsCpuNs("rdk:mock") - cpuBefore) /
+                                static_cast<double>(std::max(run.delivered, 1L));
         if (o.fetch) print("  mock fetch", consume(rd_kafka_mock_cluster_bootstraps(mock)), o);
         rd_kafka_mock_cluster_destroy(mock);
         rd_kafka_destroy(mrk);
         print("  librdkafka mock", run, o);
         ok = ok && run.failed == 0;
-        return run.delivered / run.seconds;
+        return run;
     };
     auto line = [&](const char* client, auto produceWith) {
-        std::vector<double> ratios;
+        std::vector<double> ratios, cpuRatios;
         for (int round = 0; round < o.rounds; ++round) {
             std::printf("%s producer, round %d:\n", client, round + 1);
-            double embedded, mock;
+            Run embedded, mock;
             if (round % 2 == 0) {
                 embedded = intoEmbedded(produceWith);
                 mock = intoMock(produceWith);
@@ -275,12 +304,18 @@ int main(int argc, char** argv) {
                 mock = intoMock(produceWith);
                 embedded = intoEmbedded(produceWith);
             }
-            ratios.push_back(embedded / mock);
-            std::printf("  ratio embedded/mock: %.2f\n", ratios.back());
+            ratios.push_back((embedded.delivered / embedded.seconds) /
+                             (mock.delivered / mock.seconds));
+            cpuRatios.push_back(embedded.serverNsPerRecord / std::max(mock.serverNsPerRecord, 1.0));
+            std::printf("  ratio embedded/mock: %.2f (server CPU per record %.2f)\n", ratios.back(),
+                        cpuRatios.back());
         }
         std::sort(ratios.begin(), ratios.end());
+        std::sort(cpuRatios.begin(), cpuRatios.end());
         std::printf("%s producer: ratio embedded/mock median %.2f [%.2f-%.2f] of %d rounds\n",
                     client, ratios[ratios.size() / 2], ratios.front(), ratios.back(), o.rounds);
+        std::printf("%s producer: server CPU per record, embedded/mock median %.2f [%.2f-%.2f]\n",
+                    client, cpuRatios[cpuRatios.size() / 2], cpuRatios.front(), cpuRatios.back());
         std::fflush(stdout);
     };
     if (o.client == "both" || o.client == "librdkafka") line("librdkafka", produce);
