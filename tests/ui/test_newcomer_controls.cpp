@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSet>
 #include <QStandardPaths>
@@ -39,8 +40,16 @@ void importThroughTheButton(ProducerSettingsDialog& dlg, const QString& path) {
     QObject::connect(&pick, &QTimer::timeout, [&] {
         auto* fd = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
         if (!fd) return;
+        // Typed, as a user would: selectFile() selects through the directory model, which
+        // fills on a thread of its own, so in a fast (Release) build nothing was selected yet
+        // and accept() kept the dialog open.
+        auto* name = fd->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+        if (name)
+            name->setText(path);
+        else
+            fd->selectFile(path);
+        if (fd->selectedFiles().isEmpty()) return;  // the next tick tries again
         pick.stop();
-        fd->selectFile(path);
         QMetaObject::invokeMethod(fd, "accept");  // a slot: protected, but invokable
         picked = true;
     });
