@@ -2,7 +2,9 @@
 // (writing segment files) vs librdkafka's own mock cluster (in memory), in the same run, the
 // order alternating round by round. Usage: bench_broker_ingest [--records N] [--value-size B]
 //   [--acks all|1|0] [--compression none|lz4|...] [--client both|librdkafka|ours] [--rounds R]
-//   [--fetch]
+//   [--fetch] [--data-dir DIR]
+// --data-dir: where the embedded cluster's segment files go (default: the system's temporary
+// directory). A tmpfs there shows what the file system's part of the price is.
 // --fetch: after each run a librdkafka consumer reads every record back (Fetch from offset 0 of
 // the 6 partitions) and its records/s is printed too.
 // Besides records/s, each run prints the server's CPU per record: the on-CPU time
@@ -38,6 +40,7 @@ struct Options {
     std::string client = "both";
     int rounds = 1;
     bool fetch = false;
+    std::filesystem::path dataDir = std::filesystem::temp_directory_path();
 };
 
 struct Run {
@@ -240,21 +243,23 @@ int main(int argc, char** argv) {
             --i;
         } else if (f == "--rounds")
             o.rounds = std::max(1, std::atoi(argv[i + 1]));
+        else if (f == "--data-dir")
+            o.dataDir = argv[i + 1];
         else {
             std::fprintf(stderr, "unknown option %s\n", f.c_str());
             return 2;
         }
     }
     spdlog::set_level(spdlog::level::warn);
-    std::printf("librdkafka %s, %ld records of %d bytes, 1000 keys, acks=%s, compression=%s\n",
-                rd_kafka_version_str(), o.records, o.valueSize, o.acks.c_str(),
-                o.compression.c_str());
+    std::printf(
+        "librdkafka %s, %ld records of %d bytes, 1000 keys, acks=%s, compression=%s, data in %s\n",
+        rd_kafka_version_str(), o.records, o.valueSize, o.acks.c_str(), o.compression.c_str(),
+        o.dataDir.c_str());
 
     bool ok = true;
     // One client's records/s into the embedded cluster (fresh data directory) or into the mock.
     auto intoEmbedded = [&](auto produceWith) {
-        const auto dir =
-            std::filesystem::temp_directory_path() / ("bench-broker-" + std::to_string(::getpid()));
+        const auto dir = o.dataDir / ("bench-broker-" + std::to_string(::getpid()));
         bs::broker::ClusterConfig config;
         config.dataDir = dir;
         config.topics.push_back({"bench", 6});
