@@ -63,6 +63,7 @@ size_t invalidUtf8At(std::string_view s) {
             if (((w[0] | w[1] | w[2] | w[3]) & kHigh) != 0) break;
             i += 32;
         }
+        if (i == s.size()) break;
         uint64_t word;
         if (i + sizeof word <= s.size()) {
             std::memcpy(&word, s.data() + i, sizeof word);

@@ -38,6 +38,13 @@ class TextJsonTest : public QObject {
         QCOMPARE(bs::invalidUtf8At("\xf4\x90\x80\x80"), size_t{0});  // beyond U+10FFFF
         QCOMPARE(bs::invalidUtf8At("ok\xff"), size_t{2});
         // Long ASCII runs are tested many bytes at a time: a bad byte anywhere in them is named.
+        // Exactly as long as the run (no terminator after it, as a fuzzer's input): nothing is
+        // read past the end (ASan).
+        for (size_t n : {size_t{31}, size_t{32}, size_t{33}, size_t{40}, size_t{64}}) {
+            const std::vector<char> exact(n, 'a');
+            QCOMPARE(bs::invalidUtf8At(std::string_view(exact.data(), exact.size())),
+                     std::string::npos);
+        }
         const std::string ascii(100, 'a');
         QCOMPARE(bs::invalidUtf8At(ascii), std::string::npos);
         for (size_t at = 0; at < ascii.size(); ++at) {
