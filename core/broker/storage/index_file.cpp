@@ -5,8 +5,7 @@
 namespace bs::broker {
 
 IndexFile::~IndexFile() {
-    if (fd_ >= 0) (void)writePending();  // a failure leaves what recovery rebuilds
-    fileio::closeQuietly(fd_);
+    seal();
 }
 
 Result<std::vector<uint8_t>> IndexFile::open(std::string path) {
