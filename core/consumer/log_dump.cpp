@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -50,6 +51,21 @@ class File {
   private:
     int fd_;
 };
+
+// Whether [pos, size) is the fill our broker writes past a segment's last batch while it runs
+// (and Kafka's file.preallocate leaves): zeros only, and at least a batch's offset and length
+// fields of them, so that it cannot be a torn batch (whose batchLength is never 0).
+bool isZeroFill(const File& f, int64_t pos, int64_t size) {
+    if (size - pos < static_cast<int64_t>(kLogOverhead)) return false;
+    std::vector<uint8_t> buf;
+    while (pos < size) {
+        const auto n = static_cast<size_t>(std::min<int64_t>(size - pos, int64_t{1} << 20));
+        if (!f.read(pos, n, buf)) return false;
+        if (std::any_of(buf.begin(), buf.end(), [](uint8_t b) { return b != 0; })) return false;
+        pos += static_cast<int64_t>(n);
+    }
+    return true;
+}
 
 int64_t be64(const uint8_t* p) {
     uint64_t v = 0;
@@ -185,6 +201,7 @@ bool dumpLog(const std::string& path, const DumpLogOptions& o, std::FILE* out, s
     int64_t lastOffset = -1;
     std::vector<std::pair<int64_t, int64_t>> gaps;
     auto stop = [&](const std::string& why) {
+        if (isZeroFill(f, pos, size)) return;  // reported below as what it is
         std::fprintf(err, "error: %s: batch at position %lld: %s\n", path.c_str(),
                      static_cast<long long>(pos), why.c_str());
     };
@@ -239,7 +256,12 @@ bool dumpLog(const std::string& path, const DumpLogOptions& o, std::FILE* out, s
             printRecords(out, err, path, buf, pos, *header, o, lastOffset, gaps);
         pos += batchSize;
     }
-    if (size - pos > 0)
+    if (size - pos > 0 && isZeroFill(f, pos, size))
+        std::fprintf(out,
+                     "%lld zero bytes follow the last batch of %s: space a running broker "
+                     "filled ahead of its appends, not data\n",
+                     static_cast<long long>(size - pos), fileName(path).c_str());
+    else if (size - pos > 0)
         std::fprintf(out, "Found %lld invalid bytes at the end of %s\n",
                      static_cast<long long>(size - pos), fileName(path).c_str());
     if (!gaps.empty()) {

@@ -160,6 +160,33 @@ class LogDumpTest : public QObject {
                                          ": truncated") != std::string::npos,
                          td.out.c_str());
         }
+        // The zero fill a running broker keeps past the last batch ends the log without an
+        // error; zeros too short to be it (under 12 bytes) or followed by data are damage.
+        for (size_t zeros : {size_t{11}, size_t{12}, size_t{70000}}) {
+            for (bool damaged : {false, true}) {
+                std::vector<uint8_t> t = log_;
+                t.resize(t.size() + zeros);
+                if (damaged) t.back() = 7;
+                write(dir_.path() + "/00000000000000000006.log", t);
+                Dump zd = dump(dir_.path() + "/00000000000000000006.log", deep);
+                QVERIFY(zd.ok);
+                QVERIFY(zd.out.find("| offset: 102 ") != std::string::npos);
+                if (zeros >= 12 && !damaged) {
+                    QCOMPARE(zd.err, std::string());
+                    QVERIFY2(
+                        zd.out.find(std::to_string(zeros) +
+                                    " zero bytes follow the last batch of "
+                                    "00000000000000000006.log: space a running broker "
+                                    "filled ahead of its appends, not data") != std::string::npos,
+                        zd.out.c_str());
+                } else {
+                    QVERIFY(zd.out.find("Found " + std::to_string(zeros) + " invalid bytes") !=
+                            std::string::npos);
+                    QVERIFY(zd.err.find("batch at position " + std::to_string(log_.size())) !=
+                            std::string::npos);
+                }
+            }
+        }
         // Gaps in offsets (baseOffset is not under the CRC).
         bad = log_;
         protocol::setBaseOffset(std::span(bad).subspan(b1_.size()), 200);

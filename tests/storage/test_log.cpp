@@ -1,6 +1,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -58,9 +59,15 @@ class LogTest : public QObject {
         QCOMPARE(log->logEndOffset(), int64_t{6});
         QCOMPARE(log->logStartOffset(), int64_t{0});
 
-        // The file holds the batches exactly, with the assigned base offsets (outside the CRC).
+        // The file holds the batches exactly, with the assigned base offsets (outside the CRC),
+        // then the zero fill of the running log (at least 12 bytes, up to a 128 KiB multiple).
         std::vector<uint8_t> file = readFile(dir + "/00000000000000000000.log");
-        QCOMPARE(file, concat(batches));
+        const std::vector<uint8_t> stored = concat(batches);
+        QCOMPARE(file.size(), size_t{128} << 10);
+        QCOMPARE(std::vector<uint8_t>(file.begin(), file.begin() + std::ssize(stored)), stored);
+        QVERIFY(std::all_of(file.begin() + std::ssize(stored), file.end(),
+                            [](uint8_t b) { return b == 0; }));
+        file.resize(stored.size());
         QCOMPARE(batchBaseOffsets(file), expectedBase);
 
         LogReadResult all = log->read(0, 1 << 20);
@@ -87,6 +94,35 @@ class LogTest : public QObject {
         // A fetch inside a batch starts at the batch that holds it.
         QCOMPARE(batchBaseOffsets(log->read(3, 1 << 20).records), (std::vector<int64_t>{2, 5}));
         QCOMPARE(batchBaseOffsets(log->read(5, 1 << 20).records), (std::vector<int64_t>{5}));
+
+        // Closing cuts the fill: the file ends at its last batch, as Kafka's does.
+        QVERIFY(log->close().ok());
+        QCOMPARE(readFile(dir + "/00000000000000000000.log"), stored);
+    }
+
+    // The fill always runs to a 128 KiB multiple at least 12 bytes past the last batch, is
+    // extended only when an append passes it, and is cut when the log is dropped without close().
+    void zeroFillFollowsTheAppends() {
+        std::string dir = freshDir();
+        const std::string path = dir + "/00000000000000000000.log";
+        auto log = openLog(dir);
+        std::vector<std::vector<uint8_t>> batches;
+        int64_t stored = 0;
+        int64_t lastEnd = 0;
+        while (stored < (int64_t{300} << 10)) {
+            batches.push_back(makeBatch(100));
+            QVERIFY(log->append(batches.back()).ok());
+            stored += std::ssize(batches.back());
+            const auto fileEnd = static_cast<int64_t>(std::filesystem::file_size(path));
+            QCOMPARE(fileEnd % (int64_t{128} << 10), int64_t{0});
+            QVERIFY2(fileEnd - stored >= 12, std::to_string(fileEnd - stored).c_str());
+            QVERIFY(fileEnd - stored < (int64_t{128} << 10) + 12);
+            QVERIFY(fileEnd >= lastEnd);
+            lastEnd = fileEnd;
+        }
+        QCOMPARE(lastEnd, int64_t{384} << 10);
+        log.reset();
+        QCOMPARE(readFile(path), concat(batches));
     }
 
     void readOutOfRange() {
@@ -198,7 +234,12 @@ class LogTest : public QObject {
             QVERIFY(std::filesystem::exists(segments[i].indexPath));
             QVERIFY(std::filesystem::exists(segments[i].timeIndexPath));
             QVERIFY(segments[i].sizeInBytes <= config.segmentBytes);
-            QCOMPARE(batchBaseOffsets(readFile(segments[i].logPath)).front(), bases[i]);
+            // A rolled segment's file was cut to its batches; the active one has its fill.
+            std::vector<uint8_t> file = readFile(segments[i].logPath);
+            QCOMPARE(static_cast<int64_t>(file.size()),
+                     i + 1 < bases.size() ? segments[i].sizeInBytes : int64_t{128} << 10);
+            file.resize(static_cast<size_t>(segments[i].sizeInBytes));
+            QCOMPARE(batchBaseOffsets(file).front(), bases[i]);
         }
         // Reads cross segment boundaries one segment at a time, from any offset.
         for (int64_t offset = 0; offset < 14; ++offset) {

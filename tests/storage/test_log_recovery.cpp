@@ -63,6 +63,45 @@ class LogRecoveryTest : public QObject {
         QCOMPARE(log->append(next).baseOffset, int64_t{3});
     }
 
+    // A broker killed while running leaves its append zero fill past the last batch: recovery
+    // cuts it without calling it damage. Zeros too short to be the fill (under a batch's 12
+    // offset and length bytes) could be a torn batch, and nonzero bytes after zeros are damage.
+    void zeroFillOfAKilledBrokerIsCutQuietly() {
+        std::string dir = freshDir();
+        std::vector<std::vector<uint8_t>> batches;
+        {
+            auto log = openLog(dir);
+            for (int i = 0; i < 3; ++i) {
+                batches.push_back(makeBatch(i + 1));
+                QVERIFY(log->append(batches.back()).ok());
+            }
+            // What a kill -9 leaves: the files as they are while the log runs.
+            std::filesystem::copy(dir, dir + "-killed");
+            QCOMPARE(std::filesystem::file_size(segment0(dir + "-killed")), uintmax_t{128} << 10);
+        }
+        auto log = openLog(dir + "-killed");
+        QCOMPARE(log->logEndOffset(), int64_t{6});
+        QCOMPARE(log->recoveryInfo().truncatedBytes, int64_t{0});
+        QCOMPARE(log->recoveryInfo().truncationReason, std::string());
+        QCOMPARE(readFile(segment0(dir + "-killed")), concat(batches));
+        log.reset();
+
+        for (size_t zeros : {size_t{11}, size_t{12}, size_t{5000}}) {
+            for (bool damaged : {false, true}) {
+                std::vector<uint8_t> file = concat(batches);
+                file.resize(file.size() + zeros);
+                if (damaged) file.back() = 1;
+                writeFile(segment0(dir), file);
+                auto reopened = openLog(dir);
+                const bool fill = zeros >= 12 && !damaged;
+                QCOMPARE(reopened->recoveryInfo().truncatedBytes,
+                         fill ? int64_t{0} : static_cast<int64_t>(zeros));
+                QCOMPARE(reopened->logEndOffset(), int64_t{6});
+                QCOMPARE(readFile(segment0(dir)), concat(batches));
+            }
+        }
+    }
+
     void tornHeaderIsCut() {
         std::string dir = freshDir();
         auto batches = populate(dir, 2);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -46,6 +47,34 @@ Status writeAt(int fd, const std::string& path, int64_t position, std::span<cons
     while (done < data.size()) {
         ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done,
                              static_cast<off_t>(position + static_cast<int64_t>(done)));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errnoError("cannot write", path);
+        }
+        done += static_cast<size_t>(n);
+    }
+    return Status::success();
+}
+
+Status writeAtThenZeros(int fd, const std::string& path, int64_t position,
+                        std::span<const uint8_t> data, size_t zeros) {
+    // Never written, so it stays the kernel's shared zero page: no memory, always in cache.
+    static const uint8_t kZeros[kMaxZeroFill]{};
+    if (zeros > kMaxZeroFill) return Error{"cannot write " + path + ": zero fill too long"};
+    const size_t total = data.size() + zeros;
+    size_t done = 0;
+    while (done < total) {
+        iovec parts[2];
+        int count = 0;
+        if (done < data.size()) {
+            parts[count++] = {const_cast<uint8_t*>(data.data() + done), data.size() - done};
+        }
+        const size_t zerosDone = done > data.size() ? done - data.size() : 0;
+        if (zerosDone < zeros) {
+            parts[count++] = {const_cast<uint8_t*>(kZeros), zeros - zerosDone};
+        }
+        ssize_t n =
+            ::pwritev(fd, parts, count, static_cast<off_t>(position + static_cast<int64_t>(done)));
         if (n < 0) {
             if (errno == EINTR) continue;
             return errnoError("cannot write", path);

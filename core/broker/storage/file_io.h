@@ -18,6 +18,10 @@ Result<int64_t> fileSize(int fd, const std::string& path);
 // Reads up to out.size() bytes at `position`; fewer only at end of file. Returns the count.
 Result<size_t> readAt(int fd, const std::string& path, int64_t position, std::span<uint8_t> out);
 Status writeAt(int fd, const std::string& path, int64_t position, std::span<const uint8_t> data);
+// writeAt of `data` followed by `zeros` zero bytes (at most kMaxZeroFill), in one pwritev.
+inline constexpr size_t kMaxZeroFill = size_t{256} << 10;
+Status writeAtThenZeros(int fd, const std::string& path, int64_t position,
+                        std::span<const uint8_t> data, size_t zeros);
 Status truncate(int fd, const std::string& path, int64_t size);
 Status sync(int fd, const std::string& path);
 Status removeFile(const std::string& path);

@@ -103,6 +103,12 @@ Status Log::load() {
         const bool last = i + 1 == baseOffsets.size();
         auto recovered = (*segment)->recover(last || options_.verifyAllSegments, last, replay);
         if (!recovered) return Error{recovered.error().message};
+        if (recovered->zeroFillBytes > 0) {
+            spdlog::info(
+                "log {}: cut {} zero bytes past the last batch (the broker stopped "
+                "without trimming its segment)",
+                dir_, recovered->zeroFillBytes);
+        }
         if (recovered->truncatedBytes > 0) {
             spdlog::warn("log {}: cut {} bytes {}", dir_, recovered->truncatedBytes,
                          recovered->truncationReason);
@@ -490,7 +496,8 @@ Status Log::close() {
     std::lock_guard lock(mutex_);
     if (closed_) return Status::success();
     firstUnflushedSegment_ = segments_.begin()->first;  // a durable shutdown syncs everything
-    auto flushed = flushLocked();
+    auto flushed = segments_.rbegin()->second->trimZeroFill();  // the file ends at its last batch
+    if (flushed) flushed = flushLocked();
     closed_ = true;
     segments_.clear();  // descriptors close once readers drop their references
     return flushed;

@@ -33,6 +33,7 @@ struct SegmentRecovery {
     std::optional<int64_t> nextOffset;  // last valid batch's lastOffset + 1; none when empty
     int64_t maxTimestamp = protocol::kNoTimestamp;
     std::string truncationReason;  // why the tail was cut ("" when nothing was)
+    int64_t zeroFillBytes = 0;     // zeros past the last batch, left by append()'s fill, cut
 };
 
 // One `<20-digit base offset>.log` file of RecordBatch v2 bytes exactly as stored by Kafka,
@@ -97,6 +98,9 @@ class LogSegment {
     // The segment stops taking appends (roll): the time index gets its final entry, then both
     // indexes close their descriptors (see IndexFile::seal).
     Status onBecomeInactive();
+    // Cuts append()'s zero fill off the file (Kafka: FileRecords.trim), so that a closed
+    // segment file ends at its last batch. Also done by onBecomeInactive() and the destructor.
+    Status trimZeroFill();
 
     Status flush();
     // Unlinks both files; descriptors stay valid for readers still holding this segment.
@@ -128,6 +132,7 @@ class LogSegment {
     int fd_;
     int64_t baseOffset_;
     std::atomic<int64_t> size_;
+    int64_t fileEnd_;  // size_ plus append()'s zero fill; same owner as append()
     std::unique_ptr<OffsetIndex> index_;
     std::unique_ptr<TimeIndex> timeIndex_;
     int32_t indexIntervalBytes_;
