@@ -1,7 +1,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -41,6 +44,40 @@ class LogTest : public QObject {
     }
 
   private slots:
+    // A disk with room for a batch but not its fill still takes the batch; a full one refuses
+    // it whole. RLIMIT_FSIZE stands in for the disk: past it, writes fail with EFBIG.
+    void nearlyFullDiskTakesBatchesWithoutTheFill() {
+        std::string dir = freshDir();
+        auto log = openLog(dir);
+        std::vector<std::vector<uint8_t>> batches;
+        const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit old{};
+        QCOMPARE(::getrlimit(RLIMIT_FSIZE, &old), 0);
+        rlimit small = old;
+        small.rlim_cur = 64 << 10;
+        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &small), 0);
+        int64_t stored = 0;
+        AppendInfo refused;
+        for (int i = 0; i < 1000 && refused.ok(); ++i) {
+            std::vector<uint8_t> batch = makeBatch(20);
+            refused = log->append(batch);
+            if (refused.ok()) {
+                batches.push_back(batch);
+                stored += std::ssize(batch);
+            }
+        }
+        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &old), 0);
+        std::signal(SIGXFSZ, oldHandler);
+        QCOMPARE(refused.error, ErrorCode::KAFKA_STORAGE_ERROR);
+        QVERIFY(stored > (48 << 10) && stored <= (64 << 10));
+        const std::string path = dir + "/00000000000000000000.log";
+        QCOMPARE(readFile(path), concat(batches));  // nothing half-written, no fill
+        QCOMPARE(log->read(0, 1 << 20).records, concat(batches));
+        std::vector<uint8_t> next = makeBatch(1);
+        QVERIFY(log->append(next).ok());  // room again: the fill is back
+        QCOMPARE(std::filesystem::file_size(path), uintmax_t{128} << 10);
+    }
+
     void appendAssignsOffsetsAndReadsBack() {
         std::string dir = freshDir();
         auto log = openLog(dir);

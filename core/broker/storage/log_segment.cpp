@@ -309,12 +309,16 @@ Status LogSegment::append(std::span<const uint8_t> batch, const RecordBatchHeade
         return Error{"segment " + logPath_ + ": positions beyond 2 GiB do not fit the index"};
     }
     const int64_t end = pos + static_cast<int64_t>(batch.size());
-    const int64_t fillTo =
-        end <= fileEnd_ ? fileEnd_
-                        : (end + kMinZeroFill + kZeroFillStep - 1) / kZeroFillStep * kZeroFillStep;
+    int64_t fillTo = end <= fileEnd_
+                         ? fileEnd_
+                         : (end + kMinZeroFill + kZeroFillStep - 1) / kZeroFillStep * kZeroFillStep;
     auto written = end <= fileEnd_ ? fileio::writeAt(fd_, logPath_, pos, batch)
                                    : fileio::writeAtThenZeros(fd_, logPath_, pos, batch,
                                                               static_cast<size_t>(fillTo - end));
+    if (!written && end > fileEnd_ && fileio::truncate(fd_, logPath_, pos)) {
+        fillTo = end;  // a nearly full disk may still take the batch without its fill
+        written = fileio::writeAt(fd_, logPath_, pos, batch);
+    }
     const bool newMax = header.maxTimestamp > maxTimestamp_;
     const int64_t maxTimestamp = newMax ? header.maxTimestamp : maxTimestamp_;
     const int64_t offsetOfMax = newMax ? header.lastOffset() : offsetOfMaxTimestamp_;
