@@ -11,6 +11,7 @@
 // (/proc/self/task/*/schedstat) of the embedded cluster's network threads (bs-network-*) or of
 // the mock's thread (rdk:mock) during the produce, over the records delivered. It varies less
 // than throughput on a shared machine, where the client and the server compete for cores.
+// "rest" is the rest of the process's CPU in the same span: the producer, mostly.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 #include <spdlog/spdlog.h>
@@ -21,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -48,6 +50,7 @@ struct Run {
     long delivered = 0;
     long failed = 0;
     double serverNsPerRecord = 0;
+    double clientNsPerRecord = 0;  // the rest of the process: the producer, mostly
 };
 
 // Nanoseconds on CPU, summed over this process's threads whose name starts with `prefix`.
@@ -64,6 +67,31 @@ int64_t threadsCpuNs(const std::string& prefix) {
     }
     return total;
 }
+
+// Measures one produce: CPU of the server's threads (named `prefix`) and of the rest of the
+// process, each per record delivered.
+class CpuMeter {
+  public:
+    explicit CpuMeter(std::string prefix)
+        : prefix_(std::move(prefix)), server_(threadsCpuNs(prefix_)), process_(processCpuNs()) {}
+    void stop(Run& run) const {
+        const int64_t server = threadsCpuNs(prefix_) - server_;
+        const int64_t process = processCpuNs() - process_;
+        const auto records = static_cast<double>(std::max(run.delivered, 1L));
+        run.serverNsPerRecord = static_cast<double>(server) / records;
+        run.clientNsPerRecord = static_cast<double>(process - server) / records;
+    }
+
+  private:
+    static int64_t processCpuNs() {
+        timespec ts{};
+        ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+        return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+    }
+    std::string prefix_;
+    int64_t server_;
+    int64_t process_;
+};
 
 void onDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     auto* run = static_cast<Run*>(opaque);
@@ -214,7 +242,10 @@ void print(const char* name, const Run& r, const Options& o) {
     std::printf("%-18s %9ld records in %6.2f s = %10.0f records/s (%.1f MB/s), %ld failed", name,
                 r.delivered, r.seconds, r.delivered / r.seconds,
                 r.delivered * static_cast<double>(o.valueSize) / r.seconds / 1e6, r.failed);
-    if (r.serverNsPerRecord > 0) std::printf(", server CPU %.0f ns/record", r.serverNsPerRecord);
+    if (r.serverNsPerRecord > 0) {
+        std::printf(", CPU per record: server %.0f ns, rest %.0f ns", r.serverNsPerRecord,
+                    r.clientNsPerRecord);
+    }
     std::printf("\n");
 }
 
@@ -268,10 +299,9 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "embedded cluster: %s\n", cluster.error().message.c_str());
             std::exit(1);
         }
-        const int64_t cpuBefore = threadsCpuNs("bs-network-");
+        CpuMeter cpu("bs-network-");
         Run run = produceWith((*cluster)->bootstrapServers(), o);
-        run.serverNsPerRecord = static_cast<double>(threadsCpuNs("bs-network-") - cpuBefore) /
-                                static_cast<double>(std::max(run.delivered, 1L));
+        cpu.stop(run);
         if (o.fetch) print("  embedded fetch", consume((*cluster)->bootstrapServers()), o);
         (void)(*cluster)->stop();
         cluster->reset();
@@ -286,10 +316,9 @@ int main(int argc, char** argv) {
         rd_kafka_t* mrk = rd_kafka_new(RD_KAFKA_PRODUCER, mconf, err, sizeof err);
         rd_kafka_mock_cluster_t* mock = rd_kafka_mock_cluster_new(mrk, 3);
         rd_kafka_mock_topic_create(mock, "bench", 6, 1);
-        const int64_t cpuBefore = threadsCpuNs("rdk:mock");
+        CpuMeter cpu("rdk:mock");
         Run run = produceWith(rd_kafka_mock_cluster_bootstraps(mock), o);
-        run.serverNsPerRecord = static_cast<double>(threadsCpuNs("rdk:mock") - cpuBefore) /
-                                static_cast<double>(std::max(run.delivered, 1L));
+        cpu.stop(run);
         if (o.fetch) print("  mock fetch", consume(rd_kafka_mock_cluster_bootstraps(mock)), o);
         rd_kafka_mock_cluster_destroy(mock);
         rd_kafka_destroy(mrk);
