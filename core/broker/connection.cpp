@@ -34,6 +34,10 @@ constexpr size_t kTlsReadChunk = 16 * 1024;
 // Requests one plain connection reads in a row before the other connections sharing its
 // thread get a turn.
 constexpr int kFramesPerTurn = 16;
+// head_ (see waitWithHeadRead) grows in these steps up to the cap: up to 64 KiB a connection
+// while it is busy, the price of the TLS buffers on a TLS connection.
+constexpr size_t kHeadGranule = 4096;
+constexpr size_t kMaxHeadBytes = 64 * 1024;
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& context)
@@ -64,6 +68,7 @@ asio::ip::tcp::socket& Connection::socket() {
 // Handlers hold shared_from_this(), so by now no read is pending into body_.
 Connection::~Connection() {
     releaseBody();
+    releaseHead();
     ctx_.queuedResponseBytes->sub(outboundBytes_);
 }
 
@@ -149,6 +154,7 @@ void Connection::readPlain() {
                 if (readMuted() || (frameSize_ && body_.size() == *frameSize_)) break;
                 // Between frames nothing is read: the cached body buffer goes back.
                 if (!frameSize_) dropBodyBuffer();
+                if (!frameSize_ && waitWithHeadRead()) return;
                 plain_.async_wait(asio::socket_base::wait_read,
                                   [self = shared_from_this()](const boost::system::error_code& ec) {
                                       self->reading_ = false;
@@ -171,6 +177,7 @@ void Connection::readPlain() {
 }
 
 Connection::ReadStep Connection::readSizePlain() {
+    if (headPos_ < headEnd_) return sizeFromHead();
     boost::system::error_code ec;
     const size_t n = plain_.read_some(
         asio::buffer(sizeBuf_.data() + sizeRead_, sizeBuf_.size() - sizeRead_), ec);
@@ -186,6 +193,7 @@ Connection::ReadStep Connection::readSizePlain() {
 Connection::ReadStep Connection::readBodyPlain() {
     const size_t remaining = *frameSize_ - body_.size();
     if (remaining == 0) return ReadStep::FrameDone;
+    if (headPos_ < headEnd_) return bodyFromHead();
     boost::system::error_code ec;
     size_t available = plain_.available(ec);
     if (available == 0) {
@@ -217,6 +225,80 @@ Connection::ReadStep Connection::readBodyPlain() {
     const bool drained = n >= available;
     if (body_.size() < *frameSize_) return drained ? ReadStep::WouldBlock : ReadStep::Progress;
     return drained ? ReadStep::FrameDoneDrained : ReadStep::FrameDone;
+}
+
+// Why a head read: asio's async_wait re-arms the socket in epoll (an epoll_ctl) on every
+// wait, and the size prefix then needs a read of its own, the body an FIONREAD and a read. A
+// read of bytes through asio (async_read_some) is armed without a system call once a read has
+// come back short of its buffer, and it brings the prefix and the body with it: a request
+// that fits costs one read instead of four calls, and is handled where it lies in head_.
+// Only between frames, and only once a frame came, whose size sets head_'s: a connection
+// that never completes a request still holds nothing but the bytes that arrived.
+bool Connection::waitWithHeadRead() {
+    if (lastFrameSize_ == 0 || headPos_ < headEnd_) return false;
+    const size_t want =
+        std::clamp((2 * (lastFrameSize_ + 4) + kHeadGranule - 1) / kHeadGranule * kHeadGranule,
+                   kHeadGranule, kMaxHeadBytes);
+    if (head_.size() != want) {
+        releaseHead();
+        if (!ctx_.memoryPool->tryAllocateIfFree(want)) return false;
+        head_.resize(want);
+    }
+    headPos_ = headEnd_ = 0;
+    plain_.async_read_some(
+        asio::buffer(head_.data(), head_.size()),
+        [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+            self->reading_ = false;
+            if (ec || self->closed_) {
+                self->releaseHead();
+                self->releaseBody();
+                return self->doClose(ec == asio::error::eof ? "client closed" : "read failed");
+            }
+            self->lastActivity_ = Clock::now();
+            self->headEnd_ = n;
+            self->headDrained_ = n < self->head_.size();
+            self->readMore();
+        });
+    return true;  // reading_ stays set while the read is pending
+}
+
+void Connection::releaseHead() {
+    if (head_.empty()) return;
+    ctx_.memoryPool->release(head_.size());
+    UninitBytes().swap(head_);
+    headPos_ = headEnd_ = 0;
+}
+
+// After taking bytes from head_: wait when it is used up and its read found the socket
+// drained; otherwise go on (with head_'s rest, or with the socket).
+Connection::ReadStep Connection::afterHeadBytes(bool frameDone) const {
+    const bool drained = headPos_ == headEnd_ && headDrained_;
+    if (frameDone) return drained ? ReadStep::FrameDoneDrained : ReadStep::FrameDone;
+    return drained ? ReadStep::WouldBlock : ReadStep::Progress;
+}
+
+Connection::ReadStep Connection::sizeFromHead() {
+    const size_t n = std::min(sizeBuf_.size() - sizeRead_, headEnd_ - headPos_);
+    std::memcpy(sizeBuf_.data() + sizeRead_, head_.data() + headPos_, n);
+    headPos_ += n;
+    if (!sizeArrived(n)) return closed_ ? ReadStep::Closed : afterHeadBytes(false);
+    return afterHeadBytes(*frameSize_ == 0);
+}
+
+Connection::ReadStep Connection::bodyFromHead() {
+    const size_t remaining = *frameSize_ - body_.size();
+    const size_t available = headEnd_ - headPos_;
+    if (body_.empty() && available >= remaining) {
+        inPlace_ = std::span<uint8_t>(head_.data() + headPos_, remaining);
+        headPos_ += remaining;
+        return afterHeadBytes(true);
+    }
+    // A frame larger than what head_ holds: its bytes start its body buffer.
+    const size_t n = std::min(remaining, available);
+    if (!reserveBody(body_.size() + n)) return ReadStep::NoMemory;
+    body_.insert(body_.end(), head_.data() + headPos_, head_.data() + headPos_ + n);
+    headPos_ += n;
+    return afterHeadBytes(body_.size() == *frameSize_);
 }
 
 // The next frame's size bytes read with the last frame's body count as its prefix.
@@ -334,6 +416,7 @@ void Connection::frameComplete() {
 }
 
 void Connection::completeFrame() {
+    lastFrameSize_ = *frameSize_;
     sizeRead_ = 0;
     frameSize_.reset();
     frameDeadline_ = Clock::time_point::max();
@@ -347,8 +430,10 @@ void Connection::completeFrame() {
 }
 
 void Connection::handleRequest() {
-    RequestOutcome out = sasl_ && !sasl_->complete() ? sasl_->handle(body_)
-                                                     : ctx_.apis->handle(ctx_.nodeId, body_, peer_);
+    const std::span<uint8_t> request = inPlace_.data() ? std::exchange(inPlace_, {}) : body_;
+    RequestOutcome out = sasl_ && !sasl_->complete()
+                             ? sasl_->handle(request)
+                             : ctx_.apis->handle(ctx_.nodeId, request, peer_);
     switch (out.action) {
         case RequestOutcome::Action::Respond:
             enqueue(std::move(out.response));
@@ -535,8 +620,11 @@ void Connection::doClose(const char* why) {
     deadlineTimer_.cancel();
     parked_.reset();
     watcher_.reset();
-    // A read still pending owns body_ until its handler runs (and releases it).
-    if (!reading_) releaseBody();
+    // A read still pending owns body_ and head_ until its handler runs (and releases them).
+    if (!reading_) {
+        releaseBody();
+        releaseHead();
+    }
 }
 
 }  // namespace bs::broker

@@ -10,6 +10,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "broker/kafka_apis.h"
@@ -83,6 +84,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     void readPlain();
     ReadStep readSizePlain();
     ReadStep readBodyPlain();
+    ReadStep sizeFromHead();
+    ReadStep bodyFromHead();
+    ReadStep afterHeadBytes(bool frameDone) const;
+    bool waitWithHeadRead();
+    void releaseHead();
     bool takeCarriedSize();
     ReadStep closeMidFrame(const boost::system::error_code& ec);
     void dropBodyBuffer();
@@ -134,6 +140,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
     size_t carriedBytes_ = 0;
     UninitBytes body_;    // the bytes of the frame that have arrived
     size_t charged_ = 0;  // body_'s capacity, charged to the memory pool
+    // A plain connection between requests waits by reading into head_ (charged to the pool,
+    // sized for two frames like the last one): bytes [headPos_, headEnd_) are still to be taken.
+    // headDrained_: that read did not fill head_, so the socket had nothing more then.
+    UninitBytes head_;
+    size_t headPos_ = 0;
+    size_t headEnd_ = 0;
+    bool headDrained_ = false;
+    size_t lastFrameSize_ = 0;
+    std::span<uint8_t> inPlace_;  // a whole frame found in head_, handled where it lies
     Clock::time_point frameDeadline_ = Clock::time_point::max();  // request.read.timeout.ms
     Clock::time_point lastActivity_;                              // last byte read or written
     std::deque<Outgoing> outbound_;

@@ -4,16 +4,24 @@
 
 namespace bs::broker {
 
+bool RequestMemoryPool::chargeLocked(size_t bytes) {
+    if (capacity_ != kUnbounded && used_ + bytes > static_cast<size_t>(capacity_)) return false;
+    used_ += bytes;
+    peak_ = std::max(peak_, used_);
+    return true;
+}
+
 bool RequestMemoryPool::tryAllocate(size_t bytes, std::function<void()> wake) {
     std::lock_guard lock(mu_);
-    if (capacity_ == kUnbounded || used_ + bytes <= static_cast<size_t>(capacity_)) {
-        used_ += bytes;
-        peak_ = std::max(peak_, used_);
-        return true;
-    }
+    if (chargeLocked(bytes)) return true;
     ++refusals_;
     wake_.push_back(std::move(wake));
     return false;
+}
+
+bool RequestMemoryPool::tryAllocateIfFree(size_t bytes) {
+    std::lock_guard lock(mu_);
+    return chargeLocked(bytes);
 }
 
 void RequestMemoryPool::release(size_t bytes) {

@@ -24,6 +24,9 @@ class RequestMemoryPool {
     // Charges `bytes` if they fit. Otherwise charges nothing, keeps `wake` and calls it once
     // after the next release, and returns false.
     bool tryAllocate(size_t bytes, std::function<void()> wake);
+    // Charges `bytes` if they fit; otherwise returns false and nothing else happens (for
+    // memory a connection can do without: no wait, no refusal counted).
+    bool tryAllocateIfFree(size_t bytes);
     void release(size_t bytes);
 
     int64_t capacity() const { return capacity_; }
@@ -34,6 +37,8 @@ class RequestMemoryPool {
     uint64_t refusals() const;
 
   private:
+    bool chargeLocked(size_t bytes);
+
     const int64_t capacity_;
     mutable std::mutex mu_;
     size_t used_ = 0;                          // guarded by mu_

@@ -10,6 +10,7 @@
 
 #include "broker/abuse_support.h"
 #include "broker/raw_client.h"
+#include "support/eventually.h"
 
 using bs::broker::ClusterConfig;
 using namespace bs::test;
@@ -91,6 +92,39 @@ class FramingTest : public QObject {
         QCOMPARE(readAnswer(s), 21);
         QVERIFY(sendAll(s, apiVersionsRequest(22)));
         QCOMPARE(readAnswer(s), 22);
+    }
+
+    // Between requests a connection that completed one waits by reading into a buffer sized
+    // for two like it (4 KiB steps up to 64 KiB, charged to queued.max.request.bytes and
+    // returned on close). A frame larger than that buffer, and frames that straddle its end,
+    // are joined from it and the socket.
+    void framesLargerThanTheWaitingReadAreJoined() {
+        RawSocket s = connectTo(port_);
+        QVERIFY(s.ok());
+        QVERIFY(sendAll(s, apiVersionsRequest(30)));
+        QCOMPARE(readAnswer(s), 30);
+        QVERIFY(eventually([&] { return network(*cluster_).bufferedRequestBytes == 4096; }));
+        std::vector<uint8_t> invalidTopics;  // Metadata v0 for 30 000 invalid names: 90 KB
+        appendBe32(invalidTopics, 30000);
+        for (int i = 0; i < 30000; ++i)
+            invalidTopics.insert(invalidTopics.end(), {0, 1, '!'});
+        const std::vector<uint8_t> big = requestV0(3, 31, invalidTopics);
+        QVERIFY(big.size() > 64 * 1024);
+        const std::vector<uint8_t> stream =
+            joined({apiVersionsRequest(32), big, apiVersionsRequest(33), metadataRequest(34, "t"),
+                    big, apiVersionsRequest(35)});
+        for (size_t cut : {size_t{1}, size_t{4000}, size_t{4096}, size_t{5000}, stream.size() / 2,
+                           stream.size() - 10}) {
+            QVERIFY(sendAll(s, {stream.begin(), stream.begin() + static_cast<long>(cut)}));
+            std::this_thread::sleep_for(15ms);  // the broker reads the first part on its own
+            QVERIFY(sendAll(s, {stream.begin() + static_cast<long>(cut), stream.end()}));
+            for (int32_t id : {32, 31, 33, 34, 31, 35})
+                QVERIFY2(readAnswer(s) == id, qPrintable(QString("cut at %1").arg(cut)));
+        }
+        // The last frame was small: the buffer shrank back to 4 KiB. Closing returns it.
+        QVERIFY(eventually([&] { return network(*cluster_).bufferedRequestBytes == 4096; }));
+        s.reset();
+        QVERIFY(eventually([&] { return network(*cluster_).bufferedRequestBytes == 0; }));
     }
 
     void cleanupTestCase() { cluster_.reset(); }
