@@ -51,7 +51,9 @@ struct ConnectionContext {
 // that does not read them) and while the memory pool is full. A frame's buffer grows with the
 // bytes that arrive, charged to the pool (a plain connection reads them with non-blocking calls
 // while they are there, keeping the buffer, uncharged, from one request to the next until it
-// waits for bytes); a frame that stops arriving closes the connection
+// waits for bytes; once it has completed a request it waits with a read into a head buffer
+// sized for two like it, at most 64 KiB, also charged); a frame that stops arriving closes the
+// connection
 // after request.read.timeout.ms, and a connection with no traffic after
 // connections.max.idle.ms. A malformed frame closes the connection. On a TLS listener the TLS
 // handshake comes first; on a SASL listener a SaslServerAuthenticator takes every frame until
