@@ -3,8 +3,8 @@
 //  - even: the rest is one batch; the harness sets magic 2, the codec bits, batchLength and the
 //    CRC so the input reaches the decompressor and the record parser instead of stopping at
 //    the CRC check. Invariants: validateBatchRecords accepting the batch means the reader reads
-//    exactly its records without error; those records rebuilt with RecordBatchBuilder (same
-//    codec) read back identical.
+//    exactly its records without error, at consecutive offsets; those records rebuilt with
+//    RecordBatchBuilder (same codec) read back identical.
 //  - odd: the rest is a compressed stream: decompress (bounded), and what comes out compresses
 //    and decompresses back to itself.
 
@@ -123,6 +123,17 @@ void fuzzBatch(CompressionType codec, std::span<const uint8_t> in) {
     fuzz::check(records.has_value() && batches == 1, "a valid batch the reader refuses");
     fuzz::check(static_cast<int32_t>(records->size()) == header->recordCount,
                 "a valid batch with a record count the reader does not find");
+    // Valid also means record i has offsetDelta i (the broker's check, made by a fast walk
+    // over uncompressed batches and by the reader over the rest).
+    RecordBatchReader again(batch, kMaxOut);
+    Record r;
+    uint64_t delta = 0;  // offsets wrap past int64 as Java's do
+    fuzz::check(again.nextBatch(), "a valid batch the reader refuses");
+    while (again.nextRecord(r)) {
+        fuzz::check(
+            static_cast<uint64_t>(r.offset) - static_cast<uint64_t>(header->baseOffset) == delta++,
+            "a valid batch whose offsets are not consecutive");
+    }
     rebuildAndCompare(*header, *records);
 }
 

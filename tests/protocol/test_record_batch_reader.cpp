@@ -383,6 +383,13 @@ class RecordBatchReaderTest : public QObject {
         QCOMPARE(r.offset, INT64_MAX - 1);
         QVERIFY(reader.nextRecord(r));
         QCOMPARE(r.offset, INT64_MIN + 3);  // wrapped, as Java's long arithmetic
+        // The broker's check names the delta without overflowing (UBSan found the old
+        // subtraction with the record_batch fuzzer).
+        std::vector<uint8_t> scratch;
+        const bs::Status checked = validateCheckedBatchRecords(wide, scratch);
+        QVERIFY(!checked.ok());
+        QVERIFY2(contains(checked.message(), "record 1 has offsetDelta 5, expected 1"),
+                 checked.message().c_str());
     }
 
     // A batch whose records section inflates to 10 MiB against a 1 MiB limit.
