@@ -2,7 +2,8 @@
 // (writing segment files) vs librdkafka's own mock cluster (in memory), in the same run, the
 // order alternating round by round. Usage: bench_broker_ingest [--records N] [--value-size B]
 //   [--acks all|1|0] [--compression none|lz4|...] [--client both|librdkafka|ours] [--rounds R]
-//   [--fetch] [--data-dir DIR]
+//   [--fetch] [--data-dir DIR] [--io-threads N]
+// --io-threads: the embedded cluster's network threads (default: ClusterConfig's).
 // --data-dir: where the embedded cluster's segment files go (default: the system's temporary
 // directory). A tmpfs there shows what the file system's part of the price is.
 // --fetch: after each run a librdkafka consumer reads every record back (Fetch from offset 0 of
@@ -43,6 +44,7 @@ struct Options {
     int rounds = 1;
     bool fetch = false;
     std::filesystem::path dataDir = std::filesystem::temp_directory_path();
+    int ioThreads = bs::broker::ClusterConfig{}.ioThreads;
 };
 
 struct Run {
@@ -276,6 +278,8 @@ int main(int argc, char** argv) {
             o.rounds = std::max(1, std::atoi(argv[i + 1]));
         else if (f == "--data-dir")
             o.dataDir = argv[i + 1];
+        else if (f == "--io-threads")
+            o.ioThreads = std::max(1, std::atoi(argv[i + 1]));
         else {
             std::fprintf(stderr, "unknown option %s\n", f.c_str());
             return 2;
@@ -293,6 +297,7 @@ int main(int argc, char** argv) {
         const auto dir = o.dataDir / ("bench-broker-" + std::to_string(::getpid()));
         bs::broker::ClusterConfig config;
         config.dataDir = dir;
+        config.ioThreads = o.ioThreads;
         config.topics.push_back({"bench", 6});
         auto cluster = bs::broker::EmbeddedCluster::start(config);
         if (!cluster) {
