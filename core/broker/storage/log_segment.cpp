@@ -330,7 +330,8 @@ Status LogSegment::append(std::span<const uint8_t> batch, const RecordBatchHeade
     if (!written) {
         // Never leave half a batch (or a batch without its index entry) behind; a time index
         // entry already written stays harmless (it only narrows a later scan's start).
-        if (fileio::truncate(fd_, logPath_, pos)) fileEnd_ = pos;
+        // If the cut fails too, the bytes past pos stay counted, so trimZeroFill() retries it.
+        fileEnd_ = fileio::truncate(fd_, logPath_, pos) ? pos : std::max(fileEnd_, fillTo);
         return written;
     }
     fileEnd_ = fillTo;
