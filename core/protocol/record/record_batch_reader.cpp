@@ -34,71 +34,35 @@ const char* readBytesField(detail::ByteCursor& c, std::optional<Bytes>& out) {
     return nullptr;
 }
 
-// Varint readers for the walk below: bounds-checked like ByteCursor's, with the one-byte
-// case (most lengths and deltas of small records) first.
-inline bool walkUnsignedVarint(const uint8_t*& p, const uint8_t* end, int maxBytes, uint64_t& out) {
-    if (p < end && *p < 0x80) {
-        out = *p++;
-        return true;
-    }
-    uint64_t v = 0;
-    for (int i = 0; i < maxBytes && p < end; ++i) {
-        const uint8_t b = *p++;
-        v |= uint64_t{b & 0x7fu} << (7 * i);
-        if ((b & 0x80) == 0) {
-            // As ByteCursor: a 10th byte may only carry the 64th bit.
-            if (i == 9 && b > 1) return false;
-            out = v;
-            return true;
-        }
-    }
-    return false;
-}
-
-inline bool walkVarint(const uint8_t*& p, const uint8_t* end, int32_t& out) {
-    uint64_t u = 0;
-    if (!walkUnsignedVarint(p, end, 5, u) || u > 0xffffffffu) return false;
-    const auto z = static_cast<uint32_t>(u);
-    out = static_cast<int32_t>((z >> 1) ^ (~(z & 1) + 1));
-    return true;
-}
-
-// Skips a varint-length byte field (-1: null, allowed only when `nullable`).
-inline bool walkBytesField(const uint8_t*& p, const uint8_t* end, bool nullable) {
-    int32_t length = 0;
-    if (!walkVarint(p, end, length) || length < (nullable ? -1 : 0)) return false;
-    if (length > end - p) return false;
-    if (length > 0) p += length;
-    return true;
-}
-
 // The broker's per-record check of an uncompressed batch without building Records: every
 // record's length, fields and headers fit, record i has offsetDelta i, nothing follows the
 // last. True when all hold; on false the Record reader runs to say what is wrong, so both
 // accept and refuse exactly the same batches.
-bool walkRecords(const uint8_t* p, const uint8_t* end, int32_t count) {
+bool walkRecords(Bytes records, int32_t count) {
+    detail::ByteCursor c{records.data(), records.size(), 0};
+    std::optional<Bytes> skipped;
     for (int32_t i = 0; i < count; ++i) {
         int32_t length = 0;
-        if (!walkVarint(p, end, length) || length < 1 || length > end - p) return false;
-        const uint8_t* body = p + 1;  // past the attributes
-        const uint8_t* bodyEnd = p + length;
-        uint64_t timestampDelta = 0;
+        if (!c.readVarint(length) || length < 1 || static_cast<size_t>(length) > c.remaining())
+            return false;
+        const size_t bodyEnd = c.pos + static_cast<size_t>(length);
+        detail::ByteCursor body{records.data(), bodyEnd, c.pos + 1};  // past the attributes
+        int64_t timestampDelta = 0;
         int32_t offsetDelta = 0;
         int32_t headers = 0;
-        if (!walkUnsignedVarint(body, bodyEnd, 10, timestampDelta) ||
-            !walkVarint(body, bodyEnd, offsetDelta) || offsetDelta != i ||
-            !walkBytesField(body, bodyEnd, true) || !walkBytesField(body, bodyEnd, true) ||
-            !walkVarint(body, bodyEnd, headers) || headers < 0) {
+        if (!body.readVarlong(timestampDelta) || !body.readVarint(offsetDelta) ||
+            offsetDelta != i || readBytesField(body, skipped) || readBytesField(body, skipped) ||
+            !body.readVarint(headers) || headers < 0) {
             return false;
         }
         for (int32_t h = 0; h < headers; ++h) {
-            if (!walkBytesField(body, bodyEnd, false) || !walkBytesField(body, bodyEnd, true))
+            if (readBytesField(body, skipped) || !skipped || readBytesField(body, skipped))
                 return false;
         }
-        if (body != bodyEnd) return false;
-        p = bodyEnd;
+        if (body.pos != bodyEnd) return false;
+        c.pos = bodyEnd;
     }
-    return p == end;
+    return c.pos == records.size();
 }
 
 }  // namespace
@@ -298,7 +262,7 @@ Status validateCheckedBatchRecords(Bytes batch, std::vector<uint8_t>& scratch,
     if (batch.size() < header.sizeInBytes()) return validateBatch(batch);  // says what is short
     if (header.compression() == CompressionType::None &&
         (header.recordCount == 0 || header.lastOffsetDelta == header.recordCount - 1) &&
-        walkRecords(batch.data() + kRecordsOffset, batch.data() + header.sizeInBytes(),
+        walkRecords(batch.subspan(kRecordsOffset, header.sizeInBytes() - kRecordsOffset),
                     header.recordCount)) {
         return Status::success();
     }

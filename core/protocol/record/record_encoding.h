@@ -81,6 +81,10 @@ struct ByteCursor {
         return true;
     }
     bool readUnsignedVarint(uint64_t& out, int maxBytes) {
+        if (pos < size && data[pos] < 0x80) {  // most lengths and deltas of small records
+            out = data[pos++];
+            return true;
+        }
         uint64_t v = 0;
         for (int i = 0; i < maxBytes; ++i) {
             if (pos >= size) return false;
