@@ -200,8 +200,10 @@ bool dumpLog(const std::string& path, const DumpLogOptions& o, std::FILE* out, s
     int64_t pos = 0;
     int64_t lastOffset = -1;
     std::vector<std::pair<int64_t, int64_t>> gaps;
+    bool zeroFill = false;  // the tail from pos is the broker's fill: said below, not an error
     auto stop = [&](const std::string& why) {
-        if (isZeroFill(f, pos, size)) return;  // reported below as what it is
+        zeroFill = isZeroFill(f, pos, size);
+        if (zeroFill) return;
         std::fprintf(err, "error: %s: batch at position %lld: %s\n", path.c_str(),
                      static_cast<long long>(pos), why.c_str());
     };
@@ -256,7 +258,7 @@ bool dumpLog(const std::string& path, const DumpLogOptions& o, std::FILE* out, s
             printRecords(out, err, path, buf, pos, *header, o, lastOffset, gaps);
         pos += batchSize;
     }
-    if (size - pos > 0 && isZeroFill(f, pos, size))
+    if (size - pos > 0 && zeroFill)
         std::fprintf(out,
                      "%lld zero bytes follow the last batch of %s: space a running broker "
                      "filled ahead of its appends, not data\n",
