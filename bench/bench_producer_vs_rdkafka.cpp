@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -159,6 +160,12 @@ std::unique_ptr<bs::producer::KafkaProducer> makeOurs(
 
 // Time the producer's sending threads spent blocked in BufferPool.allocate() so far (its
 // bufferpool-wait-time-ns-total metric).
+double processCpuNs() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
 double poolWaitNs(bs::producer::KafkaProducer& producer) {
     for (const auto& m : producer.metrics())
         if (m.name == "bufferpool-wait-time-ns-total" && m.group == "producer-metrics")
@@ -325,12 +332,24 @@ void runLine(const Options& o) {
     Mock mock(o.mockCluster);
     const std::string payload = payloadOf(o.recordSize);
     const auto keys = makeKeys(o.keys);
-    std::vector<double> ours, rd, ratio, waits;
+    std::vector<double> ours, rd, ratio, waits, oursCpu, rdCpu;
+    // The client's CPU per record: this process's CPU time over the run (the mock is a process
+    // of its own). It varies less than records/s on a shared machine, so it shows a change in
+    // the producer's cost that the rate's noise hides.
+    auto cpuPerRecord = [&](auto&& run, std::vector<double>& into) {
+        const double before = processCpuNs();
+        run();
+        into.push_back((processCpuNs() - before) / static_cast<double>(o.records));
+    };
     for (int p = 0; p < o.pairs; ++p) {
         double a = 0, b = 0, wait = 0;
         inPairOrder(
-            p, [&] { a = runOurs(o, mock.bootstrap, payload, keys, &wait); },
-            [&] { b = runRdkafka(o, mock.bootstrap, payload, keys); });
+            p,
+            [&] {
+                cpuPerRecord([&] { a = runOurs(o, mock.bootstrap, payload, keys, &wait); },
+                             oursCpu);
+            },
+            [&] { cpuPerRecord([&] { b = runRdkafka(o, mock.bootstrap, payload, keys); }, rdCpu); });
         waits.push_back(wait);
         ours.push_back(a);
         rd.push_back(b);
@@ -354,9 +373,12 @@ void runLine(const Options& o) {
                       100 * waits[i]);
         perPair += buf;
     }
-    std::printf("%s | ours %s | librdkafka %s | ratio %s (%d pairs)\n    pairs: %s\n",
-                describe(o).c_str(), range(ours, true).c_str(), range(rd, true).c_str(),
-                range(ratio, false).c_str(), o.pairs, perPair.c_str());
+    std::printf(
+        "%s | ours %s | librdkafka %s | ratio %s (%d pairs)\n    pairs: %s\n"
+        "    client CPU per record, ns: ours %s, librdkafka %s\n",
+        describe(o).c_str(), range(ours, true).c_str(), range(rd, true).c_str(),
+        range(ratio, false).c_str(), o.pairs, perPair.c_str(), range(oursCpu, false).c_str(),
+        range(rdCpu, false).c_str());
     std::fflush(stdout);
 }
 

@@ -21,6 +21,7 @@
 #include "client/topic_partition.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "common/adaptive_mutex.h"
 #include "common/spin_lock.h"
 #include "producer/buffer_pool.h"
 #include "producer/builtin_partitioner.h"
@@ -210,9 +211,9 @@ class RecordAccumulator {
     struct PartitionQueue {
         explicit PartitionQueue(TopicPartition t) : tp(std::move(t)) {}
         const TopicPartition tp;
-        // A std::mutex, not a SpinLock: the sender's ready/drain/expiry passes take every deque's
-        // lock each iteration, and with acks=0 it spun and yielded against the appending thread.
-        mutable std::mutex mu;
+        // Not a SpinLock: the sender's ready/drain/expiry passes take every deque's lock each
+        // iteration, and with acks=0 it spun and yielded against the appending thread.
+        mutable AdaptiveMutex mu;
         std::deque<ProducerBatchPtr> batches;  // guarded by mu
     };
     struct TopicInfo {
