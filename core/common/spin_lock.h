@@ -5,11 +5,11 @@
 
 namespace bs {
 
-// A lock for short critical sections taken on every record (the record-size metric's stripe,
-// the window's DeliveryFeed): uncontended it costs one atomic exchange and one release store,
-// where std::mutex costs two read-modify-writes and two calls into libc. Nothing done under it
-// may block: a waiter spins briefly, then yields. Not for a lock another thread takes often
-// (the accumulator's deques stay std::mutex: the sender spun against the appending thread).
+// A lock for short critical sections taken on every record (the window's DeliveryFeed):
+// uncontended it costs one atomic exchange and one release store, where std::mutex costs two
+// read-modify-writes and two calls into libc. Nothing done under it may block: a waiter spins
+// briefly, then yields. Not for a lock another thread takes often (the accumulator's deques take
+// an AdaptiveMutex: the sender spun and yielded against the appending thread).
 class SpinLock {
   public:
     void lock() noexcept {

@@ -314,7 +314,6 @@ FutureRecordMetadata KafkaProducer::sendImpl(const ProducerRecord& record, Callb
                             " bytes when serialized which is larger than the total memory buffer "
                             "you have configured with the buffer.memory configuration."},
                       callback);
-    in_->metrics.recordRecordSize(static_cast<int64_t>(size), nowMs);
 
     int32_t partition = kUnknownPartition;
     if (record.partition) {

@@ -75,10 +75,12 @@ double WindowedStat::max(int64_t nowMs) const {
 }
 
 void ProducerMetrics::recordBatch(const std::string& topic, int32_t records, int64_t bytes,
-                                  double compressionRatio, int64_t queueTimeMs) {
+                                  double compressionRatio, int64_t queueTimeMs,
+                                  int32_t maxRecordSize) {
     int64_t now = clock_.nowMs();
     std::lock_guard lock(mu_);
     records_.record(records, now);
+    recordSize_.record(maxRecordSize, now);
     batchSize_.record(static_cast<double>(bytes), now);
     compression_.record(compressionRatio, now);
     queueTime_.record(static_cast<double>(queueTimeMs), now);
@@ -125,25 +127,6 @@ void ProducerMetrics::recordThrottle(int32_t throttleMs) {
     int64_t now = clock_.nowMs();
     std::lock_guard lock(mu_);
     throttle_.record(throttleMs, now);
-}
-
-void WindowedStat::foldInto(Fold& f, int64_t nowMs) const {
-    for (const Sample& s : samples_) {
-        if (!live(s, nowMs) || s.count == 0) continue;
-        f.max = f.count == 0 ? s.max : std::max(f.max, s.max);
-        f.sum += s.sum;
-        f.count += s.count;
-    }
-}
-
-void ProducerMetrics::recordRecordSize(int64_t bytes, int64_t nowMs) {
-    static std::atomic<unsigned> nextStripe{0};
-    // The thread's stripe index, the same for every producer (taken once per thread).
-    thread_local const unsigned stripe =
-        nextStripe.fetch_add(1, std::memory_order_relaxed) % kSizeStripes;
-    SizeStripe& s = sizeStripes_[stripe];
-    std::lock_guard lock(s.mu);
-    s.stat.record(static_cast<double>(bytes), nowMs);
 }
 
 void ProducerMetrics::addGauge(std::string name, std::string description,
@@ -201,14 +184,8 @@ std::vector<Metric> ProducerMetrics::metrics() const {
             throttle_.avg(now));
         add("produce-throttle-time-max", "The maximum time in ms a request was throttled.",
             throttle_.max(now));
-        WindowedStat::Fold sizes;
-        for (SizeStripe& s : sizeStripes_) {
-            std::lock_guard stripeLock(s.mu);
-            s.stat.foldInto(sizes, now);
-        }
-        add("record-size-avg", "The average record size.",
-            sizes.count == 0 ? kNaN : sizes.sum / static_cast<double>(sizes.count));
-        add("record-size-max", "The maximum record size.", sizes.count == 0 ? kNaN : sizes.max);
+        add("record-size-avg", "The average record size.", recordSize_.avg(now));
+        add("record-size-max", "The maximum record size.", recordSize_.max(now));
         for (const auto& [topic, stat] : topicRecords_) {
             out.push_back(Metric{"record-send-rate", "producer-topic-metrics:" + topic,
                                  "Records sent per second for the topic.", stat.rate(now)});

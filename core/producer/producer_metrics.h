@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "common/spin_lock.h"
 
 namespace bs::producer {
 
@@ -33,13 +32,6 @@ class WindowedStat {
     double avg(int64_t nowMs) const;  // NaN without samples (as Java)
     double max(int64_t nowMs) const;  // NaN without samples
     double total() const { return total_; }
-    // avg and max over several stats (samples of their live windows).
-    struct Fold {
-        double sum = 0;
-        int64_t count = 0;
-        double max = 0;
-    };
-    void foldInto(Fold& f, int64_t nowMs) const;
 
   private:
     struct Sample {
@@ -63,8 +55,10 @@ class ProducerMetrics {
     explicit ProducerMetrics(const Clock& clock) : clock_(clock) {}
 
     // --- recorded by the Sender
+    // maxRecordSize: the batch's largest record (its size upper bound), as Java's Sender
+    // records record-size-avg/max: per batch, so send() pays nothing for them.
     void recordBatch(const std::string& topic, int32_t records, int64_t bytes,
-                     double compressionRatio, int64_t queueTimeMs);
+                     double compressionRatio, int64_t queueTimeMs, int32_t maxRecordSize);
     void recordRequest(int32_t records, int64_t bytes);
     // Milliseconds with microsecond precision (Java records whole ms; on loopback that is 0).
     void recordLatency(double latencyMs, int32_t nodeId);
@@ -72,8 +66,6 @@ class ProducerMetrics {
     void recordErrors(const std::string& topic, int32_t records);
     void recordBatchSplit();
     void recordThrottle(int32_t throttleMs);
-    // --- recorded by Producer::send
-    void recordRecordSize(int64_t bytes, int64_t nowMs);
 
     // Gauges evaluated when metrics() runs (buffer pool, in-flight counts...).
     void addGauge(std::string name, std::string description, std::function<double()> read);
@@ -83,21 +75,11 @@ class ProducerMetrics {
     double value(const std::string& name) const;
 
   private:
-    // record-size-avg/max: send() records into its thread's stripe (a lock no other thread
-    // takes but a metrics() read; the sender thread never does), folded when read. Stripes
-    // are handed to threads in turn; past kSizeStripes threads, two threads share one.
-    static constexpr int kSizeStripes = 8;
-    struct alignas(64) SizeStripe {
-        SpinLock mu;
-        WindowedStat stat;  // guarded by mu
-    };
-    mutable SizeStripe sizeStripes_[kSizeStripes];
-
     const Clock& clock_;
     mutable std::mutex mu_;
     WindowedStat records_, batchSize_, recordsPerRequest_, requests_, bytesOut_, latency_, retries_,
-        errors_, compression_, queueTime_, splits_, throttle_,
-        responses_;  // guarded by mu_
+        errors_, compression_, queueTime_, splits_, throttle_, responses_,
+        recordSize_;  // guarded by mu_
     std::map<std::string, WindowedStat> topicRecords_, topicBytes_, topicRetries_,
         topicErrors_;  // guarded by mu_
     struct Gauge {

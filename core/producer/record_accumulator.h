@@ -19,9 +19,9 @@
 
 #include "client/cluster_view.h"
 #include "client/topic_partition.h"
+#include "common/adaptive_mutex.h"
 #include "common/clock.h"
 #include "common/result.h"
-#include "common/adaptive_mutex.h"
 #include "common/spin_lock.h"
 #include "producer/buffer_pool.h"
 #include "producer/builtin_partitioner.h"

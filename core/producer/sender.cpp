@@ -351,7 +351,7 @@ void Sender::sendProduceRequest(int32_t node, std::vector<ProducerBatchPtr> batc
         if (metrics_)
             metrics_->recordBatch(tp.topic, b->recordCount(),
                                   static_cast<int64_t>(b->records().size()), b->compressionRatio(),
-                                  b->drainedMs() - b->createdMs());
+                                  b->drainedMs() - b->createdMs(), b->maxRecordSize());
     }
     ClientRequest cr;
     cr.destination = node;

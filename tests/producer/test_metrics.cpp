@@ -4,8 +4,6 @@
 #include <QtTest>
 
 #include <cmath>
-#include <thread>
-#include <vector>
 
 #include "producer/producer_metrics.h"
 #include "support/mock_clock.h"
@@ -22,7 +20,7 @@ class MetricsTest : public QObject {
         // 1000 records/s: 10 records every 10 ms.
         auto run = [&](int ms) {
             for (int t = 0; t < ms; t += 10) {
-                m.recordBatch("t", 10, 100, 1.0, 0);
+                m.recordBatch("t", 10, 100, 1.0, 0, 80);
                 clock.sleepMs(10);
             }
         };
@@ -48,24 +46,19 @@ class MetricsTest : public QObject {
         QVERIFY(std::abs(m.value("request-latency-max") - 0.060) < 1e-9);
     }
 
-    // send() records sizes in its thread's stripe; a read folds every thread's records, and
-    // samples older than the two windows fall out of all of them.
-    void recordSizesOfAllThreadsAreFolded() {
+    // As Java's Sender: record-size-avg/max over the drained batches, each counting its largest
+    // record once, however many records it holds; samples older than the two windows fall out.
+    void recordSizeIsEachBatchsLargestRecord() {
         MockClock clock;
         ProducerMetrics m(clock);
         QVERIFY(std::isnan(m.value("record-size-avg")));
-        std::vector<std::thread> threads;
-        for (int t = 1; t <= 4; ++t)
-            threads.emplace_back([&m, &clock, t] {
-                for (int i = 0; i < 1000; ++i)
-                    m.recordRecordSize(100 * t, clock.nowMs());
-            });
-        for (auto& t : threads)
-            t.join();
+        QVERIFY(std::isnan(m.value("record-size-max")));
+        m.recordBatch("t", 100, 10000, 1.0, 0, 100);
+        m.recordBatch("t", 1, 400, 1.0, 0, 400);
         QCOMPARE(m.value("record-size-avg"), 250.0);
         QCOMPARE(m.value("record-size-max"), 400.0);
         clock.sleepMs(2 * ProducerMetrics::kWindowMs);
-        m.recordRecordSize(50, clock.nowMs());
+        m.recordBatch("u", 7, 350, 1.0, 0, 50);
         QCOMPARE(m.value("record-size-avg"), 50.0);
         QCOMPARE(m.value("record-size-max"), 50.0);
     }

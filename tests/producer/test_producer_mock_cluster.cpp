@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include "protocol/record/record_batch.h"
+
 using namespace bs::producer;
 using namespace bs::producer::test;
 
@@ -113,6 +115,16 @@ class TestProducerMockCluster : public QObject {
             actual[std::stoi(line.substr(0, sp))].push_back(line.substr(sp + 1));
         }
         QVERIFY(actual == expected);
+        // record-size-max: recorded per batch by the sender, as Java's, the largest record's
+        // size upper bound (with the batch header), here the largest value's.
+        const std::string largest = "v" + std::to_string(kRecords - 1);
+        const bs::protocol::Bytes value(reinterpret_cast<const uint8_t*>(largest.data()),
+                                        largest.size());
+        double sizeMax = -1;
+        for (const auto& m : producer->metrics())
+            if (m.name == "record-size-max" && m.group == "producer-metrics") sizeMax = m.value;
+        QCOMPARE(sizeMax, static_cast<double>(bs::protocol::RecordBatchBuilder::estimateBatchSize(
+                              std::nullopt, value, {})));
         producer->close();
     }
 
