@@ -140,7 +140,7 @@ void fuzzBatch(CompressionType codec, std::span<const uint8_t> in) {
 void fuzzStream(CompressionType codec, std::span<const uint8_t> in) {
     std::vector<uint8_t> plain;
     if (!decompress(codec, in, plain, kMaxOut).ok()) return;
-    std::vector<uint8_t> packed;
+    bs::UninitBytes packed;
     fuzz::check(compress(codec, defaultCompressionLevel(codec), plain, packed).ok(),
                 "compressing decompressed bytes failed");
     std::vector<uint8_t> again;

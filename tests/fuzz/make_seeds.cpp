@@ -164,8 +164,10 @@ void recordSeeds() {
         }
         const std::string text = "the quick brown fox jumps over the lazy dog, the quick fox";
         Buf stream{static_cast<uint8_t>(c), 1};
+        bs::UninitBytes packed;
         (void)compress(codec, defaultCompressionLevel(codec),
-                       Bytes(reinterpret_cast<const uint8_t*>(text.data()), text.size()), stream);
+                       Bytes(reinterpret_cast<const uint8_t*>(text.data()), text.size()), packed);
+        stream.insert(stream.end(), packed.begin(), packed.end());
         seed("record_batch", stream);
     }
 }

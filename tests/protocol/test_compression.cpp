@@ -39,10 +39,10 @@ std::vector<uint8_t> compressibleBytes(size_t n) {
 
 std::vector<uint8_t> compressed(CompressionType type, std::span<const uint8_t> in,
                                 int level = kDefaultCompressionLevel) {
-    std::vector<uint8_t> out;
+    bs::UninitBytes out;
     const bs::Status s = compress(type, level, in, out);
     if (!s) qFatal("compress failed: %s", s.message().c_str());
-    return out;
+    return {out.begin(), out.end()};
 }
 
 // xxHash32 (seed 0) for the LZ4 frame header checksum: only inputs < 16 bytes are needed.
@@ -106,7 +106,7 @@ class CompressionTest : public QObject {
         QVERIFY(!validateCompressionLevel(CompressionType::Lz4, 18).ok());
         QVERIFY(validateCompressionLevel(CompressionType::Zstd, -131072).ok());
         QVERIFY(!validateCompressionLevel(CompressionType::Zstd, 23).ok());
-        std::vector<uint8_t> out;
+        bs::UninitBytes out;
         const bs::Status s = compress(CompressionType::Lz4, 0, std::vector<uint8_t>{1, 2}, out);
         QVERIFY(!s.ok());
         QVERIFY(s.message().find("level 0") != std::string::npos);
@@ -151,7 +151,7 @@ class CompressionTest : public QObject {
     void appendsToExistingBytes() {
         QFETCH(CompressionType, type);
         const auto in = compressibleBytes(10'000);
-        std::vector<uint8_t> out = {9, 8, 7};
+        bs::UninitBytes out = {9, 8, 7};
         QVERIFY(compress(type, kDefaultCompressionLevel, in, out).ok());
         QCOMPARE(out[0], uint8_t{9});
         std::vector<uint8_t> back = {1};

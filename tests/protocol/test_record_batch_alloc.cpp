@@ -79,6 +79,33 @@ class RecordBatchAllocTest : public QObject {
         QCOMPARE(bytes, size_t{1999 * 103});
         QCOMPARE(readAllocations, 0L);
     }
+
+    // A compressed batch held uncompressed past batch.size grows once, to where its estimated
+    // ratio will close it, not by doublings that each copy the records again.
+    void compressedBatchGrowsOnceToItsEstimate() {
+        std::vector<uint8_t> buffer(16384);
+        const std::string value(100, 'v');
+        const Bytes v(reinterpret_cast<const uint8_t*>(value.data()), value.size());
+        RecordBatchBuilder builder(buffer, CompressionType::Gzip);
+        builder.setEstimatedCompressionRatio(0.05f);  // a batch of ~300 KB of records
+        const long before = allocations.load();
+        int n = 0;
+        while (builder.tryAppend(1'700'000'000'000 + n, std::nullopt, v))
+            ++n;
+        QCOMPARE(allocations.load() - before, 1L);
+        QVERIFY(builder.uncompressedRecordsBytes() > 250'000);
+        QVERIFY(builder.sizeInBytes() <= 16384);
+        auto built = builder.close();
+        QVERIFY(built.ok());
+        RecordBatchReader reader(*built);
+        QVERIFY(reader.nextBatch());
+        Record r;
+        int count = 0;
+        while (reader.nextRecord(r))
+            ++count;
+        QVERIFY(reader.ok());
+        QCOMPARE(count, n);
+    }
 };
 
 QTEST_GUILESS_MAIN(RecordBatchAllocTest)

@@ -395,9 +395,9 @@ class RecordBatchReaderTest : public QObject {
     // A batch whose records section inflates to 10 MiB against a 1 MiB limit.
     void compressedBombInBatch() {
         std::vector<uint8_t> zeros(10u << 20, 0);
-        std::vector<uint8_t> section;
+        bs::UninitBytes section;
         QVERIFY(compress(CompressionType::Zstd, kDefaultCompressionLevel, zeros, section).ok());
-        auto batch = withRecords(section, 1);
+        auto batch = withRecords({section.begin(), section.end()}, 1);
         batch[kAttributesOffset + 1] = static_cast<uint8_t>(CompressionType::Zstd);
         QVERIFY(updateCrc(batch));
         const std::string error = readAll(batch, nullptr, 1u << 20);
@@ -412,9 +412,9 @@ class RecordBatchReaderTest : public QObject {
         QVERIFY(contains(readAll(garbage), "records section at byte 61: gzip:"));
         // Decompressed records are checked like plain ones (positions are decompressed).
         std::vector<uint8_t> plain = {0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
-        std::vector<uint8_t> packed;
+        bs::UninitBytes packed;
         QVERIFY(compress(CompressionType::Lz4, kDefaultCompressionLevel, plain, packed).ok());
-        auto lz = withRecords(packed, 1);
+        auto lz = withRecords({packed.begin(), packed.end()}, 1);
         lz[kAttributesOffset + 1] = static_cast<uint8_t>(CompressionType::Lz4);
         QVERIFY(updateCrc(lz));
         QVERIFY2(contains(readAll(lz), "at decompressed byte 0 of the lz4 batch at byte 0"),

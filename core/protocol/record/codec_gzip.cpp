@@ -47,7 +47,7 @@ struct Inflater {
 
 }  // namespace
 
-Status gzipCompress(int level, std::span<const uint8_t> in, std::vector<uint8_t>& out) {
+Status gzipCompress(int level, std::span<const uint8_t> in, UninitBytes& out) {
     thread_local Deflater deflater;
     int rc = deflater.reset(level);
     if (rc != Z_OK) return Error{std::string("gzip: deflateInit failed: ") + zError(rc)};

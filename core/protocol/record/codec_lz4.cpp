@@ -18,7 +18,7 @@ Error lz4Error(const char* what, size_t position, size_t code) {
 
 }  // namespace
 
-Status lz4Compress(int level, std::span<const uint8_t> in, std::vector<uint8_t>& out) {
+Status lz4Compress(int level, std::span<const uint8_t> in, UninitBytes& out) {
     // What Kafka's Lz4BlockOutputStream writes (magic 1+): 64 KiB independent blocks, no block
     // or content checksum, no content size, a correct header checksum. Kafka uses the fast
     // compressor for its default level 9 and LZ4 HC for any other level.

@@ -20,7 +20,7 @@ int32_t readBe32(const uint8_t* p) {
     return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
                                 (uint32_t{p[2]} << 8) | uint32_t{p[3]});
 }
-void appendBe32(std::vector<uint8_t>& out, int32_t v) {
+void appendBe32(UninitBytes& out, int32_t v) {
     const auto u = static_cast<uint32_t>(v);
     const uint8_t b[4] = {static_cast<uint8_t>(u >> 24), static_cast<uint8_t>(u >> 16),
                           static_cast<uint8_t>(u >> 8), static_cast<uint8_t>(u)};
@@ -51,7 +51,7 @@ Status rawBlock(std::span<const uint8_t> block, size_t position, BoundedOutput& 
 
 }  // namespace
 
-Status snappyCompress(std::span<const uint8_t> in, std::vector<uint8_t>& out) {
+Status snappyCompress(std::span<const uint8_t> in, UninitBytes& out) {
     out.insert(out.end(), kXerialMagic, kXerialMagic + sizeof kXerialMagic);
     appendBe32(out, kXerialVersion);
     appendBe32(out, kXerialMinCompatibleVersion);

@@ -26,7 +26,7 @@ ZSTD_DCtx* threadDctx() {
 
 }  // namespace
 
-Status zstdCompress(int level, std::span<const uint8_t> in, std::vector<uint8_t>& out) {
+Status zstdCompress(int level, std::span<const uint8_t> in, UninitBytes& out) {
     ZSTD_CCtx* cctx = threadCctx();
     if (!cctx) return Error{"zstd: cannot create a compression context"};
     const size_t start = out.size();

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/default_init_allocator.h"
 #include "common/result.h"
 
 namespace bs::protocol::detail {
@@ -52,13 +53,13 @@ inline Error bombError(const char* codec, size_t limit) {
                  std::to_string(limit) + " bytes (corrupt input or decompression bomb)"};
 }
 
-Status gzipCompress(int level, std::span<const uint8_t> in, std::vector<uint8_t>& out);
+Status gzipCompress(int level, std::span<const uint8_t> in, UninitBytes& out);
 Status gzipDecompress(std::span<const uint8_t> in, std::vector<uint8_t>& out, size_t maxBytes);
-Status snappyCompress(std::span<const uint8_t> in, std::vector<uint8_t>& out);
+Status snappyCompress(std::span<const uint8_t> in, UninitBytes& out);
 Status snappyDecompress(std::span<const uint8_t> in, std::vector<uint8_t>& out, size_t maxBytes);
-Status lz4Compress(int level, std::span<const uint8_t> in, std::vector<uint8_t>& out);
+Status lz4Compress(int level, std::span<const uint8_t> in, UninitBytes& out);
 Status lz4Decompress(std::span<const uint8_t> in, std::vector<uint8_t>& out, size_t maxBytes);
-Status zstdCompress(int level, std::span<const uint8_t> in, std::vector<uint8_t>& out);
+Status zstdCompress(int level, std::span<const uint8_t> in, UninitBytes& out);
 Status zstdDecompress(std::span<const uint8_t> in, std::vector<uint8_t>& out, size_t maxBytes);
 
 }  // namespace bs::protocol::detail

@@ -78,8 +78,7 @@ Status validateCompressionLevel(CompressionType type, int level) {
     return Status::success();
 }
 
-Status compress(CompressionType type, int level, std::span<const uint8_t> in,
-                std::vector<uint8_t>& out) {
+Status compress(CompressionType type, int level, std::span<const uint8_t> in, UninitBytes& out) {
     if (Status s = validateCompressionLevel(type, level); !s) return s;
     if (level == kDefaultCompressionLevel) level = defaultCompressionLevel(type);
     switch (type) {

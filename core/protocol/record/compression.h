@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/default_init_allocator.h"
 #include "common/result.h"
 
 namespace bs::protocol {
@@ -30,11 +31,12 @@ int defaultCompressionLevel(CompressionType type);
 Status validateCompressionLevel(CompressionType type, int level);
 
 // Compresses `in` and APPENDS the result to `out` (existing bytes stay; lets a caller place a
-// header first). Writes what the Java client writes: gzip member; snappy in xerial framing with
-// 32 KiB blocks; an LZ4 frame (64 KiB independent blocks, correct header checksum, no content
-// size / checksums); a zstd frame. Type None appends `in` unchanged.
-Status compress(CompressionType type, int level, std::span<const uint8_t> in,
-                std::vector<uint8_t>& out);
+// header first). `out` is not zero-filled as it grows: a codec sizes it for its worst case, and
+// for a batch of compressible records zeroing that bound cost more than the copy. Writes what the
+// Java client writes: gzip member; snappy in xerial framing with 32 KiB blocks; an LZ4 frame (64
+// KiB independent blocks, correct header checksum, no content size / checksums); a zstd frame. Type
+// None appends `in` unchanged.
+Status compress(CompressionType type, int level, std::span<const uint8_t> in, UninitBytes& out);
 
 // Decompresses `in` and APPENDS the result to `out`. Never produces more than maxOutputBytes
 // (a decompression bomb is an error naming the limit, not an OOM) and never trusts sizes declared

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/default_init_allocator.h"
 #include "common/result.h"
 #include "protocol/record/compression.h"
 
@@ -238,10 +239,11 @@ class RecordBatchBuilder {
     float estimatedRatio_ = 1.0f;
     float actualRatio_ = 1.0f;
     Bytes built_;
-    std::vector<uint8_t> scratch_;  // compression output; allocated once, at close()
+    UninitBytes scratch_;  // compression output; allocated once, at close()
     // A compressed batch's records once they outgrew the caller's buffer (buffer_ then points
-    // here; the caller's buffer is left unused).
-    std::vector<uint8_t> grown_;
+    // here; the caller's buffer is left unused). Not zero-filled: records of a compressible
+    // batch grow it to hundreds of KiB, and the fill was a quarter of the sending thread.
+    UninitBytes grown_;
 };
 
 // One record as read: spans point into the batch (uncompressed) or into the reader's scratch

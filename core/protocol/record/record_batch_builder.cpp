@@ -20,6 +20,7 @@ namespace {
 constexpr size_t kMaxRecordOverhead = 5 + 1 + 10 + 5;
 // Java: MemoryRecordsBuilder.COMPRESSION_RATE_ESTIMATION_FACTOR.
 constexpr float kCompressionRateEstimationFactor = 1.05f;
+constexpr double kMaxPredictedCapacity = 4 << 20;
 // Smallest possible record: every field one byte.
 constexpr size_t kMinRecordSize = 7;
 
@@ -119,7 +120,16 @@ bool RecordBatchBuilder::canGrow() const {
 }
 
 void RecordBatchBuilder::grow(size_t needed) {
-    std::vector<uint8_t> bigger(std::max(needed, capacity_ * 2));
+    // Straight to where the write limit will close the batch if the compression estimate holds
+    // (the estimate is fixed for the batch's life), not by doublings: a gzip batch of
+    // compressible records reaches 20 times batch.size, and each doubling copied the records
+    // into fresh pages. Past kMaxPredictedCapacity it doubles.
+    const double recordsAtLimit =
+        static_cast<double>(writeLimit_ > kRecordsOffset ? writeLimit_ - kRecordsOffset : 0) /
+        (static_cast<double>(estimatedRatio_) * kCompressionRateEstimationFactor);
+    const size_t predicted =
+        kRecordsOffset + static_cast<size_t>(std::min(recordsAtLimit, kMaxPredictedCapacity));
+    UninitBytes bigger(std::max({needed, capacity_ * 2, predicted}));
     std::memcpy(bigger.data(), buffer_, writePos_);
     grown_ = std::move(bigger);
     buffer_ = grown_.data();
