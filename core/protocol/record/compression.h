@@ -31,11 +31,11 @@ int defaultCompressionLevel(CompressionType type);
 Status validateCompressionLevel(CompressionType type, int level);
 
 // Compresses `in` and APPENDS the result to `out` (existing bytes stay; lets a caller place a
-// header first). `out` is not zero-filled as it grows: a codec sizes it for its worst case, and
-// for a batch of compressible records zeroing that bound cost more than the copy. Writes what the
-// Java client writes: gzip member; snappy in xerial framing with 32 KiB blocks; an LZ4 frame (64
-// KiB independent blocks, correct header checksum, no content size / checksums); a zstd frame. Type
-// None appends `in` unchanged.
+// header first). Writes what the Java client writes: gzip member; snappy in xerial framing with
+// 32 KiB blocks; an LZ4 frame (64 KiB independent blocks, correct header checksum, no content
+// size / checksums); a zstd frame. Type None appends `in` unchanged. `out` is not zero-filled as
+// it grows: a codec sizes it for its worst case, and zeroing that bound cost more than the copy
+// for a batch of compressible records.
 Status compress(CompressionType type, int level, std::span<const uint8_t> in, UninitBytes& out);
 
 // Decompresses `in` and APPENDS the result to `out`. Never produces more than maxOutputBytes
