@@ -26,7 +26,6 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -83,22 +82,23 @@ std::vector<std::string> makeKeys(int n) {
 
 // ---------------------------------------------------------------- the mock cluster
 
+// Nanoseconds on CPU of a process's threads, those that exited included.
+double cpuClockNs(clockid_t clock) {
+    timespec ts{};
+    if (clock_gettime(clock, &ts) != 0) return 0;
+    return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
 struct Mock {
     pid_t pid = -1;
     int toMock = -1;
     FILE* out = nullptr;
     std::string bootstrap;
 
-    // Nanoseconds on CPU so far, summed over the mock's threads.
+    // Nanoseconds on CPU so far, all the mock's threads (0 if it is gone).
     double cpuNs() const {
-        double total = 0;
-        const std::string dir = "/proc/" + std::to_string(pid) + "/task";
-        for (const auto& task : std::filesystem::directory_iterator(dir)) {
-            std::ifstream stat(task.path() / "schedstat");
-            double ns = 0;
-            if (stat >> ns) total += ns;
-        }
-        return total;
+        clockid_t clock;
+        return clock_getcpuclockid(pid, &clock) == 0 ? cpuClockNs(clock) : 0;
     }
 
     // Sends one command line (see tests/tools/mock_cluster.c) and waits for its "ok".
@@ -171,14 +171,12 @@ std::unique_ptr<bs::producer::KafkaProducer> makeOurs(
     return std::move(*producer);
 }
 
-// Time the producer's sending threads spent blocked in BufferPool.allocate() so far (its
-// bufferpool-wait-time-ns-total metric).
 double processCpuNs() {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+    return cpuClockNs(CLOCK_PROCESS_CPUTIME_ID);
 }
 
+// Time the producer's sending threads spent blocked in BufferPool.allocate() so far (its
+// bufferpool-wait-time-ns-total metric).
 double poolWaitNs(bs::producer::KafkaProducer& producer) {
     for (const auto& m : producer.metrics())
         if (m.name == "bufferpool-wait-time-ns-total" && m.group == "producer-metrics")
@@ -353,9 +351,21 @@ void runLine(const Options& o) {
     auto cpuPerRecord = [&](auto&& run, std::vector<double>& client, std::vector<double>& server) {
         const double before = processCpuNs(), mockBefore = mock.cpuNs();
         run();
-        const auto n = static_cast<double>(o.records);
-        client.push_back((processCpuNs() - before) / n);
-        server.push_back((mock.cpuNs() - mockBefore) / n);
+        const double clientAfter = processCpuNs();
+        // The mock may still be working through what the client wrote (acks=0 returns once the
+        // bytes are on the socket): its CPU is read once it stops rising, so that none of it is
+        // counted against the next run, the other client's.
+        double mockAfter = mock.cpuNs();
+        for (int i = 0; i < 100; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            const double now = mock.cpuNs();
+            const bool settled = now - mockAfter < 1e6;
+            mockAfter = now;
+            if (settled) break;
+        }
+        const auto n = static_cast<double>(o.records / o.threads * o.threads);
+        client.push_back((clientAfter - before) / n);
+        server.push_back((mockAfter - mockBefore) / n);
     };
     for (int p = 0; p < o.pairs; ++p) {
         double a = 0, b = 0, wait = 0;
