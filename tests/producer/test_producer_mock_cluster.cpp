@@ -3,12 +3,22 @@
 
 #include <QtTest/QtTest>
 
+#include <cmath>
 #include <set>
 
 #include "protocol/record/record_batch.h"
 
 using namespace bs::producer;
 using namespace bs::producer::test;
+
+namespace {
+// A producer-metrics value by name; NaN when the producer does not report it.
+double producerMetric(KafkaProducer& producer, const std::string& name) {
+    for (const auto& m : producer.metrics())
+        if (m.name == name && m.group == "producer-metrics") return m.value;
+    return std::nan("");
+}
+}  // namespace
 
 class TestProducerMockCluster : public QObject {
     Q_OBJECT
@@ -67,11 +77,7 @@ class TestProducerMockCluster : public QObject {
             QVERIFY2(diff.empty(), diff.c_str());
         }
         QVERIFY(producer->metrics().size() > 0);
-        double perRequest = 0;
-        for (const auto& m : producer->metrics())
-            if (m.name == "records-per-request-avg" && m.group == "producer-metrics")
-                perRequest = m.value;
-        QVERIFY(perRequest > 1.0);  // batching happened
+        QVERIFY(producerMetric(*producer, "records-per-request-avg") > 1.0);  // batching happened
     }
 
     // sendWithoutFuture(): no future, but every record is delivered once, in order, and its
@@ -120,11 +126,9 @@ class TestProducerMockCluster : public QObject {
         const std::string largest = "v" + std::to_string(kRecords - 1);
         const bs::protocol::Bytes value(reinterpret_cast<const uint8_t*>(largest.data()),
                                         largest.size());
-        double sizeMax = -1;
-        for (const auto& m : producer->metrics())
-            if (m.name == "record-size-max" && m.group == "producer-metrics") sizeMax = m.value;
-        QCOMPARE(sizeMax, static_cast<double>(bs::protocol::RecordBatchBuilder::estimateBatchSize(
-                              std::nullopt, value, {})));
+        QCOMPARE(producerMetric(*producer, "record-size-max"),
+                 static_cast<double>(
+                     bs::protocol::RecordBatchBuilder::estimateBatchSize(std::nullopt, value, {})));
         producer->close();
     }
 
